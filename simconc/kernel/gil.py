@@ -1,0 +1,99 @@
+"""The interpreter's GIL: a token that a thread must hold to run Python code.
+
+A thread gives the GIL up whenever it blocks and asks for it again when it wakes. Requests made at
+the same simulated instant are gathered and the scheduler picks the winner, because which of
+several woken OS threads takes the GIL first is up to the operating system, not CPython. A thread
+doing CPU work keeps the GIL until another thread has asked for it for a switch interval
+(``sys.setswitchinterval``), then is forced to drop it and hand it over, as CPython's
+FORCE_SWITCHING does.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Optional
+
+from simpy.events import Event
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .thread import SimThread
+    from .world import World
+
+#: Heap priority of a grant: after every NORMAL event at the same instant, so that all requests of
+#: that instant compete (SimPy orders events by (time, priority, insertion)).
+_GRANT_PRIORITY = 2
+
+
+class GIL:
+    __slots__ = ("world", "holder", "waiters", "_grant_pending", "_exclude", "drop_request",
+                 "_drop_timer")
+
+    def __init__(self, world: "World") -> None:
+        self.world = world
+        self.holder: Optional["SimThread"] = None
+        self.waiters: list[tuple["SimThread", Event]] = []
+        self._grant_pending = False
+        self._exclude: Optional["SimThread"] = None
+        #: Set while the holder does CPU work: the event that tells it to drop the GIL.
+        self.drop_request: Optional[Event] = None
+        self._drop_timer = False
+
+    def request(self, thread: "SimThread") -> Event:
+        """Queue ``thread`` for the GIL; the returned event fires when it is granted."""
+        event = Event(self.world.env)
+        self.waiters.append((thread, event))
+        if self.holder is None:
+            self._schedule_grant()
+        elif self.drop_request is not None and not self._drop_timer:
+            # The holder is computing: it will be asked to drop the GIL after the switch interval.
+            self._drop_timer = True
+            drop = self.drop_request
+            self.world.env.timeout(self.world.profile.switch_interval).callbacks.append(
+                lambda _: drop.triggered or drop.succeed())
+        return event
+
+    def release(self, thread: "SimThread", forced: bool = False) -> None:
+        """``thread`` gives the GIL up; with ``forced`` it may not win the next grant itself."""
+        if self.holder is not thread:
+            return
+        self.holder = None
+        self._exclude = thread if forced else None
+        if self.waiters:
+            self._schedule_grant()
+
+    def start_cpu(self) -> Event:
+        self._drop_timer = False
+        self.drop_request = Event(self.world.env)
+        if self.waiters:
+            self._drop_timer = True
+            drop = self.drop_request
+            self.world.env.timeout(self.world.profile.switch_interval).callbacks.append(
+                lambda _: drop.triggered or drop.succeed())
+        return self.drop_request
+
+    def end_cpu(self) -> None:
+        self.drop_request = None
+        self._drop_timer = False
+
+    def _schedule_grant(self) -> None:
+        if self._grant_pending:
+            return
+        self._grant_pending = True
+        event = Event(self.world.env)
+        event._ok = True
+        event._value = None
+        event.callbacks.append(self._grant)
+        self.world.env.schedule(event, _GRANT_PRIORITY)
+
+    def _grant(self, _event: Event) -> None:
+        self._grant_pending = False
+        waiters = self.waiters
+        if self.holder is not None or not waiters:
+            return
+        candidates = range(len(waiters))
+        if self._exclude is not None and len(waiters) > 1:
+            candidates = [i for i, (t, _e) in enumerate(waiters) if t is not self._exclude]
+        self._exclude = None
+        pick = candidates[self.world.choose("gil", len(candidates))] if len(candidates) > 1 \
+            else candidates[0]
+        thread, event = waiters.pop(pick)
+        self.holder = thread
+        event.succeed()

@@ -1,0 +1,71 @@
+"""Cost profiles: the durations that give simulated time its meaning, as named data.
+
+A profile says how long the operations of a machine take. Durations are in seconds. Jitter is a
+relative spread: a duration ``d`` with jitter ``j`` lasts ``d * (1 + u)`` where ``u`` is drawn
+uniformly from ``[-j, +j]`` through the scheduler's seeded random stream (so a seed or a schedule
+token reproduces it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+@dataclass(frozen=True)
+class CostProfile:
+    name: str
+    description: str
+    #: CPU cores of the simulated machine.
+    cores: int = 2
+    #: OS thread creation, from ``Thread.start()`` until the new thread runs its first bytecode.
+    thread_start: float = 100e-6
+    thread_start_jitter: float = 0.2
+    #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
+    #: thread asks for it.
+    switch_interval: float = 0.005
+    #: How late a timed sleep or timed wait wakes on average (OS timer slack), and its spread.
+    sleep_overshoot: float = 50e-6
+    sleep_jitter: float = 0.5
+    #: Epoch seconds that ``time.time()`` reports at simulated time zero.
+    epoch: float = 1494575940.0  # 2017-05-12 15:59 +08:00, the tutorial's date
+
+    def with_(self, **changes: Any) -> "CostProfile":
+        """A copy with some costs changed (``profile.with_(cores=8)``)."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+PROFILES: dict[str, CostProfile] = {}
+
+def register(profile: CostProfile) -> CostProfile:
+    PROFILES[profile.name] = profile
+    return profile
+
+# Calibrated so that the tutorial's nolock.py (100 threads, sleep(0.001) between read and write)
+# loses updates the way the author saw: about sleep / thread_start = 1 ms / 100 us = 10 threads
+# read the same value, so the final value is centred on 10 across seeds.
+TUTORIAL_2017 = register(CostProfile(
+    name="tutorial-2017",
+    description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "
+                "5 ms GIL switch interval.",
+))
+
+# Durations near zero: every visible operation still happens in a well-defined order, but the
+# clock barely moves except for sleeps and declared work. Handy for checking logic, not timing.
+IDEAL = register(CostProfile(
+    name="ideal",
+    description="No overheads: threads start instantly, sleeps are exact, no jitter.",
+    thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
+
+))
+
+def get_profile(profile: "str | CostProfile") -> CostProfile:
+    """The profile named ``profile`` (or ``profile`` itself if it is already one)."""
+    if isinstance(profile, CostProfile):
+        return profile
+    try:
+        return PROFILES[profile]
+    except KeyError:
+        known = ", ".join(sorted(PROFILES))
+        raise ValueError(f"unknown cost profile {profile!r}; known profiles: {known}") from None

@@ -1,0 +1,185 @@
+"""The one choice point.
+
+Every nondeterministic decision of a simulated execution (which waiting thread takes the GIL,
+which waiter a released lock wakes, the seed of the run's random stream, ...) is a call to
+:meth:`Scheduler.choose`. The recorded sequence of choices *is* the schedule: it encodes to a short
+printable token, and replaying the token reproduces the execution exactly.
+
+A strategy decides; the scheduler records. Strategies see only the number of options and the kind
+of decision, never SimPy internals.
+"""
+from __future__ import annotations
+
+import base64
+import random
+import zlib
+from typing import NamedTuple, Sequence
+
+from .errors import BadToken, ScheduleMismatch
+
+#: The kinds of decision, by code. The code is part of the token (so a replay can say what kind of
+#: decision it expected where it diverged); new kinds must only ever be appended.
+KINDS = ("seed", "gil", "wake", "ready", "timeout")
+_KIND_CODE = {name: code for code, name in enumerate(KINDS)}
+
+TOKEN_VERSION = "1"
+
+
+class Choice(NamedTuple):
+    kind: str
+    n: int        # number of options
+    index: int    # the option taken, 0 <= index < n
+
+
+class Strategy:
+    """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`."""
+
+    def pick(self, kind: str, n: int, step: int) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def finish(self, step: int) -> None:
+        """Called once the execution is over, after ``step`` choices."""
+
+
+class RandomStrategy(Strategy):
+    """Seeded uniform choice: the default of ``simconc run``."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._rng = random.Random(seed)
+
+    def pick(self, kind: str, n: int, step: int) -> int:
+        if kind == "seed":
+            # The run's random stream is seeded with the run's seed itself, so that a program's
+            # random numbers under ``--seed 7`` are those of ``random.seed(7)``.
+            return self.seed % n
+        return self._rng.randrange(n)
+
+
+class ReplayStrategy(Strategy):
+    """Feeds back a recorded schedule, and says exactly where a program stops fitting it."""
+
+    def __init__(self, choices: Sequence[Choice]) -> None:
+        self.choices = list(choices)
+
+    def pick(self, kind: str, n: int, step: int) -> int:
+        if step >= len(self.choices):
+            raise ScheduleMismatch(
+                f"the schedule ended after {len(self.choices)} choices, but the program asked for "
+                f"another ({kind}, {n} options) at choice {step + 1}: the token belongs to a "
+                f"different program, seed or profile", step + 1)
+        want = self.choices[step]
+        if want.kind != kind or want.n != n:
+            raise ScheduleMismatch(
+                f"the schedule diverged at choice {step + 1}: the token expects a {want.kind} "
+                f"decision among {want.n} options, the program offers a {kind} decision among "
+                f"{n}: the token belongs to a different program, seed or profile", step + 1)
+        return want.index
+
+    def finish(self, step: int) -> None:
+        if step != len(self.choices):
+            raise ScheduleMismatch(
+                f"the program finished after {step} choices, but the schedule has "
+                f"{len(self.choices)}: the token belongs to a different program, seed or profile",
+                step + 1)
+
+
+class Scheduler:
+    """Asks the strategy, checks its answer, records it."""
+
+    __slots__ = ("strategy", "choices")
+
+    def __init__(self, strategy: Strategy) -> None:
+        self.strategy = strategy
+        self.choices: list[Choice] = []
+
+    def choose(self, kind: str, n: int) -> int:
+        """The index of the option taken among ``n`` (``n == 1`` is no choice and not recorded)."""
+        if n <= 1:
+            if n == 1:
+                return 0
+            raise ValueError("choose() needs at least one option")
+        step = len(self.choices)
+        index = self.strategy.pick(kind, n, step)
+        if not 0 <= index < n:
+            raise ScheduleMismatch(
+                f"choice {step + 1} ({kind}) took option {index}, outside 0..{n - 1}", step + 1)
+        self.choices.append(Choice(kind, n, index))
+        return index
+
+    def finish(self) -> None:
+        self.strategy.finish(len(self.choices))
+
+    @property
+    def token(self) -> str:
+        return encode_token(self.choices)
+
+
+# --- tokens ---------------------------------------------------------------------------------------
+# A token is the version digit followed by url-safe base64 of the choices, each written as three
+# unsigned LEB128 varints (kind code, number of options, index) and zlib-compressed when that is
+# shorter (flag byte 'z') than raw (flag byte 'r').
+
+def _varint(value: int, out: bytearray) -> None:
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        if value:
+            out.append(byte | 0x80)
+        else:
+            out.append(byte)
+            return
+
+
+def encode_token(choices: Sequence[Choice]) -> str:
+    raw = bytearray()
+    for choice in choices:
+        _varint(_KIND_CODE[choice.kind], raw)
+        _varint(choice.n, raw)
+        _varint(choice.index, raw)
+    packed = zlib.compress(bytes(raw), 9)
+    body = b"z" + packed if len(packed) < len(raw) else b"r" + bytes(raw)
+    return TOKEN_VERSION + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+
+
+def decode_token(token: str) -> list[Choice]:
+    """The choices in ``token``; :class:`BadToken` with the reason if it is not a token."""
+    token = token.strip()
+    if not token:
+        raise BadToken("empty schedule token")
+    if token[0] != TOKEN_VERSION:
+        raise BadToken(f"schedule token {_short(token)} is not a simconc token of version "
+                       f"{TOKEN_VERSION} (it should start with '{TOKEN_VERSION}')")
+    try:
+        body = base64.urlsafe_b64decode(token[1:] + "=" * (-len(token[1:]) % 4))
+    except (ValueError, TypeError):
+        raise BadToken(f"schedule token {_short(token)} is not valid base64") from None
+    if not body or body[:1] not in (b"z", b"r"):
+        raise BadToken(f"schedule token {_short(token)} is damaged (unknown encoding)")
+    raw = body[1:]
+    if body[:1] == b"z":
+        try:
+            raw = zlib.decompress(raw)
+        except zlib.error:
+            raise BadToken(f"schedule token {_short(token)} is damaged (bad compression)") from None
+    numbers: list[int] = []
+    value = shift = 0
+    for byte in raw:
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            numbers.append(value)
+            value = shift = 0
+    if shift or len(numbers) % 3:
+        raise BadToken(f"schedule token {_short(token)} is truncated")
+    choices = []
+    for i in range(0, len(numbers), 3):
+        code, n, index = numbers[i:i + 3]
+        if code >= len(KINDS) or not 0 <= index < n:
+            raise BadToken(f"schedule token {_short(token)} is damaged at choice {i // 3 + 1}")
+        choices.append(Choice(KINDS[code], n, index))
+    return choices
+
+
+def _short(token: str) -> str:
+    return repr(token if len(token) <= 24 else token[:20] + "...")

@@ -1,0 +1,111 @@
+"""A simulated thread: a greenlet that runs the user's code, driven by a SimPy process.
+
+The greenlet runs ordinary blocking Python. When it must wait, :meth:`SimThread.block` switches
+to the hub (the greenlet running the SimPy loop) handing it the SimPy event to wait for; the
+thread's process yields that event, and switches back into the greenlet when it fires.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Optional
+
+from greenlet import GreenletExit, greenlet
+
+from .trace import Where
+from .waitqueue import WaitQueue
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .world import World
+
+_EXITED = object()   # what a finished greenlet hands back to its process
+
+
+class SimThread:
+    """The kernel's side of a thread. The face (``threading.Thread``) is kept in ``face``."""
+
+    __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
+                 "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
+                 "__weakref__")
+
+    def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
+                 ident: int, face: Any = None) -> None:
+        self.world = world
+        self.ident = ident
+        self.name = name
+        self.daemon = daemon
+        self.face = face
+        self._run = run
+        self.greenlet: Optional[greenlet] = None
+        #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done"
+        self.state = "new"
+        self.done = WaitQueue(world, self)   # joiners park here
+        self.waiting_on: Optional[WaitQueue] = None
+        self.waiting_where: Optional[Where] = None
+        self.started_at: Optional[float] = None
+        self.ended_at: Optional[float] = None
+        #: Locks this thread holds now, in the order it took them (for deadlock reports).
+        self.held: list = []
+
+    # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
+    @property
+    def label(self) -> str:
+        return f"thread {self.name!r}"
+
+    def holders(self) -> list["SimThread"]:
+        """A join waits for this thread itself to finish."""
+        return [] if self.state == "done" else [self]
+
+    @property
+    def finished(self) -> bool:
+        return self.state == "done"
+
+    def __repr__(self) -> str:
+        return f"<SimThread {self.name!r} {self.state}>"
+
+    # -- running -------------------------------------------------------------------------------
+    def _drive(self, delay: float):
+        """The SimPy process: start after ``delay``, then relay events to and from the greenlet."""
+        world = self.world
+        if delay > 0:
+            yield world.env.timeout(delay)
+        self.greenlet = greenlet(self._bootstrap, world.hub)
+        world.current = self
+        request = self.greenlet.switch()
+        while request is not _EXITED:
+            if world.fatal is not None:
+                return
+            value = yield request
+            world.current = self
+            request = self.greenlet.switch(value)
+
+    def _bootstrap(self) -> object:
+        world = self.world
+        self.state = "ready"
+        world.wait_event(world.gil.request(self))
+        self.state = "running"
+        self.started_at = world.env.now
+        try:
+            self._run()
+        except GreenletExit:
+            raise
+        except BaseException as exc:  # the face reports the user's errors; this is a last resort
+            world.internal_error(self, exc)
+        self.state = "done"
+        self.ended_at = world.env.now
+        world.record(self, "exit", "")
+        self.done.unpark_all()
+        world.gil.release(self)
+        return _EXITED
+
+    def block(self, event: Any) -> Any:
+        """Give up the GIL, wait for the SimPy ``event``, take the GIL back; the event's value."""
+        world = self.world
+        if world.tearing_down:
+            raise GreenletExit
+        gil = world.gil
+        self.state = "blocked"
+        gil.release(self)
+        value = world.wait_event(event)
+        self.state = "ready"
+        world.wait_event(gil.request(self))
+        self.state = "running"
+        return value

@@ -1,0 +1,66 @@
+"""The trace: one log of every visible operation, which every renderer and analysis reads."""
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, NamedTuple, Optional
+
+_SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+_GREENLET_INTERNAL = ("<frozen ", )
+
+
+class Where(NamedTuple):
+    filename: str
+    lineno: int
+    function: str
+
+    def __str__(self) -> str:
+        return f"{os.path.basename(self.filename)}:{self.lineno}"
+
+
+class TraceEvent(NamedTuple):
+    time: float        # simulated seconds
+    thread: str        # the thread's name when the operation happened
+    op: str            # e.g. "acquire", "release", "sleep", "start", "exit"
+    obj: str           # the object operated on, as a short label ("Lock#1"), or ""
+    where: Optional[Where]
+
+    def format(self) -> str:
+        where = f"  ({self.where})" if self.where else ""
+        obj = f" {self.obj}" if self.obj else ""
+        return f"[{self.time * 1000:10.3f} ms] {self.thread:<12} {self.op}{obj}{where}"
+
+
+def caller_where(skip_prefix: str = _SIMCONC_DIR) -> Optional[Where]:
+    """The innermost frame of the user's code (the first frame outside simconc)."""
+    f = sys._getframe(1)
+    while f is not None:
+        filename = f.f_code.co_filename
+        if not filename.startswith(skip_prefix) and not filename.startswith(_GREENLET_INTERNAL):
+            return Where(filename, f.f_lineno, f.f_code.co_name)
+        f = f.f_back
+    return None
+
+
+class Trace:
+    """An append-only list of :class:`TraceEvent`, with optional live listeners."""
+
+    __slots__ = ("events", "listeners")
+
+    def __init__(self) -> None:
+        self.events: list[TraceEvent] = []
+        self.listeners: list[Callable[[TraceEvent], None]] = []
+
+    def record(self, time: float, thread: str, op: str, obj: str = "",
+               where: Optional[Where] = None) -> TraceEvent:
+        event = TraceEvent(time, thread, op, obj, where)
+        self.events.append(event)
+        for listener in self.listeners:
+            listener(event)
+        return event
+
+    def __iter__(self):
+        return iter(self.events)
+
+    def __len__(self) -> int:
+        return len(self.events)

@@ -1,0 +1,245 @@
+"""A world: one simulated execution on one SimPy environment.
+
+The world owns the clock, the scheduler, the trace, the GIL and the threads. It knows nothing of
+``threading`` or of scenario files: the stdlib face and the runner build on it.
+"""
+from __future__ import annotations
+
+import random
+from typing import Any, Callable, Optional
+
+import simpy
+from greenlet import GreenletExit, getcurrent
+
+from .errors import NotInSimulation, SimconcError, SpinError
+from .gil import GIL
+from .profile import CostProfile, get_profile
+from .scheduler import RandomStrategy, Scheduler, Strategy
+from .thread import SimThread
+from .trace import Trace, Where, caller_where
+from .waitqueue import WaitQueue
+
+_current: Optional["World"] = None
+
+
+def current_world() -> "World":
+    """The world whose simulated execution is running now."""
+    if _current is None:
+        raise NotInSimulation(
+            "this simconc primitive was used outside a simulated execution; run the program "
+            "with simconc.run(...) or `simconc run FILE`")
+    return _current
+
+
+def maybe_current_world() -> Optional["World"]:
+    return _current
+
+
+class _Abort(BaseException):
+    """Unwinds the hub when the world has a fatal error (never seen by the program)."""
+
+
+class World:
+    """One simulated execution. Use :meth:`run` once."""
+
+    def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
+                 profile: "str | CostProfile" = "tutorial-2017",
+                 until: Optional[float] = None) -> None:
+        self.env = simpy.Environment()
+        self.profile = get_profile(profile)
+        self.scheduler = Scheduler(strategy if strategy is not None else RandomStrategy(seed))
+        self.trace = Trace()
+        self.gil = GIL(self)
+        self.cores = simpy.Resource(self.env, capacity=self.profile.cores)
+        self.threads: list[SimThread] = []
+        self.current: Optional[SimThread] = None
+        self.main: Optional[SimThread] = None
+        self.hub = None
+        self.until = until
+        self.fatal: Optional[BaseException] = None
+        self.tearing_down = False
+        self.finished = False
+        #: The main thread's code has returned; it now waits for the non-daemon threads.
+        self.main_returned = False
+        #: Counts every call into the kernel: the spin watchdog's sign of life.
+        self.progress = 0
+        self._next_ident = 1
+        #: Per-world state that the faces keep (thread-name counters, the Thread objects, ...).
+        self.face_state: dict[str, Any] = {}
+        run_seed = self.scheduler.choose("seed", 2 ** 32)
+        self.random = random.Random(run_seed)            # the program's own `random`
+        self._jitter = random.Random(run_seed * 2 + 1)   # costs' jitter
+
+    # -- time --------------------------------------------------------------------------------
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    def jittered(self, duration: float, jitter: float) -> float:
+        if jitter <= 0 or duration <= 0:
+            return duration
+        return duration * (1.0 + self._jitter.uniform(-jitter, jitter))
+
+    def timed_delay(self, seconds: float) -> float:
+        """How long a timed sleep or wait of ``seconds`` really lasts (timer slack included)."""
+        if seconds <= 0:
+            return 0.0
+        p = self.profile
+        return seconds + self.jittered(p.sleep_overshoot, p.sleep_jitter)
+
+    # -- the choice point ----------------------------------------------------------------------
+    def choose(self, kind: str, n: int) -> int:
+        try:
+            return self.scheduler.choose(kind, n)
+        except SimconcError as exc:
+            self.abort(exc)
+            raise  # abort() does not return from a simulated thread; from the hub it re-raises
+
+    def abort(self, exc: BaseException) -> None:
+        """Stop the whole execution with ``exc``: the run reports it, the program never sees it."""
+        if self.fatal is None:
+            self.fatal = exc
+        if getcurrent() is not self.hub and self.hub is not None:
+            self.hub.switch(_Abort())  # the thread's greenlet never resumes
+        raise exc
+
+    # -- threads -------------------------------------------------------------------------------
+    def current_thread(self) -> SimThread:
+        thread = self.current
+        if thread is None or getcurrent() is self.hub:
+            raise NotInSimulation("no simulated thread is running")
+        return thread
+
+    def new_thread(self, run: Callable[[], Any], name: str, daemon: bool = False,
+                   face: Any = None) -> SimThread:
+        thread = SimThread(self, run, name, daemon, self._next_ident, face)
+        self._next_ident += 1
+        return thread
+
+    def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
+        """Make ``thread`` runnable after the OS's thread-creation time."""
+        self.threads.append(thread)
+        p = self.profile
+        delay = 0.0 if thread is self.main else self.jittered(p.thread_start,
+                                                               p.thread_start_jitter)
+        if self.current is not None:
+            self.record(self.current, "start", thread.name, where)
+        self.env.process(thread._drive(delay))
+
+    def wait_event(self, event: Any) -> Any:
+        """Suspend the current greenlet until the SimPy ``event`` fires; its value."""
+        self.progress += 1
+        value = self.hub.switch(event)
+        if isinstance(value, _Abort):  # pragma: no cover - the hub never sends one back
+            raise GreenletExit
+        return value
+
+    def sleep(self, seconds: float) -> None:
+        thread = self.current_thread()
+        self.record(thread, "sleep", f"{seconds:g}s")
+        thread.block(self.env.timeout(self.timed_delay(seconds)))
+
+    def cpu(self, seconds: float) -> None:
+        """The current thread computes for ``seconds`` holding the GIL and a core; another thread
+        that wants the GIL gets it after the switch interval, as in CPython."""
+        thread = self.current_thread()
+        self.record(thread, "cpu", f"{seconds:g}s")
+        remaining = seconds
+        gil = self.gil
+        while remaining > 0:
+            with self.cores.request() as core:
+                if not core.triggered:
+                    thread.block(core)
+                drop = gil.start_cpu()
+                started = self.env.now
+                finished = self.env.timeout(remaining)
+                self.wait_event(self.env.any_of([finished, drop]))
+                gil.end_cpu()
+                remaining -= self.env.now - started
+            if remaining > 1e-12:
+                # Forced switch: hand the GIL to a waiter, then queue up for it again.
+                thread.state = "ready"
+                gil.release(thread, forced=True)
+                self.wait_event(gil.request(thread))
+                thread.state = "running"
+
+    # -- trace ---------------------------------------------------------------------------------
+    def record(self, thread: Optional[SimThread], op: str, obj: str = "",
+               where: Optional[Where] = None) -> None:
+        self.progress += 1
+        self.trace.record(self.env.now, thread.name if thread else "-", op, obj,
+                          where if where is not None else caller_where())
+
+    def internal_error(self, thread: SimThread, exc: BaseException) -> None:
+        self.abort(exc if isinstance(exc, SimconcError) else exc)
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
+        """Run ``main`` as the main thread until the program ends (main done, non-daemon threads
+        joined), no thread can proceed, or the ``until`` time limit passes."""
+        global _current
+        if _current is not None:
+            raise SimconcError("a simulated execution is already running in this process; "
+                               "simulations cannot be nested")
+        _current = self
+        self.hub = getcurrent()
+        self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
+        try:
+            self.start(thread)
+            step = self.env.step
+            queue = self.env._queue
+            until = self.until
+            while not self.finished:
+                if not queue:
+                    break  # nothing can ever happen again: a deadlock or a forgotten wait
+                if until is not None and queue[0][0] > until:
+                    break
+                try:
+                    step()
+                except _Abort:
+                    pass
+                if self.fatal is not None:
+                    raise self.fatal
+            self.scheduler.finish() if self.finished else None
+        finally:
+            _current = None
+
+    def _main(self, main: Callable[[], Any]) -> None:
+        try:
+            main()
+        finally:
+            # CPython's threading._shutdown: wait for every non-daemon thread before exiting,
+            # including any that those threads start meanwhile.
+            self.main_returned = True
+            me = self.main
+            while True:
+                pending = [t for t in self.threads
+                           if t is not me and not t.daemon and t.state != "done"]
+                if not pending:
+                    break
+                pending[0].done.park()
+            self.finished = True
+
+    def teardown(self) -> None:
+        """Unwind the greenlets of threads that never finished (daemons, deadlocked threads), so
+        their frames are released now and their ``finally`` blocks cannot block again."""
+        global _current
+        self.tearing_down = True
+        previous, _current = _current, self
+        try:
+            for thread in self.threads:
+                g = thread.greenlet
+                if g is not None and not g.dead:
+                    try:
+                        g.throw(GreenletExit)
+                    except GreenletExit:
+                        pass
+                    except BaseException:  # a finally block that raised: nothing left to report to
+                        pass
+        finally:
+            _current = previous
+
+    # -- introspection -------------------------------------------------------------------------
+    def stuck_threads(self) -> list[SimThread]:
+        """Threads that did not finish, in creation order."""
+        return [t for t in self.threads if t.state != "done"]

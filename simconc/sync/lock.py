@@ -1,0 +1,207 @@
+"""Lock and RLock: the two primitives CPython implements in C, each on one :class:`WaitQueue`.
+
+Everything else in ``threading`` (Condition, Semaphore, Event, Barrier, Timer) and ``queue`` is
+CPython's Python code over these two, so their behaviour follows from here. A released lock
+wakes one waiter picked by the scheduler; the waiter then competes for the lock again and may
+lose it to a thread that arrives first, exactly like the OS mutex under CPython's lock.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+from ..kernel import SimThread, WaitQueue, World, current_world
+
+#: ``_thread.TIMEOUT_MAX`` on 64-bit Linux.
+TIMEOUT_MAX = 9223372036.0
+
+_PY313 = sys.version_info >= (3, 13)
+
+
+def fake_address(serial: int) -> str:
+    """A stable stand-in for ``id()`` in reprs: the same every run, unlike real addresses."""
+    return f"0x7f5a{0x10000 + serial * 0x40:08x}"
+
+
+def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
+    """CPython's argument checks for ``acquire(blocking, timeout)``; the timeout to wait (None is
+    forever)."""
+    if not blocking:
+        if timeout != -1:
+            raise ValueError("can't specify a timeout for a non-blocking call")
+        return 0.0
+    if timeout < 0:
+        if timeout != -1:
+            raise ValueError("timeout value must be a non-negative number" if _PY313
+                             else "timeout value must be positive")
+        return None
+    if timeout > TIMEOUT_MAX:
+        raise OverflowError("timestamp out of range for platform time_t")
+    return timeout
+
+
+class _Base:
+    __slots__ = ("_world", "_queue", "_owner", "_serial", "_name", "__weakref__")
+
+    _kind = "Lock"
+
+    def __init__(self) -> None:
+        world = current_world()
+        self._world: World = world
+        self._queue = WaitQueue(world, self)
+        self._owner: Optional[SimThread] = None
+        self._serial = world.face_state["serial"] = world.face_state.get("serial", 0) + 1
+        self._name: Optional[str] = None
+
+    # What reports call this object; the face renames internal locks after their owner.
+    @property
+    def label(self) -> str:
+        return self._name or f"{self._kind}#{self._serial}"
+
+    def holders(self) -> list[SimThread]:
+        return [self._owner] if self._owner is not None else []
+
+    def _take(self, thread: SimThread, timeout: Optional[float]) -> bool:
+        """Wait (timeout None: forever) until the lock is free, then hold it."""
+        world = self._world
+        if timeout is None:
+            while self._owner is not None:
+                self._queue.park()
+        elif self._owner is not None:
+            if timeout == 0:
+                return False
+            deadline = world.now + timeout
+            while self._owner is not None:
+                remaining = deadline - world.now
+                if remaining <= 0 or not self._queue.park(remaining):
+                    if self._owner is not None:
+                        return False
+        self._owner = thread
+        thread.held.append(self)
+        return True
+
+    def _give_up(self) -> None:
+        self._owner.held.remove(self)
+        self._owner = None
+        self._queue.unpark()
+
+
+class Lock(_Base):
+    """``_thread.lock``: not owned, so any thread may release it."""
+
+    __slots__ = ()
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        wait = check_timeout(blocking, timeout)
+        world = self._world
+        thread = world.current_thread()
+        got = self._take(thread, wait)
+        world.record(thread, "acquire" if got else "acquire-failed", self.label)
+        return got
+
+    def release(self) -> None:
+        if self._owner is None:
+            raise RuntimeError("release unlocked lock")
+        world = self._world
+        world.record(world.current_thread(), "release", self.label)
+        self._give_up()
+
+    def locked(self) -> bool:
+        return self._owner is not None
+
+    acquire_lock = acquire
+    release_lock = release
+    locked_lock = locked
+
+    def _at_fork_reinit(self) -> None:
+        self._owner = None
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        state = "locked" if self._owner is not None else "unlocked"
+        return f"<{state} _thread.lock object at {fake_address(self._serial)}>"
+
+
+class RLock(_Base):
+    """``_thread.RLock``: owned by one thread, which may acquire it again; counts its holds."""
+
+    __slots__ = ("_count",)
+
+    _kind = "RLock"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._count = 0
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        wait = check_timeout(blocking, timeout)
+        world = self._world
+        thread = world.current_thread()
+        if self._owner is thread:
+            if self._count >= 0xFFFFFFFF:
+                raise OverflowError("Internal lock count overflowed")
+            self._count += 1
+            world.record(thread, "acquire", f"{self.label} (count {self._count})")
+            return True
+        got = self._take(thread, wait)
+        if got:
+            self._count = 1
+        world.record(thread, "acquire" if got else "acquire-failed", self.label)
+        return got
+
+    def release(self) -> None:
+        world = self._world
+        thread = world.current_thread()
+        if self._owner is not thread or self._count == 0:
+            raise RuntimeError("cannot release un-acquired lock")
+        self._count -= 1
+        world.record(thread, "release",
+                     self.label if not self._count else f"{self.label} (count {self._count})")
+        if not self._count:
+            self._give_up()
+
+    def locked(self) -> bool:
+        return self._owner is not None
+
+    def _is_owned(self) -> bool:
+        return self._owner is self._world.current_thread()
+
+    def _recursion_count(self) -> int:
+        return self._count if self._owner is self._world.current_thread() else 0
+
+    def _release_save(self) -> tuple[int, int]:
+        if self._count == 0:
+            raise RuntimeError("cannot release un-acquired lock")
+        state = (self._count, self._owner.ident)
+        self._count = 0
+        self._world.record(self._world.current_thread(), "release", self.label)
+        self._give_up()
+        return state
+
+    def _acquire_restore(self, state: tuple[int, int]) -> None:
+        world = self._world
+        thread = world.current_thread()
+        self._take(thread, None)
+        self._count = state[0]
+        world.record(thread, "acquire", self.label)
+
+    def _at_fork_reinit(self) -> None:
+        self._owner = None
+        self._count = 0
+
+    def __enter__(self) -> bool:
+        return self.acquire()
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+    def __repr__(self) -> str:
+        state = "locked" if self._owner is not None else "unlocked"
+        owner = self._owner.ident if self._owner is not None else 0
+        return (f"<{state} _thread.RLock object owner={owner} count={self._count} "
+                f"at {fake_address(self._serial)}>")

@@ -1,0 +1,161 @@
+"""The kernel on its own: worlds, the GIL, time, the one choice point and its tokens."""
+import pytest
+
+from simconc.kernel import (BadToken, Choice, RandomStrategy, ReplayStrategy, ScheduleMismatch,
+                            World, decode_token, encode_token)
+from simconc.sync.lock import Lock
+
+
+def spawn(world, fn, name):
+    thread = world.new_thread(fn, name)
+    world.start(thread)
+    return thread
+
+
+def join_all(threads):
+    for t in threads:
+        while t.state != "done":
+            t.done.park()
+
+
+def lost_update_world(seed=None, strategy=None):
+    # "ideal": both threads start at the same instant, so who runs first is a GIL choice.
+    world = World(strategy, seed=seed or 0, profile="ideal")
+    box = {"value": 0}
+
+    def worker():
+        tmp = box["value"]
+        world.sleep(0)
+        box["value"] = tmp + 1
+
+    def main():
+        join_all([spawn(world, worker, "A"), spawn(world, worker, "B")])
+
+    world.run(main)
+    return world, box["value"]
+
+
+def test_same_seed_same_trace():
+    # trio's first kernel test: run it many times, exactly one trace.
+    traces = set()
+    for _ in range(10):
+        world, _value = lost_update_world(seed=3)
+        traces.add(tuple((e.time, e.thread, e.op, e.obj) for e in world.trace))
+    assert len(traces) == 1
+
+
+def test_both_outcomes_of_the_lost_update_happen_across_seeds():
+    values = {lost_update_world(seed=s)[1] for s in range(40)}
+    assert values == {1, 2}
+
+
+def test_token_replays_the_same_execution():
+    for seed in range(20):
+        world, value = lost_update_world(seed=seed)
+        again, value2 = lost_update_world(strategy=ReplayStrategy(decode_token(
+            world.scheduler.token)))
+        assert value2 == value
+        assert [tuple(e) for e in again.trace] == [tuple(e) for e in world.trace]
+
+
+def test_token_round_trip():
+    choices = [Choice("seed", 2 ** 32, 123456789), Choice("gil", 3, 2), Choice("wake", 2, 0)]
+    token = encode_token(choices)
+    assert token.startswith("1")
+    assert decode_token(token) == choices
+    long = [Choice("gil", 2, i % 2) for i in range(500)]
+    assert decode_token(encode_token(long)) == long
+    assert len(encode_token(long)) < 120  # compressed
+
+
+@pytest.mark.parametrize("token", ["", "2abc", "1!!!!", "1eHh4", "1cgE"])
+def test_malformed_tokens_are_clear_errors(token):
+    with pytest.raises(BadToken):
+        decode_token(token)
+
+
+def test_token_that_does_not_fit_names_the_step():
+    world, _ = lost_update_world(seed=1)
+    choices = decode_token(world.scheduler.token)
+    bent = choices[:1] + [Choice("wake", 5, 0)] + choices[1:]
+    with pytest.raises(ScheduleMismatch, match="diverged at choice 2") as info:
+        lost_update_world(strategy=ReplayStrategy(bent))
+    assert info.value.step == 2
+    with pytest.raises(ScheduleMismatch, match="finished after"):
+        lost_update_world(strategy=ReplayStrategy(choices + [Choice("gil", 2, 1)]))
+
+
+def test_cpu_bound_threads_get_no_speedup_under_the_gil():
+    def elapsed(threaded):
+        world = World(seed=0, profile="ideal")
+
+        def main():
+            if threaded:
+                join_all([spawn(world, lambda: world.cpu(0.5), f"T{i}") for i in range(2)])
+            else:
+                world.cpu(0.5)
+                world.cpu(0.5)
+
+        world.run(main)
+        return world.now
+
+    assert elapsed(False) == pytest.approx(1.0)
+    assert elapsed(True) == pytest.approx(1.0)
+
+
+def test_gil_is_handed_over_every_switch_interval():
+    world = World(seed=0, profile="ideal")
+    threads = []
+
+    def main():
+        threads.extend(spawn(world, lambda: world.cpu(0.02), f"T{i}") for i in range(2))
+        join_all(threads)
+
+    world.run(main)
+    # Forced switching: both compute in turns of 5 ms, so both finish near the end; without it
+    # the first would finish at 20 ms.
+    assert all(t.ended_at > 0.03 for t in threads)
+    assert world.now == pytest.approx(0.04)
+
+
+def test_blocking_io_overlaps_across_threads():
+    from simconc.work import io
+    from simconc.kernel import world as world_module
+    world = World(seed=0, profile="ideal")
+
+    def main():
+        join_all([spawn(world, lambda: io(0.3), f"T{i}") for i in range(3)])
+
+    world.run(main)
+    assert world.now == pytest.approx(0.3)
+
+
+def test_lock_is_mutually_exclusive_and_waits_time_out():
+    world = World(seed=5)
+    inside, most, timed_out = [0], [0], []
+
+    def worker():
+        lock.acquire()
+        inside[0] += 1
+        most[0] = max(most[0], inside[0])
+        world.sleep(0.01)
+        inside[0] -= 1
+        lock.release()
+
+    def impatient():
+        timed_out.append(not lock.acquire(timeout=0.001))
+
+    def main():
+        global lock
+        threads = [spawn(world, worker, f"W{i}") for i in range(4)]
+        threads.append(spawn(world, impatient, "I"))
+        join_all(threads)
+
+    def setup_and_run():
+        global lock
+        lock = Lock()
+        main()
+
+    world.run(setup_and_run)
+    assert most[0] == 1
+    assert timed_out == [True]
