@@ -17,8 +17,8 @@ class CostProfile:
     #: CPU cores of the simulated machine.
     cores: int = 2
     #: OS thread creation, from ``Thread.start()`` until the new thread runs its first bytecode.
-    thread_start: float = 100e-6
-    thread_start_jitter: float = 0.2
+    thread_start: float = 108e-6
+    thread_start_jitter: float = 0.5
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
@@ -43,8 +43,10 @@ def register(profile: CostProfile) -> CostProfile:
     return profile
 
 # Calibrated so that the tutorial's nolock.py (100 threads, sleep(0.001) between read and write)
-# loses updates the way the author saw: about sleep / thread_start = 1 ms / 100 us = 10 threads
-# read the same value, so the final value is centred on 10 across seeds.
+# loses updates the way the author saw. The main thread starts a thread every ~108 us, and each
+# sleeps ~1.05 ms (timer slack included), so the threads read in "generations" of about
+# 1.05 ms / 108 us = 10 threads that all see the same value: the final value is about
+# 100 * 108 us / 1.05 ms = 10 (9 to 11 across seeds; mean 10.03 over seeds 0..39).
 TUTORIAL_2017 = register(CostProfile(
     name="tutorial-2017",
     description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "

@@ -1,0 +1,19 @@
+"""simconc: a deterministic simulator of CPython concurrency.
+
+Layers, imports pointing down only: ``kernel`` (world, threads, GIL, scheduler, trace) stands
+alone; ``sync`` builds CPython's primitives on it; ``stdlib`` is the thin face a program imports
+as ``threading``, ``queue``, ``time``...; ``analysis`` reads a finished world's records; the
+runner and the command line sit on top. This file pulls together the public API.
+"""
+from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
+                     ScheduleMismatch, SimconcError, SpinError, get_profile)
+from .runner import ExceptionInfo, RunResult, ScenarioError, run
+from .work import cpu, io
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadToken", "CostProfile", "ExceptionInfo", "NotInSimulation", "PROFILES", "RealThreadError",
+    "RunResult", "ScenarioError", "ScheduleMismatch", "SimconcError", "SpinError", "cpu",
+    "get_profile", "io", "run",
+]

@@ -1,0 +1,56 @@
+"""Swapping the real concurrency modules for the face, for the length of one execution.
+
+Two ways in (DESIGN decision 5): a scenario file imports ``threading`` while it runs and finds
+the face in ``sys.modules``; code that imported the real module earlier is caught by the guard on
+the real ``_thread`` entry points, so it cannot start a real OS thread unnoticed. Whatever
+happens, everything is put back.
+"""
+from __future__ import annotations
+
+import contextlib
+import sys
+import types
+from typing import Iterator
+
+from .kernel.errors import RealThreadError
+from .kernel.world import maybe_current_world
+
+
+def _refuse(*args: object, **kwargs: object) -> None:
+    world = maybe_current_world()
+    message = (
+        "the simulated program tried to start a real OS thread (through a module that imported "
+        "the real threading or _thread before the simulation started). simconc runs threads only "
+        "in simulation: import threading inside the scenario, or run library code under "
+        "simconc.patched() so it sees the simulated modules.")
+    error = RealThreadError(message)
+    if world is not None and world.fatal is None:
+        # Stop the run at the next switch, but raise here normally, so that the real module's
+        # own clean-up (Thread.start() un-registering the thread) still happens.
+        world.fatal = error
+    raise error
+
+
+@contextlib.contextmanager
+def simulated_modules(modules: dict[str, types.ModuleType]) -> Iterator[None]:
+    """Install ``modules`` in ``sys.modules`` and guard the real thread starters; undo on exit."""
+    import _thread
+    import threading
+    saved = {name: sys.modules.get(name) for name in modules}
+    guarded = [(mod, attr, getattr(mod, attr)) for mod, attr in (
+        (_thread, "start_new_thread"), (_thread, "start_new"),
+        (_thread, "start_joinable_thread"), (threading, "_start_new_thread"),
+        (threading, "_start_joinable_thread")) if hasattr(mod, attr)]
+    try:
+        sys.modules.update(modules)
+        for mod, attr, _old in guarded:
+            setattr(mod, attr, _refuse)
+        yield
+    finally:
+        for mod, attr, old in guarded:
+            setattr(mod, attr, old)
+        for name, module in saved.items():
+            if module is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = module

@@ -1,0 +1,221 @@
+"""Running one program once: a scenario file or a callable, on a fresh world.
+
+The runner is where a program meets the kernel: it installs the stdlib face, captures what the
+program prints, runs it as the simulated main thread, and turns the world's records into a
+:class:`RunResult`. It knows nothing of the command line.
+"""
+from __future__ import annotations
+
+import builtins
+import io
+import os
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional, TextIO, Union
+
+from greenlet import GreenletExit
+
+from .analysis.deadlock import DeadlockReport, analyse, variable_names
+from .kernel import (CostProfile, RandomStrategy, ReplayStrategy, SimconcError, Strategy, Trace,
+                     TraceEvent, World, decode_token)
+from .kernel.trace import caller_where
+from .patching import simulated_modules
+from .stdlib import fresh_modules
+from .stdlib._traceback import format_user_exception
+from .watchdog import spin_watchdog
+
+Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
+
+
+class ScenarioError(SimconcError):
+    """The program cannot be run at all: a missing file, a syntax error."""
+
+
+@dataclass
+class ExceptionInfo:
+    thread: str
+    time: float
+    type: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"thread": self.thread, "time": self.time, "type": self.type,
+                "message": self.message}
+
+
+@dataclass
+class RunResult:
+    """What one execution did. ``status`` is ``ok``, ``deadlock``, ``error`` or ``limit``."""
+    stdout: str
+    stderr: str
+    seed: Optional[int]
+    schedule: str
+    elapsed: float
+    status: str
+    deadlock: Optional[DeadlockReport]
+    exceptions: list[ExceptionInfo]
+    threads: int
+    profile: str
+    trace: Trace = field(repr=False)
+    error: Optional[str] = None          # a simconc-level failure: spinning, a real thread, ...
+    exit_code: int = 0                   # the program's own sys.exit code, if it called it
+    namespace: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stdout": self.stdout, "stderr": self.stderr, "seed": self.seed,
+            "schedule": self.schedule, "elapsed": self.elapsed, "status": self.status,
+            "deadlock": self.deadlock.to_dict() if self.deadlock else None,
+            "exceptions": [e.to_dict() for e in self.exceptions], "threads": self.threads,
+            "profile": self.profile, "error": self.error, "exit_code": self.exit_code,
+        }
+
+
+class _Capture(io.TextIOBase):
+    """Collects what the program writes; optionally passes it on live."""
+
+    def __init__(self, echo: Optional[TextIO] = None) -> None:
+        self.parts: list[str] = []
+        self.echo = echo
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        if self.echo is not None:
+            self.echo.write(text)
+        return len(text)
+
+    def flush(self) -> None:
+        if self.echo is not None:
+            self.echo.flush()
+
+    def getvalue(self) -> str:
+        return "".join(self.parts)
+
+
+def load_scenario(path: "str | os.PathLike[str]") -> Any:
+    """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong."""
+    path = os.fspath(path)
+    try:
+        with open(path, "rb") as f:
+            source = f.read()
+    except FileNotFoundError:
+        raise ScenarioError(f"no such scenario file: {path}") from None
+    except IsADirectoryError:
+        raise ScenarioError(f"{path} is a directory, not a scenario file") from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
+    try:
+        return compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        where = f"{exc.filename}, line {exc.lineno}" if exc.lineno else exc.filename
+        text = f"\n    {exc.text.rstrip()}" if exc.text else ""
+        raise ScenarioError(f"the scenario has a syntax error ({where}): {exc.msg}{text}") from None
+    except ValueError as exc:  # e.g. null bytes
+        raise ScenarioError(f"the scenario cannot be compiled: {exc}") from None
+
+
+def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
+        strategy: Optional[Strategy] = None, profile: "str | CostProfile" = "tutorial-2017",
+        until: Optional[float] = None, spin_timeout: float = 10.0,
+        trace_listener: Optional[Callable[[TraceEvent], None]] = None,
+        echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None) -> RunResult:
+    """Run ``program`` (a scenario path, or a callable run as the main thread) once.
+
+    ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
+    from an earlier run) replays one exactly instead. ``until`` stops the run at that simulated
+    time. ``echo``/``echo_err`` receive the program's output as it is written.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+    if strategy is None:
+        strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
+            else RandomStrategy(seed)
+    if callable(program):
+        code, path = None, None
+        body: Callable[[], Any] = program
+    else:
+        path = os.fspath(program)
+        code = load_scenario(path)
+    world = World(strategy, profile=profile, until=until)
+    if trace_listener is not None:
+        world.trace.listeners.append(trace_listener)
+    out, err = _Capture(echo), _Capture(echo_err)
+    modules = fresh_modules()
+    world.face_state["modules"] = modules
+    namespace: dict[str, Any] = {}
+    exit_code = 0
+    main_exc: list[ExceptionInfo] = []
+
+    def main() -> None:
+        nonlocal exit_code
+        threading_face = modules["threading"]
+        main_face = threading_face._MainThread()
+        main_face._attach(world.current_thread())
+        world.current_thread().face = main_face
+        try:
+            if code is not None:
+                namespace.update({"__name__": "__main__", "__file__": path,
+                                  "__builtins__": builtins, "__doc__": None})
+                exec(code, namespace)
+            else:
+                body()
+        except SystemExit as exc:
+            exit_code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            if exc.code is not None and not isinstance(exc.code, int):
+                sys.stderr.write(f"{exc.code}\n")
+        except BaseException as exc:
+            if isinstance(exc, (SimconcError, GreenletExit)):
+                raise
+            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            main_exc.append(ExceptionInfo("MainThread", world.now, type(exc).__name__,
+                                          str(exc)))
+
+    saved_out, saved_err = sys.stdout, sys.stderr
+    fatal: Optional[BaseException] = None
+    try:
+        with simulated_modules(modules), spin_watchdog(world, spin_timeout):
+            sys.stdout, sys.stderr = out, err
+            try:
+                world.run(main)
+            except SimconcError as exc:
+                fatal = exc
+            finally:
+                # Read the world before tearing it down: teardown unwinds the stuck threads.
+                finished = world.finished
+                limit_hit = (until is not None and bool(world.env._queue)
+                             and world.env.peek() > until)
+                deadlock = None if finished or limit_hit or fatal is not None \
+                    else analyse(world, variable_names(namespace))
+                world.teardown()
+    finally:
+        sys.stdout, sys.stderr = saved_out, saved_err
+
+    from .kernel.errors import BadToken, ScheduleMismatch
+    if isinstance(fatal, (BadToken, ScheduleMismatch)):
+        raise fatal
+    exceptions = main_exc + [
+        ExceptionInfo(name, when, type(exc).__name__, str(exc))
+        for name, when, exc in world.face_state.get("thread_exceptions", [])]
+    exceptions.sort(key=lambda e: e.time)
+    if fatal is not None:
+        status = "error"
+    elif not finished:
+        status = "limit" if limit_hit else "deadlock"
+    elif exceptions or exit_code:
+        status = "error"
+    else:
+        status = "ok"
+    return RunResult(
+        stdout=out.getvalue(), stderr=err.getvalue(),
+        seed=seed if schedule is None else None, schedule=world.scheduler.token,
+        elapsed=world.now, status=status, deadlock=deadlock, exceptions=exceptions,
+        threads=len(world.threads), profile=world.profile.name, trace=world.trace,
+        error=str(fatal) if fatal is not None else None, exit_code=exit_code,
+        namespace=namespace)

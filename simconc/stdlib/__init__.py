@@ -1,0 +1,30 @@
+"""The stdlib face: what a simulated program gets for ``import threading`` (and ``_thread``,
+``queue``, ``time``, ``random``).
+
+Each execution gets fresh copies of these modules (:func:`fresh_modules`), so a program that
+assigns ``threading.excepthook`` or ``time.sleep`` changes only its own execution.
+"""
+from __future__ import annotations
+
+import importlib
+import types
+
+#: The real modules that the face stands in for, by the name a program imports.
+FACES = ("threading", "_thread", "queue", "time", "random")
+
+
+def face_module(name: str) -> types.ModuleType:
+    """The face's template module for ``name`` (shared; do not mutate)."""
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def fresh_modules() -> dict[str, types.ModuleType]:
+    """A fresh module object per face, for one execution."""
+    fresh = {}
+    for name in FACES:
+        template = face_module(name)
+        module = types.ModuleType(name, template.__doc__)
+        module.__dict__.update(template.__dict__)
+        module.__name__ = name
+        fresh[name] = module
+    return fresh

@@ -1,0 +1,88 @@
+"""The simulated ``_thread`` module."""
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+from greenlet import GreenletExit
+
+from ..kernel import current_world
+from ..kernel.trace import caller_where
+from ..sync import TIMEOUT_MAX, Lock, RLock
+
+__all__ = ["LockType", "RLock", "TIMEOUT_MAX", "allocate_lock", "error", "get_ident",
+           "get_native_id", "start_new_thread", "start_new", "stack_size", "interrupt_main"]
+
+error = RuntimeError
+LockType = Lock
+allocate_lock = Lock
+allocate = Lock
+
+
+def get_ident() -> int:
+    return current_world().current_thread().ident
+
+
+get_native_id = get_ident
+
+
+def start_new_thread(function: Callable[..., Any], args: tuple,
+                     kwargs: Optional[dict] = None) -> int:
+    if not isinstance(args, tuple):
+        raise TypeError("2nd arg must be a tuple")
+    if kwargs is not None and not isinstance(kwargs, dict):
+        raise TypeError("optional 3rd arg must be a dictionary")
+    if not callable(function):
+        raise TypeError("first arg must be callable")
+    world = current_world()
+    kw = kwargs or {}
+
+    def bootstrap() -> None:
+        try:
+            function(*args, **kw)
+        except (SystemExit, GreenletExit):
+            pass
+        except BaseException as exc:
+            # CPython reports it through sys.unraisablehook: "Exception ignored in thread
+            # started by: <function>".
+            import sys as _sys
+            from ._traceback import format_user_exception
+            _sys.stderr.write(f"Exception ignored in thread started by: {function!r}\n")
+            _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            world.face_state.setdefault("thread_exceptions", []).append(
+                (sim.name, world.now, exc))
+
+    counter = world.face_state["_thread_counter"] = world.face_state.get("_thread_counter", 0) + 1
+    sim = world.new_thread(bootstrap, f"_thread-{counter}", daemon=True)
+    world.start(sim, caller_where())
+    return sim.ident
+
+
+start_new = start_new_thread
+
+
+def _count() -> int:
+    """Threads started that have not finished (the main thread excluded), as CPython counts."""
+    world = current_world()
+    return sum(1 for t in world.threads if t is not world.main and t.state != "done")
+
+
+def stack_size(size: int = 0) -> int:
+    if size and size < 32768:
+        raise ValueError("size not valid: %d bytes" % size)
+    return 0
+
+
+def interrupt_main(signum: int = 2) -> None:
+    raise NotImplementedError("simconc does not simulate signals yet: interrupt_main() "
+                              "cannot be delivered to the simulated main thread")
+
+
+def exit() -> None:
+    raise SystemExit
+
+
+exit_thread = exit
+
+
+def daemon_threads_allowed() -> bool:
+    return True

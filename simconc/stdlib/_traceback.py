@@ -1,0 +1,34 @@
+"""Tracebacks of the program's code only: simconc's own frames are left out, as CPython's C
+primitives leave no frame of their own."""
+from __future__ import annotations
+
+import os
+import traceback
+from types import TracebackType
+from typing import Optional
+
+_SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
+
+
+def user_frames(tb: Optional[TracebackType]) -> traceback.StackSummary:
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_SIMCONC_DIR)]
+    return traceback.StackSummary.from_list(frames)
+
+
+def format_user_exception(exc_type: type, exc: BaseException,
+                          tb: Optional[TracebackType]) -> str:
+    """``traceback.format_exception`` without simconc's frames (chained exceptions included)."""
+    te = traceback.TracebackException(exc_type, exc, tb, compact=True)
+    _strip(te, set())
+    return "".join(te.format())
+
+
+def _strip(te: traceback.TracebackException, seen: set) -> None:
+    if id(te) in seen:
+        return
+    seen.add(id(te))
+    te.stack = traceback.StackSummary.from_list(
+        [f for f in te.stack if not f.filename.startswith(_SIMCONC_DIR)])
+    for nested in (te.__cause__, te.__context__):
+        if nested is not None:
+            _strip(nested, seen)

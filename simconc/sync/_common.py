@@ -1,0 +1,70 @@
+"""What the ports of CPython's pure-Python primitives share: the simulated clock, deterministic
+labels and reprs, trace records, and a lock that is only ever used as a signal."""
+from __future__ import annotations
+
+import sys
+
+from ..kernel import SimThread, current_world
+from .lock import Lock, fake_address
+
+PY311 = sys.version_info >= (3, 11)
+PY312 = sys.version_info >= (3, 12)
+PY313 = sys.version_info >= (3, 13)
+
+
+def _time() -> float:
+    """``time.monotonic()`` as CPython's ``threading`` and ``queue`` read it: here, the simulated
+    clock, so timeouts are measured in simulated seconds."""
+    return current_world().now
+
+
+def new_serial() -> int:
+    """The next number of the world's one serial counter (the one lock.py uses), so labels and
+    fake addresses are the same on every run."""
+    state = current_world().face_state
+    state["serial"] = serial = state.get("serial", 0) + 1
+    return serial
+
+
+def label_of(obj: object) -> str:
+    """``Event#4``: the name reports use. Attributes are prefixed ``_sim_`` because user
+    subclasses (of Queue especially) may well have a ``_name`` or ``_serial`` of their own."""
+    return getattr(obj, "_sim_name", None) or f"{type(obj).__name__}#{obj._sim_serial}"
+
+
+def record(op: str, obj: str) -> None:
+    """Put one visible operation on the trace, at the user's line (simconc frames are skipped)."""
+    world = current_world()
+    world.record(world.current_thread(), op, obj)
+
+
+def object_repr(obj: object) -> str:
+    """``object.__repr__`` with a deterministic stand-in for ``id()``."""
+    cls = type(obj)
+    return f"<{cls.__module__}.{cls.__qualname__} object at {fake_address(obj._sim_serial)}>"
+
+
+def address(obj: object) -> str:
+    return fake_address(obj._sim_serial)
+
+
+class SignalLock(Lock):
+    """A Lock used as a signal rather than for exclusion (a Condition's waiter lock, SimpleQueue's
+    wake-up lock): whoever acquired it last does not hold anything another thread waits for, the
+    waiter waits for a notify that any thread may send. So the deadlock analysis is told nobody
+    holds it, instead of seeing the waiting thread 'hold' its own waiter lock."""
+
+    __slots__ = ()
+
+    def __init__(self) -> None:
+        # Every Condition.wait makes one of these. Numbered from the world's counter, they would
+        # shift the labels (Queue#3 or Queue#9?) of every object made after a wait, by how many
+        # waits happened first; so they count apart, in an address range of their own.
+        state = current_world().face_state
+        serial = state.get("serial", 0)
+        super().__init__()
+        state["serial"] = serial
+        state["signal_serial"] = self._serial = state.get("signal_serial", 0x100000) + 1
+
+    def holders(self) -> list[SimThread]:
+        return []

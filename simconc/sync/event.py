@@ -1,0 +1,70 @@
+"""Event: a port of CPython's ``Lib/threading.py`` Event (a flag under a ``Condition(Lock())``)."""
+from __future__ import annotations
+
+import warnings
+from typing import Optional
+
+from ._common import PY311, address, label_of, new_serial, object_repr, record
+from .condition import _inner_condition
+
+
+class Event:
+    """Class implementing event objects (CPython's, over simulated locks)."""
+
+    __module__ = "threading"  # as CPython's reprs and tracebacks name it
+
+    # After Tim Peters' event class (without is_posted())
+
+    def __init__(self) -> None:
+        self._sim_serial = new_serial()
+        self._cond = _inner_condition(self.label)
+        self._flag = False
+
+    @property
+    def label(self) -> str:
+        return label_of(self)
+
+    def __repr__(self) -> str:
+        if not PY311:  # 3.10 has no __repr__ of its own
+            return object_repr(self)
+        cls = self.__class__
+        status = 'set' if self._flag else 'unset'
+        return f"<{cls.__module__}.{cls.__qualname__} at {address(self)}: {status}>"
+
+    def _at_fork_reinit(self) -> None:
+        # Private method called by Thread._after_fork()
+        self._cond._at_fork_reinit()
+
+    def is_set(self) -> bool:
+        """Return true if and only if the internal flag is true."""
+        return self._flag
+
+    def isSet(self) -> bool:
+        """Return true if and only if the internal flag is true (deprecated alias)."""
+        warnings.warn('isSet() is deprecated, use is_set() instead',
+                      DeprecationWarning, stacklevel=2)
+        return self.is_set()
+
+    def set(self) -> None:
+        """Set the internal flag to true, waking every waiting thread."""
+        with self._cond:
+            self._flag = True
+            record("set", self.label)
+            self._cond.notify_all()
+
+    def clear(self) -> None:
+        """Reset the internal flag to false."""
+        with self._cond:
+            self._flag = False
+            record("clear", self.label)
+
+    def wait(self, timeout: Optional[float] = None) -> bool:
+        """Block until the internal flag is true; the flag on exit (False only on a timeout)."""
+        with self._cond:
+            record("wait", self.label)
+            signaled = self._flag
+            if not signaled:
+                signaled = self._cond.wait(timeout)
+                if not signaled:
+                    record("wait-timeout", self.label)
+            return signaled

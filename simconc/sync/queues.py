@@ -1,0 +1,442 @@
+"""Ports of CPython's ``Lib/queue.py`` (Queue, LifoQueue, PriorityQueue) and of the C
+``_queue.SimpleQueue``, on simulated locks.
+
+The Python classes are CPython's code over our Lock and Condition, so subclasses overriding
+``_init/_qsize/_put/_get`` work as they do in CPython. ``shutdown()`` and ``ShutDown`` exist on
+3.13+ only, as in CPython. SimpleQueue follows the C code of the running version: up to 3.12 a
+``put`` only signals a waiting ``get``, which may then find the item taken by another thread; from
+3.13 ``put`` hands the item straight to the oldest waiting ``get``.
+"""
+from __future__ import annotations
+
+import math
+import operator
+import types
+from collections import deque
+from heapq import heappop, heappush
+from typing import Any, Optional
+
+from ..kernel import WaitQueue, current_world
+from ._common import (PY311, PY313, SignalLock, _time as time, label_of, new_serial,
+                      object_repr, record)
+from .condition import Condition
+from .lock import TIMEOUT_MAX, Lock
+
+__all__ = ['Empty', 'Full', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
+
+
+class Empty(Exception):
+    'Exception raised by Queue.get(block=0)/get_nowait().'
+    __module__ = "_queue"  # CPython's Empty comes from the C module: tracebacks say _queue.Empty
+
+
+class Full(Exception):
+    'Exception raised by Queue.put(block=0)/put_nowait().'
+    __module__ = "queue"
+
+
+if PY313:
+    class ShutDown(Exception):
+        '''Raised when put/get with shut-down queue.'''
+        __module__ = "queue"
+
+    __all__.insert(2, 'ShutDown')
+
+
+class Queue:
+    '''Create a queue object with a given maximum size.
+
+    If maxsize is <= 0, the queue size is infinite.
+    '''
+
+    __module__ = "queue"
+
+    def __init__(self, maxsize: int = 0) -> None:
+        self._sim_serial = new_serial()
+        self.maxsize = maxsize
+        self._init(maxsize)
+
+        # mutex must be held whenever the queue is mutating.  All methods
+        # that acquire mutex must release it before returning.  mutex
+        # is shared between the three conditions, so acquiring and
+        # releasing the conditions also acquires and releases mutex.
+        label = self.label
+        self.mutex = Lock()
+        self.mutex._name = f"{label} mutex"
+
+        # Notify not_empty whenever an item is added to the queue; a
+        # thread waiting to get is notified then.
+        self.not_empty = _quiet(Condition(self.mutex), f"{label} not_empty")
+
+        # Notify not_full whenever an item is removed from the queue;
+        # a thread waiting to put is notified then.
+        self.not_full = _quiet(Condition(self.mutex), f"{label} not_full")
+
+        # Notify all_tasks_done whenever the number of unfinished tasks
+        # drops to zero; thread waiting to join() is notified to resume
+        self.all_tasks_done = _quiet(Condition(self.mutex), f"{label} all_tasks_done")
+        self.unfinished_tasks = 0
+
+        if PY313:
+            # Queue shutdown state
+            self.is_shutdown = False
+
+    @property
+    def label(self) -> str:
+        return label_of(self)
+
+    def __repr__(self) -> str:
+        return object_repr(self)
+
+    def task_done(self) -> None:
+        '''Indicate that a formerly enqueued task is complete.'''
+        with self.all_tasks_done:
+            unfinished = self.unfinished_tasks - 1
+            if unfinished <= 0:
+                if unfinished < 0:
+                    raise ValueError('task_done() called too many times')
+                self.all_tasks_done.notify_all()
+            self.unfinished_tasks = unfinished
+            record("task_done", self.label)
+
+    def join(self) -> None:
+        '''Blocks until all items in the Queue have been gotten and processed.'''
+        with self.all_tasks_done:
+            record("join", self.label)
+            while self.unfinished_tasks:
+                self.all_tasks_done.wait()
+
+    def qsize(self) -> int:
+        '''Return the approximate size of the queue (not reliable!).'''
+        with self.mutex:
+            return self._qsize()
+
+    def empty(self) -> bool:
+        '''Return True if the queue is empty, False otherwise (not reliable!).'''
+        with self.mutex:
+            return not self._qsize()
+
+    def full(self) -> bool:
+        '''Return True if the queue is full, False otherwise (not reliable!).'''
+        with self.mutex:
+            return 0 < self.maxsize <= self._qsize()
+
+    # The `PY313 and self.is_shutdown` tests below are 3.13's shutdown checks; before 3.13 they
+    # short-circuit, so the code is that of 3.10-3.12 (which has no is_shutdown attribute).
+    def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
+        '''Put an item into the queue, blocking while it is full (CPython's semantics).'''
+        with self.not_full:
+            if PY313 and self.is_shutdown:
+                raise ShutDown
+            if self.maxsize > 0:
+                if not block:
+                    if self._qsize() >= self.maxsize:
+                        raise Full
+                elif timeout is None:
+                    while self._qsize() >= self.maxsize:
+                        self.not_full.wait()
+                        if PY313 and self.is_shutdown:
+                            raise ShutDown
+                elif timeout < 0:
+                    raise ValueError("'timeout' must be a non-negative number")
+                else:
+                    endtime = time() + timeout
+                    while self._qsize() >= self.maxsize:
+                        remaining = endtime - time()
+                        if remaining <= 0.0:
+                            raise Full
+                        self.not_full.wait(remaining)
+                        if PY313 and self.is_shutdown:
+                            raise ShutDown
+            self._put(item)
+            self.unfinished_tasks += 1
+            record("put", self.label)
+            self.not_empty.notify()
+
+    def get(self, block: bool = True, timeout: Optional[float] = None) -> Any:
+        '''Remove and return an item from the queue, blocking while it is empty.'''
+        with self.not_empty:
+            if PY313 and self.is_shutdown and not self._qsize():
+                raise ShutDown
+            if not block:
+                if not self._qsize():
+                    raise Empty
+            elif timeout is None:
+                while not self._qsize():
+                    self.not_empty.wait()
+                    if PY313 and self.is_shutdown and not self._qsize():
+                        raise ShutDown
+            elif timeout < 0:
+                raise ValueError("'timeout' must be a non-negative number")
+            else:
+                endtime = time() + timeout
+                while not self._qsize():
+                    remaining = endtime - time()
+                    if remaining <= 0.0:
+                        raise Empty
+                    self.not_empty.wait(remaining)
+                    if PY313 and self.is_shutdown and not self._qsize():
+                        raise ShutDown
+            item = self._get()
+            record("get", self.label)
+            self.not_full.notify()
+            return item
+
+    def put_nowait(self, item: Any) -> None:
+        '''Put an item into the queue without blocking.'''
+        return self.put(item, block=False)
+
+    def get_nowait(self) -> Any:
+        '''Remove and return an item from the queue without blocking.'''
+        return self.get(block=False)
+
+    if PY313:
+        def shutdown(self, immediate: bool = False) -> None:
+            '''Shut-down the queue, making queue gets and puts raise ShutDown.'''
+            with self.mutex:
+                record("shutdown", self.label)
+                self.is_shutdown = True
+                if immediate:
+                    while self._qsize():
+                        self._get()
+                        if self.unfinished_tasks > 0:
+                            self.unfinished_tasks -= 1
+                    # release all blocked threads in `join()`
+                    self.all_tasks_done.notify_all()
+                # All getters need to re-check queue-empty to raise ShutDown
+                self.not_empty.notify_all()
+                self.not_full.notify_all()
+
+    # Override these methods to implement other queue organizations
+    # (e.g. stack or priority queue).
+    # These will only be called with appropriate locks held
+
+    # Initialize the queue representation
+    def _init(self, maxsize: int) -> None:
+        self.queue: Any = deque()
+
+    def _qsize(self) -> int:
+        return len(self.queue)
+
+    # Put a new item in the queue
+    def _put(self, item: Any) -> None:
+        self.queue.append(item)
+
+    # Get an item from the queue
+    def _get(self) -> Any:
+        return self.queue.popleft()
+
+    __class_getitem__ = classmethod(types.GenericAlias)
+
+
+def _quiet(cond: Condition, name: str) -> Condition:
+    # The queue records put/get/join itself; its conditions' wait/notify would only repeat them.
+    cond._sim_name = name
+    cond._sim_visible = False
+    return cond
+
+
+class PriorityQueue(Queue):
+    '''Variant of Queue that retrieves open entries in priority order (lowest first).'''
+
+    __module__ = "queue"
+
+    def _init(self, maxsize: int) -> None:
+        self.queue = []
+
+    def _qsize(self) -> int:
+        return len(self.queue)
+
+    def _put(self, item: Any) -> None:
+        heappush(self.queue, item)
+
+    def _get(self) -> Any:
+        return heappop(self.queue)
+
+
+class LifoQueue(Queue):
+    '''Variant of Queue that retrieves most recently added entries first.'''
+
+    __module__ = "queue"
+
+    def _init(self, maxsize: int) -> None:
+        self.queue = []
+
+    def _qsize(self) -> int:
+        return len(self.queue)
+
+    def _put(self, item: Any) -> None:
+        self.queue.append(item)
+
+    def _get(self) -> Any:
+        return self.queue.pop()
+
+
+# --- SimpleQueue: a port of Modules/_queuemodule.c --------------------------------------------
+
+_NS_MAX = 2 ** 63  # _PyTime_t is a signed 64-bit count of nanoseconds
+
+
+def _timeout_ns(timeout: Any) -> int:
+    """``_PyTime_FromSecondsObject(timeout, ROUND_CEILING)``: its errors, with each version's
+    messages."""
+    if isinstance(timeout, float):
+        if math.isnan(timeout):
+            raise ValueError("Invalid value NaN (not a number)")
+        ns = timeout * 1e9
+        if not (math.isfinite(ns) and -_NS_MAX <= math.ceil(ns) < _NS_MAX):
+            raise OverflowError("timestamp out of range for platform time_t" if PY311
+                                else "timestamp too large to convert to C _PyTime_t")
+        return math.ceil(ns)
+    ns = operator.index(timeout) * 10 ** 9
+    if not -_NS_MAX <= ns < _NS_MAX:
+        raise OverflowError("timestamp too large to convert to C PyTime_t" if PY313
+                            else "timestamp too large to convert to C _PyTime_t")
+    return ns
+
+
+class _Parked:
+    """A ``get`` waiting for a hand-off (3.13+): its own wait queue, and the item once given."""
+    __slots__ = ("queue", "item", "given")
+
+    def __init__(self, queue: WaitQueue) -> None:
+        self.queue, self.item, self.given = queue, None, False
+
+
+class SimpleQueue:
+    '''Simple, unbounded, reentrant FIFO queue.'''
+
+    __module__ = "_queue"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "SimpleQueue":
+        # The C type's argument checks: the base class takes no arguments; a subclass with an
+        # __init__ of its own may.
+        if cls is SimpleQueue or cls.__init__ is object.__init__:
+            if args:
+                raise TypeError("SimpleQueue() takes no positional arguments")
+            if kwargs:
+                raise TypeError("SimpleQueue() takes no keyword arguments")
+        self = super().__new__(cls)
+        self._sim_serial = new_serial()
+        self._queue: deque = deque()
+        if PY313:
+            self._parked: deque[_Parked] = deque()   # the parking lot's queue: FIFO
+        else:
+            # put() signals the queue to be non-empty by releasing the lock; _locked says a
+            # get() holds it (and so may be waiting for that release).
+            self._lock = SignalLock()
+            self._lock._name = f"{self.label} lock"
+            self._locked = False
+        return self
+
+    @property
+    def label(self) -> str:
+        return label_of(self)
+
+    def __repr__(self) -> str:
+        return object_repr(self)
+
+    def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
+        '''Put the item on the queue; block and timeout are ignored, as it never blocks.'''
+        record("put", self.label)
+        if PY313:
+            # Hand the item to the oldest get() still waiting; one whose timeout has already
+            # expired cannot take it (its unpark finds nobody parked).
+            parked = self._parked
+            while parked:
+                waiter = parked.popleft()
+                if waiter.queue.unpark():
+                    waiter.item, waiter.given = item, True
+                    return
+            self._queue.append(item)
+            return
+        self._queue.append(item)
+        if self._locked:
+            # A get() may be waiting, wake it up
+            self._locked = False
+            self._lock.release()
+
+    def put_nowait(self, item: Any) -> None:
+        '''Put an item into the queue without blocking.'''
+        return self.put(item, False)
+
+    def get(self, block: bool = True, timeout: Optional[float] = None) -> Any:
+        '''Remove and return an item, blocking (up to timeout seconds) while there is none.'''
+        seconds: Optional[float] = None           # None: wait forever
+        if not block:
+            seconds = 0.0
+        elif timeout is not None:
+            ns = _timeout_ns(timeout)
+            if ns < 0:
+                raise ValueError("'timeout' must be a non-negative number")
+            # 3.10-3.12 also check the timeout in microseconds (3.10 with >=, later with >).
+            us, us_max = -(-ns // 1000), (_NS_MAX - 1) // 1000
+            if not PY313 and (us > us_max or not PY311 and us == us_max):
+                raise OverflowError("timeout value is too large")
+            seconds = ns / 1e9
+        item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
+        record("get", self.label)
+        return item
+
+    def _get_signal(self, seconds: Optional[float]) -> Any:
+        """3.10-3.12: try to take the lock until the queue is not empty; put() releases it."""
+        endtime = time() + seconds if seconds else 0.0
+        while not self._queue:
+            # First a simple non-blocking try
+            got = self._lock.acquire(False)
+            if not got and seconds != 0:
+                # C waits forever for a negative timeout: so does the port (see below).
+                wait = -1 if seconds is None or seconds < 0 else min(seconds, TIMEOUT_MAX)
+                got = self._lock.acquire(True, wait)
+            if not got:
+                raise Empty
+            self._locked = True
+            # Adjust timeout for next iteration (if any). As in C, a deadline already past gives
+            # a negative timeout, which the next wait takes as "forever".
+            if seconds is not None and seconds > 0:
+                seconds = endtime - time()
+        item = self._queue.popleft()
+        if self._locked:
+            self._lock.release()
+            self._locked = False
+        return item
+
+    def _get_handoff(self, seconds: Optional[float]) -> Any:
+        """3.13+: park until a put() hands an item over, or the deadline passes."""
+        endtime = time() + seconds if seconds else None
+        while True:
+            if self._queue:
+                return self._queue.popleft()
+            if seconds == 0:
+                raise Empty
+            remaining = None
+            if endtime is not None:
+                # In C the clock has always moved on by now; a simulated clock may not have, so
+                # a deadline reached exactly is past, as it would be in CPython.
+                remaining = endtime - time()
+                if remaining <= 0:
+                    raise Empty
+            waiter = _Parked(WaitQueue(current_world(), self))
+            self._parked.append(waiter)
+            waiter.queue.park(remaining)
+            if waiter.given:
+                return waiter.item
+            try:
+                self._parked.remove(waiter)
+            except ValueError:
+                pass
+            raise Empty
+
+    def get_nowait(self) -> Any:
+        '''Remove and return an item from the queue without blocking.'''
+        return self.get(False)
+
+    def empty(self) -> bool:
+        '''Return True if the queue is empty, False otherwise (not reliable!).'''
+        return not self._queue
+
+    def qsize(self) -> int:
+        '''Return the approximate size of the queue (not reliable!).'''
+        return len(self._queue)
+
+    __class_getitem__ = classmethod(types.GenericAlias)

@@ -1,0 +1,59 @@
+"""Catching a simulated thread that spins without ever blocking.
+
+Pure Python costs no simulated time, so a busy-wait (``while not done: pass``) never lets another
+simulated thread run and would hang the run for ever. A real-time alarm checks, once a second,
+whether the kernel has seen any sign of life; after ``seconds`` without one it stops the run,
+naming the thread and the line it is spinning on.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from typing import Iterator
+
+from .kernel import SpinError, World
+
+_TICK = 0.5
+
+
+@contextlib.contextmanager
+def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
+    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
+        return
+    state = {"progress": -1, "idle": 0.0}
+
+    def on_alarm(signum: int, frame) -> None:
+        if world.progress != state["progress"] or world.hub is None:
+            state["progress"] = world.progress
+            state["idle"] = 0.0
+            return
+        state["idle"] += _TICK
+        thread = world.current
+        if state["idle"] < seconds or thread is None or thread.state != "running":
+            return
+        where = ""
+        f = frame
+        while f is not None:
+            if not f.f_code.co_filename.startswith(os.path.dirname(__file__)):
+                where = f" at {os.path.basename(f.f_code.co_filename)}:{f.f_lineno} " \
+                        f"(in {f.f_code.co_name})"
+                break
+            f = f.f_back
+        world.abort(SpinError(
+            f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking or "
+            f"calling any simulated operation{where}: it is probably busy-waiting. Pure Python "
+            f"takes no simulated time, so a spinning thread never lets the others run; wait on "
+            f"an Event or Condition, or call time.sleep() inside the loop."))
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0, 0)
+        signal.signal(signal.SIGALRM, previous)

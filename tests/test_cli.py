@@ -1,0 +1,159 @@
+"""`simconc run`, `replay`, `list` from the outside: output, exit status, and bad input."""
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def simconc(*args, cwd=REPO, timeout=60):
+    return subprocess.run([sys.executable, "-m", "simconc", *args], cwd=cwd, text=True,
+                          capture_output=True, timeout=timeout)
+
+
+@pytest.fixture
+def write(tmp_path):
+    def write(name, source):
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(source))
+        return str(path)
+    return write
+
+
+COUNTER = """
+    import threading, time
+    value = 0
+    def work():
+        global value
+        new = value + 1
+        time.sleep(0.001)
+        value = new
+    threads = [threading.Thread(target=work) for _ in range(5)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print("value", value)
+"""
+
+
+def test_run_prints_the_programs_output_and_a_summary(write):
+    path = write("counter.py", COUNTER)
+    proc = simconc("run", path, "--seed", "4")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("value ")
+    assert "simulated" in proc.stderr and "schedule" in proc.stderr
+    quiet = simconc("run", path, "--seed", "4", "--quiet")
+    assert quiet.stdout == proc.stdout and quiet.stderr == ""
+
+
+def test_json_output_has_the_promised_fields(write):
+    proc = simconc("run", write("counter.py", COUNTER), "--seed", "2", "--json")
+    assert proc.returncode == 0
+    data = json.loads(proc.stdout)
+    for key in ("stdout", "seed", "schedule", "elapsed", "status", "deadlock", "exceptions"):
+        assert key in data
+    assert data["status"] == "ok" and data["deadlock"] is None and data["seed"] == 2
+    assert data["stdout"].startswith("value ")
+
+
+def test_replay_reproduces_the_run_exactly(write):
+    path = write("counter.py", COUNTER)
+    first = json.loads(simconc("run", path, "--seed", "9", "--json").stdout)
+    again = json.loads(simconc("replay", path, first["schedule"], "--json").stdout)
+    assert again["stdout"] == first["stdout"]
+    assert again["elapsed"] == first["elapsed"]
+    assert again["schedule"] == first["schedule"]
+
+
+def test_trace_shows_operations_with_time_and_thread(write):
+    proc = simconc("run", write("counter.py", COUNTER), "--trace", "--quiet")
+    lines = proc.stderr.splitlines()
+    assert any("Thread-1 (work)" in line and "sleep" in line and " ms]" in line
+               for line in lines)
+    assert any("MainThread" in line and "join" in line for line in lines)
+
+
+def test_deadlock_exits_1_and_names_both_locks(write):
+    path = write("deadlock.py", """
+        import threading, time
+        lock_a, lock_b = threading.Lock(), threading.Lock()
+        def one():
+            with lock_a:
+                time.sleep(0.01)
+                with lock_b: pass
+        def two():
+            with lock_b:
+                time.sleep(0.01)
+                with lock_a: pass
+        t1 = threading.Thread(target=one, name="one"); t2 = threading.Thread(target=two, name="two")
+        t1.start(); t2.start(); t1.join(); t2.join()
+    """)
+    proc = simconc("run", path)
+    assert proc.returncode == 1
+    assert "Deadlock" in proc.stderr
+    assert "lock_a" in proc.stderr and "lock_b" in proc.stderr
+    assert "one -> two -> one" in proc.stderr or "two -> one -> two" in proc.stderr
+    data = json.loads(simconc("run", path, "--json").stdout)
+    assert data["status"] == "deadlock" and sorted(data["deadlock"]["cycle"]) == ["one", "two"]
+
+
+def test_a_thread_exception_is_reported_like_excepthook_and_the_run_goes_on(write):
+    path = write("boom.py", """
+        import threading, time
+        def boom():
+            time.sleep(0.002)
+            raise ValueError("bad value")
+        t = threading.Thread(target=boom, name="worker")
+        t.start(); t.join()
+        print("main carries on")
+    """)
+    proc = simconc("run", path)
+    assert proc.returncode == 1
+    assert proc.stdout == "main carries on\n"
+    assert "Exception in thread worker at 2." in proc.stderr
+    assert "ValueError: bad value" in proc.stderr
+    assert "simconc/" not in proc.stderr.split("-- simconc")[0]  # no frames of ours
+
+
+@pytest.mark.parametrize("args, message", [
+    (["run", "does/not/exist.py"], "no such scenario file"),
+    (["run", "SYNTAX", "--seed", "1"], "syntax error"),
+    (["run", "COUNTER", "--seed", "seven"], "invalid int value"),
+    (["replay", "COUNTER", "not-a-token"], "not a simconc token"),
+    (["replay", "COUNTER", "1cgCAgICAEAACBwM"], "the token belongs to a different program"),
+])
+def test_bad_input_is_a_clear_error_with_status_2(write, args, message):
+    paths = {"SYNTAX": write("syntax.py", "def broken(:\n    pass\n"),
+             "COUNTER": write("counter.py", COUNTER)}
+    proc = simconc(*[paths.get(a, a) for a in args])
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_spinning_thread_is_stopped_with_its_name_and_line(write):
+    path = write("spin.py", """
+        import threading
+        done = False
+        def spin():
+            while not done:
+                pass
+        t = threading.Thread(target=spin, name="spinner")
+        t.start()
+        done = True
+    """)
+    proc = simconc("run", path, "--spin-timeout", "1")
+    assert proc.returncode == 1
+    assert "'spinner'" in proc.stderr and "spin.py:5" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_list_names_each_scenario_with_its_row():
+    proc = simconc("list", "--json")
+    assert proc.returncode == 0
+    entries = json.loads(proc.stdout)
+    assert entries and all({"path", "title", "row"} <= set(e) for e in entries)
+    assert any(e["path"].endswith("nolock.py") and e["row"] == 5 for e in entries)

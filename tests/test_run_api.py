@@ -1,0 +1,80 @@
+"""`simconc.run` from Python: callables, the module swap, results, and failures."""
+import sys
+import threading as real_threading
+import time as real_time
+
+import simconc
+
+
+def test_a_callable_runs_as_the_main_thread_with_the_face_in_sys_modules():
+    seen = {}
+
+    def program():
+        import threading, time
+        seen["threading"] = threading
+        seen["name"] = threading.current_thread().name
+        t0 = time.monotonic()
+        time.sleep(1.5)
+        seen["slept"] = time.monotonic() - t0
+
+    result = simconc.run(program, seed=1)
+    assert result.status == "ok"
+    assert seen["threading"] is not real_threading
+    assert seen["name"] == "MainThread"
+    assert 1.5 <= seen["slept"] < 1.51
+    # ... and the real modules are back afterwards.
+    assert sys.modules["threading"] is real_threading
+    assert sys.modules["time"] is real_time
+
+
+def test_the_real_modules_come_back_even_when_the_program_fails():
+    def program():
+        import threading
+        raise KeyError("oops")
+
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert result.exceptions[0].type == "KeyError"
+    assert "KeyError: 'oops'" in result.stderr
+    assert sys.modules["threading"] is real_threading
+
+
+def test_starting_a_real_os_thread_is_refused_clearly():
+    def program():
+        real_threading.Thread(target=print).start()   # the real module, imported long ago
+
+    before = real_threading.active_count()
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert "real OS thread" in result.error
+    assert real_threading.active_count() == before
+
+
+def test_random_is_seeded_from_the_run_seed():
+    def program():
+        import random
+        print(random.random())
+
+    import random
+    assert simconc.run(program, seed=7).stdout == f"{random.Random(7).random()}\n"
+    assert simconc.run(program, seed=7).stdout == simconc.run(program, seed=7).stdout
+
+
+def test_a_programs_change_to_a_face_module_stays_in_its_execution():
+    def program():
+        import threading
+        threading.excepthook = lambda args: print("custom hook", args.exc_type.__name__)
+        t = threading.Thread(target=lambda: 1 / 0)
+        t.start()
+        t.join()
+
+    assert simconc.run(program).stdout == "custom hook ZeroDivisionError\n"
+
+    def plain():
+        import threading
+        t = threading.Thread(target=lambda: 1 / 0, name="w")
+        t.start()
+        t.join()
+
+    result = simconc.run(plain)
+    assert "Exception in thread w" in result.stderr and result.stdout == ""
