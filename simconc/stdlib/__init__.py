@@ -26,5 +26,8 @@ def fresh_modules() -> dict[str, types.ModuleType]:
         module = types.ModuleType(name, template.__doc__)
         module.__dict__.update(template.__dict__)
         module.__name__ = name
+        fresh_state = getattr(template, "_fresh_state", None)
+        if fresh_state is not None:  # module-level state of the execution's own (threading._dangling)
+            module.__dict__.update(fresh_state())
         fresh[name] = module
     return fresh

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sys as _sys
 import traceback as _traceback
 from collections import namedtuple as _namedtuple
+from weakref import WeakSet as _WeakSet
 from typing import Any, Callable, Optional
 
 from greenlet import GreenletExit
@@ -26,6 +27,14 @@ __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerat
 
 ThreadError = RuntimeError
 _PY313 = _sys.version_info >= (3, 13)
+
+
+def _fresh_state() -> dict[str, Any]:
+    """Module attributes that each execution's copy of this module gets anew."""
+    return {"_dangling": _WeakSet()}
+
+
+_dangling = _WeakSet()
 
 
 def _state() -> dict:
@@ -157,6 +166,9 @@ class Thread:
         self._initialized = True
         self._stderr = _sys.stderr
         self._invoke_excepthook = _make_invoke_excepthook()
+        module = current_world().face_state.get("modules", {}).get("threading")
+        if module is not None:
+            module._dangling.add(self)
 
     # -- starting and running ----------------------------------------------------------------
     def start(self) -> None:
