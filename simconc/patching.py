@@ -3,14 +3,14 @@
 Two ways in (DESIGN decision 5): a scenario file imports ``threading`` while it runs and finds
 the face in ``sys.modules``; code that imported the real module earlier is caught by the guard on
 the real ``_thread`` entry points, so it cannot start a real OS thread unnoticed. Whatever
-happens, everything is put back.
+happens, everything is put back, and modules first imported during the run are forgotten.
 """
 from __future__ import annotations
 
 import contextlib
 import sys
 import types
-from typing import Iterator
+from typing import Iterator, Optional
 
 from .kernel.errors import RealThreadError
 from .kernel.world import maybe_current_world
@@ -32,19 +32,38 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 
 @contextlib.contextmanager
-def simulated_modules(modules: dict[str, types.ModuleType]) -> Iterator[None]:
-    """Install ``modules`` in ``sys.modules`` and guard the real thread starters; undo on exit."""
+def simulated_modules(modules: dict[str, types.ModuleType],
+                      atexit_handlers: Optional[list] = None) -> Iterator[None]:
+    """Install ``modules`` in ``sys.modules`` and guard the real thread starters; undo on exit.
+
+    ``atexit.register`` calls made meanwhile go to ``atexit_handlers`` instead of the real
+    interpreter: the simulated program's interpreter exits at the end of its execution."""
     import _thread
+    import atexit
     import threading
     saved = {name: sys.modules.get(name) for name in modules}
+    before = set(sys.modules)
     guarded = [(mod, attr, getattr(mod, attr)) for mod, attr in (
         (_thread, "start_new_thread"), (_thread, "start_new"),
         (_thread, "start_joinable_thread"), (threading, "_start_new_thread"),
         (threading, "_start_joinable_thread")) if hasattr(mod, attr)]
+    if atexit_handlers is not None:
+        def register(func, *args, **kwargs):
+            atexit_handlers.append((func, args, kwargs))
+            return func
+
+        def unregister(func):
+            atexit_handlers[:] = [h for h in atexit_handlers if h[0] != func]
+
+        guarded += [(atexit, "register", atexit.register),
+                    (atexit, "unregister", atexit.unregister)]
+        replacements = {"register": register, "unregister": unregister}
+    else:
+        replacements = {}
     try:
         sys.modules.update(modules)
         for mod, attr, _old in guarded:
-            setattr(mod, attr, _refuse)
+            setattr(mod, attr, replacements.get(attr, _refuse))
         yield
     finally:
         for mod, attr, old in guarded:
@@ -54,3 +73,10 @@ def simulated_modules(modules: dict[str, types.ModuleType]) -> Iterator[None]:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+        # A module first imported during the run bound the face (logging made its lock from
+        # this execution's threading): forget it, so that it is imported afresh next time, by
+        # the next execution or by real code. Extension modules cannot be re-imported; keep them.
+        for name in [n for n in sys.modules if n not in before]:
+            path = getattr(sys.modules[name], "__file__", None) or ""
+            if not path.endswith((".so", ".pyd")):
+                del sys.modules[name]

@@ -15,7 +15,7 @@ from typing import Any, Callable, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
-from .analysis.deadlock import DeadlockReport, analyse, variable_names
+from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from .kernel import (CostProfile, RandomStrategy, ReplayStrategy, SimconcError, Strategy, Trace,
                      TraceEvent, World, decode_token)
 from .kernel.trace import caller_where
@@ -177,10 +177,25 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             main_exc.append(ExceptionInfo("MainThread", world.now, type(exc).__name__,
                                           str(exc)))
 
+    atexit_handlers: list = []
+
+    def run_atexit_handlers() -> None:
+        # As the interpreter does at exit: last registered first, errors reported and ignored.
+        while atexit_handlers:
+            func, args, kwargs = atexit_handlers.pop()
+            try:
+                func(*args, **kwargs)
+            except BaseException as exc:
+                if isinstance(exc, (SimconcError, GreenletExit)):
+                    raise
+                sys.stderr.write(f"Exception ignored in atexit callback: {func!r}\n")
+                sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+
+    world.exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     fatal: Optional[BaseException] = None
     try:
-        with simulated_modules(modules), spin_watchdog(world, spin_timeout):
+        with simulated_modules(modules, atexit_handlers), spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:
                 world.run(main)
@@ -191,8 +206,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 finished = world.finished
                 limit_hit = (until is not None and bool(world.env._queue)
                              and world.env.peek() > until)
-                deadlock = None if finished or limit_hit or fatal is not None \
-                    else analyse(world, variable_names(namespace))
+                stuck = None if finished or limit_hit or fatal is not None \
+                    else stuck_state(world, variable_names(namespace))
                 world.teardown()
     finally:
         sys.stdout, sys.stderr = saved_out, saved_err
@@ -204,6 +219,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         ExceptionInfo(name, when, type(exc).__name__, str(exc))
         for name, when, exc in world.face_state.get("thread_exceptions", [])]
     exceptions.sort(key=lambda e: e.time)
+    deadlock = report(stuck)  # out here: building it imports networkx, which must see real modules
     if fatal is not None:
         status = "error"
     elif not finished:

@@ -78,3 +78,21 @@ def test_a_programs_change_to_a_face_module_stays_in_its_execution():
 
     result = simconc.run(plain)
     assert "Exception in thread w" in result.stderr and result.stdout == ""
+
+
+def test_modules_first_imported_during_a_run_are_imported_afresh_next_time(tmp_path):
+    # logging makes a module-level RLock at import: from the face, if first imported in a run.
+    path = tmp_path / "uses_logging.py"
+    path.write_text("import logging, threading\n"
+                    "logging.getLogger('x').warning('hello from %s', "
+                    "threading.current_thread().name)\n")
+    saved = sys.modules.pop("logging", None)
+    try:
+        for _ in range(2):
+            result = simconc.run(str(path))
+            assert result.status == "ok", result.stderr
+            assert "hello from MainThread" in result.stderr
+            assert "logging" not in sys.modules
+    finally:
+        if saved is not None:
+            sys.modules["logging"] = saved

@@ -153,6 +153,57 @@ def test_condition_errors_and_repr_are_cpythons():
     assert log[8] is DeprecationWarning
 
 
+def test_condition_over_a_duck_typed_lock_uses_cpythons_fallbacks():
+    # No _is_owned/_release_save/_acquire_restore: Condition probes with acquire(False) and
+    # falls back to plain release()/acquire(), as CPython's does.
+    log = []
+
+    def program():
+        import threading, time
+
+        class Wrapped:
+            def __init__(self):
+                self.inner = threading.Lock()
+                self.calls = []
+
+            def acquire(self, blocking=True, timeout=-1):
+                self.calls.append("acquire")
+                return self.inner.acquire(blocking, timeout)
+
+            def release(self):
+                self.calls.append("release")
+                self.inner.release()
+
+            __enter__ = acquire
+
+            def __exit__(self, *exc):
+                self.release()
+
+        lock = Wrapped()
+        cond = threading.Condition(lock)
+        try:
+            cond.notify()
+        except RuntimeError as exc:
+            log.append(str(exc))
+        log.append(list(lock.calls))          # the probe: acquire(False) worked, so released
+        del lock.calls[:]
+
+        def notifier():
+            time.sleep(0.1)
+            with cond:
+                cond.notify()
+
+        threading.Thread(target=notifier).start()
+        with cond:
+            log.append(cond.wait())
+        log.append(lock.calls[:4])
+
+    run(program)
+    assert log == ["cannot notify on un-acquired lock", ["acquire", "release"], True,
+                   # enter, the probe (fails: held), wait's release, the notifier's enter
+                   ["acquire", "acquire", "release", "acquire"]]
+
+
 def test_condition_wait_restores_an_rlock_held_recursively():
     log = []
 
@@ -793,3 +844,92 @@ def test_simple_queue_put_hands_off_on_313_and_signals_before():
         assert log == [("main", "Empty"), ("getter", "item")]
     else:
         assert log == [("main", "item"), ("getter", "Empty", 1.0)]
+
+
+# --- what reports see --------------------------------------------------------------------------
+
+def test_a_thread_stuck_in_a_wait_is_reported_stuck_not_deadlocked_on_itself():
+    # A Condition waiter "holds" its own waiter lock in CPython's scheme; the report must not
+    # call that a cycle, nor list waiter locks among the locks a thread holds.
+    def program():
+        import threading
+        event = threading.Event()
+        cond = threading.Condition()
+        with cond:
+            cond.wait(0.1)                 # leaves a waiter lock behind, acquired
+        threading.Thread(target=event.wait, name="W").start()
+        with cond:
+            cond.wait()                    # nobody will ever notify
+
+    result = simconc.run(program, profile="ideal")
+    assert result.status == "deadlock"
+    report = result.deadlock
+    assert report.cycle is None
+    waits = {w.thread: w for w in report.threads}
+    assert re.fullmatch(r"Event#\d+ waiter", waits["W"].waits_for)
+    assert re.fullmatch(r"Condition#\d+ waiter", waits["MainThread"].waits_for)
+    assert waits["W"].held_by == [] and waits["W"].holds == []
+    assert waits["MainThread"].holds == []   # wait() released the condition's lock
+
+
+# --- conformance: the same single-threaded calls, on CPython's modules and on simconc's --------
+
+def exercise(threading, queue):
+    """Calls whose results and errors must be CPython's to the letter (no reprs: addresses)."""
+    out = []
+
+    def attempt(call):
+        try:
+            out.append(("ok", call()))
+        except Exception as exc:
+            out.append((type(exc).__qualname__, type(exc).__module__, str(exc)))
+
+    sem, bsem = threading.Semaphore(1), threading.BoundedSemaphore(2)
+    for call in (lambda: threading.Semaphore(-1), lambda: sem.release(0),
+                 lambda: sem.acquire(False, 1), lambda: sem.acquire(), lambda: sem.acquire(False),
+                 lambda: sem.acquire(timeout=0), lambda: sem.acquire(timeout=-1),
+                 lambda: bsem.release(), lambda: bsem.acquire() and bsem.release(2),
+                 lambda: (bsem.acquire(), bsem.release(1), bsem._value)):
+        attempt(call)
+    event, cond = threading.Event(), threading.Condition()
+    for call in (lambda: event.wait(0), lambda: (event.set(), event.wait(0), event.is_set()),
+                 lambda: (event.clear(), event.wait(0.0)), cond.wait, cond.notify_all,
+                 lambda: cond.__enter__() and cond.wait(0), lambda: cond.wait_for(lambda: 7, 1),
+                 lambda: cond.wait_for(lambda: 0, 0), lambda: cond.wait(-1),
+                 lambda: cond.notify(5) or cond.release()):
+        attempt(call)
+    barrier = threading.Barrier(1, action=lambda: out.append("action"))
+    for call in (barrier.wait, lambda: (barrier.parties, barrier.n_waiting, barrier.broken),
+                 lambda: (barrier.abort(), barrier.broken), barrier.wait,
+                 lambda: (barrier.reset(), barrier.broken, barrier.wait())):
+        attempt(call)
+    q, pq, lq = queue.Queue(2), queue.PriorityQueue(), queue.LifoQueue()
+    for call in (lambda: q.get_nowait(), lambda: q.get(timeout=0), lambda: q.get(True, -1),
+                 lambda: q.get(False, -1), lambda: (q.put(1), q.put(2), q.full(), q.qsize()),
+                 lambda: q.put(3, timeout=0), lambda: q.put(3, timeout=-2), lambda: q.put(3, False),
+                 lambda: [q.get(), q.get()], lambda: (q.task_done(), q.task_done()),
+                 q.task_done, q.join, lambda: (q.empty(), q.unfinished_tasks),
+                 lambda: [pq.put(x) for x in (5, 1, 4, 2)] and [pq.get() for _ in range(4)],
+                 lambda: [lq.put(x) for x in (5, 1, 4, 2)] and [lq.get() for _ in range(4)]):
+        attempt(call)
+    sq = queue.SimpleQueue()
+    for call in (sq.get_nowait, lambda: sq.get(timeout=0), lambda: sq.get(timeout=-1),
+                 lambda: sq.get(timeout=10 ** 12), lambda: (sq.put(1), sq.put_nowait(2),
+                                                            sq.qsize(), sq.empty()),
+                 lambda: [sq.get(), sq.get(False)], lambda: queue.SimpleQueue(maxsize=3)):
+        attempt(call)
+    return out
+
+
+def test_single_threaded_results_and_errors_match_cpythons_modules():
+    import queue as real_queue
+    import threading as real_threading
+    expected = exercise(real_threading, real_queue)
+    got = []
+
+    def program():
+        import queue, threading
+        got.extend(exercise(threading, queue))
+
+    run(program)
+    assert got == expected

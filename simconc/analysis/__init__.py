@@ -1,4 +1,6 @@
 """Analyses over a finished world's records: deadlocks now; races and timelines later."""
-from .deadlock import DeadlockReport, ThreadWait, analyse, variable_names, wait_for_graph
+from .deadlock import (DeadlockReport, StuckState, ThreadWait, analyse, report, stuck_state,
+                       variable_names, wait_for_graph)
 
-__all__ = ["DeadlockReport", "ThreadWait", "analyse", "variable_names", "wait_for_graph"]
+__all__ = ["DeadlockReport", "StuckState", "ThreadWait", "analyse", "report", "stuck_state",
+           "variable_names", "wait_for_graph"]

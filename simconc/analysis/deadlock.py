@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping, Optional
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any, Mapping, Optional
 
 from ..kernel import SimThread, World
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
 
 
 @dataclass
@@ -66,52 +67,69 @@ def variable_names(namespace: Mapping[str, Any]) -> dict[int, str]:
             if not k.startswith("__") and hasattr(v, "label")}
 
 
-def wait_for_graph(world: World) -> nx.DiGraph:
-    graph = nx.DiGraph()
-    for thread in world.threads:  # creation order, so cycles are found deterministically
-        if thread.state == "done":
-            continue
-        graph.add_node(thread.name)
-        queue = thread.waiting_on
-        if queue is None:
-            continue
-        holders = getattr(queue.owner, "holders", None)
-        for holder in (holders() if holders is not None else []):
-            if holder is not thread or getattr(queue.owner, "_kind", "") in ("Lock", "RLock"):
-                graph.add_edge(thread.name, holder.name)
-    return graph
+@dataclass
+class StuckState:
+    """What the stuck threads wait for, read off a world before it is torn down: plain data, so
+    the report can be built later, outside the simulation."""
+    time: float
+    nodes: list[str]                  # unfinished threads, in creation order
+    edges: list[tuple[str, str]]      # a waits for b
+    threads: list[ThreadWait]
 
 
-def analyse(world: World, names: Mapping[int, str] = {}) -> Optional[DeadlockReport]:
-    """The report for a world whose threads are stuck, or None if every thread finished."""
+def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckState]:
+    """The waits of a world whose threads are stuck, or None if every thread finished."""
     stuck = [t for t in world.threads if t.state != "done" and t.waiting_on is not None]
     if not stuck:
         return None
     name = _namer(names)
-    graph = wait_for_graph(world)
-    cycle = None
-    try:
-        edges = nx.find_cycle(graph)
-        cycle = [a for a, _b in edges]
-    except nx.NetworkXNoCycle:
-        pass
-    report = DeadlockReport(world.now, cycle)
-    for thread in stuck:
+    state = StuckState(world.now, [t.name for t in world.threads if t.state != "done"], [], [])
+    for thread in stuck:  # creation order, so the cycle found is the same every run
         owner = thread.waiting_on.owner
         holders = getattr(owner, "holders", None)
-        held_by = [] if isinstance(owner, SimThread) else [
-            h.name for h in (holders() if holders is not None else [])
-            if h is not thread or owner in thread.held]
-        waits = name(owner)
+        holding = holders() if holders is not None else []
+        # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.
+        state.edges.extend((thread.name, h.name) for h in holding
+                           if h is not thread or owner in thread.held)
         if isinstance(owner, SimThread):
             waits = f"{owner.label} to finish (join)"
             if thread is world.main and world.main_returned:
                 waits = (f"{owner.label} to finish (at exit the interpreter waits for every "
                          f"non-daemon thread)")
+            held_by = []
+        else:
+            waits = name(owner)
+            held_by = [h.name for h in holding if h is not thread or owner in thread.held]
         where = thread.waiting_where
-        report.threads.append(ThreadWait(
+        state.threads.append(ThreadWait(
             thread=thread.name, waits_for=waits, held_by=held_by,
             holds=[name(lock) for lock in thread.held],
             where=f"{os.path.basename(where.filename)}:{where.lineno}" if where else None,
             daemon=thread.daemon))
-    return report
+    return state
+
+
+def wait_for_graph(state: StuckState) -> "nx.DiGraph":
+    """Threads as nodes, ``a -> b`` when ``a`` waits for something only ``b`` can give."""
+    import networkx as nx  # imported only when needed: it takes most of a second to load
+    graph = nx.DiGraph()
+    graph.add_nodes_from(state.nodes)
+    graph.add_edges_from(state.edges)
+    return graph
+
+
+def report(state: Optional[StuckState]) -> Optional[DeadlockReport]:
+    """The deadlock report: the first wait-for cycle, if any, and what each thread waits for."""
+    if state is None:
+        return None
+    import networkx as nx
+    try:
+        cycle: Optional[list[str]] = [a for a, _b in nx.find_cycle(wait_for_graph(state))]
+    except nx.NetworkXNoCycle:
+        cycle = None
+    return DeadlockReport(state.time, cycle, state.threads)
+
+
+def analyse(world: World, names: Mapping[int, str] = {}) -> Optional[DeadlockReport]:
+    """:func:`report` of :func:`stuck_state` (call it outside a simulated execution)."""
+    return report(stuck_state(world, names))

@@ -64,6 +64,9 @@ class World:
         #: Counts every call into the kernel: the spin watchdog's sign of life.
         self.progress = 0
         self._next_ident = 1
+        #: Called in the main thread once every non-daemon thread has finished, as the interpreter
+        #: calls its atexit handlers after threading's shutdown.
+        self.exit_hooks: list[Callable[[], Any]] = []
         #: Per-world state that the faces keep (thread-name counters, the Thread objects, ...).
         self.face_state: dict[str, Any] = {}
         run_seed = self.scheduler.choose("seed", 2 ** 32)
@@ -218,6 +221,8 @@ class World:
                 if not pending:
                     break
                 pending[0].done.park()
+            for hook in self.exit_hooks:
+                hook()
             self.finished = True
 
     def teardown(self) -> None:

@@ -3,12 +3,12 @@ labels and reprs, trace records, and a lock that is only ever used as a signal."
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 from ..kernel import SimThread, current_world
 from .lock import Lock, fake_address
 
 PY311 = sys.version_info >= (3, 11)
-PY312 = sys.version_info >= (3, 12)
 PY313 = sys.version_info >= (3, 13)
 
 
@@ -68,3 +68,16 @@ class SignalLock(Lock):
 
     def holders(self) -> list[SimThread]:
         return []
+
+    # Nor does it count among the thread's held locks: a Condition's waiter lock stays acquired
+    # when the wait returns (CPython just drops it), so each wait would leave one in
+    # ``thread.held`` for good, and the lock-order graph would see it held around later acquires.
+    def _take(self, thread: SimThread, timeout: Optional[float]) -> bool:
+        if not super()._take(thread, timeout):
+            return False
+        thread.held.remove(self)
+        return True
+
+    def _give_up(self) -> None:
+        self._owner.held.append(self)  # what _Base._give_up takes off again
+        super()._give_up()

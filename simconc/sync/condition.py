@@ -71,6 +71,11 @@ class Condition:
     def _is_owned(self) -> bool:
         # Return True if lock is owned by current_thread.
         # This method is called only if _lock doesn't have _is_owned().
+        if type(self._lock) is Lock:
+            # The probe below answers "is it locked at all?"; for our own Lock, ask that
+            # directly: the same answer, without an acquire-failed and a release on the trace
+            # (and a needless wake-up) at every wait and notify of Event, Semaphore, Queue...
+            return self._lock.locked()
         if self._lock.acquire(False):
             self._lock.release()
             return False
@@ -98,6 +103,8 @@ class Condition:
                     gotit = waiter.acquire(True, timeout)
                 else:
                     gotit = waiter.acquire(False)
+                if not gotit and self._sim_visible:
+                    record("wait-timeout", self.label)
             return gotit
         finally:
             self._acquire_restore(saved_state)
@@ -106,8 +113,6 @@ class Condition:
                     self._waiters.remove(waiter)
                 except ValueError:
                     pass
-                if self._sim_visible:
-                    record("wait-timeout", self.label)
 
     def wait_for(self, predicate: Callable[[], _T], timeout: Optional[float] = None) -> _T:
         """Wait until a condition evaluates to True."""

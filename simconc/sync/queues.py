@@ -345,7 +345,7 @@ class SimpleQueue:
             parked = self._parked
             while parked:
                 waiter = parked.popleft()
-                if False:
+                if waiter.queue.unpark():
                     waiter.item, waiter.given = item, True
                     return
             self._queue.append(item)
