@@ -31,6 +31,21 @@ def _refuse(*args: object, **kwargs: object) -> None:
     raise error
 
 
+def _setswitchinterval(interval: float) -> None:
+    """The simulated interpreter's ``sys.setswitchinterval``: the GIL's, not the real one's."""
+    interval = float(interval)
+    if interval <= 0:
+        raise ValueError("switch interval must be strictly positive")
+    world = maybe_current_world()
+    if world is not None:
+        world.switch_interval = interval
+
+
+def _getswitchinterval() -> float:
+    world = maybe_current_world()
+    return world.switch_interval if world is not None else 0.005
+
+
 @contextlib.contextmanager
 def simulated_modules(modules: dict[str, types.ModuleType],
                       atexit_handlers: Optional[list] = None) -> Iterator[None]:
@@ -60,6 +75,10 @@ def simulated_modules(modules: dict[str, types.ModuleType],
         replacements = {"register": register, "unregister": unregister}
     else:
         replacements = {}
+    guarded += [(sys, "setswitchinterval", sys.setswitchinterval),
+                (sys, "getswitchinterval", sys.getswitchinterval)]
+    replacements.update(setswitchinterval=_setswitchinterval,
+                        getswitchinterval=_getswitchinterval)
     try:
         sys.modules.update(modules)
         for mod, attr, _old in guarded:

@@ -96,3 +96,21 @@ def test_modules_first_imported_during_a_run_are_imported_afresh_next_time(tmp_p
     finally:
         if saved is not None:
             sys.modules["logging"] = saved
+
+
+def test_polling_a_lock_without_ever_blocking_is_caught_as_spinning():
+    def program():
+        import threading
+        lock = threading.Lock()
+        lock.acquire()
+
+        def poll():
+            while not lock.acquire(False):   # never blocks, so never lets main release
+                pass
+
+        threading.Thread(target=poll, name="poller").start()
+        lock.release()
+
+    result = simconc.run(program, spin_timeout=1)
+    assert result.status == "error"
+    assert "'poller'" in result.error and "busy-waiting" in result.error

@@ -46,7 +46,7 @@ class GIL:
             # The holder is computing: it will be asked to drop the GIL after the switch interval.
             self._drop_timer = True
             drop = self.drop_request
-            self.world.env.timeout(self.world.profile.switch_interval).callbacks.append(
+            self.world.env.timeout(self.world.switch_interval).callbacks.append(
                 lambda _: drop.triggered or drop.succeed())
         return event
 
@@ -65,7 +65,7 @@ class GIL:
         if self.waiters:
             self._drop_timer = True
             drop = self.drop_request
-            self.world.env.timeout(self.world.profile.switch_interval).callbacks.append(
+            self.world.env.timeout(self.world.switch_interval).callbacks.append(
                 lambda _: drop.triggered or drop.succeed())
         return self.drop_request
 

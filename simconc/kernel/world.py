@@ -21,6 +21,9 @@ from .waitqueue import WaitQueue
 
 _current: Optional["World"] = None
 
+#: Durations below this are rounding noise (a nanosecond is 1e-9).
+_TIME_EPSILON = 1e-12
+
 
 def current_world() -> "World":
     """The world whose simulated execution is running now."""
@@ -47,6 +50,8 @@ class World:
                  until: Optional[float] = None) -> None:
         self.env = simpy.Environment()
         self.profile = get_profile(profile)
+        #: ``sys.getswitchinterval()`` of the simulated interpreter (the program may change it).
+        self.switch_interval = self.profile.switch_interval
         self.scheduler = Scheduler(strategy if strategy is not None else RandomStrategy(seed))
         self.trace = Trace()
         self.gil = GIL(self)
@@ -61,7 +66,8 @@ class World:
         self.finished = False
         #: The main thread's code has returned; it now waits for the non-daemon threads.
         self.main_returned = False
-        #: Counts every call into the kernel: the spin watchdog's sign of life.
+        #: Counts every switch to the hub: the spin watchdog's sign of life. (Not every trace
+        #: record: a thread polling lock.acquire(False) records, but never lets others run.)
         self.progress = 0
         self._next_ident = 1
         #: Called in the main thread once every non-daemon thread has finished, as the interpreter
@@ -149,7 +155,9 @@ class World:
         self.record(thread, "cpu", f"{seconds:g}s")
         remaining = seconds
         gil = self.gil
-        while remaining > 0:
+        # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
+        # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
+        while remaining > _TIME_EPSILON:
             with self.cores.request() as core:
                 if not core.triggered:
                     thread.block(core)
@@ -159,8 +167,9 @@ class World:
                 self.wait_event(self.env.any_of([finished, drop]))
                 gil.end_cpu()
                 remaining -= self.env.now - started
-            if remaining > 1e-12:
+            if remaining > _TIME_EPSILON:
                 # Forced switch: hand the GIL to a waiter, then queue up for it again.
+                self.record(thread, "gil-drop", f"{remaining:g}s of work left")
                 thread.state = "ready"
                 gil.release(thread, forced=True)
                 self.wait_event(gil.request(thread))
@@ -169,7 +178,8 @@ class World:
     # -- trace ---------------------------------------------------------------------------------
     def record(self, thread: Optional[SimThread], op: str, obj: str = "",
                where: Optional[Where] = None) -> None:
-        self.progress += 1
+        if self.tearing_down:  # unwinding threads after the end is not part of the execution
+            return
         self.trace.record(self.env.now, thread.name if thread else "-", op, obj,
                           where if where is not None else caller_where())
 

@@ -15,6 +15,7 @@ from ..kernel import SimThread, WaitQueue, World, current_world
 #: ``_thread.TIMEOUT_MAX`` on 64-bit Linux.
 TIMEOUT_MAX = 9223372036.0
 
+_PY311 = sys.version_info >= (3, 11)
 _PY313 = sys.version_info >= (3, 13)
 
 
@@ -36,7 +37,8 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
                              else "timeout value must be positive")
         return None
     if timeout > TIMEOUT_MAX:
-        raise OverflowError("timestamp out of range for platform time_t")
+        raise OverflowError("timestamp out of range for platform time_t" if _PY311
+                            else "timestamp too large to convert to C _PyTime_t")
     return timeout
 
 

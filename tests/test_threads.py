@@ -1,0 +1,246 @@
+"""threading.Thread and friends, as CPython behaves: names, start/join, liveness, daemons,
+enumerate, Timer, local, _thread."""
+import pytest
+
+import simconc
+
+
+def run_ok(program, **kw):
+    result = simconc.run(program, **kw)
+    assert result.status == "ok", (result.status, result.stderr, result.error)
+    return result
+
+
+def test_names_idents_and_repr_follow_cpython():
+    log = []
+
+    def program():
+        import threading
+
+        def work():
+            pass
+
+        a = threading.Thread(target=work)
+        b = threading.Thread(target=lambda: None)
+        c = threading.Thread(name="custom")
+        log.append([a.name, b.name, c.name, repr(a)])
+        a.start()
+        a.join()
+        log.append([repr(a), a.ident is not None, threading.main_thread().name,
+                    threading.current_thread() is threading.main_thread(),
+                    threading.get_ident() == threading.main_thread().ident])
+
+    run_ok(program)
+    assert log[0] == ["Thread-1 (work)", "Thread-2 (<lambda>)", "custom",
+                      "<Thread(Thread-1 (work), initial)>"]
+    assert log[1][0].startswith("<Thread(Thread-1 (work), stopped ")
+    assert log[1][1:] == [True, "MainThread", True, True]
+
+
+def test_start_twice_join_errors_and_join_timeout():
+    log = []
+
+    def program():
+        import threading, time
+        t = threading.Thread(target=time.sleep, args=(1.0,))
+        for call in (t.join,):
+            try:
+                call()
+            except RuntimeError as e:
+                log.append(str(e))
+        t.start()
+        try:
+            t.start()
+        except RuntimeError as e:
+            log.append(str(e))
+        start = time.monotonic()
+        t.join(timeout=0.25)
+        log.append((t.is_alive(), round(time.monotonic() - start, 2)))
+        t.join()
+        log.append((t.is_alive(), round(time.monotonic() - start, 2)))
+        try:
+            threading.current_thread().join()
+        except RuntimeError as e:
+            log.append(str(e))
+
+    run_ok(program, profile="ideal")
+    assert log == ["cannot join thread before it is started", "threads can only be started once",
+                   (True, 0.25), (False, 1.0), "cannot join current thread"]
+
+
+def test_subclass_with_run_and_daemon_inheritance():
+    log = []
+
+    def program():
+        import threading
+
+        class Worker(threading.Thread):
+            def run(self):
+                log.append((self.name, self.daemon, threading.current_thread() is self))
+                child = threading.Thread(target=lambda: None)
+                log.append(child.daemon)
+
+        w = Worker(daemon=True)
+        w.start()
+        w.join()
+        try:
+            w.daemon = False
+        except RuntimeError as e:
+            log.append(str(e))
+
+    run_ok(program)
+    assert log == [("Thread-1", True, True), True, "cannot set daemon status of active thread"]
+
+
+def test_enumerate_and_active_count_see_live_threads_only():
+    log = []
+
+    def program():
+        import threading
+        go = threading.Event()
+        ts = [threading.Thread(target=go.wait, name=f"w{i}") for i in range(3)]
+        for t in ts:
+            t.start()
+        log.append(([t.name for t in threading.enumerate()], threading.active_count()))
+        go.set()
+        for t in ts:
+            t.join()
+        log.append(([t.name for t in threading.enumerate()], threading.active_count()))
+
+    run_ok(program)
+    assert log == [(["MainThread", "w0", "w1", "w2"], 4), (["MainThread"], 1)]
+
+
+def test_daemon_threads_do_not_keep_the_program_alive_but_others_do():
+    def program():
+        import threading, time
+
+        def forever():
+            while True:
+                time.sleep(1)
+
+        threading.Thread(target=forever, daemon=True).start()
+        threading.Thread(target=time.sleep, args=(3,)).start()
+        print("main done")
+
+    result = run_ok(program, profile="ideal")
+    assert result.stdout == "main done\n"
+    assert result.elapsed == pytest.approx(3.0)   # waited for the non-daemon sleeper only
+
+
+def test_timer_fires_after_its_interval_and_cancel_stops_it():
+    log = []
+
+    def program():
+        import threading, time
+        t0 = time.monotonic()
+        fired = threading.Timer(0.5, lambda: log.append(("fired", time.monotonic() - t0)))
+        cancelled = threading.Timer(0.5, lambda: log.append("cancelled one fired"))
+        fired.start()
+        cancelled.start()
+        cancelled.cancel()
+        fired.join()
+        cancelled.join()
+
+    run_ok(program, profile="ideal")
+    assert log == [("fired", pytest.approx(0.5))]
+
+
+def test_local_gives_each_thread_its_own_attributes():
+    log = []
+
+    def program():
+        import threading
+
+        class Counter(threading.local):
+            def __init__(self):
+                self.n = 0
+
+        data = Counter()
+        plain = threading.local()
+        plain.x = "main"
+
+        def work(k):
+            for _ in range(k):
+                data.n += 1
+            log.append((k, data.n, hasattr(plain, "x")))
+
+        ts = [threading.Thread(target=work, args=(k,)) for k in (2, 5)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        log.append(("main", data.n, plain.x))
+
+    run_ok(program)
+    assert sorted(log[:2]) == [(2, 2, False), (5, 5, False)]
+    assert log[2] == ("main", 0, "main")
+
+
+def test_thread_module_start_new_thread_and_locks():
+    log = []
+
+    def program():
+        import _thread, threading, time
+        done = _thread.allocate_lock()
+        done.acquire()
+
+        def work(a, b=0):
+            log.append((a + b, threading.current_thread().name.startswith("Dummy-")))
+            done.release()
+
+        ident = _thread.start_new_thread(work, (1,), {"b": 2})
+        done.acquire()
+        log.append((isinstance(ident, int), _thread.TIMEOUT_MAX == threading.TIMEOUT_MAX,
+                    type(done) is _thread.LockType))
+        try:
+            _thread.start_new_thread(work, [1])
+        except TypeError as e:
+            log.append(str(e))
+
+    run_ok(program)
+    assert log == [(3, True), (True, True, True), "2nd arg must be a tuple"]
+
+
+def test_excepthook_report_names_the_thread_and_the_simulated_time():
+    def program():
+        import threading, time
+
+        def fail():
+            time.sleep(0.25)
+            raise OSError("disk on fire")
+
+        t = threading.Thread(target=fail, name="writer")
+        t.start()
+        t.join()
+
+    result = simconc.run(program, profile="ideal")
+    assert result.status == "error"
+    assert result.stderr.startswith("Exception in thread writer at 250.000 ms (simulated):\n"
+                                    "Traceback (most recent call last):\n")
+    assert result.stderr.endswith("OSError: disk on fire\n")
+    assert [(e.thread, e.type, e.time) for e in result.exceptions] == [
+        ("writer", "OSError", 0.25)]
+
+
+def test_sys_switchinterval_sets_the_simulated_gil_switch_interval():
+    log = []
+
+    def program():
+        import sys, threading, simconc
+        sys.setswitchinterval(0.001)
+        log.append(sys.getswitchinterval())
+        ts = [threading.Thread(target=simconc.cpu, args=(0.01,)) for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+
+    import sys
+    before = sys.getswitchinterval()
+    result = run_ok(program, profile="ideal")
+    assert log == [0.001]
+    assert sys.getswitchinterval() == before          # the real interpreter's is untouched
+    drops = [e for e in result.trace if e.op == "gil-drop"]
+    # 2 x 10 ms of work in 1 ms turns: the GIL changes hands about 20 times, not about 4.
+    assert 15 <= len(drops) <= 20
