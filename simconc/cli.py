@@ -108,8 +108,8 @@ def _run(args: argparse.Namespace) -> int:
         if args.trace:
             payload["trace"] = [_event_dict(e) for e in result.trace]
         print(json.dumps(payload, indent=2))
-    elif not args.quiet:
-        _summary(result, args)
+    else:
+        _report(result, args)
     if result.status in ("ok", "limit"):
         return EXIT_OK
     return EXIT_FAILED
@@ -120,19 +120,30 @@ def _event_dict(event: TraceEvent) -> dict:
             "where": str(event.where) if event.where else None}
 
 
-def _summary(result: RunResult, args: argparse.Namespace) -> None:
+def _report(result: RunResult, args: argparse.Namespace) -> None:
+    """Why the run failed (always), then the summary (unless --quiet), on stderr."""
     err = sys.stderr
     sys.stdout.flush()
     if result.deadlock is not None:
         err.write("\n" + result.deadlock.format() + "\n")
     if result.error:
         err.write(f"\nsimconc: stopped: {result.error}\n")
+    if args.quiet:
+        return
     status = {"ok": "ok", "deadlock": "DEADLOCK", "error": "FAILED",
-              "limit": f"stopped at the --until limit"}[result.status]
+              "limit": "stopped at the --until limit"}[result.status]
+    if result.status == "error" and result.exit_code:
+        status += f" (the program exited with status {result.exit_code})"
+    elif result.status == "error" and result.exceptions:
+        status += f" ({len(result.exceptions)} uncaught exception" \
+                  f"{'s' if len(result.exceptions) > 1 else ''})"
     seed = f"seed {result.seed}" if result.seed is not None else "replayed"
+    threads = f"{result.threads} thread{'s' if result.threads != 1 else ''}"
     err.write(f"\n-- simconc: {status} | {result.elapsed * 1000:.3f} ms simulated | "
-              f"{result.threads} threads | {seed} | profile {result.profile}\n")
+              f"{threads} | {seed} | profile {result.profile}\n")
     replay = ["simconc", "replay", args.file, result.schedule]
     if args.profile != "tutorial-2017":
         replay += ["--profile", args.profile]
+    if args.until is not None:
+        replay += ["--until", f"{args.until:g}"]
     err.write(f"   schedule {result.schedule}\n   replay:  {shlex.join(replay)}\n")

@@ -8,6 +8,7 @@ happens, everything is put back, and modules first imported during the run are f
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 import types
 from typing import Iterator, Optional
@@ -19,11 +20,21 @@ from .kernel.world import maybe_current_world
 def _refuse(*args: object, **kwargs: object) -> None:
     world = maybe_current_world()
     message = (
-        "the simulated program tried to start a real OS thread (through a module that imported "
-        "the real threading or _thread before the simulation started). simconc runs threads only "
-        "in simulation: import threading inside the scenario, or run library code under "
-        "simconc.patched() so it sees the simulated modules.")
-    error = RealThreadError(message)
+        "the simulated program tried to start a real OS thread, through a module that imported "
+        "the real threading or _thread before the simulation started. simconc runs threads only "
+        "in simulation: import threading (or the module that uses it) inside the program, so "
+        "that it gets the simulated module.")
+    _stop(RealThreadError(message))
+
+
+def _refuse_fork(*args: object, **kwargs: object) -> None:
+    _stop(RealThreadError(
+        "the simulated program tried to fork a real process (multiprocessing or os.fork). "
+        "simconc does not simulate processes yet: only threads, in this version."))
+
+
+def _stop(error: RealThreadError) -> None:
+    world = maybe_current_world()
     if world is not None and world.fatal is None:
         # Stop the run at the next switch, but raise here normally, so that the real module's
         # own clean-up (Thread.start() un-registering the thread) still happens.
@@ -61,7 +72,8 @@ def simulated_modules(modules: dict[str, types.ModuleType],
     guarded = [(mod, attr, getattr(mod, attr)) for mod, attr in (
         (_thread, "start_new_thread"), (_thread, "start_new"),
         (_thread, "start_joinable_thread"), (threading, "_start_new_thread"),
-        (threading, "_start_joinable_thread")) if hasattr(mod, attr)]
+        (threading, "_start_joinable_thread"), (os, "fork"), (os, "forkpty"))
+        if hasattr(mod, attr)]
     if atexit_handlers is not None:
         def register(func, *args, **kwargs):
             atexit_handlers.append((func, args, kwargs))
@@ -82,7 +94,8 @@ def simulated_modules(modules: dict[str, types.ModuleType],
     try:
         sys.modules.update(modules)
         for mod, attr, _old in guarded:
-            setattr(mod, attr, replacements.get(attr, _refuse))
+            setattr(mod, attr, replacements.get(
+                attr, _refuse_fork if attr.startswith("fork") else _refuse))
         yield
     finally:
         for mod, attr, old in guarded:

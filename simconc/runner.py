@@ -19,6 +19,7 @@ from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_nam
 from .kernel import (CostProfile, RandomStrategy, ReplayStrategy, SimconcError, Strategy, Trace,
                      TraceEvent, World, decode_token)
 from .kernel.trace import caller_where
+from .kernel.world import maybe_current_world
 from .patching import simulated_modules
 from .stdlib import fresh_modules
 from .stdlib._traceback import format_user_exception
@@ -134,6 +135,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+    if maybe_current_world() is not None:
+        raise SimconcError("simconc.run() was called inside a simulated execution; simulations "
+                           "cannot be nested: run the inner program on its own")
     if strategy is None:
         strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
             else RandomStrategy(seed)

@@ -14,6 +14,10 @@ import sys
 import unittest
 
 import pytest
+# test.support and its helpers must bind the real modules (sysconfig, imported by test.support
+# on 3.12+, makes an RLock at import): import them before lock_tests is loaded under the face.
+from test import support as _support  # noqa: F401
+from test.support import threading_helper as _threading_helper  # noqa: F401
 
 import simconc
 from simconc.patching import simulated_modules

@@ -244,3 +244,42 @@ def test_sys_switchinterval_sets_the_simulated_gil_switch_interval():
     drops = [e for e in result.trace if e.op == "gil-drop"]
     # 2 x 10 ms of work in 1 ms turns: the GIL changes hands about 20 times, not about 4.
     assert 15 <= len(drops) <= 20
+
+
+def test_concurrent_futures_thread_pool_runs_on_simulated_threads():
+    # concurrent.futures is CPython's own code; imported inside the run it builds on the face.
+    def program():
+        import time
+        from concurrent.futures import ThreadPoolExecutor, as_completed
+
+        def work(n):
+            time.sleep(0.1 * (5 - n))
+            if n == 3:
+                raise Exception("Don't do this")
+            return n * n
+
+        with ThreadPoolExecutor(max_workers=3) as ex:
+            futures = {ex.submit(work, n): n for n in range(5)}
+            for f in as_completed(futures):
+                try:
+                    print(futures[f], f.result())
+                except Exception as e:
+                    print("raise an exception:", e)
+        with ThreadPoolExecutor(max_workers=3) as ex:
+            print(list(ex.map(work, [0, 1, 2])))
+
+    result = run_ok(program, profile="ideal")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "2 4"                       # the shortest task finishes first
+    assert sorted(lines[:5]) == ["0 0", "1 1", "2 4", "4 16", "raise an exception: Don't do this"]
+    assert lines[5] == "[0, 1, 4]"                 # map keeps the order of its inputs
+
+
+def test_forking_a_real_process_is_refused_clearly():
+    def program():
+        import os
+        os.fork()
+
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert "does not simulate processes" in result.error

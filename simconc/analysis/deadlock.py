@@ -41,8 +41,8 @@ class DeadlockReport:
                     f"each other in a cycle and none can ever proceed:\n    "
                     + " -> ".join(self.cycle + [self.cycle[0]]))
         else:
-            head = (f"Stuck at {self.time * 1000:.3f} ms (simulated): no thread can ever proceed, "
-                    f"though no cycle of locks is to blame (something waited for never comes):")
+            head = (f"Stuck at {self.time * 1000:.3f} ms (simulated): no thread can ever proceed. "
+                    f"There is no cycle: each waits for something no running thread will do:")
         lines = [head]
         for w in self.threads:
             holds = f" holds {', '.join(w.holds)};" if w.holds else ""
@@ -58,6 +58,29 @@ def _namer(names: Mapping[int, str]):
         var = names.get(id(obj))
         return f"{var} ({label})" if var and var != label else label
     return name
+
+
+#: What a thread parked inside one of these waits for, by the part it parked on.
+_WAITS = [("not_empty", "to get an item"), ("not_full", "to have room to put an item"),
+          ("all_tasks_done", "for every task to be done (join)")]
+_WAITS_BY_TYPE = {"Event": "to be set", "Condition": "to be notified",
+                  "Semaphore": "to be released", "BoundedSemaphore": "to be released",
+                  "Barrier": "to fill", "SimpleQueue": "to get an item"}
+
+
+def _describe_wait(obj: Any, name) -> str:
+    """``lock_b (Lock#2)``, or for a lock inside an Event, Queue...: ``ready (Event#1) to be
+    set``, naming the object the program knows rather than its parts."""
+    owner = getattr(obj, "_sim_owner", None)
+    if owner is None:
+        return name(obj)
+    part = getattr(obj, "label", "")
+    for key, phrase in _WAITS:
+        if key in part:
+            return f"{name(owner)} {phrase}"
+    phrase = next((p for cls, p in _WAITS_BY_TYPE.items()
+                   if any(k.__name__ == cls for k in type(owner).__mro__)), "")
+    return f"{name(owner)} {phrase}".rstrip()
 
 
 def variable_names(namespace: Mapping[str, Any]) -> dict[int, str]:
@@ -98,7 +121,7 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
                          f"non-daemon thread)")
             held_by = []
         else:
-            waits = name(owner)
+            waits = _describe_wait(owner, name)
             held_by = [h.name for h in holding if h is not thread or owner in thread.held]
         where = thread.waiting_where
         state.threads.append(ThreadWait(

@@ -28,7 +28,7 @@ class TraceEvent(NamedTuple):
     def format(self) -> str:
         where = f"  ({self.where})" if self.where else ""
         obj = f" {self.obj}" if self.obj else ""
-        return f"[{self.time * 1000:10.3f} ms] {self.thread:<12} {self.op}{obj}{where}"
+        return f"[{self.time * 1000:10.3f} ms] {self.thread:<16} {self.op}{obj}{where}"
 
 
 def caller_where(skip_prefix: str = _SIMCONC_DIR) -> Optional[Where]:

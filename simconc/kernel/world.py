@@ -70,6 +70,9 @@ class World:
         #: record: a thread polling lock.acquire(False) records, but never lets others run.)
         self.progress = 0
         self._next_ident = 1
+        #: Called in the main thread when its code has returned, before it waits for the non-daemon
+        #: threads (``threading._register_atexit``, which ThreadPoolExecutor uses).
+        self.shutdown_hooks: list[Callable[[], Any]] = []
         #: Called in the main thread once every non-daemon thread has finished, as the interpreter
         #: calls its atexit handlers after threading's shutdown.
         self.exit_hooks: list[Callable[[], Any]] = []
@@ -224,6 +227,8 @@ class World:
             # CPython's threading._shutdown: wait for every non-daemon thread before exiting,
             # including any that those threads start meanwhile.
             self.main_returned = True
+            for hook in reversed(self.shutdown_hooks):
+                hook()
             me = self.main
             while True:
                 pending = [t for t in self.threads

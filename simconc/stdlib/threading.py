@@ -415,5 +415,17 @@ local.__setattr__ = _local_setattr  # type: ignore[method-assign]
 local.__delattr__ = _local_delattr  # type: ignore[method-assign]
 
 
+_HAVE_THREAD_NATIVE_ID = True
+
+
+def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None:
+    """Call ``func`` when the main thread's code has returned, before the interpreter waits for
+    the non-daemon threads (CPython's hook, which concurrent.futures relies on)."""
+    world = current_world()
+    if world.main_returned:
+        raise RuntimeError("can't register atexit after shutdown")
+    world.shutdown_hooks.append(lambda: func(*arg, **kwargs))
+
+
 def _shutdown() -> None:
     """Kept for code that calls it; the kernel itself waits for non-daemon threads at exit."""

@@ -81,3 +81,12 @@ class SignalLock(Lock):
     def _give_up(self) -> None:
         self._owner.held.append(self)  # what _Base._give_up takes off again
         super()._give_up()
+
+
+def internal(lock: Lock, owner: object, name: str) -> Lock:
+    """Mark ``lock`` as a part of ``owner`` (an Event, a Queue...): off the trace, and named
+    after its owner in reports."""
+    lock._internal = True
+    lock._sim_owner = owner
+    lock._name = name
+    return lock

@@ -33,7 +33,7 @@ class Barrier:
         if PY313 and parties < 1:
             raise ValueError("parties must be > 0")
         self._sim_serial = new_serial()
-        self._cond = _inner_condition(self.label)
+        self._cond = _inner_condition(self.label, self)
         self._action = action
         self._timeout = timeout
         self._parties = parties

@@ -10,7 +10,7 @@ import warnings
 from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
-from ._common import SignalLock, _time, label_of, new_serial, record
+from ._common import SignalLock, _time, internal, label_of, new_serial, record
 from .lock import Lock, RLock
 
 _T = TypeVar("_T")
@@ -27,6 +27,8 @@ class Condition:
         #: False for the conditions inside Event, Semaphore, Barrier and Queue: their owner puts
         #: its own operations on the trace, so the inner wait/notify would only repeat them.
         self._sim_visible = True
+        #: The Event, Semaphore, Barrier or Queue this condition is a part of, if any.
+        self._sim_owner: Any = None
         if lock is None:
             lock = RLock()
             lock._name = self.label
@@ -88,8 +90,7 @@ class Condition:
             raise RuntimeError("cannot wait on un-acquired lock")
         if self._sim_visible:
             record("wait", self.label)
-        waiter = SignalLock()
-        waiter._name = f"{self.label} waiter"
+        waiter = internal(SignalLock(), self._sim_owner or self, f"{self.label} waiter")
         waiter.acquire()
         self._waiters.append(waiter)
         saved_state = self._release_save()
@@ -164,13 +165,12 @@ class Condition:
         self.notify_all()
 
 
-def _inner_condition(owner_label: str) -> Condition:
+def _inner_condition(owner_label: str, owner: object = None) -> Condition:
     """``Condition(Lock())`` as Event, Semaphore and Barrier make it, named after its owner and
     kept off the trace (the owner records its own operations). The lock is "Event#4 lock", not
     "Event#4": a trace reading "acquire Semaphore#3" must mean the semaphore, not its lock."""
-    lock = Lock()
-    lock._name = f"{owner_label} lock"
-    cond = Condition(lock)
+    cond = Condition(internal(Lock(), owner, f"{owner_label} lock"))
     cond._sim_name = owner_label
     cond._sim_visible = False
+    cond._sim_owner = owner
     return cond

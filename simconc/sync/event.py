@@ -17,7 +17,7 @@ class Event:
 
     def __init__(self) -> None:
         self._sim_serial = new_serial()
-        self._cond = _inner_condition(self.label)
+        self._cond = _inner_condition(self.label, self)
         self._flag = False
 
     @property

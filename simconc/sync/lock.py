@@ -43,7 +43,8 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
 
 
 class _Base:
-    __slots__ = ("_world", "_queue", "_owner", "_serial", "_name", "__weakref__")
+    __slots__ = ("_world", "_queue", "_owner", "_serial", "_name", "_internal", "_sim_owner",
+                 "__weakref__")
 
     _kind = "Lock"
 
@@ -54,6 +55,14 @@ class _Base:
         self._owner: Optional[SimThread] = None
         self._serial = world.face_state["serial"] = world.face_state.get("serial", 0) + 1
         self._name: Optional[str] = None
+        #: Set on the locks inside Event, Semaphore, Queue...: their owner (``_sim_owner``) puts
+        #: its own operations on the trace, so the lock's acquire/release would only be noise.
+        self._internal = False
+        self._sim_owner: Optional[object] = None
+
+    def _record(self, thread: SimThread, op: str, obj: str) -> None:
+        if not self._internal:
+            self._world.record(thread, op, obj)
 
     # What reports call this object; the face renames internal locks after their owner.
     @property
@@ -98,14 +107,14 @@ class Lock(_Base):
         world = self._world
         thread = world.current_thread()
         got = self._take(thread, wait)
-        world.record(thread, "acquire" if got else "acquire-failed", self.label)
+        self._record(thread, "acquire" if got else "acquire-failed", self.label)
         return got
 
     def release(self) -> None:
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
         world = self._world
-        world.record(world.current_thread(), "release", self.label)
+        self._record(world.current_thread(), "release", self.label)
         self._give_up()
 
     def locked(self) -> bool:
@@ -148,12 +157,12 @@ class RLock(_Base):
             if self._count >= 0xFFFFFFFF:
                 raise OverflowError("Internal lock count overflowed")
             self._count += 1
-            world.record(thread, "acquire", f"{self.label} (count {self._count})")
+            self._record(thread, "acquire", f"{self.label} (count {self._count})")
             return True
         got = self._take(thread, wait)
         if got:
             self._count = 1
-        world.record(thread, "acquire" if got else "acquire-failed", self.label)
+        self._record(thread, "acquire" if got else "acquire-failed", self.label)
         return got
 
     def release(self) -> None:
@@ -162,7 +171,7 @@ class RLock(_Base):
         if self._owner is not thread or self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
         self._count -= 1
-        world.record(thread, "release",
+        self._record(thread, "release",
                      self.label if not self._count else f"{self.label} (count {self._count})")
         if not self._count:
             self._give_up()
@@ -181,7 +190,7 @@ class RLock(_Base):
             raise RuntimeError("cannot release un-acquired lock")
         state = (self._count, self._owner.ident)
         self._count = 0
-        self._world.record(self._world.current_thread(), "release", self.label)
+        self._record(self._world.current_thread(), "release", self.label)
         self._give_up()
         return state
 
@@ -190,7 +199,7 @@ class RLock(_Base):
         thread = world.current_thread()
         self._take(thread, None)
         self._count = state[0]
-        world.record(thread, "acquire", self.label)
+        self._record(thread, "acquire", self.label)
 
     def _at_fork_reinit(self) -> None:
         self._owner = None

@@ -17,7 +17,7 @@ from heapq import heappop, heappush
 from typing import Any, Optional
 
 from ..kernel import WaitQueue, current_world
-from ._common import (PY311, PY313, SignalLock, _time as time, label_of, new_serial,
+from ._common import (PY311, PY313, SignalLock, _time as time, internal, label_of, new_serial,
                       object_repr, record)
 from .condition import Condition
 from .lock import TIMEOUT_MAX, Lock
@@ -61,8 +61,7 @@ class Queue:
         # is shared between the three conditions, so acquiring and
         # releasing the conditions also acquires and releases mutex.
         label = self.label
-        self.mutex = Lock()
-        self.mutex._name = f"{label} mutex"
+        self.mutex = internal(Lock(), self, f"{label} mutex")
 
         # Notify not_empty whenever an item is added to the queue; a
         # thread waiting to get is notified then.
@@ -233,6 +232,7 @@ def _quiet(cond: Condition, name: str) -> Condition:
     # The queue records put/get/join itself; its conditions' wait/notify would only repeat them.
     cond._sim_name = name
     cond._sim_visible = False
+    cond._sim_owner = cond._lock._sim_owner   # the queue
     return cond
 
 
@@ -324,8 +324,7 @@ class SimpleQueue:
         else:
             # put() signals the queue to be non-empty by releasing the lock; _locked says a
             # get() holds it (and so may be waiting for that release).
-            self._lock = SignalLock()
-            self._lock._name = f"{self.label} lock"
+            self._lock = internal(SignalLock(), self, f"{self.label} lock")
             self._locked = False
         return self
 

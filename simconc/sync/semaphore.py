@@ -22,7 +22,7 @@ class Semaphore:
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
         self._sim_serial = new_serial()
-        self._cond = _inner_condition(self.label)
+        self._cond = _inner_condition(self.label, self)
         self._value = value
 
     @property
