@@ -7,9 +7,12 @@ happens, everything is put back, and modules first imported during the run are f
 """
 from __future__ import annotations
 
+import _thread
+import atexit
 import contextlib
 import os
 import sys
+import threading as _real_threading
 import types
 from typing import Iterator, Optional
 
@@ -57,6 +60,35 @@ def _getswitchinterval() -> float:
     return world.switch_interval if world is not None else 0.005
 
 
+_atexit_sink: Optional[list] = None   # where atexit.register goes during a run
+
+
+def _atexit_register(func, *args, **kwargs):
+    if _atexit_sink is None:
+        return _REAL_ATEXIT_REGISTER(func, *args, **kwargs)
+    _atexit_sink.append((func, args, kwargs))
+    return func
+
+
+def _atexit_unregister(func) -> None:
+    if _atexit_sink is None:
+        return _REAL_ATEXIT_UNREGISTER(func)
+    _atexit_sink[:] = [h for h in _atexit_sink if h[0] != func]
+
+
+_REAL_ATEXIT_REGISTER, _REAL_ATEXIT_UNREGISTER = atexit.register, atexit.unregister
+
+#: What is swapped for the length of a run, found once: (module, attribute, stand-in).
+_SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
+    (_thread, "start_new_thread", _refuse), (_thread, "start_new", _refuse),
+    (_thread, "start_joinable_thread", _refuse), (_real_threading, "_start_new_thread", _refuse),
+    (_real_threading, "_start_joinable_thread", _refuse),
+    (os, "fork", _refuse_fork), (os, "forkpty", _refuse_fork),
+    (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
+    (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
+) if hasattr(mod, attr)]
+
+
 @contextlib.contextmanager
 def simulated_modules(modules: dict[str, types.ModuleType],
                       atexit_handlers: Optional[list] = None) -> Iterator[None]:
@@ -64,42 +96,20 @@ def simulated_modules(modules: dict[str, types.ModuleType],
 
     ``atexit.register`` calls made meanwhile go to ``atexit_handlers`` instead of the real
     interpreter: the simulated program's interpreter exits at the end of its execution."""
-    import _thread
-    import atexit
-    import threading
+    global _atexit_sink
     saved = {name: sys.modules.get(name) for name in modules}
-    before = set(sys.modules)
-    guarded = [(mod, attr, getattr(mod, attr)) for mod, attr in (
-        (_thread, "start_new_thread"), (_thread, "start_new"),
-        (_thread, "start_joinable_thread"), (threading, "_start_new_thread"),
-        (threading, "_start_joinable_thread"), (os, "fork"), (os, "forkpty"))
-        if hasattr(mod, attr)]
-    if atexit_handlers is not None:
-        def register(func, *args, **kwargs):
-            atexit_handlers.append((func, args, kwargs))
-            return func
-
-        def unregister(func):
-            atexit_handlers[:] = [h for h in atexit_handlers if h[0] != func]
-
-        guarded += [(atexit, "register", atexit.register),
-                    (atexit, "unregister", atexit.unregister)]
-        replacements = {"register": register, "unregister": unregister}
-    else:
-        replacements = {}
-    guarded += [(sys, "setswitchinterval", sys.setswitchinterval),
-                (sys, "getswitchinterval", sys.getswitchinterval)]
-    replacements.update(setswitchinterval=_setswitchinterval,
-                        getswitchinterval=_getswitchinterval)
+    originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
+    before = sys.modules.copy()
+    sink, _atexit_sink = _atexit_sink, atexit_handlers
     try:
         sys.modules.update(modules)
-        for mod, attr, _old in guarded:
-            setattr(mod, attr, replacements.get(
-                attr, _refuse_fork if attr.startswith("fork") else _refuse))
+        for mod, attr, stand_in in _SWAPS:
+            setattr(mod, attr, stand_in)
         yield
     finally:
-        for mod, attr, old in guarded:
-            setattr(mod, attr, old)
+        _atexit_sink = sink
+        for (mod, attr, _), original in zip(_SWAPS, originals):
+            setattr(mod, attr, original)
         for name, module in saved.items():
             if module is None:
                 sys.modules.pop(name, None)
@@ -108,7 +118,8 @@ def simulated_modules(modules: dict[str, types.ModuleType],
         # A module first imported during the run bound the face (logging made its lock from
         # this execution's threading): forget it, so that it is imported afresh next time, by
         # the next execution or by real code. Extension modules cannot be re-imported; keep them.
-        for name in [n for n in sys.modules if n not in before]:
-            path = getattr(sys.modules[name], "__file__", None) or ""
-            if not path.endswith((".so", ".pyd")):
-                del sys.modules[name]
+        if len(sys.modules) != len(before):
+            for name in [n for n in sys.modules if n not in before]:
+                path = getattr(sys.modules[name], "__file__", None) or ""
+                if not path.endswith((".so", ".pyd")):
+                    del sys.modules[name]

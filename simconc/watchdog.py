@@ -8,7 +8,9 @@ naming the thread and the line it is spinning on.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
+import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
 import signal
 import threading
 from typing import Iterator
@@ -36,6 +38,8 @@ def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
         thread = world.current
         if state["idle"] < seconds or thread is None or thread.state != "running":
             return
+        if any(frame.f_code is getattr(cb, "__code__", None) for cb in gc.callbacks):
+            return  # interrupted inside a gc callback, not the loop: try again next tick
         where = ""
         f = frame
         while f is not None:
@@ -50,10 +54,10 @@ def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
             f"takes no simulated time, so a spinning thread never lets the others run; wait on "
             f"an Event or Condition, or call time.sleep() inside the loop."))
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, _TICK, _TICK)
+    previous = _signal.signal(_signal.SIGALRM, on_alarm)
+    _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0, 0)
-        signal.signal(signal.SIGALRM, previous)
+        _signal.setitimer(_signal.ITIMER_REAL, 0, 0)
+        _signal.signal(_signal.SIGALRM, previous)

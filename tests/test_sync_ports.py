@@ -693,7 +693,20 @@ def test_queue_classes_and_exceptions_are_named_as_in_cpython():
     assert log[1:] == ["_queue", "queue", "_queue", True]
 
 
-@pytest.mark.skipif(not PY313, reason="Queue.shutdown() and ShutDown are new in 3.13")
+def test_queue_shutdown_exists_exactly_where_cpython_has_it():
+    # Queue.shutdown() and queue.ShutDown are new in 3.13: before, CPython has neither.
+    log = []
+
+    def program():
+        import queue
+        log.append((hasattr(queue, "ShutDown"), hasattr(queue.Queue(), "shutdown")))
+
+    run(program)
+    assert log == [(PY313, PY313)]
+
+
+@pytest.mark.skipif(not PY313, reason="Queue.shutdown() is new in 3.13; the test above checks "
+                                       "that earlier versions have none, as CPython")
 def test_queue_shutdown_wakes_blocked_getters_with_ShutDown():
     log = []
 
@@ -867,8 +880,8 @@ def test_a_thread_stuck_in_a_wait_is_reported_stuck_not_deadlocked_on_itself():
     report = result.deadlock
     assert report.cycle is None
     waits = {w.thread: w for w in report.threads}
-    assert re.fullmatch(r"Event#\d+ waiter", waits["W"].waits_for)
-    assert re.fullmatch(r"Condition#\d+ waiter", waits["MainThread"].waits_for)
+    assert re.fullmatch(r"Event#\d+ to be set", waits["W"].waits_for)
+    assert re.fullmatch(r"Condition#\d+ to be notified", waits["MainThread"].waits_for)
     assert waits["W"].held_by == [] and waits["W"].holds == []
     assert waits["MainThread"].holds == []   # wait() released the condition's lock
 

@@ -246,8 +246,14 @@ def test_sys_switchinterval_sets_the_simulated_gil_switch_interval():
     assert 15 <= len(drops) <= 20
 
 
-def test_concurrent_futures_thread_pool_runs_on_simulated_threads():
+def test_concurrent_futures_thread_pool_runs_on_simulated_threads(monkeypatch):
     # concurrent.futures is CPython's own code; imported inside the run it builds on the face.
+    # (If this process imported it earlier, it holds the real threading: make the program import
+    # it afresh, as a scenario run by `simconc run` does.)
+    import sys
+    for name in [n for n in sys.modules if n.startswith("concurrent")]:
+        monkeypatch.delitem(sys.modules, name)
+
     def program():
         import time
         from concurrent.futures import ThreadPoolExecutor, as_completed

@@ -137,8 +137,8 @@ def encode_token(choices: Sequence[Choice]) -> str:
         _varint(_KIND_CODE[choice.kind], raw)
         _varint(choice.n, raw)
         _varint(choice.index, raw)
-    packed = zlib.compress(bytes(raw), 9)
-    body = b"z" + packed if len(packed) < len(raw) else b"r" + bytes(raw)
+    packed = zlib.compress(bytes(raw), 9) if len(raw) > 48 else b""  # short: never smaller
+    body = b"z" + packed if packed and len(packed) < len(raw) else b"r" + bytes(raw)
     return TOKEN_VERSION + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
 
 

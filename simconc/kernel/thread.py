@@ -80,7 +80,8 @@ class SimThread:
     def _bootstrap(self) -> object:
         world = self.world
         self.state = "ready"
-        world.wait_event(world.gil.request(self))
+        if not world.gil.take_if_free(self):
+            world.wait_event(world.gil.request(self))
         self.state = "running"
         self.started_at = world.env.now
         try:
@@ -106,6 +107,7 @@ class SimThread:
         gil.release(self)
         value = world.wait_event(event)
         self.state = "ready"
-        world.wait_event(gil.request(self))
+        if not gil.take_if_free(self):
+            world.wait_event(gil.request(self))
         self.state = "running"
         return value

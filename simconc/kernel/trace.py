@@ -31,13 +31,22 @@ class TraceEvent(NamedTuple):
         return f"[{self.time * 1000:10.3f} ms] {self.thread:<16} {self.op}{obj}{where}"
 
 
+_outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
+
+
 def caller_where(skip_prefix: str = _SIMCONC_DIR) -> Optional[Where]:
     """The innermost frame of the user's code (the first frame outside simconc)."""
     f = sys._getframe(1)
+    outside = _outside
     while f is not None:
-        filename = f.f_code.co_filename
-        if not filename.startswith(skip_prefix) and not filename.startswith(_GREENLET_INTERNAL):
-            return Where(filename, f.f_lineno, f.f_code.co_name)
+        code = f.f_code
+        filename = code.co_filename
+        mine = outside.get(filename)
+        if mine is None:
+            mine = outside[filename] = not (filename.startswith(skip_prefix)
+                                            or filename.startswith(_GREENLET_INTERNAL))
+        if mine:
+            return Where(code.co_filename, f.f_lineno, code.co_name)
         f = f.f_back
     return None
 

@@ -55,7 +55,7 @@ class World:
         self.scheduler = Scheduler(strategy if strategy is not None else RandomStrategy(seed))
         self.trace = Trace()
         self.gil = GIL(self)
-        self.cores = simpy.Resource(self.env, capacity=self.profile.cores)
+        self._cores: Optional[simpy.Resource] = None
         self.threads: list[SimThread] = []
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
@@ -78,9 +78,23 @@ class World:
         self.exit_hooks: list[Callable[[], Any]] = []
         #: Per-world state that the faces keep (thread-name counters, the Thread objects, ...).
         self.face_state: dict[str, Any] = {}
-        run_seed = self.scheduler.choose("seed", 2 ** 32)
-        self.random = random.Random(run_seed)            # the program's own `random`
-        self._jitter = random.Random(run_seed * 2 + 1)   # costs' jitter
+        self.run_seed = self.scheduler.choose("seed", 2 ** 32)
+        self._random: Optional[random.Random] = None
+        self._jitter: Optional[random.Random] = None
+
+    # Made on first use: most executions of a small program never need them.
+    @property
+    def random(self) -> random.Random:
+        """The program's own ``random`` stream, seeded from the run's seed."""
+        if self._random is None:
+            self._random = random.Random(self.run_seed)
+        return self._random
+
+    @property
+    def cores(self) -> simpy.Resource:
+        if self._cores is None:
+            self._cores = simpy.Resource(self.env, capacity=self.profile.cores)
+        return self._cores
 
     # -- time --------------------------------------------------------------------------------
     @property
@@ -90,6 +104,8 @@ class World:
     def jittered(self, duration: float, jitter: float) -> float:
         if jitter <= 0 or duration <= 0:
             return duration
+        if self._jitter is None:
+            self._jitter = random.Random(self.run_seed * 2 + 1)
         return duration * (1.0 + self._jitter.uniform(-jitter, jitter))
 
     def timed_delay(self, seconds: float) -> float:

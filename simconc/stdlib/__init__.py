@@ -18,15 +18,19 @@ def face_module(name: str) -> types.ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
+_templates: list[tuple[str, dict, object]] = []   # name, contents, _fresh_state or None
+
+
 def fresh_modules() -> dict[str, types.ModuleType]:
     """A fresh module object per face, for one execution."""
+    if not _templates:
+        for name in FACES:
+            contents = dict(face_module(name).__dict__, __name__=name)
+            _templates.append((name, contents, contents.get("_fresh_state")))
     fresh = {}
-    for name in FACES:
-        template = face_module(name)
-        module = types.ModuleType(name, template.__doc__)
-        module.__dict__.update(template.__dict__)
-        module.__name__ = name
-        fresh_state = getattr(template, "_fresh_state", None)
+    for name, contents, fresh_state in _templates:
+        module = types.ModuleType(name)
+        module.__dict__.update(contents)
         if fresh_state is not None:  # module-level state of the execution's own (threading._dangling)
             module.__dict__.update(fresh_state())
         fresh[name] = module
