@@ -1,6 +1,7 @@
 """`simconc run`, `replay`, `list` from the outside: output, exit status, and bad input."""
 import json
 import os
+import re
 import subprocess
 import sys
 import textwrap
@@ -157,3 +158,28 @@ def test_list_names_each_scenario_with_its_row():
     entries = json.loads(proc.stdout)
     assert entries and all({"path", "title", "row"} <= set(e) for e in entries)
     assert any(e["path"].endswith("nolock.py") and e["row"] == 5 for e in entries)
+
+
+def test_waits_without_a_cycle_say_what_each_thread_waits_for(write):
+    path = write("forgotten.py", """
+        import threading, queue
+        ready = threading.Event()
+        jobs = queue.Queue()
+        def waiter():
+            ready.wait()
+        def consumer():
+            while True:
+                jobs.get()
+        threading.Thread(target=waiter, name="waiter").start()
+        threading.Thread(target=consumer, name="consumer").start()
+        print("main is done")
+    """)
+    proc = simconc("run", path)
+    assert proc.returncode == 1
+    assert proc.stdout == "main is done\n"
+    assert "There is no cycle" in proc.stderr
+    assert "waiter waits for ready (Event#1) to be set at forgotten.py:6" in proc.stderr
+    assert re.search(r"consumer waits for jobs \(Queue#\d+\) to get an item at forgotten.py:9",
+                     proc.stderr)
+    assert ("MainThread waits for thread 'waiter' to finish (at exit the interpreter waits for "
+            "every non-daemon thread)") in proc.stderr
