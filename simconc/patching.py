@@ -21,7 +21,6 @@ from .kernel.world import maybe_current_world
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
-    world = maybe_current_world()
     message = (
         "the simulated program tried to start a real OS thread, through a module that imported "
         "the real threading or _thread before the simulation started. simconc runs threads only "
@@ -115,11 +114,24 @@ def simulated_modules(modules: dict[str, types.ModuleType],
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
-        # A module first imported during the run bound the face (logging made its lock from
-        # this execution's threading): forget it, so that it is imported afresh next time, by
-        # the next execution or by real code. Extension modules cannot be re-imported; keep them.
         if len(sys.modules) != len(before):
-            for name in [n for n in sys.modules if n not in before]:
-                path = getattr(sys.modules[name], "__file__", None) or ""
-                if not path.endswith((".so", ".pyd")):
-                    del sys.modules[name]
+            _forget_face_bound([n for n in sys.modules if n not in before], modules)
+
+
+def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> None:
+    """Forget the modules first imported during the run that bound the face (logging made its
+    lock from this execution's threading), so that the next execution, or real code, imports
+    them afresh. A package with an extension module cannot be re-imported in part (numpy):
+    it is kept whole."""
+    from .stdlib import face_contents
+    from .sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
+    simulated = (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, SimpleQueue)
+    faces = face_contents() | {id(m) for m in modules.values()}
+    native = {name.partition(".")[0] for name in new
+              if (getattr(sys.modules[name], "__file__", None) or "").endswith((".so", ".pyd"))}
+    for name in new:
+        if name.partition(".")[0] in native:
+            continue
+        values = list(vars(sys.modules[name]).values())
+        if any(id(v) in faces or isinstance(v, simulated) for v in values):
+            del sys.modules[name]

@@ -16,8 +16,8 @@ from typing import Any, Callable, Optional, TextIO, Union
 from greenlet import GreenletExit
 
 from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
-from .kernel import (CostProfile, RandomStrategy, ReplayStrategy, SimconcError, Strategy, Trace,
-                     TraceEvent, World, decode_token)
+from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
+                     SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
 from .kernel.trace import caller_where
 from .kernel.world import maybe_current_world
 from .patching import simulated_modules
@@ -86,7 +86,12 @@ class _Capture(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    encoding = "utf-8"
+    errors = "strict"
+
     def write(self, text: str) -> int:
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         self.parts.append(text)
         if self.echo is not None:
             self.echo.write(text)
@@ -115,7 +120,7 @@ def load_scenario(path: "str | os.PathLike[str]") -> Any:
     try:
         return compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        where = f"{exc.filename}, line {exc.lineno}" if exc.lineno else exc.filename
+        where = f"{path}, line {exc.lineno}" if exc.lineno else path
         text = f"\n    {exc.text.rstrip()}" if exc.text else ""
         raise ScenarioError(f"the scenario has a syntax error ({where}): {exc.msg}{text}") from None
     except ValueError as exc:  # e.g. null bytes
@@ -197,8 +202,12 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
 
     world.exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
+    saved_argv, saved_path = sys.argv, sys.path[:]
     fatal: Optional[BaseException] = None
     try:
+        if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
+            sys.argv = [path]
+            sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
         with simulated_modules(modules, atexit_handlers), spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:
@@ -215,8 +224,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 world.teardown()
     finally:
         sys.stdout, sys.stderr = saved_out, saved_err
+        sys.argv, sys.path[:] = saved_argv, saved_path
 
-    from .kernel.errors import BadToken, ScheduleMismatch
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal
     exceptions = main_exc + [

@@ -55,9 +55,10 @@ def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
             f"an Event or Condition, or call time.sleep() inside the loop."))
 
     previous = _signal.signal(_signal.SIGALRM, on_alarm)
-    _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
+    previous_timer = _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
     try:
         yield
     finally:
-        _signal.setitimer(_signal.ITIMER_REAL, 0, 0)
+        # Put back the caller's alarm (pytest-timeout's, say), not just switch ours off.
+        _signal.setitimer(_signal.ITIMER_REAL, *previous_timer)
         _signal.signal(_signal.SIGALRM, previous)

@@ -114,3 +114,106 @@ def test_polling_a_lock_without_ever_blocking_is_caught_as_spinning():
     result = simconc.run(program, spin_timeout=1)
     assert result.status == "error"
     assert "'poller'" in result.error and "busy-waiting" in result.error
+
+
+def test_sys_exit_in_a_thread_is_not_a_failure():
+    def program():
+        import sys, threading
+        t = threading.Thread(target=sys.exit, args=(3,))
+        t.start()
+        t.join()
+        print("main goes on")
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stderr == "" and result.exceptions == []
+
+
+def test_an_error_in_a_threading_atexit_hook_is_reported_and_shutdown_goes_on():
+    def program():
+        import threading
+        threading._register_atexit(lambda: 1 / 0)
+        threading._register_atexit(print, "second hook runs first")
+
+    result = simconc.run(program)
+    assert result.stdout == "second hook runs first\n"
+    assert "Exception ignored in: <function" in result.stderr
+    assert result.stderr.endswith("ZeroDivisionError: division by zero\n")
+
+
+def test_sleep_and_acquire_reject_what_cpython_rejects():
+    log = []
+
+    def program():
+        import threading, time
+        lock = threading.Lock()
+        for call in (lambda: time.sleep(float("inf")), lambda: time.sleep(float("nan")),
+                     lambda: time.sleep("1"), lambda: lock.acquire(True, None)):
+            try:
+                call()
+            except (OverflowError, ValueError, TypeError) as e:
+                log.append(type(e).__name__)
+
+    simconc.run(program)
+    assert log == ["OverflowError", "ValueError", "TypeError", "TypeError"]
+
+
+def test_unseeded_random_streams_are_still_a_function_of_the_run_seed():
+    def program():
+        import random
+        random.seed()
+        print(random.random(), random.Random().random())
+
+    assert simconc.run(program, seed=5).stdout == simconc.run(program, seed=5).stdout
+    assert simconc.run(program, seed=5).stdout != simconc.run(program, seed=6).stdout
+
+
+def test_a_scenario_sees_its_own_argv_and_can_import_its_neighbours(tmp_path):
+    (tmp_path / "helper.py").write_text("GREETING = 'hi from the helper'\n")
+    script = tmp_path / "main.py"
+    script.write_text("import sys, helper\nprint(sys.argv[0].endswith('main.py'), helper.GREETING)\n")
+    saved_argv, saved_path = sys.argv[:], sys.path[:]
+    assert simconc.run(str(script)).stdout == "True hi from the helper\n"
+    assert sys.argv == saved_argv and sys.path == saved_path
+
+
+def test_output_capture_is_a_text_stream():
+    def program():
+        import sys
+        print(sys.stdout.encoding)
+        try:
+            sys.stdout.write(b"bytes")
+        except TypeError as e:
+            print(e)
+
+    assert simconc.run(program).stdout == "utf-8\nwrite() argument must be str, not bytes\n"
+
+
+def test_the_callers_alarm_timer_is_put_back():
+    import signal
+    signal.signal(signal.SIGALRM, lambda *a: None)
+    signal.setitimer(signal.ITIMER_REAL, 30.0)
+    try:
+        simconc.run(lambda: None)
+        remaining, _interval = signal.getitimer(signal.ITIMER_REAL)
+        assert 25.0 < remaining <= 30.0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL)
+
+
+def test_a_thread_that_swallows_its_unwinding_cannot_hang_the_run():
+    def program():
+        import threading, time
+
+        def stubborn():
+            while True:
+                try:
+                    time.sleep(1)
+                except BaseException:
+                    pass
+
+        threading.Thread(target=stubborn, daemon=True, name="stubborn").start()
+
+    result = simconc.run(program)
+    assert result.status == "ok"
+    assert "'stubborn' caught the exception that unwinds it" in result.stderr

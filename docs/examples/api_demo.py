@@ -28,7 +28,7 @@ def program():
     t = threading.Thread(target=worker, name="worker")
     t.start()
     t.join()
-    print("main sees", threading.__name__, "from", type(threading.Lock()).__module__)
+    print("main sees", threading.__name__, "from", threading.Thread.__module__)
 
 
 result = simconc.run(program, seed=1, profile="ideal")

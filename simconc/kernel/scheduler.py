@@ -19,7 +19,7 @@ from .errors import BadToken, ScheduleMismatch
 
 #: The kinds of decision, by code. The code is part of the token (so a replay can say what kind of
 #: decision it expected where it diverged); new kinds must only ever be appended.
-KINDS = ("seed", "gil", "wake", "ready", "timeout")
+KINDS = ("seed", "gil", "wake")
 _KIND_CODE = {name: code for code, name in enumerate(KINDS)}
 
 TOKEN_VERSION = "1"

@@ -35,7 +35,8 @@ class SimThread:
         self.face = face
         self._run = run
         self.greenlet: Optional[greenlet] = None
-        #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done"
+        #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
+        #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
         self.done = WaitQueue(world, self)   # joiners park here
         self.waiting_on: Optional[WaitQueue] = None
@@ -101,6 +102,11 @@ class SimThread:
         """Give up the GIL, wait for the SimPy ``event``, take the GIL back; the event's value."""
         world = self.world
         if world.tearing_down:
+            if self.state == "unwinding":
+                # It caught the GreenletExit (a bare except) and blocked again: it would do so
+                # for ever. Leave it suspended for good; never resumed, it cannot hang the run.
+                world.abandon(self)
+            self.state = "unwinding"
             raise GreenletExit
         gil = world.gil
         self.state = "blocked"

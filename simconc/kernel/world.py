@@ -6,20 +6,23 @@ The world owns the clock, the scheduler, the trace, the GIL and the threads. It 
 from __future__ import annotations
 
 import random
+import sys
 from typing import Any, Callable, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
 
-from .errors import NotInSimulation, SimconcError, SpinError
+from .errors import NotInSimulation, SimconcError
 from .gil import GIL
 from .profile import CostProfile, get_profile
 from .scheduler import RandomStrategy, Scheduler, Strategy
 from .thread import SimThread
 from .trace import Trace, Where, caller_where
-from .waitqueue import WaitQueue
 
 _current: Optional["World"] = None
+
+#: Greenlets of threads that refused to unwind at teardown (see World.abandon).
+_ABANDONED: list = []
 
 #: Durations below this are rounding noise (a nanosecond is 1e-9).
 _TIME_EPSILON = 1e-12
@@ -203,7 +206,9 @@ class World:
                           where if where is not None else caller_where())
 
     def internal_error(self, thread: SimThread, exc: BaseException) -> None:
-        self.abort(exc if isinstance(exc, SimconcError) else exc)
+        """An exception escaped a thread's code past the face (a simconc bug, or an error of
+        simconc's own): the execution cannot go on."""
+        self.abort(exc)
 
     # -- running -------------------------------------------------------------------------------
     def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
@@ -232,7 +237,8 @@ class World:
                     pass
                 if self.fatal is not None:
                     raise self.fatal
-            self.scheduler.finish() if self.finished else None
+            if self.finished:
+                self.scheduler.finish()  # a replayed token must have been used up exactly
         finally:
             _current = None
 
@@ -256,6 +262,15 @@ class World:
                 hook()
             self.finished = True
 
+    def abandon(self, thread: SimThread) -> None:
+        """Suspend ``thread``'s greenlet for good (teardown only). It stays referenced, so that
+        garbage collection never throws into it again."""
+        _ABANDONED.append(thread.greenlet)
+        sys.stderr.write(f"simconc: thread {thread.name!r} caught the exception that unwinds it "
+                         f"at the end of the run (a bare except?) and blocked again; it was "
+                         f"left suspended.\n")
+        self.hub.switch()
+
     def teardown(self) -> None:
         """Unwind the greenlets of threads that never finished (daemons, deadlocked threads), so
         their frames are released now and their ``finally`` blocks cannot block again."""
@@ -266,6 +281,7 @@ class World:
             for thread in self.threads:
                 g = thread.greenlet
                 if g is not None and not g.dead:
+                    self.current = thread
                     try:
                         g.throw(GreenletExit)
                     except GreenletExit:

@@ -21,6 +21,16 @@ def face_module(name: str) -> types.ModuleType:
 _templates: list[tuple[str, dict, object]] = []   # name, contents, _fresh_state or None
 
 
+def face_contents() -> set[int]:
+    """``id()`` of every module, class and function of the face: for recognising a module that
+    bound them (membership only; nothing iterates over this set)."""
+    fresh_modules()  # fills the templates
+    return {id(v) for _name, contents, _f in _templates for v in contents.values()
+            if isinstance(v, (type, types.FunctionType, types.ModuleType))
+            and getattr(v, "__module__", "").startswith(("simconc.", "threading", "queue",
+                                                          "_queue", "_thread"))}
+
+
 def fresh_modules() -> dict[str, types.ModuleType]:
     """A fresh module object per face, for one execution."""
     if not _templates:

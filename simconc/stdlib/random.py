@@ -1,6 +1,7 @@
 """The simulated ``random`` module: the module-level functions draw from the execution's own
 ``random.Random``, seeded from the run's seed (``--seed 7`` gives ``random.seed(7)``'s numbers),
-so the program's random numbers replay with the schedule. Classes are the real ones."""
+so the program's random numbers replay with the schedule. ``seed()`` and ``Random()`` with no
+seed draw a seed from the run's instead of ``os.urandom``."""
 from __future__ import annotations
 
 import random as _real
@@ -24,7 +25,28 @@ def _bind(name: str):
     return call
 
 
-_FUNCTIONS = ["seed", "random", "uniform", "triangular", "randint", "choice", "randrange",
+def _fresh_seed() -> Any:
+    """What ``seed()`` with no argument uses instead of ``os.urandom``: a new seed drawn
+    deterministically from the run's, so that the run stays a function of (program, seed)."""
+    world = maybe_current_world()
+    if world is None:
+        return None
+    n = world.face_state["reseeds"] = world.face_state.get("reseeds", 0) + 1
+    return f"simconc:{world.run_seed}:{n}"   # str seeds are hashed with SHA-512: stable
+
+
+class Random(_real.Random):
+    """``random.Random``, seeded deterministically when no seed is given."""
+
+    def seed(self, a: Any = None, version: int = 2) -> None:
+        super().seed(_fresh_seed() if a is None else a, version)
+
+
+def seed(a: Any = None, version: int = 2) -> None:
+    _rng().seed(_fresh_seed() if a is None else a, version)
+
+
+_FUNCTIONS = ["random", "uniform", "triangular", "randint", "choice", "randrange",
               "sample", "shuffle", "choices", "normalvariate", "lognormvariate", "expovariate",
               "vonmisesvariate", "gammavariate", "gauss", "betavariate", "paretovariate",
               "weibullvariate", "getstate", "setstate", "getrandbits", "randbytes"]
@@ -33,9 +55,8 @@ for _name in _FUNCTIONS:
         globals()[_name] = _bind(_name)
 del _name
 
-Random = _real.Random
-SystemRandom = _real.SystemRandom
-__all__ = [n for n in _FUNCTIONS if n in globals()] + ["Random", "SystemRandom"]
+SystemRandom = _real.SystemRandom   # the OS's entropy, by definition not reproducible
+__all__ = [n for n in _FUNCTIONS if n in globals()] + ["seed", "Random", "SystemRandom"]
 
 
 def __getattr__(name: str) -> Any:

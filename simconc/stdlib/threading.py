@@ -6,7 +6,6 @@ the sync layer's. Names, signatures, messages and reprs follow CPython's ``Lib/t
 from __future__ import annotations
 
 import sys as _sys
-import traceback as _traceback
 from collections import namedtuple as _namedtuple
 from weakref import WeakSet as _WeakSet
 from typing import Any, Callable, Optional
@@ -26,7 +25,6 @@ __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerat
            'getprofile', 'gettrace']
 
 ThreadError = RuntimeError
-_PY313 = _sys.version_info >= (3, 13)
 
 
 def _fresh_state() -> dict[str, Any]:
@@ -42,7 +40,7 @@ def _state() -> dict:
     world = current_world()
     state = world.face_state.get("threading")
     if state is None:
-        state = world.face_state["threading"] = {"counter": 0, "active": {}, "dummies": 0}
+        state = world.face_state["threading"] = {"counter": 0, "active": {}}
     return state
 
 
@@ -164,7 +162,6 @@ class Thread:
         self._started_flag = False
         self._started_queue = WaitQueue(current_world(), self)
         self._initialized = True
-        self._stderr = _sys.stderr
         self._invoke_excepthook = _make_invoke_excepthook()
         module = current_world().face_state.get("modules", {}).get("threading")
         if module is not None:
@@ -297,8 +294,9 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
         hook = getattr(module, "excepthook", excepthook) if module is not None else excepthook
         world = current_world()
         exc_type, exc_value, exc_tb = _sys.exc_info()
-        world.face_state.setdefault("thread_exceptions", []).append(
-            (thread.name, world.now, exc_value))
+        if not issubclass(exc_type, SystemExit):  # CPython's hook ignores it: not a failure
+            world.face_state.setdefault("thread_exceptions", []).append(
+                (thread.name, world.now, exc_value))
         try:
             hook(ExceptHookArgs(exc_type, exc_value, exc_tb, thread))
         except Exception as exc:
@@ -326,8 +324,7 @@ class _DummyThread(Thread):
 
     def __init__(self, sim: SimThread) -> None:
         state = _state()
-        state["dummies"] += 1
-        Thread.__init__(self, name="Dummy-%d" % state["dummies"], daemon=True)
+        Thread.__init__(self, name=_newname("Dummy-%d"), daemon=True)  # CPython's one counter
         self._sim = sim
         self._ident = sim.ident
         self._started_flag = True
@@ -424,7 +421,16 @@ def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None
     world = current_world()
     if world.main_returned:
         raise RuntimeError("can't register atexit after shutdown")
-    world.shutdown_hooks.append(lambda: func(*arg, **kwargs))
+    def call() -> None:
+        try:
+            func(*arg, **kwargs)
+        except GreenletExit:
+            raise
+        except Exception as exc:  # CPython reports it as unraisable and goes on shutting down
+            _sys.stderr.write(f"Exception ignored in: {func!r}\n")
+            _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+
+    world.shutdown_hooks.append(call)
 
 
 def _shutdown() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time as _real
 
 from ..kernel import maybe_current_world
+from ..sync.lock import timeout_ns
 
 __all__ = ["sleep", "time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
            "perf_counter_ns", "process_time", "thread_time"]
@@ -18,8 +19,7 @@ def sleep(secs: float) -> None:
     world = maybe_current_world()
     if world is None:
         return _real.sleep(secs)
-    if not isinstance(secs, (int, float)):
-        raise TypeError(f"'{type(secs).__name__}' object cannot be interpreted as an integer")
+    timeout_ns(secs)  # CPython's TypeError, ValueError (NaN) and OverflowError (inf)
     if secs < 0:
         raise ValueError("sleep length must be non-negative")
     world.sleep(secs)

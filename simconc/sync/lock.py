@@ -7,8 +7,10 @@ lose it to a thread that arrives first, exactly like the OS mutex under CPython'
 """
 from __future__ import annotations
 
+import math
+import operator
 import sys
-from typing import Optional
+from typing import Any, Optional
 
 from ..kernel import SimThread, WaitQueue, World, current_world
 
@@ -24,9 +26,32 @@ def fake_address(serial: int) -> str:
     return f"0x7f5a{0x10000 + serial * 0x40:08x}"
 
 
+_NS_MAX = 2 ** 63  # _PyTime_t is a signed 64-bit count of nanoseconds
+
+
+def timeout_ns(timeout: Any) -> int:
+    """``_PyTime_FromSecondsObject(timeout, ROUND_CEILING)``: a duration in nanoseconds, with its
+    errors and each version's messages (shared by sleep, acquire and the queues)."""
+    if isinstance(timeout, float):
+        if math.isnan(timeout):
+            raise ValueError("Invalid value NaN (not a number)")
+        ns = timeout * 1e9
+        if not (math.isfinite(ns) and -_NS_MAX <= math.ceil(ns) < _NS_MAX):
+            raise OverflowError("timestamp out of range for platform time_t" if _PY311
+                                else "timestamp too large to convert to C _PyTime_t")
+        return math.ceil(ns)
+    ns = operator.index(timeout) * 10 ** 9
+    if not -_NS_MAX <= ns < _NS_MAX:
+        raise OverflowError("timestamp too large to convert to C PyTime_t" if _PY313
+                            else "timestamp too large to convert to C _PyTime_t")
+    return ns
+
+
 def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
     """CPython's argument checks for ``acquire(blocking, timeout)``; the timeout to wait (None is
     forever)."""
+    if type(timeout) is not int:  # ints need no conversion (the default -1: the hot path)
+        timeout_ns(timeout)
     if not blocking:
         if timeout != -1:
             raise ValueError("can't specify a timeout for a non-blocking call")
@@ -101,6 +126,7 @@ class Lock(_Base):
     """``_thread.lock``: not owned, so any thread may release it."""
 
     __slots__ = ()
+    __module__ = "_thread"   # type(lock) prints as CPython's <class '_thread.lock'>
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         wait = check_timeout(blocking, timeout)
@@ -142,6 +168,7 @@ class RLock(_Base):
     """``_thread.RLock``: owned by one thread, which may acquire it again; counts its holds."""
 
     __slots__ = ("_count",)
+    __module__ = "_thread"
 
     _kind = "RLock"
 
@@ -216,3 +243,6 @@ class RLock(_Base):
         owner = self._owner.ident if self._owner is not None else 0
         return (f"<{state} _thread.RLock object owner={owner} count={self._count} "
                 f"at {fake_address(self._serial)}>")
+
+
+Lock.__name__ = Lock.__qualname__ = "lock"

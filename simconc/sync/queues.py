@@ -9,8 +9,6 @@ The Python classes are CPython's code over our Lock and Condition, so subclasses
 """
 from __future__ import annotations
 
-import math
-import operator
 import types
 from collections import deque
 from heapq import heappop, heappush
@@ -20,7 +18,7 @@ from ..kernel import WaitQueue, current_world
 from ._common import (PY311, PY313, SignalLock, _time as time, internal, label_of, new_serial,
                       object_repr, record)
 from .condition import Condition
-from .lock import TIMEOUT_MAX, Lock
+from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
 
 __all__ = ['Empty', 'Full', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
 
@@ -274,25 +272,6 @@ class LifoQueue(Queue):
 
 # --- SimpleQueue: a port of Modules/_queuemodule.c --------------------------------------------
 
-_NS_MAX = 2 ** 63  # _PyTime_t is a signed 64-bit count of nanoseconds
-
-
-def _timeout_ns(timeout: Any) -> int:
-    """``_PyTime_FromSecondsObject(timeout, ROUND_CEILING)``: its errors, with each version's
-    messages."""
-    if isinstance(timeout, float):
-        if math.isnan(timeout):
-            raise ValueError("Invalid value NaN (not a number)")
-        ns = timeout * 1e9
-        if not (math.isfinite(ns) and -_NS_MAX <= math.ceil(ns) < _NS_MAX):
-            raise OverflowError("timestamp out of range for platform time_t" if PY311
-                                else "timestamp too large to convert to C _PyTime_t")
-        return math.ceil(ns)
-    ns = operator.index(timeout) * 10 ** 9
-    if not -_NS_MAX <= ns < _NS_MAX:
-        raise OverflowError("timestamp too large to convert to C PyTime_t" if PY313
-                            else "timestamp too large to convert to C _PyTime_t")
-    return ns
 
 
 class _Parked:
