@@ -82,11 +82,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    listener = None
-    if args.trace and not args.json:
-        def listener(event: TraceEvent) -> None:
-            sys.stderr.write(event.format() + "\n")
-            sys.stderr.flush()
+    def show(event: TraceEvent) -> None:
+        sys.stderr.write(event.format() + "\n")
+        sys.stderr.flush()
+
+    listener = show if args.trace and not args.json else None
     live = not args.json
     try:
         result = run(args.file,

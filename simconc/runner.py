@@ -18,7 +18,6 @@ from greenlet import GreenletExit
 from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
-from .kernel.trace import caller_where
 from .kernel.world import maybe_current_world
 from .patching import simulated_modules
 from .stdlib import fresh_modules

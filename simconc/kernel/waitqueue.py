@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, Optional
 from .trace import Where, caller_where
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .thread import SimThread
     from .world import World
 
 

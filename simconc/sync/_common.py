@@ -32,6 +32,16 @@ def label_of(obj: object) -> str:
     return getattr(obj, "_sim_name", None) or f"{type(obj).__name__}#{obj._sim_serial}"
 
 
+class Labelled:
+    """What every port shares: the name reports and the trace use (``Event#4``)."""
+
+    __slots__ = ()
+
+    @property
+    def label(self) -> str:
+        return label_of(self)
+
+
 def record(op: str, obj: str) -> None:
     """Put one visible operation on the trace, at the user's line (simconc frames are skipped)."""
     world = current_world()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from typing import Callable, Optional
 
-from ._common import PY311, PY313, address, label_of, new_serial, object_repr, record
+from ._common import Labelled, PY311, PY313, address, new_serial, object_repr, record
 from .condition import _inner_condition
 
 
@@ -23,7 +23,7 @@ class _State(enum.Enum):
     BROKEN = "broken"        # everyone, now and later, raises BrokenBarrierError
 
 
-class Barrier:
+class Barrier(Labelled):
     """Implements a Barrier (CPython's, over simulated locks)."""
 
     __module__ = "threading"
@@ -39,10 +39,6 @@ class Barrier:
         self._parties = parties
         self._state = _State.FILLING
         self._count = 0
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def __repr__(self) -> str:
         if not PY311:  # 3.10 has no __repr__ of its own

@@ -10,13 +10,13 @@ import warnings
 from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
-from ._common import SignalLock, _time, internal, label_of, new_serial, record
+from ._common import Labelled, SignalLock, _time, internal, new_serial, record
 from .lock import Lock, RLock
 
 _T = TypeVar("_T")
 
 
-class Condition:
+class Condition(Labelled):
     """Class that implements a condition variable (CPython's, over simulated locks)."""
 
     __module__ = "threading"  # as CPython's reprs and tracebacks name it
@@ -46,10 +46,6 @@ class Condition:
         if hasattr(lock, '_is_owned'):
             self._is_owned = lock._is_owned
         self._waiters: _deque = _deque()
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def _at_fork_reinit(self) -> None:
         self._lock._at_fork_reinit()

@@ -4,11 +4,11 @@ from __future__ import annotations
 import warnings
 from typing import Optional
 
-from ._common import PY311, address, label_of, new_serial, object_repr, record
+from ._common import Labelled, PY311, address, new_serial, object_repr, record
 from .condition import _inner_condition
 
 
-class Event:
+class Event(Labelled):
     """Class implementing event objects (CPython's, over simulated locks)."""
 
     __module__ = "threading"  # as CPython's reprs and tracebacks name it
@@ -19,10 +19,6 @@ class Event:
         self._sim_serial = new_serial()
         self._cond = _inner_condition(self.label, self)
         self._flag = False
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def __repr__(self) -> str:
         if not PY311:  # 3.10 has no __repr__ of its own

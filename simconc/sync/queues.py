@@ -15,7 +15,7 @@ from heapq import heappop, heappush
 from typing import Any, Optional
 
 from ..kernel import WaitQueue, current_world
-from ._common import (PY311, PY313, SignalLock, _time as time, internal, label_of, new_serial,
+from ._common import (Labelled, PY311, PY313, SignalLock, _time as time, internal, new_serial,
                       object_repr, record)
 from .condition import Condition
 from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
@@ -41,7 +41,7 @@ if PY313:
     __all__.insert(2, 'ShutDown')
 
 
-class Queue:
+class Queue(Labelled):
     '''Create a queue object with a given maximum size.
 
     If maxsize is <= 0, the queue size is infinite.
@@ -77,10 +77,6 @@ class Queue:
         if PY313:
             # Queue shutdown state
             self.is_shutdown = False
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def __repr__(self) -> str:
         return object_repr(self)
@@ -282,7 +278,7 @@ class _Parked:
         self.queue, self.item, self.given = queue, None, False
 
 
-class SimpleQueue:
+class SimpleQueue(Labelled):
     '''Simple, unbounded, reentrant FIFO queue.'''
 
     __module__ = "_queue"
@@ -306,10 +302,6 @@ class SimpleQueue:
             self._lock = internal(SignalLock(), self, f"{self.label} lock")
             self._locked = False
         return self
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def __repr__(self) -> str:
         return object_repr(self)

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from ._common import PY311, _time, address, label_of, new_serial, object_repr, record
+from ._common import Labelled, PY311, _time, address, new_serial, object_repr, record
 from .condition import _inner_condition
 
 
-class Semaphore:
+class Semaphore(Labelled):
     """This class implements semaphore objects (CPython's, over simulated locks)."""
 
     __module__ = "threading"  # as CPython's reprs and tracebacks name it
@@ -24,10 +24,6 @@ class Semaphore:
         self._sim_serial = new_serial()
         self._cond = _inner_condition(self.label, self)
         self._value = value
-
-    @property
-    def label(self) -> str:
-        return label_of(self)
 
     def __repr__(self) -> str:
         if not PY311:  # 3.10 has no __repr__ of its own
