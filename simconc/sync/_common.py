@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from ..kernel import SimThread, current_world
-from .lock import Lock, fake_address
+from .lock import Lock, fake_address, give_back_number, number_for
 
 PY311 = sys.version_info >= (3, 11)
 PY313 = sys.version_info >= (3, 13)
@@ -18,18 +18,20 @@ def _time() -> float:
     return current_world().now
 
 
-def new_serial() -> int:
-    """The next number of the world's one serial counter (the one lock.py uses), so labels and
-    fake addresses are the same on every run."""
+def new_serial(obj: object) -> int:
+    """Number ``obj``: the next of the world's one serial counter (the one lock.py uses; fake
+    addresses come from it) and the next of its kind (``_sim_number``; labels come from it), so
+    both are the same on every run."""
     state = current_world().face_state
     state["serial"] = serial = state.get("serial", 0) + 1
+    obj._sim_number = number_for(type(obj).__name__)
     return serial
 
 
 def label_of(obj: object) -> str:
     """``Event#4``: the name reports use. Attributes are prefixed ``_sim_`` because user
     subclasses (of Queue especially) may well have a ``_name`` or ``_serial`` of their own."""
-    return getattr(obj, "_sim_name", None) or f"{type(obj).__name__}#{obj._sim_serial}"
+    return getattr(obj, "_sim_name", None) or f"{type(obj).__name__}#{obj._sim_number}"
 
 
 class Labelled:
@@ -96,6 +98,7 @@ class SignalLock(Lock):
 def internal(lock: Lock, owner: object, name: str) -> Lock:
     """Mark ``lock`` as a part of ``owner`` (an Event, a Queue...): off the trace, and named
     after its owner in reports."""
+    give_back_number(lock._kind, lock._number)
     lock._internal = True
     lock._sim_owner = owner
     lock._name = name

@@ -32,7 +32,7 @@ class Barrier(Labelled):
                  timeout: Optional[float] = None) -> None:
         if PY313 and parties < 1:
             raise ValueError("parties must be > 0")
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self._cond = _inner_condition(self.label, self)
         self._action = action
         self._timeout = timeout

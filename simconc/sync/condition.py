@@ -11,7 +11,7 @@ from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
 from ._common import Labelled, SignalLock, _time, internal, new_serial, record
-from .lock import Lock, RLock
+from .lock import Lock, RLock, give_back_number
 
 _T = TypeVar("_T")
 
@@ -22,7 +22,7 @@ class Condition(Labelled):
     __module__ = "threading"  # as CPython's reprs and tracebacks name it
 
     def __init__(self, lock: Any = None) -> None:
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self._sim_name: Optional[str] = None
         #: False for the conditions inside Event, Semaphore, Barrier and Queue: their owner puts
         #: its own operations on the trace, so the inner wait/notify would only repeat them.
@@ -31,6 +31,7 @@ class Condition(Labelled):
         self._sim_owner: Any = None
         if lock is None:
             lock = RLock()
+            give_back_number("RLock", lock._number)   # it is the condition's own lock
             lock._name = self.label
         self._lock = lock
         # Export the lock's acquire() and release() methods
@@ -166,6 +167,7 @@ def _inner_condition(owner_label: str, owner: object = None) -> Condition:
     kept off the trace (the owner records its own operations). The lock is "Event#4 lock", not
     "Event#4": a trace reading "acquire Semaphore#3" must mean the semaphore, not its lock."""
     cond = Condition(internal(Lock(), owner, f"{owner_label} lock"))
+    give_back_number("Condition", cond._sim_number)
     cond._sim_name = owner_label
     cond._sim_visible = False
     cond._sim_owner = owner

@@ -16,7 +16,7 @@ class Event(Labelled):
     # After Tim Peters' event class (without is_posted())
 
     def __init__(self) -> None:
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self._cond = _inner_condition(self.label, self)
         self._flag = False
 

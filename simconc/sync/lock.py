@@ -47,6 +47,22 @@ def timeout_ns(timeout: Any) -> int:
     return ns
 
 
+def number_for(kind: str) -> int:
+    """The next number of ``kind`` in this execution: labels count each kind apart (the first
+    Queue is Queue#1, whatever else was made before it)."""
+    counts = current_world().face_state.setdefault("numbers", {})
+    counts[kind] = number = counts.get(kind, 0) + 1
+    return number
+
+
+def give_back_number(kind: str, number: int) -> None:
+    """An object just made turned out to be a part of another (an Event's lock): it is named
+    after its owner, so its number goes back, to keep the program's own objects numbered 1, 2..."""
+    counts = current_world().face_state["numbers"]
+    if counts.get(kind) == number:
+        counts[kind] = number - 1
+
+
 def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
     """CPython's argument checks for ``acquire(blocking, timeout)``; the timeout to wait (None is
     forever)."""
@@ -68,8 +84,8 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
 
 
 class _Base:
-    __slots__ = ("_world", "_queue", "_owner", "_serial", "_name", "_internal", "_sim_owner",
-                 "__weakref__")
+    __slots__ = ("_world", "_queue", "_owner", "_serial", "_number", "_name", "_internal",
+                 "_sim_owner", "__weakref__")
 
     _kind = "Lock"
 
@@ -79,6 +95,7 @@ class _Base:
         self._queue = WaitQueue(world, self)
         self._owner: Optional[SimThread] = None
         self._serial = world.face_state["serial"] = world.face_state.get("serial", 0) + 1
+        self._number = number_for(self._kind)
         self._name: Optional[str] = None
         #: Set on the locks inside Event, Semaphore, Queue...: their owner (``_sim_owner``) puts
         #: its own operations on the trace, so the lock's acquire/release would only be noise.
@@ -92,7 +109,7 @@ class _Base:
     # What reports call this object; the face renames internal locks after their owner.
     @property
     def label(self) -> str:
-        return self._name or f"{self._kind}#{self._serial}"
+        return self._name or f"{self._kind}#{self._number}"
 
     def holders(self) -> list[SimThread]:
         return [self._owner] if self._owner is not None else []

@@ -18,7 +18,7 @@ from ..kernel import WaitQueue, current_world
 from ._common import (Labelled, PY311, PY313, SignalLock, _time as time, internal, new_serial,
                       object_repr, record)
 from .condition import Condition
-from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
+from .lock import _NS_MAX, TIMEOUT_MAX, Lock, give_back_number, timeout_ns as _timeout_ns
 
 __all__ = ['Empty', 'Full', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
 
@@ -50,7 +50,7 @@ class Queue(Labelled):
     __module__ = "queue"
 
     def __init__(self, maxsize: int = 0) -> None:
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self.maxsize = maxsize
         self._init(maxsize)
 
@@ -224,6 +224,7 @@ class Queue(Labelled):
 
 def _quiet(cond: Condition, name: str) -> Condition:
     # The queue records put/get/join itself; its conditions' wait/notify would only repeat them.
+    give_back_number("Condition", cond._sim_number)
     cond._sim_name = name
     cond._sim_visible = False
     cond._sim_owner = cond._lock._sim_owner   # the queue
@@ -292,7 +293,7 @@ class SimpleQueue(Labelled):
             if kwargs:
                 raise TypeError("SimpleQueue() takes no keyword arguments")
         self = super().__new__(cls)
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self._queue: deque = deque()
         if PY313:
             self._parked: deque[_Parked] = deque()   # the parking lot's queue: FIFO

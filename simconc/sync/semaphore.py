@@ -21,7 +21,7 @@ class Semaphore(Labelled):
     def __init__(self, value: int = 1) -> None:
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
-        self._sim_serial = new_serial()
+        self._sim_serial = new_serial(self)
         self._cond = _inner_condition(self.label, self)
         self._value = value
 
