@@ -26,6 +26,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                              "(default: tutorial-2017)")
     parser.add_argument("--trace", action="store_true",
                         help="show each visible operation as it happens (on stderr)")
+    parser.add_argument("--memory", action="store_true",
+                        help="also put the program's reads and writes of shared state (module "
+                             "variables, attributes, subscripts) on the trace")
     parser.add_argument("--json", action="store_true",
                         help="print one JSON object with the output and the outcome")
     parser.add_argument("--quiet", "-q", action="store_true",
@@ -93,6 +96,7 @@ def _run(args: argparse.Namespace) -> int:
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
+                     memory=args.memory,
                      trace_listener=listener,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
     except (ScenarioError, BadToken, ScheduleMismatch) as exc:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import io
+from importlib.util import decode_source
 import os
 import sys
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_nam
 from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
 from .kernel.world import maybe_current_world
+from .instrument import compile_instrumented, hooks
 from .patching import simulated_modules
 from .stdlib import fresh_modules
 from .stdlib._traceback import format_user_exception
@@ -104,8 +106,9 @@ class _Capture(io.TextIOBase):
         return "".join(self.parts)
 
 
-def load_scenario(path: "str | os.PathLike[str]") -> Any:
-    """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong."""
+def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
+    """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong.
+    With ``memory``, its reads and writes of shared state call the instrument's hooks."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as f:
@@ -117,7 +120,8 @@ def load_scenario(path: "str | os.PathLike[str]") -> Any:
     except OSError as exc:
         raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
     try:
-        return compile(source, path, "exec", dont_inherit=True)
+        code = compile(source, path, "exec", dont_inherit=True)
+        return compile_instrumented(decode_source(source), path) if memory else code
     except SyntaxError as exc:
         where = f"{path}, line {exc.lineno}" if exc.lineno else path
         text = f"\n    {exc.text.rstrip()}" if exc.text else ""
@@ -128,14 +132,15 @@ def load_scenario(path: "str | os.PathLike[str]") -> Any:
 
 def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         strategy: Optional[Strategy] = None, profile: "str | CostProfile" = "tutorial-2017",
-        until: Optional[float] = None, spin_timeout: float = 10.0,
+        until: Optional[float] = None, spin_timeout: float = 10.0, memory: bool = False,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
     from an earlier run) replays one exactly instead. ``until`` stops the run at that simulated
-    time. ``echo``/``echo_err`` receive the program's output as it is written.
+    time. ``echo``/``echo_err`` receive the program's output as it is written. ``memory`` (a
+    scenario file only) puts its reads and writes of shared state on the trace.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
@@ -150,7 +155,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         body: Callable[[], Any] = program
     else:
         path = os.fspath(program)
-        code = load_scenario(path)
+        code = load_scenario(path, memory)
     world = World(strategy, profile=profile, until=until)
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
@@ -171,6 +176,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             if code is not None:
                 namespace.update({"__name__": "__main__", "__file__": path,
                                   "__builtins__": builtins, "__doc__": None})
+                if memory:
+                    namespace.update(hooks(
+                        lambda op, what: world.record(world.current_thread(), op, what)))
                 exec(code, namespace)
             else:
                 body()

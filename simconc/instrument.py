@@ -1,0 +1,277 @@
+"""Seeing shared state in unmodified code: reads and writes become visible operations.
+
+A scenario's syntax tree is rewritten as it is compiled (the way pytest rewrites asserts), so
+that reading or writing a module-level variable, an attribute or a subscript calls a hook that
+records the access and then does the real thing. Not a ``sys.settrace`` callback: a greenlet
+switch inside one leaves the interpreter's "inside a trace callback" state set (DESIGN.md,
+decision 6). Rewriting the tree also makes the accesses the same on every Python version.
+
+What is rewritten:
+- a module-level variable of the program (one the module body assigns), read or written in any
+  scope where it is global (``symtable`` decides);
+- ``obj.attr`` read (but not ``obj.method(...)``: a call's callee is not shared state) or
+  assigned, ``obj.attr op= value``;
+- ``obj[key]`` read, assigned, or ``obj[key] op= value``.
+Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
+
+The hooks are the ``__simconc_*__`` names a module compiled here expects in its globals:
+:func:`hooks` makes them for a recorder ``record(op, what)``.
+"""
+from __future__ import annotations
+
+import ast
+import operator
+import symtable
+import types
+from typing import Any, Callable, Optional
+
+_AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itruediv",
+            ast.FloorDiv: "ifloordiv", ast.Mod: "imod", ast.Pow: "ipow", ast.LShift: "ilshift",
+            ast.RShift: "irshift", ast.BitOr: "ior", ast.BitXor: "ixor", ast.BitAnd: "iand",
+            ast.MatMult: "imatmul"}
+
+
+def _call(name: str, *args: ast.expr) -> ast.Call:
+    return ast.Call(ast.Name(f"__simconc_{name}__", ast.Load()), list(args), [])
+
+
+def _module_variables(tree: ast.Module) -> set[str]:
+    """Names the module body itself assigns (not defs, classes or imports): the shared state."""
+    names: set[str] = set()
+    own_scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda, ast.ListComp,
+                  ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+    def visit(node: ast.AST) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, own_scopes):
+                continue   # names bound there belong to that scope
+            if isinstance(child, ast.Name) and isinstance(child.ctx, ast.Store):
+                names.add(child.id)
+            visit(child)
+
+    visit(tree)
+    return names
+
+
+class _Rewriter(ast.NodeTransformer):
+    def __init__(self, shared: set[str], table: symtable.SymbolTable) -> None:
+        self.shared = shared
+        self.tables = [table]
+
+    # -- scopes: symtable says whether a name is global where it is used ----------------------
+    def _child_table(self, name: str, lineno: int) -> Optional[symtable.SymbolTable]:
+        for child in self.tables[-1].get_children():
+            if child.get_name() == name and child.get_lineno() == lineno:
+                return child
+        return None
+
+    def _scoped(self, node: ast.AST, name: str) -> ast.AST:
+        table = self._child_table(name, node.lineno)
+        if table is None:  # a scope symtable folds away (3.12's inlined comprehensions)
+            return self.generic_visit(node)
+        self.tables.append(table)
+        try:
+            return self.generic_visit(node)
+        finally:
+            self.tables.pop()
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.AST:
+        # Decorators and defaults are evaluated in the enclosing scope.
+        node.decorator_list = [self.visit(d) for d in node.decorator_list]
+        node.args = self.visit(node.args)
+        table = self._child_table(node.name, node.lineno)
+        if table is not None:
+            self.tables.append(table)
+            try:
+                node.body = self._statements(node.body)
+            finally:
+                self.tables.pop()
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
+
+    def visit_Lambda(self, node: ast.Lambda) -> ast.AST:
+        return self._scoped(node, "lambda")
+
+    def visit_ClassDef(self, node: ast.ClassDef) -> ast.AST:
+        # Only the methods: a class body's own names are the class's, not shared variables.
+        table = self._child_table(node.name, node.lineno)
+        if table is not None:
+            self.tables.append(table)
+            try:
+                node.body = [self.visit(s) if isinstance(s, (ast.FunctionDef,
+                                                              ast.AsyncFunctionDef)) else s
+                             for s in node.body]
+            finally:
+                self.tables.pop()
+        return node
+
+    def _is_shared(self, name: str) -> bool:
+        if name not in self.shared:
+            return False
+        table = self.tables[-1]
+        if table.get_type() == "module":
+            return True
+        try:
+            return table.lookup(name).is_global()
+        except KeyError:
+            return True   # not mentioned in this scope's table: resolved globally
+
+    # -- statements: writes are recorded after they happen ----------------------------------
+    def _statements(self, body: list[ast.stmt]) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for stmt in body:
+            new = self.visit(stmt)
+            if isinstance(new, list):
+                out.extend(new)
+            elif new is not None:
+                out.append(new)
+        return out
+
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        for field, old in ast.iter_fields(node):
+            if isinstance(old, list) and old and isinstance(old[0], ast.stmt):
+                setattr(node, field, self._statements(old))
+            elif isinstance(old, list):
+                setattr(node, field, [self.visit(v) if isinstance(v, ast.AST) else v
+                                      for v in old])
+            elif isinstance(old, ast.AST):
+                setattr(node, field, self.visit(old))
+        return node
+
+    def visit_Assign(self, node: ast.Assign) -> Any:
+        node.value = self.visit(node.value)
+        if len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Attribute):
+                return ast.copy_location(ast.Expr(_call(
+                    "setattr", self.visit(target.value), ast.Constant(target.attr),
+                    node.value)), node)
+            if isinstance(target, ast.Subscript):
+                return ast.copy_location(ast.Expr(_call(
+                    "setitem", self.visit(target.value), self.visit(target.slice),
+                    node.value)), node)
+        after = [ast.copy_location(ast.Expr(_call("wrote", ast.Constant(t.id),
+                                                  ast.Name(t.id, ast.Load()))), node)
+                 for t in node.targets if isinstance(t, ast.Name) and self._is_shared(t.id)]
+        return [node, *after] if after else node
+
+    def visit_AugAssign(self, node: ast.AugAssign) -> Any:
+        op = ast.Attribute(ast.Name("__simconc_operator__", ast.Load()),
+                           _AUG_OPS[type(node.op)], ast.Load())
+        value = ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
+                                         kw_defaults=[], defaults=[]), self.visit(node.value))
+        target = node.target
+        if isinstance(target, ast.Attribute):
+            return ast.copy_location(ast.Expr(_call(
+                "augattr", self.visit(target.value), ast.Constant(target.attr), op, value)), node)
+        if isinstance(target, ast.Subscript):
+            return ast.copy_location(ast.Expr(_call(
+                "augitem", self.visit(target.value), self.visit(target.slice), op, value)), node)
+        if isinstance(target, ast.Name) and self._is_shared(target.id):
+            before = ast.copy_location(ast.Expr(_call("read", ast.Constant(target.id),
+                                                      ast.Name(target.id, ast.Load()))), node)
+            node.value = self.visit(node.value)
+            after = ast.copy_location(ast.Expr(_call("wrote", ast.Constant(target.id),
+                                                     ast.Name(target.id, ast.Load()))), node)
+            return [before, node, after]
+        node.value = self.visit(node.value)
+        return node
+
+    # -- expressions: reads -----------------------------------------------------------------
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        if isinstance(node.ctx, ast.Load) and self._is_shared(node.id):
+            return ast.copy_location(_call("read", ast.Constant(node.id), node), node)
+        return node
+
+    def visit_Call(self, node: ast.Call) -> ast.AST:
+        func = node.func
+        if isinstance(func, ast.Attribute):   # obj.method(...): the callee is not shared state
+            func.value = self.visit(func.value)
+        else:
+            node.func = self.visit(func)
+        node.args = [self.visit(a) for a in node.args]
+        node.keywords = [self.visit(k) for k in node.keywords]
+        return node
+
+    def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if isinstance(node.ctx, ast.Load):
+            return ast.copy_location(
+                _call("getattr", self.visit(node.value), ast.Constant(node.attr)), node)
+        node.value = self.visit(node.value)
+        return node
+
+    def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+        if isinstance(node.ctx, ast.Load):
+            return ast.copy_location(
+                _call("getitem", self.visit(node.value), self.visit(node.slice)), node)
+        node.value = self.visit(node.value)
+        node.slice = self.visit(node.slice)
+        return node
+
+
+def instrument(tree: ast.Module, source: str, filename: str) -> ast.Module:
+    """``tree`` with its shared-state accesses turned into hook calls."""
+    table = symtable.symtable(source, filename, "exec")
+    new = _Rewriter(_module_variables(tree), table).visit(tree)
+    return ast.fix_missing_locations(new)
+
+
+def compile_instrumented(source: str, filename: str) -> types.CodeType:
+    tree = ast.parse(source, filename)
+    return compile(instrument(tree, source, filename), filename, "exec", dont_inherit=True)
+
+
+_SHOWN = (int, float, str, bool, type(None))
+
+
+def _show(value: Any) -> str:
+    """The value, if printing it is short and the same on every run; else its type."""
+    if isinstance(value, _SHOWN):
+        text = repr(value)
+        return text if len(text) <= 40 else text[:37] + "..."
+    return type(value).__name__
+
+
+def hooks(record: Callable[[str, str], None]) -> dict[str, Any]:
+    """The ``__simconc_*__`` functions for a module compiled here; each access is reported as
+    ``record("read" | "write", "what = value")`` once it has happened."""
+    def read(name: str, value: Any) -> Any:
+        record("read", f"{name} = {_show(value)}")
+        return value
+
+    def wrote(name: str, value: Any) -> None:
+        record("write", f"{name} = {_show(value)}")
+
+    def getattr_(obj: Any, attr: str) -> Any:
+        value = getattr(obj, attr)
+        if not isinstance(obj, (types.ModuleType, type)):
+            record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        return value
+
+    def setattr_(obj: Any, attr: str, value: Any) -> None:
+        setattr(obj, attr, value)
+        record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
+
+    def augattr(obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
+        current = getattr_(obj, attr)
+        setattr_(obj, attr, op(current, value()))
+
+    def getitem(obj: Any, key: Any) -> Any:
+        value = obj[key]
+        record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+        return value
+
+    def setitem(obj: Any, key: Any, value: Any) -> None:
+        obj[key] = value
+        record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+
+    def augitem(obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
+        current = getitem(obj, key)
+        setitem(obj, key, op(current, value()))
+
+    return {"__simconc_read__": read, "__simconc_wrote__": wrote,
+            "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,
+            "__simconc_augattr__": augattr, "__simconc_getitem__": getitem,
+            "__simconc_setitem__": setitem, "__simconc_augitem__": augitem,
+            "__simconc_operator__": operator}

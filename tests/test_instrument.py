@@ -1,0 +1,114 @@
+"""Shared state seen in unmodified code: the instrumented compile keeps the program's meaning
+and reports each read and write of shared state."""
+import textwrap
+
+import pytest
+
+import simconc
+from simconc.instrument import compile_instrumented, hooks
+
+PROGRAMS = [
+    """
+    value = 0
+    def bump(n):
+        global value
+        for _ in range(n):
+            value += 1
+        return value
+    result = (bump(3), value)
+    """,
+    """
+    class Counter:
+        def __init__(self):
+            self.value = 0
+        def incr(self):
+            temp = self.value
+            self.value = temp + 1
+    c = Counter()
+    c.incr(); c.incr()
+    d = {"k": 1}
+    d["k"] += 2
+    xs = [1, 2, 3]
+    xs[0] += c.value
+    xs[1:2] = [9, 9]
+    result = (c.value, d, xs, [v * 2 for v in xs], (lambda: c.value)(), xs[-1])
+    """,
+    """
+    import collections
+    log = collections.deque()
+    def f(a, *, b=len("ab")):
+        log.append(a + b)
+        return {k: v for k, v in zip("xy", log)}
+    total = 0
+    for i in range(3):
+        total += f(i)["x"]
+    result = (total, list(log), f.__name__)
+    """,
+]
+
+
+def run_both(source):
+    source = textwrap.dedent(source)
+    plain = {}
+    exec(compile(source, "p.py", "exec"), plain)
+    events = []
+    instrumented = dict(hooks(lambda op, what: events.append((op, what))))
+    exec(compile_instrumented(source, "p.py"), instrumented)
+    return plain["result"], instrumented["result"], events
+
+
+@pytest.mark.parametrize("source", PROGRAMS)
+def test_instrumented_code_computes_what_the_plain_code_computes(source):
+    plain, instrumented, events = run_both(source)
+    assert plain == instrumented
+    assert events
+
+
+def test_reads_and_writes_of_globals_attributes_and_items_are_reported():
+    _, _, events = run_both(PROGRAMS[1])
+    assert ("read", "Counter.value = 0") in events and ("write", "Counter.value = 1") in events
+    assert ("read", "dict['k'] = 1") in events and ("write", "dict['k'] = 3") in events
+    _, _, events = run_both(PROGRAMS[0])
+    assert events.count(("write", "value = 3")) == 1
+    # ... and not the program's locals, comprehension variables, or the methods it calls.
+    _, _, events = run_both(PROGRAMS[2])
+    names = {what.split(" = ")[0] for _op, what in events}
+    assert "a" not in names and "k" not in names and "deque.append" not in names
+    assert "total" in names and "i" in names
+
+
+def test_a_values_shown_only_when_the_same_on_every_run():
+    _, _, events = run_both("""
+    class Opaque: pass
+    thing = Opaque()
+    result = thing
+    """)
+    assert ("write", "thing = Opaque") in events   # never its id()-based repr
+
+
+def test_memory_puts_the_lost_update_on_the_trace(tmp_path):
+    path = tmp_path / "counter.py"
+    path.write_text(textwrap.dedent("""
+        import threading, time
+        value = 0
+        def work():
+            global value
+            new = value + 1
+            time.sleep(0.001)
+            value = new
+        ts = [threading.Thread(target=work, name=f"w{i}") for i in range(2)]
+        for t in ts: t.start()
+        for t in ts: t.join()
+        print(value)
+    """))
+    result = simconc.run(str(path), memory=True, profile="ideal")
+    accesses = [(e.thread, e.op, e.obj) for e in result.trace
+                if e.op in ("read", "write") and e.obj.startswith("value")]
+    assert result.stdout == "1\n"
+    # Both threads read 0 before either writes: the lost update, step by step.
+    assert accesses[0] == ("MainThread", "write", "value = 0")
+    assert sorted(accesses[1:3]) == [("w0", "read", "value = 0"), ("w1", "read", "value = 0")]
+    assert sorted(accesses[3:5]) == [("w0", "write", "value = 1"), ("w1", "write", "value = 1")]
+    plain = simconc.run(str(path), profile="ideal")
+    assert plain.stdout == result.stdout
+    assert not any(e.op == "read" for e in plain.trace)   # off unless asked for
