@@ -57,12 +57,15 @@ class GIL:
         if self.holder is None:
             self._schedule_grant()
         elif self.drop_request is not None and not self._drop_timer:
-            # The holder is computing: it will be asked to drop the GIL after the switch interval.
-            self._drop_timer = True
-            drop = self.drop_request
-            self.world.env.timeout(self.world.switch_interval).callbacks.append(
-                lambda _: drop.triggered or drop.succeed())
+            self._ask_holder_to_drop()
         return event
+
+    def _ask_holder_to_drop(self) -> None:
+        """The holder is computing and someone waits: after the switch interval it must drop."""
+        self._drop_timer = True
+        drop = self.drop_request
+        self.world.env.timeout(self.world.switch_interval).callbacks.append(
+            lambda _: drop.triggered or drop.succeed())
 
     def release(self, thread: "SimThread", forced: bool = False) -> None:
         """``thread`` gives the GIL up; with ``forced`` it may not win the next grant itself."""
@@ -77,10 +80,7 @@ class GIL:
         self._drop_timer = False
         self.drop_request = Event(self.world.env)
         if self.waiters:
-            self._drop_timer = True
-            drop = self.drop_request
-            self.world.env.timeout(self.world.switch_interval).callbacks.append(
-                lambda _: drop.triggered or drop.succeed())
+            self._ask_holder_to_drop()
         return self.drop_request
 
     def end_cpu(self) -> None:

@@ -16,6 +16,7 @@ from ..kernel import SimThread, WaitQueue, current_world, maybe_current_world
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Semaphore)
+from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
 from ._traceback import format_user_exception
 
 __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerate', 'main_thread',
@@ -50,13 +51,6 @@ def _newname(name_template: str = "Thread-%d") -> str:
     return name_template % state["counter"]
 
 
-def get_ident() -> int:
-    return current_world().current_thread().ident
-
-
-get_native_id = get_ident
-
-
 def current_thread() -> "Thread":
     sim = current_world().current_thread()
     face = sim.face
@@ -81,12 +75,6 @@ def active_count() -> int:
 
 
 activeCount = active_count
-
-
-def stack_size(size: int = 0) -> int:
-    if size and size < 32768:
-        raise ValueError("size not valid: %d bytes" % size)
-    return 0
 
 
 _profile_hook = None
