@@ -1,7 +1,8 @@
-"""The command line: ``simconc run | replay | list | profiles``.
+"""The command line: ``simconc run | explore | replay | list | profiles``.
 
-Exit status: 0 when the program ran, 1 on a deadlock or an uncaught failure in the program, 2 for
-bad input (a missing file, a syntax error, a bad seed or token).
+Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
+failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
+seed or token).
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import sys
 from typing import Optional, Sequence
 
 from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
+from .explore.api import STRATEGIES, explore
+from .explore.report import ExploreReport
 from .runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
 
@@ -38,6 +41,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="stop a thread that runs this long in real time without blocking "
                              "(default: 10)")
+    _check_option(parser)
+
+
+def _check_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", metavar="EXPR",
+                        help="the invariant: an expression evaluated in the scenario's namespace "
+                             "after the run (default: the scenario's check() function, if any)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,6 +62,28 @@ def build_parser() -> argparse.ArgumentParser:
     p_replay = sub.add_parser("replay", help="re-run exactly the execution a schedule token names")
     _common(p_replay)
     p_replay.add_argument("token", help="the schedule token a run printed")
+    p_explore = sub.add_parser(
+        "explore", help="run a scenario under every schedule that matters (or a sample) and "
+                        "check it after each")
+    p_explore.add_argument("file", help="the scenario: an ordinary threaded Python file")
+    p_explore.add_argument("--strategy", default="dpor", choices=STRATEGIES,
+                           help="dpor: every trace once (exhaustive, the default); enumerate: "
+                                "every interleaving; random, pct, pos: sampled")
+    p_explore.add_argument("--max-executions", type=int, metavar="N",
+                           help="stop after N executions (samplers: default 1000)")
+    p_explore.add_argument("--seed", type=int, default=0, help="the samplers' seed")
+    p_explore.add_argument("--depth", type=int, default=3,
+                           help="PCT's bug depth: how many orderings the bug needs (default 3)")
+    p_explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
+                           help="cut an execution after N steps (default 10000)")
+    p_explore.add_argument("--stop-on-failure", action="store_true",
+                           help="stop at the first failing execution")
+    p_explore.add_argument("--json", action="store_true",
+                           help="print one JSON object with the whole report")
+    p_explore.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
+                           help="stop a thread that runs this long in real time without "
+                                "reaching a step (default: 10)")
+    _check_option(p_explore)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
     sub.add_parser("profiles", help="the cost profiles and their durations")
@@ -69,7 +101,44 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                 if key not in ("name", "description"):
                     print(f"    {key} = {value}")
         return EXIT_OK
+    if args.command == "explore":
+        return _explore(args)
     return _run(args)
+
+
+def _explore(args: argparse.Namespace) -> int:
+    tty = sys.stderr.isatty() and not args.json
+    last = [0.0]
+
+    def progress(report: ExploreReport) -> None:
+        # At most ten redraws a second: a progress line, not a flood.
+        if tty and report.elapsed - last[0] >= 0.1:
+            last[0] = report.elapsed
+            sys.stderr.write(f"\r  {report.executions} executions, "
+                             f"{len(report.outcome_counts)} outcomes, "
+                             f"{len(report.failures)} failures, {report.elapsed:.1f} s ")
+            sys.stderr.flush()
+
+    try:
+        report = explore(args.file, strategy=args.strategy, check=args.check,
+                         max_executions=args.max_executions, seed=args.seed, depth=args.depth,
+                         max_steps=args.max_steps, spin_timeout=args.spin_timeout,
+                         stop_on_failure=args.stop_on_failure, progress=progress)
+    except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
+        if args.json:
+            print(json.dumps({"status": "bad-input", "error": str(exc)}))
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SimconcError as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if tty:
+        sys.stderr.write("\r" + " " * 70 + "\r")
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        print(report.format(file=shlex.quote(args.file)))
+    return EXIT_FAILED if report.failures else EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -96,7 +165,7 @@ def _run(args: argparse.Namespace) -> int:
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
-                     memory=args.memory,
+                     memory=args.memory, check=args.check,
                      trace_listener=listener,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
     except (ScenarioError, BadToken, ScheduleMismatch) as exc:
@@ -132,10 +201,13 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
         err.write("\n" + result.deadlock.format() + "\n")
     if result.error:
         err.write(f"\nsimconc: stopped: {result.error}\n")
+    if result.check_failure:
+        err.write(f"\nsimconc: {result.check_failure}\n")
     if args.quiet:
         return
-    status = {"ok": "ok", "deadlock": "DEADLOCK", "error": "FAILED",
-              "limit": "stopped at the --until limit"}[result.status]
+    status = {"ok": "ok", "deadlock": "DEADLOCK", "error": "FAILED", "check": "CHECK FAILED",
+              "limit": "stopped at the --until limit" if result.semantics == "timed"
+              else "stopped at the step limit"}[result.status]
     if result.status == "error" and result.exit_code:
         status += f" (the program exited with status {result.exit_code})"
     elif result.status == "error" and result.exceptions:
@@ -143,7 +215,9 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
                   f"{'s' if len(result.exceptions) > 1 else ''})"
     seed = f"seed {result.seed}" if result.seed is not None else "replayed"
     threads = f"{result.threads} thread{'s' if result.threads != 1 else ''}"
-    err.write(f"\n-- simconc: {status} | {result.elapsed * 1000:.3f} ms simulated | "
+    when = f"{result.elapsed * 1000:.3f} ms simulated" if result.semantics == "timed" \
+        else f"untimed, {len(result.steps)} steps"
+    err.write(f"\n-- simconc: {status} | {when} | "
               f"{threads} | {seed} | profile {result.profile}\n")
     replay = ["simconc", "replay", args.file, result.schedule]
     if args.profile != "tutorial-2017":

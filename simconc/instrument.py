@@ -151,6 +151,10 @@ class _Rewriter(ast.NodeTransformer):
                 return ast.copy_location(ast.Expr(_call(
                     "setitem", self.visit(target.value), self.visit(target.slice),
                     node.value)), node)
+            if isinstance(target, ast.Name) and self._is_shared(target.id):
+                # The hook runs once the value is computed, just before the store: the step.
+                node.value = _call("assign", ast.Constant(target.id), node.value)
+                return node
         after = [ast.copy_location(ast.Expr(_call("wrote", ast.Constant(t.id),
                                                   ast.Name(t.id, ast.Load()))), node)
                  for t in node.targets if isinstance(t, ast.Name) and self._is_shared(t.id)]
@@ -169,19 +173,19 @@ class _Rewriter(ast.NodeTransformer):
             return ast.copy_location(ast.Expr(_call(
                 "augitem", self.visit(target.value), self.visit(target.slice), op, value)), node)
         if isinstance(target, ast.Name) and self._is_shared(target.id):
-            before = ast.copy_location(ast.Expr(_call("read", ast.Constant(target.id),
-                                                      ast.Name(target.id, ast.Load()))), node)
-            node.value = self.visit(node.value)
-            after = ast.copy_location(ast.Expr(_call("wrote", ast.Constant(target.id),
-                                                     ast.Name(target.id, ast.Load()))), node)
-            return [before, node, after]
+            # ``x += v`` is ``x = x.__iadd__(v)``: a read step, then a write step.
+            update = ast.Call(op, [_call("read", ast.Constant(target.id)),
+                                   ast.Call(value, [], [])], [])
+            return ast.copy_location(ast.Assign(
+                [ast.Name(target.id, ast.Store())],
+                _call("assign", ast.Constant(target.id), update)), node)
         node.value = self.visit(node.value)
         return node
 
     # -- expressions: reads -----------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if isinstance(node.ctx, ast.Load) and self._is_shared(node.id):
-            return ast.copy_location(_call("read", ast.Constant(node.id), node), node)
+            return ast.copy_location(_call("read", ast.Constant(node.id)), node)
         return node
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
@@ -233,23 +237,51 @@ def _show(value: Any) -> str:
     return type(value).__name__
 
 
-def hooks(record: Callable[[str, str], None]) -> dict[str, Any]:
-    """The ``__simconc_*__`` functions for a module compiled here; each access is reported as
-    ``record("read" | "write", "what = value")`` once it has happened."""
-    def read(name: str, value: Any) -> Any:
+def _nothing(key: Any, access: str, obj: Any = None) -> None:
+    pass
+
+
+def hooks(record: Callable[[str, str], None], namespace: dict,
+          point: Callable[[Any, str, Any], None] = _nothing) -> dict[str, Any]:
+    """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
+
+    Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
+    step where other threads may run first), then happens, then is reported as
+    ``record("read" | "write", "what = value")``. A location is ``("global", name)``,
+    ``(id(obj), attr)`` or ``(id(obj), "[]", key)`` (the whole object when the key cannot be
+    hashed); ``point`` must keep ``obj`` alive while locations are compared, so that no other
+    object takes over its id.
+    """
+    def read(name: str) -> Any:
+        point(("global", name), "r")
+        try:
+            value = namespace[name]
+        except KeyError:
+            try:
+                value = getattr(namespace["__builtins__"], name)
+            except (KeyError, AttributeError):
+                raise NameError(f"name {name!r} is not defined") from None
         record("read", f"{name} = {_show(value)}")
+        return value
+
+    def assign(name: str, value: Any) -> Any:
+        point(("global", name), "w")
+        record("write", f"{name} = {_show(value)}")
         return value
 
     def wrote(name: str, value: Any) -> None:
         record("write", f"{name} = {_show(value)}")
 
     def getattr_(obj: Any, attr: str) -> Any:
+        if isinstance(obj, (types.ModuleType, type)):
+            return getattr(obj, attr)
+        point((id(obj), attr), "r", obj)
         value = getattr(obj, attr)
-        if not isinstance(obj, (types.ModuleType, type)):
-            record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
         return value
 
     def setattr_(obj: Any, attr: str, value: Any) -> None:
+        point((id(obj), attr), "w", obj)
         setattr(obj, attr, value)
         record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
 
@@ -257,12 +289,21 @@ def hooks(record: Callable[[str, str], None]) -> dict[str, Any]:
         current = getattr_(obj, attr)
         setattr_(obj, attr, op(current, value()))
 
+    def item(obj: Any, key: Any) -> Any:
+        try:
+            hash(key)
+            return (id(obj), "[]", key)
+        except TypeError:   # a slice before 3.12, a list...: the whole object
+            return (id(obj), "[]")
+
     def getitem(obj: Any, key: Any) -> Any:
+        point(item(obj, key), "r", obj)
         value = obj[key]
         record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
         return value
 
     def setitem(obj: Any, key: Any, value: Any) -> None:
+        point(item(obj, key), "w", obj)
         obj[key] = value
         record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
 
@@ -270,7 +311,8 @@ def hooks(record: Callable[[str, str], None]) -> dict[str, Any]:
         current = getitem(obj, key)
         setitem(obj, key, op(current, value()))
 
-    return {"__simconc_read__": read, "__simconc_wrote__": wrote,
+    return {"__simconc_read__": read, "__simconc_assign__": assign,
+            "__simconc_wrote__": wrote,
             "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,
             "__simconc_augattr__": augattr, "__simconc_getitem__": getitem,
             "__simconc_setitem__": setitem, "__simconc_augitem__": augitem,

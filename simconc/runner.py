@@ -19,6 +19,8 @@ from greenlet import GreenletExit
 from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
+from .kernel.scheduler import token_semantics
+from .kernel.untimed import UntimedWorld
 from .kernel.world import maybe_current_world
 from .instrument import compile_instrumented, hooks
 from .patching import simulated_modules
@@ -62,6 +64,11 @@ class RunResult:
     error: Optional[str] = None          # a simconc-level failure: spinning, a real thread, ...
     exit_code: int = 0                   # the program's own sys.exit code, if it called it
     namespace: dict = field(default_factory=dict, repr=False)
+    semantics: str = "timed"
+    #: The invariant's verdict: None if it held (or there was none), else why it failed.
+    check_failure: Optional[str] = None
+    #: Untimed semantics: the steps taken, in order (what exploration's analysis reads).
+    steps: list = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -74,15 +81,19 @@ class RunResult:
             "deadlock": self.deadlock.to_dict() if self.deadlock else None,
             "exceptions": [e.to_dict() for e in self.exceptions], "threads": self.threads,
             "profile": self.profile, "error": self.error, "exit_code": self.exit_code,
+            "semantics": self.semantics, "check": self.check_failure,
         }
 
 
 class _Capture(io.TextIOBase):
     """Collects what the program writes; optionally passes it on live."""
 
-    def __init__(self, echo: Optional[TextIO] = None) -> None:
+    def __init__(self, echo: Optional[TextIO] = None,
+                 world: Optional[World] = None) -> None:
         self.parts: list[str] = []
         self.echo = echo
+        #: Under untimed semantics a write is a step: which thread prints first is an order.
+        self.world = world if world is not None and world.untimed else None
 
     def writable(self) -> bool:
         return True
@@ -93,6 +104,8 @@ class _Capture(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
+        if self.world is not None:
+            self.world.point(_STDOUT, "w")
         self.parts.append(text)
         if self.echo is not None:
             self.echo.write(text)
@@ -106,12 +119,22 @@ class _Capture(io.TextIOBase):
         return "".join(self.parts)
 
 
+_STDOUT = ("stdout",)
+
+
+_compiled: dict[tuple, Any] = {}   # (path, size, mtime, memory) -> code: explorations rerun it
+
+
 def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
     """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong.
     With ``memory``, its reads and writes of shared state call the instrument's hooks."""
     path = os.fspath(path)
     try:
         with open(path, "rb") as f:
+            stat = os.fstat(f.fileno())
+            cache_key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, memory)
+            if cache_key in _compiled:
+                return _compiled[cache_key]
             source = f.read()
     except FileNotFoundError:
         raise ScenarioError(f"no such scenario file: {path}") from None
@@ -121,18 +144,27 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
         raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
     try:
         code = compile(source, path, "exec", dont_inherit=True)
-        return compile_instrumented(decode_source(source), path) if memory else code
+        if memory:
+            code = compile_instrumented(decode_source(source), path)
     except SyntaxError as exc:
         where = f"{path}, line {exc.lineno}" if exc.lineno else path
         text = f"\n    {exc.text.rstrip()}" if exc.text else ""
         raise ScenarioError(f"the scenario has a syntax error ({where}): {exc.msg}{text}") from None
     except ValueError as exc:  # e.g. null bytes
         raise ScenarioError(f"the scenario cannot be compiled: {exc}") from None
+    if len(_compiled) > 32:
+        _compiled.clear()
+    _compiled[cache_key] = code
+    return code
+
+
+Check = Union[str, Callable[[], Any], None]
 
 
 def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         strategy: Optional[Strategy] = None, profile: "str | CostProfile" = "tutorial-2017",
         until: Optional[float] = None, spin_timeout: float = 10.0, memory: bool = False,
+        semantics: Optional[str] = None, check: Check = None, max_steps: int = 10_000,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
@@ -141,12 +173,28 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     from an earlier run) replays one exactly instead. ``until`` stops the run at that simulated
     time. ``echo``/``echo_err`` receive the program's output as it is written. ``memory`` (a
     scenario file only) puts its reads and writes of shared state on the trace.
+
+    ``semantics`` is ``"timed"`` (the default) or ``"untimed"`` (every visible operation a step;
+    a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run).
+    A token carries its own. ``check`` is the invariant: an expression evaluated in the
+    scenario's namespace, or a callable, after the run; false or raising AssertionError is a
+    failure. A scenario that defines ``check()`` is checked with it by default.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
     if maybe_current_world() is not None:
         raise SimconcError("simconc.run() was called inside a simulated execution; simulations "
                            "cannot be nested: run the inner program on its own")
+    if schedule is not None:
+        from_token = token_semantics(schedule)
+        if semantics is not None and semantics != from_token:
+            raise BadToken(f"the schedule token was recorded under {from_token} semantics, "
+                           f"not {semantics}")
+        semantics = from_token
+    semantics = semantics or "timed"
+    if semantics not in ("timed", "untimed"):
+        raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
+    untimed = semantics == "untimed"
     if strategy is None:
         strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
             else RandomStrategy(seed)
@@ -155,11 +203,25 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         body: Callable[[], Any] = program
     else:
         path = os.fspath(program)
+        memory = memory or untimed
         code = load_scenario(path, memory)
-    world = World(strategy, profile=profile, until=until)
+    world = UntimedWorld(strategy, max_steps=max_steps) if untimed \
+        else World(strategy, profile=profile, until=until)
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
-    out, err = _Capture(echo), _Capture(echo_err)
+    out, err = _Capture(echo, world), _Capture(echo_err, world)
+    live = True   # the program's accesses count while it runs, not while check() reads them
+
+    def record_access(op: str, what: str) -> None:
+        if live:
+            world.record(world.current_thread(), op, what)
+
+    def point(key: Any, access: str, obj: Any = None) -> None:
+        if live:
+            if obj is not None:
+                world.keep(obj)
+            world.point(key, access)
+
     modules = fresh_modules()
     world.face_state["modules"] = modules
     namespace: dict[str, Any] = {}
@@ -177,8 +239,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 namespace.update({"__name__": "__main__", "__file__": path,
                                   "__builtins__": builtins, "__doc__": None})
                 if memory:
-                    namespace.update(hooks(
-                        lambda op, what: world.record(world.current_thread(), op, what)))
+                    namespace.update(hooks(record_access, namespace,
+                                           point if untimed else _no_point))
                 exec(code, namespace)
             else:
                 body()
@@ -224,11 +286,16 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             finally:
                 # Read the world before tearing it down: teardown unwinds the stuck threads.
                 finished = world.finished
-                limit_hit = (until is not None and bool(world.env._queue)
-                             and world.env.peek() > until)
+                limit_hit = world.step_limit_hit if untimed else (
+                    until is not None and bool(world.env._queue) and world.env.peek() > until)
                 stuck = None if finished or limit_hit or fatal is not None \
                     else stuck_state(world, variable_names(namespace))
                 world.teardown()
+                live = False
+            check_failure = None
+            if fatal is None and finished:
+                sys.stdout, sys.stderr = out, err
+                check_failure = _check(check, namespace, code is not None)
     finally:
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
@@ -246,6 +313,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         status = "limit" if limit_hit else "deadlock"
     elif exceptions or exit_code:
         status = "error"
+    elif check_failure is not None:
+        status = "check"
     else:
         status = "ok"
     return RunResult(
@@ -254,4 +323,30 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         elapsed=world.now, status=status, deadlock=deadlock, exceptions=exceptions,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
-        namespace=namespace)
+        namespace=namespace, semantics=semantics, check_failure=check_failure,
+        steps=world.steps if untimed else [])
+
+
+def _no_point(key: Any, access: str, obj: Any = None) -> None:
+    pass
+
+
+def _check(check: Check, namespace: dict, scenario: bool) -> Optional[str]:
+    """Why the invariant failed, or None if it held. ``check`` is an expression to evaluate in the
+    scenario's namespace, a callable, or None: then the scenario's own ``check()``, if any."""
+    if check is None and scenario and callable(namespace.get("check")):
+        check = namespace["check"]
+    if check is None:
+        return None
+    try:
+        if isinstance(check, str):
+            ok = eval(check, namespace)
+            return None if ok else f"check failed: {check}"
+        ok = check()
+    except AssertionError as exc:
+        return f"check failed: {exc}" if str(exc) else "check failed (AssertionError)"
+    except Exception as exc:
+        return f"check raised {type(exc).__name__}: {exc}"
+    if ok is False:
+        return "check failed: check() returned False"
+    return None

@@ -32,8 +32,6 @@ def io(seconds: float) -> None:
         raise ValueError("io() needs a non-negative duration")
     world = maybe_current_world()
     if world is not None:
-        thread = world.current_thread()
-        world.record(thread, "io", f"{seconds:g}s")
-        thread.block(world.env.timeout(seconds))
+        world.io(seconds)
         return
     _time.sleep(seconds)

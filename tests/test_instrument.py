@@ -52,7 +52,8 @@ def run_both(source):
     plain = {}
     exec(compile(source, "p.py", "exec"), plain)
     events = []
-    instrumented = dict(hooks(lambda op, what: events.append((op, what))))
+    instrumented = {}
+    instrumented.update(hooks(lambda op, what: events.append((op, what)), instrumented))
     exec(compile_instrumented(source, "p.py"), instrumented)
     return plain["result"], instrumented["result"], events
 

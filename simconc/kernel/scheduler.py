@@ -13,16 +13,22 @@ from __future__ import annotations
 import base64
 import random
 import zlib
-from typing import NamedTuple, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 from .errors import BadToken, ScheduleMismatch
 
 #: The kinds of decision, by code. The code is part of the token (so a replay can say what kind of
 #: decision it expected where it diverged); new kinds must only ever be appended.
-KINDS = ("seed", "gil", "wake")
+KINDS = ("seed", "gil", "wake", "step")
 _KIND_CODE = {name: code for code, name in enumerate(KINDS)}
 
 TOKEN_VERSION = "1"
+
+#: The first character of a token names the semantics it was recorded under (the body is the same
+#: encoding): ``1`` timed (``simconc run``), ``2`` untimed (``simconc explore``), where every
+#: visible operation is a step the scheduler places.
+SEMANTICS = {"1": "timed", "2": "untimed"}
+_SEMANTICS_CHAR = {name: char for char, name in SEMANTICS.items()}
 
 
 class Choice(NamedTuple):
@@ -32,13 +38,26 @@ class Choice(NamedTuple):
 
 
 class Strategy:
-    """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`."""
+    """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`.
 
-    def pick(self, kind: str, n: int, step: int) -> int:  # pragma: no cover - interface
+    ``options``, given for ``step`` choices, describes each option (the thread and the operation
+    it would do next, see ``simconc.kernel.untimed.Option``); strategies that only count options
+    ignore it.
+    """
+
+    def pick(self, kind: str, n: int, step: int,
+             options: Optional[Sequence[Any]] = None) -> int:  # pragma: no cover - interface
         raise NotImplementedError
 
     def finish(self, step: int) -> None:
         """Called once the execution is over, after ``step`` choices."""
+
+    #: Set by strategies that want ``options`` described (and :meth:`observe` called).
+    wants_options = False
+
+    def observe(self, options: Sequence[Any]) -> None:
+        """A step with one option, so no choice (and nothing recorded); shown to strategies
+        with ``wants_options`` that follow every step."""
 
 
 class RandomStrategy(Strategy):
@@ -48,7 +67,7 @@ class RandomStrategy(Strategy):
         self.seed = seed
         self._rng = random.Random(seed)
 
-    def pick(self, kind: str, n: int, step: int) -> int:
+    def pick(self, kind: str, n: int, step: int, options: Optional[Sequence[Any]] = None) -> int:
         if kind == "seed":
             # The run's random stream is seeded with the run's seed itself, so that a program's
             # random numbers under ``--seed 7`` are those of ``random.seed(7)``.
@@ -62,7 +81,7 @@ class ReplayStrategy(Strategy):
     def __init__(self, choices: Sequence[Choice]) -> None:
         self.choices = list(choices)
 
-    def pick(self, kind: str, n: int, step: int) -> int:
+    def pick(self, kind: str, n: int, step: int, options: Optional[Sequence[Any]] = None) -> int:
         if step >= len(self.choices):
             raise ScheduleMismatch(
                 f"the schedule ended after {len(self.choices)} choices, but the program asked for "
@@ -87,20 +106,21 @@ class ReplayStrategy(Strategy):
 class Scheduler:
     """Asks the strategy, checks its answer, records it."""
 
-    __slots__ = ("strategy", "choices")
+    __slots__ = ("strategy", "choices", "semantics")
 
-    def __init__(self, strategy: Strategy) -> None:
+    def __init__(self, strategy: Strategy, semantics: str = "timed") -> None:
         self.strategy = strategy
         self.choices: list[Choice] = []
+        self.semantics = semantics
 
-    def choose(self, kind: str, n: int) -> int:
+    def choose(self, kind: str, n: int, options: Optional[Sequence[Any]] = None) -> int:
         """The index of the option taken among ``n`` (``n == 1`` is no choice and not recorded)."""
         if n <= 1:
             if n == 1:
                 return 0
             raise ValueError("choose() needs at least one option")
         step = len(self.choices)
-        index = self.strategy.pick(kind, n, step)
+        index = self.strategy.pick(kind, n, step, options)
         if not 0 <= index < n:
             raise ScheduleMismatch(
                 f"choice {step + 1} ({kind}) took option {index}, outside 0..{n - 1}", step + 1)
@@ -112,7 +132,7 @@ class Scheduler:
 
     @property
     def token(self) -> str:
-        return encode_token(self.choices)
+        return encode_token(self.choices, self.semantics)
 
 
 # --- tokens ---------------------------------------------------------------------------------------
@@ -131,7 +151,7 @@ def _varint(value: int, out: bytearray) -> None:
             return
 
 
-def encode_token(choices: Sequence[Choice]) -> str:
+def encode_token(choices: Sequence[Choice], semantics: str = "timed") -> str:
     raw = bytearray()
     for choice in choices:
         _varint(_KIND_CODE[choice.kind], raw)
@@ -139,17 +159,24 @@ def encode_token(choices: Sequence[Choice]) -> str:
         _varint(choice.index, raw)
     packed = zlib.compress(bytes(raw), 9) if len(raw) > 48 else b""  # short: never smaller
     body = b"z" + packed if packed and len(packed) < len(raw) else b"r" + bytes(raw)
-    return TOKEN_VERSION + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+    return _SEMANTICS_CHAR[semantics] + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+
+
+def token_semantics(token: str) -> str:
+    """``timed`` or ``untimed``: the semantics ``token`` was recorded under."""
+    token = token.strip()
+    if not token:
+        raise BadToken("empty schedule token")
+    if token[0] not in SEMANTICS:
+        raise BadToken(f"schedule token {_short(token)} is not a simconc token (it should start "
+                       f"with {' or '.join(repr(c) for c in SEMANTICS)})")
+    return SEMANTICS[token[0]]
 
 
 def decode_token(token: str) -> list[Choice]:
     """The choices in ``token``; :class:`BadToken` with the reason if it is not a token."""
+    token_semantics(token)
     token = token.strip()
-    if not token:
-        raise BadToken("empty schedule token")
-    if token[0] != TOKEN_VERSION:
-        raise BadToken(f"schedule token {_short(token)} is not a simconc token of version "
-                       f"{TOKEN_VERSION} (it should start with '{TOKEN_VERSION}')")
     try:
         body = base64.urlsafe_b64decode(token[1:] + "=" * (-len(token[1:]) % 4))
     except (ValueError, TypeError):

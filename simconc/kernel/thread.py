@@ -24,7 +24,7 @@ class SimThread:
 
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
-                 "__weakref__")
+                 "path", "spawned", "pending", "last_step", "spawn_step", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -45,6 +45,14 @@ class SimThread:
         self.ended_at: Optional[float] = None
         #: Locks this thread holds now, in the order it took them (for deadlock reports).
         self.held: list = []
+        # Untimed semantics (kernel/untimed.py). ``path`` names the thread the same way in every
+        # execution, whatever order threads were created in: () is the main thread, (0, 2) the
+        # third thread started by the first thread the main thread started.
+        self.path: tuple = ()
+        self.spawned = 0
+        self.pending = None            # the operation it does when next scheduled
+        self.last_step = -1            # index of the last step it took
+        self.spawn_step = -1           # the step during which its parent started it
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property

@@ -13,6 +13,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .world import World
 
 
+_OWNERS_KEY = object()
+
+
 class WaitQueue:
     """Threads waiting for one object (a lock, a thread's end, a sleep's deadline, ...).
 
@@ -20,17 +23,23 @@ class WaitQueue:
     (``owner.holders()``, if it has that method) and how to name it (``owner.label``).
     """
 
-    __slots__ = ("world", "owner", "waiters")
+    __slots__ = ("world", "owner", "waiters", "key")
 
-    def __init__(self, world: "World", owner: Any = None) -> None:
+    def __init__(self, world: "World", owner: Any = None, key: Any = _OWNERS_KEY) -> None:
         self.world = world
         self.owner = owner
         self.waiters: list[list] = []  # [thread, simpy event], in the order they parked
+        #: What an untimed step that waits here touches (see :meth:`World.point`): the owner's
+        #: key, which the operations that wake the waiters (a release, a thread's exit) touch
+        #: too; ``None`` for a wait nothing else can observe (Thread.start's wait for the start).
+        self.key = (id(owner) if owner is not None else id(self)) if key is _OWNERS_KEY else key
 
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes
         (False). ``timeout=None`` waits forever; the caller handles non-blocking attempts."""
         world = self.world
+        if world.untimed:
+            return world.park(self, timeout, where)
         thread = world.current_thread()
         event = world.env.event()
         entry = [thread, event]
@@ -56,12 +65,16 @@ class WaitQueue:
         waiters = self.waiters
         if not waiters:
             return False
+        if self.world.untimed:
+            return self.world.unpark(self) > 0
         index = self.world.choose("wake", len(waiters)) if len(waiters) > 1 else 0
         waiters.pop(index)[1].succeed(True)
         return True
 
     def unpark_all(self) -> int:
         """Wake every waiter (they then race for the GIL, which the scheduler decides)."""
+        if self.world.untimed:
+            return self.world.unpark(self)
         waiters, self.waiters = self.waiters, []
         for _thread, event in waiters:
             event.succeed(True)

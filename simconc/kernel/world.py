@@ -5,9 +5,10 @@ The world owns the clock, the scheduler, the trace, the GIL and the threads. It 
 """
 from __future__ import annotations
 
+import contextlib
 import random
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
@@ -41,12 +42,29 @@ def maybe_current_world() -> Optional["World"]:
     return _current
 
 
+@contextlib.contextmanager
+def _current_set(world: "World") -> Iterator[None]:
+    """``world`` is the running one for the length of its run (runs cannot nest)."""
+    global _current
+    if _current is not None:
+        raise SimconcError("a simulated execution is already running in this process; "
+                           "simulations cannot be nested")
+    _current = world
+    try:
+        yield
+    finally:
+        _current = None
+
+
 class _Abort(BaseException):
     """Unwinds the hub when the world has a fatal error (never seen by the program)."""
 
 
 class World:
     """One simulated execution. Use :meth:`run` once."""
+
+    #: Timed semantics: durations decide what is ready (see kernel/untimed.py for the other).
+    untimed = False
 
     def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
                  profile: "str | CostProfile" = "tutorial-2017",
@@ -170,6 +188,12 @@ class World:
         self.record(thread, "sleep", f"{seconds:g}s")
         thread.block(self.env.timeout(self.timed_delay(seconds)))
 
+    def io(self, seconds: float) -> None:
+        """The current thread blocks on IO for ``seconds``, without the GIL."""
+        thread = self.current_thread()
+        self.record(thread, "io", f"{seconds:g}s")
+        thread.block(self.env.timeout(seconds))
+
     def cpu(self, seconds: float) -> None:
         """The current thread computes for ``seconds`` holding the GIL and a core; another thread
         that wants the GIL gets it after the switch interval, as in CPython."""
@@ -197,6 +221,14 @@ class World:
                 self.wait_event(gil.request(thread))
                 thread.state = "running"
 
+    # -- visible operations ----------------------------------------------------------------------
+    def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
+              waiting_on: Any = None) -> None:
+        """The current thread is about to do a visible operation on ``key`` (``access`` is how:
+        ``r``, ``w``, ``acq``, ``try``, ``rel``, ``join``). Under untimed semantics this is where
+        other threads may run first; under timed semantics durations decide that, so nothing
+        happens here."""
+
     # -- trace ---------------------------------------------------------------------------------
     def record(self, thread: Optional[SimThread], op: str, obj: str = "",
                where: Optional[Where] = None) -> None:
@@ -214,14 +246,9 @@ class World:
     def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
         """Run ``main`` as the main thread until the program ends (main done, non-daemon threads
         joined), no thread can proceed, or the ``until`` time limit passes."""
-        global _current
-        if _current is not None:
-            raise SimconcError("a simulated execution is already running in this process; "
-                               "simulations cannot be nested")
-        _current = self
-        self.hub = getcurrent()
-        self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
-        try:
+        with _current_set(self):
+            self.hub = getcurrent()
+            self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
             self.start(thread)
             step = self.env.step
             queue = self.env._queue
@@ -239,8 +266,6 @@ class World:
                     raise self.fatal
             if self.finished:
                 self.scheduler.finish()  # a replayed token must have been used up exactly
-        finally:
-            _current = None
 
     def _main(self, main: Callable[[], Any]) -> None:
         try:

@@ -148,7 +148,8 @@ class Thread:
         self._ident: Optional[int] = None
         self._sim: Optional[SimThread] = None
         self._started_flag = False
-        self._started_queue = WaitQueue(current_world(), self)
+        # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
+        self._started_queue = WaitQueue(current_world(), self, key=None)
         self._initialized = True
         self._invoke_excepthook = _make_invoke_excepthook()
         module = current_world().face_state.get("modules", {}).get("threading")
@@ -200,6 +201,10 @@ class Thread:
             raise RuntimeError("cannot join current thread")
         sim = self._sim
         where = caller_where()
+        if timeout is None:
+            world.point(id(sim), "join", lambda: sim.state == "done", sim.done)
+        else:
+            world.point(id(sim), "r")
         world.record(me, "join", self._name, where)
         if timeout is None:
             while sim.state != "done":
@@ -233,6 +238,8 @@ class Thread:
 
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"
+        if self._sim is not None:
+            current_world().point(id(self._sim), "r")
         return self._started_flag and self._sim is not None and self._sim.state != "done"
 
     @property

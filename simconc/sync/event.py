@@ -6,6 +6,7 @@ from typing import Optional
 
 from ._common import Labelled, PY311, address, new_serial, object_repr, record
 from .condition import _inner_condition
+from ..kernel import current_world
 
 
 class Event(Labelled):
@@ -33,6 +34,8 @@ class Event(Labelled):
 
     def is_set(self) -> bool:
         """Return true if and only if the internal flag is true."""
+        # Read without the lock, as CPython does: a step of its own.
+        current_world().point(id(self), "r")
         return self._flag
 
     def isSet(self) -> bool:
@@ -44,6 +47,7 @@ class Event(Labelled):
     def set(self) -> None:
         """Set the internal flag to true, waking every waiting thread."""
         with self._cond:
+            current_world().point(id(self), "w")
             self._flag = True
             record("set", self.label)
             self._cond.notify_all()
@@ -51,6 +55,7 @@ class Event(Labelled):
     def clear(self) -> None:
         """Reset the internal flag to false."""
         with self._cond:
+            current_world().point(id(self), "w")
             self._flag = False
             record("clear", self.label)
 

@@ -102,6 +102,18 @@ class _Base:
         self._internal = False
         self._sim_owner: Optional[object] = None
 
+    def _free(self) -> bool:
+        return self._owner is None
+
+    def _step(self, wait: Optional[float]) -> None:
+        """The visible step of an acquire (untimed semantics): a blocking one is only offered
+        while the lock is free; one with a timeout, or none, may come while it is held (and then
+        fails: the timeout fired first)."""
+        if wait is None:
+            self._world.point(id(self), "acq", self._free, self._queue)
+        else:
+            self._world.point(id(self), "try")
+
     def _record(self, thread: SimThread, op: str, obj: str) -> None:
         if not self._internal:
             self._world.record(thread, op, obj)
@@ -149,18 +161,21 @@ class Lock(_Base):
         wait = check_timeout(blocking, timeout)
         world = self._world
         thread = world.current_thread()
+        self._step(wait)
         got = self._take(thread, wait)
         self._record(thread, "acquire" if got else "acquire-failed", self.label)
         return got
 
     def release(self) -> None:
+        world = self._world
+        world.point(id(self), "rel")
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
-        world = self._world
         self._record(world.current_thread(), "release", self.label)
         self._give_up()
 
     def locked(self) -> bool:
+        self._world.point(id(self), "r")
         return self._owner is not None
 
     acquire_lock = acquire
@@ -203,6 +218,7 @@ class RLock(_Base):
             self._count += 1
             self._record(thread, "acquire", f"{self.label} (count {self._count})")
             return True
+        self._step(wait)
         got = self._take(thread, wait)
         if got:
             self._count = 1
@@ -214,6 +230,8 @@ class RLock(_Base):
         thread = world.current_thread()
         if self._owner is not thread or self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
+        if self._count == 1:   # only the last release is seen by other threads
+            world.point(id(self), "rel")
         self._count -= 1
         self._record(thread, "release",
                      self.label if not self._count else f"{self.label} (count {self._count})")
@@ -221,6 +239,7 @@ class RLock(_Base):
             self._give_up()
 
     def locked(self) -> bool:
+        self._world.point(id(self), "r")
         return self._owner is not None
 
     def _is_owned(self) -> bool:
@@ -232,6 +251,7 @@ class RLock(_Base):
     def _release_save(self) -> tuple[int, int]:
         if self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
+        self._world.point(id(self), "rel")
         state = (self._count, self._owner.ident)
         self._count = 0
         self._record(self._world.current_thread(), "release", self.label)
@@ -241,6 +261,7 @@ class RLock(_Base):
     def _acquire_restore(self, state: tuple[int, int]) -> None:
         world = self._world
         thread = world.current_thread()
+        self._step(None)
         self._take(thread, None)
         self._count = state[0]
         self._record(thread, "acquire", self.label)

@@ -309,6 +309,7 @@ class SimpleQueue(Labelled):
 
     def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         '''Put the item on the queue; block and timeout are ignored, as it never blocks.'''
+        current_world().point(id(self), "w")
         record("put", self.label)
         if PY313:
             # Hand the item to the oldest get() still waiting; one whose timeout has already
@@ -345,6 +346,7 @@ class SimpleQueue(Labelled):
             if not PY313 and (us > us_max or not PY311 and us == us_max):
                 raise OverflowError("timeout value is too large")
             seconds = ns / 1e9
+        current_world().point(id(self), "w")
         item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
         record("get", self.label)
         return item
@@ -404,10 +406,12 @@ class SimpleQueue(Labelled):
 
     def empty(self) -> bool:
         '''Return True if the queue is empty, False otherwise (not reliable!).'''
+        current_world().point(id(self), "r")
         return not self._queue
 
     def qsize(self) -> int:
         '''Return the approximate size of the queue (not reliable!).'''
+        current_world().point(id(self), "r")
         return len(self._queue)
 
     __class_getitem__ = classmethod(types.GenericAlias)

@@ -1,0 +1,95 @@
+"""``simconc.explore``: run a program under every schedule that matters (or a sample), check it
+after each execution, and report the outcomes and the failing schedules.
+
+Each execution is one :func:`simconc.run` under untimed semantics with a strategy from the
+search (:mod:`.dpor`, :mod:`.enumerate`) or a sampler (:mod:`.sampling`); the report is built
+from the executions' results and traces (:mod:`.report`). Nothing here knows the command line.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Callable, Optional
+
+from ..kernel import SimconcError
+from ..runner import Check, Program, RunResult, run
+from .dpor import Dpor
+from .enumerate import Enumeration
+from .report import ExploreReport, Failure, failure_of, outcome_of
+from .sampling import Sampler
+
+STRATEGIES = ("dpor", "enumerate", "random", "pct", "pos")
+
+#: A sampling strategy with no --max-executions runs this many.
+DEFAULT_SAMPLES = 1000
+
+
+def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
+            max_executions: Optional[int] = None, seed: int = 0, depth: int = 3,
+            max_steps: int = 10_000, spin_timeout: float = 10.0,
+            stop_on_failure: bool = False,
+            progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
+    """Explore ``program`` (a scenario path, or a callable run as the main thread).
+
+    ``strategy``: ``dpor`` (every Mazurkiewicz trace once: exhaustive), ``enumerate`` (every
+    interleaving: exhaustive, no reduction), or the samplers ``random``, ``pct`` (``depth`` is
+    its bug depth) and ``pos``, seeded with ``seed``. ``check`` is the invariant (see
+    :func:`simconc.run`; a scenario's own ``check()`` by default). ``progress`` is called with the
+    report so far after each execution. Ctrl-C stops the exploration: the report then says
+    ``interrupted`` and holds everything found until then.
+    """
+    if strategy not in STRATEGIES:
+        raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
+    if max_executions is not None and max_executions < 1:
+        raise ValueError("max_executions must be at least 1")
+    if strategy in ("dpor", "enumerate"):
+        engine: Any = Dpor() if strategy == "dpor" else Enumeration()
+    else:
+        engine = Sampler(strategy, seed, depth)
+        if max_executions is None:
+            max_executions = DEFAULT_SAMPLES
+    report = ExploreReport(strategy=strategy, seed=seed)
+    started = time.perf_counter()
+    failures: dict[tuple, Failure] = {}
+    try:
+        while True:
+            strat = engine.begin()
+            result = run(program, strategy=strat, semantics="untimed", check=check,
+                         max_steps=max_steps, spin_timeout=spin_timeout)
+            error = getattr(strat, "error", None)
+            if error is not None:
+                raise error
+            blocked = bool(getattr(strat, "blocked", False))
+            more = engine.end(result.steps, blocked)
+            if not blocked:
+                _count(report, result, failures)
+            report.blocked = engine.blocked
+            report.elapsed = time.perf_counter() - started
+            if progress is not None:
+                progress(report)
+            if not more:
+                report.exhausted = bool(getattr(engine, "exhausted", False))
+                break
+            if max_executions is not None and report.executions >= max_executions:
+                break
+            if stop_on_failure and report.failures:
+                break
+    except KeyboardInterrupt:
+        report.interrupted = True
+    report.elapsed = time.perf_counter() - started
+    return report
+
+
+def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failure]) -> None:
+    report.executions += 1
+    outcome = outcome_of(result)
+    report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
+    failure = failure_of(result)
+    if failure is None:
+        return
+    key = (failure.kind, failure.message)
+    known = failures.get(key)
+    if known is None:
+        failures[key] = failure
+        report.failures.append(failure)
+    else:
+        known.count += 1

@@ -1,0 +1,270 @@
+"""What an exploration found: outcomes with counts, and each distinct failure with its schedule,
+the interleaving that produced it, and why (which accesses conflicted).
+
+Everything here is read from finished executions (their :class:`RunResult`, trace and steps).
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from ..kernel import TraceEvent
+from ..kernel.untimed import Step
+from ..runner import RunResult
+from .dpor import HappensBefore
+
+
+@dataclass
+class Failure:
+    """One distinct way the program failed (``kind``: ``check``, ``deadlock``, ``exception``,
+    ``error`` for a simconc-level stop such as a spinning thread, or ``limit``)."""
+    kind: str
+    message: str
+    threads: list[str]
+    schedule: str
+    steps: list[dict]
+    explanation: list[str]
+    count: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "threads": self.threads,
+                "schedule": self.schedule, "count": self.count,
+                "explanation": self.explanation, "steps": self.steps}
+
+
+@dataclass
+class ExploreReport:
+    strategy: str
+    seed: int = 0
+    executions: int = 0          # complete executions
+    blocked: int = 0             # cut short: every thread asleep (counted apart)
+    exhausted: bool = False      # every schedule that matters was run
+    interrupted: bool = False    # stopped by Ctrl-C
+    elapsed: float = 0.0         # real seconds
+    outcome_counts: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def outcomes(self) -> list[tuple[str, int]]:
+        """Distinct outcomes, most frequent first (ties in the order they were first seen)."""
+        order = list(self.outcome_counts)
+        return sorted(self.outcome_counts.items(), key=lambda kv: (-kv[1], order.index(kv[0])))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy, "seed": self.seed, "executions": self.executions,
+            "blocked": self.blocked, "exhausted": self.exhausted,
+            "interrupted": self.interrupted, "elapsed": round(self.elapsed, 3),
+            "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
+            "failures": [f.to_dict() for f in self.failures],
+        }
+
+    def format(self, file: Optional[str] = None, steps: bool = True) -> str:
+        """The summary a person reads: what ran, the outcomes, each failure explained."""
+        space = ("every schedule that matters was run" if self.exhausted else
+                 "interrupted: a partial exploration" if self.interrupted else
+                 "not exhaustive: sampled, or stopped at the execution limit")
+        lines = [f"{self.executions} executions ({self.strategy}; {space})"
+                 + (f", {self.blocked} more cut short as redundant" if self.blocked else "")
+                 + f" in {self.elapsed:.2f} s"]
+        lines.append("outcomes:")
+        for outcome, count in self.outcomes:
+            lines.append(f"  {count:>7}x  {outcome}")
+        if not self.failures:
+            lines.append("no failures")
+        for n, failure in enumerate(self.failures, 1):
+            lines.append("")
+            lines.append(f"failure {n} of {len(self.failures)} ({failure.kind}, in {failure.count} "
+                         f"execution{'s' if failure.count != 1 else ''}): {failure.message}")
+            for line in failure.explanation:
+                lines.append(f"  {line}")
+            if steps:
+                lines.append("  the interleaving:")
+                shown = [s for s in failure.steps if not s.get("noise")]
+                width = max((len(s["thread"]) for s in shown), default=0)
+                for s in shown:
+                    what = f"{s['op']} {s['obj']}".rstrip()
+                    if s["where"]:
+                        what = f"{what:<40}  {s['where']}"
+                    lines.append(f"    {s['step']:>4}  {s['thread']:<{width}}  {what}")
+            replay = f"simconc replay {file} {failure.schedule}" if file else failure.schedule
+            lines.append(f"  replay: {replay}")
+        return "\n".join(lines)
+
+
+def outcome_of(result: RunResult) -> str:
+    """How one execution ended, as a short line: its output, and how it failed, if it did."""
+    out = result.stdout.strip()
+    text = " | ".join(out.splitlines()) if out else "(no output)"
+    if len(text) > 70:
+        text = text[:67] + "..."
+    tag = {"ok": "", "check": "  [check failed]", "deadlock": "  [deadlock]",
+           "error": "  [error]", "limit": "  [step limit]"}.get(result.status, "")
+    return text + tag
+
+
+def failure_of(result: RunResult) -> Optional[Failure]:
+    """The failure one execution shows, explained, or None if it passed."""
+    status = result.status
+    if status == "ok":
+        return None
+    steps = _steps(result)
+    threads = sorted({s.name for s in result.steps if s.name})
+    explanation: list[str] = []
+    if status == "check":
+        kind, message = "check", result.check_failure or "check failed"
+        explanation = explain_races(result)
+    elif status == "deadlock":
+        kind = "deadlock"
+        report = result.deadlock
+        if report is not None and report.cycle:
+            message = "deadlock: " + " -> ".join(report.cycle + [report.cycle[0]])
+            threads = list(report.cycle)
+        else:
+            message = "deadlock: no thread can proceed"
+        explanation = report.format().splitlines()[1:] if report is not None else []
+    elif status == "limit":
+        kind = "limit"
+        message = ("the execution took more steps than the limit (a livelock, or a loop that "
+                   "polls for ever)")
+    elif result.error:
+        kind, message = "error", result.error
+    else:
+        kind = "exception"
+        first = result.exceptions[0] if result.exceptions else None
+        message = (f"{first.type}: {first.message} (in {first.thread})" if first else
+                   f"the program exited with status {result.exit_code}")
+        if first:
+            threads = [first.thread]
+        explanation = explain_races(result)
+    return Failure(kind, message, threads, result.schedule, steps, explanation)
+
+
+# -- the interleaving ----------------------------------------------------------------------------
+
+def _where(event: TraceEvent) -> str:
+    where = event.where
+    if where is None:
+        return ""
+    name = where.filename
+    try:
+        rel = os.path.relpath(name)
+        if not rel.startswith(".."):
+            name = rel
+    except ValueError:   # another drive
+        pass
+    return f"{name}:{where.lineno}"
+
+
+# A read of a module variable that holds an object ("read counter = Counter"): how the code got
+# to the object, not shared state worth showing.
+_OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = [A-Za-z_][\w.]*$")
+
+
+def _step_events(result: RunResult) -> list[list[TraceEvent]]:
+    """The trace records each step made (a step that made none, such as a lock inside a Queue,
+    has an empty list)."""
+    events = result.trace.events
+    steps = result.steps
+    out = []
+    for n, step in enumerate(steps):
+        end = steps[n + 1].trace_index if n + 1 < len(steps) else len(events)
+        out.append([e for e in events[step.trace_index:end] if e.thread == step.name])
+    return out
+
+
+def _steps(result: RunResult) -> list[dict]:
+    rows = []
+    for n, (step, events) in enumerate(zip(result.steps, _step_events(result)), 1):
+        for event in events[:1] or [None]:
+            if event is None:
+                continue
+            rows.append({"step": n, "thread": step.name, "op": event.op, "obj": event.obj,
+                         "where": _where(event),
+                         "noise": event.op == "read" and bool(_OBJECT_READ.match(event.obj))})
+        for event in events[1:]:   # what else the step did: starts, exits, output...
+            if event.op in ("start", "exit", "acquire", "release", "join"):
+                rows.append({"step": n, "thread": step.name, "op": event.op, "obj": event.obj,
+                             "where": _where(event), "noise": False})
+    return rows
+
+
+# -- why ------------------------------------------------------------------------------------------
+
+def _is_memory(step: Step) -> bool:
+    key = step.key
+    return isinstance(key, tuple) and key != ("stdout",)
+
+
+def _describe(step: Step, events: list[TraceEvent]) -> str:
+    event = events[0] if events else None
+    if event is None:
+        return f"{step.name} {step.access} step"
+    where = _where(event)
+    return f"{step.name} {event.op} {event.obj}" + (f" ({where})" if where else "")
+
+
+def explain_races(result: RunResult, limit: int = 4) -> list[str]:
+    """Why the execution went wrong: lost updates if there are any, else the conflicting
+    accesses that could have happened in the other order."""
+    steps = result.steps
+    if not steps:
+        return []
+    events = _step_events(result)
+    lost = _lost_updates(steps, events)
+    if lost:
+        return lost[:limit]
+    hb = HappensBefore(steps)
+    lines = []
+    for i, step in enumerate(steps):
+        if not _is_memory(step):
+            continue
+        for j in hb.races(i):
+            lines.append(f"{_describe(steps[j], events[j])}, then {_describe(step, events[i])}: "
+                         f"these conflict, and could have happened the other way round")
+    if lines:
+        return ["conflicting accesses to shared state in this execution:"] + lines[:limit]
+    return []
+
+
+def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]) -> list[str]:
+    """Each write that overwrote another thread's write with a value computed from a read made
+    before that write: the classic lost update."""
+    lines = []
+    for i, step in enumerate(steps):
+        if step.access != "w" or not _is_memory(step):
+            continue
+        read = next((k for k in range(i - 1, -1, -1) if steps[k].thread == step.thread
+                     and steps[k].key == step.key), None)
+        if read is None or steps[read].access != "r":
+            continue
+        lost = [k for k in range(read + 1, i) if steps[k].key == step.key
+                and steps[k].access == "w" and steps[k].thread != step.thread]
+        if not lost:
+            continue
+        k = lost[-1]
+        other_read = next((m for m in range(k - 1, -1, -1) if steps[m].thread == steps[k].thread
+                           and steps[m].key == step.key), None)
+        name = _location(events[i])
+        if other_read is not None and steps[other_read].access == "r":
+            lines.append(f"lost update of {name}: {steps[other_read].name} and {step.name} both "
+                         f"read it before either wrote it; {step.name}'s write overwrote "
+                         f"{steps[k].name}'s:")
+        else:
+            lines.append(f"lost update of {name}: {steps[k].name} wrote it between "
+                         f"{step.name}'s read and {step.name}'s write, which overwrote it:")
+        for m in sorted({other_read, read, k, i} - {None}):
+            lines.append(f"  {_describe(steps[m], events[m])}")
+    return lines
+
+
+def _location(events: list[TraceEvent]) -> str:
+    if not events:
+        return "a shared location"
+    return events[0].obj.split(" = ")[0]

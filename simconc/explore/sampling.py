@@ -1,0 +1,118 @@
+"""Sampling strategies, for spaces too big to exhaust: random, PCT and POS.
+
+Each execution gets its own strategy, seeded from the exploration's seed and the execution's
+number, so a sampled exploration is reproducible and any one execution replays from its token.
+- **random**: every step, a uniformly random ready thread.
+- **PCT** (Burckhardt et al., ASPLOS 2010): threads get random distinct priorities, the highest
+  ready one runs, and at ``depth - 1`` random steps the running thread drops below all others.
+  A bug that needs ``d`` orderings is found with probability at least 1/(n k^(d-1)).
+- **POS** (Yuan et al., CAV 2018): every pending operation gets a random priority, the highest
+  runs, and the operations that conflict with it draw new priorities: it samples partial orders
+  rather than interleavings, so equivalent interleavings are not oversampled.
+"""
+from __future__ import annotations
+
+import random
+from typing import Optional, Sequence
+
+from ..kernel import Strategy
+from ..kernel.untimed import Option, Step, dependent
+
+
+class Sampler:
+    """Runs ``max_executions`` executions (or until stopped), each with a fresh strategy."""
+
+    def __init__(self, kind: str, seed: int = 0, depth: int = 3) -> None:
+        if kind not in ("random", "pct", "pos"):
+            raise ValueError(f"unknown sampling strategy {kind!r}")
+        self.kind = kind
+        self.seed = seed
+        self.depth = depth
+        self.executions = 0
+        self.blocked = 0
+        self.exhausted = False
+        self._longest = 0   # PCT spreads its change points over the longest execution so far
+
+    def begin(self) -> Strategy:
+        rng = random.Random(f"{self.kind}:{self.seed}:{self.executions}")
+        if self.kind == "pct":
+            return _Pct(rng, self.depth, max(self._longest, 1))
+        if self.kind == "pos":
+            return _Pos(rng)
+        return _Random(rng)
+
+    def end(self, steps: Sequence[Step], blocked: bool = False) -> bool:
+        self.executions += 1
+        self._longest = max(self._longest, len(steps))
+        return True
+
+
+class _Sampling(Strategy):
+    wants_options = True
+    blocked = False
+    error = None
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng = rng
+        self.steps = 0
+
+    def observe(self, options: Sequence[Option]) -> None:
+        self._choose(options)
+
+    def pick(self, kind: str, n: int, step: int,
+             options: Optional[Sequence[Option]] = None) -> int:
+        if kind != "step":
+            return 0
+        assert options is not None
+        return self._choose(options)
+
+    def _choose(self, options: Sequence[Option]) -> int:
+        self.steps += 1
+        return self.choose(options)
+
+    def choose(self, options: Sequence[Option]) -> int:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+class _Random(_Sampling):
+    def choose(self, options: Sequence[Option]) -> int:
+        return self.rng.randrange(len(options))
+
+
+class _Pct(_Sampling):
+    def __init__(self, rng: random.Random, depth: int, length: int) -> None:
+        super().__init__(rng)
+        self.priority: dict[tuple, float] = {}
+        self.change_points = sorted(rng.sample(range(1, length + 1), min(depth - 1, length)))
+        self.lowered = 0
+
+    def choose(self, options: Sequence[Option]) -> int:
+        for o in options:
+            if o.thread not in self.priority:
+                # Above every lowered priority (0 < lowered < 1): new threads start high.
+                self.priority[o.thread] = 1 + self.rng.random()
+        best = max(range(len(options)), key=lambda i: self.priority[options[i].thread])
+        if self.change_points and self.steps >= self.change_points[0]:
+            self.change_points.pop(0)
+            self.lowered += 1
+            self.priority[options[best].thread] = 1 / (1 + self.lowered)
+            best = max(range(len(options)), key=lambda i: self.priority[options[i].thread])
+        return best
+
+
+class _Pos(_Sampling):
+    def __init__(self, rng: random.Random) -> None:
+        super().__init__(rng)
+        self.priority: dict[tuple, float] = {}
+
+    def choose(self, options: Sequence[Option]) -> int:
+        for o in options:
+            if o.thread not in self.priority:
+                self.priority[o.thread] = self.rng.random()
+        best = max(range(len(options)), key=lambda i: self.priority[options[i].thread])
+        chosen = options[best]
+        del self.priority[chosen.thread]     # its next operation draws a new priority
+        for o in options:
+            if o is not chosen and dependent(o.key, o.access, chosen.key, chosen.access):
+                self.priority[o.thread] = self.rng.random()
+        return best

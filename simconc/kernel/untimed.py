@@ -1,0 +1,259 @@
+"""Untimed semantics: every visible operation is a step, and the scheduler orders the steps.
+
+Durations are abstracted away (DESIGN.md, decision 2). A thread runs until it is about to do a
+visible operation (a lock acquire or release, a read or write of shared state, a join, ...), says
+which (:meth:`UntimedWorld.point`) and switches to the hub. The hub then asks the scheduler which
+of the threads whose next operation is enabled takes the next step. So every ordering of visible
+operations that a real interpreter could produce is one sequence of ``step`` choices, and an
+exploration strategy enumerates them.
+
+- A blocking acquire is enabled only when the lock is free, a join only when the thread has
+  ended: a thread never parks on them, its step is simply not offered until it can happen.
+- A timed wait times out at the step where it is scheduled unless what it waits for already
+  happened: "times out or not" is the order of two steps, like everything else.
+- ``sleep``, CPU work and IO are not steps: they touch nothing another thread can see, so where
+  they fall between steps does not change any outcome. The clock stays at zero.
+- Operations that touch nothing shared (a new thread running up to its first visible operation,
+  the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
+
+No SimPy event is involved: the hub switches into greenlets directly.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Hashable, NamedTuple, Optional
+
+from greenlet import GreenletExit, greenlet, getcurrent
+
+from .errors import SimconcError
+from .scheduler import Strategy
+from .thread import SimThread
+from .trace import Where, caller_where
+from .waitqueue import WaitQueue
+from .world import World, _Abort, _current_set
+
+_EXITED = object()
+
+#: Kinds of access. ``r``/``w``: read/write of a location; ``acq``: a blocking acquire (enabled
+#: only when the lock is free); ``try``: a non-blocking or timed acquire (may fail); ``rel``: a
+#: release; ``join``: waits for a thread's end (enabled only then); ``wait``: a park until another
+#: step wakes it. Everything but two reads of one location conflicts.
+ACCESSES = ("r", "w", "acq", "try", "rel", "join", "wait")
+
+#: Steps that can only happen after the step that enabled them (a release, an exit, a wake-up):
+#: the order of that pair can never be reversed.
+BLOCKING = frozenset(("acq", "join", "wait"))
+
+
+class Pending(NamedTuple):
+    """What a thread will do when it is next scheduled."""
+    key: Hashable
+    access: str
+    enabled: Optional[Callable[[], bool]]
+    where: Optional[Where]
+
+
+class Option(NamedTuple):
+    """One thread a ``step`` choice may pick, as a strategy sees it."""
+    thread: tuple      # the thread's path (the same in every execution)
+    name: str
+    key: Hashable
+    access: str
+
+
+class Step(NamedTuple):
+    """One step taken: the thread, what it touched and how, and where its parent started it."""
+    thread: tuple
+    key: Hashable
+    access: str
+    spawn_step: int    # for a thread's first step: the parent's step that started it, else -1
+    trace_index: int   # the first trace record the step made
+    name: str = ""     # the thread's name (for reports)
+
+
+def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) -> bool:
+    """Whether two accesses conflict: the same location, and not both reads."""
+    return a_key == b_key and not (a_access == "r" and b_access == "r")
+
+
+class StepLimit(SimconcError):
+    """An execution took more steps than the limit: a livelock, or a loop that polls for ever."""
+
+
+class UntimedWorld(World):
+    """One execution under untimed semantics (see the module's docstring)."""
+
+    untimed = True
+
+    def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
+                 max_steps: int = 10_000) -> None:
+        super().__init__(strategy, seed=seed, profile="ideal")
+        self.scheduler.semantics = "untimed"
+        self.steps: list[Step] = []
+        self.max_steps = max_steps
+        self.step_limit_hit = False
+        self._fresh: list[SimThread] = []
+        #: Objects whose id() keys a location in this execution: kept alive, so that no other
+        #: object can take over an id while the execution still compares keys.
+        self._keep: list[Any] = []
+        #: Whether the strategy is shown each option (exploration) or only their number.
+        self.wants_options = getattr(self.scheduler.strategy, "wants_options", False)
+
+    @property
+    def now(self) -> float:
+        return 0.0
+
+    def keep(self, obj: Any) -> int:
+        self._keep.append(obj)
+        return id(obj)
+
+    # -- threads -------------------------------------------------------------------------------
+    def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
+        parent = self.current
+        self.threads.append(thread)
+        if parent is not None and thread is not self.main:
+            thread.path = parent.path + (parent.spawned,)
+            parent.spawned += 1
+            thread.spawn_step = parent.last_step
+            self.record(parent, "start", thread.name, where)
+        self._fresh.append(thread)
+
+    def _bootstrap(self, thread: SimThread) -> object:
+        thread.state = "running"
+        thread.started_at = 0.0
+        try:
+            thread._run()
+        except GreenletExit:
+            raise
+        except BaseException as exc:  # the face reports the user's errors; this is a last resort
+            self.internal_error(thread, exc)
+        # Its end is a step: a join (or the interpreter's wait at exit) sees it.
+        self.point(id(thread), "w")
+        thread.state = "done"
+        thread.ended_at = 0.0
+        self.record(thread, "exit", "")
+        thread.done.unpark_all()
+        return _EXITED
+
+    def _switch_into(self, thread: SimThread) -> None:
+        self.current = thread
+        if thread.greenlet is None:
+            thread.greenlet = greenlet(lambda: self._bootstrap(thread), self.hub)
+        thread.greenlet.switch()
+
+    # -- steps ---------------------------------------------------------------------------------
+    def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
+              waiting_on: Any = None) -> None:
+        thread = self.current
+        if thread is None or self.tearing_down or getcurrent() is self.hub:
+            return
+        thread.pending = Pending(key, access, enabled, None)
+        thread.state = "ready"
+        if waiting_on is not None:
+            thread.waiting_on = waiting_on
+            thread.waiting_where = caller_where()
+        self.progress += 1
+        value = self.hub.switch()
+        if isinstance(value, _Abort) or self.tearing_down:
+            raise GreenletExit
+        if waiting_on is not None:
+            thread.waiting_on = thread.waiting_where = None
+        thread.state = "running"
+
+    def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
+        """Untimed :meth:`WaitQueue.park`: a timed wait has timed out (its step came first); an
+        untimed one waits for a step that wakes it."""
+        if self.tearing_down:
+            raise GreenletExit
+        if timeout is not None:
+            return False
+        thread = self.current_thread()
+        entry = [thread, False]
+        queue.waiters.append(entry)
+        thread.waiting_where = where or caller_where()
+        self.point(queue.key, "wait", lambda: entry[1], waiting_on=queue)
+        return True
+
+    def unpark(self, queue: WaitQueue) -> int:
+        """Wake every waiter: each re-checks what it waits for when its step comes, so waking
+        more than CPython would is never seen (and which one wins is the steps' order)."""
+        waiters, queue.waiters = queue.waiters, []
+        for entry in waiters:
+            entry[1] = True
+        return len(waiters)
+
+    def sleep(self, seconds: float) -> None:
+        self.record(self.current_thread(), "sleep", f"{seconds:g}s")
+
+    def cpu(self, seconds: float) -> None:
+        self.record(self.current_thread(), "cpu", f"{seconds:g}s")
+
+    def io(self, seconds: float) -> None:
+        self.record(self.current_thread(), "io", f"{seconds:g}s")
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
+        with _current_set(self):
+            self.hub = getcurrent()
+            self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
+            self.start(thread)
+            threads = self.threads
+            while True:
+                self._run_local()
+                if self.fatal is not None:
+                    raise self.fatal
+                if self.finished:
+                    break
+                ready = [t for t in threads if t.state == "ready" and
+                         (t.pending.enabled is None or t.pending.enabled())]
+                if not ready:
+                    break  # everyone waits: a deadlock (the runner reports it)
+                if len(self.steps) >= self.max_steps:
+                    self.step_limit_hit = True
+                    break
+                options = [Option(t.path, t.name, t.pending.key, t.pending.access)
+                           for t in ready] if self.wants_options else None
+                thread = ready[self.choose_step(len(ready), options)]
+                pending = thread.pending
+                self.steps.append(Step(thread.path, pending.key, pending.access,
+                                       thread.spawn_step if thread.last_step < 0 else -1,
+                                       len(self.trace.events), thread.name))
+                thread.last_step = len(self.steps) - 1
+                self._switch_into(thread)
+                if self.fatal is not None:
+                    raise self.fatal
+            if self.finished:
+                self.scheduler.finish()
+
+    def choose_step(self, n: int, options: Optional[list[Option]]) -> int:
+        """Which of the ``n`` ready threads takes the next step. A strategy that follows every
+        step (exploration keeps a node per step) is shown the steps without a choice too."""
+        try:
+            if n == 1:
+                if options is not None:
+                    self.scheduler.strategy.observe(options)
+                return 0
+            return self.scheduler.choose("step", n, options)
+        except SimconcError as exc:
+            self.abort(exc)
+            raise
+
+    def _run_local(self) -> None:
+        """Run what needs no choice: new threads up to their first visible operation, and waits
+        that nothing else can observe, in creation order."""
+        fresh = self._fresh
+        while True:
+            if fresh:
+                self._switch_into(fresh.pop(0))
+            else:
+                for t in self.threads:
+                    if t.state == "ready" and t.pending.key is None and (
+                            t.pending.enabled is None or t.pending.enabled()):
+                        self._switch_into(t)
+                        break
+                else:
+                    return
+            if self.fatal is not None or self.finished:
+                return
+
+    def _main(self, main: Callable[[], Any]) -> None:
+        super()._main(main)
