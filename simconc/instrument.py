@@ -242,7 +242,7 @@ def _nothing(key: Any, access: str, obj: Any = None) -> None:
 
 
 def hooks(record: Callable[[str, str], None], namespace: dict,
-          point: Callable[[Any, str, Any], None] = _nothing) -> dict[str, Any]:
+          point: Callable[[Any, str, Any], None] = _nothing, scope: str = "") -> dict[str, Any]:
     """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
@@ -250,10 +250,14 @@ def hooks(record: Callable[[str, str], None], namespace: dict,
     ``record("read" | "write", "what = value")``. A location is ``("global", name)``,
     ``(id(obj), attr)`` or ``(id(obj), "[]", key)`` (the whole object when the key cannot be
     hashed); ``point`` must keep ``obj`` alive while locations are compared, so that no other
-    object takes over its id.
+    object takes over its id. ``scope`` (a module's name) tells apart the globals of modules
+    instrumented on import.
     """
+    def global_key(name: str) -> tuple:
+        return ("global", scope, name) if scope else ("global", name)
+
     def read(name: str) -> Any:
-        point(("global", name), "r")
+        point(global_key(name), "r")
         try:
             value = namespace[name]
         except KeyError:
@@ -265,7 +269,7 @@ def hooks(record: Callable[[str, str], None], namespace: dict,
         return value
 
     def assign(name: str, value: Any) -> Any:
-        point(("global", name), "w")
+        point(global_key(name), "w")
         record("write", f"{name} = {_show(value)}")
         return value
 

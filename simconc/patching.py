@@ -88,6 +88,38 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
 ) if hasattr(mod, attr)]
 
 
+#: Modules (by name) that imported the real concurrency modules, or names from them, before a
+#: run began and should see the face during each run: the pytest plugin puts the modules under
+#: test here (DESIGN.md, decision 9).
+REBIND: list[str] = []
+
+
+def _rebindings(modules: dict[str, types.ModuleType]) -> list[tuple[dict, str, object]]:
+    """(namespace, name, face object) for each name in a REBIND module bound to a real module of
+    the face, or to a class or function from one (``from threading import Lock``)."""
+    face_of: dict[int, object] = {}
+    for name, face in modules.items():
+        real = sys.modules.get(name)
+        if real is None or real is face:
+            continue
+        face_of[id(real)] = face
+        for attr, value in vars(face).items():
+            real_value = getattr(real, attr, None)
+            if not attr.startswith("__") and callable(real_value):
+                face_of[id(real_value)] = value
+    out = []
+    for module_name in REBIND:
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        namespace = vars(module)
+        for attr, value in list(namespace.items()):
+            face = face_of.get(id(value))
+            if face is not None:
+                out.append((namespace, attr, face))
+    return out
+
+
 @contextlib.contextmanager
 def simulated_modules(modules: dict[str, types.ModuleType],
                       atexit_handlers: Optional[list] = None) -> Iterator[None]:
@@ -100,13 +132,19 @@ def simulated_modules(modules: dict[str, types.ModuleType],
     originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
     before = sys.modules.copy()
     sink, _atexit_sink = _atexit_sink, atexit_handlers
+    rebound = _rebindings(modules) if REBIND else []
+    saved_bindings = [(namespace, attr, namespace[attr]) for namespace, attr, _ in rebound]
     try:
+        for namespace, attr, face in rebound:
+            namespace[attr] = face
         sys.modules.update(modules)
         for mod, attr, stand_in in _SWAPS:
             setattr(mod, attr, stand_in)
         yield
     finally:
         _atexit_sink = sink
+        for namespace, attr, original in saved_bindings:
+            namespace[attr] = original
         for (mod, attr, _), original in zip(_SWAPS, originals):
             setattr(mod, attr, original)
         for name, module in saved.items():

@@ -7,6 +7,7 @@ from the executions' results and traces (:mod:`.report`). Nothing here knows the
 """
 from __future__ import annotations
 
+import re
 import time
 from typing import Any, Callable, Optional
 
@@ -18,6 +19,8 @@ from .report import ExploreReport, Failure, failure_of, outcome_of
 from .sampling import Sampler
 
 STRATEGIES = ("dpor", "enumerate", "random", "pct", "pos")
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 
 #: A sampling strategy with no --max-executions runs this many.
 DEFAULT_SAMPLES = 1000
@@ -86,7 +89,8 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     failure = failure_of(result)
     if failure is None:
         return
-    key = (failure.kind, failure.message)
+    # Object addresses in a message differ from one execution to the next: not a new failure.
+    key = (failure.kind, _ADDRESS.sub("0x...", failure.message))
     known = failures.get(key)
     if known is None:
         failures[key] = failure

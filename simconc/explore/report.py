@@ -28,6 +28,26 @@ class Failure:
     explanation: list[str]
     count: int = 1
 
+    def format(self, title: str = "failure", file: Optional[str] = None,
+               steps: bool = True) -> str:
+        """The failure as a person reads it: what, why, the interleaving, how to replay it."""
+        lines = [f"{title} ({self.kind}, in {self.count} execution"
+                 f"{'s' if self.count != 1 else ''}): {self.message}"]
+        for line in self.explanation:
+            lines.append(f"  {line}")
+        if steps:
+            lines.append("  the interleaving:")
+            shown = [s for s in self.steps if not s.get("noise")]
+            width = max((len(s["thread"]) for s in shown), default=0)
+            for s in shown:
+                what = f"{s['op']} {s['obj']}".rstrip()
+                if s["where"]:
+                    what = f"{what:<40}  {s['where']}"
+                lines.append(f"    {s['step']:>4}  {s['thread']:<{width}}  {what}")
+        replay = f"simconc replay {file} {self.schedule}" if file else self.schedule
+        lines.append(f"  replay: {replay}")
+        return "\n".join(lines)
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "threads": self.threads,
                 "schedule": self.schedule, "count": self.count,
@@ -42,7 +62,7 @@ class ExploreReport:
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     exhausted: bool = False      # every schedule that matters was run
     interrupted: bool = False    # stopped by Ctrl-C
-    elapsed: float = 0.0         # real seconds
+    elapsed: float = 0.0         # real seconds (not in the output, which is the same every run)
     outcome_counts: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
 
@@ -60,7 +80,7 @@ class ExploreReport:
         return {
             "strategy": self.strategy, "seed": self.seed, "executions": self.executions,
             "blocked": self.blocked, "exhausted": self.exhausted,
-            "interrupted": self.interrupted, "elapsed": round(self.elapsed, 3),
+            "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
             "failures": [f.to_dict() for f in self.failures],
         }
@@ -71,8 +91,7 @@ class ExploreReport:
                  "interrupted: a partial exploration" if self.interrupted else
                  "not exhaustive: sampled, or stopped at the execution limit")
         lines = [f"{self.executions} executions ({self.strategy}; {space})"
-                 + (f", {self.blocked} more cut short as redundant" if self.blocked else "")
-                 + f" in {self.elapsed:.2f} s"]
+                 + (f", {self.blocked} more cut short as redundant" if self.blocked else "")]
         lines.append("outcomes:")
         for outcome, count in self.outcomes:
             lines.append(f"  {count:>7}x  {outcome}")
@@ -80,21 +99,7 @@ class ExploreReport:
             lines.append("no failures")
         for n, failure in enumerate(self.failures, 1):
             lines.append("")
-            lines.append(f"failure {n} of {len(self.failures)} ({failure.kind}, in {failure.count} "
-                         f"execution{'s' if failure.count != 1 else ''}): {failure.message}")
-            for line in failure.explanation:
-                lines.append(f"  {line}")
-            if steps:
-                lines.append("  the interleaving:")
-                shown = [s for s in failure.steps if not s.get("noise")]
-                width = max((len(s["thread"]) for s in shown), default=0)
-                for s in shown:
-                    what = f"{s['op']} {s['obj']}".rstrip()
-                    if s["where"]:
-                        what = f"{what:<40}  {s['where']}"
-                    lines.append(f"    {s['step']:>4}  {s['thread']:<{width}}  {what}")
-            replay = f"simconc replay {file} {failure.schedule}" if file else failure.schedule
-            lines.append(f"  replay: {replay}")
+            lines.append(failure.format(f"failure {n} of {len(self.failures)}", file, steps))
         return "\n".join(lines)
 
 
@@ -128,7 +133,8 @@ def failure_of(result: RunResult) -> Optional[Failure]:
             threads = list(report.cycle)
         else:
             message = "deadlock: no thread can proceed"
-        explanation = report.format().splitlines()[1:] if report is not None else []
+        explanation = [line.strip() for line in report.format().splitlines()[1:]
+                       if " -> " not in line] if report is not None else []
     elif status == "limit":
         kind = "limit"
         message = ("the execution took more steps than the limit (a livelock, or a loop that "
@@ -219,7 +225,7 @@ def explain_races(result: RunResult, limit: int = 4) -> list[str]:
     events = _step_events(result)
     lost = _lost_updates(steps, events)
     if lost:
-        return lost[:limit]
+        return [line for block in lost[:2] for line in block]
     hb = HappensBefore(steps)
     lines = []
     for i, step in enumerate(steps):
@@ -233,10 +239,11 @@ def explain_races(result: RunResult, limit: int = 4) -> list[str]:
     return []
 
 
-def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]) -> list[str]:
+def _lost_updates(steps: Sequence[Step],
+                  events: list[list[TraceEvent]]) -> list[list[str]]:
     """Each write that overwrote another thread's write with a value computed from a read made
-    before that write: the classic lost update."""
-    lines = []
+    before that write (the classic lost update), as lines of text, one list per lost update."""
+    blocks = []
     for i, step in enumerate(steps):
         if step.access != "w" or not _is_memory(step):
             continue
@@ -253,15 +260,17 @@ def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]) -> list
                            and steps[m].key == step.key), None)
         name = _location(events[i])
         if other_read is not None and steps[other_read].access == "r":
-            lines.append(f"lost update of {name}: {steps[other_read].name} and {step.name} both "
-                         f"read it before either wrote it; {step.name}'s write overwrote "
-                         f"{steps[k].name}'s:")
+            first, second = sorted((other_read, read))
+            lines = [f"lost update of {name}: {steps[first].name} and {steps[second].name} both "
+                     f"read it before either wrote it; {step.name}'s write overwrote "
+                     f"{steps[k].name}'s:"]
         else:
-            lines.append(f"lost update of {name}: {steps[k].name} wrote it between "
-                         f"{step.name}'s read and {step.name}'s write, which overwrote it:")
+            lines = [f"lost update of {name}: {steps[k].name} wrote it between "
+                     f"{step.name}'s read and {step.name}'s write, which overwrote it:"]
         for m in sorted({other_read, read, k, i} - {None}):
             lines.append(f"  {_describe(steps[m], events[m])}")
-    return lines
+        blocks.append(lines)
+    return blocks
 
 
 def _location(events: list[TraceEvent]) -> str:

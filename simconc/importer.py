@@ -1,0 +1,83 @@
+"""Instrumenting the modules under test as they are imported (DESIGN.md, decisions 5 and 6).
+
+A scenario file is instrumented as the runner compiles it. Library code (the thread-safe class a
+pytest test exercises) is instrumented by this import hook instead, for the packages the user
+names: reads and writes of their module variables, attributes and subscripts become steps under
+untimed semantics, exactly as in a scenario. Outside a simulated execution the hooks only do the
+access, so the instrumented module works as before in ordinary code.
+"""
+from __future__ import annotations
+
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from typing import Any, Optional, Sequence
+
+from greenlet import getcurrent
+
+from .instrument import compile_instrumented, hooks
+from .kernel.world import maybe_current_world
+
+
+def _record(op: str, what: str) -> None:
+    world = maybe_current_world()
+    if world is not None and world.current is not None and getcurrent() is not world.hub:
+        world.record(world.current, op, what)
+
+
+def _point(key: Any, access: str, obj: Any = None) -> None:
+    world = maybe_current_world()
+    if world is not None and world.untimed:
+        if obj is not None:
+            world.keep(obj)
+        world.point(key, access)
+
+
+def _matches(name: str, packages: Sequence[str]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in packages)
+
+
+class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
+    def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> Any:
+        source = importlib.util.decode_source(data) if isinstance(data, bytes) else data
+        return compile_instrumented(source, path)
+
+    def exec_module(self, module: Any) -> None:
+        module.__dict__.update(hooks(_record, module.__dict__, _point, scope=module.__name__))
+        super().exec_module(module)
+
+    # Never write instrumented bytecode where the plain import would find it.
+    def set_data(self, path: Any, data: Any, *, _mode: int = 0o666) -> None:
+        pass
+
+    def get_code(self, fullname: str) -> Any:
+        return self.source_to_code(self.get_data(self.get_filename(fullname)),
+                                   self.get_filename(fullname))
+
+
+class InstrumentingFinder(importlib.abc.MetaPathFinder):
+    """Finds the modules of ``packages`` as usual, then loads them instrumented."""
+
+    def __init__(self, packages: Sequence[str]) -> None:
+        self.packages = list(packages)
+
+    def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
+                  target: Any = None) -> Optional[importlib.machinery.ModuleSpec]:
+        if not _matches(name, self.packages):
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is None or not isinstance(spec.loader, importlib.machinery.SourceFileLoader):
+            return spec
+        spec.loader = _InstrumentingLoader(spec.loader.name, spec.loader.path)
+        return spec
+
+
+def instrument_packages(packages: Sequence[str]) -> InstrumentingFinder:
+    """From now on, import the modules of ``packages`` (dotted names, with their submodules)
+    instrumented. Modules already imported are imported again, instrumented."""
+    finder = InstrumentingFinder(packages)
+    sys.meta_path.insert(0, finder)
+    for name in [n for n in sys.modules if _matches(n, packages)]:
+        del sys.modules[name]
+    return finder

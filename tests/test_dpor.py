@@ -1,0 +1,137 @@
+"""The search engines on abstract programs: DPOR must find every trace plain enumeration finds.
+
+A program here is a few threads, each a list of accesses (a read or write of a variable, an
+acquire or release of a lock); a thread may start only after another thread's k-th step, as a
+thread started mid-way by its parent does. The tiny interpreter below plays the kernel's part:
+it offers the enabled threads' next accesses and records the steps. Two executions are the same
+Mazurkiewicz trace when they order every pair of conflicting steps alike.
+"""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from simconc.explore.dpor import Dpor, SleepBlocked
+from simconc.explore.enumerate import Enumeration
+from simconc.kernel.untimed import Option, Step, dependent
+
+# (accesses, parent thread or None, start after the parent's k-th step)
+Program = list[tuple[list[tuple[str, str]], "int | None", int]]
+
+
+def execute(engine, program: Program) -> tuple[list[Step], bool]:
+    strategy = engine.begin()
+    n = len(program)
+    position = [0] * n
+    steps: list[Step] = []
+    step_of: dict[tuple[int, int], int] = {}
+    held: dict[str, int] = {}
+    while True:
+        ready = []
+        for t, (ops, parent, after) in enumerate(program):
+            if position[t] == len(ops) or (parent is not None and position[parent] < after):
+                continue
+            key, access = ops[position[t]]
+            if access == "acq" and key in held:
+                continue          # a blocking acquire is offered only while the lock is free
+            ready.append(t)
+        if not ready:
+            return steps, False
+        options = [Option((t,), str(t), *program[t][0][position[t]]) for t in ready]
+        try:
+            if len(options) == 1:
+                if strategy.wants_options:
+                    strategy.observe(options)
+                index = 0
+            else:
+                index = strategy.pick("step", len(options), 0, options)
+        except SleepBlocked:
+            return steps, True
+        t = ready[index]
+        key, access = program[t][0][position[t]]
+        parent, after = program[t][1], program[t][2]
+        spawn = step_of[(parent, after - 1)] if position[t] == 0 and parent is not None \
+            and after > 0 else -1
+        if access == "acq":
+            held[key] = t
+        elif access == "rel":
+            held.pop(key, None)
+        steps.append(Step((t,), key, access, spawn, 0, str(t)))
+        step_of[(t, position[t])] = len(steps) - 1
+        position[t] += 1
+
+
+def trace_of(steps: list[Step]) -> frozenset:
+    """The Mazurkiewicz trace: the order of every pair of conflicting steps."""
+    ids, count = [], {}
+    for s in steps:
+        count[s.thread] = count.get(s.thread, 0) + 1
+        ids.append((s.thread, count[s.thread]))
+    return frozenset((ids[j], ids[i]) for i in range(len(steps)) for j in range(i)
+                     if steps[j].thread != steps[i].thread
+                     and dependent(steps[j].key, steps[j].access, steps[i].key, steps[i].access))
+
+
+def explore(engine, program: Program) -> list[frozenset]:
+    traces = []
+    while True:
+        steps, blocked = execute(engine, program)
+        if not blocked:
+            traces.append(trace_of(steps))
+        if not engine.end(steps, blocked):
+            return traces
+
+
+def counter(n: int) -> Program:
+    return [([("x", "r"), ("x", "w")], None, 0) for _ in range(n)]
+
+
+def test_the_counter_has_n_factorial_squared_traces_and_dpor_runs_each_once():
+    for n, traces in ((2, 4), (3, 36), (4, 576)):
+        found = explore(Dpor(), counter(n))
+        assert len(found) == len(set(found)) == traces
+    assert len(explore(Enumeration(), counter(4))) == 2520   # every interleaving: 8!/2^4
+
+
+accesses = st.tuples(st.sampled_from("xy"), st.sampled_from("rw"))
+
+
+@st.composite
+def programs(draw, locks: bool) -> Program:
+    def thread_ops():
+        ops = []
+        for _ in range(draw(st.integers(1, 3))):
+            if locks and draw(st.booleans()):
+                lock = draw(st.sampled_from("LM"))
+                ops += [(lock, "acq"), *draw(st.lists(accesses, max_size=2)), (lock, "rel")]
+            else:
+                ops.append(draw(accesses))
+        return ops
+
+    main = thread_ops()
+    program: Program = [(main, None, 0)]
+    for _ in range(draw(st.integers(1, 3))):
+        spawned = draw(st.booleans())
+        program.append((thread_ops(), 0 if spawned else None,
+                        draw(st.integers(1, len(main))) if spawned else 0))
+    total = sum(len(ops) for ops, _, _ in program)
+    if total > 9:
+        program = program[:2]
+    return program
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(locks=False))
+def test_dpor_runs_exactly_one_execution_per_trace(program):
+    every = set(explore(Enumeration(), program))
+    found = explore(Dpor(), program)
+    assert set(found) == every                 # nothing missed
+    assert len(found) == len(every)            # nothing run twice
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(locks=True))
+def test_with_locks_dpor_misses_no_trace_and_never_runs_more_than_enumeration(program):
+    all_runs = explore(Enumeration(), program)
+    found = explore(Dpor(), program)
+    assert set(found) == set(all_runs)
+    assert len(found) <= len(all_runs)

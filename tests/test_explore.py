@@ -1,0 +1,258 @@
+"""Exploration of real programs: untimed semantics, the search, the report, replay, the CLI."""
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+
+import pytest
+
+import simconc
+from simconc.cli import main as cli
+from simconc.kernel import SimconcError
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCENARIOS = os.path.join(os.path.dirname(HERE), "scenarios")
+LOST_UPDATE = os.path.join(SCENARIOS, "lost_update.py")
+PHILOSOPHERS = os.path.join(SCENARIOS, "dining_philosophers.py")
+
+
+def write(tmp_path, text: str, name: str = "prog.py") -> str:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text))
+    return str(path)
+
+
+def test_the_lost_update_is_found_and_its_token_fails_again_the_same_way():
+    report = simconc.explore(LOST_UPDATE)
+    assert report.exhausted and report.executions == 4 and report.blocked == 0
+    assert dict(report.outcomes) == {"2": 2, "1  [check failed]": 2}
+    [failure] = report.failures
+    assert failure.kind == "check" and failure.count == 2
+    assert "the counter is 1, not 2" in failure.message
+    assert failure.explanation[0].startswith("lost update of Counter.value: ")
+    assert "both read it before either wrote it" in failure.explanation[0]
+    again = simconc.run(LOST_UPDATE, schedule=failure.schedule)
+    assert again.status == "check" and again.stdout == "1\n"
+    assert again.check_failure == failure.message
+
+
+def test_the_interleaving_names_threads_operations_and_lines():
+    [failure] = simconc.explore(LOST_UPDATE).failures
+    ops = [(s["thread"], s["op"], s["obj"], s["where"].rsplit(":", 1)[-1])
+           for s in failure.steps if not s["noise"] and s["op"] in ("read", "write")
+           and s["obj"].startswith("Counter.value") and s["thread"] != "MainThread"]
+    reads = [o for o in ops if o[1] == "read"]
+    writes = [o for o in ops if o[1] == "write"]
+    # Both workers read 0 (line 15) before either wrote 1 (line 16).
+    assert [o[2:] for o in reads] == [("Counter.value = 0", "15")] * 2
+    assert [o[2:] for o in writes] == [("Counter.value = 1", "16")] * 2
+    assert ops.index(reads[1]) < ops.index(writes[0])
+
+
+def test_dining_philosophers_deadlock_is_found_with_its_cycle():
+    report = simconc.explore(PHILOSOPHERS)
+    assert report.exhausted
+    deadlocks = [f for f in report.failures if f.kind == "deadlock"]
+    assert len(deadlocks) == 1
+    assert set(deadlocks[0].threads) == {"philosopher-0", "philosopher-1", "philosopher-2"}
+    assert "philosopher-0 -> philosopher-1 -> philosopher-2 -> philosopher-0" in \
+        deadlocks[0].message
+    # Every other execution finishes, each philosopher eating once, in the 3! orders.
+    finished = [o for o, _ in report.outcomes if "deadlock" not in o]
+    assert len(finished) == 6
+    replay = simconc.run(PHILOSOPHERS, schedule=deadlocks[0].schedule)
+    assert replay.status == "deadlock" and replay.deadlock.cycle
+
+
+@pytest.mark.parametrize("n, traces", [(2, 4), (3, 36)])
+def test_the_counter_runs_one_execution_per_trace(tmp_path, n, traces):
+    path = write(tmp_path, LOST_UPDATE_N.replace("N_THREADS", str(n)))
+    report = simconc.explore(path)
+    assert (report.executions, report.blocked, report.exhausted) == (traces, 0, True)
+    assert {o.split()[0] for o, _ in report.outcomes} == {str(k) for k in range(1, n + 1)}
+
+
+LOST_UPDATE_N = open(LOST_UPDATE).read().replace("range(2)", "range(N_THREADS)")
+
+
+def test_lastzero_and_readers_counts(tmp_path):
+    lastzero = write(tmp_path, """
+        import threading
+        N = 4
+        array = [0] * (N + 1)
+        def reader():
+            i = N
+            while array[i] != 0:
+                i -= 1
+        def writer(j):
+            array[j] = array[j - 1] + 1
+        threads = [threading.Thread(target=reader)] + [
+            threading.Thread(target=writer, args=(j,)) for j in range(1, N + 1)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        """, "lastzero.py")
+    assert simconc.explore(lastzero).executions == 28          # (N + 3) * 2 ** (N - 2)
+    readers = write(tmp_path, """
+        import threading
+        x = 0
+        seen = [None] * 5
+        def writer():
+            global x
+            x = 1
+        def reader(i):
+            seen[i] = x
+        threads = [threading.Thread(target=writer)] + [
+            threading.Thread(target=reader, args=(i,)) for i in range(5)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(sum(v for v in seen))
+        """, "readers.py")
+    report = simconc.explore(readers)
+    assert report.executions == 32                              # 2 ** N
+    assert {o for o, _ in report.outcomes} == {str(k) for k in range(6)}
+
+
+def test_a_timed_wait_may_time_out_or_not(tmp_path):
+    path = write(tmp_path, """
+        import threading
+        ready = threading.Event()
+        got = []
+        t = threading.Thread(target=lambda: got.append(ready.wait(5)))
+        t.start()
+        ready.set()
+        t.join()
+        print(got[0])
+        """)
+    report = simconc.explore(path)
+    assert {o for o, _ in report.outcomes} == {"True", "False"}
+    # The timed run: the set comes long before the five seconds are up.
+    assert simconc.run(path).stdout == "True\n"
+
+
+def test_a_lock_protects_the_counter_in_every_interleaving(tmp_path):
+    path = write(tmp_path, LOST_UPDATE_N.replace("N_THREADS", "3").replace(
+        "    def increment(self):\n", "    def increment(self):\n        with lock:\n    ").replace(
+        "counter = Counter()", "counter = Counter()\nlock = threading.Lock()").replace(
+        "        self.value = temp + 1", "            self.value = temp + 1"))
+    report = simconc.explore(path, check="counter.value == 3")
+    assert report.exhausted and report.ok
+    assert report.outcomes == [("3", report.executions)]
+    assert report.executions == 6    # the three threads take the lock in each of 3! orders
+
+
+def test_a_callable_is_explored_with_its_locks_seen(tmp_path):
+    def program():
+        import threading
+        a, b = threading.Lock(), threading.Lock()
+
+        def one():
+            with a:
+                with b:
+                    pass
+
+        def two():
+            with b:
+                with a:
+                    pass
+
+        threads = [threading.Thread(target=one), threading.Thread(target=two)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    report = simconc.explore(program)
+    assert report.exhausted
+    assert [f.kind for f in report.failures] == ["deadlock"]
+
+
+def test_samplers_are_reproducible_and_find_the_lost_update():
+    for strategy in ("random", "pct", "pos"):
+        one = simconc.explore(LOST_UPDATE, strategy=strategy, seed=3, max_executions=40)
+        two = simconc.explore(LOST_UPDATE, strategy=strategy, seed=3, max_executions=40)
+        assert one.to_dict() == two.to_dict()
+        assert one.executions == 40 and not one.exhausted
+        assert one.failures, strategy
+        again = simconc.run(LOST_UPDATE, schedule=one.failures[0].schedule)
+        assert again.status == "check"
+
+
+def test_interrupting_keeps_what_was_found():
+    seen = []
+
+    def progress(report):
+        seen.append(report.executions)
+        if report.executions == 3:
+            raise KeyboardInterrupt
+
+    report = simconc.explore(LOST_UPDATE, progress=progress)
+    assert report.interrupted and not report.exhausted and report.executions == 3
+    assert report.failures and report.failures[0].schedule.startswith("2")
+
+
+def test_a_program_the_schedule_does_not_decide_is_a_clear_error():
+    runs = []
+
+    def program():
+        import threading
+        runs.append(1)
+        lock = threading.Lock()
+
+        def work():
+            with lock:
+                pass
+
+        # Two threads on odd runs, one on even runs: the replayed prefix no longer fits.
+        threads = [threading.Thread(target=work) for _ in range(len(runs) % 2 + 1)]
+        for t in threads:
+            t.start()
+
+    with pytest.raises(SimconcError, match="does not decide"):
+        simconc.explore(program)
+
+
+def test_an_unbounded_loop_is_cut_at_the_step_limit(tmp_path):
+    path = write(tmp_path, """
+        import threading
+        stop = False
+        def spin():
+            while not stop:
+                pass
+        t = threading.Thread(target=spin)
+        t.start()
+        stop = True
+        t.join()
+        """)
+    report = simconc.explore(path, max_steps=200, max_executions=5)
+    assert any(f.kind == "limit" for f in report.failures)
+
+
+def test_cli_explore_exit_status_json_and_bad_input(tmp_path, capsys):
+    assert cli(["explore", LOST_UPDATE, "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert {"executions", "exhausted", "outcomes", "failures"} <= set(data)
+    failure = data["failures"][0]
+    assert {"kind", "message", "threads", "schedule", "steps"} <= set(failure)
+    assert cli(["replay", LOST_UPDATE, failure["schedule"], "--quiet"]) == 1
+    capsys.readouterr()
+    assert cli(["explore", LOST_UPDATE, "--check", "counter.value >= 1"]) == 0
+    assert "no failures" in capsys.readouterr().out
+    assert cli(["explore", str(tmp_path / "missing.py")]) == 2
+    broken = write(tmp_path, "def (:\n", "broken.py")
+    assert cli(["explore", broken]) == 2
+    assert "syntax error" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exc:
+        cli(["explore", LOST_UPDATE, "--strategy", "bogus"])
+    assert exc.value.code == 2
+
+
+def test_a_timed_token_is_refused_where_untimed_is_asked(tmp_path):
+    timed = simconc.run(LOST_UPDATE, seed=1).schedule
+    assert timed.startswith("1")
+    with pytest.raises(simconc.BadToken, match="timed semantics"):
+        simconc.run(LOST_UPDATE, schedule=timed, semantics="untimed")

@@ -1,0 +1,102 @@
+"""The pytest plugin, run the way a user runs it: plain ``pytest`` in a project of their own."""
+from __future__ import annotations
+
+import re
+import textwrap
+
+pytest_plugins = ["pytester"]
+
+LIBRARY = '''
+from threading import Lock          # bound before any test starts
+
+
+class Counter:
+    def __init__(self):
+        self.value = 0
+
+    def increment(self):
+        temp = self.value
+        self.value = temp + 1
+
+
+class SafeCounter(Counter):
+    def __init__(self):
+        super().__init__()
+        self.lock = Lock()
+
+    def increment(self):
+        with self.lock:
+            super().increment()
+'''
+
+TESTS = '''
+import threading
+import pytest
+from mylib import Counter, SafeCounter
+
+
+def hammer(counter, n):
+    threads = [threading.Thread(target=counter.increment) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+@pytest.mark.explore
+def test_counter():
+    counter = Counter()
+    hammer(counter, 2)
+    assert counter.value == 2
+
+
+@pytest.mark.explore
+def test_safe_counter():
+    counter = SafeCounter()
+    hammer(counter, 3)
+    assert counter.value == 3
+
+
+def test_the_real_modules_are_back():
+    import mylib
+    assert mylib.Lock is threading.Lock is __import__("_thread").allocate_lock
+    assert type(threading.Lock()).__module__ == "_thread"
+'''
+
+
+def project(pytester):
+    pytester.mkpydir("mylib").joinpath("__init__.py").write_text(LIBRARY)
+    pytester.makepyfile(test_counter=TESTS)
+    pytester.makeini("[pytest]\nsimconc_instrument = mylib\n")
+
+
+def test_a_race_in_library_code_fails_the_test_with_its_explanation_and_token(pytester):
+    project(pytester)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "lost update of Counter.value" in out
+    assert "read Counter.value = 0" in out and "mylib/__init__.py:10" in out
+    token = re.search(r"--simconc-replay (\S+)", out).group(1)
+    again = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_counter.py::test_counter",
+                                          "--simconc-replay", token)
+    again.assert_outcomes(failed=1)
+    assert "the replayed execution failed" in again.stdout.str()
+    assert "lost update of Counter.value" in again.stdout.str()
+
+
+def test_without_instrumentation_only_the_locks_are_seen(pytester):
+    project(pytester)
+    pytester.makeini("[pytest]\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    # The counter's reads and writes are not steps: the race cannot show, nothing fails.
+    result.assert_outcomes(passed=3)
+
+
+def test_a_bad_token_is_a_clear_failure(pytester):
+    project(pytester)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_counter.py::test_counter",
+                                           "--simconc-replay", "not-a-token")
+    result.assert_outcomes(failed=1)
+    assert "simconc: schedule token 'not-a-token' is not a simconc token" in result.stdout.str()
+    assert "Traceback" not in result.stdout.str()
