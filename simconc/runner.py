@@ -130,11 +130,11 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
     With ``memory``, its reads and writes of shared state call the instrument's hooks."""
     path = os.fspath(path)
     try:
+        stat = os.stat(path)
+        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory)
+        if cache_key in _compiled:
+            return _compiled[cache_key]
         with open(path, "rb") as f:
-            stat = os.fstat(f.fileno())
-            cache_key = (os.path.abspath(path), stat.st_size, stat.st_mtime_ns, memory)
-            if cache_key in _compiled:
-                return _compiled[cache_key]
             source = f.read()
     except FileNotFoundError:
         raise ScenarioError(f"no such scenario file: {path}") from None

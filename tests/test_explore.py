@@ -256,3 +256,25 @@ def test_a_timed_token_is_refused_where_untimed_is_asked(tmp_path):
     assert timed.startswith("1")
     with pytest.raises(simconc.BadToken, match="timed semantics"):
         simconc.run(LOST_UPDATE, schedule=timed, semantics="untimed")
+
+
+def test_hypothesis_finds_and_shrinks_a_failing_schedule():
+    from hypothesis import given, settings, HealthCheck
+    from simconc.strategies import schedules
+
+    failing = []
+
+    @settings(max_examples=300, deadline=None, database=None,
+              suppress_health_check=list(HealthCheck))
+    @given(schedules())
+    def counter_keeps_every_update(schedule):
+        result = schedule.run(LOST_UPDATE)
+        if not result.ok:
+            failing.append((schedule, result.schedule))
+        assert result.ok
+
+    with pytest.raises(AssertionError):
+        counter_keeps_every_update()
+    schedule, token = failing[-1]        # the shrunk example runs last
+    assert len(schedule.picks) <= 3      # a minimal departure from "first ready thread"
+    assert simconc.run(LOST_UPDATE, schedule=token).status == "check"

@@ -15,7 +15,7 @@ from ..kernel import SimconcError
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
 from .enumerate import Enumeration
-from .report import ExploreReport, Failure, failure_of, outcome_of
+from .report import ExploreReport, Failure, failure_kind, failure_of, outcome_of
 from .sampling import Sampler
 
 STRATEGIES = ("dpor", "enumerate", "random", "pct", "pos")
@@ -86,14 +86,14 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     report.executions += 1
     outcome = outcome_of(result)
     report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
-    failure = failure_of(result)
-    if failure is None:
+    found = failure_kind(result)
+    if found is None:
         return
     # Object addresses in a message differ from one execution to the next: not a new failure.
-    key = (failure.kind, _ADDRESS.sub("0x...", failure.message))
+    key = (found[0], _ADDRESS.sub("0x...", found[1]))
     known = failures.get(key)
     if known is None:
-        failures[key] = failure
+        failures[key] = failure = failure_of(result)
         report.failures.append(failure)
     else:
         known.count += 1

@@ -5,6 +5,7 @@ Everything here is read from finished executions (their :class:`RunResult`, trac
 """
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -114,42 +115,47 @@ def outcome_of(result: RunResult) -> str:
     return text + tag
 
 
-def failure_of(result: RunResult) -> Optional[Failure]:
-    """The failure one execution shows, explained, or None if it passed."""
+def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
+    """(kind, message) of the failure one execution shows, or None if it passed: cheap, to tell
+    a new failure from one already explained."""
     status = result.status
     if status == "ok":
         return None
-    steps = _steps(result)
-    threads = sorted({s.name for s in result.steps if s.name})
-    explanation: list[str] = []
     if status == "check":
-        kind, message = "check", result.check_failure or "check failed"
-        explanation = explain_races(result)
-    elif status == "deadlock":
-        kind = "deadlock"
+        return "check", result.check_failure or "check failed"
+    if status == "deadlock":
         report = result.deadlock
         if report is not None and report.cycle:
-            message = "deadlock: " + " -> ".join(report.cycle + [report.cycle[0]])
-            threads = list(report.cycle)
-        else:
-            message = "deadlock: no thread can proceed"
-        explanation = [line.strip() for line in report.format().splitlines()[1:]
-                       if " -> " not in line] if report is not None else []
-    elif status == "limit":
-        kind = "limit"
-        message = ("the execution took more steps than the limit (a livelock, or a loop that "
-                   "polls for ever)")
-    elif result.error:
-        kind, message = "error", result.error
-    else:
-        kind = "exception"
-        first = result.exceptions[0] if result.exceptions else None
-        message = (f"{first.type}: {first.message} (in {first.thread})" if first else
-                   f"the program exited with status {result.exit_code}")
-        if first:
-            threads = [first.thread]
+            return "deadlock", "deadlock: " + " -> ".join(report.cycle + [report.cycle[0]])
+        return "deadlock", "deadlock: no thread can proceed"
+    if status == "limit":
+        return "limit", ("the execution took more steps than the limit (a livelock, or a loop "
+                         "that polls for ever)")
+    if result.error:
+        return "error", result.error
+    first = result.exceptions[0] if result.exceptions else None
+    return "exception", (f"{first.type}: {first.message} (in {first.thread})" if first else
+                         f"the program exited with status {result.exit_code}")
+
+
+def failure_of(result: RunResult) -> Optional[Failure]:
+    """The failure one execution shows, explained, or None if it passed."""
+    found = failure_kind(result)
+    if found is None:
+        return None
+    kind, message = found
+    threads = sorted({s.name for s in result.steps if s.name})
+    explanation: list[str] = []
+    if kind in ("check", "exception"):
         explanation = explain_races(result)
-    return Failure(kind, message, threads, result.schedule, steps, explanation)
+        if kind == "exception" and result.exceptions:
+            threads = [result.exceptions[0].thread]
+    elif kind == "deadlock" and result.deadlock is not None:
+        if result.deadlock.cycle:
+            threads = list(result.deadlock.cycle)
+        explanation = [line.strip() for line in result.deadlock.format().splitlines()[1:]
+                       if " -> " not in line]
+    return Failure(kind, message, threads, result.schedule, _steps(result), explanation)
 
 
 # -- the interleaving ----------------------------------------------------------------------------
@@ -158,14 +164,17 @@ def _where(event: TraceEvent) -> str:
     where = event.where
     if where is None:
         return ""
-    name = where.filename
+    return f"{_shown_path(where.filename)}:{where.lineno}"
+
+
+@functools.lru_cache(maxsize=256)
+def _shown_path(name: str) -> str:
+    """Relative to the current directory when the file is inside it."""
     try:
         rel = os.path.relpath(name)
-        if not rel.startswith(".."):
-            name = rel
     except ValueError:   # another drive
-        pass
-    return f"{name}:{where.lineno}"
+        return name
+    return name if rel.startswith("..") else rel
 
 
 # A read of a module variable that holds an object ("read counter = Counter"): how the code got

@@ -126,8 +126,10 @@ class UntimedWorld(World):
             raise
         except BaseException as exc:  # the face reports the user's errors; this is a last resort
             self.internal_error(thread, exc)
-        # Its end is a step: a join (or the interpreter's wait at exit) sees it.
-        self.point(id(thread), "w")
+        # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
+        # thread's end is the end of the program: nothing is left to see it.)
+        if not self.finished:
+            self.point(id(thread), "w")
         thread.state = "done"
         thread.ended_at = 0.0
         self.record(thread, "exit", "")
@@ -145,6 +147,10 @@ class UntimedWorld(World):
               waiting_on: Any = None) -> None:
         thread = self.current
         if thread is None or self.tearing_down or getcurrent() is self.hub:
+            return
+        if len(self.threads) == 1:
+            # Only the main thread has ever existed: everything it does now happens before
+            # anything another thread will do, so nothing here can race. Not a step.
             return
         thread.pending = Pending(key, access, enabled, None)
         thread.state = "ready"
