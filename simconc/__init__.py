@@ -8,7 +8,7 @@ runner and the command line sit on top. This file pulls together the public API.
 from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
                      ScheduleMismatch, SimconcError, SpinError, get_profile)
 from .runner import ExceptionInfo, RunResult, ScenarioError, run
-from .explore.api import explore
+from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .work import cpu, io
 
@@ -17,5 +17,5 @@ __version__ = "0.1.0"
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "SpinError", "cpu", "explore", "get_profile", "io", "run",
+    "SimconcError", "SpinError", "cpu", "explore", "get_profile", "io", "run", "shrink",
 ]

@@ -1,4 +1,4 @@
-"""The command line: ``simconc run | explore | replay | list | profiles``.
+"""The command line: ``simconc run | explore | replay | shrink | list | profiles``.
 
 Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
 failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
@@ -14,7 +14,7 @@ import sys
 from typing import Optional, Sequence
 
 from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
-from .explore.api import STRATEGIES, explore
+from .explore.api import STRATEGIES, explore, shrink
 from .explore.report import ExploreReport
 from .runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--seed", type=int, default=0, help="the samplers' seed")
     p_explore.add_argument("--depth", type=int, default=3,
                            help="PCT's bug depth: how many orderings the bug needs (default 3)")
+    p_explore.add_argument("--preemption-bound", type=int, metavar="K",
+                           help="dpor: only schedules that switch away from a thread that could "
+                                "go on at most K times (smaller, not exhaustive)")
     p_explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
                            help="cut an execution after N steps (default 10000)")
     p_explore.add_argument("--stop-on-failure", action="store_true",
@@ -84,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
                            help="stop a thread that runs this long in real time without "
                                 "reaching a step (default: 10)")
     _check_option(p_explore)
+    p_shrink = sub.add_parser(
+        "shrink", help="find the failure an untimed schedule token shows with the fewest "
+                       "preemptions, and its token")
+    p_shrink.add_argument("file", help="the scenario the token belongs to")
+    p_shrink.add_argument("token", help="a failing schedule token from simconc explore")
+    p_shrink.add_argument("--json", action="store_true", help="print the failure as JSON")
+    _check_option(p_shrink)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
     sub.add_parser("profiles", help="the cost profiles and their durations")
@@ -103,7 +113,25 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_OK
     if args.command == "explore":
         return _explore(args)
+    if args.command == "shrink":
+        return _shrink(args)
     return _run(args)
+
+
+def _shrink(args: argparse.Namespace) -> int:
+    try:
+        failure = shrink(args.file, args.token, check=args.check)
+    except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SimconcError as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.json:
+        print(json.dumps(failure.to_dict(), indent=2))
+    else:
+        print(failure.format("shrunk failure", file=shlex.quote(args.file)))
+    return EXIT_FAILED
 
 
 def _explore(args: argparse.Namespace) -> int:
@@ -122,6 +150,7 @@ def _explore(args: argparse.Namespace) -> int:
     try:
         report = explore(args.file, strategy=args.strategy, check=args.check,
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,
+                         preemption_bound=args.preemption_bound,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
                          stop_on_failure=args.stop_on_failure, progress=progress)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:

@@ -278,3 +278,29 @@ def test_hypothesis_finds_and_shrinks_a_failing_schedule():
     schedule, token = failing[-1]        # the shrunk example runs last
     assert len(schedule.picks) <= 3      # a minimal departure from "first ready thread"
     assert simconc.run(LOST_UPDATE, schedule=token).status == "check"
+
+
+def test_a_preemption_bound_runs_fewer_schedules_and_still_finds_the_lost_update():
+    assert simconc.explore(LOST_UPDATE, preemption_bound=0).ok    # no switch: no lost update
+    bounded = simconc.explore(LOST_UPDATE, preemption_bound=1)
+    assert bounded.exhausted and bounded.executions < 4
+    assert [f.preemptions for f in bounded.failures] == [1]
+    with pytest.raises(ValueError, match="dpor"):
+        simconc.explore(LOST_UPDATE, strategy="random", preemption_bound=1)
+
+
+def test_shrinking_finds_the_same_deadlock_with_fewer_preemptions(capsys):
+    sampled = simconc.explore(PHILOSOPHERS, strategy="random", seed=2, max_executions=100)
+    [deadlock] = [f for f in sampled.failures if f.kind == "deadlock"]
+    shrunk = simconc.shrink(PHILOSOPHERS, deadlock.schedule)
+    assert shrunk.message == deadlock.message
+    assert shrunk.preemptions < deadlock.preemptions
+    assert shrunk.preemptions == 2   # two philosophers interrupted after their left fork
+    assert simconc.run(PHILOSOPHERS, schedule=shrunk.schedule).status == "deadlock"
+    assert cli(["shrink", PHILOSOPHERS, deadlock.schedule]) == 1
+    assert "2 preemptions" in capsys.readouterr().out
+    assert simconc.explore(PHILOSOPHERS, preemption_bound=0).ok
+    passing = simconc.run(LOST_UPDATE, semantics="untimed")   # the first ready thread, always
+    assert passing.ok
+    with pytest.raises(ValueError, match="does not fail"):
+        simconc.shrink(LOST_UPDATE, passing.schedule)

@@ -28,14 +28,18 @@ DEFAULT_SAMPLES = 1000
 
 def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions: Optional[int] = None, seed: int = 0, depth: int = 3,
+            preemption_bound: Optional[int] = None,
             max_steps: int = 10_000, spin_timeout: float = 10.0,
-            stop_on_failure: bool = False,
+            stop_on_failure: "bool | Callable[[Failure], bool]" = False,
             progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
 
     ``strategy``: ``dpor`` (every Mazurkiewicz trace once: exhaustive), ``enumerate`` (every
     interleaving: exhaustive, no reduction), or the samplers ``random``, ``pct`` (``depth`` is
-    its bug depth) and ``pos``, seeded with ``seed``. ``check`` is the invariant (see
+    its bug depth) and ``pos``, seeded with ``seed``. ``preemption_bound`` limits ``dpor`` to
+    the executions that switch away from a thread that could go on at most that many times
+    (fewer executions, no longer exhaustive). ``stop_on_failure`` stops at the first failure (or
+    the first for which it, a callable, returns true). ``check`` is the invariant (see
     :func:`simconc.run`; a scenario's own ``check()`` by default). ``progress`` is called with the
     report so far after each execution. Ctrl-C stops the exploration: the report then says
     ``interrupted`` and holds everything found until then.
@@ -44,13 +48,17 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if max_executions is not None and max_executions < 1:
         raise ValueError("max_executions must be at least 1")
+    if preemption_bound is not None and (strategy != "dpor" or preemption_bound < 0):
+        raise ValueError("a preemption bound (0 or more) goes with the dpor strategy only")
     if strategy in ("dpor", "enumerate"):
-        engine: Any = Dpor() if strategy == "dpor" else Enumeration()
+        engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration()
     else:
         engine = Sampler(strategy, seed, depth)
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
-    report = ExploreReport(strategy=strategy, seed=seed)
+    report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound)
+    stop = stop_on_failure if callable(stop_on_failure) else (
+        (lambda failure: True) if stop_on_failure else None)
     started = time.perf_counter()
     failures: dict[tuple, Failure] = {}
     try:
@@ -63,8 +71,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 raise error
             blocked = bool(getattr(strat, "blocked", False))
             more = engine.end(result.steps, blocked)
-            if not blocked:
-                _count(report, result, failures)
+            new = _count(report, result, failures) if not blocked else None
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started
             if progress is not None:
@@ -74,7 +81,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 break
             if max_executions is not None and report.executions >= max_executions:
                 break
-            if stop_on_failure and report.failures:
+            if stop is not None and new is not None and stop(new):
                 break
     except KeyboardInterrupt:
         report.interrupted = True
@@ -82,18 +89,49 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     return report
 
 
-def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failure]) -> None:
+def shrink(program: Program, schedule: str, *, check: Check = None,
+           max_steps: int = 10_000, spin_timeout: float = 10.0) -> Failure:
+    """The failure ``schedule`` shows, reached with the fewest preemptions: preemption-bounded
+    searches with bounds 0, 1, 2... until one shows the same failure. A schedule with fewer
+    preemptions is fewer places where "another thread ran in between" needs explaining."""
+    result = run(program, schedule=schedule, check=check, max_steps=max_steps,
+                 spin_timeout=spin_timeout)
+    found = failure_kind(result)
+    if found is None:
+        raise ValueError("the schedule does not fail: there is nothing to shrink")
+    target = (found[0], _ADDRESS.sub("0x...", found[1]))
+    most = sum(step.preempts for step in result.steps)
+    for bound in range(most):
+        report = explore(program, preemption_bound=bound, check=check, max_steps=max_steps,
+                         spin_timeout=spin_timeout,
+                         stop_on_failure=lambda f: _key(f.kind, f.message) == target)
+        for failure in report.failures:
+            if _key(failure.kind, failure.message) == target:
+                return failure
+    failure = failure_of(result)
+    assert failure is not None
+    return failure
+
+
+def _key(kind: str, message: str) -> tuple[str, str]:
+    # Object addresses in a message differ from one execution to the next: not a new failure.
+    return kind, _ADDRESS.sub("0x...", message)
+
+
+def _count(report: ExploreReport, result: RunResult,
+           failures: dict[tuple, Failure]) -> Optional[Failure]:
+    """Count one execution; the failure it showed, if that failure is new."""
     report.executions += 1
     outcome = outcome_of(result)
     report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
     found = failure_kind(result)
     if found is None:
-        return
-    # Object addresses in a message differ from one execution to the next: not a new failure.
-    key = (found[0], _ADDRESS.sub("0x...", found[1]))
+        return None
+    key = _key(*found)
     known = failures.get(key)
-    if known is None:
-        failures[key] = failure = failure_of(result)
-        report.failures.append(failure)
-    else:
+    if known is not None:
         known.count += 1
+        return None
+    failures[key] = failure = failure_of(result)
+    report.failures.append(failure)
+    return failure

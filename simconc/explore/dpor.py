@@ -50,9 +50,10 @@ class WNode:
 class Node:
     """The state before one step of the current execution."""
 
-    __slots__ = ("order", "options", "chosen", "sleep", "wut")
+    __slots__ = ("order", "options", "chosen", "sleep", "wut", "preemptions")
 
     def __init__(self, wut: WNode, sleep: list[tuple]) -> None:
+        self.preemptions = 0                          # up to and including this node's step
         self.order: list[tuple] = []                  # enabled threads, as offered
         self.options: dict[tuple, tuple] = {}         # thread -> (key, access) of its next step
         self.chosen: tuple = ()
@@ -64,7 +65,10 @@ class Dpor:
     """The search. ``begin()`` gives the strategy for the next execution; ``end()`` takes its
     steps, plans new executions, and says whether anything is left to explore."""
 
-    def __init__(self) -> None:
+    def __init__(self, preemption_bound: Optional[int] = None) -> None:
+        #: With a bound, only executions with at most this many preemptions (switching away
+        #: from a thread that could go on) are planned: a smaller, incomplete search.
+        self.preemption_bound = preemption_bound
         self.stack: list[Node] = []
         self.executions = 0          # complete executions
         self.blocked = 0             # executions cut short because every thread slept
@@ -77,6 +81,14 @@ class Dpor:
 
     # -- during an execution -------------------------------------------------------------------
     def _node(self, depth: int, options: Sequence[Option]) -> Node:
+        node = self._choose(depth, options)
+        previous = self.stack[depth - 1] if depth else None
+        node.preemptions = (previous.preemptions if previous else 0) + (
+            previous is not None and node.chosen != previous.chosen
+            and previous.chosen in node.options)
+        return node
+
+    def _choose(self, depth: int, options: Sequence[Option]) -> Node:
         stack = self.stack
         if depth < len(stack):
             node = stack[depth]
@@ -155,6 +167,9 @@ class Dpor:
         """Plan ``seq`` (step indices of this execution) from the state before step ``at``,
         unless an explored or planned execution already covers it."""
         node = self.stack[at]
+        if self.preemption_bound is not None and \
+                self._preemptions(at, seq, steps) > self.preemption_bound:
+            return
         view = _Sequence(seq, steps, hb)
         if any(view.weak_initial(q, node.options.get(q)) for q in node.sleep):
             return
@@ -185,6 +200,21 @@ class Dpor:
                     current = new
                 return
             depth += 1
+
+
+    def _preemptions(self, at: int, seq: list[int], steps: Sequence[Step]) -> int:
+        """Preemptions of the prefix before step ``at`` followed by ``seq``. Within ``seq`` a
+        switch counts when the thread switched from still has a step later in ``seq`` (whether
+        it could have gone on is not known for steps not yet run)."""
+        count = self.stack[at - 1].preemptions if at else 0
+        previous = self.stack[at - 1].chosen if at else None
+        threads = [steps[k].thread for k in seq]
+        for n, thread in enumerate(threads):
+            if previous is not None and thread != previous and (
+                    previous in threads[n + 1:] or (n == 0 and previous in self.stack[at].options)):
+                count += 1
+            previous = thread
+        return count
 
 
 class _Sequence:

@@ -5,6 +5,7 @@ Everything here is read from finished executions (their :class:`RunResult`, trac
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import os
 import re
@@ -28,12 +29,15 @@ class Failure:
     steps: list[dict]
     explanation: list[str]
     count: int = 1
+    #: Times the schedule switches away from a thread that could have gone on.
+    preemptions: int = 0
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True) -> str:
         """The failure as a person reads it: what, why, the interleaving, how to replay it."""
         lines = [f"{title} ({self.kind}, in {self.count} execution"
-                 f"{'s' if self.count != 1 else ''}): {self.message}"]
+                 f"{'s' if self.count != 1 else ''}; this one with {self.preemptions} "
+                 f"preemption{'s' if self.preemptions != 1 else ''}): {self.message}"]
         for line in self.explanation:
             lines.append(f"  {line}")
         if steps:
@@ -52,6 +56,7 @@ class Failure:
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "threads": self.threads,
                 "schedule": self.schedule, "count": self.count,
+                "preemptions": self.preemptions,
                 "explanation": self.explanation, "steps": self.steps}
 
 
@@ -59,6 +64,7 @@ class Failure:
 class ExploreReport:
     strategy: str
     seed: int = 0
+    preemption_bound: Optional[int] = None
     executions: int = 0          # complete executions
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     exhausted: bool = False      # every schedule that matters was run
@@ -79,7 +85,8 @@ class ExploreReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "strategy": self.strategy, "seed": self.seed, "executions": self.executions,
+            "strategy": self.strategy, "seed": self.seed,
+            "preemption_bound": self.preemption_bound, "executions": self.executions,
             "blocked": self.blocked, "exhausted": self.exhausted,
             "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
@@ -88,7 +95,10 @@ class ExploreReport:
 
     def format(self, file: Optional[str] = None, steps: bool = True) -> str:
         """The summary a person reads: what ran, the outcomes, each failure explained."""
-        space = ("every schedule that matters was run" if self.exhausted else
+        bounded = (f" with at most {self.preemption_bound} preemption"
+                   f"{'s' if self.preemption_bound != 1 else ''}"
+                   if self.preemption_bound is not None else "")
+        space = (f"every schedule that matters{bounded} was run" if self.exhausted else
                  "interrupted: a partial exploration" if self.interrupted else
                  "not exhaustive: sampled, or stopped at the execution limit")
         lines = [f"{self.executions} executions ({self.strategy}; {space})"
@@ -155,7 +165,8 @@ def failure_of(result: RunResult) -> Optional[Failure]:
             threads = list(result.deadlock.cycle)
         explanation = [line.strip() for line in result.deadlock.format().splitlines()[1:]
                        if " -> " not in line]
-    return Failure(kind, message, threads, result.schedule, _steps(result), explanation)
+    return Failure(kind, message, threads, result.schedule, _steps(result), explanation,
+                   preemptions=sum(step.preempts for step in result.steps))
 
 
 # -- the interleaving ----------------------------------------------------------------------------
@@ -195,18 +206,16 @@ def _step_events(result: RunResult) -> list[list[TraceEvent]]:
 
 
 def _steps(result: RunResult) -> list[dict]:
+    """Every trace record in order, numbered by the step it belongs to (0: before the first
+    step, while the main thread was alone)."""
+    starts = [step.trace_index for step in result.steps]
     rows = []
-    for n, (step, events) in enumerate(zip(result.steps, _step_events(result)), 1):
-        for event in events[:1] or [None]:
-            if event is None:
-                continue
-            rows.append({"step": n, "thread": step.name, "op": event.op, "obj": event.obj,
-                         "where": _where(event),
-                         "noise": event.op == "read" and bool(_OBJECT_READ.match(event.obj))})
-        for event in events[1:]:   # what else the step did: starts, exits, output...
-            if event.op in ("start", "exit", "acquire", "release", "join"):
-                rows.append({"step": n, "thread": step.name, "op": event.op, "obj": event.obj,
-                             "where": _where(event), "noise": False})
+    for index, event in enumerate(result.trace.events):
+        if event.op in ("sleep", "cpu", "io"):
+            continue   # no time passes under untimed semantics: not part of the interleaving
+        rows.append({"step": bisect.bisect_right(starts, index), "thread": event.thread,
+                     "op": event.op, "obj": event.obj, "where": _where(event),
+                     "noise": event.op == "read" and bool(_OBJECT_READ.match(event.obj))})
     return rows
 
 

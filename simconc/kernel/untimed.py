@@ -68,6 +68,7 @@ class Step(NamedTuple):
     spawn_step: int    # for a thread's first step: the parent's step that started it, else -1
     trace_index: int   # the first trace record the step made
     name: str = ""     # the thread's name (for reports)
+    preempts: bool = False   # another thread was running and could have gone on
 
 
 def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) -> bool:
@@ -220,9 +221,12 @@ class UntimedWorld(World):
                            for t in ready] if self.wants_options else None
                 thread = ready[self.choose_step(len(ready), options)]
                 pending = thread.pending
+                last = self.steps[-1].thread if self.steps else None
+                preempts = last is not None and last != thread.path and any(
+                    t.path == last for t in ready)
                 self.steps.append(Step(thread.path, pending.key, pending.access,
                                        thread.spawn_step if thread.last_step < 0 else -1,
-                                       len(self.trace.events), thread.name))
+                                       len(self.trace.events), thread.name, preempts))
                 thread.last_step = len(self.steps) - 1
                 self._switch_into(thread)
                 if self.fatal is not None:
