@@ -304,3 +304,12 @@ def test_shrinking_finds_the_same_deadlock_with_fewer_preemptions(capsys):
     assert passing.ok
     with pytest.raises(ValueError, match="does not fail"):
         simconc.shrink(LOST_UPDATE, passing.schedule)
+
+
+@pytest.mark.parametrize("strategy", ["random", "pct", "pos"])
+def test_jobs_split_a_sampled_exploration_and_report_the_same(strategy):
+    one = simconc.explore(PHILOSOPHERS, strategy=strategy, seed=5, max_executions=24)
+    split = simconc.explore(PHILOSOPHERS, strategy=strategy, seed=5, max_executions=24, jobs=3)
+    assert split.to_dict() == one.to_dict()
+    with pytest.raises(ValueError, match="samplers"):
+        simconc.explore(PHILOSOPHERS, jobs=2)

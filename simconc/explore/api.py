@@ -31,6 +31,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             preemption_bound: Optional[int] = None,
             max_steps: int = 10_000, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
+            jobs: int = 1, _share: tuple[int, int] = (0, 1),
             progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
 
@@ -42,7 +43,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     the first for which it, a callable, returns true). ``check`` is the invariant (see
     :func:`simconc.run`; a scenario's own ``check()`` by default). ``progress`` is called with the
     report so far after each execution. Ctrl-C stops the exploration: the report then says
-    ``interrupted`` and holds everything found until then.
+    ``interrupted`` and holds everything found until then. ``jobs`` splits a sampled
+    exploration over that many processes; the report is the one a single process would give.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
@@ -50,12 +52,31 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError("max_executions must be at least 1")
     if preemption_bound is not None and (strategy != "dpor" or preemption_bound < 0):
         raise ValueError("a preemption bound (0 or more) goes with the dpor strategy only")
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
     if strategy in ("dpor", "enumerate"):
+        if jobs > 1:
+            raise ValueError(f"--jobs splits the samplers (random, pct, pos); {strategy} runs "
+                             f"in one process in this version")
         engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration()
     else:
-        engine = Sampler(strategy, seed, depth)
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
+        if jobs > 1:
+            return _in_processes(program, jobs, progress, strategy=strategy, check=check,
+                                 max_executions=max_executions, seed=seed, depth=depth,
+                                 max_steps=max_steps, spin_timeout=spin_timeout,
+                                 stop_on_failure=bool(stop_on_failure))
+        start, stride = _share
+        length = 1
+        if strategy == "pct":   # how long an execution is: one run, the first ready thread first
+            length = len(run(program, semantics="untimed", check=check, max_steps=max_steps,
+                             spin_timeout=spin_timeout).steps)
+        engine = Sampler(strategy, seed, depth, start, stride, length)
+        # This share's executions: start, start + stride, ... below max_executions.
+        max_executions = len(range(start, max_executions, stride))
+        if max_executions == 0:
+            return ExploreReport(strategy=strategy, seed=seed)
     report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound)
     stop = stop_on_failure if callable(stop_on_failure) else (
         (lambda failure: True) if stop_on_failure else None)
@@ -63,6 +84,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     failures: dict[tuple, Failure] = {}
     try:
         while True:
+            number = getattr(engine, "index", report.executions + report.blocked)
             strat = engine.begin()
             result = run(program, strategy=strat, semantics="untimed", check=check,
                          max_steps=max_steps, spin_timeout=spin_timeout)
@@ -71,7 +93,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 raise error
             blocked = bool(getattr(strat, "blocked", False))
             more = engine.end(result.steps, blocked)
-            new = _count(report, result, failures) if not blocked else None
+            new = _count(report, result, failures, number) if not blocked else None
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started
             if progress is not None:
@@ -118,12 +140,44 @@ def _key(kind: str, message: str) -> tuple[str, str]:
     return kind, _ADDRESS.sub("0x...", message)
 
 
-def _count(report: ExploreReport, result: RunResult,
-           failures: dict[tuple, Failure]) -> Optional[Failure]:
-    """Count one execution; the failure it showed, if that failure is new."""
+def _in_processes(program: Program, jobs: int,
+                  progress: Optional[Callable[[ExploreReport], None]],
+                  **options: Any) -> ExploreReport:
+    """A sampled exploration split over ``jobs`` processes, execution ``i`` in process
+    ``i % jobs``, merged into the report one process would give."""
+    import concurrent.futures
+    import multiprocessing
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    report = ExploreReport(strategy=options["strategy"], seed=options["seed"])
+    started = time.perf_counter()
+    with concurrent.futures.ProcessPoolExecutor(
+            jobs, mp_context=multiprocessing.get_context(method)) as pool:
+        shares = [pool.submit(explore, program, _share=(k, jobs), **options)
+                  for k in range(jobs)]
+        pending = list(shares)
+        while pending:
+            try:
+                done, _ = concurrent.futures.wait(pending, return_when="FIRST_COMPLETED")
+            except KeyboardInterrupt:
+                # The workers were interrupted too: each returns what it found.
+                report.interrupted = True
+                continue
+            for future in [f for f in pending if f in done]:
+                pending.remove(future)
+                report.merge(future.result())
+                report.elapsed = time.perf_counter() - started
+                if progress is not None:
+                    progress(report)
+    return report
+
+
+def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failure],
+           number: int) -> Optional[Failure]:
+    """Count execution ``number``; the failure it showed, if that failure is new."""
     report.executions += 1
     outcome = outcome_of(result)
     report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
+    report.outcome_first.setdefault(outcome, number)
     found = failure_kind(result)
     if found is None:
         return None
@@ -133,5 +187,6 @@ def _count(report: ExploreReport, result: RunResult,
         known.count += 1
         return None
     failures[key] = failure = failure_of(result)
+    failure.execution = number
     report.failures.append(failure)
     return failure

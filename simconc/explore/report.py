@@ -31,6 +31,8 @@ class Failure:
     count: int = 1
     #: Times the schedule switches away from a thread that could have gone on.
     preemptions: int = 0
+    #: The number of the first execution that showed it.
+    execution: int = 0
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True) -> str:
@@ -56,7 +58,7 @@ class Failure:
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "threads": self.threads,
                 "schedule": self.schedule, "count": self.count,
-                "preemptions": self.preemptions,
+                "preemptions": self.preemptions, "execution": self.execution,
                 "explanation": self.explanation, "steps": self.steps}
 
 
@@ -72,6 +74,34 @@ class ExploreReport:
     elapsed: float = 0.0         # real seconds (not in the output, which is the same every run)
     outcome_counts: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
+    #: The number of the first execution of each outcome: ties in outcomes are in that order.
+    outcome_first: dict[str, int] = field(default_factory=dict, repr=False)
+
+    def merge(self, other: "ExploreReport") -> None:
+        """Add a share of the same exploration run elsewhere (``--jobs``): the result is what
+        one process would have reported."""
+        self.executions += other.executions
+        self.blocked += other.blocked
+        self.interrupted = self.interrupted or other.interrupted
+        for outcome, count in other.outcome_counts.items():
+            self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + count
+            first = other.outcome_first[outcome]
+            self.outcome_first[outcome] = min(self.outcome_first.get(outcome, first), first)
+        self.outcome_counts = dict(sorted(self.outcome_counts.items(),
+                                          key=lambda kv: self.outcome_first[kv[0]]))
+        mine = {(f.kind, f.message): f for f in self.failures}
+        for failure in other.failures:
+            known = mine.get((failure.kind, failure.message))
+            if known is None:
+                mine[(failure.kind, failure.message)] = failure
+                self.failures.append(failure)
+            else:
+                total = known.count + failure.count
+                if failure.execution < known.execution:
+                    self.failures[self.failures.index(known)] = failure
+                    mine[(failure.kind, failure.message)] = known = failure
+                known.count = total
+        self.failures.sort(key=lambda f: f.execution)
 
     @property
     def ok(self) -> bool:

@@ -22,28 +22,38 @@ from ..kernel.untimed import Option, Step, dependent
 class Sampler:
     """Runs ``max_executions`` executions (or until stopped), each with a fresh strategy."""
 
-    def __init__(self, kind: str, seed: int = 0, depth: int = 3) -> None:
+    def __init__(self, kind: str, seed: int = 0, depth: int = 3, start: int = 0,
+                 stride: int = 1, length: int = 1) -> None:
         if kind not in ("random", "pct", "pos"):
             raise ValueError(f"unknown sampling strategy {kind!r}")
         self.kind = kind
+        # This sampler runs executions start, start + stride, ...: a share of a sampled
+        # exploration split over processes, each execution seeded as it would be in one.
+        self.start, self.stride = start, stride
         self.seed = seed
         self.depth = depth
         self.executions = 0
         self.blocked = 0
         self.exhausted = False
-        self._longest = 0   # PCT spreads its change points over the longest execution so far
+        #: PCT spreads its change points over this many steps: the length of one execution
+        #: (measured once, before sampling, so every share of a split exploration agrees).
+        self.length = max(length, 1)
 
     def begin(self) -> Strategy:
-        rng = random.Random(f"{self.kind}:{self.seed}:{self.executions}")
+        rng = random.Random(f"{self.kind}:{self.seed}:{self.index}")
         if self.kind == "pct":
-            return _Pct(rng, self.depth, max(self._longest, 1))
+            return _Pct(rng, self.depth, self.length)
         if self.kind == "pos":
             return _Pos(rng)
         return _Random(rng)
 
+    @property
+    def index(self) -> int:
+        """The number of the execution about to run, in the whole exploration."""
+        return self.start + self.stride * self.executions
+
     def end(self, steps: Sequence[Step], blocked: bool = False) -> bool:
         self.executions += 1
-        self._longest = max(self._longest, len(steps))
         return True
 
 
