@@ -79,6 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
                                 "go on at most K times (smaller, not exhaustive)")
     p_explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
                            help="cut an execution after N steps (default 10000)")
+    p_explore.add_argument("--timed", action="store_true",
+                           help="explore the choices of a timed run instead (with --strategy "
+                                "enumerate or random; --seed fixes the run's seed)")
+    p_explore.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
+                           help="the cost profile of --timed (default: tutorial-2017)")
     p_explore.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                            help="split a sampled exploration over N processes (same report)")
     p_explore.add_argument("--stop-on-failure", action="store_true",
@@ -153,6 +158,7 @@ def _explore(args: argparse.Namespace) -> int:
         report = explore(args.file, strategy=args.strategy, check=args.check,
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,
                          preemption_bound=args.preemption_bound, jobs=args.jobs,
+                         semantics="timed" if args.timed else "untimed", profile=args.profile,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
                          stop_on_failure=args.stop_on_failure, progress=progress)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:

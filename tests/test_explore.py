@@ -313,3 +313,16 @@ def test_jobs_split_a_sampled_exploration_and_report_the_same(strategy):
     assert split.to_dict() == one.to_dict()
     with pytest.raises(ValueError, match="samplers"):
         simconc.explore(PHILOSOPHERS, jobs=2)
+
+
+def test_the_choices_of_a_timed_run_are_explored_too():
+    condition = os.path.join(SCENARIOS, "condition.py")
+    report = simconc.explore(condition, semantics="timed", strategy="enumerate")
+    assert report.exhausted and report.ok and report.executions > 1
+    # Which consumer the notify_all wakes first is the GIL's choice: both orders are possible.
+    firsts = {o.split(" | ")[1].split(":")[0] for o, _ in report.outcomes}
+    assert firsts == {"c1", "c2"}
+    untimed = simconc.explore(condition)
+    assert [f.kind for f in untimed.failures] == ["deadlock"]   # notify before the waits
+    with pytest.raises(ValueError, match="enumerate or random"):
+        simconc.explore(condition, semantics="timed")

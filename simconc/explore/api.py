@@ -31,7 +31,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             preemption_bound: Optional[int] = None,
             max_steps: int = 10_000, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
-            jobs: int = 1, _share: tuple[int, int] = (0, 1),
+            jobs: int = 1, semantics: str = "untimed", profile: str = "tutorial-2017",
+            _share: tuple[int, int] = (0, 1),
             progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
 
@@ -45,6 +46,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     report so far after each execution. Ctrl-C stops the exploration: the report then says
     ``interrupted`` and holds everything found until then. ``jobs`` splits a sampled
     exploration over that many processes; the report is the one a single process would give.
+
+    ``semantics="timed"`` explores the choices a timed run has under ``profile`` (who takes
+    the GIL among threads ready at one instant, which waiter a release wakes), by ``enumerate``
+    or the ``random`` sampler, with the run's seed fixed at ``seed``.
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
@@ -54,11 +59,16 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError("a preemption bound (0 or more) goes with the dpor strategy only")
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    if semantics not in ("timed", "untimed"):
+        raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
+    if semantics == "timed" and strategy not in ("enumerate", "random"):
+        raise ValueError("a timed run's choices are explored by the enumerate or random "
+                         "strategy (DPOR, PCT and POS order untimed steps)")
     if strategy in ("dpor", "enumerate"):
         if jobs > 1:
             raise ValueError(f"--jobs splits the samplers (random, pct, pos); {strategy} runs "
                              f"in one process in this version")
-        engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration()
+        engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration(seed)
     else:
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
@@ -66,7 +76,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             return _in_processes(program, jobs, progress, strategy=strategy, check=check,
                                  max_executions=max_executions, seed=seed, depth=depth,
                                  max_steps=max_steps, spin_timeout=spin_timeout,
-                                 stop_on_failure=bool(stop_on_failure))
+                                 stop_on_failure=bool(stop_on_failure), semantics=semantics,
+                                 profile=profile)
         start, stride = _share
         length = 1
         if strategy == "pct":   # how long an execution is: one run, the first ready thread first
@@ -77,7 +88,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         max_executions = len(range(start, max_executions, stride))
         if max_executions == 0:
             return ExploreReport(strategy=strategy, seed=seed)
-    report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound)
+    report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound,
+                           semantics=semantics)
     stop = stop_on_failure if callable(stop_on_failure) else (
         (lambda failure: True) if stop_on_failure else None)
     started = time.perf_counter()
@@ -86,8 +98,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         while True:
             number = getattr(engine, "index", report.executions + report.blocked)
             strat = engine.begin()
-            result = run(program, strategy=strat, semantics="untimed", check=check,
-                         max_steps=max_steps, spin_timeout=spin_timeout)
+            result = run(program, strategy=strat, semantics=semantics, check=check,
+                         max_steps=max_steps, spin_timeout=spin_timeout, profile=profile)
             error = getattr(strat, "error", None)
             if error is not None:
                 raise error

@@ -1,7 +1,9 @@
-"""Plain exhaustive enumeration: every sequence of step choices, no reduction.
+"""Plain exhaustive enumeration: every sequence of choices, no reduction.
 
 The baseline DPOR is measured against (it runs every interleaving, equivalent or not), and the
-reference the property tests hold DPOR to.
+reference the property tests hold DPOR to. It is also how a *timed* run's choices are explored
+(which of the threads ready at one instant takes the GIL, which waiter a release wakes): those
+choices are not steps with locations, so there is nothing to reduce by.
 """
 from __future__ import annotations
 
@@ -14,7 +16,8 @@ class Enumeration:
     """Depth-first over the choices: ``begin()`` gives the next execution's strategy, ``end()``
     moves to the next sequence and says whether one is left."""
 
-    def __init__(self) -> None:
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed                   # a timed run's seed choice: fixed, not explored
         self.stack: list[list[int]] = []   # [options, index taken] per choice of the execution
         self.executions = 0
         self.blocked = 0
@@ -44,8 +47,8 @@ class _EnumerationStrategy(Strategy):
         self.error = None
 
     def pick(self, kind: str, n: int, step: int, options: Optional[Sequence[Any]] = None) -> int:
-        if kind != "step":
-            return 0
+        if kind == "seed":
+            return self.engine.seed % n
         stack = self.engine.stack
         if self.depth == len(stack):
             stack.append([n, 0])

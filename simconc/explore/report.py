@@ -67,6 +67,7 @@ class ExploreReport:
     strategy: str
     seed: int = 0
     preemption_bound: Optional[int] = None
+    semantics: str = "untimed"
     executions: int = 0          # complete executions
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     exhausted: bool = False      # every schedule that matters was run
@@ -115,7 +116,7 @@ class ExploreReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "strategy": self.strategy, "seed": self.seed,
+            "strategy": self.strategy, "semantics": self.semantics, "seed": self.seed,
             "preemption_bound": self.preemption_bound, "executions": self.executions,
             "blocked": self.blocked, "exhausted": self.exhausted,
             "interrupted": self.interrupted,
@@ -131,7 +132,8 @@ class ExploreReport:
         space = (f"every schedule that matters{bounded} was run" if self.exhausted else
                  "interrupted: a partial exploration" if self.interrupted else
                  "not exhaustive: sampled, or stopped at the execution limit")
-        lines = [f"{self.executions} executions ({self.strategy}; {space})"
+        timed = ", timed" if self.semantics == "timed" else ""
+        lines = [f"{self.executions} executions ({self.strategy}{timed}; {space})"
                  + (f", {self.blocked} more cut short as redundant" if self.blocked else "")]
         lines.append("outcomes:")
         for outcome, count in self.outcomes:

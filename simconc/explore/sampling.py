@@ -71,9 +71,10 @@ class _Sampling(Strategy):
 
     def pick(self, kind: str, n: int, step: int,
              options: Optional[Sequence[Option]] = None) -> int:
-        if kind != "step":
+        if kind == "seed":
             return 0
-        assert options is not None
+        if options is None:      # a timed run's choice (GIL, wake): only its number is known
+            return self.rng.randrange(n)
         return self._choose(options)
 
     def _choose(self, options: Sequence[Option]) -> int:
