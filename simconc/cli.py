@@ -108,6 +108,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # The reader went away (`simconc explore ... | head`): not an error of ours.
+        sys.stdout = open(os.devnull, "w")
+        return EXIT_OK
+
+
+def _main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return _list(args)
@@ -191,9 +200,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    err = sys.stderr   # the terminal's: during the run sys.stderr is the program's own
+
     def show(event: TraceEvent) -> None:
-        sys.stderr.write(event.format() + "\n")
-        sys.stderr.flush()
+        err.write(event.format() + "\n")
+        err.flush()
 
     listener = show if args.trace and not args.json else None
     live = not args.json
@@ -254,8 +265,8 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
     threads = f"{result.threads} thread{'s' if result.threads != 1 else ''}"
     when = f"{result.elapsed * 1000:.3f} ms simulated" if result.semantics == "timed" \
         else f"untimed, {len(result.steps)} steps"
-    err.write(f"\n-- simconc: {status} | {when} | "
-              f"{threads} | {seed} | profile {result.profile}\n")
+    profile = f" | profile {result.profile}" if result.semantics == "timed" else ""
+    err.write(f"\n-- simconc: {status} | {when} | {threads} | {seed}{profile}\n")
     replay = ["simconc", "replay", args.file, result.schedule]
     if args.profile != "tutorial-2017":
         replay += ["--profile", args.profile]

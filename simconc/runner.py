@@ -67,8 +67,10 @@ class RunResult:
     semantics: str = "timed"
     #: The invariant's verdict: None if it held (or there was none), else why it failed.
     check_failure: Optional[str] = None
-    #: Untimed semantics: the steps taken, in order (what exploration's analysis reads).
+    #: Untimed semantics: the steps taken, in order (what exploration's analysis reads), and
+    #: the step each unfinished thread was waiting to take when the run ended.
     steps: list = field(default_factory=list, repr=False)
+    pending: list = field(default_factory=list, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -324,7 +326,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
         namespace=namespace, semantics=semantics, check_failure=check_failure,
-        steps=world.steps if untimed else [])
+        steps=world.steps if untimed else [],
+        pending=world.pending_at_end if untimed else [])
 
 
 def _no_point(key: Any, access: str, obj: Any = None) -> None:

@@ -18,7 +18,7 @@ from simconc.kernel.untimed import Option, Step, dependent
 Program = list[tuple[list[tuple[str, str]], "int | None", int]]
 
 
-def execute(engine, program: Program) -> tuple[list[Step], bool]:
+def execute(engine, program: Program) -> tuple[list[Step], bool, list[Step]]:
     strategy = engine.begin()
     n = len(program)
     position = [0] * n
@@ -35,7 +35,12 @@ def execute(engine, program: Program) -> tuple[list[Step], bool]:
                 continue          # a blocking acquire is offered only while the lock is free
             ready.append(t)
         if not ready:
-            return steps, False
+            # What each unfinished thread was waiting to do (a deadlock leaves some).
+            pending = [Step((t,), *program[t][0][position[t]],
+                            step_of.get((program[t][1], program[t][2] - 1), -1)
+                            if position[t] == 0 and program[t][1] is not None else -1, 0, str(t))
+                       for t in range(n) if position[t] < len(program[t][0])]
+            return steps, False, pending
         options = [Option((t,), str(t), *program[t][0][position[t]]) for t in ready]
         try:
             if len(options) == 1:
@@ -45,7 +50,7 @@ def execute(engine, program: Program) -> tuple[list[Step], bool]:
             else:
                 index = strategy.pick("step", len(options), 0, options)
         except SleepBlocked:
-            return steps, True
+            return steps, True, []
         t = ready[index]
         key, access = program[t][0][position[t]]
         parent, after = program[t][1], program[t][2]
@@ -61,7 +66,8 @@ def execute(engine, program: Program) -> tuple[list[Step], bool]:
 
 
 def trace_of(steps: list[Step]) -> frozenset:
-    """The Mazurkiewicz trace: the order of every pair of conflicting steps."""
+    """The Mazurkiewicz trace: the order of every pair of conflicting steps (and, for an
+    execution that ended in a deadlock, which steps it took)."""
     ids, count = [], {}
     for s in steps:
         count[s.thread] = count.get(s.thread, 0) + 1
@@ -74,10 +80,10 @@ def trace_of(steps: list[Step]) -> frozenset:
 def explore(engine, program: Program) -> list[frozenset]:
     traces = []
     while True:
-        steps, blocked = execute(engine, program)
+        steps, blocked, pending = execute(engine, program)
         if not blocked:
-            traces.append(trace_of(steps))
-        if not engine.end(steps, blocked):
+            traces.append(trace_of(steps) | {("ran", len(steps))})
+        if not engine.end(steps, blocked, pending):
             return traces
 
 
@@ -101,8 +107,12 @@ def programs(draw, locks: bool) -> Program:
         ops = []
         for _ in range(draw(st.integers(1, 3))):
             if locks and draw(st.booleans()):
-                lock = draw(st.sampled_from("LM"))
-                ops += [(lock, "acq"), *draw(st.lists(accesses, max_size=2)), (lock, "rel")]
+                outer = draw(st.sampled_from("LM"))
+                body = draw(st.lists(accesses, max_size=2))
+                if draw(st.booleans()):   # nested, in either order: deadlocks are possible
+                    inner = "M" if outer == "L" else "L"
+                    body = [(inner, "acq"), *body, (inner, "rel")]
+                ops += [(outer, "acq"), *body, (outer, "rel")]
             else:
                 ops.append(draw(accesses))
         return ops
@@ -114,7 +124,7 @@ def programs(draw, locks: bool) -> Program:
         program.append((thread_ops(), 0 if spawned else None,
                         draw(st.integers(1, len(main))) if spawned else 0))
     total = sum(len(ops) for ops, _, _ in program)
-    if total > 9:
+    if total > 10:
         program = program[:2]
     return program
 

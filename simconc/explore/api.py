@@ -104,7 +104,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             if error is not None:
                 raise error
             blocked = bool(getattr(strat, "blocked", False))
-            more = engine.end(result.steps, blocked)
+            more = engine.end(result.steps, blocked, result.pending)
             new = _count(report, result, failures, number) if not blocked else None
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started

@@ -50,12 +50,15 @@ class WNode:
 class Node:
     """The state before one step of the current execution."""
 
-    __slots__ = ("order", "options", "chosen", "sleep", "wut", "preemptions")
+    __slots__ = ("order", "options", "chosen", "sleep", "wut", "preemptions", "yielded",
+                 "polling")
 
     def __init__(self, wut: WNode, sleep: list[tuple]) -> None:
         self.preemptions = 0                          # up to and including this node's step
         self.order: list[tuple] = []                  # enabled threads, as offered
         self.options: dict[tuple, tuple] = {}         # thread -> (key, access) of its next step
+        self.yielded: frozenset = frozenset()         # threads that slept or timed out
+        self.polling: frozenset = frozenset()         # ... too often in a row: others first
         self.chosen: tuple = ()
         self.sleep = sleep                            # threads whose steps here are explored
         self.wut = wut                                # its children: what to explore from here
@@ -98,6 +101,10 @@ class Dpor:
                     f"re-run with the same schedule, the program offered other threads at step "
                     f"{depth + 1}: it depends on something the schedule does not decide (the "
                     f"real clock, os.urandom, object ids, state kept from an earlier run)")
+            if node.chosen in node.polling:
+                # Planned here, but it would poll once more while others could run: fairness
+                # rules it out (see kernel/untimed.py).
+                raise SleepBlocked("the planned thread is polling")
             return node
         if depth != len(stack):  # pragma: no cover - the world asks for every step in order
             raise AssertionError("steps skipped")
@@ -117,21 +124,35 @@ class Dpor:
                 raise Nondeterminism(
                     f"a planned schedule could not be followed at step {depth + 1}: the program "
                     f"depends on something the schedule does not decide")
+            if node.chosen in node.polling:
+                raise SleepBlocked("the planned thread is polling")
         else:
             awake = [t for t in node.order if t not in sleep]
+            fair = [t for t in awake if t not in node.polling]
+            awake = fair or awake
             if not awake:
                 raise SleepBlocked("every enabled thread is asleep")
-            # Keep running the thread that ran last when it can: fewer switches to read.
+            # Keep running the thread that ran last when it can: fewer switches to read. But a
+            # thread that is polling (it slept, or a timed wait ran out) lets the next one in
+            # turn run, or a polling loop would be all the first execution ever does.
             previous = stack[-1].chosen if stack else None
-            node.chosen = previous if previous in awake else awake[0]
+            if previous in awake and previous not in node.yielded:
+                node.chosen = previous
+            else:
+                order = node.order
+                after = order.index(previous) + 1 if previous in order else 0
+                turn = [t for t in order[after:] + order[:after] if t in awake]
+                node.chosen = turn[0]
             key, access = node.options[node.chosen]
             wut.children.append(WNode(node.chosen, key, access, self._execution))
         stack.append(node)
         return node
 
     # -- after an execution --------------------------------------------------------------------
-    def end(self, steps: Sequence[Step], blocked: bool) -> bool:
-        """Take the finished execution's ``steps``; False once the search is exhausted."""
+    def end(self, steps: Sequence[Step], blocked: bool,
+            pending: Sequence[Step] = ()) -> bool:
+        """Take the finished execution's ``steps`` (and the steps its unfinished threads were
+        waiting to take); False once the search is exhausted."""
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -139,6 +160,8 @@ class Dpor:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             self._plan(steps)
+            for step in pending:
+                self._plan_pending(steps, step)
         return self._backtrack()
 
     def _backtrack(self) -> bool:
@@ -154,6 +177,17 @@ class Dpor:
             stack.pop()
         self.exhausted = True
         return False
+
+    def _plan_pending(self, steps: Sequence[Step], pending: Step) -> None:
+        """Races of a step that never ran (a thread blocked in a deadlock, or cut off by the
+        step limit): the execution where it goes first is planned like any other reversal.
+        Each pending step is added on its own, so that pending steps never order each other."""
+        extended = list(steps) + [pending]
+        hb = HappensBefore(extended)
+        i = len(steps)
+        for j in hb.races(i):
+            self._insert(j, [k for k in range(j + 1, i) if not hb.before(j, k)] + [i],
+                         extended, hb)
 
     def _plan(self, steps: Sequence[Step]) -> None:
         hb = HappensBefore(steps)
@@ -260,6 +294,8 @@ class _Sequence:
 def _fill(node: Node, options: Sequence[Option]) -> None:
     node.order = [o.thread for o in options]
     node.options = {o.thread: (o.key, o.access) for o in options}
+    node.yielded = frozenset(o.thread for o in options if o.yielded)
+    node.polling = frozenset(o.thread for o in options if o.polling)
 
 
 class HappensBefore:

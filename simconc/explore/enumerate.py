@@ -26,7 +26,8 @@ class Enumeration:
     def begin(self) -> "_EnumerationStrategy":
         return _EnumerationStrategy(self)
 
-    def end(self, steps: Sequence[Any], blocked: bool = False) -> bool:
+    def end(self, steps: Sequence[Any], blocked: bool = False,
+            pending: Sequence[Any] = ()) -> bool:
         self.executions += 1
         stack = self.stack
         while stack:

@@ -46,11 +46,12 @@ class Failure:
             lines.append("  the interleaving:")
             shown = [s for s in self.steps if not s.get("noise")]
             width = max((len(s["thread"]) for s in shown), default=0)
+            digits = max(4, len(str(shown[-1]["step"])) if shown else 4)
             for s in shown:
                 what = f"{s['op']} {s['obj']}".rstrip()
                 if s["where"]:
                     what = f"{what:<40}  {s['where']}"
-                lines.append(f"    {s['step']:>4}  {s['thread']:<{width}}  {what}")
+                lines.append(f"    {s['step']:>{digits}}  {s['thread']:<{width}}  {what}")
         replay = f"simconc replay {file} {self.schedule}" if file else self.schedule
         lines.append(f"  replay: {replay}")
         return "\n".join(lines)
@@ -131,10 +132,12 @@ class ExploreReport:
                    if self.preemption_bound is not None else "")
         space = (f"every schedule that matters{bounded} was run" if self.exhausted else
                  "interrupted: a partial exploration" if self.interrupted else
-                 "not exhaustive: sampled, or stopped at the execution limit")
+                 "not exhaustive: sampled, or stopped early")
         timed = ", timed" if self.semantics == "timed" else ""
-        lines = [f"{self.executions} executions ({self.strategy}{timed}; {space})"
-                 + (f", {self.blocked} more cut short as redundant" if self.blocked else "")]
+        plural = "s" if self.executions != 1 else ""
+        lines = [f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
+                 + (f", {self.blocked} more cut short (redundant, or a thread polling while "
+                    f"others could run)" if self.blocked else "")]
         lines.append("outcomes:")
         for outcome, count in self.outcomes:
             lines.append(f"  {count:>7}x  {outcome}")
@@ -169,7 +172,9 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
         report = result.deadlock
         if report is not None and report.cycle:
             return "deadlock", "deadlock: " + " -> ".join(report.cycle + [report.cycle[0]])
-        return "deadlock", "deadlock: no thread can proceed"
+        waits = "; ".join(f"{w.thread} waits for {w.waits_for}"
+                          for w in (report.threads if report is not None else []))
+        return "deadlock", "deadlock: no thread can proceed" + (f" ({waits})" if waits else "")
     if status == "limit":
         return "limit", ("the execution took more steps than the limit (a livelock, or a loop "
                          "that polls for ever)")
@@ -222,7 +227,7 @@ def _shown_path(name: str) -> str:
 
 # A read of a module variable that holds an object ("read counter = Counter"): how the code got
 # to the object, not shared state worth showing.
-_OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = [A-Za-z_][\w.]*$")
+_OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = (?!(?:True|False|None)$)[A-Za-z_][\w.]*$")
 
 
 def _step_events(result: RunResult) -> list[list[TraceEvent]]:

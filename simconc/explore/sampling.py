@@ -52,7 +52,8 @@ class Sampler:
         """The number of the execution about to run, in the whole exploration."""
         return self.start + self.stride * self.executions
 
-    def end(self, steps: Sequence[Step], blocked: bool = False) -> bool:
+    def end(self, steps: Sequence[Step], blocked: bool = False,
+            pending: Sequence[Step] = ()) -> bool:
         self.executions += 1
         return True
 
@@ -79,7 +80,10 @@ class _Sampling(Strategy):
 
     def _choose(self, options: Sequence[Option]) -> int:
         self.steps += 1
-        return self.choose(options)
+        fair = [o for o in options if not o.polling]
+        if len(fair) in (0, len(options)):
+            return self.choose(options)
+        return options.index(fair[self.choose(fair)])   # a polling thread lets others go first
 
     def choose(self, options: Sequence[Option]) -> int:  # pragma: no cover - interface
         raise NotImplementedError

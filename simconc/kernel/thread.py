@@ -24,7 +24,8 @@ class SimThread:
 
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
-                 "path", "spawned", "pending", "last_step", "spawn_step", "__weakref__")
+                 "path", "spawned", "pending", "last_step", "spawn_step", "yielded", "spins",
+                 "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -53,6 +54,8 @@ class SimThread:
         self.pending = None            # the operation it does when next scheduled
         self.last_step = -1            # index of the last step it took
         self.spawn_step = -1           # the step during which its parent started it
+        self.yielded = False           # since its last step it slept or a timed wait ran out
+        self.spins = 0                 # polls (sleeps, timeouts) since another thread's step
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property

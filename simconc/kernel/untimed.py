@@ -13,6 +13,10 @@ exploration strategy enumerates them.
   happened: "times out or not" is the order of two steps, like everything else.
 - ``sleep``, CPU work and IO are not steps: they touch nothing another thread can see, so where
   they fall between steps does not change any outcome. The clock stays at zero.
+- A thread that polled (slept, or let a timed wait run out) ``POLLS`` times while no other
+  thread took a step is marked ``polling`` in the options: exploration strategies let another
+  thread go first (a fairness assumption), without which ``while not done: sleep(0.01)`` could
+  loop for ever in one execution, and exploration would run one execution per number of polls.
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
 
@@ -43,6 +47,9 @@ ACCESSES = ("r", "w", "acq", "try", "rel", "join", "wait")
 #: the order of that pair can never be reversed.
 BLOCKING = frozenset(("acq", "join", "wait"))
 
+#: How many times in a row a thread may poll while other threads could run (see above).
+POLLS = 3
+
 
 class Pending(NamedTuple):
     """What a thread will do when it is next scheduled."""
@@ -58,6 +65,11 @@ class Option(NamedTuple):
     name: str
     key: Hashable
     access: str
+    #: Since its last step the thread slept or a timed wait ran out: a strategy that prefers
+    #: to keep a thread running should let another one run first.
+    yielded: bool = False
+    #: It has polled ``POLLS`` times while others could have run: fairness says others first.
+    polling: bool = False
 
 
 class Step(NamedTuple):
@@ -92,6 +104,10 @@ class UntimedWorld(World):
         self.steps: list[Step] = []
         self.max_steps = max_steps
         self.step_limit_hit = False
+        #: When the run ends: the step each unfinished thread was waiting to take (a blocked
+        #: acquire in a deadlock, anything when the step limit cut the run). The search needs
+        #: them: a step that never ran can still race with the steps that did.
+        self.pending_at_end: list[Step] = []
         self._fresh: list[SimThread] = []
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
@@ -171,9 +187,11 @@ class UntimedWorld(World):
         untimed one waits for a step that wakes it."""
         if self.tearing_down:
             raise GreenletExit
-        if timeout is not None:
-            return False
         thread = self.current_thread()
+        if timeout is not None:
+            thread.yielded = True
+            thread.spins += 1
+            return False
         entry = [thread, False]
         queue.waiters.append(entry)
         thread.waiting_where = where or caller_where()
@@ -189,7 +207,10 @@ class UntimedWorld(World):
         return len(waiters)
 
     def sleep(self, seconds: float) -> None:
-        self.record(self.current_thread(), "sleep", f"{seconds:g}s")
+        thread = self.current_thread()
+        thread.yielded = True
+        thread.spins += 1
+        self.record(thread, "sleep", f"{seconds:g}s")
 
     def cpu(self, seconds: float) -> None:
         self.record(self.current_thread(), "cpu", f"{seconds:g}s")
@@ -217,8 +238,7 @@ class UntimedWorld(World):
                 if len(self.steps) >= self.max_steps:
                     self.step_limit_hit = True
                     break
-                options = [Option(t.path, t.name, t.pending.key, t.pending.access)
-                           for t in ready] if self.wants_options else None
+                options = self._options(ready) if self.wants_options else None
                 thread = ready[self.choose_step(len(ready), options)]
                 pending = thread.pending
                 last = self.steps[-1].thread if self.steps else None
@@ -228,11 +248,25 @@ class UntimedWorld(World):
                                        thread.spawn_step if thread.last_step < 0 else -1,
                                        len(self.trace.events), thread.name, preempts))
                 thread.last_step = len(self.steps) - 1
+                thread.yielded = False
+                for other in threads:
+                    if other is not thread:
+                        other.spins = 0
                 self._switch_into(thread)
                 if self.fatal is not None:
                     raise self.fatal
+            self.pending_at_end = [
+                Step(t.path, t.pending.key, t.pending.access,
+                     t.spawn_step if t.last_step < 0 else -1, len(self.trace.events), t.name)
+                for t in threads if t.state == "ready" and t.pending is not None]
             if self.finished:
                 self.scheduler.finish()
+
+    @staticmethod
+    def _options(ready: list[SimThread]) -> list[Option]:
+        fair = any(t.spins < POLLS for t in ready)
+        return [Option(t.path, t.name, t.pending.key, t.pending.access, t.yielded,
+                       fair and t.spins >= POLLS) for t in ready]
 
     def choose_step(self, n: int, options: Optional[list[Option]]) -> int:
         """Which of the ``n`` ready threads takes the next step. A strategy that follows every
