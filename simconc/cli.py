@@ -16,6 +16,7 @@ from typing import Optional, Sequence
 from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
 from .explore.api import STRATEGIES, explore, shrink
 from .explore.report import ExploreReport
+from .importer import instrument_packages
 from .runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
 
@@ -79,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "go on at most K times (smaller, not exhaustive)")
     p_explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
                            help="cut an execution after N steps (default 10000)")
+    p_explore.add_argument("--instrument", metavar="PACKAGES",
+                           help="comma-separated modules or packages the scenario imports "
+                                "whose reads and writes of shared state are steps too")
     p_explore.add_argument("--timed", action="store_true",
                            help="explore the choices of a timed run instead (with --strategy "
                                 "enumerate or random; --seed fixes the run's seed)")
@@ -163,6 +167,8 @@ def _explore(args: argparse.Namespace) -> int:
                              f"{len(report.failures)} failures, {report.elapsed:.1f} s ")
             sys.stderr.flush()
 
+    if args.instrument:
+        instrument_packages([p for p in args.instrument.split(",") if p])
     try:
         report = explore(args.file, strategy=args.strategy, check=args.check,
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,

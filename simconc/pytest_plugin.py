@@ -78,9 +78,7 @@ def pytest_pyfunc_call(pyfuncitem: Any) -> Any:
         if added:
             REBIND.remove(module)
     if report.failures:
-        text = report.format()
         node = pyfuncitem.nodeid
-        text += (f"\n\nreplay one failing execution with:\n    pytest '{node}' "
-                 f"--simconc-replay {report.failures[0].schedule}")
-        pytest.fail(text, pytrace=False)
+        pytest.fail(report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}"),
+                    pytrace=False)
     return True

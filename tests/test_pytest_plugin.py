@@ -79,7 +79,8 @@ def test_a_race_in_library_code_fails_the_test_with_its_explanation_and_token(py
     out = result.stdout.str()
     assert "lost update of Counter.value" in out
     assert "read Counter.value = 0" in out and "mylib/__init__.py:10" in out
-    token = re.search(r"--simconc-replay (\S+)", out).group(1)
+    token = re.search(r"replay: pytest 'test_counter.py::test_counter' --simconc-replay (\S+)",
+                      out).group(1)
     again = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_counter.py::test_counter",
                                           "--simconc-replay", token)
     again.assert_outcomes(failed=1)

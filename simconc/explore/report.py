@@ -10,7 +10,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence
 
 from ..kernel import TraceEvent
 from ..kernel.untimed import Step
@@ -35,7 +35,7 @@ class Failure:
     execution: int = 0
 
     def format(self, title: str = "failure", file: Optional[str] = None,
-               steps: bool = True) -> str:
+               steps: bool = True, replay: Optional[Callable[[str], str]] = None) -> str:
         """The failure as a person reads it: what, why, the interleaving, how to replay it."""
         lines = [f"{title} ({self.kind}, in {self.count} execution"
                  f"{'s' if self.count != 1 else ''}; this one with {self.preemptions} "
@@ -52,8 +52,9 @@ class Failure:
                 if s["where"]:
                     what = f"{what:<40}  {s['where']}"
                 lines.append(f"    {s['step']:>{digits}}  {s['thread']:<{width}}  {what}")
-        replay = f"simconc replay {file} {self.schedule}" if file else self.schedule
-        lines.append(f"  replay: {replay}")
+        command = replay(self.schedule) if replay else \
+            f"simconc replay {file} {self.schedule}" if file else self.schedule
+        lines.append(f"  replay: {command}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
@@ -125,7 +126,8 @@ class ExploreReport:
             "failures": [f.to_dict() for f in self.failures],
         }
 
-    def format(self, file: Optional[str] = None, steps: bool = True) -> str:
+    def format(self, file: Optional[str] = None, steps: bool = True,
+               replay: Optional[Callable[[str], str]] = None) -> str:
         """The summary a person reads: what ran, the outcomes, each failure explained."""
         bounded = (f" with at most {self.preemption_bound} preemption"
                    f"{'s' if self.preemption_bound != 1 else ''}"
@@ -145,7 +147,8 @@ class ExploreReport:
             lines.append("no failures")
         for n, failure in enumerate(self.failures, 1):
             lines.append("")
-            lines.append(failure.format(f"failure {n} of {len(self.failures)}", file, steps))
+            lines.append(failure.format(f"failure {n} of {len(self.failures)}", file, steps,
+                                        replay))
         return "\n".join(lines)
 
 
@@ -157,6 +160,10 @@ def outcome_of(result: RunResult) -> str:
         text = text[:67] + "..."
     tag = {"ok": "", "check": "  [check failed]", "deadlock": "  [deadlock]",
            "error": "  [error]", "limit": "  [step limit]"}.get(result.status, "")
+    if result.status == "error" and result.exceptions and not result.error:
+        first = result.exceptions[0]
+        what = f"{first.type}: {first.message}".splitlines()[0]
+        tag = f"  [{what if len(what) <= 60 else what[:57] + '...'}]"
     return text + tag
 
 
