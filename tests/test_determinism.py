@@ -37,10 +37,45 @@ def test_same_bytes_under_any_hash_seed_and_python(scenario, seed):
         assert outputs.pop() == f.read()
 
 
+# Explorations whose whole report (outcomes, failures, tokens, interleavings) is compared: a
+# token names visible operations, so it is the same on every Python version.
+EXPLORED = [("lost_update.py", ()), ("dining_philosophers.py", ()),
+            ("dining_philosophers.py", ("--strategy", "pct", "--seed", "7",
+                                        "--max-executions", "40"))]
+
+
+def explore_json(scenario, options, hashseed):
+    env = dict(os.environ, PYTHONHASHSEED=str(hashseed))
+    proc = subprocess.run(
+        [sys.executable, "-m", "simconc", "explore", f"scenarios/{scenario}", "--json",
+         *options], cwd=REPO, env=env, capture_output=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    return proc.stdout
+
+
+def _explored_golden(scenario, options):
+    suffix = "-".join(o.lstrip("-") for o in options)
+    return os.path.join(GOLDEN, f"explore-{scenario[:-3]}{'-' + suffix if suffix else ''}.json")
+
+
+@pytest.mark.parametrize("scenario, options", EXPLORED)
+def test_explorations_are_the_same_bytes_everywhere(scenario, options):
+    outputs = {explore_json(scenario, options, hashseed) for hashseed in (0, 1)}
+    assert len(outputs) == 1
+    golden = _explored_golden(scenario, options)
+    if not os.path.exists(golden):
+        pytest.fail(f"no golden file {golden}; record it with `python tests/test_determinism.py`")
+    with open(golden, "rb") as f:
+        assert outputs.pop() == f.read()
+
+
 def _record():
     for scenario, seed in CASES:
         with open(os.path.join(GOLDEN, f"{scenario[:-3]}-seed{seed}.json"), "wb") as f:
             f.write(simconc_json(scenario, seed, 0))
+    for scenario, options in EXPLORED:
+        with open(_explored_golden(scenario, options), "wb") as f:
+            f.write(explore_json(scenario, options, 0))
 
 
 if __name__ == "__main__":

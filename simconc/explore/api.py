@@ -11,7 +11,6 @@ import re
 import time
 from typing import Any, Callable, Optional
 
-from ..kernel import SimconcError
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
 from .enumerate import Enumeration
