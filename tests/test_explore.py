@@ -328,3 +328,21 @@ def test_the_choices_of_a_timed_run_are_explored_too():
     assert all("to be notified" in f.message for f in untimed.failures)
     with pytest.raises(ValueError, match="enumerate or random"):
         simconc.explore(condition, semantics="timed")
+
+
+def test_ctrl_c_stops_the_command_with_the_summary_so_far():
+    import signal
+    import subprocess
+    import sys
+    import time
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simconc", "explore", LOST_UPDATE, "--strategy", "random",
+         "--max-executions", "10000000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err.decode()        # the lost update was found before
+    text = out.decode()
+    assert "interrupted: a partial exploration" in text
+    assert "failure 1 of 1 (check" in text and "replay: simconc replay" in text
+    assert b"Traceback" not in err

@@ -7,9 +7,12 @@ from the executions' results and traces (:mod:`.report`). Nothing here knows the
 """
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
@@ -93,8 +96,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         (lambda failure: True) if stop_on_failure else None)
     started = time.perf_counter()
     failures: dict[tuple, Failure] = {}
-    try:
-        while True:
+    with _interruptible() as interrupted:
+        while not interrupted:
             number = getattr(engine, "index", report.executions + report.blocked)
             strat = engine.begin()
             result = run(program, strategy=strat, semantics=semantics, check=check,
@@ -116,10 +119,37 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 break
             if stop is not None and new is not None and stop(new):
                 break
-    except KeyboardInterrupt:
-        report.interrupted = True
+    report.interrupted = bool(interrupted)
     report.elapsed = time.perf_counter() - started
     return report
+
+
+class _Interrupted(list):
+    """True once Ctrl-C (or a KeyboardInterrupt from ``progress``) asked the exploration to
+    stop."""
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[_Interrupted]:
+    """Ctrl-C stops the exploration after the execution running now, keeping everything found:
+    a KeyboardInterrupt raised inside the program's threads would only be the program's error.
+    A second Ctrl-C interrupts at once."""
+    interrupted = _Interrupted()
+
+    def on_sigint(signum: int, frame: Any) -> None:
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted.append(True)
+
+    installed = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, on_sigint) if installed else None
+    try:
+        yield interrupted
+    except KeyboardInterrupt:
+        interrupted.append(True)
+    finally:
+        if installed:
+            signal.signal(signal.SIGINT, previous)
 
 
 def shrink(program: Program, schedule: str, *, check: Check = None,
