@@ -6,7 +6,17 @@ execution. After an execution it finds the races in it (two dependent steps of d
 threads, not ordered through a third), and for each race plans the execution that reverses it
 (the steps not caused by the first, then the second) in the wakeup tree of the state before the
 first. Sleep sets keep every plan from repeating a trace already explored, so each Mazurkiewicz
-trace (each class of executions equal up to swapping independent steps) runs exactly once.
+trace (each class of executions equal up to swapping independent steps) runs once; an execution
+that could only repeat one is cut short and counted apart (``blocked``).
+
+Where this departs from the paper (docs/architecture.md says why):
+- A plan is never dropped as "covered" by a planned leaf that is a weak prefix of it: with that
+  shortcut the property tests (tests/test_dpor.py) found traces that were never run.
+- The step an unfinished thread was waiting to take when the run ended (a blocked acquire in a
+  deadlock, any step when the step limit cut the run) races with the steps that ran, like any
+  step: otherwise an order that ends in a deadlock could be missed.
+- A thread marked ``polling`` (kernel/untimed.py) is not planned to run again before another
+  thread has: that keeps ``while not done: sleep()`` finite, by a fairness assumption.
 
 What the program does is seen only through :class:`Option` (a thread's next step) and
 :class:`Step` (a step taken): the engine never looks at the world. Locations are compared
