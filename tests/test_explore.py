@@ -346,3 +346,14 @@ def test_ctrl_c_stops_the_command_with_the_summary_so_far():
     assert "interrupted: a partial exploration" in text
     assert "failure 1 of 1 (check" in text and "replay: simconc replay" in text
     assert b"Traceback" not in err
+
+
+def test_the_main_thread_alone_can_deadlock(tmp_path):
+    path = write(tmp_path, """
+        import threading
+        lock = threading.Lock()
+        lock.acquire()
+        lock.acquire()
+        """)
+    report = simconc.explore(path)
+    assert report.exhausted and [f.kind for f in report.failures] == ["deadlock"]

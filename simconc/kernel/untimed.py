@@ -165,9 +165,10 @@ class UntimedWorld(World):
         thread = self.current
         if thread is None or self.tearing_down or getcurrent() is self.hub:
             return
-        if len(self.threads) == 1:
+        if len(self.threads) == 1 and (enabled is None or enabled()):
             # Only the main thread has ever existed: everything it does now happens before
-            # anything another thread will do, so nothing here can race. Not a step.
+            # anything another thread will do, so nothing here can race. Not a step. (A wait
+            # that cannot go on is still one: the main thread deadlocked on its own.)
             return
         thread.pending = Pending(key, access, enabled, None)
         thread.state = "ready"
