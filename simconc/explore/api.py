@@ -89,7 +89,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # This share's executions: start, start + stride, ... below max_executions.
         max_executions = len(range(start, max_executions, stride))
         if max_executions == 0:
-            return ExploreReport(strategy=strategy, seed=seed)
+            return ExploreReport(strategy=strategy, seed=seed, semantics=semantics)
     report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound,
                            semantics=semantics)
     stop = stop_on_failure if callable(stop_on_failure) else (
@@ -189,7 +189,8 @@ def _in_processes(program: Program, jobs: int,
     import concurrent.futures
     import multiprocessing
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    report = ExploreReport(strategy=options["strategy"], seed=options["seed"])
+    report = ExploreReport(strategy=options["strategy"], seed=options["seed"],
+                           semantics=options["semantics"])
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method)) as pool:
