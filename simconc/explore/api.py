@@ -98,14 +98,13 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     failures: dict[tuple, Failure] = {}
     with _interruptible() as interrupted:
         while not interrupted:
-            number = getattr(engine, "index", report.executions + report.blocked)
+            number = engine.index
             strat = engine.begin()
             result = run(program, strategy=strat, semantics=semantics, check=check,
                          max_steps=max_steps, spin_timeout=spin_timeout, profile=profile)
-            error = getattr(strat, "error", None)
-            if error is not None:
-                raise error
-            blocked = bool(getattr(strat, "blocked", False))
+            if strat.error is not None:
+                raise strat.error
+            blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
             new = _count(report, result, failures, number) if not blocked else None
             report.blocked = engine.blocked
@@ -113,7 +112,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             if progress is not None:
                 progress(report)
             if not more:
-                report.exhausted = bool(getattr(engine, "exhausted", False))
+                report.exhausted = engine.exhausted
                 break
             if max_executions is not None and report.executions >= max_executions:
                 break

@@ -88,6 +88,11 @@ class Dpor:
         self.exhausted = False
         self._execution = 0
 
+    @property
+    def index(self) -> int:
+        """The number of the execution about to run."""
+        return self.executions + self.blocked
+
     def begin(self) -> "_DporStrategy":
         self._execution += 1
         return _DporStrategy(self)

@@ -23,6 +23,11 @@ class Enumeration:
         self.blocked = 0
         self.exhausted = False
 
+    @property
+    def index(self) -> int:
+        """The number of the execution about to run."""
+        return self.executions + self.blocked
+
     def begin(self) -> "_EnumerationStrategy":
         return _EnumerationStrategy(self)
 

@@ -96,18 +96,27 @@ class SimThread:
             world.wait_event(world.gil.request(self))
         self.state = "running"
         self.started_at = world.env.now
+        self.run_code()
+        self.finish()
+        world.gil.release(self)
+        return _EXITED
+
+    # What every world does with a thread's code, whatever drives it.
+    def run_code(self) -> None:
+        """Run the thread's code; an error that escapes the face stops the whole execution."""
         try:
             self._run()
         except GreenletExit:
             raise
         except BaseException as exc:  # the face reports the user's errors; this is a last resort
-            world.internal_error(self, exc)
+            self.world.internal_error(self, exc)
+
+    def finish(self) -> None:
+        """The thread has ended: record it and wake its joiners."""
         self.state = "done"
-        self.ended_at = world.env.now
-        world.record(self, "exit", "")
+        self.ended_at = self.world.now
+        self.world.record(self, "exit", "")
         self.done.unpark_all()
-        world.gil.release(self)
-        return _EXITED
 
     def block(self, event: Any) -> Any:
         """Give up the GIL, wait for the SimPy ``event``, take the GIL back; the event's value."""

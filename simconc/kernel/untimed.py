@@ -137,20 +137,12 @@ class UntimedWorld(World):
     def _bootstrap(self, thread: SimThread) -> object:
         thread.state = "running"
         thread.started_at = 0.0
-        try:
-            thread._run()
-        except GreenletExit:
-            raise
-        except BaseException as exc:  # the face reports the user's errors; this is a last resort
-            self.internal_error(thread, exc)
+        thread.run_code()
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.finished:
             self.point(id(thread), "w")
-        thread.state = "done"
-        thread.ended_at = 0.0
-        self.record(thread, "exit", "")
-        thread.done.unpark_all()
+        thread.finish()
         return _EXITED
 
     def _switch_into(self, thread: SimThread) -> None:
