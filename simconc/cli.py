@@ -14,6 +14,7 @@ import sys
 from typing import Optional, Sequence
 
 from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
+from .kernel.untimed import SWITCH_POINT_NAMES
 from .explore.api import STRATEGIES, explore, shrink
 from .explore.report import ExploreReport
 from .importer import instrument_packages
@@ -83,6 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--instrument", metavar="PACKAGES",
                            help="comma-separated modules or packages the scenario imports "
                                 "whose reads and writes of shared state are steps too")
+    p_explore.add_argument("--switch-points", default="any", choices=list(SWITCH_POINT_NAMES),
+                           metavar="WHERE",
+                           help="where a thread may be switched out: 'any' visible operation "
+                                "(default: the free-threaded build), or only where a GIL "
+                                "build's eval loop can drop the GIL: 'gil' (3.10 to 3.13), "
+                                "'gil-3.9' (= any) ... 'gil-3.13'")
     p_explore.add_argument("--timed", action="store_true",
                            help="explore the choices of a timed run instead (with --strategy "
                                 "enumerate or random; --seed fixes the run's seed)")
@@ -174,6 +181,7 @@ def _explore(args: argparse.Namespace) -> int:
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,
                          preemption_bound=args.preemption_bound, jobs=args.jobs,
                          semantics="timed" if args.timed else "untimed", profile=args.profile,
+                         switch_points=args.switch_points,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
                          stop_on_failure=args.stop_on_failure, progress=progress)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:

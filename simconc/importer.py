@@ -34,6 +34,12 @@ def _point(key: Any, access: str, obj: Any = None) -> None:
         world.point(key, access)
 
 
+def _switch() -> None:
+    world = maybe_current_world()
+    if world is not None:
+        world.switch_point()
+
+
 def _matches(name: str, packages: Sequence[str]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in packages)
 
@@ -41,10 +47,13 @@ def _matches(name: str, packages: Sequence[str]) -> bool:
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
     def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> Any:
         source = importlib.util.decode_source(data) if isinstance(data, bytes) else data
-        return compile_instrumented(source, path)
+        # With the GIL build's switch points marked: an exploration of either kind may import
+        # it (the marks cost a call each and do nothing under switch_points="any").
+        return compile_instrumented(source, path, switches=True)
 
     def exec_module(self, module: Any) -> None:
-        module.__dict__.update(hooks(_record, module.__dict__, _point, scope=module.__name__))
+        module.__dict__.update(hooks(_record, module.__dict__, _point, scope=module.__name__,
+                                     switch=_switch))
         super().exec_module(module)
 
     # Never write instrumented bytecode where the plain import would find it.

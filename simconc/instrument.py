@@ -14,6 +14,14 @@ What is rewritten:
 - ``obj[key]`` read, assigned, or ``obj[key] op= value``.
 Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
 
+Compiled for the GIL build's switch points (``switches=True``), the places where the eval loop
+of CPython 3.10 to 3.13 checks whether to drop the GIL call ``__simconc_switch__()`` too: the
+start of a function body (RESUME), the end of a loop body and ``continue`` (the back edge), and
+the return from every call (CALL checks after the callee returns); a comprehension's back edge
+is its element, ``[__simconc_called__(x) for ...]``. Between two of these a thread cannot be
+switched out on a GIL build, which is why ``temp = self.value; self.value = temp + 1`` alone
+does not lose updates there, while it does on the free-threaded build.
+
 The hooks are the ``__simconc_*__`` names a module compiled here expects in its globals:
 :func:`hooks` makes them for a recorder ``record(op, what)``.
 """
@@ -53,10 +61,16 @@ def _module_variables(tree: ast.Module) -> set[str]:
     return names
 
 
+def _switch() -> ast.Expr:
+    return ast.Expr(_call("switch"))
+
+
 class _Rewriter(ast.NodeTransformer):
-    def __init__(self, shared: set[str], table: symtable.SymbolTable) -> None:
+    def __init__(self, shared: set[str], table: symtable.SymbolTable,
+                 switches: bool = False) -> None:
         self.shared = shared
         self.tables = [table]
+        self.switches = switches
 
     # -- scopes: symtable says whether a name is global where it is used ----------------------
     def _child_table(self, name: str, lineno: int) -> Optional[symtable.SymbolTable]:
@@ -86,7 +100,48 @@ class _Rewriter(ast.NodeTransformer):
                 node.body = self._statements(node.body)
             finally:
                 self.tables.pop()
+        if self.switches:   # RESUME, after the docstring (which must stay first)
+            first = node.body[0] if node.body else None
+            docstring = isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) \
+                and isinstance(first.value.value, str)
+            at = 1 if docstring else 0
+            node.body[at:at] = [ast.copy_location(_switch(), node.body[0])]
         return node
+
+    # -- loops and calls: the GIL build's switch points ---------------------------------------
+    def _loop(self, node: "ast.For | ast.While | ast.AsyncFor") -> ast.AST:
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        if self.switches:
+            node.body.append(ast.copy_location(_switch(), node.body[-1]))
+        return node
+
+    visit_For = visit_While = visit_AsyncFor = _loop  # type: ignore[assignment]
+
+    def visit_Continue(self, node: ast.Continue) -> Any:
+        if self.switches:
+            return [ast.copy_location(_switch(), node), node]
+        return node
+
+    def _comprehension(self, node: ast.AST, name: str) -> ast.AST:
+        node = self._scoped(node, name)
+        if self.switches:
+            if isinstance(node, ast.DictComp):
+                node.value = _call("called", node.value)
+            else:
+                node.elt = _call("called", node.elt)   # type: ignore[attr-defined]
+        return node
+
+    def visit_ListComp(self, node: ast.ListComp) -> ast.AST:
+        return self._comprehension(node, "listcomp")
+
+    def visit_SetComp(self, node: ast.SetComp) -> ast.AST:
+        return self._comprehension(node, "setcomp")
+
+    def visit_DictComp(self, node: ast.DictComp) -> ast.AST:
+        return self._comprehension(node, "dictcomp")
+
+    def visit_GeneratorExp(self, node: ast.GeneratorExp) -> ast.AST:
+        return self._comprehension(node, "genexpr")
 
     visit_AsyncFunctionDef = visit_FunctionDef  # type: ignore[assignment]
 
@@ -196,6 +251,8 @@ class _Rewriter(ast.NodeTransformer):
             node.func = self.visit(func)
         node.args = [self.visit(a) for a in node.args]
         node.keywords = [self.visit(k) for k in node.keywords]
+        if self.switches:   # CALL checks the eval breaker once the callee has returned
+            return ast.copy_location(_call("called", node), node)
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
@@ -214,16 +271,19 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
 
-def instrument(tree: ast.Module, source: str, filename: str) -> ast.Module:
-    """``tree`` with its shared-state accesses turned into hook calls."""
+def instrument(tree: ast.Module, source: str, filename: str,
+               switches: bool = False) -> ast.Module:
+    """``tree`` with its shared-state accesses turned into hook calls (and, with ``switches``,
+    the GIL build's switch points too)."""
     table = symtable.symtable(source, filename, "exec")
-    new = _Rewriter(_module_variables(tree), table).visit(tree)
+    new = _Rewriter(_module_variables(tree), table, switches).visit(tree)
     return ast.fix_missing_locations(new)
 
 
-def compile_instrumented(source: str, filename: str) -> types.CodeType:
+def compile_instrumented(source: str, filename: str, switches: bool = False) -> types.CodeType:
     tree = ast.parse(source, filename)
-    return compile(instrument(tree, source, filename), filename, "exec", dont_inherit=True)
+    return compile(instrument(tree, source, filename, switches), filename, "exec",
+                   dont_inherit=True)
 
 
 _SHOWN = (int, float, str, bool, type(None))
@@ -241,18 +301,26 @@ def _nothing(key: Any, access: str, obj: Any = None) -> None:
     pass
 
 
-def hooks(record: Callable[[str, str], None], namespace: dict,
-          point: Callable[[Any, str, Any], None] = _nothing, scope: str = "") -> dict[str, Any]:
+def _no_switch() -> None:
+    pass
+
+
+def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
+          point: Callable[[Any, str, Any], None] = _nothing, scope: str = "",
+          switch: Callable[[], None] = _no_switch) -> dict[str, Any]:
     """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
     step where other threads may run first), then happens, then is reported as
-    ``record("read" | "write", "what = value")``. A location is ``("global", name)``,
+    ``record("read" | "write", "what = value")`` (not at all when ``record`` is None: an
+    execution nobody will read the trace of saves formatting the values). A location is ``("global", name)``,
     ``(id(obj), attr)`` or ``(id(obj), "[]", key)`` (the whole object when the key cannot be
     hashed); ``point`` must keep ``obj`` alive while locations are compared, so that no other
     object takes over its id. ``scope`` (a module's name) tells apart the globals of modules
-    instrumented on import.
+    instrumented on import. ``switch()`` is called at the GIL build's switch points.
     """
+    tracing = record is not None
+
     def global_key(name: str) -> tuple:
         return ("global", scope, name) if scope else ("global", name)
 
@@ -265,29 +333,34 @@ def hooks(record: Callable[[str, str], None], namespace: dict,
                 value = getattr(namespace["__builtins__"], name)
             except (KeyError, AttributeError):
                 raise NameError(f"name {name!r} is not defined") from None
-        record("read", f"{name} = {_show(value)}")
+        if tracing:
+            record("read", f"{name} = {_show(value)}")
         return value
 
     def assign(name: str, value: Any) -> Any:
         point(global_key(name), "w")
-        record("write", f"{name} = {_show(value)}")
+        if tracing:
+            record("write", f"{name} = {_show(value)}")
         return value
 
     def wrote(name: str, value: Any) -> None:
-        record("write", f"{name} = {_show(value)}")
+        if tracing:
+            record("write", f"{name} = {_show(value)}")
 
     def getattr_(obj: Any, attr: str) -> Any:
         if isinstance(obj, (types.ModuleType, type)):
             return getattr(obj, attr)
         point((id(obj), attr), "r", obj)
         value = getattr(obj, attr)
-        record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        if tracing:
+            record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
         return value
 
     def setattr_(obj: Any, attr: str, value: Any) -> None:
         point((id(obj), attr), "w", obj)
         setattr(obj, attr, value)
-        record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        if tracing:
+            record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
 
     def augattr(obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
         current = getattr_(obj, attr)
@@ -303,19 +376,26 @@ def hooks(record: Callable[[str, str], None], namespace: dict,
     def getitem(obj: Any, key: Any) -> Any:
         point(item(obj, key), "r", obj)
         value = obj[key]
-        record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+        if tracing:
+            record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
         return value
 
     def setitem(obj: Any, key: Any, value: Any) -> None:
         point(item(obj, key), "w", obj)
         obj[key] = value
-        record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+        if tracing:
+            record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
 
     def augitem(obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
         current = getitem(obj, key)
         setitem(obj, key, op(current, value()))
 
+    def called(value: Any) -> Any:
+        switch()
+        return value
+
     return {"__simconc_read__": read, "__simconc_assign__": assign,
+            "__simconc_switch__": switch, "__simconc_called__": called,
             "__simconc_wrote__": wrote,
             "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,
             "__simconc_augattr__": augattr, "__simconc_getitem__": getitem,

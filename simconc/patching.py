@@ -130,7 +130,7 @@ def simulated_modules(modules: dict[str, types.ModuleType],
     global _atexit_sink
     saved = {name: sys.modules.get(name) for name in modules}
     originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
-    before = sys.modules.copy()
+    before = _known_modules()
     sink, _atexit_sink = _atexit_sink, atexit_handlers
     rebound = _rebindings(modules) if REBIND else []
     saved_bindings = [(namespace, attr, namespace[attr]) for namespace, attr, _ in rebound]
@@ -154,6 +154,23 @@ def simulated_modules(modules: dict[str, types.ModuleType],
                 sys.modules[name] = module
         if len(sys.modules) != len(before):
             _forget_face_bound([n for n in sys.modules if n not in before], modules)
+            _known_modules()
+
+
+_known: set[str] = set()    # the names in sys.modules when last looked (membership only)
+_known_last: Optional[str] = None
+
+
+def _known_modules() -> set[str]:
+    """The names in ``sys.modules``, taken again only when their number or the newest of them
+    changed (an import appends to ``sys.modules``): a run compares against it to find the
+    modules first imported while it ran, and copying ``sys.modules`` on every run costs more
+    than a small run does."""
+    global _known, _known_last
+    last = next(reversed(sys.modules), None)
+    if len(_known) != len(sys.modules) or last != _known_last:
+        _known, _known_last = set(sys.modules), last
+    return _known
 
 
 def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> None:

@@ -19,8 +19,8 @@ from greenlet import GreenletExit
 from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
-from .kernel.scheduler import token_semantics
-from .kernel.untimed import UntimedWorld
+from .kernel.scheduler import token_semantics, token_switch_points
+from .kernel.untimed import UntimedWorld, switch_points_named
 from .kernel.world import maybe_current_world
 from .instrument import compile_instrumented, hooks
 from .patching import simulated_modules
@@ -65,6 +65,7 @@ class RunResult:
     exit_code: int = 0                   # the program's own sys.exit code, if it called it
     namespace: dict = field(default_factory=dict, repr=False)
     semantics: str = "timed"
+    switch_points: str = "any"           # untimed: where a thread may be switched out
     #: The invariant's verdict: None if it held (or there was none), else why it failed.
     check_failure: Optional[str] = None
     #: Untimed semantics: the steps taken, in order (what exploration's analysis reads), and
@@ -83,7 +84,8 @@ class RunResult:
             "deadlock": self.deadlock.to_dict() if self.deadlock else None,
             "exceptions": [e.to_dict() for e in self.exceptions], "threads": self.threads,
             "profile": self.profile, "error": self.error, "exit_code": self.exit_code,
-            "semantics": self.semantics, "check": self.check_failure,
+            "semantics": self.semantics, "switch_points": self.switch_points,
+            "check": self.check_failure,
         }
 
 
@@ -127,13 +129,15 @@ _STDOUT = ("stdout",)
 _compiled: dict[tuple, Any] = {}   # (path, size, mtime, memory) -> code: explorations rerun it
 
 
-def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
+def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
+                  switches: bool = False) -> Any:
     """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong.
-    With ``memory``, its reads and writes of shared state call the instrument's hooks."""
+    With ``memory``, its reads and writes of shared state call the instrument's hooks; with
+    ``switches`` too, so do the GIL build's switch points."""
     path = os.fspath(path)
     try:
         stat = os.stat(path)
-        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory)
+        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory, switches)
         if cache_key in _compiled:
             return _compiled[cache_key]
         with open(path, "rb") as f:
@@ -147,7 +151,7 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False) -> Any:
     try:
         code = compile(source, path, "exec", dont_inherit=True)
         if memory:
-            code = compile_instrumented(decode_source(source), path)
+            code = compile_instrumented(decode_source(source), path, switches)
     except SyntaxError as exc:
         where = f"{path}, line {exc.lineno}" if exc.lineno else path
         text = f"\n    {exc.text.rstrip()}" if exc.text else ""
@@ -166,9 +170,11 @@ Check = Union[str, Callable[[], Any], None]
 def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         strategy: Optional[Strategy] = None, profile: "str | CostProfile" = "tutorial-2017",
         until: Optional[float] = None, spin_timeout: float = 10.0, memory: bool = False,
-        semantics: Optional[str] = None, check: Check = None, max_steps: int = 10_000,
+        semantics: Optional[str] = None, switch_points: Optional[str] = None,
+        check: Check = None, max_steps: int = 10_000,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
-        echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None) -> RunResult:
+        echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
+        trace: bool = True) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
@@ -178,9 +184,14 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
 
     ``semantics`` is ``"timed"`` (the default) or ``"untimed"`` (every visible operation a step;
     a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run).
-    A token carries its own. ``check`` is the invariant: an expression evaluated in the
+    A token carries its own. ``switch_points`` (untimed only) is where a thread may be switched
+    out: ``"any"`` visible operation (the default: the free-threaded build), or ``"gil"``, only
+    where the GIL build of CPython 3.10 to 3.13 can drop the GIL. ``check`` is the invariant: an expression evaluated in the
     scenario's namespace, or a callable, after the run; false or raising AssertionError is a
     failure. A scenario that defines ``check()`` is checked with it by default.
+
+    ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
+    executions of an exploration that nobody will read.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
@@ -193,10 +204,19 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             raise BadToken(f"the schedule token was recorded under {from_token} semantics, "
                            f"not {semantics}")
         semantics = from_token
+        token_switches = token_switch_points(schedule)
+        if switch_points is not None and switch_points != token_switches:
+            raise BadToken(f"the schedule token was recorded with switch points "
+                           f"{token_switches!r}, not {switch_points!r}")
+        switch_points = token_switches
     semantics = semantics or "timed"
     if semantics not in ("timed", "untimed"):
         raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
     untimed = semantics == "untimed"
+    switch_points = switch_points_named(switch_points or "any")
+    if switch_points != "any" and not untimed:
+        raise ValueError("switch points are chosen under untimed semantics: a timed run's GIL "
+                         "model decides where threads switch")
     if strategy is None:
         strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
             else RandomStrategy(seed)
@@ -206,9 +226,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     else:
         path = os.fspath(program)
         memory = memory or untimed
-        code = load_scenario(path, memory)
-    world = UntimedWorld(strategy, max_steps=max_steps) if untimed \
+        code = load_scenario(path, memory, switches=switch_points == "gil")
+    world = UntimedWorld(strategy, max_steps=max_steps, switch_points=switch_points) if untimed \
         else World(strategy, profile=profile, until=until)
+    world.tracing = trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
     out, err = _Capture(echo, world), _Capture(echo_err, world)
@@ -241,8 +262,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 namespace.update({"__name__": "__main__", "__file__": path,
                                   "__builtins__": builtins, "__doc__": None})
                 if memory:
-                    namespace.update(hooks(record_access, namespace,
-                                           point if untimed else _no_point))
+                    namespace.update(hooks(record_access if trace else None, namespace,
+                                           point if untimed else _no_point,
+                                           switch=world.switch_point))
                 exec(code, namespace)
             else:
                 body()
@@ -325,7 +347,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         elapsed=world.now, status=status, deadlock=deadlock, exceptions=exceptions,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
-        namespace=namespace, semantics=semantics, check_failure=check_failure,
+        namespace=namespace, semantics=semantics, switch_points=switch_points,
+        check_failure=check_failure,
         steps=world.steps if untimed else [],
         pending=world.pending_at_end if untimed else [])
 

@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any, Callable, Iterator, Optional
 
+from ..kernel.untimed import switch_points_named
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
 from .enumerate import Enumeration
@@ -33,7 +34,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             preemption_bound: Optional[int] = None,
             max_steps: int = 10_000, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
-            jobs: int = 1, semantics: str = "untimed", profile: str = "tutorial-2017",
+            jobs: int = 1, semantics: str = "untimed", switch_points: str = "any",
+            profile: str = "tutorial-2017",
             _share: tuple[int, int] = (0, 1),
             progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
@@ -49,6 +51,11 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     ``interrupted`` and holds everything found until then. ``jobs`` splits a sampled
     exploration over that many processes; the report is the one a single process would give.
 
+    ``switch_points``: where a thread may be switched out, at ``"any"`` visible operation (the
+    free-threaded build) or only where the GIL build of CPython 3.10 to 3.13 can drop the GIL
+    (``"gil"``; also ``"gil-3.10"`` ... ``"gil-3.13"``, and ``"gil-3.9"``, which is ``"any"``:
+    its eval loop could switch after almost any instruction): a race found under ``any`` but not under ``gil`` is one the GIL hides today.
+
     ``semantics="timed"`` explores the choices a timed run has under ``profile`` (who takes
     the GIL among threads ready at one instant, which waiter a release wakes), by ``enumerate``
     or the ``random`` sampler, with the run's seed fixed at ``seed``.
@@ -63,6 +70,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError("jobs must be at least 1")
     if semantics not in ("timed", "untimed"):
         raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
+    switch_points = switch_points_named(switch_points)
+    if semantics == "timed" and switch_points != "any":
+        raise ValueError("switch points are chosen under untimed semantics: a timed run's GIL "
+                         "model decides where threads switch")
     if semantics == "timed" and strategy not in ("enumerate", "random"):
         raise ValueError("a timed run's choices are explored by the enumerate or random "
                          "strategy (DPOR, PCT and POS order untimed steps)")
@@ -79,34 +90,45 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                                  max_executions=max_executions, seed=seed, depth=depth,
                                  max_steps=max_steps, spin_timeout=spin_timeout,
                                  stop_on_failure=bool(stop_on_failure), semantics=semantics,
-                                 profile=profile)
+                                 switch_points=switch_points, profile=profile)
         start, stride = _share
         length = 1
         if strategy == "pct":   # how long an execution is: one run, the first ready thread first
-            length = len(run(program, semantics="untimed", check=check, max_steps=max_steps,
-                             spin_timeout=spin_timeout).steps)
+            length = len(run(program, semantics="untimed", switch_points=switch_points,
+                             check=check, max_steps=max_steps, spin_timeout=spin_timeout).steps)
         engine = Sampler(strategy, seed, depth, start, stride, length)
         # This share's executions: start, start + stride, ... below max_executions.
         max_executions = len(range(start, max_executions, stride))
         if max_executions == 0:
-            return ExploreReport(strategy=strategy, seed=seed, semantics=semantics)
+            return ExploreReport(strategy=strategy, seed=seed, semantics=semantics,
+                                 switch_points=switch_points)
     report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound,
-                           semantics=semantics)
+                           semantics=semantics, switch_points=switch_points)
     stop = stop_on_failure if callable(stop_on_failure) else (
         (lambda failure: True) if stop_on_failure else None)
     started = time.perf_counter()
     failures: dict[tuple, Failure] = {}
+
+    def traced(result: RunResult) -> RunResult:
+        # Executions run without a trace; the one a new failure is explained from runs again,
+        # with it, from its token. (The replay follows the token exactly, or raises.)
+        return run(program, schedule=result.schedule, check=check, max_steps=max_steps,
+                   spin_timeout=spin_timeout, profile=profile)
+
     with _interruptible() as interrupted:
         while not interrupted:
             number = engine.index
             strat = engine.begin()
-            result = run(program, strategy=strat, semantics=semantics, check=check,
-                         max_steps=max_steps, spin_timeout=spin_timeout, profile=profile)
+            result = run(program, strategy=strat, semantics=semantics,
+                         switch_points=switch_points if semantics == "untimed" else None,
+                         check=check,
+                         max_steps=max_steps, spin_timeout=spin_timeout, profile=profile,
+                         trace=False)
             if strat.error is not None:
                 raise strat.error
             blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
-            new = _count(report, result, failures, number) if not blocked else None
+            new = _count(report, result, failures, number, traced) if not blocked else None
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started
             if progress is not None:
@@ -189,7 +211,8 @@ def _in_processes(program: Program, jobs: int,
     import multiprocessing
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     report = ExploreReport(strategy=options["strategy"], seed=options["seed"],
-                           semantics=options["semantics"])
+                           semantics=options["semantics"],
+                           switch_points=options["switch_points"])
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method)) as pool:
@@ -213,8 +236,9 @@ def _in_processes(program: Program, jobs: int,
 
 
 def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failure],
-           number: int) -> Optional[Failure]:
-    """Count execution ``number``; the failure it showed, if that failure is new."""
+           number: int, traced: Callable[[RunResult], RunResult]) -> Optional[Failure]:
+    """Count execution ``number``; the failure it showed, if that failure is new (explained
+    from ``traced(result)``, the same execution with its trace)."""
     report.executions += 1
     outcome = outcome_of(result)
     report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
@@ -227,7 +251,7 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     if known is not None:
         known.count += 1
         return None
-    failures[key] = failure = failure_of(result)
+    failures[key] = failure = failure_of(traced(result)) or failure_of(result)
     failure.execution = number
     report.failures.append(failure)
     return failure

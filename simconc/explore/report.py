@@ -70,6 +70,7 @@ class ExploreReport:
     seed: int = 0
     preemption_bound: Optional[int] = None
     semantics: str = "untimed"
+    switch_points: str = "any"   # where a thread may be switched out (untimed)
     executions: int = 0          # complete executions
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     exhausted: bool = False      # every schedule that matters was run
@@ -118,7 +119,8 @@ class ExploreReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "strategy": self.strategy, "semantics": self.semantics, "seed": self.seed,
+            "strategy": self.strategy, "semantics": self.semantics,
+            "switch_points": self.switch_points, "seed": self.seed,
             "preemption_bound": self.preemption_bound, "executions": self.executions,
             "blocked": self.blocked, "exhausted": self.exhausted,
             "interrupted": self.interrupted,
@@ -135,7 +137,8 @@ class ExploreReport:
         space = (f"every schedule that matters{bounded} was run" if self.exhausted else
                  "interrupted: a partial exploration" if self.interrupted else
                  "not exhaustive: sampled, or stopped early")
-        timed = ", timed" if self.semantics == "timed" else ""
+        timed = ", timed" if self.semantics == "timed" else (
+            ", GIL build's switch points" if self.switch_points == "gil" else "")
         plural = "s" if self.executions != 1 else ""
         lines = [f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
                  + (f", {self.blocked} more cut short (redundant, or a thread polling while "

@@ -26,9 +26,11 @@ TOKEN_VERSION = "1"
 
 #: The first character of a token names the semantics it was recorded under (the body is the same
 #: encoding): ``1`` timed (``simconc run``), ``2`` untimed (``simconc explore``), where every
-#: visible operation is a step the scheduler places.
-SEMANTICS = {"1": "timed", "2": "untimed"}
-_SEMANTICS_CHAR = {name: char for char, name in SEMANTICS.items()}
+#: visible operation is a step the scheduler places, ``3`` untimed with the switch points of
+#: CPython's GIL build (a thread is switched out only where its eval loop can drop the GIL).
+SEMANTICS = {"1": "timed", "2": "untimed", "3": "untimed"}
+SWITCH_POINTS = {"1": "any", "2": "any", "3": "gil"}
+_CHAR = {(SEMANTICS[c], SWITCH_POINTS[c]): c for c in SEMANTICS}
 
 
 class Choice(NamedTuple):
@@ -106,12 +108,14 @@ class ReplayStrategy(Strategy):
 class Scheduler:
     """Asks the strategy, checks its answer, records it."""
 
-    __slots__ = ("strategy", "choices", "semantics")
+    __slots__ = ("strategy", "choices", "semantics", "switch_points")
 
-    def __init__(self, strategy: Strategy, semantics: str = "timed") -> None:
+    def __init__(self, strategy: Strategy, semantics: str = "timed",
+                 switch_points: str = "any") -> None:
         self.strategy = strategy
         self.choices: list[Choice] = []
         self.semantics = semantics
+        self.switch_points = switch_points
 
     def choose(self, kind: str, n: int, options: Optional[Sequence[Any]] = None) -> int:
         """The index of the option taken among ``n`` (``n == 1`` is no choice and not recorded)."""
@@ -132,7 +136,7 @@ class Scheduler:
 
     @property
     def token(self) -> str:
-        return encode_token(self.choices, self.semantics)
+        return encode_token(self.choices, self.semantics, self.switch_points)
 
 
 # --- tokens ---------------------------------------------------------------------------------------
@@ -151,7 +155,8 @@ def _varint(value: int, out: bytearray) -> None:
             return
 
 
-def encode_token(choices: Sequence[Choice], semantics: str = "timed") -> str:
+def encode_token(choices: Sequence[Choice], semantics: str = "timed",
+                 switch_points: str = "any") -> str:
     raw = bytearray()
     for choice in choices:
         _varint(_KIND_CODE[choice.kind], raw)
@@ -159,7 +164,7 @@ def encode_token(choices: Sequence[Choice], semantics: str = "timed") -> str:
         _varint(choice.index, raw)
     packed = zlib.compress(bytes(raw), 9) if len(raw) > 48 else b""  # short: never smaller
     body = b"z" + packed if packed and len(packed) < len(raw) else b"r" + bytes(raw)
-    return _SEMANTICS_CHAR[semantics] + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+    return _CHAR[semantics, switch_points] + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
 
 
 def token_semantics(token: str) -> str:
@@ -171,6 +176,12 @@ def token_semantics(token: str) -> str:
         raise BadToken(f"schedule token {_short(token)} is not a simconc token (it should start "
                        f"with {' or '.join(repr(c) for c in SEMANTICS)})")
     return SEMANTICS[token[0]]
+
+
+def token_switch_points(token: str) -> str:
+    """``any`` or ``gil``: the switch points ``token`` was recorded with."""
+    token_semantics(token)
+    return SWITCH_POINTS[token.strip()[0]]
 
 
 def decode_token(token: str) -> list[Choice]:

@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Hashable, NamedTuple, Optional
 
-from greenlet import GreenletExit, greenlet, getcurrent
+from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
 from .scheduler import Strategy
-from .thread import SimThread
+from .thread import SimThread, start_greenlet
 from .trace import Where, caller_where
 from .waitqueue import WaitQueue
 from .world import World, _Abort, _current_set
@@ -50,13 +50,26 @@ BLOCKING = frozenset(("acq", "join", "wait"))
 #: How many times in a row a thread may poll while other threads could run (see above).
 POLLS = 3
 
+#: The location of the GIL's steps under ``switch_points="gil"``.
+GIL_KEY = ("GIL",)
 
-class Pending(NamedTuple):
-    """What a thread will do when it is next scheduled."""
-    key: Hashable
-    access: str
-    enabled: Optional[Callable[[], bool]]
-    where: Optional[Where]
+#: Where a thread may be switched out: ``any`` visible operation (the free-threaded build; the
+#: GIL build up to 3.9, whose eval loop could drop the GIL after almost any instruction), or only
+#: where the eval loop of CPython 3.10 to 3.13 can drop the GIL (``gil``).
+SWITCH_POINTS = ("any", "gil")
+
+#: The names a user may give for them: a build of a given CPython version.
+SWITCH_POINT_NAMES = {"any": "any", "free-threaded": "any", "gil": "gil", "gil-3.9": "any",
+                      "gil-3.10": "gil", "gil-3.11": "gil", "gil-3.12": "gil", "gil-3.13": "gil"}
+
+
+def switch_points_named(name: str) -> str:
+    """``any`` or ``gil`` for one of :data:`SWITCH_POINT_NAMES`; ValueError naming them if not."""
+    try:
+        return SWITCH_POINT_NAMES[name]
+    except (KeyError, TypeError):
+        raise ValueError(f"unknown switch points {name!r}: choose one of "
+                         f"{', '.join(SWITCH_POINT_NAMES)}") from None
 
 
 class Option(NamedTuple):
@@ -98,9 +111,17 @@ class UntimedWorld(World):
     untimed = True
 
     def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
-                 max_steps: int = 10_000) -> None:
+                 max_steps: int = 10_000, switch_points: str = "any") -> None:
+        switch_points = switch_points_named(switch_points)
         super().__init__(strategy, seed=seed, profile="ideal")
         self.scheduler.semantics = "untimed"
+        self.scheduler.switch_points = switch_points
+        #: The GIL build: a thread runs Python only while it holds the GIL, which it lets go at a
+        #: switch point (:meth:`switch_point`) or before an operation that may block. The GIL is
+        #: a lock of the model, its steps ``acq``/``rel`` on ``GIL_KEY``: the search orders them
+        #: like any lock's, so between two switch points a thread's steps cannot be interleaved.
+        self.gil_build = switch_points == "gil"
+        self.gil_holder: Optional[SimThread] = None
         self.steps: list[Step] = []
         self.max_steps = max_steps
         self.step_limit_hit = False
@@ -142,14 +163,17 @@ class UntimedWorld(World):
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.finished:
             self.point(id(thread), "w")
+            if self.gil_holder is thread:
+                self._release_gil(thread)
         thread.finish()
         return _EXITED
 
     def _switch_into(self, thread: SimThread) -> None:
         self.current = thread
         if thread.greenlet is None:
-            thread.greenlet = greenlet(lambda: self._bootstrap(thread), self.hub)
-        thread.greenlet.switch()
+            thread.greenlet, _ = start_greenlet(lambda: self._bootstrap(thread), self.hub)
+        else:
+            thread.greenlet.switch()
 
     # -- steps ---------------------------------------------------------------------------------
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
@@ -162,11 +186,51 @@ class UntimedWorld(World):
             # anything another thread will do, so nothing here can race. Not a step. (A wait
             # that cannot go on is still one: the main thread deadlocked on its own.)
             return
-        thread.pending = Pending(key, access, enabled, None)
+        if self.gil_build:
+            if access in BLOCKING:
+                # It may block: CPython lets the GIL go around a wait. (Here also when it would
+                # not wait: one switch point more than the GIL build may have, never one less.)
+                if self.gil_holder is thread:
+                    self._release_gil(thread)
+            elif self.gil_holder is not thread:
+                self._take_gil(thread)
+        self._step(thread, key, access, enabled, waiting_on)
+
+    def switch_point(self) -> None:
+        """Where the GIL build's eval loop checks whether to drop the GIL (a function's entry,
+        the return from a call, a loop's back edge, a sleep): another thread may take it here.
+        Under ``switch_points="any"`` every visible operation is one already: nothing to do.
+
+        The thread lets the GIL go here and takes it again only before its next visible
+        operation: what it does in between touches nothing another thread can see, so taking
+        it later changes no outcome, and a stretch with nothing visible in it costs no steps."""
+        thread = self.current
+        if self.gil_holder is not thread or thread is None or self.tearing_down or \
+                len(self.threads) == 1 or getcurrent() is self.hub:
+            return
+        self._release_gil(thread)
+
+    def _release_gil(self, thread: SimThread) -> None:
+        self._step(thread, GIL_KEY, "rel", None, None)
+        self.gil_holder = None
+        self.record(thread, "gil-drop")   # where another thread could take over
+
+    def _take_gil(self, thread: SimThread) -> None:
+        self._step(thread, GIL_KEY, "acq", self._gil_free, None)
+        self.gil_holder = thread
+
+    def _gil_free(self) -> bool:
+        return self.gil_holder is None
+
+    def _step(self, thread: SimThread, key: Any, access: str,
+              enabled: Optional[Callable[[], bool]], waiting_on: Any) -> None:
+        """Wait, ready to do ``access`` on ``key``, until the scheduler picks this thread."""
+        thread.pending = (key, access, enabled)   # what it does when next scheduled
         thread.state = "ready"
         if waiting_on is not None:
             thread.waiting_on = waiting_on
-            thread.waiting_where = caller_where()
+            if self.tracing:
+                thread.waiting_where = caller_where()
         self.progress += 1
         value = self.hub.switch()
         if isinstance(value, _Abort) or self.tearing_down:
@@ -187,7 +251,8 @@ class UntimedWorld(World):
             return False
         entry = [thread, False]
         queue.waiters.append(entry)
-        thread.waiting_where = where or caller_where()
+        if self.tracing:
+            thread.waiting_where = where or caller_where()
         self.point(queue.key, "wait", lambda: entry[1], waiting_on=queue)
         return True
 
@@ -204,12 +269,15 @@ class UntimedWorld(World):
         thread.yielded = True
         thread.spins += 1
         self.record(thread, "sleep", f"{seconds:g}s")
+        self.switch_point()   # time.sleep() lets the GIL go
 
     def cpu(self, seconds: float) -> None:
         self.record(self.current_thread(), "cpu", f"{seconds:g}s")
+        self.switch_point()   # long work passes the eval loop's checks
 
     def io(self, seconds: float) -> None:
         self.record(self.current_thread(), "io", f"{seconds:g}s")
+        self.switch_point()   # blocking IO lets the GIL go
 
     # -- running -------------------------------------------------------------------------------
     def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
@@ -217,6 +285,8 @@ class UntimedWorld(World):
             self.hub = getcurrent()
             self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
             self.start(thread)
+            if self.gil_build:
+                self.gil_holder = thread   # the main thread starts holding it
             threads = self.threads
             while True:
                 self._run_local()
@@ -225,7 +295,7 @@ class UntimedWorld(World):
                 if self.finished:
                     break
                 ready = [t for t in threads if t.state == "ready" and
-                         (t.pending.enabled is None or t.pending.enabled())]
+                         (t.pending[2] is None or t.pending[2]())]
                 if not ready:
                     break  # everyone waits: a deadlock (the runner reports it)
                 if len(self.steps) >= self.max_steps:
@@ -233,11 +303,11 @@ class UntimedWorld(World):
                     break
                 options = self._options(ready) if self.wants_options else None
                 thread = ready[self.choose_step(len(ready), options)]
-                pending = thread.pending
+                key, access, _enabled = thread.pending
                 last = self.steps[-1].thread if self.steps else None
                 preempts = last is not None and last != thread.path and any(
                     t.path == last for t in ready)
-                self.steps.append(Step(thread.path, pending.key, pending.access,
+                self.steps.append(Step(thread.path, key, access,
                                        thread.spawn_step if thread.last_step < 0 else -1,
                                        len(self.trace.events), thread.name, preempts))
                 thread.last_step = len(self.steps) - 1
@@ -249,7 +319,7 @@ class UntimedWorld(World):
                 if self.fatal is not None:
                     raise self.fatal
             self.pending_at_end = [
-                Step(t.path, t.pending.key, t.pending.access,
+                Step(t.path, t.pending[0], t.pending[1],
                      t.spawn_step if t.last_step < 0 else -1, len(self.trace.events), t.name)
                 for t in threads if t.state == "ready" and t.pending is not None]
             if self.finished:
@@ -258,7 +328,7 @@ class UntimedWorld(World):
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:
         fair = any(t.spins < POLLS for t in ready)
-        return [Option(t.path, t.name, t.pending.key, t.pending.access, t.yielded,
+        return [Option(t.path, t.name, t.pending[0], t.pending[1], t.yielded,
                        fair and t.spins >= POLLS) for t in ready]
 
     def choose_step(self, n: int, options: Optional[list[Option]]) -> int:
@@ -283,8 +353,8 @@ class UntimedWorld(World):
                 self._switch_into(fresh.pop(0))
             else:
                 for t in self.threads:
-                    if t.state == "ready" and t.pending.key is None and (
-                            t.pending.enabled is None or t.pending.enabled()):
+                    if t.state == "ready" and t.pending[0] is None and (
+                            t.pending[2] is None or t.pending[2]()):
                         self._switch_into(t)
                         break
                 else:

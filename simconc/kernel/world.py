@@ -75,6 +75,9 @@ class World:
         self.switch_interval = self.profile.switch_interval
         self.scheduler = Scheduler(strategy if strategy is not None else RandomStrategy(seed))
         self.trace = Trace()
+        #: Whether operations go on the trace. An exploration runs most executions without it
+        #: (nobody reads their traces) and re-runs the few it reports with it.
+        self.tracing = True
         self.gil = GIL(self)
         self._cores: Optional[simpy.Resource] = None
         self.threads: list[SimThread] = []
@@ -229,11 +232,15 @@ class World:
         other threads may run first; under timed semantics durations decide that, so nothing
         happens here."""
 
+    def switch_point(self) -> None:
+        """A place where CPython's GIL build may switch threads (see kernel/untimed.py); under
+        timed semantics the GIL model decides that, so nothing happens here."""
+
     # -- trace ---------------------------------------------------------------------------------
     def record(self, thread: Optional[SimThread], op: str, obj: str = "",
                where: Optional[Where] = None) -> None:
-        if self.tearing_down:  # unwinding threads after the end is not part of the execution
-            return
+        if self.tearing_down or not self.tracing:  # unwinding threads after the end is not
+            return                                # part of the execution
         self.trace.record(self.env.now, thread.name if thread else "-", op, obj,
                           where if where is not None else caller_where())
 
@@ -305,7 +312,8 @@ class World:
         try:
             for thread in self.threads:
                 g = thread.greenlet
-                if g is not None and not g.dead:
+                # (An ended thread's greenlet may be running another thread already.)
+                if g is not None and not g.dead and thread.state != "done":
                     self.current = thread
                     try:
                         g.throw(GreenletExit)

@@ -165,7 +165,7 @@ class Thread:
         world = current_world()
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
         _state()["active"][sim.ident] = self
-        world.start(sim, caller_where())
+        world.start(sim, caller_where() if world.tracing else None)
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
             self._started_queue.park()
@@ -200,7 +200,7 @@ class Thread:
         if self._sim is me:
             raise RuntimeError("cannot join current thread")
         sim = self._sim
-        where = caller_where()
+        where = caller_where() if world.tracing else None
         if timeout is None:
             world.point(id(sim), "join", lambda: sim.state == "done", sim.done)
         else:
