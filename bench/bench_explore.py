@@ -56,6 +56,7 @@ import simconc
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOST_UPDATE = os.path.join(REPO, "scenarios", "lost_update.py")
+LOST_UPDATE_LOGGED = os.path.join(REPO, "scenarios", "lost_update_logged.py")
 DINING = os.path.join(REPO, "scenarios", "dining_philosophers.py")
 
 #: The targets from the project's issue.
@@ -319,6 +320,23 @@ def measure_throughput(seconds: float) -> dict[str, Any]:
                        "met": rate >= TARGET_EXECUTIONS_PER_SECOND}}
 
 
+# -- switch points --------------------------------------------------------------------------------
+def measure_switch_points() -> list[dict[str, Any]]:
+    """The lost updates explored with every visible operation a switch point (the free-threaded
+    build) and with the GIL build's only: whether the update can be lost, and what the GIL
+    model costs in executions (its hand-overs all conflict, so DPOR cannot commute them)."""
+    rows = []
+    for path in (LOST_UPDATE, LOST_UPDATE_LOGGED):
+        for switch_points in ("any", "gil"):
+            started = _time.perf_counter()
+            report = simconc.explore(path, switch_points=switch_points)
+            rows.append({"program": os.path.relpath(path, REPO), "switch_points": switch_points,
+                         "executions": report.executions, "exhausted": report.exhausted,
+                         "update_lost": bool(report.failures),
+                         "seconds": round(_time.perf_counter() - started, 4)})
+    return rows
+
+
 # -- frontrun -------------------------------------------------------------------------------------
 # The counter in frontrun's own form (its README's example): shared state made by setup, one
 # worker per thread, an invariant checked at the end. Exhaustive settings: no preemption bound
@@ -453,6 +471,9 @@ def run_bench(quick: bool = False, seconds: float = 3.0,
                 rows.append(measure_counts(program, n, path, cap, enum_seconds))
         report["counts"] = rows
 
+        say("switch points: the lost updates with and without the GIL ...")
+        report["switch_points"] = measure_switch_points()
+
         say(f"throughput: simconc.explore on the lost update for {seconds:g} s ...")
         report["throughput"] = measure_throughput(seconds)
 
@@ -542,6 +563,13 @@ def format_report(report: dict[str, Any]) -> str:
                          f"{r['outcomes_missed_by_dpor']}")
     else:
         lines.append("Every outcome enumeration reached, DPOR reached too (all rows).")
+
+    lines += ["", "Switch points: every visible operation (any) against the GIL build of "
+                  "CPython 3.10-3.13 (gil)"]
+    for row in report["switch_points"]:
+        lines.append(f"  {row['program']:<34}{row['switch_points']:<5}{row['executions']:>6} "
+                     f"executions  update {'LOST' if row['update_lost'] else 'never lost'}"
+                     f"  {row['seconds']:.2f} s")
 
     t = report["throughput"]
     lines += ["", f"Throughput: simconc.explore on {t['program']} (4 executions each), "

@@ -11,8 +11,16 @@ What is rewritten:
   scope where it is global (``symtable`` decides);
 - ``obj.attr`` read (but not ``obj.method(...)``: a call's callee is not shared state) or
   assigned, ``obj.attr op= value``;
-- ``obj[key]`` read, assigned, or ``obj[key] op= value``.
+- ``obj[key]`` read, assigned, or ``obj[key] op= value``;
+- what is done to a builtin container (a list, dict, set, bytearray or deque) as a whole: a
+  method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
+  only read counts as a write), ``key in d`` (reads that key), a ``for`` loop over it and
+  ``len(xs)``, ``sorted(xs)``... (read it).
 Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
+
+A container's keys are locations of their own, ``(id(obj), "[]", key)``, inside the location of
+the whole object, ``(id(obj), "[]")``: an operation on the whole conflicts with one on any key
+(:func:`simconc.kernel.untimed.dependent`).
 
 Compiled for the GIL build's switch points (``switches=True``), the places where the eval loop
 of CPython 3.10 to 3.13 checks whether to drop the GIL call ``__simconc_switch__()`` too: the
@@ -28,6 +36,7 @@ The hooks are the ``__simconc_*__`` names a module compiled here expects in its 
 from __future__ import annotations
 
 import ast
+import collections
 import operator
 import symtable
 import types
@@ -59,6 +68,13 @@ def _module_variables(tree: ast.Module) -> set[str]:
 
     visit(tree)
     return names
+
+
+#: Builtins that read the whole of a container passed as their first argument.
+_READING_BUILTINS = frozenset((
+    "len", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any",
+    "all", "enumerate", "iter", "zip", "reversed", "str", "repr", "bool", "bytes", "map",
+    "filter"))
 
 
 def _switch() -> ast.Expr:
@@ -111,6 +127,8 @@ class _Rewriter(ast.NodeTransformer):
     # -- loops and calls: the GIL build's switch points ---------------------------------------
     def _loop(self, node: "ast.For | ast.While | ast.AsyncFor") -> ast.AST:
         node = self.generic_visit(node)   # type: ignore[assignment]
+        if isinstance(node, ast.For):     # iterating reads the whole of a container
+            node.iter = ast.copy_location(_call("whole", node.iter), node.iter)
         if self.switches:
             node.body.append(ast.copy_location(_switch(), node.body[-1]))
         return node
@@ -124,6 +142,8 @@ class _Rewriter(ast.NodeTransformer):
 
     def _comprehension(self, node: ast.AST, name: str) -> ast.AST:
         node = self._scoped(node, name)
+        for generator in node.generators:   # type: ignore[attr-defined]
+            generator.iter = ast.copy_location(_call("whole", generator.iter), generator.iter)
         if self.switches:
             if isinstance(node, ast.DictComp):
                 node.value = _call("called", node.value)
@@ -237,6 +257,15 @@ class _Rewriter(ast.NodeTransformer):
         node.value = self.visit(node.value)
         return node
 
+    def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+            test = _call("contains", node.left, node.comparators[0])
+            if isinstance(node.ops[0], ast.NotIn):
+                return ast.copy_location(ast.UnaryOp(ast.Not(), test), node)
+            return ast.copy_location(test, node)
+        return node
+
     # -- expressions: reads -----------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if isinstance(node.ctx, ast.Load) and self._is_shared(node.id):
@@ -245,10 +274,16 @@ class _Rewriter(ast.NodeTransformer):
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         func = node.func
-        if isinstance(func, ast.Attribute):   # obj.method(...): the callee is not shared state
-            func.value = self.visit(func.value)
+        if isinstance(func, ast.Attribute):
+            # obj.method(...): the callee is not shared state, but a builtin container's
+            # method reads or writes the container (the hook says which, then binds it).
+            node.func = ast.copy_location(_call("method", self.visit(func.value),
+                                                ast.Constant(func.attr)), func)
         else:
             node.func = self.visit(func)
+            if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and node.args \
+                    and not isinstance(node.args[0], ast.Starred):
+                node.args[0] = ast.copy_location(_call("whole", node.args[0]), node.args[0])
         node.args = [self.visit(a) for a in node.args]
         node.keywords = [self.visit(k) for k in node.keywords]
         if self.switches:   # CALL checks the eval breaker once the callee has returned
@@ -287,6 +322,17 @@ def compile_instrumented(source: str, filename: str, switches: bool = False) -> 
 
 
 _SHOWN = (int, float, str, bool, type(None))
+
+#: The builtin containers whose methods are steps on the whole container.
+_CONTAINERS = (list, dict, set, bytearray, collections.deque)
+
+#: Their methods that only read (every other method counts as a write).
+_READING_METHODS = frozenset((
+    "get", "keys", "values", "items", "copy", "count", "index", "issubset", "issuperset",
+    "isdisjoint", "union", "intersection", "difference", "symmetric_difference", "most_common",
+    "elements", "total", "fromkeys", "__contains__", "__len__", "__getitem__", "__iter__",
+    "__reversed__", "__eq__", "__ne__", "__repr__", "hex", "decode", "find", "rfind",
+    "startswith", "endswith", "maxlen"))
 
 
 def _show(value: Any) -> str:
@@ -367,10 +413,12 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
         setattr_(obj, attr, op(current, value()))
 
     def item(obj: Any, key: Any) -> Any:
+        if isinstance(key, slice):   # a slice touches many keys (hashable from 3.12 on)
+            return (id(obj), "[]")
         try:
             hash(key)
             return (id(obj), "[]", key)
-        except TypeError:   # a slice before 3.12, a list...: the whole object
+        except TypeError:   # a list as a key...: the whole object
             return (id(obj), "[]")
 
     def getitem(obj: Any, key: Any) -> Any:
@@ -394,10 +442,36 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
         switch()
         return value
 
+    def method(obj: Any, name: str) -> Any:
+        bound = getattr(obj, name)
+        if isinstance(obj, _CONTAINERS):
+            access = "r" if name in _READING_METHODS else "w"
+            point((id(obj), "[]"), access, obj)
+            if tracing:
+                record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()")
+        return bound
+
+    def contains(key: Any, obj: Any) -> bool:
+        if isinstance(obj, _CONTAINERS):
+            point(item(obj, key), "r", obj)
+            found = key in obj
+            if tracing:
+                record("read", f"{_show(key)} in {type(obj).__name__} = {found}")
+            return found
+        return key in obj
+
+    def whole(obj: Any) -> Any:
+        if isinstance(obj, _CONTAINERS):
+            point((id(obj), "[]"), "r", obj)
+            if tracing:
+                record("read", f"{type(obj).__name__} (all of it)")
+        return obj
+
     return {"__simconc_read__": read, "__simconc_assign__": assign,
             "__simconc_switch__": switch, "__simconc_called__": called,
             "__simconc_wrote__": wrote,
             "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,
             "__simconc_augattr__": augattr, "__simconc_getitem__": getitem,
             "__simconc_setitem__": setitem, "__simconc_augitem__": augitem,
-            "__simconc_operator__": operator}
+            "__simconc_operator__": operator, "__simconc_method__": method,
+            "__simconc_contains__": contains, "__simconc_whole__": whole}

@@ -19,7 +19,7 @@ from greenlet import GreenletExit
 from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
-from .kernel.scheduler import token_semantics, token_switch_points
+from .kernel.scheduler import Scheduler, token_semantics, token_switch_points
 from .kernel.untimed import UntimedWorld, switch_points_named
 from .kernel.world import maybe_current_world
 from .instrument import compile_instrumented, hooks
@@ -53,7 +53,9 @@ class RunResult:
     stdout: str
     stderr: str
     seed: Optional[int]
-    schedule: str
+    #: The scheduler that made the choices: the token is encoded from it when first asked for
+    #: (an exploration asks only for the few it reports).
+    scheduler: Scheduler = field(repr=False)
     elapsed: float
     status: str
     deadlock: Optional[DeadlockReport]
@@ -72,6 +74,14 @@ class RunResult:
     #: the step each unfinished thread was waiting to take when the run ended.
     steps: list = field(default_factory=list, repr=False)
     pending: list = field(default_factory=list, repr=False)
+
+    @property
+    def schedule(self) -> str:
+        """The schedule token: replays this execution exactly."""
+        token = self.__dict__.get("_token")
+        if token is None:
+            token = self.__dict__["_token"] = self.scheduler.token
+        return token
 
     @property
     def ok(self) -> bool:
@@ -343,7 +353,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         status = "ok"
     return RunResult(
         stdout=out.getvalue(), stderr=err.getvalue(),
-        seed=seed if schedule is None else None, schedule=world.scheduler.token,
+        seed=seed if schedule is None else None, scheduler=world.scheduler,
         elapsed=world.now, status=status, deadlock=deadlock, exceptions=exceptions,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,

@@ -100,9 +100,15 @@ def test_the_counter_has_n_factorial_squared_traces_and_dpor_runs_each_once():
 
 accesses = st.tuples(st.sampled_from("xy"), st.sampled_from("rw"))
 
+#: A container, ``(1, "[]")``, and two of its keys: the whole conflicts with each key
+#: (kernel/untimed.py, whole_of), the keys not with each other.
+CONTAINER = (1, "[]")
+container_accesses = st.tuples(st.sampled_from([CONTAINER, (1, "[]", "a"), (1, "[]", "b"), "x"]),
+                               st.sampled_from("rw"))
+
 
 @st.composite
-def programs(draw, locks: bool) -> Program:
+def programs(draw, locks: bool, accesses=accesses) -> Program:
     def thread_ops():
         ops = []
         for _ in range(draw(st.integers(1, 3))):
@@ -145,3 +151,12 @@ def test_with_locks_dpor_misses_no_trace_and_never_runs_more_than_enumeration(pr
     found = explore(Dpor(), program)
     assert set(found) == set(all_runs)
     assert len(found) <= len(all_runs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(programs(locks=False, accesses=container_accesses))
+def test_a_container_and_its_keys_one_execution_per_trace(program):
+    every = set(explore(Enumeration(), program))
+    found = explore(Dpor(), program)
+    assert set(found) == every                 # nothing missed
+    assert len(found) == len(every)            # nothing run twice

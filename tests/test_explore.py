@@ -358,3 +358,61 @@ def test_the_main_thread_alone_can_deadlock(tmp_path):
         """)
     report = simconc.explore(path)
     assert report.exhausted and [f.kind for f in report.failures] == ["deadlock"]
+
+
+def test_a_check_then_act_on_a_dict_is_a_race(tmp_path):
+    path = write(tmp_path, """
+        import threading
+
+        cache = {}
+        computed = []
+
+        def get(key):
+            if key not in cache:
+                computed.append(key)
+                cache[key] = key * 2
+            return cache[key]
+
+        threads = [threading.Thread(target=get, args=(1,)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        def check():
+            assert len(computed) == 1, f"computed {len(computed)} times"
+        """)
+    report = simconc.explore(path)
+    assert report.exhausted
+    [failure] = report.failures
+    assert failure.message == "check failed: computed 2 times"
+    assert any("1 in dict = False" in line for line in failure.explanation)
+
+
+def test_container_methods_are_steps_on_the_whole_container(tmp_path):
+    # append writes the whole list, xs[0] reads one key of it: they conflict, so both orders run.
+    path = write(tmp_path, """
+        import threading
+
+        xs = []
+        seen = []
+
+        def writer():
+            xs.append(1)
+
+        def reader():
+            try:
+                seen.append(xs[0])
+            except IndexError:
+                seen.append(None)
+
+        threads = [threading.Thread(target=writer), threading.Thread(target=reader)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(seen, len(xs))
+        """)
+    report = simconc.explore(path)
+    assert report.exhausted
+    assert sorted(dict(report.outcomes)) == ["[1] 1", "[None] 1"]

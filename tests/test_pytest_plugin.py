@@ -102,3 +102,38 @@ def test_a_bad_token_is_a_clear_failure(pytester):
     result.assert_outcomes(failed=1)
     assert "simconc: schedule token 'not-a-token' is not a simconc token" in result.stdout.str()
     assert "Traceback" not in result.stdout.str()
+
+
+def test_the_marker_chooses_the_gil_builds_switch_points(pytester):
+    # Counter.increment reads and writes with nothing between that could let the GIL go: on the
+    # GIL build no update is lost, without the GIL one is.
+    pytester.mkpydir("mylib").joinpath("__init__.py").write_text(LIBRARY)
+    pytester.makepyfile(test_gil='''
+import threading
+import pytest
+from mylib import Counter
+
+
+def hammer(counter):
+    threads = [threading.Thread(target=counter.increment) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counter.value == 2
+
+
+@pytest.mark.explore(switch_points="gil")
+def test_with_the_gil():
+    hammer(Counter())
+
+
+@pytest.mark.explore(switch_points="any")
+def test_free_threaded():
+    hammer(Counter())
+''')
+    pytester.makeini("[pytest]\nsimconc_instrument = mylib\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=1)
+    assert "test_free_threaded FAILED" in result.stdout.str() or \
+        "FAILED test_gil.py::test_free_threaded" in result.stdout.str()

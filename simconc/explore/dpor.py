@@ -29,10 +29,12 @@ acquire* of that lock, as Nidhugg does: reversing that one lets the other thread
 """
 from __future__ import annotations
 
-from typing import Hashable, Optional, Sequence
+from typing import Any, Hashable, Optional, Sequence
 
 from ..kernel import SimconcError, Strategy
-from ..kernel.untimed import BLOCKING, Option, Step, dependent
+from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
+
+_ACQUIRES = ("acq", "try")    # the accesses that take a lock
 
 
 class Nondeterminism(SimconcError):
@@ -60,18 +62,29 @@ class WNode:
 class Node:
     """The state before one step of the current execution."""
 
-    __slots__ = ("order", "options", "chosen", "sleep", "wut", "preemptions", "yielded",
-                 "polling")
+    __slots__ = ("options", "index", "chosen", "sleep", "wut", "preemptions", "_next")
 
-    def __init__(self, wut: WNode, sleep: list[tuple]) -> None:
+    def __init__(self, wut: WNode, sleep: list[tuple], options: Sequence[Option]) -> None:
         self.preemptions = 0                          # up to and including this node's step
-        self.order: list[tuple] = []                  # enabled threads, as offered
-        self.options: dict[tuple, tuple] = {}         # thread -> (key, access) of its next step
-        self.yielded: frozenset = frozenset()         # threads that slept or timed out
-        self.polling: frozenset = frozenset()         # ... too often in a row: others first
         self.chosen: tuple = ()
+        self.index = 0                                # the chosen thread's place in options
         self.sleep = sleep                            # threads whose steps here are explored
         self.wut = wut                                # its children: what to explore from here
+        self.options = tuple(options)                 # as in offer()
+        self._next = None
+
+    def offer(self, options: Sequence[Option]) -> None:
+        """This execution's options here (the enabled threads' next steps, as offered). They
+        are kept as given; :meth:`next_step` makes a table of them only if planning asks."""
+        self.options: tuple[Option, ...] = tuple(options)
+        self._next: Optional[dict] = None             # thread -> (key, access)
+
+    def next_step(self, thread: tuple) -> Optional[tuple]:
+        """``(key, access)`` of the step ``thread`` would take here, None if it is not enabled."""
+        steps = self._next
+        if steps is None:
+            steps = self._next = {o.thread: (o.key, o.access) for o in self.options}
+        return steps.get(thread)
 
 
 class Dpor:
@@ -98,68 +111,76 @@ class Dpor:
         return _DporStrategy(self)
 
     # -- during an execution -------------------------------------------------------------------
-    def _node(self, depth: int, options: Sequence[Option]) -> Node:
-        node = self._choose(depth, options)
-        previous = self.stack[depth - 1] if depth else None
-        node.preemptions = (previous.preemptions if previous else 0) + (
-            previous is not None and node.chosen != previous.chosen
-            and previous.chosen in node.options)
-        return node
-
-    def _choose(self, depth: int, options: Sequence[Option]) -> Node:
+    def _choose(self, depth: int, options: Sequence[Option]) -> int:
+        """Which of ``options`` step ``depth`` of this execution takes (its place among them)."""
         stack = self.stack
         if depth < len(stack):
+            # Replaying the prefix: the same thread as last time, read from this execution's
+            # options (their locations are this execution's).
             node = stack[depth]
-            _fill(node, options)
-            if node.chosen not in node.options:
+            node.offer(options)
+            node.index = _position(node.options, node.chosen)
+            if node.index < 0:
                 raise Nondeterminism(
                     f"re-run with the same schedule, the program offered other threads at step "
                     f"{depth + 1}: it depends on something the schedule does not decide (the "
                     f"real clock, os.urandom, object ids, state kept from an earlier run)")
-            if node.chosen in node.polling:
+            if node.options[node.index].polling:
                 # Planned here, but it would poll once more while others could run: fairness
                 # rules it out (see kernel/untimed.py).
                 raise SleepBlocked("the planned thread is polling")
-            return node
-        if depth != len(stack):  # pragma: no cover - the world asks for every step in order
+        elif depth == len(stack):
+            node = self._grow(options)
+        else:  # pragma: no cover - the world asks for every step in order
             raise AssertionError("steps skipped")
+        if self.preemption_bound is not None:   # only a bounded search reads the count
+            previous = stack[depth - 1] if depth else None
+            node.preemptions = (previous.preemptions if previous else 0) + (
+                previous is not None and node.chosen != previous.chosen
+                and node.next_step(previous.chosen) is not None)
+        return node.index
+
+    def _grow(self, options: Sequence[Option]) -> Node:
+        """A node for the step after the last one: it takes what its wakeup tree plans first,
+        or else the default (see :func:`_default`), which it plans."""
+        stack = self.stack
         if stack:
             parent = stack[-1]
-            done = parent.options[parent.chosen]
-            sleep = [q for q in parent.sleep
-                     if not dependent(*parent.options[q], *done)]
-            wut = next(c for c in parent.wut.children if c.thread == parent.chosen)
+            previous = parent.chosen
+            for wut in parent.wut.children:
+                if wut.thread == previous:
+                    break
+            else:  # pragma: no cover - a node's chosen thread always has its child
+                raise AssertionError("the step taken is not in the wakeup tree")
+            sleep = parent.sleep
+            if sleep:
+                done = parent.options[parent.index]
+                sleep = [q for q in sleep
+                         if not dependent(*parent.next_step(q), done.key, done.access)]
+            else:
+                sleep = []
         else:
-            sleep, wut = [], WNode((), None, "", 0)
-        node = Node(wut, sleep)
-        _fill(node, options)
+            previous, sleep, wut = None, [], WNode((), None, "", 0)
+        node = Node(wut, sleep, options)
+        options = node.options
         if wut.children:
             node.chosen = wut.children[0].thread
-            if node.chosen not in node.options:
+            node.index = _position(options, node.chosen)
+            if node.index < 0:
                 raise Nondeterminism(
-                    f"a planned schedule could not be followed at step {depth + 1}: the program "
-                    f"depends on something the schedule does not decide")
-            if node.chosen in node.polling:
+                    f"a planned schedule could not be followed at step {len(stack) + 1}: the "
+                    f"program depends on something the schedule does not decide")
+            if options[node.index].polling:
                 raise SleepBlocked("the planned thread is polling")
         else:
-            awake = [t for t in node.order if t not in sleep]
-            fair = [t for t in awake if t not in node.polling]
-            awake = fair or awake
-            if not awake:
-                raise SleepBlocked("every enabled thread is asleep")
-            # Keep running the thread that ran last when it can: fewer switches to read. But a
-            # thread that is polling (it slept, or a timed wait ran out) lets the next one in
-            # turn run, or a polling loop would be all the first execution ever does.
-            previous = stack[-1].chosen if stack else None
-            if previous in awake and previous not in node.yielded:
-                node.chosen = previous
+            if len(options) == 1 and options[0].thread not in sleep:
+                node.index = 0    # no choice (the kernel shows these steps too)
             else:
-                order = node.order
-                after = order.index(previous) + 1 if previous in order else 0
-                turn = [t for t in order[after:] + order[:after] if t in awake]
-                node.chosen = turn[0]
-            key, access = node.options[node.chosen]
-            wut.children.append(WNode(node.chosen, key, access, self._execution))
+                node.index = _default(options, sleep, previous)
+            option = options[node.index]
+            node.chosen = option.thread
+            wut.children.append(WNode(option.thread, option.key, option.access,
+                                      self._execution))
         stack.append(node)
         return node
 
@@ -174,54 +195,60 @@ class Dpor:
         else:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
-            self._plan(steps)
+            hb = HappensBefore(steps, pending)
+            self._plan(hb)
             for step in pending:
-                self._plan_pending(steps, step)
+                self._plan_pending(hb, step)
         return self._backtrack()
 
     def _backtrack(self) -> bool:
         stack = self.stack
         while stack:
             node = stack[-1]
-            node.wut.children = [c for c in node.wut.children if c.thread != node.chosen]
-            if len(node.order) > 1:
-                node.sleep.append(node.chosen)
-            if node.wut.children:
-                node.chosen = node.wut.children[0].thread
-                return True
-            stack.pop()
+            chosen = node.chosen
+            children = node.wut.children
+            for child in children:
+                if child.thread != chosen:
+                    break
+            else:
+                # Nothing else planned here. (Its wakeup tree and sleep set go with it: the
+                # parent drops this subtree next.)
+                stack.pop()
+                continue
+            node.wut.children = [c for c in children if c.thread != chosen]
+            if len(node.options) > 1:
+                node.sleep.append(chosen)
+            node.chosen = node.wut.children[0].thread
+            return True
         self.exhausted = True
         return False
 
-    def _plan_pending(self, steps: Sequence[Step], pending: Step) -> None:
+    def _plan_pending(self, hb: "HappensBefore", pending: Step) -> None:
         """Races of a step that never ran (a thread blocked in a deadlock, or cut off by the
         step limit): the execution where it goes first is planned like any other reversal.
         Each pending step is added on its own, so that pending steps never order each other."""
-        extended = list(steps) + [pending]
-        hb = HappensBefore(extended)
-        i = len(steps)
+        i = hb.push(pending)
         for j in hb.races(i):
-            self._insert(j, [k for k in range(j + 1, i) if not hb.before(j, k)] + [i],
-                         extended, hb)
+            self._insert(j, hb.reversal(j, i), hb)
+        hb.pop()
 
-    def _plan(self, steps: Sequence[Step]) -> None:
-        hb = HappensBefore(steps)
-        for i, step in enumerate(steps):
+    def _plan(self, hb: "HappensBefore") -> None:
+        for i in hb.racy:
             for j in hb.races(i):
-                self._insert(j, [k for k in range(j + 1, i) if not hb.before(j, k)] + [i],
-                             steps, hb)
+                self._insert(j, hb.reversal(j, i), hb)
 
-    def _insert(self, at: int, seq: list[int], steps: Sequence[Step],
-                hb: "HappensBefore") -> None:
+    def _insert(self, at: int, seq: list[int], hb: "HappensBefore") -> None:
         """Plan ``seq`` (step indices of this execution) from the state before step ``at``,
         unless an explored or planned execution already covers it."""
         node = self.stack[at]
+        steps = hb.steps
         if self.preemption_bound is not None and \
                 self._preemptions(at, seq, steps) > self.preemption_bound:
             return
-        view = _Sequence(seq, steps, hb)
-        if any(view.weak_initial(q, node.options.get(q)) for q in node.sleep):
-            return
+        view = _Sequence(seq, hb)
+        for q in node.sleep:
+            if view.weak_initial(q, node.next_step(q)):
+                return
         current = node.wut
         depth = 0
         while True:
@@ -230,11 +257,11 @@ class Dpor:
             for child in current.children:
                 position = view.initials.get(child.thread)
                 if position is not None:
-                    view = _Sequence(view.seq[:position] + view.seq[position + 1:], steps, hb)
+                    view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb)
                     current = child
                     break
                 if depth == 0:
-                    known: Optional[tuple] = node.options.get(child.thread)
+                    known: Optional[tuple] = node.next_step(child.thread)
                 elif child.execution == self._execution:
                     known = (child.key, child.access)
                 else:
@@ -250,7 +277,6 @@ class Dpor:
                 return
             depth += 1
 
-
     def _preemptions(self, at: int, seq: list[int], steps: Sequence[Step]) -> int:
         """Preemptions of the prefix before step ``at`` followed by ``seq``. Within ``seq`` a
         switch counts when the thread switched from still has a step later in ``seq`` (whether
@@ -260,10 +286,42 @@ class Dpor:
         threads = [steps[k].thread for k in seq]
         for n, thread in enumerate(threads):
             if previous is not None and thread != previous and (
-                    previous in threads[n + 1:] or (n == 0 and previous in self.stack[at].options)):
+                    previous in threads[n + 1:]
+                    or (n == 0 and self.stack[at].next_step(previous) is not None)):
                 count += 1
             previous = thread
         return count
+
+
+def _position(options: Sequence[Option], thread: Optional[tuple]) -> int:
+    """Where ``thread`` is among ``options``; -1 if it is not offered."""
+    index = 0
+    for option in options:
+        if option.thread == thread:
+            return index
+        index += 1
+    return -1
+
+
+def _default(options: Sequence[Option], sleep: list[tuple], previous: Optional[tuple]) -> int:
+    """Where nothing is planned, the option an execution takes (its place in ``options``): the
+    thread that ran last when it can go on (fewer switches to read), else the first awake one
+    after it in the order offered, going round. A thread that has just slept or let a timed wait
+    run out (``yielded``) lets the next one in turn run, or a polling loop would be all the first
+    execution ever does; one marked ``polling`` runs only if every awake thread is."""
+    last = _position(options, previous)
+    if last >= 0:
+        option = options[last]
+        if not (option.yielded or option.polling) and previous not in sleep:
+            return last        # the usual case, decided without looking at the others
+    awake = [n for n, option in enumerate(options) if option.thread not in sleep]
+    fair = [n for n in awake if not options[n].polling]
+    awake = fair or awake
+    if not awake:
+        raise SleepBlocked("every enabled thread is asleep")
+    if last in awake and not options[last].yielded:
+        return last
+    return next((n for n in awake if n > last), awake[0])
 
 
 class _Sequence:
@@ -271,34 +329,52 @@ class _Sequence:
     threads can start it (their first step in it has nothing before it that happens before it),
     and which locations it touches."""
 
-    __slots__ = ("seq", "initials", "threads", "touched")
+    __slots__ = ("seq", "hb", "initials", "threads", "_touched")
 
-    def __init__(self, seq: list[int], steps: Sequence[Step], hb: "HappensBefore") -> None:
+    def __init__(self, seq: list[int], hb: "HappensBefore") -> None:
         self.seq = seq
-        self.initials: dict[tuple, int] = {}
-        first_local: dict[tuple, int] = {}     # thread -> its first step's position in thread
-        touched: dict = {}                     # key -> True if written, False if only read
-        clocks, local = hb.clocks, hb.local
-        for position, k in enumerate(seq):
-            step = steps[k]
-            thread = step.thread
-            if thread not in first_local:
-                clock = clocks[k]
-                if not any(clock.get(t, 0) >= n for t, n in first_local.items()):
-                    self.initials[thread] = position
-                first_local[thread] = local[k]
-            touched[step.key] = touched.get(step.key, False) or step.access != "r"
-        self.threads = first_local
-        self.touched = touched
+        self.hb = hb
+        self.initials = initials = {}          # thread -> its first step's place in seq
+        self.threads = threads = {}            # every thread in seq -> its number in hb
+        self._touched: Optional[dict] = None   # key -> True if written, False if only read
+        firsts: list[tuple[int, int]] = []     # (thread's number, its first step's position
+        steps, clocks, number = hb.steps, hb.clocks, hb.number   # in thread), in seq order
+        for place, k in enumerate(seq):
+            thread = steps[k].thread
+            if thread in threads:
+                continue
+            clock = clocks[k]
+            for t, position in firsts:
+                if clock[t] >= position:
+                    break           # that thread's first step here happens before it
+            else:
+                initials[thread] = place
+            t = threads[thread] = number[k]
+            firsts.append((t, clock[t]))
 
     def independent(self, thread: tuple, next_step: tuple) -> bool:
         """Whether ``thread``, absent from the sequence, could go first: its next step
         conflicts with none of the sequence's."""
         if thread in self.threads:
             return False
+        touched = self._touched
+        if touched is None:   # asked for seldom: made on the first question
+            touched = self._touched = {}
+            steps = self.hb.steps
+            for k in self.seq:
+                step = steps[k]
+                write = step.access != "r"
+                touched[step.key] = touched.get(step.key, False) or write
+                whole = whole_of(step.key)
+                if whole is not None:   # a container's key: it conflicts with the whole too
+                    touched[("parts", whole)] = touched.get(("parts", whole), False) or write
         key, access = next_step
-        written = self.touched.get(key)
-        return written is None or (access == "r" and not written)
+        whole = whole_of(key)
+        for location in (key, ("parts", key)) if whole is None else (key, whole):
+            written = touched.get(location)
+            if written is not None and (access != "r" or written):
+                return False
+        return True
 
     def weak_initial(self, thread: tuple, next_step: Optional[tuple]) -> bool:
         if thread in self.threads:
@@ -306,98 +382,189 @@ class _Sequence:
         return next_step is not None and self.independent(thread, next_step)
 
 
-def _fill(node: Node, options: Sequence[Option]) -> None:
-    node.order = [o.thread for o in options]
-    node.options = {o.thread: (o.key, o.access) for o in options}
-    node.yielded = frozenset(o.thread for o in options if o.yielded)
-    node.polling = frozenset(o.thread for o in options if o.polling)
-
-
 class HappensBefore:
     """Vector clocks over one execution's steps: program order, a thread's start, and every
-    pair of dependent steps in the order they ran."""
+    pair of dependent steps in the order they ran.
 
-    def __init__(self, steps: Sequence[Step]) -> None:
-        self.steps = steps
-        self.local: list[int] = []          # 1-based position of each step in its thread
-        self.clocks: list[dict] = []
-        self.preds: list[list[int]] = []    # earlier dependent steps of other threads
-        self.base: list[dict] = []          # the clock before the step (program order, start)
-        last: dict[tuple, int] = {}
-        # Per location: the last step that was not a read, and the reads since. Every earlier
-        # access happens before one of these, so they are the only edges a new access needs.
-        last_write: dict = {}
-        reads_since: dict = {}
-        for i, step in enumerate(steps):
-            thread = step.thread
-            prev = last.get(thread)
-            if prev is not None:
-                base = dict(self.clocks[prev])
+    Threads are numbered in the order they first take a step, and a clock is a list indexed by
+    that number: lists are far cheaper to copy and join than dicts keyed by thread paths. A
+    step's own entry in its clock is its 1-based position in its thread.
+    """
+
+    def __init__(self, steps: Sequence[Step], pending: Sequence[Step] = ()) -> None:
+        self.steps = list(steps)
+        # The threads of ``pending`` (steps :meth:`push` may add) are numbered too, so that
+        # every clock has a place for every thread that can appear.
+        paths = [step.thread for step in self.steps]
+        threads = {path: n for n, path in
+                   enumerate(dict.fromkeys(paths + [step.thread for step in pending]))}
+        self._threads = threads
+        self._zero = [0] * len(threads)
+        self.number = [threads[path] for path in paths]   # each step's thread, as its number
+        # The keys of containers (``(id, "[]", key)``) among the steps: only their accesses,
+        # and those of the containers themselves, need the family rule (``_family``).
+        self._family_keys = {step.key for step in self.steps if whole_of(step.key) is not None}
+        self._family_keys.update(step.key for step in pending if whole_of(step.key) is not None)
+        self.clocks: list[list[int]] = []
+        #: The steps that can race with earlier ones (they have dependent steps of other
+        #: threads right before them, or are acquires), in order: the clock before the step
+        #: (program order, start) and those steps (the last of each thread, at least).
+        self.racy: dict[int, tuple[list[int], list[int]]] = {}
+        self.previous_acquire: dict[int, int] = {}   # acquire step -> the lock's acquire before
+        self._last = [-1] * len(threads)     # each thread's last step so far
+        # Per location: the last step that was not a read, and each thread's last read since.
+        # Every earlier access happens before one of these, so they are the only edges a new
+        # access needs (an earlier read of a thread is before its later one: program order).
+        self._last_write: dict = {}
+        self._reads_since: dict[Hashable, dict[int, int]] = {}
+        self._last_acquire: dict = {}        # per lock: its last acquire (or try) so far
+        # Per container: the keys of it accessed since it was last written as a whole. An
+        # access to the whole is ordered after theirs, and theirs after the whole's (see
+        # kernel/untimed.py, whole_of): a container and its keys are one family of locations.
+        self._parts: dict = {}
+        self._add(0, record=True)
+
+    def _add(self, start: int, record: bool) -> None:
+        """Compute the clocks of the steps from ``start`` on. With ``record``, later steps are
+        ordered after them (:meth:`push` does not record)."""
+        steps, number, clocks, racy, last = (self.steps, self.number, self.clocks, self.racy,
+                                             self._last)
+        last_write, reads_since, last_acquire = (self._last_write, self._reads_since,
+                                                 self._last_acquire)
+        for i in range(start, len(steps)):
+            step = steps[i]
+            t = number[i]
+            prev = last[t]
+            if prev >= 0:
+                base = clocks[prev]
             elif step.spawn_step >= 0:
-                base = dict(self.clocks[step.spawn_step])
+                base = clocks[step.spawn_step]
             else:
-                base = {}
-            local = base.get(thread, 0) + 1 if prev is not None else 1
-            key = step.key
+                base = self._zero
+            clock = base.copy()    # ``base`` is another step's clock (or the shared zero)
+            clock[t] = base[t] + 1 if prev >= 0 else 1
+            clocks.append(clock)
+            if record:
+                last[t] = i
+            key, access = step.key, step.access
+            family = whole_of(key) if key in self._family_keys else None
+            if family is None and key in self._parts:
+                family = key
+            # The accesses of other threads this one is ordered after (the reads since a write
+            # all come after it).
             write = last_write.get(key)
-            frontier = [write] if write is not None else []
-            if step.access != "r":
-                frontier += reads_since.get(key, ())
-                last_write[key] = i
-                reads_since[key] = []
+            preds = [write] if write is not None and number[write] != t else []
+            if access == "r":
+                if record:
+                    reads_since.setdefault(key, {})[t] = i
             else:
-                reads_since.setdefault(key, []).append(i)
-            preds = sorted(j for j in frontier if steps[j].thread != thread)
-            clock = dict(base)
-            for j in preds:
-                for t, n in self.clocks[j].items():
-                    if clock.get(t, 0) < n:
-                        clock[t] = n
-            clock[thread] = local
-            self.local.append(local)
-            self.clocks.append(clock)
-            self.preds.append(preds)
-            self.base.append(base)
-            last[thread] = i
+                if key in reads_since:
+                    preds += [j for u, j in reads_since[key].items() if u != t]
+                if record:
+                    last_write[key] = i
+                    reads_since.pop(key, None)
+            if family is not None:
+                preds = self._family(i, t, key, access, family, preds, record)
+            if preds:
+                for j in preds:
+                    for u, n in enumerate(clocks[j]):
+                        if clock[u] < n:
+                            clock[u] = n
+                racy[i] = (base, preds)
+            if access == "acq" and key in last_acquire:
+                # An acquire races with the lock's previous acquire too (see races).
+                self.previous_acquire[i] = last_acquire[key]
+                racy[i] = (base, preds)
+            if record and access in _ACQUIRES:
+                last_acquire[key] = i
+
+    def _family(self, i: int, t: int, key: Any, access: str, whole: Any, preds: list[int],
+                record: bool) -> list[int]:
+        """``preds`` with the accesses of ``key``'s family that step ``i`` is ordered after: of
+        the whole container for one of its keys, of every key for the whole."""
+        number, last_write, reads_since = self.number, self._last_write, self._reads_since
+        related = [whole] if key != whole else list(self._parts.get(whole, ()))
+        for other in related:
+            write = last_write.get(other)
+            if write is not None and number[write] != t:
+                preds.append(write)
+            if access != "r":
+                preds += [j for u, j in reads_since.get(other, {}).items() if u != t]
+        if record:
+            if key != whole:
+                self._parts.setdefault(whole, {})[key] = None
+            elif access != "r":   # written whole: after everything done to its keys
+                for part in self._parts.pop(whole, ()):
+                    last_write.pop(part, None)
+                    reads_since.pop(part, None)
+        return sorted(set(preds))
+
+    def push(self, step: Step) -> int:
+        """Add ``step`` after the last step for a while (nothing is ordered after it, until
+        :meth:`pop` takes it away); its index."""
+        i = len(self.steps)
+        self.steps.append(step)
+        self.number.append(self._threads[step.thread])
+        self._add(i, record=False)
+        return i
+
+    def pop(self) -> None:
+        """Take away the step :meth:`push` added."""
+        i = len(self.steps) - 1
+        for per_step in (self.steps, self.number, self.clocks):
+            del per_step[i]
+        self.racy.pop(i, None)
+        self.previous_acquire.pop(i, None)
+
+    def local(self, j: int) -> int:
+        """Step ``j``'s 1-based position in its thread."""
+        return self.clocks[j][self.number[j]]
 
     def before(self, j: int, k: int) -> bool:
         """Whether step ``j`` happens before step ``k``."""
-        return self.clocks[k].get(self.steps[j].thread, 0) >= self.local[j]
+        t = self.number[j]
+        return self.clocks[k][t] >= self.clocks[j][t]
 
-    def _through_others(self, i: int, thread: tuple) -> dict:
-        """The clock step ``i`` would have without its direct edges from ``thread``."""
-        clock = dict(self.base[i])
-        for k in self.preds[i]:
-            if self.steps[k].thread != thread:
-                for t, n in self.clocks[k].items():
-                    if clock.get(t, 0) < n:
-                        clock[t] = n
-        return clock
+    def reversal(self, j: int, i: int) -> list[int]:
+        """What reverses the race of step ``j`` with step ``i``: the steps between them that
+        ``j`` does not happen before, then ``i``."""
+        t, clocks = self.number[j], self.clocks
+        local = clocks[j][t]
+        return [k for k in range(j + 1, i) if clocks[k][t] < local] + [i]
+
+    def _through_others(self, i: int, t: int) -> int:
+        """Thread ``t``'s entry in the clock step ``i`` would have without its direct edges
+        from ``t``: how far into ``t`` step ``i`` is ordered through the other threads."""
+        clocks, number = self.clocks, self.number
+        base, preds = self.racy[i]
+        reached = base[t]
+        for k in preds:
+            if number[k] != t and clocks[k][t] > reached:
+                reached = clocks[k][t]
+        return reached
 
     def races(self, i: int) -> list[int]:
         """The steps ``j`` in a reversible race with step ``i``: dependent, of another thread,
         ordered before it by nothing else, and not the step that enabled it."""
-        steps = self.steps
-        step = steps[i]
-        last_of: dict[tuple, int] = {}
-        for j in self.preds[i]:
-            last_of[steps[j].thread] = j
+        if i not in self.racy:
+            return []
+        step = self.steps[i]
+        steps, number, clocks = self.steps, self.number, self.clocks
+        last_of: dict[int, int] = {}         # thread -> its last step among those before i
+        for j in self.racy[i][1]:
+            last_of[number[j]] = j
         found = []
-        for thread, j in last_of.items():
+        for t, j in last_of.items():
             if step.access in BLOCKING and steps[j].access in ("rel", "w"):
                 continue   # it could not have come first: that step enabled it
-            if self._through_others(i, thread).get(thread, 0) < self.local[j]:
+            if self._through_others(i, t) < clocks[j][t]:
                 found.append(j)
         if step.access == "acq":
             # The acquire races with the lock's previous acquire, past the release between them.
-            for j in range(i - 1, -1, -1):
-                other = steps[j]
-                if other.key == step.key and other.access in ("acq", "try"):
-                    if other.thread != step.thread and j not in found and \
-                            self._through_others(i, other.thread).get(other.thread, 0) \
-                            < self.local[j]:
-                        found.append(j)
-                    break
+            j = self.previous_acquire.get(i)
+            if j is not None and number[j] != number[i] and j not in found and \
+                    self._through_others(i, number[j]) < self.local(j):
+                found.append(j)
         return sorted(found)
 
 
@@ -426,7 +593,7 @@ class _DporStrategy(Strategy):
 
     def _step(self, options: Sequence[Option]) -> int:
         try:
-            node = self.engine._node(self.depth, options)
+            index = self.engine._choose(self.depth, options)
         except SleepBlocked:
             self.blocked = True
             raise
@@ -434,4 +601,4 @@ class _DporStrategy(Strategy):
             self.error = exc
             raise
         self.depth += 1
-        return node.order.index(node.chosen)
+        return index

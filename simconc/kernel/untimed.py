@@ -96,9 +96,29 @@ class Step(NamedTuple):
     preempts: bool = False   # another thread was running and could have gone on
 
 
+_make_step = Step._make
+
+
+def whole_of(key: Hashable) -> Optional[Hashable]:
+    """The location of the whole container for the location of one of its keys
+    (``(id, "[]", key)`` -> ``(id, "[]")``), else None."""
+    if type(key) is tuple and len(key) == 3 and key[1] == "[]":
+        return key[:2]
+    return None
+
+
 def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) -> bool:
-    """Whether two accesses conflict: the same location, and not both reads."""
-    return a_key == b_key and not (a_access == "r" and b_access == "r")
+    """Whether two accesses conflict: the same location (or a container and one of its keys),
+    and not both reads."""
+    if a_access == "r" and b_access == "r":
+        return False
+    if a_key == b_key:
+        return True
+    whole = whole_of(a_key)
+    if whole is not None and whole == b_key:
+        return True
+    whole = whole_of(b_key)
+    return whole is not None and whole == a_key
 
 
 class StepLimit(SimconcError):
@@ -130,6 +150,9 @@ class UntimedWorld(World):
         #: them: a step that never ran can still race with the steps that did.
         self.pending_at_end: list[Step] = []
         self._fresh: list[SimThread] = []
+        self._local_waits = 0        # threads waiting on a wait nobody else observes (key None)
+        self._polled = False         # some thread's ``spins`` is not 0
+        self._last: Optional[SimThread] = None   # the thread that took the last step
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
@@ -231,8 +254,14 @@ class UntimedWorld(World):
             thread.waiting_on = waiting_on
             if self.tracing:
                 thread.waiting_where = caller_where()
+        if key is None:
+            self._local_waits += 1
         self.progress += 1
-        value = self.hub.switch()
+        try:
+            value = self.hub.switch()
+        finally:
+            if key is None:
+                self._local_waits -= 1
         if isinstance(value, _Abort) or self.tearing_down:
             raise GreenletExit
         if waiting_on is not None:
@@ -248,6 +277,7 @@ class UntimedWorld(World):
         if timeout is not None:
             thread.yielded = True
             thread.spins += 1
+            self._polled = True
             return False
         entry = [thread, False]
         queue.waiters.append(entry)
@@ -268,6 +298,7 @@ class UntimedWorld(World):
         thread = self.current_thread()
         thread.yielded = True
         thread.spins += 1
+        self._polled = True
         self.record(thread, "sleep", f"{seconds:g}s")
         self.switch_point()   # time.sleep() lets the GIL go
 
@@ -304,17 +335,20 @@ class UntimedWorld(World):
                 options = self._options(ready) if self.wants_options else None
                 thread = ready[self.choose_step(len(ready), options)]
                 key, access, _enabled = thread.pending
-                last = self.steps[-1].thread if self.steps else None
-                preempts = last is not None and last != thread.path and any(
-                    t.path == last for t in ready)
-                self.steps.append(Step(thread.path, key, access,
-                                       thread.spawn_step if thread.last_step < 0 else -1,
-                                       len(self.trace.events), thread.name, preempts))
+                last = self._last
+                preempts = last is not None and last is not thread and last in ready
+                # (Step._make: a step per visible operation; the generated __new__ costs twice.)
+                self.steps.append(_make_step((thread.path, key, access,
+                                              thread.spawn_step if thread.last_step < 0 else -1,
+                                              len(self.trace.events), thread.name, preempts)))
                 thread.last_step = len(self.steps) - 1
                 thread.yielded = False
-                for other in threads:
-                    if other is not thread:
-                        other.spins = 0
+                self._last = thread
+                if self._polled:
+                    self._polled = thread.spins > 0
+                    for other in threads:
+                        if other is not thread:
+                            other.spins = 0
                 self._switch_into(thread)
                 if self.fatal is not None:
                     raise self.fatal
@@ -351,6 +385,8 @@ class UntimedWorld(World):
         while True:
             if fresh:
                 self._switch_into(fresh.pop(0))
+            elif not self._local_waits:
+                return
             else:
                 for t in self.threads:
                     if t.state == "ready" and t.pending[0] is None and (

@@ -69,7 +69,8 @@ class World:
     def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
                  profile: "str | CostProfile" = "tutorial-2017",
                  until: Optional[float] = None) -> None:
-        self.env = simpy.Environment()
+        # Untimed worlds have no clock and no GIL token (kernel/untimed.py): not made for them.
+        self.env = None if self.untimed else simpy.Environment()
         self.profile = get_profile(profile)
         #: ``sys.getswitchinterval()`` of the simulated interpreter (the program may change it).
         self.switch_interval = self.profile.switch_interval
@@ -78,7 +79,7 @@ class World:
         #: Whether operations go on the trace. An exploration runs most executions without it
         #: (nobody reads their traces) and re-runs the few it reports with it.
         self.tracing = True
-        self.gil = GIL(self)
+        self.gil = None if self.untimed else GIL(self)
         self._cores: Optional[simpy.Resource] = None
         self.threads: list[SimThread] = []
         self.current: Optional[SimThread] = None
@@ -241,7 +242,7 @@ class World:
                where: Optional[Where] = None) -> None:
         if self.tearing_down or not self.tracing:  # unwinding threads after the end is not
             return                                # part of the execution
-        self.trace.record(self.env.now, thread.name if thread else "-", op, obj,
+        self.trace.record(self.now, thread.name if thread else "-", op, obj,
                           where if where is not None else caller_where())
 
     def internal_error(self, thread: SimThread, exc: BaseException) -> None:
