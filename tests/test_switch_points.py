@@ -7,25 +7,13 @@ a blocking operation); under ``"any"`` at every visible operation.
 from __future__ import annotations
 
 import json
-import os
-import textwrap
 
 import pytest
 
 import simconc
 from simconc.cli import main as cli
 from simconc.kernel import BadToken
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-SCENARIOS = os.path.join(os.path.dirname(HERE), "scenarios")
-LOST_UPDATE = os.path.join(SCENARIOS, "lost_update.py")
-PHILOSOPHERS = os.path.join(SCENARIOS, "dining_philosophers.py")
-
-
-def write(tmp_path, text: str, name: str = "prog.py") -> str:
-    path = tmp_path / name
-    path.write_text(textwrap.dedent(text))
-    return str(path)
+from test_explore import LOST_UPDATE, PHILOSOPHERS, write
 
 
 def failed(report: simconc.ExploreReport) -> bool:
