@@ -357,13 +357,14 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
     """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
-    step where other threads may run first), then happens, then is reported as
-    ``record("read" | "write", "what = value")`` (not at all when ``record`` is None: an
-    execution nobody will read the trace of saves formatting the values). A location is ``("global", name)``,
-    ``(id(obj), attr)`` or ``(id(obj), "[]", key)`` (the whole object when the key cannot be
-    hashed); ``point`` must keep ``obj`` alive while locations are compared, so that no other
-    object takes over its id. ``scope`` (a module's name) tells apart the globals of modules
-    instrumented on import. ``switch()`` is called at the GIL build's switch points.
+    step where other threads may run first), then happens, then is reported as ``record("read" |
+    "write", "what = value")`` (not at all when ``record`` is None: an execution nobody will
+    read the trace of saves formatting the values). A location is ``("global", name)``,
+    ``(id(obj), attr)``, ``(id(obj), "[]", key)`` or, for the whole of a container (or a key
+    that cannot be hashed, or a slice), ``(id(obj), "[]")``; ``point`` must keep ``obj`` alive
+    while locations are compared, so that no other object takes over its id. ``scope`` (a
+    module's name) tells apart the globals of modules instrumented on import. ``switch()`` is
+    called at the GIL build's switch points.
     """
     tracing = record is not None
 

@@ -193,12 +193,13 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     scenario file only) puts its reads and writes of shared state on the trace.
 
     ``semantics`` is ``"timed"`` (the default) or ``"untimed"`` (every visible operation a step;
-    a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run).
-    A token carries its own. ``switch_points`` (untimed only) is where a thread may be switched
+    a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run). A
+    token carries its own. ``switch_points`` (untimed only) is where a thread may be switched
     out: ``"any"`` visible operation (the default: the free-threaded build), or ``"gil"``, only
-    where the GIL build of CPython 3.10 to 3.13 can drop the GIL. ``check`` is the invariant: an expression evaluated in the
-    scenario's namespace, or a callable, after the run; false or raising AssertionError is a
-    failure. A scenario that defines ``check()`` is checked with it by default.
+    where the GIL build of CPython 3.10 to 3.13 can drop the GIL. ``check`` is the invariant: an
+    expression evaluated in the scenario's namespace, or a callable, after the run; false or
+    raising AssertionError is a failure. A scenario that defines ``check()`` is checked with it
+    by default.
 
     ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
     executions of an exploration that nobody will read.

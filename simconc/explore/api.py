@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any, Callable, Iterator, Optional
 
+from ..kernel import SimconcError
 from ..kernel.untimed import switch_points_named
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
@@ -54,7 +55,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     ``switch_points``: where a thread may be switched out, at ``"any"`` visible operation (the
     free-threaded build) or only where the GIL build of CPython 3.10 to 3.13 can drop the GIL
     (``"gil"``; also ``"gil-3.10"`` ... ``"gil-3.13"``, and ``"gil-3.9"``, which is ``"any"``:
-    its eval loop could switch after almost any instruction): a race found under ``any`` but not under ``gil`` is one the GIL hides today.
+    its eval loop could switch after almost any instruction). A race found under ``any`` but
+    not under ``gil`` is one the GIL hides today.
 
     ``semantics="timed"`` explores the choices a timed run has under ``profile`` (who takes
     the GIL among threads ready at one instant, which waiter a release wakes), by ``enumerate``
@@ -111,9 +113,13 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
 
     def traced(result: RunResult) -> RunResult:
         # Executions run without a trace; the one a new failure is explained from runs again,
-        # with it, from its token. (The replay follows the token exactly, or raises.)
-        return run(program, schedule=result.schedule, check=check, max_steps=max_steps,
-                   spin_timeout=spin_timeout, profile=profile)
+        # with it, from its token. Should the program not replay (it depends on something the
+        # schedule does not decide), the failure is still reported, unexplained.
+        try:
+            return run(program, schedule=result.schedule, check=check, max_steps=max_steps,
+                       spin_timeout=spin_timeout, profile=profile)
+        except SimconcError:
+            return result
 
     with _interruptible() as interrupted:
         while not interrupted:

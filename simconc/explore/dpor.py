@@ -401,10 +401,6 @@ class HappensBefore:
         self._threads = threads
         self._zero = [0] * len(threads)
         self.number = [threads[path] for path in paths]   # each step's thread, as its number
-        # The keys of containers (``(id, "[]", key)``) among the steps: only their accesses,
-        # and those of the containers themselves, need the family rule (``_family``).
-        self._family_keys = {step.key for step in self.steps if whole_of(step.key) is not None}
-        self._family_keys.update(step.key for step in pending if whole_of(step.key) is not None)
         self.clocks: list[list[int]] = []
         #: The steps that can race with earlier ones (they have dependent steps of other
         #: threads right before them, or are acquires), in order: the clock before the step
@@ -447,9 +443,12 @@ class HappensBefore:
             if record:
                 last[t] = i
             key, access = step.key, step.access
-            family = whole_of(key) if key in self._family_keys else None
-            if family is None and key in self._parts:
-                family = key
+            # The family rule (``_family``) concerns a container's keys, and a container whose
+            # keys were accessed. (whole_of, inlined: this runs for every step.)
+            if type(key) is tuple and len(key) == 3 and key[1] == "[]":
+                family = key[:2]
+            else:
+                family = key if key in self._parts else None
             # The accesses of other threads this one is ordered after (the reads since a write
             # all come after it).
             write = last_write.get(key)

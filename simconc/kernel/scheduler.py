@@ -164,7 +164,8 @@ def encode_token(choices: Sequence[Choice], semantics: str = "timed",
         _varint(choice.index, raw)
     packed = zlib.compress(bytes(raw), 9) if len(raw) > 48 else b""  # short: never smaller
     body = b"z" + packed if packed and len(packed) < len(raw) else b"r" + bytes(raw)
-    return _CHAR[semantics, switch_points] + base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+    text = base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
+    return _CHAR[semantics, switch_points] + text
 
 
 def token_semantics(token: str) -> str:
