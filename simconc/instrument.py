@@ -332,7 +332,7 @@ _READING_METHODS = frozenset((
     "isdisjoint", "union", "intersection", "difference", "symmetric_difference", "most_common",
     "elements", "total", "fromkeys", "__contains__", "__len__", "__getitem__", "__iter__",
     "__reversed__", "__eq__", "__ne__", "__repr__", "hex", "decode", "find", "rfind",
-    "startswith", "endswith", "maxlen"))
+    "startswith", "endswith"))
 
 
 def _show(value: Any) -> str:

@@ -126,10 +126,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             number = engine.index
             strat = engine.begin()
             result = run(program, strategy=strat, semantics=semantics,
-                         switch_points=switch_points if semantics == "untimed" else None,
-                         check=check,
-                         max_steps=max_steps, spin_timeout=spin_timeout, profile=profile,
-                         trace=False)
+                         switch_points=switch_points, check=check, max_steps=max_steps,
+                         spin_timeout=spin_timeout, profile=profile, trace=False)
             if strat.error is not None:
                 raise strat.error
             blocked = strat.blocked

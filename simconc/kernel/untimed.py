@@ -19,6 +19,11 @@ exploration strategy enumerates them.
   loop for ever in one execution, and exploration would run one execution per number of polls.
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
+- A container and its keys are one family of locations: the whole conflicts with every key
+  (:func:`whole_of`, :func:`dependent`).
+- With ``switch_points="gil"`` a thread may be switched out only where the GIL build of CPython
+  3.10 to 3.13 can drop the GIL (:meth:`UntimedWorld.switch_point`; sleeps, IO and CPU work are
+  such places): the GIL is a lock of the model, whose steps the search orders like a lock's.
 
 No SimPy event is involved: the hub switches into greenlets directly.
 """
@@ -55,10 +60,8 @@ GIL_KEY = ("GIL",)
 
 #: Where a thread may be switched out: ``any`` visible operation (the free-threaded build; the
 #: GIL build up to 3.9, whose eval loop could drop the GIL after almost any instruction), or only
-#: where the eval loop of CPython 3.10 to 3.13 can drop the GIL (``gil``).
-SWITCH_POINTS = ("any", "gil")
-
-#: The names a user may give for them: a build of a given CPython version.
+#: where the eval loop of CPython 3.10 to 3.13 can drop the GIL (``gil``); by the names a user
+#: may give, a build of a given CPython version among them.
 SWITCH_POINT_NAMES = {"any": "any", "free-threaded": "any", "gil": "gil", "gil-3.9": "any",
                       "gil-3.10": "gil", "gil-3.11": "gil", "gil-3.12": "gil", "gil-3.13": "gil"}
 
