@@ -20,6 +20,10 @@ Throughput
     ``simconc.explore`` on the two-thread lost update (scenarios/lost_update.py, 4 executions per
     exploration) over and over for a time budget: executions per second, everything a user pays
     for included, against the project's target of 2000.
+Jobs
+    ``simconc.explore(jobs=2)`` against ``jobs=1`` on the 4-thread counter and readers(8) (3 and
+    6 in a quick run), each the best of two turns: the time of each, their ratio, and whether
+    the two reports are the same (they must be, byte for byte).
 frontrun
     If the ``frontrun`` package is installed: its DPOR on the N-thread read-then-write counter,
     the same program as the ``counter`` rows here, against simconc's DPOR on it. frontrun's
@@ -337,6 +341,28 @@ def measure_switch_points() -> list[dict[str, Any]]:
     return rows
 
 
+# -- jobs -----------------------------------------------------------------------------------------
+def measure_jobs(directory: str, quick: bool) -> list[dict[str, Any]]:
+    """DPOR in one process and in two, taking turns (load elsewhere hits both alike)."""
+    rows = []
+    for name, n in ((("counter", 3), ("readers", 6)) if quick else
+                    (("counter", 4), ("readers", 8))):
+        program = next(p for p in PROGRAMS if p.name == name)
+        path = write_program(directory, program, n)
+        seconds: dict[int, list[float]] = {1: [], 2: []}
+        reports: dict[int, dict[str, Any]] = {}
+        for _ in range(2):
+            for jobs in (1, 2):
+                started = _time.perf_counter()
+                reports[jobs] = simconc.explore(path, jobs=jobs).to_dict()
+                seconds[jobs].append(_time.perf_counter() - started)
+        one, two = min(seconds[1]), min(seconds[2])
+        rows.append({"program": name, "n": n, "executions": reports[1]["executions"],
+                     "seconds_jobs_1": round(one, 4), "seconds_jobs_2": round(two, 4),
+                     "speedup": one / two, "same_report": reports[1] == reports[2]})
+    return rows
+
+
 # -- frontrun -------------------------------------------------------------------------------------
 # The counter in frontrun's own form (its README's example): shared state made by setup, one
 # worker per thread, an invariant checked at the end. Exhaustive settings: no preemption bound
@@ -477,6 +503,9 @@ def run_bench(quick: bool = False, seconds: float = 3.0,
         say(f"throughput: simconc.explore on the lost update for {seconds:g} s ...")
         report["throughput"] = measure_throughput(seconds)
 
+        say("jobs: dpor in one process and in two ...")
+        report["jobs"] = measure_jobs(directory, quick)
+
         report["frontrun"] = frontrun_section(directory, quick, say)
     report["load_average_at_end"] = _load()
     return report
@@ -576,6 +605,13 @@ def format_report(report: dict[str, Any]) -> str:
                   f"{t['explorations']:,} explorations in {t['seconds']:.2f} s",
               f"  {t['per_second']:,.0f} executions/s; target >= "
               f"{t['target']['at_least']:,}: {'met' if t['target']['met'] else 'MISSED'}"]
+
+    lines += ["", "Jobs: simconc.explore(strategy='dpor') with jobs=1 and jobs=2, best of 2 turns"]
+    for row in report["jobs"]:
+        lines.append(f"  {row['program']}({row['n']}): {row['executions']:,} executions  "
+                     f"jobs=1 {row['seconds_jobs_1']:.2f} s  jobs=2 {row['seconds_jobs_2']:.2f} s"
+                     f"  speed-up {row['speedup']:.2f}x  same report: "
+                     f"{'yes' if row['same_report'] else 'NO'}")
 
     fr = report["frontrun"]
     lines.append("")

@@ -96,7 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
                            help="the cost profile of --timed (default: tutorial-2017)")
     p_explore.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                           help="split a sampled exploration over N processes (same report)")
+                           help="run the exploration in N processes (dpor and the samplers; "
+                                "the report is the same as from one)")
     p_explore.add_argument("--stop-on-failure", action="store_true",
                            help="stop at the first failing execution")
     p_explore.add_argument("--json", action="store_true",

@@ -312,8 +312,36 @@ def test_jobs_split_a_sampled_exploration_and_report_the_same(strategy):
     one = simconc.explore(PHILOSOPHERS, strategy=strategy, seed=5, max_executions=24)
     split = simconc.explore(PHILOSOPHERS, strategy=strategy, seed=5, max_executions=24, jobs=3)
     assert split.to_dict() == one.to_dict()
-    with pytest.raises(ValueError, match="samplers"):
-        simconc.explore(PHILOSOPHERS, jobs=2)
+    with pytest.raises(ValueError, match="enumerate, the baseline, runs in one"):
+        simconc.explore(PHILOSOPHERS, strategy="enumerate", jobs=2)
+
+
+@pytest.mark.parametrize("program, options", [
+    (PHILOSOPHERS, {}),                               # deadlocks, and executions cut short
+    ("lost_update_3", {}),                            # 36 executions
+    (LOST_UPDATE, {"switch_points": "gil"}),
+    (PHILOSOPHERS, {"preemption_bound": 1}),
+])
+def test_jobs_split_the_exhaustive_search_and_report_the_same(program, options, monkeypatch,
+                                                               tmp_path):
+    from simconc.explore.parallel import Ahead
+    if program == "lost_update_3":
+        program = write(tmp_path, LOST_UPDATE_N.replace("N_THREADS", "3"))
+    taken = []
+    follow = Ahead.follow
+
+    def counted(self, engine, ran):
+        strategy = follow(self, engine, ran)
+        taken.append(strategy is not None)
+        return strategy
+    monkeypatch.setattr(Ahead, "follow", counted)
+    one = simconc.explore(program, **options).to_dict()
+    for jobs in (2, 3):
+        assert simconc.explore(program, jobs=jobs, **options).to_dict() == one
+    # The search never had to run again an execution a worker had run.
+    assert all(taken)
+    if program != PHILOSOPHERS:   # (7 executions: over before the workers get going)
+        assert taken, "no worker's execution was used"
 
 
 def test_the_choices_of_a_timed_run_are_explored_too():

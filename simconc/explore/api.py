@@ -19,6 +19,7 @@ from ..kernel.untimed import switch_points_named
 from ..runner import Check, Program, RunResult, run
 from .dpor import Dpor
 from .enumerate import Enumeration
+from .parallel import Ahead
 from .report import ExploreReport, Failure, failure_kind, failure_of, outcome_of
 from .sampling import Sampler
 
@@ -49,8 +50,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     the first for which it, a callable, returns true). ``check`` is the invariant (see
     :func:`simconc.run`; a scenario's own ``check()`` by default). ``progress`` is called with the
     report so far after each execution. Ctrl-C stops the exploration: the report then says
-    ``interrupted`` and holds everything found until then. ``jobs`` splits a sampled
-    exploration over that many processes; the report is the one a single process would give.
+    ``interrupted`` and holds everything found until then. ``jobs`` runs the exploration
+    in that many processes: a sampled one is split between them, and ``dpor``'s workers explore
+    planned subtrees ahead of the search (:mod:`.parallel`). The report is the one a single
+    process gives, byte for byte.
 
     ``switch_points``: where a thread may be switched out, at ``"any"`` visible operation (the
     free-threaded build) or only where the GIL build of CPython 3.10 to 3.13 can drop the GIL
@@ -79,11 +82,16 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     if semantics == "timed" and strategy not in ("enumerate", "random"):
         raise ValueError("a timed run's choices are explored by the enumerate or random "
                          "strategy (DPOR, PCT and POS order untimed steps)")
+    ahead: Optional[Ahead] = None
     if strategy in ("dpor", "enumerate"):
-        if jobs > 1:
-            raise ValueError(f"--jobs splits the samplers (random, pct, pos); {strategy} runs "
-                             f"in one process in this version")
+        if jobs > 1 and strategy == "enumerate":
+            raise ValueError("--jobs runs dpor and the samplers (random, pct, pos) in several "
+                             "processes; enumerate, the baseline, runs in one")
         engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration(seed)
+        if jobs > 1:
+            ahead = Ahead(program, jobs - 1, preemption_bound, dict(
+                switch_points=switch_points, check=check, max_steps=max_steps,
+                spin_timeout=spin_timeout, profile=profile))
     else:
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
@@ -121,16 +129,20 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         except SimconcError:
             return result
 
-    with _interruptible() as interrupted:
+    with ahead or contextlib.nullcontext(), _interruptible() as interrupted:
         while not interrupted:
             number = engine.index
-            strat = engine.begin()
-            result = run(program, strategy=strat, semantics=semantics,
-                         switch_points=switch_points, check=check, max_steps=max_steps,
-                         spin_timeout=spin_timeout, profile=profile, trace=False)
-            if strat.error is not None:
-                raise strat.error
-            blocked = strat.blocked
+            ran = ahead.take(engine) if ahead is not None else None
+            if ran is not None and ahead is not None and ahead.follow(engine, ran) is not None:
+                result, blocked = ran.result, ran.blocked
+            else:
+                strat = engine.begin()
+                result = run(program, strategy=strat, semantics=semantics,
+                             switch_points=switch_points, check=check, max_steps=max_steps,
+                             spin_timeout=spin_timeout, profile=profile, trace=False)
+                if strat.error is not None:
+                    raise strat.error
+                blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
             new = _count(report, result, failures, number, traced) if not blocked else None
             report.blocked = engine.blocked

@@ -29,7 +29,7 @@ acquire* of that lock, as Nidhugg does: reversing that one lets the other thread
 """
 from __future__ import annotations
 
-from typing import Any, Hashable, Optional, Sequence
+from typing import Any, Hashable, NamedTuple, Optional, Sequence
 
 from ..kernel import SimconcError, Strategy
 from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
@@ -44,6 +44,16 @@ class Nondeterminism(SimconcError):
 
 class SleepBlocked(SimconcError):
     """Every enabled thread is asleep (its steps from here were all explored already)."""
+
+
+class Plan(NamedTuple):
+    """The first execution of a branch the search has planned, fixed from the moment it is
+    planned: the thread of each step as far as planned (the prefix, then the wakeup tree's
+    first path), and the sleep set at step ``depth``, where it branches off (the siblings
+    explored before it there). After the plan, every choice is the default one."""
+    threads: tuple
+    depth: int
+    sleep: tuple
 
 
 class WNode:
@@ -100,15 +110,69 @@ class Dpor:
         self.blocked = 0             # executions cut short because every thread slept
         self.exhausted = False
         self._execution = 0
+        #: A search of one subtree only (see :meth:`following`): the steps up to this depth are
+        #: not its to plan.
+        self._frozen = -1
 
     @property
     def index(self) -> int:
         """The number of the execution about to run."""
         return self.executions + self.blocked
 
-    def begin(self) -> "_DporStrategy":
+    def begin(self, kind: "type[_DporStrategy] | None" = None) -> "_DporStrategy":
         self._execution += 1
-        return _DporStrategy(self)
+        return (kind or _DporStrategy)(self)
+
+    @classmethod
+    def following(cls, plan: Plan, preemption_bound: Optional[int] = None) -> "Dpor":
+        """A search of the subtree ``plan`` starts (see explore/parallel.py): its executions
+        are the ones the whole search will run there, unless the whole search plans more in
+        it before it gets there. It plans nothing before the plan's branch."""
+        engine = cls(preemption_bound)
+        engine._frozen = plan.depth
+        path = root = WNode((), None, "", 0)
+        for thread in plan.threads[plan.depth:]:
+            new = WNode(thread, None, "", 0)
+            path.children.append(new)
+            path = new
+        for thread in plan.threads[:plan.depth + 1]:
+            node = Node(WNode((), None, "", 0), [], ())
+            node.chosen = thread
+            engine.stack.append(node)
+        branch = engine.stack[plan.depth]
+        branch.wut, branch.sleep = root, list(plan.sleep)
+        return engine
+
+    def upcoming(self, limit: int, last: bool = False) -> list[Plan]:
+        """Up to ``limit`` executions the search will run, in the order it will run them: the
+        next one (right after :meth:`end`), then the first execution of each branch planned
+        further up; with ``last``, the ones it will come to last, last first. What runs in
+        between, found by analysing the executions before, is not known yet; these are known
+        already and will not change (unless more is planned on their path)."""
+        stack = self.stack
+        plans: list[Plan] = []
+        top = len(stack) - 1
+        prefix: tuple = ()
+        for depth in (range(top + 1) if last else range(top, -1, -1)):
+            node = stack[depth]
+            children = node.wut.children
+            if depth < top and len(children) < 2:
+                prefix += (node.chosen,)
+                continue
+            if not last:
+                prefix = tuple(n.chosen for n in stack[:depth])
+            here: list[Plan] = []
+            sleep = list(node.sleep)
+            for k, child in enumerate(children):
+                if k > 0 or depth == top:   # the first child of a lower node is running now
+                    here.append(Plan(prefix + _leftmost(child), depth, tuple(sleep)))
+                if len(node.options) > 1:    # as _backtrack puts it to sleep when it is done
+                    sleep.append(child.thread)
+            plans += reversed(here) if last else here
+            if len(plans) >= limit:
+                return plans[:limit]
+            prefix += (node.chosen,)
+        return plans
 
     # -- during an execution -------------------------------------------------------------------
     def _choose(self, depth: int, options: Sequence[Option]) -> int:
@@ -240,6 +304,8 @@ class Dpor:
     def _insert(self, at: int, seq: list[int], hb: "HappensBefore") -> None:
         """Plan ``seq`` (step indices of this execution) from the state before step ``at``,
         unless an explored or planned execution already covers it."""
+        if at <= self._frozen:
+            return
         node = self.stack[at]
         steps = hb.steps
         if self.preemption_bound is not None and \
@@ -291,6 +357,16 @@ class Dpor:
                 count += 1
             previous = thread
         return count
+
+
+def _leftmost(wut: WNode) -> tuple:
+    """The threads along the first path of a wakeup tree from ``wut``: what a search that
+    takes this branch follows first."""
+    threads = [wut.thread]
+    while wut.children:
+        wut = wut.children[0]
+        threads.append(wut.thread)
+    return tuple(threads)
 
 
 def _position(options: Sequence[Option], thread: Optional[tuple]) -> int:
