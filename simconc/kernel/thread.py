@@ -59,13 +59,17 @@ def _work(task: Callable[[], object]) -> None:
             return
 
 
+#: The whole of the threads' ``alive_key`` locations (see kernel/untimed.py, whole_of).
+ALIVE = ("threads", "[]")
+
+
 class SimThread:
     """The kernel's side of a thread. The face (``threading.Thread``) is kept in ``face``."""
 
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
-                 "path", "spawned", "pending", "last_step", "spawn_step", "yielded", "spins",
-                 "__weakref__")
+                 "path", "spawned", "pending", "option", "last_step", "spawn_step", "yielded",
+                 "spins", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -79,7 +83,7 @@ class SimThread:
         #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
         #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
-        self.done = WaitQueue(world, self)   # joiners park here
+        self.done = WaitQueue(world, self, key=self.alive_key)   # joiners park here
         self.waiting_on: Optional[WaitQueue] = None
         self.waiting_where: Optional[Where] = None
         self.started_at: Optional[float] = None
@@ -92,6 +96,7 @@ class SimThread:
         self.path: tuple = ()
         self.spawned = 0
         self.pending = None            # (key, access, enabled): what it does next
+        self.option: Any = None        # that step as exploration is shown it (an Option)
         self.last_step = -1            # index of the last step it took
         self.spawn_step = -1           # the step during which its parent started it
         self.yielded = False           # since its last step it slept or a timed wait ran out
@@ -109,6 +114,13 @@ class SimThread:
     @property
     def finished(self) -> bool:
         return self.state == "done"
+
+    @property
+    def alive_key(self) -> tuple:
+        """The location that says whether this thread is alive, as exploration sees it: its
+        start and its end write it; join() and is_alive() read it. All threads' locations are
+        the keys of one container, ``ALIVE``, which threading.enumerate() reads as a whole."""
+        return (ALIVE[0], ALIVE[1], self.ident)
 
     def __repr__(self) -> str:
         return f"<SimThread {self.name!r} {self.state}>"

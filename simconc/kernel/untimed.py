@@ -173,6 +173,9 @@ class UntimedWorld(World):
     # -- threads -------------------------------------------------------------------------------
     def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
         parent = self.current
+        if parent is not None and thread is not self.main:
+            # A step of the parent: from here threading.enumerate() lists the thread.
+            self.point(thread.alive_key, "w")
         self.threads.append(thread)
         if parent is not None and thread is not self.main:
             thread.path = parent.path + (parent.spawned,)
@@ -188,7 +191,7 @@ class UntimedWorld(World):
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.finished:
-            self.point(id(thread), "w")
+            self.point(thread.alive_key, "w")
             if self.gil_holder is thread:
                 self._release_gil(thread)
         thread.finish()
@@ -252,6 +255,8 @@ class UntimedWorld(World):
               enabled: Optional[Callable[[], bool]], waiting_on: Any) -> None:
         """Wait, ready to do ``access`` on ``key``, until the scheduler picks this thread."""
         thread.pending = (key, access, enabled)   # what it does when next scheduled
+        if self.wants_options:   # made once, not once per step it waits through
+            thread.option = Option(thread.path, thread.name, key, access, thread.yielded, False)
         thread.state = "ready"
         if waiting_on is not None:
             thread.waiting_on = waiting_on
@@ -335,7 +340,8 @@ class UntimedWorld(World):
                 if len(self.steps) >= self.max_steps:
                     self.step_limit_hit = True
                     break
-                options = self._options(ready) if self.wants_options else None
+                options = (self._options(ready) if self._polled else
+                           [t.option for t in ready]) if self.wants_options else None
                 thread = ready[self.choose_step(len(ready), options)]
                 key, access, _enabled = thread.pending
                 last = self._last
@@ -364,6 +370,8 @@ class UntimedWorld(World):
 
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:
+        """The options when some thread has polled (otherwise each thread's own ``option``
+        is it: no thread is marked ``polling``)."""
         fair = any(t.spins < POLLS for t in ready)
         return [Option(t.path, t.name, t.pending[0], t.pending[1], t.yielded,
                        fair and t.spins >= POLLS) for t in ready]

@@ -13,6 +13,7 @@ from typing import Any, Callable, Optional
 from greenlet import GreenletExit
 
 from ..kernel import SimThread, WaitQueue, current_world, maybe_current_world
+from ..kernel.thread import ALIVE
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Semaphore)
@@ -67,7 +68,11 @@ def main_thread() -> "Thread":
 
 
 def enumerate() -> list["Thread"]:
-    return [t for t in _state()["active"].values() if t.is_alive()]
+    # One step, reading every thread's liveness at once: a thread's start and its end are
+    # ordered against it. As CPython does, a thread being started is listed already.
+    world = current_world()
+    world.point(ALIVE, "r")
+    return [t for t in _state()["active"].values() if t._sim is None or t._sim.state != "done"]
 
 
 def active_count() -> int:
@@ -164,8 +169,8 @@ class Thread:
             raise RuntimeError("threads can only be started once")
         world = current_world()
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
-        _state()["active"][sim.ident] = self
         world.start(sim, caller_where() if world.tracing else None)
+        _state()["active"][sim.ident] = self   # after start's step (see enumerate)
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
             self._started_queue.park()
@@ -202,9 +207,9 @@ class Thread:
         sim = self._sim
         where = caller_where() if world.tracing else None
         if timeout is None:
-            world.point(id(sim), "join", lambda: sim.state == "done", sim.done)
+            world.point(sim.alive_key, "join", lambda: sim.state == "done", sim.done)
         else:
-            world.point(id(sim), "r")
+            world.point(sim.alive_key, "r")
         world.record(me, "join", self._name, where)
         if timeout is None:
             while sim.state != "done":
@@ -239,7 +244,7 @@ class Thread:
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"
         if self._sim is not None:
-            current_world().point(id(self._sim), "r")
+            current_world().point(self._sim.alive_key, "r")
         return self._started_flag and self._sim is not None and self._sim.state != "done"
 
     @property
