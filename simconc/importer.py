@@ -90,3 +90,9 @@ def instrument_packages(packages: Sequence[str]) -> InstrumentingFinder:
     for name in [n for n in sys.modules if _matches(n, packages)]:
         del sys.modules[name]
     return finder
+
+
+def instrumented(name: str) -> bool:
+    """Whether module ``name`` is one :func:`instrument_packages` instruments."""
+    return any(isinstance(finder, InstrumentingFinder) and _matches(name, finder.packages)
+               for finder in sys.meta_path)

@@ -17,10 +17,14 @@ import pytest
 
 from .explore.api import explore
 from .explore.report import failure_of
-from .importer import instrument_packages
+from .importer import instrument_packages, instrumented
 from .patching import REBIND
 from .kernel import SimconcError
 from .runner import run
+
+
+class SimconcWarning(pytest.PytestWarning):
+    """An explore test that probably does not test what it means to."""
 
 
 def pytest_addoption(parser: Any) -> None:
@@ -82,4 +86,11 @@ def pytest_pyfunc_call(pyfuncitem: Any) -> Any:
         node = pyfuncitem.nodeid
         pytest.fail(report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}"),
                     pytrace=False)
+    if report.executions == 1 and report.exhausted and not instrumented(module):
+        # Nothing raced: often because the state under test lives where simconc does not look.
+        pyfuncitem.warn(SimconcWarning(
+            f"simconc ran a single schedule of {pyfuncitem.name}: nothing it did was seen to "
+            f"race. Reads and writes of shared state are seen only in instrumented modules; "
+            f"if the state under test lives in {module} or a package of yours, name it with "
+            f"--simconc-instrument (or the simconc_instrument ini option)"))
     return True
