@@ -39,6 +39,9 @@ class Choice(NamedTuple):
     index: int    # the option taken, 0 <= index < n
 
 
+_make_choice = Choice._make
+
+
 class Strategy:
     """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`.
 
@@ -128,7 +131,7 @@ class Scheduler:
         if not 0 <= index < n:
             raise ScheduleMismatch(
                 f"choice {step + 1} ({kind}) took option {index}, outside 0..{n - 1}", step + 1)
-        self.choices.append(Choice(kind, n, index))
+        self.choices.append(_make_choice((kind, n, index)))   # (cheaper than Choice(...))
         return index
 
     def finish(self) -> None:

@@ -100,6 +100,7 @@ class Step(NamedTuple):
 
 
 _make_step = Step._make
+_make_option = Option._make   # from a tuple: cheaper than calling the class, once per step
 
 
 def whole_of(key: Hashable) -> Optional[Hashable]:
@@ -256,7 +257,8 @@ class UntimedWorld(World):
         """Wait, ready to do ``access`` on ``key``, until the scheduler picks this thread."""
         thread.pending = (key, access, enabled)   # what it does when next scheduled
         if self.wants_options:   # made once, not once per step it waits through
-            thread.option = Option(thread.path, thread.name, key, access, thread.yielded, False)
+            thread.option = _make_option((thread.path, thread.name, key, access, thread.yielded,
+                                          False))
         thread.state = "ready"
         if waiting_on is not None:
             thread.waiting_on = waiting_on
