@@ -345,6 +345,38 @@ def test_jobs_split_the_exhaustive_search_and_report_the_same(program, options, 
         assert taken, "no worker's execution was used"
 
 
+def test_jobs_survive_a_worker_that_fails(monkeypatch, tmp_path):
+    # A worker that cannot explore its subtree costs time, never results: the search runs
+    # those executions itself. (The workers are forked: they inherit the broken function.)
+    from simconc.explore import parallel
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("a worker's failure")
+    program = write(tmp_path, LOST_UPDATE_N.replace("N_THREADS", "3"))
+    one = simconc.explore(program).to_dict()
+    monkeypatch.setattr(parallel, "_explore_subtree", broken)
+    assert simconc.explore(program, jobs=2).to_dict() == one
+
+
+def test_jobs_where_processes_are_spawned_an_unpicklable_program_runs_alone(monkeypatch):
+    import multiprocessing
+
+    def body():     # a local function: spawned processes cannot be given it
+        import threading
+        box = {"n": 0}
+
+        def bump():
+            box["n"] = box["n"] + 1
+        threads = [threading.Thread(target=bump) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    one = simconc.explore(body).to_dict()
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert simconc.explore(body, jobs=2).to_dict() == one
+
+
 def test_enumerate_is_ordered_against_a_thread_start(tmp_path):
     # enumerate()/active_count() read every thread's liveness at once, in one step; a start
     # and an end write it. Here `a` counts either before `b` is started, or after.

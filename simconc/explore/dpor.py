@@ -156,22 +156,21 @@ class Dpor:
         for depth in (range(top + 1) if last else range(top, -1, -1)):
             node = stack[depth]
             children = node.wut.children
-            if depth < top and len(children) < 2:
+            if depth == top or len(children) > 1:
+                if not last:
+                    prefix = tuple(n.chosen for n in stack[:depth])
+                here: list[Plan] = []
+                sleep = list(node.sleep)
+                for k, child in enumerate(children):
+                    if k > 0 or depth == top:   # a lower node's first child is running now
+                        here.append(Plan(prefix + _leftmost(child), depth, tuple(sleep)))
+                    if len(node.options) > 1:   # as _backtrack puts it to sleep when done
+                        sleep.append(child.thread)
+                plans += reversed(here) if last else here
+                if len(plans) >= limit:
+                    return plans[:limit]
+            if last:
                 prefix += (node.chosen,)
-                continue
-            if not last:
-                prefix = tuple(n.chosen for n in stack[:depth])
-            here: list[Plan] = []
-            sleep = list(node.sleep)
-            for k, child in enumerate(children):
-                if k > 0 or depth == top:   # the first child of a lower node is running now
-                    here.append(Plan(prefix + _leftmost(child), depth, tuple(sleep)))
-                if len(node.options) > 1:    # as _backtrack puts it to sleep when it is done
-                    sleep.append(child.thread)
-            plans += reversed(here) if last else here
-            if len(plans) >= limit:
-                return plans[:limit]
-            prefix += (node.chosen,)
         return plans
 
     # -- during an execution -------------------------------------------------------------------

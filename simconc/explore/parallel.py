@@ -18,6 +18,7 @@ report is byte for byte the one a single process gives.
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 import signal
 from collections import deque
 from multiprocessing.connection import Connection, wait
@@ -170,7 +171,15 @@ class Ahead:
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, program, bound, options),
                                       daemon=True)
-            process.start()
+            try:
+                process.start()
+            except (AttributeError, TypeError, pickle.PicklingError):
+                # Where processes are spawned, not forked, the program and the check must be
+                # picklable (a module-level function, a path); a lambda is not. The search then
+                # runs alone: slower, the same report.
+                mine.close()
+                theirs.close()
+                break
             theirs.close()
             self._workers.append(_Worker(mine, process))
 
