@@ -268,7 +268,7 @@ class UntimedWorld(World):
             self._local_waits += 1
         self.progress += 1
         try:
-            value = self.hub.switch()
+            value = self._next()
         finally:
             if key is None:
                 self._local_waits -= 1
@@ -277,6 +277,52 @@ class UntimedWorld(World):
         if waiting_on is not None:
             thread.waiting_on = thread.waiting_where = None
         thread.state = "running"
+
+    def _next(self) -> Any:
+        """From a thread that has just become ready: let the thread the scheduler picks run,
+        and return when this one is picked (what it was resumed with). Where nothing but that
+        choice is to be made, it is made here, in the thread's own greenlet: the round trip
+        through the hub would cost as much as the choice, and most often the thread picked is
+        this one, which then simply goes on. Anything else (new threads, waits nobody else
+        sees, no thread ready, the step limit, the end) is the hub's."""
+        if self._fresh or self._local_waits or self.fatal is not None or self.finished or \
+                len(self.steps) >= self.max_steps:
+            return self.hub.switch()
+        ready = self._ready()
+        if not ready:
+            return self.hub.switch()
+        thread = self._take(ready)
+        if thread is self.current:
+            return None
+        self.current = thread
+        return thread.greenlet.switch()
+
+    def _ready(self) -> list[SimThread]:
+        return [t for t in self.threads if t.state == "ready" and
+                (t.pending[2] is None or t.pending[2]())]
+
+    def _take(self, ready: list[SimThread]) -> SimThread:
+        """The thread among ``ready`` that takes the next step (the scheduler's choice), with
+        its step recorded."""
+        options = (self._options(ready) if self._polled else
+                   [t.option for t in ready]) if self.wants_options else None
+        thread = ready[self.choose_step(len(ready), options)]
+        key, access, _enabled = thread.pending
+        last = self._last
+        preempts = last is not None and last is not thread and last in ready
+        # (Step._make: a step per visible operation; the generated __new__ costs twice.)
+        self.steps.append(_make_step((thread.path, key, access,
+                                      thread.spawn_step if thread.last_step < 0 else -1,
+                                      len(self.trace.events), thread.name, preempts)))
+        thread.last_step = len(self.steps) - 1
+        thread.yielded = False
+        self._last = thread
+        if self._polled:
+            self._polled = thread.spins > 0
+            for other in self.threads:
+                if other is not thread:
+                    other.spins = 0
+        return thread
 
     def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
         """Untimed :meth:`WaitQueue.park`: a timed wait has timed out (its step came first); an
@@ -335,32 +381,15 @@ class UntimedWorld(World):
                     raise self.fatal
                 if self.finished:
                     break
-                ready = [t for t in threads if t.state == "ready" and
-                         (t.pending[2] is None or t.pending[2]())]
+                ready = self._ready()
                 if not ready:
                     break  # everyone waits: a deadlock (the runner reports it)
                 if len(self.steps) >= self.max_steps:
                     self.step_limit_hit = True
                     break
-                options = (self._options(ready) if self._polled else
-                           [t.option for t in ready]) if self.wants_options else None
-                thread = ready[self.choose_step(len(ready), options)]
-                key, access, _enabled = thread.pending
-                last = self._last
-                preempts = last is not None and last is not thread and last in ready
-                # (Step._make: a step per visible operation; the generated __new__ costs twice.)
-                self.steps.append(_make_step((thread.path, key, access,
-                                              thread.spawn_step if thread.last_step < 0 else -1,
-                                              len(self.trace.events), thread.name, preempts)))
-                thread.last_step = len(self.steps) - 1
-                thread.yielded = False
-                self._last = thread
-                if self._polled:
-                    self._polled = thread.spins > 0
-                    for other in threads:
-                        if other is not thread:
-                            other.spins = 0
-                self._switch_into(thread)
+                # The thread picked runs until the hub is needed again; it and the threads it
+                # picks make the choices in between (see _next).
+                self._switch_into(self._take(ready))
                 if self.fatal is not None:
                     raise self.fatal
             self.pending_at_end = [
