@@ -80,13 +80,14 @@ class Node:
         self.index = 0                                # the chosen thread's place in options
         self.sleep = sleep                            # threads whose steps here are explored
         self.wut = wut                                # its children: what to explore from here
-        self.options = tuple(options)                 # as in offer()
+        self.options = options                        # as in offer()
         self._next = None
 
     def offer(self, options: Sequence[Option]) -> None:
-        """This execution's options here (the enabled threads' next steps, as offered). They
-        are kept as given; :meth:`next_step` makes a table of them only if planning asks."""
-        self.options: tuple[Option, ...] = tuple(options)
+        """This execution's options here (the enabled threads' next steps, as offered; the
+        caller does not change them after). They are kept as given; :meth:`next_step` makes a
+        table of them only if planning asks."""
+        self.options: Sequence[Option] = options
         self._next: Optional[dict] = None             # thread -> (key, access)
 
     def next_step(self, thread: tuple) -> Optional[tuple]:
