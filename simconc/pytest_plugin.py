@@ -41,8 +41,8 @@ def pytest_addoption(parser: Any) -> None:
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line(
         "markers", "explore(strategy='dpor', max_executions=None, seed=0, check=None, "
-                   "switch_points='any'): run the test body under every schedule that matters "
-                   "(simconc; switch_points='gil' for the GIL build's)")
+                   "switch_points='any', jobs=1): run the test body under every schedule that "
+                   "matters (simconc; switch_points='gil' for the GIL build's)")
     option = config.getoption("--simconc-instrument")
     packages = [p for p in option.split(",") if p] if option else \
         config.getini("simconc_instrument")

@@ -143,3 +143,44 @@ def test_free_threaded():
     result.assert_outcomes(passed=1, failed=1)
     assert "test_free_threaded FAILED" in result.stdout.str() or \
         "FAILED test_gil.py::test_free_threaded" in result.stdout.str()
+
+
+def test_the_marker_runs_the_search_in_several_processes_with_the_same_result(pytester):
+    pytester.mkpydir("mylib").joinpath("__init__.py").write_text(LIBRARY)
+    pytester.makepyfile(test_jobs='''
+import threading
+import pytest
+from mylib import Counter
+
+
+def hammer():
+    counter = Counter()
+    threads = [threading.Thread(target=counter.increment) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counter.value == 3
+
+
+@pytest.mark.explore
+def test_one_process():
+    hammer()
+
+
+@pytest.mark.explore(jobs=2)
+def test_two_processes():
+    hammer()
+''')
+    pytester.makeini("[pytest]\nsimconc_instrument = mylib\n")
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=2)
+    out = result.stdout.str()
+    tokens: dict[str, list[str]] = {}
+    for test, token in re.findall(r"replay: pytest 'test_jobs.py::(\w+)' --simconc-replay (\S+)",
+                                  out):
+        tokens.setdefault(test, []).append(token)
+    assert len(tokens["test_one_process"]) == 2      # both failures, the same tokens
+    assert tokens["test_one_process"] == tokens["test_two_processes"]
+    summaries = re.findall(r"^(\d+ executions \(dpor.*)$", out, re.MULTILINE)
+    assert summaries == ["36 executions (dpor; every schedule that matters was run)"] * 2
