@@ -155,6 +155,9 @@ class Ahead:
     #: Executions one worker runs ahead in one subtree, at most: a guess that goes wrong
     #: wastes no more than that.
     LIMIT = 1000
+    #: Subtrees whose executions are kept, per worker, until the search gets there: on a search
+    #: too big to finish, it may never get there, and the workers then wait.
+    KEPT = 2
 
     def __init__(self, program: Program, workers: int, bound: Optional[int],
                  options: dict[str, Any]) -> None:
@@ -215,6 +218,8 @@ class Ahead:
         """Idle workers take the planned subtrees the search will come to last: the search
         will not catch up with them soon. (``first`` it runs next, itself.)"""
         idle = [worker for worker in self._workers if worker.stream is None]
+        room = self.KEPT * len(self._workers) - len(self._streams)
+        del idle[max(room, 0):]
         serving = self._serving
         for plan in engine.upcoming(len(idle) + len(self._streams) + 2, last=True):
             if not idle:
