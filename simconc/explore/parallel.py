@@ -204,7 +204,7 @@ class Ahead:
         starts with it."""
         first = _branch(plan)
         for stream in (self._serving, self._streams.get(first)):
-            if stream is None:
+            if stream is None or stream.dropped:
                 continue
             self._serving = stream
             if stream.items and stream.items[0][0] == first:
@@ -220,6 +220,8 @@ class Ahead:
         idle = [worker for worker in self._workers if worker.stream is None]
         room = self.KEPT * len(self._workers) - len(self._streams)
         del idle[max(room, 0):]
+        if not idle:
+            return
         serving = self._serving
         for plan in engine.upcoming(len(idle) + len(self._streams) + 2, last=True):
             if not idle:
