@@ -114,6 +114,8 @@ class Dpor:
         #: A search of one subtree only (see :meth:`following`): the steps up to this depth are
         #: not its to plan.
         self._frozen = -1
+        self._analyzed = 0           # the leading steps of the stack whose races are planned
+        self._fresh = 0              # this execution's first step not known to be so
 
     @property
     def index(self) -> int:
@@ -122,6 +124,10 @@ class Dpor:
 
     def begin(self, kind: "type[_DporStrategy] | None" = None) -> "_DporStrategy":
         self._execution += 1
+        # The steps before the node chosen anew replay the last execution's: their races were
+        # planned when they first ran (unless that execution was cut short), so end() starts
+        # looking for races at the first new step.
+        self._fresh = min(self._analyzed, max(len(self.stack) - 1, 0))
         return (kind or _DporStrategy)(self)
 
     @classmethod
@@ -256,13 +262,15 @@ class Dpor:
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
+            self._analyzed = self._fresh
         else:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             hb = HappensBefore(steps, pending)
-            self._plan(hb)
+            self._plan(hb, self._fresh)
             for step in pending:
                 self._plan_pending(hb, step)
+            self._analyzed = len(steps)
         return self._backtrack()
 
     def _backtrack(self) -> bool:
@@ -296,10 +304,12 @@ class Dpor:
             self._insert(j, hb.reversal(j, i), hb)
         hb.pop()
 
-    def _plan(self, hb: "HappensBefore") -> None:
+    def _plan(self, hb: "HappensBefore", start: int) -> None:
+        """Plan the reversal of every race whose later step is step ``start`` or after."""
         for i in hb.racy:
-            for j in hb.races(i):
-                self._insert(j, hb.reversal(j, i), hb)
+            if i >= start:
+                for j in hb.races(i):
+                    self._insert(j, hb.reversal(j, i), hb)
 
     def _insert(self, at: int, seq: list[int], hb: "HappensBefore") -> None:
         """Plan ``seq`` (step indices of this execution) from the state before step ``at``,
@@ -558,6 +568,11 @@ class HappensBefore:
         """``preds`` with the accesses of ``key``'s family that step ``i`` is ordered after: of
         the whole container for one of its keys, of every key for the whole."""
         number, last_write, reads_since = self.number, self._last_write, self._reads_since
+        if key != whole and whole not in last_write and whole not in reads_since:
+            # The usual case (a thread's liveness, say): nothing has touched the whole yet.
+            if record:
+                self._parts.setdefault(whole, {})[key] = None
+            return preds
         related = [whole] if key != whole else list(self._parts.get(whole, ()))
         for other in related:
             write = last_write.get(other)
