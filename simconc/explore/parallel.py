@@ -166,10 +166,6 @@ class Ahead:
         self._workers: list[_Worker] = []
         self._streams: dict[tuple, _Stream] = {}    # by the branch that starts the subtree
         self._serving: Optional[_Stream] = None      # the one the search is in now
-        #: Executions a worker ran and the search then ran itself because it would have chosen
-        #: otherwise. Never more than 0 unless the program depends on something the schedule
-        #: does not decide: the tests hold it to that.
-        self.diverged = 0
         for _ in range(workers):
             mine, theirs = context.Pipe()
             process = context.Process(target=_serve, args=(theirs, program, bound, options),
@@ -308,7 +304,6 @@ class Ahead:
                 # Its wakeup-tree nodes stay, marked with this execution's number: to the
                 # search they are from another run, whose locations it does not compare.
                 del engine.stack[depth:]
-                self.diverged += 1
                 if self._serving is not None:
                     self._drop(self._serving)
                 return None

@@ -69,7 +69,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "pending", "option", "last_step", "spawn_step", "yielded",
-                 "spins", "__weakref__")
+                 "spins", "alive_key", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -83,6 +83,10 @@ class SimThread:
         #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
         #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
+        #: The location that says whether this thread is alive, as exploration sees it: its
+        #: start and its end write it; join() and is_alive() read it. All threads' locations
+        #: are the keys of one container, ``ALIVE``, which threading.enumerate() reads whole.
+        self.alive_key = (*ALIVE, ident)
         self.done = WaitQueue(world, self, key=self.alive_key)   # joiners park here
         self.waiting_on: Optional[WaitQueue] = None
         self.waiting_where: Optional[Where] = None
@@ -114,13 +118,6 @@ class SimThread:
     @property
     def finished(self) -> bool:
         return self.state == "done"
-
-    @property
-    def alive_key(self) -> tuple:
-        """The location that says whether this thread is alive, as exploration sees it: its
-        start and its end write it; join() and is_alive() read it. All threads' locations are
-        the keys of one container, ``ALIVE``, which threading.enumerate() reads as a whole."""
-        return (ALIVE[0], ALIVE[1], self.ident)
 
     def __repr__(self) -> str:
         return f"<SimThread {self.name!r} {self.state}>"

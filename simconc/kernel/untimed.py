@@ -401,11 +401,11 @@ class UntimedWorld(World):
 
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:
-        """The options when some thread has polled (otherwise each thread's own ``option``
-        is it: no thread is marked ``polling``)."""
+        """The options when some thread has polled: each thread's own ``option``, marked
+        ``polling`` if it has polled ``POLLS`` times while another has not."""
         fair = any(t.spins < POLLS for t in ready)
-        return [Option(t.path, t.name, t.pending[0], t.pending[1], t.yielded,
-                       fair and t.spins >= POLLS) for t in ready]
+        return [t.option._replace(polling=True) if fair and t.spins >= POLLS else t.option
+                for t in ready]
 
     def choose_step(self, n: int, options: Optional[list[Option]]) -> int:
         """Which of the ``n`` ready threads takes the next step. A strategy that follows every
