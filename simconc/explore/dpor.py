@@ -326,7 +326,7 @@ class Dpor:
             if view.weak_initial(q, node.next_step(q)):
                 return
         current = node.wut
-        depth = 0
+        moved: set = set()     # the threads that take a step on the tree's path so far
         while True:
             if not view.seq:
                 return    # a planned execution starts with all of it: covered
@@ -336,10 +336,15 @@ class Dpor:
                     view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb)
                     current = child
                     break
-                if depth == 0:
-                    known: Optional[tuple] = node.next_step(child.thread)
-                elif child.execution == self._execution:
-                    known = (child.key, child.access)
+                if child.execution == self._execution:
+                    known: Optional[tuple] = (child.key, child.access)
+                elif child.thread not in moved:
+                    # A thread's next step is fixed by its own history alone (it is computed
+                    # before the thread waits for its turn), so down a path it takes no step
+                    # on, it is the one it is offered at ``node`` in this execution. Assuming
+                    # it dependent instead put the plan after this child, where it found the
+                    # child's thread asleep and never ran: a trace was missed.
+                    known = node.next_step(child.thread)
                 else:
                     known = None   # its location belongs to another run: assume dependent
                 if known is not None and view.independent(child.thread, known):
@@ -351,7 +356,7 @@ class Dpor:
                     current.children.append(new)
                     current = new
                 return
-            depth += 1
+            moved.add(current.thread)
 
     def _preemptions(self, at: int, seq: list[int], steps: Sequence[Step]) -> int:
         """Preemptions of the prefix before step ``at`` followed by ``seq``. Within ``seq`` a
