@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import _thread
 import atexit
-import contextlib
 import os
 import sys
 import threading as _real_threading
 import types
-from typing import Iterator, Optional
+from typing import Optional
 
 from .kernel.errors import RealThreadError
 from .kernel.world import maybe_current_world
@@ -120,40 +119,57 @@ def _rebindings(modules: dict[str, types.ModuleType]) -> list[tuple[dict, str, o
     return out
 
 
-@contextlib.contextmanager
-def simulated_modules(modules: dict[str, types.ModuleType],
-                      atexit_handlers: Optional[list] = None) -> Iterator[None]:
+class simulated_modules:
     """Install ``modules`` in ``sys.modules`` and guard the real thread starters; undo on exit.
 
     ``atexit.register`` calls made meanwhile go to ``atexit_handlers`` instead of the real
-    interpreter: the simulated program's interpreter exits at the end of its execution."""
-    global _atexit_sink
-    saved = {name: sys.modules.get(name) for name in modules}
-    originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
-    before = _known_modules()
-    sink, _atexit_sink = _atexit_sink, atexit_handlers
-    rebound = _rebindings(modules) if REBIND else []
-    saved_bindings = [(namespace, attr, namespace[attr]) for namespace, attr, _ in rebound]
-    try:
-        for namespace, attr, face in rebound:
-            namespace[attr] = face
-        sys.modules.update(modules)
-        for mod, attr, stand_in in _SWAPS:
-            setattr(mod, attr, stand_in)
-        yield
-    finally:
-        _atexit_sink = sink
-        for namespace, attr, original in saved_bindings:
+    interpreter: the simulated program's interpreter exits at the end of its execution.
+    (A class, not a generator: it wraps every execution, and a generator's context manager
+    costs more than this one's work.)"""
+
+    __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
+                 "saved_bindings")
+
+    def __init__(self, modules: dict[str, types.ModuleType],
+                 atexit_handlers: Optional[list] = None) -> None:
+        self.modules = modules
+        self.atexit_handlers = atexit_handlers
+
+    def __enter__(self) -> None:
+        global _atexit_sink
+        modules = self.modules
+        self.saved = {name: sys.modules.get(name) for name in modules}
+        self.originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
+        self.before = _known_modules()
+        self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
+        rebound = _rebindings(modules) if REBIND else []
+        self.saved_bindings = [(namespace, attr, namespace[attr])
+                               for namespace, attr, _ in rebound]
+        try:
+            for namespace, attr, face in rebound:
+                namespace[attr] = face
+            sys.modules.update(modules)
+            for mod, attr, stand_in in _SWAPS:
+                setattr(mod, attr, stand_in)
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        global _atexit_sink
+        _atexit_sink = self.sink
+        for namespace, attr, original in self.saved_bindings:
             namespace[attr] = original
-        for (mod, attr, _), original in zip(_SWAPS, originals):
+        for (mod, attr, _), original in zip(_SWAPS, self.originals):
             setattr(mod, attr, original)
-        for name, module in saved.items():
+        for name, module in self.saved.items():
             if module is None:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+        before = self.before
         if len(sys.modules) != len(before):
-            _forget_face_bound([n for n in sys.modules if n not in before], modules)
+            _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
             _known_modules()
 
 

@@ -352,7 +352,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         status = "check"
     else:
         status = "ok"
-    return RunResult(
+    result = RunResult(
         stdout=out.getvalue(), stderr=err.getvalue(),
         seed=seed if schedule is None else None, scheduler=world.scheduler,
         elapsed=world.now, status=status, deadlock=deadlock, exceptions=exceptions,
@@ -362,6 +362,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         check_failure=check_failure,
         steps=world.steps if untimed else [],
         pending=world.pending_at_end if untimed else [])
+    world.dispose()
+    return result
 
 
 def _no_point(key: Any, access: str, obj: Any = None) -> None:

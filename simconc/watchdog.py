@@ -7,36 +7,52 @@ naming the thread and the line it is spinning on.
 """
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
 import signal
 import threading
-from typing import Iterator
 
 from .kernel import SpinError, World
 
 _TICK = 0.5
 
 
-@contextlib.contextmanager
-def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
-    usable = (seconds and seconds > 0 and hasattr(signal, "setitimer")
-              and threading.current_thread() is threading.main_thread())
-    if not usable:
-        yield
-        return
-    state = {"progress": -1, "idle": 0.0}
+class spin_watchdog:
+    """For the length of a ``with`` block: stop ``world``'s run if it shows no sign of life for
+    ``seconds`` of real time. (A class, not a generator: it wraps every execution.)"""
 
-    def on_alarm(signum: int, frame) -> None:
-        if world.progress != state["progress"] or world.hub is None:
-            state["progress"] = world.progress
-            state["idle"] = 0.0
+    __slots__ = ("world", "seconds", "progress", "idle", "previous", "previous_timer")
+
+    def __init__(self, world: World, seconds: float) -> None:
+        self.world = world
+        self.seconds = seconds
+        self.progress = -1
+        self.idle = 0.0
+        self.previous = None
+
+    def __enter__(self) -> None:
+        seconds = self.seconds
+        if (seconds and seconds > 0 and hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()):
+            self.previous = _signal.signal(_signal.SIGALRM, self._on_alarm)
+            self.previous_timer = _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is not None:
+            # Put back the caller's alarm (pytest-timeout's, say), not just switch ours off.
+            _signal.setitimer(_signal.ITIMER_REAL, *self.previous_timer)
+            _signal.signal(_signal.SIGALRM, self.previous)
+
+    def _on_alarm(self, signum: int, frame) -> None:
+        world, seconds = self.world, self.seconds
+        if world.progress != self.progress or world.hub is None:
+            self.progress = world.progress
+            self.idle = 0.0
             return
-        state["idle"] += _TICK
+        self.idle += _TICK
         thread = world.current
-        if state["idle"] < seconds or thread is None or thread.state != "running":
+        if self.idle < seconds or thread is None or thread.state != "running":
             return
         if any(frame.f_code is getattr(cb, "__code__", None) for cb in gc.callbacks):
             return  # interrupted inside a gc callback, not the loop: try again next tick
@@ -53,12 +69,3 @@ def spin_watchdog(world: World, seconds: float) -> Iterator[None]:
             f"calling any simulated operation{where}: it is probably busy-waiting. Pure Python "
             f"takes no simulated time, so a spinning thread never lets the others run; wait on "
             f"an Event or Condition, or call time.sleep() inside the loop."))
-
-    previous = _signal.signal(_signal.SIGALRM, on_alarm)
-    previous_timer = _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
-    try:
-        yield
-    finally:
-        # Put back the caller's alarm (pytest-timeout's, say), not just switch ours off.
-        _signal.setitimer(_signal.ITIMER_REAL, *previous_timer)
-        _signal.signal(_signal.SIGALRM, previous)

@@ -124,10 +124,12 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # with it, from its token. Should the program not replay (it depends on something the
         # schedule does not decide), the failure is still reported, unexplained.
         try:
-            return run(program, schedule=result.schedule, check=check, max_steps=max_steps,
-                       spin_timeout=spin_timeout, profile=profile)
+            again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
+                        spin_timeout=spin_timeout, profile=profile)
         except SimconcError:
             return result
+        again.namespace.clear()   # (as below)
+        return again
 
     with ahead or contextlib.nullcontext(), _interruptible() as interrupted:
         while not interrupted:
@@ -145,6 +147,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
             new = _count(report, result, failures, number, traced) if not blocked else None
+            # Nothing reads the program's globals again: emptied, they no longer hold their
+            # functions (whose globals they are) in a cycle for the cycle collector to find.
+            result.namespace.clear()
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started
             if progress is not None:

@@ -52,9 +52,16 @@ def _work(task: Callable[[], object]) -> None:
     while True:
         result = task()
         task = None   # let the ended thread's frames go while this greenlet waits
+        hub = me.parent
         if len(idle) < _POOL_SIZE:
             idle.append(me)
-        task = me.parent.switch(result)
+            # Nor may an idle greenlet keep the ended run's hub (and through it, its world).
+            root = hub
+            while root.parent is not None:
+                root = root.parent
+            me.parent = root
+        task = hub.switch(result)
+        hub = None
         if task is None:   # pragma: no cover - nobody switches in without a task
             return
 
@@ -69,7 +76,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "pending", "option", "last_step", "spawn_step", "yielded",
-                 "spins", "alive_key", "__weakref__")
+                 "spins", "alive_key", "process", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -80,6 +87,7 @@ class SimThread:
         self.face = face
         self._run = run
         self.greenlet: Optional[greenlet] = None
+        self.process: Any = None       # its SimPy process (timed semantics)
         #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
         #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
@@ -105,6 +113,19 @@ class SimThread:
         self.spawn_step = -1           # the step during which its parent started it
         self.yielded = False           # since its last step it slept or a timed wait ran out
         self.spins = 0                 # polls (sleeps, timeouts) since another thread's step
+
+    def dispose(self) -> None:
+        """The run is over: drop what links back to the world (see World.dispose)."""
+        self.face = self._run = self.greenlet = self.pending = self.option = None
+        self.waiting_on = None
+        process, self.process = self.process, None
+        if process is not None and process.is_alive:
+            # Still waiting for an event that will never come: the event's callback and the
+            # process hold each other, and the process's frame holds this thread.
+            process._generator.close()
+            target = process._target
+            if target is not None and target.callbacks:
+                target.callbacks.clear()
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property
@@ -163,7 +184,7 @@ class SimThread:
         """The thread has ended: record it and wake its joiners."""
         self.state = "done"
         self.ended_at = self.world.now
-        self.world.record(self, "exit", "")
+        self.world.record(self, "exit", "", skip=None)
         self.done.unpark_all()
 
     def block(self, event: Any) -> Any:

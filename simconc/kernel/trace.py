@@ -32,21 +32,34 @@ class TraceEvent(NamedTuple):
 
 
 _outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
+_wheres: dict = {}    # Where as a plain tuple -> the Where: a trace names the same few lines again and again
 
 
-def caller_where(skip_prefix: str = _SIMCONC_DIR) -> Optional[Where]:
-    """The innermost frame of the user's code (the first frame outside simconc)."""
-    f = sys._getframe(1)
+def caller_where(skip: int = 0) -> Optional[Where]:
+    """The innermost frame of the user's code (the first frame outside simconc).
+
+    ``skip`` frames above the caller are simconc's for certain (the face function that called
+    it, say): the search starts past them. Walking frame by frame makes Python build a frame
+    object for each, which costs more than anything else a traced operation does; jumping
+    builds one. A caller that may also be called from deeper inside simconc still gives the
+    smallest count: the search goes on outwards from there."""
+    f = sys._getframe(1 + skip)
     outside = _outside
     while f is not None:
         code = f.f_code
         filename = code.co_filename
         mine = outside.get(filename)
         if mine is None:
-            mine = outside[filename] = not (filename.startswith(skip_prefix)
+            mine = outside[filename] = not (filename.startswith(_SIMCONC_DIR)
                                             or filename.startswith(_GREENLET_INTERNAL))
         if mine:
-            return Where(code.co_filename, f.f_lineno, code.co_name)
+            key = (filename, f.f_lineno, code.co_name)
+            where = _wheres.get(key)
+            if where is None:
+                if len(_wheres) > 100_000:
+                    _wheres.clear()
+                where = _wheres[key] = Where._make(key)
+            return where
         f = f.f_back
     return None
 

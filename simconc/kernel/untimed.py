@@ -355,15 +355,15 @@ class UntimedWorld(World):
         thread.yielded = True
         thread.spins += 1
         self._polled = True
-        self.record(thread, "sleep", f"{seconds:g}s")
+        self.record(thread, "sleep", f"{seconds:g}s", skip=1)
         self.switch_point()   # time.sleep() lets the GIL go
 
     def cpu(self, seconds: float) -> None:
-        self.record(self.current_thread(), "cpu", f"{seconds:g}s")
+        self.record(self.current_thread(), "cpu", f"{seconds:g}s", skip=1)
         self.switch_point()   # long work passes the eval loop's checks
 
     def io(self, seconds: float) -> None:
-        self.record(self.current_thread(), "io", f"{seconds:g}s")
+        self.record(self.current_thread(), "io", f"{seconds:g}s", skip=1)
         self.switch_point()   # blocking IO lets the GIL go
 
     # -- running -------------------------------------------------------------------------------
@@ -398,6 +398,12 @@ class UntimedWorld(World):
                 for t in threads if t.state == "ready" and t.pending is not None]
             if self.finished:
                 self.scheduler.finish()
+
+    def dispose(self) -> None:
+        super().dispose()
+        self.gil_holder = self._last = None
+        self._fresh = []
+        self._keep = []
 
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:

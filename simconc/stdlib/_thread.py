@@ -53,7 +53,7 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
 
     counter = world.face_state["_thread_counter"] = world.face_state.get("_thread_counter", 0) + 1
     sim = world.new_thread(bootstrap, f"_thread-{counter}", daemon=True)
-    world.start(sim, caller_where() if world.tracing else None)
+    world.start(sim, caller_where(1) if world.tracing else None)
     return sim.ident
 
 

@@ -169,11 +169,12 @@ class Thread:
             raise RuntimeError("threads can only be started once")
         world = current_world()
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
-        world.start(sim, caller_where() if world.tracing else None)
+        where = caller_where(1) if world.tracing else None
+        world.start(sim, where)
         _state()["active"][sim.ident] = self   # after start's step (see enumerate)
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
-            self._started_queue.park()
+            self._started_queue.park(where=where)
 
     def _bootstrap(self) -> None:
         self._ident = self._sim.ident
@@ -205,7 +206,7 @@ class Thread:
         if self._sim is me:
             raise RuntimeError("cannot join current thread")
         sim = self._sim
-        where = caller_where() if world.tracing else None
+        where = caller_where(1) if world.tracing else None
         if timeout is None:
             world.point(sim.alive_key, "join", lambda: sim.state == "done", sim.done)
         else:

@@ -47,7 +47,7 @@ class Labelled:
 def record(op: str, obj: str) -> None:
     """Put one visible operation on the trace, at the user's line (simconc frames are skipped)."""
     world = current_world()
-    world.record(world.current_thread(), op, obj)
+    world.record(world.current_thread(), op, obj, skip=1)
 
 
 def object_repr(obj: object) -> str:

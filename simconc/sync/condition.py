@@ -11,7 +11,7 @@ from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
 from ._common import Labelled, SignalLock, _time, internal, new_serial, record
-from .lock import Lock, RLock, give_back_number
+from .lock import Lock, RLock, WeakAttribute, give_back_number
 
 _T = TypeVar("_T")
 
@@ -21,14 +21,16 @@ class Condition(Labelled):
 
     __module__ = "threading"  # as CPython's reprs and tracebacks name it
 
+    #: The Event, Semaphore, Barrier or Queue this condition is a part of, if any.
+    _sim_owner = WeakAttribute("_sim_owner_ref")
+
     def __init__(self, lock: Any = None) -> None:
         self._sim_serial = new_serial(self)
         self._sim_name: Optional[str] = None
         #: False for the conditions inside Event, Semaphore, Barrier and Queue: their owner puts
         #: its own operations on the trace, so the inner wait/notify would only repeat them.
         self._sim_visible = True
-        #: The Event, Semaphore, Barrier or Queue this condition is a part of, if any.
-        self._sim_owner: Any = None
+        self._sim_owner_ref = None
         if lock is None:
             lock = RLock()
             give_back_number("RLock", lock._number)   # it is the condition's own lock

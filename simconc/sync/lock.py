@@ -11,6 +11,7 @@ import math
 import operator
 import sys
 from typing import Any, Optional
+from weakref import ref
 
 from ..kernel import SimThread, WaitQueue, World, current_world
 
@@ -83,9 +84,31 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
     return timeout
 
 
+class WeakAttribute:
+    """An attribute that holds its object weakly, kept in the attribute ``storage``: a part (the
+    lock inside a Queue) names its whole without the two making a reference cycle, which would
+    leave each execution's objects to the cycle collector."""
+
+    __slots__ = ("storage",)
+
+    def __init__(self, storage: str) -> None:
+        self.storage = storage
+
+    def __get__(self, obj: Any, cls: Any = None) -> Any:
+        if obj is None:
+            return self
+        target = getattr(obj, self.storage)
+        return target() if target is not None else None
+
+    def __set__(self, obj: Any, value: Any) -> None:
+        setattr(obj, self.storage, ref(value) if value is not None else None)
+
+
 class _Base:
     __slots__ = ("_world", "_queue", "_owner", "_serial", "_number", "_name", "_internal",
-                 "_sim_owner", "__weakref__")
+                 "_sim_owner_ref", "__weakref__")
+
+    _sim_owner = WeakAttribute("_sim_owner_ref")
 
     _kind = "Lock"
 
@@ -100,7 +123,7 @@ class _Base:
         #: Set on the locks inside Event, Semaphore, Queue...: their owner (``_sim_owner``) puts
         #: its own operations on the trace, so the lock's acquire/release would only be noise.
         self._internal = False
-        self._sim_owner: Optional[object] = None
+        self._sim_owner_ref = None
 
     def _free(self) -> bool:
         return self._owner is None
@@ -116,7 +139,7 @@ class _Base:
 
     def _record(self, thread: SimThread, op: str, obj: str) -> None:
         if not self._internal:
-            self._world.record(thread, op, obj)
+            self._world.record(thread, op, obj, skip=1)
 
     # What reports call this object; the face renames internal locks after their owner.
     @property
