@@ -22,14 +22,15 @@ class spin_watchdog:
     """For the length of a ``with`` block: stop ``world``'s run if it shows no sign of life for
     ``seconds`` of real time. (A class, not a generator: it wraps every execution.)"""
 
-    __slots__ = ("world", "seconds", "progress", "idle", "previous", "previous_timer")
+    __slots__ = ("world", "seconds", "progress", "idle", "installed", "previous",
+                 "previous_timer")
 
     def __init__(self, world: World, seconds: float) -> None:
         self.world = world
         self.seconds = seconds
         self.progress = -1
         self.idle = 0.0
-        self.previous = None
+        self.installed = False
 
     def __enter__(self) -> None:
         seconds = self.seconds
@@ -37,9 +38,10 @@ class spin_watchdog:
                 and threading.current_thread() is threading.main_thread()):
             self.previous = _signal.signal(_signal.SIGALRM, self._on_alarm)
             self.previous_timer = _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
+            self.installed = True
 
     def __exit__(self, *exc: object) -> None:
-        if self.previous is not None:
+        if self.installed:
             # Put back the caller's alarm (pytest-timeout's, say), not just switch ours off.
             _signal.setitimer(_signal.ITIMER_REAL, *self.previous_timer)
             _signal.signal(_signal.SIGALRM, self.previous)

@@ -32,7 +32,7 @@ class TraceEvent(NamedTuple):
 
 
 _outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
-_wheres: dict = {}    # Where as a plain tuple -> the Where: a trace names the same few lines again and again
+_wheres: dict = {}    # Where as a plain tuple -> the Where (a trace names the same lines again)
 
 
 def caller_where(skip: int = 0) -> Optional[Where]:
