@@ -10,12 +10,14 @@ from .scheduler import (Choice, RandomStrategy, ReplayStrategy, Scheduler, Strat
 from .thread import SimThread
 from .trace import Trace, TraceEvent, Where, caller_where
 from .waitqueue import WaitQueue
+from .weak import WeakAttribute
 from .world import World, current_world, maybe_current_world
 
 __all__ = [
     "BadToken", "Choice", "CostProfile", "NotInSimulation", "PROFILES", "RandomStrategy",
     "RealThreadError", "ReplayStrategy", "ScheduleMismatch", "Scheduler", "SimThread",
-    "SimconcError", "SpinError", "Strategy", "Trace", "TraceEvent", "WaitQueue", "Where", "World",
+    "SimconcError", "SpinError", "Strategy", "Trace", "TraceEvent", "WaitQueue", "WeakAttribute",
+    "Where", "World",
     "caller_where", "current_world", "decode_token", "encode_token", "get_profile",
     "maybe_current_world",
 ]

@@ -52,16 +52,9 @@ def _work(task: Callable[[], object]) -> None:
     while True:
         result = task()
         task = None   # let the ended thread's frames go while this greenlet waits
-        hub = me.parent
         if len(idle) < _POOL_SIZE:
             idle.append(me)
-            # Nor may an idle greenlet keep the ended run's hub (and through it, its world).
-            root = hub
-            while root.parent is not None:
-                root = root.parent
-            me.parent = root
-        task = hub.switch(result)
-        hub = None
+        task = me.parent.switch(result)
         if task is None:   # pragma: no cover - nobody switches in without a task
             return
 
@@ -76,7 +69,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "pending", "option", "last_step", "spawn_step", "yielded",
-                 "spins", "alive_key", "process", "__weakref__")
+                 "spins", "alive_key", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -87,7 +80,6 @@ class SimThread:
         self.face = face
         self._run = run
         self.greenlet: Optional[greenlet] = None
-        self.process: Any = None       # its SimPy process (timed semantics)
         #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
         #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
@@ -118,14 +110,6 @@ class SimThread:
         """The run is over: drop what links back to the world (see World.dispose)."""
         self.face = self._run = self.greenlet = self.pending = self.option = None
         self.waiting_on = None
-        process, self.process = self.process, None
-        if process is not None and process.is_alive:
-            # Still waiting for an event that will never come: the event's callback and the
-            # process hold each other, and the process's frame holds this thread.
-            process._generator.close()
-            target = process._target
-            if target is not None and target.callbacks:
-                target.callbacks.clear()
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property

@@ -6,9 +6,9 @@ all the deadlock analysis needs, and which waiter a wake-up picks is a scheduler
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Optional
-from weakref import ref
 
 from .trace import Where, caller_where
+from .weak import WeakAttribute
 
 if TYPE_CHECKING:  # pragma: no cover
     from .world import World
@@ -26,20 +26,18 @@ class WaitQueue:
 
     __slots__ = ("world", "_owner", "waiters", "key")
 
+    # Weakly: the owner keeps its queue, and a cycle between them would leave every lock
+    # (and thread) of an execution to the cycle collector instead of reference counting.
+    owner = WeakAttribute("_owner")
+
     def __init__(self, world: "World", owner: Any = None, key: Any = _OWNERS_KEY) -> None:
         self.world = world
-        # Weakly: the owner keeps its queue, and a cycle between them would leave every lock
-        # (and thread) of an execution to the cycle collector instead of reference counting.
-        self._owner = ref(owner) if owner is not None else None
+        self.owner = owner
         self.waiters: list[list] = []  # [thread, simpy event], in the order they parked
         #: What an untimed step that waits here touches (see :meth:`World.point`): the owner's
         #: key, which the operations that wake the waiters (a release, a thread's exit) touch
         #: too; ``None`` for a wait nothing else can observe (Thread.start's wait for the start).
         self.key = (id(owner) if owner is not None else id(self)) if key is _OWNERS_KEY else key
-
-    @property
-    def owner(self) -> Any:
-        return self._owner() if self._owner is not None else None
 
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes

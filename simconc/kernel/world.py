@@ -183,7 +183,7 @@ class World:
                                                                p.thread_start_jitter)
         if self.current is not None:
             self.record(self.current, "start", thread.name, where)
-        thread.process = self.env.process(thread._drive(delay))
+        self.env.process(thread._drive(delay))
 
     def wait_event(self, event: Any) -> Any:
         """Suspend the current greenlet until the SimPy ``event`` fires; its value."""

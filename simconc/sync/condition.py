@@ -11,7 +11,8 @@ from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
 from ._common import Labelled, SignalLock, _time, internal, new_serial, record
-from .lock import Lock, RLock, WeakAttribute, give_back_number
+from ..kernel import WeakAttribute
+from .lock import Lock, RLock, give_back_number
 
 _T = TypeVar("_T")
 

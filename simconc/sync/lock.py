@@ -11,9 +11,8 @@ import math
 import operator
 import sys
 from typing import Any, Optional
-from weakref import ref
 
-from ..kernel import SimThread, WaitQueue, World, current_world
+from ..kernel import SimThread, WaitQueue, WeakAttribute, World, current_world
 
 #: ``_thread.TIMEOUT_MAX`` on 64-bit Linux.
 TIMEOUT_MAX = 9223372036.0
@@ -82,26 +81,6 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
         raise OverflowError("timestamp out of range for platform time_t" if _PY311
                             else "timestamp too large to convert to C _PyTime_t")
     return timeout
-
-
-class WeakAttribute:
-    """An attribute that holds its object weakly, kept in the attribute ``storage``: a part (the
-    lock inside a Queue) names its whole without the two making a reference cycle, which would
-    leave each execution's objects to the cycle collector."""
-
-    __slots__ = ("storage",)
-
-    def __init__(self, storage: str) -> None:
-        self.storage = storage
-
-    def __get__(self, obj: Any, cls: Any = None) -> Any:
-        if obj is None:
-            return self
-        target = getattr(obj, self.storage)
-        return target() if target is not None else None
-
-    def __set__(self, obj: Any, value: Any) -> None:
-        setattr(obj, self.storage, ref(value) if value is not None else None)
 
 
 class _Base:
