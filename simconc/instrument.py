@@ -8,7 +8,8 @@ decision 6). Rewriting the tree also makes the accesses the same on every Python
 
 What is rewritten:
 - a module-level variable of the program (one the module body assigns), read or written in any
-  scope where it is global (``symtable`` decides);
+  scope where it is global (``symtable`` decides), a ``for`` loop's target included; those only
+  the module body can touch or write get cheaper hooks (:func:`body_variables`);
 - ``obj.attr`` read (but not ``obj.method(...)``: a call's callee is not shared state) or
   assigned, ``obj.attr op= value``;
 - ``obj[key]`` read, assigned, or ``obj[key] op= value``;
@@ -40,7 +41,7 @@ import collections
 import operator
 import symtable
 import types
-from typing import Any, Callable, Optional
+from typing import Any, Callable, NamedTuple, Optional
 
 _AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itruediv",
             ast.FloorDiv: "ifloordiv", ast.Mod: "imod", ast.Pow: "ipow", ast.LShift: "ilshift",
@@ -70,6 +71,76 @@ def _module_variables(tree: ast.Module) -> set[str]:
     return names
 
 
+#: Scopes the module body runs as it meets them, in its own thread (3.12 inlines them).
+_INLINE_SCOPES = ("listcomp", "setcomp", "dictcomp")
+
+
+class BodyVariables(NamedTuple):
+    """What the module body alone does to its variables (see :func:`body_variables`)."""
+    private: frozenset   # no function, class or lambda mentions it
+    body_only: frozenset   # only the module body assigns it (all of ``private``, and more)
+    once: frozenset        # of those, assigned by one store that runs at most once
+
+
+def body_variables(tree: ast.Module, table: symtable.SymbolTable,
+                   shared: set[str]) -> BodyVariables:
+    """Which of the ``shared`` module variables need fewer steps, because only the thread running
+    the module body (the main thread, for a scenario) can touch them, or write them.
+
+    - ``private``: no function, class, lambda or generator expression mentions it, so only the
+      module body's thread ever reads or writes it (``threads``, ``t`` in ``for t in threads:
+      t.start()``). Its accesses race with nothing: none is a step.
+    - ``body_only``: no function or class assigns or deletes it (as ``global``): every write is
+      the body thread's, so that thread's reads are ordered after every write by program order.
+      Its reads are not steps; other threads' reads and its writes are.
+    - ``once``: a ``body_only`` variable with a single store, outside any loop or comprehension,
+      so written at most once a run. Written before any other thread started, it is ordered
+      before every other thread's reads too, and then no read of it is a step (see
+      :func:`hooks`; ``counter = Counter()``).
+    """
+    mentioned: set[str] = set()    # in a scope other threads may run
+    elsewhere: set[str] = set()    # assigned there
+
+    def nested(scope: symtable.SymbolTable, inline: bool) -> None:
+        for child in scope.get_children():
+            runs_inline = inline and child.get_name() in _INLINE_SCOPES
+            for symbol in child.get_symbols():
+                if not symbol.is_global():
+                    continue
+                if symbol.is_assigned():
+                    elsewhere.add(symbol.get_name())
+                if not runs_inline:
+                    mentioned.add(symbol.get_name())
+            nested(child, runs_inline)
+
+    nested(table, True)
+    sites: dict[str, int] = {}     # stores and deletions of each name in the module body
+    looped: set[str] = set()       # ... of which some can run more than once
+    scopes = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+    loops = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp,
+             ast.GeneratorExp)
+
+    def visit(node: ast.AST, in_loop: bool) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, scopes):
+                continue   # their stores of globals are the symbol table's to find
+            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+                sites[child.id] = sites.get(child.id, 0) + 1
+                if in_loop:
+                    looped.add(child.id)
+            visit(child, in_loop or isinstance(child, loops))
+
+    visit(tree, False)
+    module = {symbol.get_name(): symbol for symbol in table.get_symbols()}
+    body_only = {name for name in shared if name not in elsewhere}
+    once = {name for name in body_only
+            if sites.get(name) == 1 and name not in looped
+            and not (name in module and (module[name].is_imported()
+                                         or module[name].is_namespace()))}
+    private = {name for name in body_only if name not in mentioned}
+    return BodyVariables(frozenset(private), frozenset(body_only), frozenset(once))
+
+
 #: Builtins that read the whole of a container passed as their first argument.
 _READING_BUILTINS = frozenset((
     "len", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any",
@@ -83,10 +154,13 @@ def _switch() -> ast.Expr:
 
 class _Rewriter(ast.NodeTransformer):
     def __init__(self, shared: set[str], table: symtable.SymbolTable,
-                 switches: bool = False) -> None:
+                 switches: bool = False,
+                 body: BodyVariables = BodyVariables(frozenset(), frozenset(), frozenset())
+                 ) -> None:
         self.shared = shared
         self.tables = [table]
         self.switches = switches
+        self.body = body
 
     # -- scopes: symtable says whether a name is global where it is used ----------------------
     def _child_table(self, name: str, lineno: int) -> Optional[symtable.SymbolTable]:
@@ -129,6 +203,16 @@ class _Rewriter(ast.NodeTransformer):
         node = self.generic_visit(node)   # type: ignore[assignment]
         if isinstance(node, ast.For):     # iterating reads the whole of a container
             node.iter = ast.copy_location(_call("whole", node.iter), node.iter)
+        target = getattr(node, "target", None)
+        if isinstance(target, ast.Name) and self._is_shared(target.id) and \
+                target.id not in self.body.private:
+            # ``for x in ...`` assigns a module variable other code reads: each item is a write
+            # step, as ``x = item`` would be.
+            node.target = ast.Name("__simconc_item__", ast.Store())
+            store = ast.Assign([ast.Name(target.id, ast.Store())], _call(
+                self._assign_hook(target.id), ast.Constant(target.id),
+                ast.Name("__simconc_item__", ast.Load())))
+            node.body.insert(0, ast.copy_location(store, target))
         if self.switches:
             node.body.append(ast.copy_location(_switch(), node.body[-1]))
         return node
@@ -228,7 +312,8 @@ class _Rewriter(ast.NodeTransformer):
                     node.value)), node)
             if isinstance(target, ast.Name) and self._is_shared(target.id):
                 # The hook runs once the value is computed, just before the store: the step.
-                node.value = _call("assign", ast.Constant(target.id), node.value)
+                node.value = _call(self._assign_hook(target.id), ast.Constant(target.id),
+                                   node.value)
                 return node
         after = [ast.copy_location(ast.Expr(_call("wrote", ast.Constant(t.id),
                                                   ast.Name(t.id, ast.Load()))), node)
@@ -249,11 +334,11 @@ class _Rewriter(ast.NodeTransformer):
                 "augitem", self.visit(target.value), self.visit(target.slice), op, value)), node)
         if isinstance(target, ast.Name) and self._is_shared(target.id):
             # ``x += v`` is ``x = x.__iadd__(v)``: a read step, then a write step.
-            update = ast.Call(op, [_call("read", ast.Constant(target.id)),
+            update = ast.Call(op, [_call(self._read_hook(target.id), ast.Constant(target.id)),
                                    ast.Call(value, [], [])], [])
             return ast.copy_location(ast.Assign(
                 [ast.Name(target.id, ast.Store())],
-                _call("assign", ast.Constant(target.id), update)), node)
+                _call(self._assign_hook(target.id), ast.Constant(target.id), update)), node)
         node.value = self.visit(node.value)
         return node
 
@@ -269,8 +354,20 @@ class _Rewriter(ast.NodeTransformer):
     # -- expressions: reads -----------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> ast.AST:
         if isinstance(node.ctx, ast.Load) and self._is_shared(node.id):
-            return ast.copy_location(_call("read", ast.Constant(node.id)), node)
+            return ast.copy_location(_call(self._read_hook(node.id), ast.Constant(node.id)),
+                                     node)
         return node
+
+    def _read_hook(self, name: str) -> str:
+        if name in self.body.private:
+            return "read_private"
+        return "read_body" if name in self.body.body_only else "read"
+
+    def _assign_hook(self, name: str) -> str:
+        if name in self.body.private:
+            return "assign_private"
+        # (A variable stored once is stored by the module body: the only store is this one.)
+        return "assign_once" if name in self.body.once else "assign"
 
     def visit_Call(self, node: ast.Call) -> ast.AST:
         func = node.func
@@ -311,7 +408,8 @@ def instrument(tree: ast.Module, source: str, filename: str,
     """``tree`` with its shared-state accesses turned into hook calls (and, with ``switches``,
     the GIL build's switch points too)."""
     table = symtable.symtable(source, filename, "exec")
-    new = _Rewriter(_module_variables(tree), table, switches).visit(tree)
+    shared = _module_variables(tree)
+    new = _Rewriter(shared, table, switches, body_variables(tree, table, shared)).visit(tree)
     return ast.fix_missing_locations(new)
 
 
@@ -351,9 +449,15 @@ def _no_switch() -> None:
     pass
 
 
+def _never() -> bool:
+    return False
+
+
 def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
           point: Callable[[Any, str, Any], None] = _nothing, scope: str = "",
-          switch: Callable[[], None] = _no_switch) -> dict[str, Any]:
+          switch: Callable[[], None] = _no_switch,
+          body_thread: Callable[[], bool] = _never,
+          alone: Callable[[], bool] = _never) -> dict[str, Any]:
     """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
@@ -365,8 +469,16 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
     while locations are compared, so that no other object takes over its id. ``scope`` (a
     module's name) tells apart the globals of modules instrumented on import. ``switch()`` is
     called at the GIL build's switch points.
+
+    Accesses that race with nothing are not steps (see :func:`body_variables`): those of a
+    variable only the module body mentions, always; and, told by two callables, reads of a
+    variable only the body assigns: ``body_thread()``, whether the thread running now is the
+    one that runs the module body (ordered after every write by program order), and
+    ``alone()``, whether no other thread has been started yet (a variable assigned once, then,
+    is ordered before every other thread's reads too). By default neither holds.
     """
     tracing = record is not None
+    settled: set[str] = set()   # variables assigned once, before any other thread started
 
     def global_key(name: str) -> tuple:
         return ("global", scope, name) if scope else ("global", name)
@@ -384,10 +496,37 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
             record("read", f"{name} = {_show(value)}")
         return value
 
+    def read_body(name: str) -> Any:
+        # A variable only the module body assigns: read by the body's thread, or once settled,
+        # the read conflicts with no write another order could put after it.
+        if name in settled or body_thread():
+            return read_private(name)
+        return read(name)
+
+    def read_private(name: str) -> Any:
+        try:
+            value = namespace[name]
+        except KeyError:
+            return read(name)   # (not assigned yet: the error, as read gives it)
+        if tracing:
+            record("read", f"{name} = {_show(value)}")
+        return value
+
     def assign(name: str, value: Any) -> Any:
         point(global_key(name), "w")
         if tracing:
             record("write", f"{name} = {_show(value)}")
+        return value
+
+    def assign_private(name: str, value: Any) -> Any:
+        if tracing:
+            record("write", f"{name} = {_show(value)}")
+        return value
+
+    def assign_once(name: str, value: Any) -> Any:
+        assign(name, value)
+        if alone():
+            settled.add(name)
         return value
 
     def wrote(name: str, value: Any) -> None:
@@ -469,6 +608,9 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
         return obj
 
     return {"__simconc_read__": read, "__simconc_assign__": assign,
+            "__simconc_read_body__": read_body, "__simconc_assign_once__": assign_once,
+            "__simconc_read_private__": read_private,
+            "__simconc_assign_private__": assign_private,
             "__simconc_switch__": switch, "__simconc_called__": called,
             "__simconc_wrote__": wrote,
             "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,

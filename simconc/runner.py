@@ -275,7 +275,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 if memory:
                     namespace.update(hooks(record_access if trace else None, namespace,
                                            point if untimed else _no_point,
-                                           switch=world.switch_point))
+                                           switch=world.switch_point,
+                                           body_thread=lambda: world.current is world.main,
+                                           alone=lambda: len(world.threads) == 1))
                 exec(code, namespace)
             else:
                 body()

@@ -499,3 +499,101 @@ def test_container_methods_are_steps_on_the_whole_container(tmp_path):
     report = simconc.explore(path)
     assert report.exhausted
     assert sorted(dict(report.outcomes)) == ["[1] 1", "[None] 1"]
+
+
+# -- reads that race with nothing are not steps ---------------------------------------------------
+# A module variable that no function assigns is written only by the thread running the module
+# body: that thread's reads of it, and every thread's reads of one assigned once before any other
+# thread started, are not steps. Every other read still is, and no outcome is lost.
+
+def outcomes(path: str, strategy: str = "dpor") -> set[str]:
+    report = simconc.explore(path, strategy=strategy)
+    assert report.exhausted
+    return {outcome for outcome, _count in report.outcomes}
+
+
+def test_a_variable_the_module_body_writes_after_starting_a_thread_is_still_a_race(tmp_path):
+    path = write(tmp_path, """
+        import threading
+
+        seen = []
+        flag = 0
+
+        def reader():
+            try:
+                seen.append((flag, late))
+            except NameError:
+                seen.append((flag, None))
+
+        t = threading.Thread(target=reader)
+        t.start()
+        flag = 1    # assigned twice by the body: a race with the reader's read
+        late = 2    # assigned once, but after the reader started: a race too
+        t.join()
+        print(seen[0])
+        """)
+    expected = {"(0, None)", "(0, 2)", "(1, None)", "(1, 2)"}
+    assert outcomes(path) == expected
+    assert outcomes(path, "enumerate") == expected
+
+
+def test_a_variable_assigned_once_after_a_thread_started_is_still_a_race(tmp_path):
+    path = write(tmp_path, """
+        import threading
+
+        seen = []
+
+        def reader():
+            try:
+                seen.append(late)
+            except NameError:
+                seen.append(None)
+
+        t = threading.Thread(target=reader)
+        t.start()
+        late = 2
+        t.join()
+        print(seen[0])
+        """)
+    assert outcomes(path) == outcomes(path, "enumerate") == {"None", "2"}
+
+
+def test_a_variable_assigned_in_a_loop_or_by_a_function_is_still_a_race(tmp_path):
+    path = write(tmp_path, """
+        import threading
+
+        seen = []
+        count = 0
+        current = None
+
+        def bump():
+            global count
+            count = count + 1
+
+        def reader():
+            seen.append((current, count))
+
+        t = threading.Thread(target=reader)
+        t.start()
+        for current in ("a", "b"):
+            pass
+        bump()
+        t.join()
+        print(seen[0])
+        """)
+    # The reader may read ``current`` before, during or after the loop, and ``count`` before or
+    # after the function assigned it.
+    expected = {f"({current!r}, {count})" for current in (None, "a", "b") for count in (0, 1)}
+    assert outcomes(path) == expected
+    assert outcomes(path, "enumerate") == expected
+
+
+def test_reads_that_race_with_nothing_take_no_step(tmp_path):
+    report = simconc.explore(LOST_UPDATE)
+    result = simconc.run(LOST_UPDATE, schedule=report.failures[0].schedule)
+    keys = {step.key for step in result.steps}
+    # ``counter`` is assigned once, before the threads start; ``threads`` and ``t`` are only
+    # assigned by the module body, and read by the main thread that runs it.
+    assert not any(key[0] == "global" for key in keys)
+    # The reads are still on the trace, where the interleaving shows them.
+    assert any(e.op == "read" and e.obj.startswith("counter = ") for e in result.trace)

@@ -113,3 +113,49 @@ def test_memory_puts_the_lost_update_on_the_trace(tmp_path):
     plain = simconc.run(str(path), profile="ideal")
     assert plain.stdout == result.stdout
     assert not any(e.op == "read" for e in plain.trace)   # off unless asked for
+
+
+def test_which_module_variables_only_the_module_body_can_touch():
+    import ast
+    import symtable
+
+    from simconc.instrument import _module_variables, body_variables
+    source = textwrap.dedent("""
+        import threading
+        once = 1                      # one store, read by a function
+        twice = 1
+        twice = 2
+        looped = 0
+        for looped in range(2):
+            pass
+        private = [1]                 # never mentioned outside the module body
+        listed = [private[0] for _ in range(2)]
+        by_function = 0
+        by_class = 0
+        deleted = 0
+        del deleted
+        walrus = 0
+        squares = [(walrus := i) for i in range(2)]
+        in_lambda = 0
+        in_genexpr = 0
+        gen = (in_genexpr for _ in range(1))
+        threading = None              # also imported
+        def reader():
+            return once, twice, looped, walrus, deleted
+        def writer():
+            global by_function
+            by_function = 1
+        class C:
+            global by_class
+            by_class = 1
+        f = lambda: in_lambda
+        """)
+    tree = ast.parse(source)
+    shared = _module_variables(tree)
+    body = body_variables(tree, symtable.symtable(source, "m.py", "exec"), shared)
+    assert {"private", "listed", "squares"} <= body.private
+    assert not {"once", "in_lambda", "in_genexpr"} & body.private
+    assert {"once", "twice", "looped", "deleted", "private"} <= body.body_only
+    assert not {"by_function", "by_class"} & body.body_only
+    assert "once" in body.once and "private" in body.once
+    assert not {"twice", "looped", "deleted", "walrus", "threading"} & body.once
