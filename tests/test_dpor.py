@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from hypothesis import assume, given, settings, strategies as st
 
-from simconc.explore.dpor import Dpor, SleepBlocked
+from simconc.explore.dpor import Dpor, HappensBefore, SleepBlocked
 from simconc.explore.enumerate import Enumeration
 from simconc.kernel.untimed import Option, Step, dependent
 
@@ -113,6 +113,21 @@ def test_a_plan_is_not_lost_behind_a_thread_whose_next_step_is_independent():
     found = explore(Dpor(), program)
     assert len(every) == 192
     assert set(found) == every and len(found) == len(every)
+
+
+def test_a_threads_next_step_is_read_from_the_execution_or_from_what_it_waited_for():
+    # What the search reads for a planned thread whose earlier steps on the plan are this
+    # execution's own (Dpor._insert): the step it took next here, else its pending one.
+    steps = [Step((0,), "x", "r", -1, 0), Step((1,), "y", "w", -1, 0),
+             Step((0,), "y", "r", -1, 0), Step((1,), "L", "rel", -1, 0)]
+    pending = [Step((0,), "M", "acq", -1, 0)]
+    hb = HappensBefore(steps, pending)
+    assert hb.next_step(0) == ("y", "r")       # thread 0's step after its first
+    assert hb.next_step(2) == ("M", "acq")     # its last: the acquire it was blocked on
+    assert hb.next_step(3) is None             # thread 1 had ended
+    i = hb.push(pending[0])                    # (as _plan_pending does)
+    assert hb.next_step(i) is None and hb.next_step(2) == ("M", "acq")
+    hb.pop()
 
 
 accesses = st.tuples(st.sampled_from("xy"), st.sampled_from("rw"))

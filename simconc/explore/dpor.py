@@ -327,27 +327,40 @@ class Dpor:
                 return
         current = node.wut
         moved: set = set()     # the threads that take a step on the tree's path so far
+        #: The threads whose steps on the path so far are all ``seq``'s: the last one's index.
+        matched: dict = {}
         while True:
             if not view.seq:
                 return    # a planned execution starts with all of it: covered
             for child in current.children:
                 position = view.initials.get(child.thread)
                 if position is not None:
+                    matched[child.thread] = view.seq[position]
                     view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb)
                     current = child
                     break
+                # The step of a child planned by another execution is read from this one (its
+                # locations are this execution's). A thread's next step is fixed by its own
+                # history alone (it is computed before the thread waits for its turn), so:
                 if child.execution == self._execution:
                     known: Optional[tuple] = (child.key, child.access)
                 elif child.thread not in moved:
-                    # A thread's next step is fixed by its own history alone (it is computed
-                    # before the thread waits for its turn), so down a path it takes no step
-                    # on, it is the one it is offered at ``node`` in this execution. Assuming
-                    # it dependent instead put the plan after this child, where it found the
-                    # child's thread asleep and never ran: a trace was missed.
+                    # Down a path it takes no step on, it is the one it is offered at ``node``
+                    # here. (Assuming it dependent instead put the plan after this child, where
+                    # it found the child's thread asleep and never ran: a trace was missed.)
                     known = node.next_step(child.thread)
+                elif child.thread in matched:
+                    # Its steps on the path are ``seq``'s own, in this execution's order, and
+                    # read what they read here (what comes before them in ``seq`` is on the
+                    # path, and nothing else on it conflicts): next, it takes the step it takes
+                    # next here.
+                    known = hb.next_step(matched[child.thread])
                 else:
-                    known = None   # its location belongs to another run: assume dependent
+                    # It has taken a step this execution did not take there, and may have read
+                    # another value: its step is not known here. Assumed dependent.
+                    known = None
                 if known is not None and view.independent(child.thread, known):
+                    matched.pop(child.thread, None)   # a step not from this execution
                     current = child
                     break
             else:
@@ -493,6 +506,10 @@ class HappensBefore:
         self._zero = [0] * len(threads)
         self.number = [threads[path] for path in paths]   # each step's thread, as its number
         self.clocks: list[list[int]] = []
+        #: Each step's thread's next step (its index; -1 for the last), and each unfinished
+        #: thread's step that never ran.
+        self._next = [-1] * len(self.steps)
+        self._pending = {step.thread: step for step in pending}
         #: The steps that can race with earlier ones (they have dependent steps of other
         #: threads right before them, or are acquires), in order: the clock before the step
         #: (program order, start) and those steps (the last of each thread, at least).
@@ -533,6 +550,8 @@ class HappensBefore:
             clocks.append(clock)
             if record:
                 last[t] = i
+                if prev >= 0:
+                    self._next[prev] = i
             key, access = step.key, step.access
             # The family rule (``_family``) concerns a container's keys, and a container whose
             # keys were accessed. (whole_of, inlined: this runs for every step.)
@@ -594,11 +613,21 @@ class HappensBefore:
                     reads_since.pop(part, None)
         return sorted(set(preds))
 
+    def next_step(self, j: int) -> Optional[tuple]:
+        """``(key, access)`` of the step step ``j``'s thread takes after it: its next step here,
+        or the one it was waiting to take when the run ended; None if it had ended."""
+        k = self._next[j]
+        step = self.steps[k] if k >= 0 else self._pending.get(self.steps[j].thread)
+        if step is None or step is self.steps[j]:
+            return None
+        return step.key, step.access
+
     def push(self, step: Step) -> int:
         """Add ``step`` after the last step for a while (nothing is ordered after it, until
         :meth:`pop` takes it away); its index."""
         i = len(self.steps)
         self.steps.append(step)
+        self._next.append(-1)
         self.number.append(self._threads[step.thread])
         self._add(i, record=False)
         return i
@@ -606,7 +635,7 @@ class HappensBefore:
     def pop(self) -> None:
         """Take away the step :meth:`push` added."""
         i = len(self.steps) - 1
-        for per_step in (self.steps, self.number, self.clocks):
+        for per_step in (self.steps, self.number, self.clocks, self._next):
             del per_step[i]
         self.racy.pop(i, None)
         self.previous_acquire.pop(i, None)
