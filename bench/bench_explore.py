@@ -285,9 +285,10 @@ def measure_counts(program: Program, n: int, path: str, cap: int,
     return {
         "program": program.name, "n": n,
         "expected": expected, "expected_says": program.expected_says,
-        "dpor": {"executions": dpor.executions, "blocked": dpor.blocked,
+        "dpor": {"executions": dpor.executions, "repeated": dpor.redundant,
+                 "blocked": dpor.blocked,
                  "exhausted": dpor.exhausted, "seconds": round(dpor.elapsed, 4),
-                 "per_second": dpor.executions / dpor.elapsed,
+                 "per_second": (dpor.executions + dpor.redundant) / dpor.elapsed,
                  "outcomes": len(dpor.outcome_counts),
                  "failures": [f.message for f in dpor.failures]},
         "enumerate": {"executions": enum.executions, "exhausted": enum.exhausted,
@@ -567,7 +568,7 @@ def format_report(report: dict[str, Any]) -> str:
              f"{report['load_average_at_end']} at end; enumeration stopped at "
              f"{report['enumerate_cap']:,} executions or {report['enumerate_seconds']:g} s per "
              f"program", ""]
-    header = (f"{'program':<10}{'N':>3}{'expected':>10}{'DPOR':>8}{'blocked':>9}"
+    header = (f"{'program':<10}{'N':>3}{'expected':>10}{'DPOR':>8}{'repeated':>10}{'blocked':>9}"
               f"{'enumerate':>12}{'DPOR s':>9}{'DPOR exec/s':>13}  check")
     lines += [header, "-" * len(header)]
     for row in report["counts"]:
@@ -575,13 +576,15 @@ def format_report(report: dict[str, Any]) -> str:
         lines.append(
             f"{row['program']:<10}{row['n']:>3}"
             f"{(f'{expected:,}' if expected is not None else '-'):>10}"
-            f"{_count(dpor):>8}{dpor['blocked']:>9}"
+            f"{_count(dpor):>8}{dpor['repeated']:>10}{dpor['blocked']:>9}"
             f"{_count(row['enumerate']):>12}"
             f"{dpor['seconds']:>9.2f}{dpor['per_second']:>13,.0f}  {row['verdict'] or '-'}")
     lines.append("")
     notes = ("expected: the program's Mazurkiewicz traces, "
              + "; ".join(f"{p.name} {p.expected_says}" for p in PROGRAMS)
-             + ". blocked: executions DPOR cut short as redundant (none, for an optimal DPOR). "
+             + ". DPOR: the distinct traces it ran; repeated: complete executions of a trace "
+               "it had already run, and blocked: executions it cut short as redundant (none of "
+               "either, for an optimal DPOR); DPOR exec/s counts the repeated ones too. "
                "enumerate: every interleaving, no reduction (>= n: stopped at the cap or the "
                "time budget). check: DPOR's count against expected.")
     lines += textwrap.wrap(notes, width=100)

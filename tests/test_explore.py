@@ -597,3 +597,43 @@ def test_reads_that_race_with_nothing_take_no_step(tmp_path):
     assert not any(key[0] == "global" for key in keys)
     # The reads are still on the trace, where the interleaving shows them.
     assert any(e.op == "read" and e.obj.startswith("counter = ") for e in result.trace)
+
+
+def test_a_repeated_trace_is_counted_apart_not_as_an_execution(tmp_path):
+    # Four dining philosophers: with locks, DPOR runs some traces twice. Each execution's trace
+    # is computed here independently (locks and lists named through the program's own globals)
+    # and the report's executions must be exactly the distinct ones.
+    from simconc.explore.dpor import Dpor
+    from simconc.kernel.untimed import dependent
+    with open(PHILOSOPHERS) as f:
+        path = write(tmp_path, f.read().replace("N = 3", "N = 4"))
+
+    def trace(result):
+        names = {id(fork): f"fork{i}" for i, fork in enumerate(result.namespace["forks"])}
+        names[id(result.namespace["forks"])] = "forks"
+        names[id(result.namespace["threads"])] = "threads"
+        steps, count = [], {}
+        for s in result.steps:
+            key = names[s.key] if isinstance(s.key, int) else (
+                (names[s.key[0]], *s.key[1:]) if isinstance(s.key[0], int) else s.key)
+            count[s.thread] = count.get(s.thread, 0) + 1
+            steps.append(((s.thread, count[s.thread]), key, s.access))
+        return frozenset((a[0], b[0]) for n, b in enumerate(steps) for a in steps[:n]
+                         if a[0][0] != b[0][0] and dependent(a[1], a[2], b[1], b[2])) \
+            | {len(steps)}
+
+    engine, traces = Dpor(), []
+    while True:
+        strategy = engine.begin()
+        result = simconc.run(path, strategy=strategy, semantics="untimed", trace=False)
+        if not strategy.blocked:
+            traces.append(trace(result))
+        if not engine.end(result.steps, strategy.blocked, result.pending):
+            break
+    report = simconc.explore(path)
+    assert report.exhausted
+    assert report.executions == len(set(traces)) < len(traces)
+    assert report.redundant == len(traces) - len(set(traces))
+    assert sum(report.outcome_counts.values()) == report.executions
+    assert f"{report.redundant} more repeated a trace already run" in report.format()
+    assert report.to_dict()["redundant"] == report.redundant

@@ -146,7 +146,11 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                     raise strat.error
                 blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
-            new = _count(report, result, failures, number, traced) if not blocked else None
+            repeated = getattr(engine, "repeated", False)   # a trace already run (dpor)
+            if repeated:
+                report.redundant += 1
+            new = _count(report, result, failures, number, traced) \
+                if not (blocked or repeated) else None
             # Nothing reads the program's globals again: emptied, they no longer hold their
             # functions (whose globals they are) in a cycle for the cycle collector to find.
             result.namespace.clear()

@@ -33,6 +33,7 @@ from typing import Any, Hashable, NamedTuple, Optional, Sequence
 
 from ..kernel import SimconcError, Strategy
 from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
+from .traces import trace_digest
 
 _ACQUIRES = ("acq", "try")    # the accesses that take a lock
 
@@ -109,6 +110,11 @@ class Dpor:
         self.stack: list[Node] = []
         self.executions = 0          # complete executions
         self.blocked = 0             # executions cut short because every thread slept
+        #: Complete executions of a trace already run (counted in ``executions`` too), and
+        #: whether the last one was one (see traces.py).
+        self.redundant = 0
+        self.repeated = False
+        self._traces: set[bytes] = set()
         self.exhausted = False
         self._execution = 0
         #: A search of one subtree only (see :meth:`following`): the steps up to this depth are
@@ -259,6 +265,7 @@ class Dpor:
             pending: Sequence[Step] = ()) -> bool:
         """Take the finished execution's ``steps`` (and the steps its unfinished threads were
         waiting to take); False once the search is exhausted."""
+        self.repeated = False
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -267,6 +274,12 @@ class Dpor:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             hb = HappensBefore(steps, pending)
+            digest = trace_digest(steps, hb)
+            self.repeated = digest is not None and digest in self._traces
+            if self.repeated:
+                self.redundant += 1
+            elif digest is not None:
+                self._traces.add(digest)
             self._plan(hb, self._fresh)
             for step in pending:
                 self._plan_pending(hb, step)
@@ -621,6 +634,10 @@ class HappensBefore:
         if step is None or step is self.steps[j]:
             return None
         return step.key, step.access
+
+    def number_of(self, thread: tuple) -> int:
+        """Where ``thread``'s entry is in the clocks."""
+        return self._threads[thread]
 
     def push(self, step: Step) -> int:
         """Add ``step`` after the last step for a while (nothing is ordered after it, until

@@ -73,6 +73,7 @@ class ExploreReport:
     switch_points: str = "any"   # where a thread may be switched out (untimed)
     executions: int = 0          # complete executions
     blocked: int = 0             # cut short: every thread asleep (counted apart)
+    redundant: int = 0           # complete, but a trace already run (counted apart)
     exhausted: bool = False      # every schedule that matters was run
     interrupted: bool = False    # stopped by Ctrl-C
     elapsed: float = 0.0         # real seconds (not in the output, which is the same every run)
@@ -86,6 +87,7 @@ class ExploreReport:
         one process would have reported."""
         self.executions += other.executions
         self.blocked += other.blocked
+        self.redundant += other.redundant
         self.interrupted = self.interrupted or other.interrupted
         for outcome, count in other.outcome_counts.items():
             self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + count
@@ -122,7 +124,7 @@ class ExploreReport:
             "strategy": self.strategy, "semantics": self.semantics,
             "switch_points": self.switch_points, "seed": self.seed,
             "preemption_bound": self.preemption_bound, "executions": self.executions,
-            "blocked": self.blocked, "exhausted": self.exhausted,
+            "blocked": self.blocked, "redundant": self.redundant, "exhausted": self.exhausted,
             "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
             "failures": [f.to_dict() for f in self.failures],
@@ -141,6 +143,8 @@ class ExploreReport:
             ", GIL build's switch points" if self.switch_points == "gil" else "")
         plural = "s" if self.executions != 1 else ""
         lines = [f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
+                 + (f", {self.redundant} more repeated a trace already run"
+                    if self.redundant else "")
                  + (f", {self.blocked} more cut short (redundant, or a thread polling while "
                     f"others could run)" if self.blocked else "")]
         lines.append("outcomes:")

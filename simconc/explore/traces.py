@@ -1,0 +1,96 @@
+"""What identifies an execution's Mazurkiewicz trace across executions, so that an execution
+that repeats a trace already run can be counted apart (optimal DPOR runs each trace once; with
+locks ours sometimes runs one twice, see docs/architecture.md).
+
+Within one execution a trace is the happens-before order of its steps (:class:`.dpor.
+HappensBefore`). Across executions the steps' locations cannot be compared as they are: an
+object's location is its ``id()``, which differs from one execution to the next. Here each
+object is named instead by the first step that touches it, in a fixed order of the threads
+(the thread's path, then its step's place in the thread). Two executions of one trace take the
+same steps in each thread, so they name every object alike; and executions of two traces
+differ in the order of some pair of conflicting steps, or in the steps a thread takes, so
+their digests differ. (A step of a thread only ever differs because an earlier step read
+another value, which is an order that differs first.)
+"""
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Optional, Sequence, TYPE_CHECKING
+
+from ..kernel.untimed import Step
+
+if TYPE_CHECKING:
+    from .dpor import HappensBefore
+
+#: Values a location may hold besides object ids that print the same in every execution.
+_PLAIN = (int, str, float, bool, type(None), bytes)
+
+
+class _Unnamed(Exception):
+    """A location holds a value that cannot be named alike in every execution."""
+
+
+def trace_digest(steps: Sequence[Step], hb: "HappensBefore") -> Optional[bytes]:
+    """A digest of the trace of the execution that took ``steps`` (``hb``: their
+    happens-before order): equal for two executions exactly when they are the same trace. None
+    when some location cannot be named alike in every execution (a key of a dict that is an
+    object of the program's own, say): such an execution is never taken for a repeat."""
+    local: list[int] = []                 # each step's place in its thread, from 1
+    count: dict[tuple, int] = {}
+    names: dict[int, tuple] = {}          # id -> (thread path, place) of its first step
+    for step in steps:
+        place = count[step.thread] = count.get(step.thread, 0) + 1
+        local.append(place)
+        obj = _object_of(step.key)
+        if obj is not None:
+            first = (step.thread, place)
+            known = names.get(obj)
+            if known is None or first < known:
+                names[obj] = first
+    paths = sorted(count)
+    order = [hb.number_of(path) for path in paths]
+    threads: dict[tuple, list] = {path: [] for path in paths}
+    try:
+        for i, step in enumerate(steps):
+            clock = hb.clocks[i]
+            threads[step.thread].append((_canonical(step.key, names), step.access,
+                                         tuple(clock[u] for u in order)))
+    except _Unnamed:
+        return None
+    text = repr(tuple((path, tuple(threads[path])) for path in paths))
+    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+
+
+def _object_of(key: Any) -> Optional[int]:
+    """The id in a location, if it has one: a lock's ``id``, or ``(id, attr)``,
+    ``(id, "[]", key)``, ``(id, "[]")``."""
+    if type(key) is int:
+        return key
+    if type(key) is tuple and key and type(key[0]) is int:
+        return key[0]
+    return None
+
+
+def _canonical(key: Any, names: dict[int, tuple]) -> Any:
+    if type(key) is int:
+        return ("object", names[key])
+    if type(key) is not tuple:
+        if _plain(key):
+            return key
+        raise _Unnamed
+    parts = list(key)
+    if parts and type(parts[0]) is int:
+        parts[0] = ("object", names[parts[0]])
+        rest = parts[1:]
+    else:
+        rest = parts
+    for part in rest:
+        if not _plain(part):
+            raise _Unnamed
+    return tuple(parts)
+
+
+def _plain(value: Any) -> bool:
+    if type(value) is tuple:
+        return all(_plain(v) for v in value)
+    return type(value) in _PLAIN
