@@ -15,6 +15,8 @@ another value, which is an order that differs first.)
 from __future__ import annotations
 
 import hashlib
+from array import array
+from operator import itemgetter
 from typing import Any, Optional, Sequence, TYPE_CHECKING
 
 from ..kernel.untimed import Step
@@ -30,11 +32,14 @@ class _Unnamed(Exception):
     """A location holds a value that cannot be named alike in every execution."""
 
 
-def trace_digest(steps: Sequence[Step], hb: "HappensBefore") -> Optional[bytes]:
+def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
+                 table: dict) -> Optional[bytes]:
     """A digest of the trace of the execution that took ``steps`` (``hb``: their
     happens-before order): equal for two executions exactly when they are the same trace. None
     when some location cannot be named alike in every execution (a key of a dict that is an
-    object of the program's own, say): such an execution is never taken for a repeat."""
+    object of the program's own, say): such an execution is never taken for a repeat.
+    ``table`` numbers the (location, access) pairs met so far: one per search, so that the
+    digest hashes numbers, not text."""
     local: list[int] = []                 # each step's place in its thread, from 1
     count: dict[tuple, int] = {}
     names: dict[int, tuple] = {}          # id -> (thread path, place) of its first step
@@ -48,17 +53,29 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore") -> Optional[bytes]:
             if known is None or first < known:
                 names[obj] = first
     paths = sorted(count)
-    order = [hb.number_of(path) for path in paths]
-    threads: dict[tuple, list] = {path: [] for path in paths}
+    clock_of = itemgetter(*[hb.number_of(path) for path in paths])
+    if len(paths) == 1:
+        single = clock_of
+        clock_of = lambda clock: (single(clock),)   # noqa: E731 (itemgetter of one: no tuple)
+    per_thread: dict[tuple, list[int]] = {path: [] for path in paths}
+    clocks = hb.clocks
+    numbers: dict = {}                    # (key, access) -> its number in ``table``, here
     try:
         for i, step in enumerate(steps):
-            clock = hb.clocks[i]
-            threads[step.thread].append((_canonical(step.key, names), step.access,
-                                         tuple(clock[u] for u in order)))
+            pair = (step.key, step.access)
+            number = numbers.get(pair)
+            if number is None:
+                entry = (_canonical(step.key, names), step.access)
+                number = numbers[pair] = table.setdefault(entry, len(table))
+            out = per_thread[step.thread]
+            out.append(number)
+            out += clock_of(clocks[i])
     except _Unnamed:
         return None
-    text = repr(tuple((path, tuple(threads[path])) for path in paths))
-    return hashlib.blake2b(text.encode(), digest_size=16).digest()
+    digest = array("q", [count[path] for path in paths])
+    for path in paths:
+        digest.extend(per_thread[path])
+    return hashlib.blake2b(repr(paths).encode() + digest.tobytes(), digest_size=16).digest()
 
 
 def _object_of(key: Any) -> Optional[int]:
@@ -72,22 +89,22 @@ def _object_of(key: Any) -> Optional[int]:
 
 
 def _canonical(key: Any, names: dict[int, tuple]) -> Any:
-    if type(key) is int:
+    """``key`` with its id, if it has one, replaced by the object's name."""
+    kind = type(key)
+    if kind is int:
         return ("object", names[key])
-    if type(key) is not tuple:
-        if _plain(key):
+    if kind is not tuple:
+        if kind in _PLAIN:
             return key
         raise _Unnamed
-    parts = list(key)
-    if parts and type(parts[0]) is int:
-        parts[0] = ("object", names[parts[0]])
-        rest = parts[1:]
-    else:
-        rest = parts
+    rest = key
+    if key and type(key[0]) is int:
+        rest = key[1:]
+        key = (("object", names[key[0]]), *rest)
     for part in rest:
-        if not _plain(part):
+        if type(part) not in _PLAIN and not _plain(part):
             raise _Unnamed
-    return tuple(parts)
+    return key
 
 
 def _plain(value: Any) -> bool:
