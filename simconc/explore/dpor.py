@@ -275,10 +275,11 @@ class Dpor:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             hb = HappensBefore(steps, pending)
-            # Only the lock rule's reversals have been seen to plan a trace twice (the property
-            # tests check every execution of their programs, with locks and without): the
-            # digest, a tenth of an execution's cost, is taken only where they happen.
-            digest = trace_digest(steps, hb, self._locations) if hb.lock_races() else None
+            # Only executions with locks have been seen to repeat a trace (the property tests
+            # check every execution of their programs, with locks and without): the digest, a
+            # tenth of an execution's cost, is taken only for those.
+            digest = trace_digest(steps, hb, self._locations) \
+                if pending or any(step.access in _ACQUIRES for step in steps) else None
             self.repeated = digest is not None and digest in self._traces
             if self.repeated:
                 self.redundant += 1
@@ -638,11 +639,6 @@ class HappensBefore:
         if step is None or step is self.steps[j]:
             return None
         return step.key, step.access
-
-    def lock_races(self) -> bool:
-        """Whether a thread acquired a lock another thread had acquired before it."""
-        number = self.number
-        return any(number[i] != number[j] for i, j in self.previous_acquire.items())
 
     def number_of(self, thread: tuple) -> int:
         """Where ``thread``'s entry is in the clocks."""

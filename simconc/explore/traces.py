@@ -24,7 +24,7 @@ from ..kernel.untimed import Step
 if TYPE_CHECKING:
     from .dpor import HappensBefore
 
-#: Values a location may hold besides object ids that print the same in every execution.
+#: Values a location may hold besides object ids that are the same in every execution.
 _PLAIN = (int, str, float, bool, type(None), bytes)
 
 
@@ -40,12 +40,10 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
     object of the program's own, say): such an execution is never taken for a repeat.
     ``table`` numbers the (location, access) pairs met so far: one per search, so that the
     digest hashes numbers, not text."""
-    local: list[int] = []                 # each step's place in its thread, from 1
-    count: dict[tuple, int] = {}
+    count: dict[tuple, int] = {}          # steps per thread
     names: dict[int, tuple] = {}          # id -> (thread path, place) of its first step
     for step in steps:
         place = count[step.thread] = count.get(step.thread, 0) + 1
-        local.append(place)
         obj = _object_of(step.key)
         if obj is not None:
             first = (step.thread, place)
@@ -53,6 +51,8 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
             if known is None or first < known:
                 names[obj] = first
     paths = sorted(count)
+    if not paths:
+        return None   # nothing ran: no other execution can be the same
     clock_of = itemgetter(*[hb.number_of(path) for path in paths])
     if len(paths) == 1:
         single = clock_of
