@@ -637,3 +637,53 @@ def test_a_repeated_trace_is_counted_apart_not_as_an_execution(tmp_path):
     assert sum(report.outcome_counts.values()) == report.executions
     assert f"{report.redundant} more repeated a trace already run" in report.format()
     assert report.to_dict()["redundant"] == report.redundant
+
+
+def test_a_library_imported_before_the_run_reads_its_own_constants_without_steps(tmp_path,
+                                                                               monkeypatch):
+    # The pytest plugin's case: the module under test is imported (instrumented) before any
+    # execution, so its body has made every write of LIMIT already; ``hits``, which a function
+    # assigns, is still a step on every read and write.
+    import sys
+
+    from simconc.importer import InstrumentingFinder, instrument_packages
+    (tmp_path / "limits_lib.py").write_text(textwrap.dedent("""
+        LIMIT = 2
+        hits = 0
+
+        def take():
+            global hits
+            if hits < LIMIT:
+                hits = hits + 1
+                return True
+            return False
+        """))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    finder = instrument_packages(["limits_lib"])
+    try:
+        import limits_lib
+
+        def program():
+            import threading
+            limits_lib.hits = 0   # a module's state outlives an execution: each starts afresh
+            took = []
+            threads = [threading.Thread(target=lambda: took.append(limits_lib.take()))
+                       for _ in range(3)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            print(sorted(took))
+
+        report = simconc.explore(program)
+        result = simconc.run(program, semantics="untimed")
+    finally:
+        sys.meta_path.remove(finder)
+        sys.modules.pop("limits_lib", None)
+    assert isinstance(finder, InstrumentingFinder)
+    keys = {step.key for step in result.steps}
+    assert ("global", "limits_lib", "hits") in keys
+    assert ("global", "limits_lib", "LIMIT") not in keys
+    # Three threads check-then-act on ``hits``: more than two can take, as without the elision.
+    assert report.exhausted and {o for o, _ in report.outcomes} >= {
+        "[False, True, True]", "[True, True, True]"}
