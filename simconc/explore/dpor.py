@@ -319,7 +319,7 @@ class Dpor:
         Each pending step is added on its own, so that pending steps never order each other."""
         i = hb.push(pending)
         for j in hb.races(i):
-            self._insert(j, hb.reversal(j, i), hb)
+            self._insert(j, hb.reversal(j, i), hb, hb.clock_past(j, i))
         hb.pop()
 
     def _plan(self, hb: "HappensBefore", start: int) -> None:
@@ -327,11 +327,13 @@ class Dpor:
         for i in hb.racy:
             if i >= start:
                 for j in hb.races(i):
-                    self._insert(j, hb.reversal(j, i), hb)
+                    self._insert(j, hb.reversal(j, i), hb, hb.clock_past(j, i))
 
-    def _insert(self, at: int, seq: list[int], hb: "HappensBefore") -> None:
+    def _insert(self, at: int, seq: list[int], hb: "HappensBefore",
+                moved_clock: Optional[tuple[int, list[int]]] = None) -> None:
         """Plan ``seq`` (step indices of this execution) from the state before step ``at``,
-        unless an explored or planned execution already covers it."""
+        unless an explored or planned execution already covers it. ``moved_clock``: a step of
+        ``seq`` whose clock within it is not its clock here, and that clock."""
         if at <= self._frozen:
             return
         node = self.stack[at]
@@ -339,7 +341,7 @@ class Dpor:
         if self.preemption_bound is not None and \
                 self._preemptions(at, seq, steps) > self.preemption_bound:
             return
-        view = _Sequence(seq, hb)
+        view = _Sequence(seq, hb, moved_clock)
         for q in node.sleep:
             if view.weak_initial(q, node.next_step(q)):
                 return
@@ -354,7 +356,8 @@ class Dpor:
                 position = view.initials.get(child.thread)
                 if position is not None:
                     matched[child.thread] = view.seq[position]
-                    view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb)
+                    view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb,
+                                     moved_clock)
                     current = child
                     break
                 # The step of a child planned by another execution is read from this one (its
@@ -453,7 +456,8 @@ class _Sequence:
 
     __slots__ = ("seq", "hb", "initials", "threads", "_touched")
 
-    def __init__(self, seq: list[int], hb: "HappensBefore") -> None:
+    def __init__(self, seq: list[int], hb: "HappensBefore",
+                 moved_clock: Optional[tuple[int, list[int]]] = None) -> None:
         self.seq = seq
         self.hb = hb
         self.initials = initials = {}          # thread -> its first step's place in seq
@@ -461,11 +465,12 @@ class _Sequence:
         self._touched: Optional[dict] = None   # key -> True if written, False if only read
         firsts: list[tuple[int, int]] = []     # (thread's number, its first step's position
         steps, clocks, number = hb.steps, hb.clocks, hb.number   # in thread), in seq order
+        moved, moved_to = moved_clock if moved_clock is not None else (-1, None)
         for place, k in enumerate(seq):
             thread = steps[k].thread
             if thread in threads:
                 continue
-            clock = clocks[k]
+            clock = moved_to if k == moved else clocks[k]
             for t, position in firsts:
                 if clock[t] >= position:
                     break           # that thread's first step here happens before it
@@ -677,6 +682,26 @@ class HappensBefore:
         t, clocks = self.number[j], self.clocks
         local = clocks[j][t]
         return [k for k in range(j + 1, i) if clocks[k][t] < local] + [i]
+
+    def clock_past(self, j: int, i: int) -> Optional[tuple[int, list[int]]]:
+        """``(i, clock)``: step ``i``'s clock in the reversal of its race with step ``j``, where
+        that is not its clock here. An acquire racing with the lock's previous acquire ``j`` is
+        ordered here after ``j``'s release, and so after whatever came before that release;
+        placed before ``j``, it comes after none of that, only after its own thread's steps and
+        the steps it depends on that ``j`` does not come before. None for any other race (the
+        steps of its reversal are ordered among themselves as here)."""
+        if self.previous_acquire.get(i) != j:
+            return None
+        base, preds = self.racy[i]
+        clock = base.copy()
+        t = self.number[i]
+        clock[t] = self.clocks[i][t]
+        for p in preds:
+            if not self.before(j, p):
+                for u, n in enumerate(self.clocks[p]):
+                    if clock[u] < n:
+                        clock[u] = n
+        return i, clock
 
     def _through_others(self, i: int, t: int) -> int:
         """Thread ``t``'s entry in the clock step ``i`` would have without its direct edges

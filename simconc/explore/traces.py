@@ -38,8 +38,9 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
     happens-before order): equal for two executions exactly when they are the same trace. None
     when some location cannot be named alike in every execution (a key of a dict that is an
     object of the program's own, say): such an execution is never taken for a repeat.
-    ``table`` numbers the (location, access) pairs met so far: one per search, so that the
-    digest hashes numbers, not text."""
+    ``table`` numbers the (location, access) pairs met so far, in the order they are first
+    met, so that the digest hashes numbers, not text: the digests of two executions compare
+    only if they were taken with the same table (one per search)."""
     count: dict[tuple, int] = {}          # steps per thread
     names: dict[int, tuple] = {}          # id -> (thread path, place) of its first step
     for step in steps:
