@@ -25,7 +25,9 @@ from the current execution, never from an earlier one.
 
 Locks need one rule beyond the paper. A blocking acquire that follows a release cannot be
 swapped with it (it was not enabled before), so the race that matters is with the *previous
-acquire* of that lock, as Nidhugg does: reversing that one lets the other thread in first.
+acquire* of that lock, as Nidhugg does: reversing that one lets the other thread in first. In
+that reversal the acquire is ordered as it would be there, not as here, after the release
+(:meth:`HappensBefore.clock_past`): otherwise traces are planned twice, and others never.
 """
 from __future__ import annotations
 
