@@ -604,7 +604,7 @@ def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces):
     # Each execution's trace is computed here independently (locks and lists named through the
     # program's own globals). Each must be a trace no other execution ran, and the report must
     # count them all. (With five philosophers, DPOR once ran 3,619 executions and 52 cut short
-    # for 1,729 of the 1,761 traces, and missed 4 of the 271 outcomes.)
+    # for 1,729 distinct traces, and missed 4 of the 271 outcomes it finds now.)
     from simconc.explore.dpor import Dpor
     from simconc.kernel.untimed import dependent
     with open(PHILOSOPHERS) as f:
