@@ -44,10 +44,6 @@ def _always() -> bool:
     return True
 
 
-def _never() -> bool:
-    return False
-
-
 def _matches(name: str, packages: Sequence[str]) -> bool:
     return any(name == p or name.startswith(p + ".") for p in packages)
 
@@ -63,9 +59,9 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
         # Imported outside any simulated execution (the usual case: before the test runs), the
         # module body has made every write of the variables only it assigns before any
         # execution starts: reading them races with nothing, in every thread.
-        outside = maybe_current_world() is None
+        body = {"body_thread": _always} if maybe_current_world() is None else {}
         module.__dict__.update(hooks(_record, module.__dict__, _point, scope=module.__name__,
-                                     switch=_switch, body_thread=_always if outside else _never))
+                                     switch=_switch, **body))
         super().exec_module(module)
 
     # Never write instrumented bytecode where the plain import would find it.

@@ -146,11 +146,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                     raise strat.error
                 blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
-            repeated = getattr(engine, "repeated", False)   # a trace already run (dpor)
-            if repeated:
+            if engine.repeated:   # a trace already run: counted apart
                 report.redundant += 1
             new = _count(report, result, failures, number, traced) \
-                if not (blocked or repeated) else None
+                if not (blocked or engine.repeated) else None
             # Nothing reads the program's globals again: emptied, they no longer hold their
             # functions (whose globals they are) in a cycle for the cycle collector to find.
             result.namespace.clear()

@@ -281,7 +281,7 @@ class Dpor:
             # check every execution of their programs, with locks and without): the digest, a
             # tenth of an execution's cost, is taken only for those.
             digest = trace_digest(steps, hb, self._locations) \
-                if pending or any(step.access in _ACQUIRES for step in steps) else None
+                if pending or hb.took_locks() else None
             self.repeated = digest is not None and digest in self._traces
             if self.repeated:
                 self.redundant += 1
@@ -531,9 +531,7 @@ class HappensBefore:
         self._zero = [0] * len(threads)
         self.number = [threads[path] for path in paths]   # each step's thread, as its number
         self.clocks: list[list[int]] = []
-        #: Each step's thread's next step (its index; -1 for the last), and each unfinished
-        #: thread's step that never ran.
-        self._next = [-1] * len(self.steps)
+        #: The step each unfinished thread was waiting to take when the run ended.
         self._pending = {step.thread: step for step in pending}
         #: The steps that can race with earlier ones (they have dependent steps of other
         #: threads right before them, or are acquires), in order: the clock before the step
@@ -575,8 +573,6 @@ class HappensBefore:
             clocks.append(clock)
             if record:
                 last[t] = i
-                if prev >= 0:
-                    self._next[prev] = i
             key, access = step.key, step.access
             # The family rule (``_family``) concerns a container's keys, and a container whose
             # keys were accessed. (whole_of, inlined: this runs for every step.)
@@ -640,12 +636,19 @@ class HappensBefore:
 
     def next_step(self, j: int) -> Optional[tuple]:
         """``(key, access)`` of the step step ``j``'s thread takes after it: its next step here,
-        or the one it was waiting to take when the run ended; None if it had ended."""
-        k = self._next[j]
-        step = self.steps[k] if k >= 0 else self._pending.get(self.steps[j].thread)
-        if step is None or step is self.steps[j]:
+        or the one it was waiting to take when the run ended; None if it had ended. (Asked
+        seldom, by the search's wakeup-tree insertion: looked for, not kept for every step.)"""
+        steps, number = self.steps, self.number
+        t = number[j]
+        step = next((steps[k] for k in range(j + 1, len(steps)) if number[k] == t),
+                    self._pending.get(steps[j].thread))
+        if step is None or step is steps[j]:
             return None
         return step.key, step.access
+
+    def took_locks(self) -> bool:
+        """Whether any step acquired (or tried to acquire) a lock."""
+        return bool(self._last_acquire)
 
     def number_of(self, thread: tuple) -> int:
         """Where ``thread``'s entry is in the clocks."""
@@ -656,7 +659,6 @@ class HappensBefore:
         :meth:`pop` takes it away); its index."""
         i = len(self.steps)
         self.steps.append(step)
-        self._next.append(-1)
         self.number.append(self._threads[step.thread])
         self._add(i, record=False)
         return i
@@ -664,7 +666,7 @@ class HappensBefore:
     def pop(self) -> None:
         """Take away the step :meth:`push` added."""
         i = len(self.steps) - 1
-        for per_step in (self.steps, self.number, self.clocks, self._next):
+        for per_step in (self.steps, self.number, self.clocks):
             del per_step[i]
         self.racy.pop(i, None)
         self.previous_acquire.pop(i, None)

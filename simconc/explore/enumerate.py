@@ -16,6 +16,8 @@ class Enumeration:
     """Depth-first over the choices: ``begin()`` gives the next execution's strategy, ``end()``
     moves to the next sequence and says whether one is left."""
 
+    repeated = False   # every interleaving counts, equivalent or not (see Dpor.repeated)
+
     def __init__(self, seed: int = 0) -> None:
         self.seed = seed                   # a timed run's seed choice: fixed, not explored
         self.stack: list[list[int]] = []   # [options, index taken] per choice of the execution

@@ -22,6 +22,8 @@ from ..kernel.untimed import Option, Step, dependent
 class Sampler:
     """Runs ``max_executions`` executions (or until stopped), each with a fresh strategy."""
 
+    repeated = False   # every sample counts (see Dpor.repeated)
+
     def __init__(self, kind: str, seed: int = 0, depth: int = 3, start: int = 0,
                  stride: int = 1, length: int = 1) -> None:
         if kind not in ("random", "pct", "pos"):

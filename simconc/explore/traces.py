@@ -102,9 +102,8 @@ def _canonical(key: Any, names: dict[int, tuple]) -> Any:
     if key and type(key[0]) is int:
         rest = key[1:]
         key = (("object", names[key[0]]), *rest)
-    for part in rest:
-        if type(part) not in _PLAIN and not _plain(part):
-            raise _Unnamed
+    if not _plain(rest):
+        raise _Unnamed
     return key
 
 
