@@ -558,6 +558,7 @@ class HappensBefore:
                                              self._last)
         last_write, reads_since, last_acquire = (self._last_write, self._reads_since,
                                                  self._last_acquire)
+        parts, zero = self._parts, self._zero
         for i in range(start, len(steps)):
             step = steps[i]
             t = number[i]
@@ -567,19 +568,10 @@ class HappensBefore:
             elif step.spawn_step >= 0:
                 base = clocks[step.spawn_step]
             else:
-                base = self._zero
-            clock = base.copy()    # ``base`` is another step's clock (or the shared zero)
-            clock[t] = base[t] + 1 if prev >= 0 else 1
-            clocks.append(clock)
+                base = zero
             if record:
                 last[t] = i
             key, access = step.key, step.access
-            # The family rule (``_family``) concerns a container's keys, and a container whose
-            # keys were accessed. (whole_of, inlined: this runs for every step.)
-            if type(key) is tuple and len(key) == 3 and key[1] == "[]":
-                family = key[:2]
-            else:
-                family = key if key in self._parts else None
             # The accesses of other threads this one is ordered after (the reads since a write
             # all come after it).
             write = last_write.get(key)
@@ -593,8 +585,20 @@ class HappensBefore:
                 if record:
                     last_write[key] = i
                     reads_since.pop(key, None)
-            if family is not None:
-                preds = self._family(i, t, key, access, family, preds, record)
+            # The family rule (``_family``) concerns a container's keys, and a container whose
+            # keys were accessed. (whole_of, and the usual case of _family, inlined: this runs
+            # for every step.)
+            if type(key) is tuple and len(key) == 3 and key[1] == "[]":
+                whole = key[:2]
+                if whole in last_write or whole in reads_since:
+                    preds = self._family(i, t, key, access, whole, preds, record)
+                elif record:   # nothing has touched the whole yet (a thread's liveness, say)
+                    parts.setdefault(whole, {})[key] = None
+            elif key in parts:
+                preds = self._family(i, t, key, access, key, preds, record)
+            clock = base.copy()    # ``base`` is another step's clock (or the shared zero)
+            clock[t] = base[t] + 1 if prev >= 0 else 1
+            clocks.append(clock)
             if preds:
                 for j in preds:
                     for u, n in enumerate(clocks[j]):
@@ -611,13 +615,9 @@ class HappensBefore:
     def _family(self, i: int, t: int, key: Any, access: str, whole: Any, preds: list[int],
                 record: bool) -> list[int]:
         """``preds`` with the accesses of ``key``'s family that step ``i`` is ordered after: of
-        the whole container for one of its keys, of every key for the whole."""
+        the whole container for one of its keys, of every key for the whole. (:meth:`_add`
+        handles the usual case itself: a key of a container nothing has touched whole.)"""
         number, last_write, reads_since = self.number, self._last_write, self._reads_since
-        if key != whole and whole not in last_write and whole not in reads_since:
-            # The usual case (a thread's liveness, say): nothing has touched the whole yet.
-            if record:
-                self._parts.setdefault(whole, {})[key] = None
-            return preds
         related = [whole] if key != whole else list(self._parts.get(whole, ()))
         for other in related:
             write = last_write.get(other)

@@ -25,7 +25,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any, Iterator, NamedTuple, Optional, Sequence
 
 from ..kernel import SimconcError
-from ..kernel.untimed import Option
+from ..kernel.untimed import Option, Step
 from ..runner import Program, RunResult, run
 from .dpor import Dpor, Plan, SleepBlocked, _DporStrategy
 
@@ -98,10 +98,14 @@ def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Opti
             break   # the search runs it itself, and meets the error the same way
         result.schedule   # encoded here: the scheduler stays behind
         result.scheduler = None   # type: ignore[assignment]
-        result.namespace = {}
+        result.namespace.clear()   # (as explore does: no cycle left for the collector)
+        steps, pending = result.steps, result.pending
+        # Plain tuples: a NamedTuple pickles as a call of its class, at five times the cost.
+        result.steps = [tuple(step) for step in steps]
+        result.pending = [tuple(step) for step in pending]
         conn.send(("ran", branch, Ran([tuple(option) for option in strategy.numbers],
                                       strategy.choices, result, strategy.blocked)))
-        if not engine.end(result.steps, strategy.blocked, result.pending) or conn.poll():
+        if not engine.end(steps, strategy.blocked, pending) or conn.poll():
             break
         plan = engine.upcoming(1)[0]
     conn.send(("end",))
@@ -307,4 +311,7 @@ class Ahead:
                 if self._serving is not None:
                     self._drop(self._serving)
                 return None
+        result = ran.result   # its steps as the worker sent them: plain tuples
+        result.steps = list(map(Step._make, result.steps))
+        result.pending = list(map(Step._make, result.pending))
         return strategy
