@@ -441,6 +441,12 @@ def _default(options: Sequence[Option], sleep: list[tuple], previous: Optional[t
         option = options[last]
         if not (option.yielded or option.polling) and previous not in sleep:
             return last        # the usual case, decided without looking at the others
+    if not sleep:
+        for option in options:
+            if option.polling:
+                break
+        else:   # every thread awake, none polling: the next one after the last, going round
+            return last + 1 if last + 1 < len(options) else 0
     awake = [n for n, option in enumerate(options) if option.thread not in sleep]
     fair = [n for n in awake if not options[n].polling]
     awake = fair or awake
