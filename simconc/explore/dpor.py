@@ -83,14 +83,10 @@ class Node:
         self.index = 0                                # the chosen thread's place in options
         self.sleep = sleep                            # threads whose steps here are explored
         self.wut = wut                                # its children: what to explore from here
-        self.options = options                        # as in offer()
-        self._next = None
-
-    def offer(self, options: Sequence[Option]) -> None:
-        """This execution's options here (the enabled threads' next steps, as offered; the
-        caller does not change them after). They are kept as given; :meth:`next_step` makes a
-        table of them only if planning asks."""
-        self.options: Sequence[Option] = options
+        #: This execution's options here (the enabled threads' next steps, as offered; the
+        #: caller does not change them after; a replay sets them anew): kept as given,
+        #: :meth:`next_step` makes a table of them only if planning asks.
+        self.options = options
         self._next: Optional[dict] = None             # thread -> (key, access)
 
     def next_step(self, thread: tuple) -> Optional[tuple]:
@@ -197,8 +193,8 @@ class Dpor:
             # Replaying the prefix: the same thread as last time, read from this execution's
             # options (their locations are this execution's).
             node = stack[depth]
-            node.offer(options)
-            node.index = _position(node.options, node.chosen)
+            node.options, node._next = options, None   # (offer, inlined: once per step)
+            node.index = _position(options, node.chosen)
             if node.index < 0:
                 raise Nondeterminism(
                     f"re-run with the same schedule, the program offered other threads at step "
@@ -761,10 +757,6 @@ class _DporStrategy(Strategy):
         self.blocked = False
         self.error: Optional[SimconcError] = None
 
-    def observe(self, options: Sequence[Option]) -> None:
-        """A step with one thread enabled: no choice, but the search still keeps its node."""
-        self._step(options)
-
     def pick(self, kind: str, n: int, step: int,
              options: Optional[Sequence[Option]] = None) -> int:
         if kind != "step":
@@ -783,3 +775,7 @@ class _DporStrategy(Strategy):
             raise
         self.depth += 1
         return index
+
+    def observe(self, options: Sequence[Option]) -> None:
+        """A step with one thread enabled: no choice, but the search still keeps its node."""
+        self._step(options)   # (a call, not an alias: subclasses override _step)

@@ -39,7 +39,7 @@ class Choice(NamedTuple):
     index: int    # the option taken, 0 <= index < n
 
 
-_make_choice = Choice._make
+_new_tuple = tuple.__new__   # a Choice straight from a tuple: one per choice, no Python call
 
 
 class Strategy:
@@ -131,7 +131,7 @@ class Scheduler:
         if not 0 <= index < n:
             raise ScheduleMismatch(
                 f"choice {step + 1} ({kind}) took option {index}, outside 0..{n - 1}", step + 1)
-        self.choices.append(_make_choice((kind, n, index)))   # (cheaper than Choice(...))
+        self.choices.append(_new_tuple(Choice, (kind, n, index)))
         return index
 
     def finish(self) -> None:

@@ -168,7 +168,8 @@ class SimThread:
         """The thread has ended: record it and wake its joiners."""
         self.state = "done"
         self.ended_at = self.world.now
-        self.world.record(self, "exit", "", skip=None)
+        if self.world.tracing:
+            self.world.record(self, "exit", "", skip=None)
         self.done.unpark_all()
 
     def block(self, event: Any) -> Any:

@@ -99,8 +99,9 @@ class Step(NamedTuple):
     preempts: bool = False   # another thread was running and could have gone on
 
 
-_make_step = Step._make
-_make_option = Option._make   # from a tuple: cheaper than calling the class, once per step
+# A step, an option: made once per visible operation, straight from a tuple (``_make`` and the
+# generated ``__new__`` each cost a Python call more).
+_new_tuple = tuple.__new__
 
 
 def whole_of(key: Hashable) -> Optional[Hashable]:
@@ -160,16 +161,13 @@ class UntimedWorld(World):
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
+        self.keep: Callable[[Any], None] = self._keep.append   # (no Python call per access)
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = getattr(self.scheduler.strategy, "wants_options", False)
 
     @property
     def now(self) -> float:
         return 0.0
-
-    def keep(self, obj: Any) -> int:
-        self._keep.append(obj)
-        return id(obj)
 
     # -- threads -------------------------------------------------------------------------------
     def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
@@ -182,7 +180,8 @@ class UntimedWorld(World):
             thread.path = parent.path + (parent.spawned,)
             parent.spawned += 1
             thread.spawn_step = parent.last_step
-            self.record(parent, "start", thread.name, where)
+            if self.tracing:
+                self.record(parent, "start", thread.name, where)
         self._fresh.append(thread)
 
     def _bootstrap(self, thread: SimThread) -> object:
@@ -257,21 +256,22 @@ class UntimedWorld(World):
         """Wait, ready to do ``access`` on ``key``, until the scheduler picks this thread."""
         thread.pending = (key, access, enabled)   # what it does when next scheduled
         if self.wants_options:   # made once, not once per step it waits through
-            thread.option = _make_option((thread.path, thread.name, key, access, thread.yielded,
-                                          False))
+            thread.option = _new_tuple(Option, (thread.path, thread.name, key, access,
+                                                thread.yielded, False))
         thread.state = "ready"
         if waiting_on is not None:
             thread.waiting_on = waiting_on
             if self.tracing:
                 thread.waiting_where = caller_where()
+        self.progress += 1
         if key is None:
             self._local_waits += 1
-        self.progress += 1
-        try:
-            value = self._next()
-        finally:
-            if key is None:
+            try:
+                value = self._next()
+            finally:
                 self._local_waits -= 1
+        else:
+            value = self._next()
         if isinstance(value, _Abort) or self.tearing_down:
             raise GreenletExit
         if waiting_on is not None:
@@ -288,7 +288,8 @@ class UntimedWorld(World):
         if self._fresh or self._local_waits or self.fatal is not None or self.finished or \
                 len(self.steps) >= self.max_steps:
             return self.hub.switch()
-        ready = self._ready()
+        ready = [t for t in self.threads if t.state == "ready" and   # (_ready, inlined)
+                 (t.pending[2] is None or t.pending[2]())]
         if not ready:
             return self.hub.switch()
         thread = self._take(ready)
@@ -306,15 +307,29 @@ class UntimedWorld(World):
         its step recorded."""
         options = (self._options(ready) if self._polled else
                    [t.option for t in ready]) if self.wants_options else None
-        thread = ready[self.choose_step(len(ready), options)]
+        n = len(ready)
+        if n > 1 or options is not None:
+            # A strategy that follows every step (exploration keeps a node per step) is shown
+            # the steps without a choice too.
+            try:
+                if n == 1:
+                    self.scheduler.strategy.observe(options)
+                    thread = ready[0]
+                else:
+                    thread = ready[self.scheduler.choose("step", n, options)]
+            except SimconcError as exc:
+                self.abort(exc)
+                raise
+        else:
+            thread = ready[0]
         key, access, _enabled = thread.pending
         last = self._last
         preempts = last is not None and last is not thread and last in ready
-        # (Step._make: a step per visible operation; the generated __new__ costs twice.)
-        self.steps.append(_make_step((thread.path, key, access,
-                                      thread.spawn_step if thread.last_step < 0 else -1,
-                                      len(self.trace.events), thread.name, preempts)))
-        thread.last_step = len(self.steps) - 1
+        steps = self.steps
+        steps.append(_new_tuple(Step, (thread.path, key, access,
+                                       thread.spawn_step if thread.last_step < 0 else -1,
+                                       len(self.trace.events), thread.name, preempts)))
+        thread.last_step = len(steps) - 1
         thread.yielded = False
         self._last = thread
         if self._polled:
@@ -403,7 +418,7 @@ class UntimedWorld(World):
         super().dispose()
         self.gil_holder = self._last = None
         self._fresh = []
-        self._keep = []
+        self._keep.clear()   # (``keep`` appends to this list)
 
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:
@@ -412,19 +427,6 @@ class UntimedWorld(World):
         fair = any(t.spins < POLLS for t in ready)
         return [t.option._replace(polling=True) if fair and t.spins >= POLLS else t.option
                 for t in ready]
-
-    def choose_step(self, n: int, options: Optional[list[Option]]) -> int:
-        """Which of the ``n`` ready threads takes the next step. A strategy that follows every
-        step (exploration keeps a node per step) is shown the steps without a choice too."""
-        try:
-            if n == 1:
-                if options is not None:
-                    self.scheduler.strategy.observe(options)
-                return 0
-            return self.scheduler.choose("step", n, options)
-        except SimconcError as exc:
-            self.abort(exc)
-            raise
 
     def _run_local(self) -> None:
         """Run what needs no choice: new threads up to their first visible operation, and waits

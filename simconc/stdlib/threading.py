@@ -211,7 +211,8 @@ class Thread:
             world.point(sim.alive_key, "join", lambda: sim.state == "done", sim.done)
         else:
             world.point(sim.alive_key, "r")
-        world.record(me, "join", self._name, where)
+        if world.tracing:
+            world.record(me, "join", self._name, where)
         if timeout is None:
             while sim.state != "done":
                 sim.done.park(where=where)
