@@ -37,23 +37,29 @@ def _fresh_state() -> dict[str, Any]:
 _dangling = _WeakSet()
 
 
-def _state() -> dict:
-    """This execution's threading state (each execution starts from scratch)."""
-    world = current_world()
+def _state(world: Any = None) -> dict:
+    """This execution's threading state (each execution starts from scratch): of ``world``,
+    the running one by default."""
+    if world is None:
+        world = current_world()
     state = world.face_state.get("threading")
     if state is None:
         state = world.face_state["threading"] = {"counter": 0, "active": {}}
     return state
 
 
-def _newname(name_template: str = "Thread-%d") -> str:
-    state = _state()
+def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
+    state = _state(world)
     state["counter"] += 1
     return name_template % state["counter"]
 
 
 def current_thread() -> "Thread":
-    sim = current_world().current_thread()
+    return _current_face(current_world())
+
+
+def _current_face(world: Any) -> "Thread":
+    sim = world.current_thread()
     face = sim.face
     if face is None:  # started with _thread.start_new_thread: CPython makes a _DummyThread
         face = _DummyThread(sim)
@@ -136,10 +142,11 @@ class Thread:
         assert group is None, "group argument must be None for now"
         if kwargs is None:
             kwargs = {}
+        world = current_world()
         if name:
             name = str(name)
         else:
-            name = _newname("Thread-%d")
+            name = _newname("Thread-%d", world)
             if target is not None:
                 try:
                     name += f" ({target.__name__})"
@@ -149,15 +156,15 @@ class Thread:
         self._name = name
         self._args = args
         self._kwargs = kwargs
-        self._daemonic = daemon if daemon is not None else current_thread().daemon
+        self._daemonic = daemon if daemon is not None else _current_face(world).daemon
         self._ident: Optional[int] = None
         self._sim: Optional[SimThread] = None
         self._started_flag = False
         # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
-        self._started_queue = WaitQueue(current_world(), self, key=None)
+        self._started_queue = WaitQueue(world, self, key=None)
         self._initialized = True
         self._invoke_excepthook = _make_invoke_excepthook()
-        module = current_world().face_state.get("modules", {}).get("threading")
+        module = world.face_state.get("modules", {}).get("threading")
         if module is not None:
             module._dangling.add(self)
 
@@ -171,7 +178,7 @@ class Thread:
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
-        _state()["active"][sim.ident] = self   # after start's step (see enumerate)
+        _state(world)["active"][sim.ident] = self   # after start's step (see enumerate)
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
             self._started_queue.park(where=where)
