@@ -35,9 +35,13 @@ from typing import Any, Hashable, NamedTuple, Optional, Sequence
 
 from ..kernel import SimconcError, Strategy
 from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
-from .traces import trace_digest
+from .traces import first_touches, object_named, trace_digest
 
 _ACQUIRES = ("acq", "try")    # the accesses that take a lock
+#: The accesses that tell a thread nothing: what it does after a blocking acquire or a release
+#: is what it would have done anyway (a read, a failed try, a wait that timed out, or a method
+#: that writes and returns something, such as list.pop, may change its course).
+_SILENT = ("acq", "rel")
 
 
 class Nondeterminism(SimconcError):
@@ -62,13 +66,18 @@ class Plan(NamedTuple):
 class WNode:
     """A node of a wakeup tree: a thread's step, and what is planned after it."""
 
-    __slots__ = ("thread", "key", "access", "execution", "children")
+    __slots__ = ("thread", "key", "access", "execution", "first", "children")
 
-    def __init__(self, thread: tuple, key: Hashable, access: str, execution: int) -> None:
+    def __init__(self, thread: tuple, key: Hashable, access: str, execution: int,
+                 first: Optional[int] = None) -> None:
         self.thread = thread
         self.key = key
         self.access = access
         self.execution = execution   # the keys are only comparable within this execution
+        #: How another execution names ``key`` (see :func:`_renamed`): -1 if every execution
+        #: names it alike, else a step on the path to this node (which every execution that
+        #: gets here takes) that touches its object; None if none can be told (or not yet).
+        self.first = first
         self.children: list[WNode] = []
 
 
@@ -121,6 +130,7 @@ class Dpor:
         self._frozen = -1
         self._analyzed = 0           # the leading steps of the stack whose races are planned
         self._fresh = 0              # this execution's first step not known to be so
+        self._made: list[WNode] = []   # the wakeup-tree nodes this execution's run made
 
     @property
     def index(self) -> int:
@@ -133,6 +143,7 @@ class Dpor:
         # planned when they first ran (unless that execution was cut short), so end() starts
         # looking for races at the first new step.
         self._fresh = min(self._analyzed, max(len(self.stack) - 1, 0))
+        self._made = []
         return (kind or _DporStrategy)(self)
 
     @classmethod
@@ -254,8 +265,9 @@ class Dpor:
                 node.index = _default(options, sleep, previous)
             option = options[node.index]
             node.chosen = option.thread
-            wut.children.append(WNode(option.thread, option.key, option.access,
-                                      self._execution))
+            made = WNode(option.thread, option.key, option.access, self._execution)
+            wut.children.append(made)
+            self._made.append(made)   # its ``first`` is known once the run is over
         stack.append(node)
         return node
 
@@ -265,6 +277,9 @@ class Dpor:
         """Take the finished execution's ``steps`` (and the steps its unfinished threads were
         waiting to take); False once the search is exhausted."""
         self.repeated = False
+        first_touch = first_touches(steps)
+        for made in self._made:
+            made.first = _first(made.key, first_touch)
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -273,6 +288,7 @@ class Dpor:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             hb = HappensBefore(steps, pending)
+            hb.first_touch = first_touch
             # Only executions with locks have been seen to repeat a trace (the property tests
             # check every execution of their programs, with locks and without): the digest, a
             # tenth of an execution's cost, is taken only for those.
@@ -347,6 +363,13 @@ class Dpor:
         moved: set = set()     # the threads that take a step on the tree's path so far
         #: The threads whose steps on the path so far are all ``seq``'s: the last one's index.
         matched: dict = {}
+        taken: dict = {}       # thread -> how many steps it takes on the path so far
+        #: The threads that took a step on the path, not from ``seq``, that may have told them
+        #: something (not in _SILENT).
+        told: set = set()
+        depth = at             # the step of the tree's path that the next child is
+        #: The objects ``seq``'s steps on the path touch: the first such step (see WNode.first).
+        on_path: dict = {}
         while True:
             if not view.seq:
                 return    # a planned execution starts with all of it: covered
@@ -354,6 +377,9 @@ class Dpor:
                 position = view.initials.get(child.thread)
                 if position is not None:
                     matched[child.thread] = view.seq[position]
+                    found = object_named(steps[view.seq[position]].key)
+                    if found is not None and found is not False:
+                        on_path.setdefault(found, depth)
                     view = _Sequence(view.seq[:position] + view.seq[position + 1:], hb,
                                      moved_clock)
                     current = child
@@ -363,6 +389,11 @@ class Dpor:
                 # history alone (it is computed before the thread waits for its turn), so:
                 if child.execution == self._execution:
                     known: Optional[tuple] = (child.key, child.access)
+                elif child.first is not None and child.first < at and \
+                        (renamed := _renamed(child, steps)) is not None:
+                    # Its location, named as this execution names it: the object it belongs to
+                    # was touched before the tree's node, by the same step here.
+                    known = renamed, child.access
                 elif child.thread not in moved:
                     # Down a path it takes no step on, it is the one it is offered at ``node``
                     # here. (Assuming it dependent instead put the plan after this child, where
@@ -374,21 +405,50 @@ class Dpor:
                     # path, and nothing else on it conflicts): next, it takes the step it takes
                     # next here.
                     known = hb.next_step(matched[child.thread])
+                elif child.thread not in told:
+                    # Besides ``seq``'s own, it took only steps that tell a thread nothing (a
+                    # lock's acquires and releases): it went the way it goes here, and its step
+                    # is the one it takes here after as many steps as it took on the path.
+                    known = hb.step_after(child.thread, at, taken[child.thread])
                 else:
                     # It has taken a step this execution did not take there, and may have read
                     # another value: its step is not known here. Assumed dependent.
                     known = None
                 if known is not None and view.independent(child.thread, known):
                     matched.pop(child.thread, None)   # a step not from this execution
+                    if known[1] not in _SILENT:
+                        told.add(child.thread)
                     current = child
                     break
             else:
                 for k in view.seq:
-                    new = WNode(steps[k].thread, steps[k].key, steps[k].access, self._execution)
+                    new = WNode(steps[k].thread, steps[k].key, steps[k].access, self._execution,
+                                self._first_on_path(steps[k].key, hb, at, on_path, depth))
                     current.children.append(new)
                     current = new
+                    depth += 1
                 return
             moved.add(current.thread)
+            taken[current.thread] = taken.get(current.thread, 0) + 1
+            depth += 1
+
+    @staticmethod
+    def _first_on_path(key: Hashable, hb: "HappensBefore", at: int, on_path: dict,
+                       depth: int) -> Optional[int]:
+        """:attr:`WNode.first` for ``key``, this execution's, planned as step ``depth`` of the
+        tree's path from the node before step ``at``: a step of that path that touches its
+        object. Before ``at`` the path is this execution's; after it, the two take their steps
+        in different orders, so a step from there is one of ``seq``'s on the path
+        (``on_path``), or the planned step itself."""
+        found = object_named(key)
+        if found is None:
+            return None
+        if found is False:
+            return -1
+        first = hb.first_touch.get(found)
+        if first is None or first >= at:
+            first = on_path.setdefault(found, depth)
+        return first
 
     def _preemptions(self, at: int, seq: list[int], steps: Sequence[Step]) -> int:
         """Preemptions of the prefix before step ``at`` followed by ``seq``. Within ``seq`` a
@@ -414,6 +474,41 @@ def _leftmost(wut: WNode) -> tuple:
         wut = wut.children[0]
         threads.append(wut.thread)
     return tuple(threads)
+
+
+# -- naming a location in another execution -------------------------------------------------------
+# Two executions that share the steps before a node of the search touch the same objects in them,
+# in the same order: an object touched there by step f is the one step f touches in either
+# (traces.object_named says which part of a location names an object). That names a location
+# across executions, where planning compares a step of an earlier execution with this one's
+# (Dpor._insert).
+
+def _first(key: Hashable, first_touch: dict) -> Optional[int]:
+    """:attr:`WNode.first` for ``key`` in the execution whose first touches are given."""
+    found = object_named(key)
+    if found is None:
+        return None
+    if found is False:
+        return -1
+    return first_touch.get(found)   # (None: touched first by a step that never ran)
+
+
+def _renamed(child: WNode, steps: Sequence[Step]) -> Optional[Hashable]:
+    """``child``'s location as the execution of ``steps`` names it (``child.first`` is -1, or
+    a step both executions share); None if that step does not touch an object of its kind
+    (never seen: the search then takes the child's step as unknown)."""
+    key: Any = child.key
+    if child.first is None or child.first < 0:
+        return key
+    found = object_named(steps[child.first].key)
+    mine = object_named(key)
+    if found is None or found is False or type(found) is not type(mine):
+        return None
+    if type(key) is int:
+        return found
+    if type(found) is tuple:   # ("ident", n): a thread's liveness
+        return key[:2] + (found[1],)
+    return (found,) + key[1:]
 
 
 def _position(options: Sequence[Option], thread: Optional[tuple]) -> int:
@@ -551,6 +646,9 @@ class HappensBefore:
         # access to the whole is ordered after theirs, and theirs after the whole's (see
         # kernel/untimed.py, whole_of): a container and its keys are one family of locations.
         self._parts: dict = {}
+        #: Each object the steps touch: the first step that touched it (traces.first_touches;
+        #: the search sets it when it plans).
+        self.first_touch: dict = {}
         self._add(0, record=True)
 
     def _add(self, start: int, record: bool) -> None:
@@ -645,6 +743,24 @@ class HappensBefore:
         step = next((steps[k] for k in range(j + 1, len(steps)) if number[k] == t),
                     self._pending.get(steps[j].thread))
         if step is None or step is steps[j]:
+            return None
+        return step.key, step.access
+
+    def step_after(self, thread: tuple, at: int, skip: int) -> Optional[tuple]:
+        """``(key, access)`` of the step ``thread`` takes here after its steps before step
+        ``at`` and ``skip`` more (or the one it was waiting to take when the run ended); None if
+        it took fewer, or none here at all."""
+        t = self._threads.get(thread)
+        if t is None:
+            return None
+        steps, number = self.steps, self.number
+        for k in range(at, len(steps)):
+            if number[k] == t:
+                if skip == 0:
+                    return steps[k].key, steps[k].access
+                skip -= 1
+        step = self._pending.get(thread)
+        if skip or step is None or (steps and step is steps[-1]):   # (pushed: counted above)
             return None
         return step.key, step.access
 

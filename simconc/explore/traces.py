@@ -79,6 +79,44 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
     return hashlib.blake2b(repr(paths).encode() + digest.tobytes(), digest_size=16).digest()
 
 
+def object_named(key: Any) -> "int | tuple | bool | None":
+    """The part of location ``key`` that names an object of its execution: an id, or a
+    thread's ident in its liveness, tagged (``("ident", n)``: the two never meet); False if no
+    part does (a global, stdout, the GIL: the same location in every execution); None if a part
+    holds something no other execution can name (an object of the program's used as a
+    dictionary key)."""
+    kind = type(key)
+    if kind is int:
+        return key                             # a lock, event, queue...: its id
+    if kind is not tuple or not key:
+        return None
+    head = key[0]
+    if type(head) is int:                      # (id(obj), attr), (id(obj), "[]", k)
+        if len(key) == 2 and type(key[1]) is str:
+            return head                        # (the usual case, decided at once)
+        return head if _plain(key[1:]) else None
+    if head == "threads" and len(key) == 3:
+        return ("ident", key[2])               # a thread's liveness
+    if type(head) is str:
+        return False if _plain(key[1:]) else None
+    return None
+
+
+def first_touches(steps: Sequence[Step]) -> dict:
+    """Each object the steps touch (:func:`object_named`): the first step that touched it."""
+    first: dict = {}
+    seen: set = set()   # the keys looked at already (a step's key recurs)
+    for i, step in enumerate(steps):
+        key = step.key
+        if key in seen:
+            continue
+        seen.add(key)
+        found = object_named(key)
+        if found is not None and found is not False:
+            first.setdefault(found, i)
+    return first
+
+
 def _object_of(key: Any) -> Optional[int]:
     """The id in a location, if it has one: a lock's ``id``, or ``(id, attr)``,
     ``(id, "[]", key)``, ``(id, "[]")``."""
