@@ -159,8 +159,9 @@ def test_dining_philosophers_run_each_trace_once(n, executions, blocked):
     # five, on the real program, traces and outcomes were missed.
     program = [([(f"L{i}", "acq"), (f"L{(i + 1) % n}", "acq"), ("out", "w"),
                  (f"L{(i + 1) % n}", "rel"), (f"L{i}", "rel")], None, 0) for i in range(n)]
-    # With five, 2 executions are cut short (7 before steps planned by other executions were
-    # named as this one names them: test_a_step_planned_by_another_execution_is_named_...).
+    # Locations named anew in each execution, as a real program's are: with five, 2 executions
+    # are cut short, 7 before a step another execution planned was named as this one names it
+    # (test_a_step_planned_by_another_execution_is_named_as_this_one_names_it).
     engine = Dpor()
     found = explore(engine, program, ids=True)
     assert len(found) == len(set(found)) == math.factorial(n) + 1 == executions
@@ -273,8 +274,8 @@ def test_with_locks_dpor_misses_no_trace_and_never_runs_more_than_enumeration(pr
 
 
 @settings(max_examples=150, deadline=None)
-@given(programs(locks=False), st.booleans())
-def test_named_anew_in_each_execution_dpor_still_runs_each_trace_once(program, locks):
+@given(programs(locks=False))
+def test_named_anew_in_each_execution_dpor_still_runs_each_trace_once(program):
     # As in a real program, where a location is an object's id: a step planned by another
     # execution is named as this one names it (Dpor._insert) wherever that can be told.
     every = set(explore(Enumeration(), program))
@@ -300,9 +301,9 @@ def test_named_anew_in_each_execution_with_locks_dpor_misses_no_trace(program):
      ([("y", "w"), ("x", "w"), ("x", "w")], None, 0)],
 ])
 def test_a_step_planned_by_another_execution_is_named_as_this_one_names_it(program):
-    # Found by the property tests above. Taking such a step as unknown (dependent on
-    # everything) planned executions that could only repeat a trace: the first program cut 2
-    # short, the second 5. Its object, touched by a step both executions share, names it here.
+    # Found among random programs of the kind above. Taking such a step as unknown (dependent
+    # on everything) planned executions that could only repeat a trace: the first program cut
+    # 2 short, the second 5. Its object, touched by a step both executions share, names it.
     engine = Dpor()
     found = explore(engine, program, ids=True)
     assert set(found) == set(explore(Enumeration(), program)) and len(found) == len(set(found))
