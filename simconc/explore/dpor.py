@@ -35,7 +35,7 @@ from typing import Any, Hashable, NamedTuple, Optional, Sequence
 
 from ..kernel import SimconcError, Strategy
 from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
-from .traces import first_touches, object_named, trace_digest
+from .traces import first_touches, object_named, trace_digest, with_object
 
 _ACQUIRES = ("acq", "try")    # the accesses that take a lock
 #: The accesses that tell a thread nothing: what it does after a blocking acquire or a release
@@ -131,6 +131,8 @@ class Dpor:
         self._analyzed = 0           # the leading steps of the stack whose races are planned
         self._fresh = 0              # this execution's first step not known to be so
         self._made: list[WNode] = []   # the wakeup-tree nodes this execution's run made
+        #: Each object the last execution touched: the first step that did (traces.first_touches).
+        self._touches: dict = {}
 
     @property
     def index(self) -> int:
@@ -277,9 +279,9 @@ class Dpor:
         """Take the finished execution's ``steps`` (and the steps its unfinished threads were
         waiting to take); False once the search is exhausted."""
         self.repeated = False
-        first_touch = first_touches(steps)
+        self._touches = first_touches(steps)
         for made in self._made:
-            made.first = _first(made.key, first_touch)
+            made.first = _first(made.key, self._touches)
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -288,7 +290,6 @@ class Dpor:
             self.executions += 1
             del self.stack[len(steps):]   # a run cut short by an error has no further nodes
             hb = HappensBefore(steps, pending)
-            hb.first_touch = first_touch
             # Only executions with locks have been seen to repeat a trace (the property tests
             # check every execution of their programs, with locks and without): the digest, a
             # tenth of an execution's cost, is taken only for those.
@@ -360,10 +361,10 @@ class Dpor:
             if view.weak_initial(q, node.next_step(q)):
                 return
         current = node.wut
-        moved: set = set()     # the threads that take a step on the tree's path so far
+        #: The threads that take a step on the tree's path so far: how many.
+        taken: dict = {}
         #: The threads whose steps on the path so far are all ``seq``'s: the last one's index.
         matched: dict = {}
-        taken: dict = {}       # thread -> how many steps it takes on the path so far
         #: The threads that took a step on the path, not from ``seq``, that may have told them
         #: something (not in _SILENT).
         told: set = set()
@@ -394,7 +395,7 @@ class Dpor:
                     # Its location, named as this execution names it: the object it belongs to
                     # was touched before the tree's node, by the same step here.
                     known = renamed, child.access
-                elif child.thread not in moved:
+                elif child.thread not in taken:
                     # Down a path it takes no step on, it is the one it is offered at ``node``
                     # here. (Assuming it dependent instead put the plan after this child, where
                     # it found the child's thread asleep and never ran: a trace was missed.)
@@ -423,32 +424,26 @@ class Dpor:
             else:
                 for k in view.seq:
                     new = WNode(steps[k].thread, steps[k].key, steps[k].access, self._execution,
-                                self._first_on_path(steps[k].key, hb, at, on_path, depth))
+                                self._first_on_path(steps[k].key, at, on_path, depth))
                     current.children.append(new)
                     current = new
                     depth += 1
                 return
-            moved.add(current.thread)
             taken[current.thread] = taken.get(current.thread, 0) + 1
             depth += 1
 
-    @staticmethod
-    def _first_on_path(key: Hashable, hb: "HappensBefore", at: int, on_path: dict,
+    def _first_on_path(self, key: Hashable, at: int, on_path: dict,
                        depth: int) -> Optional[int]:
         """:attr:`WNode.first` for ``key``, this execution's, planned as step ``depth`` of the
         tree's path from the node before step ``at``: a step of that path that touches its
         object. Before ``at`` the path is this execution's; after it, the two take their steps
         in different orders, so a step from there is one of ``seq``'s on the path
         (``on_path``), or the planned step itself."""
+        first = _first(key, self._touches)
+        if first is not None and first < at:
+            return first
         found = object_named(key)
-        if found is None:
-            return None
-        if found is False:
-            return -1
-        first = hb.first_touch.get(found)
-        if first is None or first >= at:
-            first = on_path.setdefault(found, depth)
-        return first
+        return None if found is None else on_path.setdefault(found, depth)
 
     def _preemptions(self, at: int, seq: list[int], steps: Sequence[Step]) -> int:
         """Preemptions of the prefix before step ``at`` followed by ``seq``. Within ``seq`` a
@@ -504,11 +499,7 @@ def _renamed(child: WNode, steps: Sequence[Step]) -> Optional[Hashable]:
     mine = object_named(key)
     if found is None or found is False or type(found) is not type(mine):
         return None
-    if type(key) is int:
-        return found
-    if type(found) is tuple:   # ("ident", n): a thread's liveness
-        return key[:2] + (found[1],)
-    return (found,) + key[1:]
+    return with_object(key, found[1] if type(found) is tuple else found)
 
 
 def _position(options: Sequence[Option], thread: Optional[tuple]) -> int:
@@ -646,9 +637,6 @@ class HappensBefore:
         # access to the whole is ordered after theirs, and theirs after the whole's (see
         # kernel/untimed.py, whole_of): a container and its keys are one family of locations.
         self._parts: dict = {}
-        #: Each object the steps touch: the first step that touched it (traces.first_touches;
-        #: the search sets it when it plans).
-        self.first_touch: dict = {}
         self._add(0, record=True)
 
     def _add(self, start: int, record: bool) -> None:

@@ -11,6 +11,9 @@ same steps in each thread, so they name every object alike; and executions of tw
 differ in the order of some pair of conflicting steps, or in the steps a thread takes, so
 their digests differ. (A step of a thread only ever differs because an earlier step read
 another value, which is an order that differs first.)
+
+The search names objects across executions too, when it plans (:func:`object_named`,
+:func:`first_touches`, :func:`with_object`; dpor.py says how).
 """
 from __future__ import annotations
 
@@ -42,11 +45,11 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
     met, so that the digest hashes numbers, not text: the digests of two executions compare
     only if they were taken with the same table (one per search)."""
     count: dict[tuple, int] = {}          # steps per thread
-    names: dict[int, tuple] = {}          # id -> (thread path, place) of its first step
+    names: dict = {}                      # object -> (thread path, place) of its first step
     for step in steps:
         place = count[step.thread] = count.get(step.thread, 0) + 1
-        obj = _object_of(step.key)
-        if obj is not None:
+        obj = object_named(step.key)
+        if obj is not None and obj is not False:
             first = (step.thread, place)
             known = names.get(obj)
             if known is None or first < known:
@@ -82,14 +85,14 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
 def object_named(key: Any) -> "int | tuple | bool | None":
     """The part of location ``key`` that names an object of its execution: an id, or a
     thread's ident in its liveness, tagged (``("ident", n)``: the two never meet); False if no
-    part does (a global, stdout, the GIL: the same location in every execution); None if a part
-    holds something no other execution can name (an object of the program's used as a
-    dictionary key)."""
+    part does (a global, stdout, the GIL, a plain name: the same location in every execution);
+    None if a part holds something no other execution can name (an object of the program's
+    used as a dictionary key)."""
     kind = type(key)
     if kind is int:
         return key                             # a lock, event, queue...: its id
     if kind is not tuple or not key:
-        return None
+        return False if kind in _PLAIN else None   # (a name of the tests' abstract programs)
     head = key[0]
     if type(head) is int:                      # (id(obj), attr), (id(obj), "[]", k)
         if len(key) == 2 and type(key[1]) is str:
@@ -117,32 +120,21 @@ def first_touches(steps: Sequence[Step]) -> dict:
     return first
 
 
-def _object_of(key: Any) -> Optional[int]:
-    """The id in a location, if it has one: a lock's ``id``, or ``(id, attr)``,
-    ``(id, "[]", key)``, ``(id, "[]")``."""
+def with_object(key: Any, name: Any) -> Any:
+    """``key`` with the part :func:`object_named` finds in it (an object) replaced by ``name``."""
     if type(key) is int:
-        return key
-    if type(key) is tuple and key and type(key[0]) is int:
-        return key[0]
-    return None
+        return name
+    if key[0] == "threads":                    # a thread's liveness: its ident
+        return key[:2] + (name,)
+    return (name,) + key[1:]
 
 
-def _canonical(key: Any, names: dict[int, tuple]) -> Any:
-    """``key`` with its id, if it has one, replaced by the object's name."""
-    kind = type(key)
-    if kind is int:
-        return ("object", names[key])
-    if kind is not tuple:
-        if kind in _PLAIN:
-            return key
+def _canonical(key: Any, names: dict) -> Any:
+    """``key`` with its object, if it has one, replaced by the object's name."""
+    found = object_named(key)
+    if found is None:
         raise _Unnamed
-    rest = key
-    if key and type(key[0]) is int:
-        rest = key[1:]
-        key = (("object", names[key[0]]), *rest)
-    if not _plain(rest):
-        raise _Unnamed
-    return key
+    return key if found is False else with_object(key, ("object", names[found]))
 
 
 def _plain(value: Any) -> bool:
