@@ -14,7 +14,7 @@ Changes to the tutorial's code: the loops are bounded (8 items; a consumer stops
 out after the producer is done), a consumer handles each item before clear(), a consumer that
 is woken but finds the list empty also clears the event (the tutorial's `pass` would spin while
 the other consumer handles its item with the event still set), and a timed-out wait looks at
-the list.
+the list, and copes when the other consumer takes the item first (`simconc explore` finds it).
 """
 import time
 import threading
@@ -44,7 +44,10 @@ def consumer(event, l):
                 print('{} woke up to an empty list'.format(t.name))
                 event.clear()
         elif l:
-            integer = l.pop()
+            try:
+                integer = l.pop()
+            except IndexError:  # the other consumer took it since: simconc explore finds this
+                continue
             print('{} popped from list by {} after its wait({}) timed out'.format(
                 integer, t.name, TIMEOUT))
         elif not producing:

@@ -87,7 +87,8 @@ def trace_of(steps: list[Step]) -> frozenset:
 
 def explore(engine, program: Program, ids: bool = False) -> list[frozenset]:
     """Every execution ``engine`` runs of ``program``, as traces. With ``ids``, each execution
-    names the variables and locks anew, as a real program's objects are named by their ids."""
+    names the variables and locks anew, as a real program's own objects are named by their ids
+    (a real program's locks are named alike in every execution, by who made them: harder)."""
     traces = []
     fresh = itertools.count(1000)
     while True:
@@ -159,9 +160,10 @@ def test_dining_philosophers_run_each_trace_once(n, executions, blocked):
     # five, on the real program, traces and outcomes were missed.
     program = [([(f"L{i}", "acq"), (f"L{(i + 1) % n}", "acq"), ("out", "w"),
                  (f"L{(i + 1) % n}", "rel"), (f"L{i}", "rel")], None, 0) for i in range(n)]
-    # Locations named anew in each execution, as a real program's are: with five, 2 executions
-    # are cut short, 7 before a step another execution planned was named as this one names it
-    # (test_a_step_planned_by_another_execution_is_named_as_this_one_names_it).
+    # Locations named anew in each execution, as a real program's objects are: with five, 2
+    # executions are cut short, 7 before a step another execution planned was named as this one
+    # names it (test_a_step_planned_by_another_execution_is_named_as_this_one_names_it). A real
+    # program's forks are named by who made them: none (test_explore.py).
     engine = Dpor()
     found = explore(engine, program, ids=True)
     assert len(found) == len(set(found)) == math.factorial(n) + 1 == executions

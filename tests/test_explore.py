@@ -636,8 +636,97 @@ def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces):
     assert report.exhausted
     assert report.executions == len(set(runs)) == len(runs) == traces
     assert report.redundant == 0
+    # None cut short: a fork is named by the thread that made it (World.name_new), so a step
+    # another execution planned is known for what it is wherever the fork is first taken.
+    # (Named by their ids, five philosophers cut 14 executions short, then 7.)
+    assert report.blocked == 0
     assert sum(report.outcome_counts.values()) == report.executions
     assert report.to_dict()["redundant"] == 0
+
+
+def test_a_lock_is_named_alike_in_every_execution_whatever_order_threads_make_them(tmp_path):
+    # Each worker makes a lock of its own: which is made first differs from one schedule to
+    # the next, and so do their ids; the location their steps touch does not.
+    path = write(tmp_path, """
+        import threading
+
+        def worker():
+            lock = threading.Lock()
+            with lock:
+                pass
+
+        threads = [threading.Thread(target=worker) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    """)
+    firsts, keys = set(), {(0,): set(), (1,): set()}
+    for seed in range(12):
+        steps = simconc.run(path, seed=seed, semantics="untimed", trace=False).steps
+        acquires = [s for s in steps if s.access == "acq"]
+        firsts.add(acquires[0].thread)
+        for s in acquires:
+            keys[s.thread].add(s.key)
+    assert firsts == {(0,), (1,)}        # either worker may run first
+    assert all(len(k) == 1 for k in keys.values()) and keys[(0,)] != keys[(1,)]
+
+
+def test_threads_polling_in_turn_still_let_the_thread_they_wait_for_run(tmp_path):
+    # Each poll of one poller used to reset the other's count, so neither was ever held back:
+    # the search ran 3,000 executions without an end in sight, and event.py's consumers,
+    # polling in turn, ran into the step limit ("a livelock") after 1,513.
+    path = write(tmp_path, """
+        import threading, time
+
+        done = False
+
+        def poller():
+            while not done:
+                time.sleep(0.01)
+
+        def worker():
+            global done
+            time.sleep(0.01)
+            done = True
+
+        threads = [threading.Thread(target=poller), threading.Thread(target=poller),
+                   threading.Thread(target=worker)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    """)
+    report = simconc.explore(path, max_executions=500)
+    assert report.exhausted and report.ok
+    assert report.executions < 50
+
+
+def test_a_plan_the_program_cannot_take_is_cut_short_not_taken_for_nondeterminism(tmp_path):
+    # The run is cut by the step limit while the holder reads its own lock: the waiter's
+    # acquire, which never ran, races with that read, but cannot come before it (the lock is
+    # held). The plan was once followed into "the program depends on something the schedule
+    # does not decide", an error that ended the exploration.
+    path = write(tmp_path, """
+        import threading
+
+        lock = threading.Lock()
+
+        def holder():
+            with lock:
+                while True:
+                    lock.locked()
+
+        def waiter():
+            with lock:
+                pass
+
+        threading.Thread(target=holder).start()
+        threading.Thread(target=waiter).start()
+    """)
+    report = simconc.explore(path, max_steps=30)
+    assert report.exhausted and report.blocked >= 1
+    assert {f.kind for f in report.failures} == {"limit"}
 
 
 def test_a_library_imported_before_the_run_reads_its_own_constants_without_steps(tmp_path,

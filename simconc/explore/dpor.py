@@ -206,14 +206,21 @@ class Dpor:
             # Replaying the prefix: the same thread as last time, read from this execution's
             # options (their locations are this execution's).
             node = stack[depth]
-            node.options, node._next = options, None   # (offer, inlined: once per step)
-            node.index = _position(options, node.chosen)
-            if node.index < 0:
+            index = _position(options, node.chosen)
+            if index < 0:
+                if depth == len(stack) - 1 and \
+                        [o.thread for o in options] == [o.thread for o in node.options]:
+                    # The step where this execution branches off, planned from the races of a
+                    # step that never ran (a run cut by the step limit, a lock's holder still
+                    # reading it): here, as last time, the planned thread cannot go on. The
+                    # plan is not one the program can take: cut short, counted apart.
+                    raise SleepBlocked("the planned step cannot be taken here")
                 raise Nondeterminism(
                     f"re-run with the same schedule, the program offered other threads at step "
                     f"{depth + 1}: it depends on something the schedule does not decide (the "
                     f"real clock, os.urandom, object ids, state kept from an earlier run)")
-            if node.options[node.index].polling:
+            node.options, node._next, node.index = options, None, index   # (offer, inlined)
+            if options[index].polling:
                 # Planned here, but it would poll once more while others could run: fairness
                 # rules it out (see kernel/untimed.py).
                 raise SleepBlocked("the planned thread is polling")
@@ -476,7 +483,8 @@ def _leftmost(wut: WNode) -> tuple:
 # in the same order: an object touched there by step f is the one step f touches in either
 # (traces.object_named says which part of a location names an object). That names a location
 # across executions, where planning compares a step of an earlier execution with this one's
-# (Dpor._insert).
+# (Dpor._insert). Locks, events and queues need none of this: they are named by the thread that
+# made them (World.name_new), the same in every execution; the program's own objects do.
 
 def _first(key: Hashable, first_touch: dict) -> Optional[int]:
     """:attr:`WNode.first` for ``key`` in the execution whose first touches are given."""
@@ -496,10 +504,9 @@ def _renamed(child: WNode, steps: Sequence[Step]) -> Optional[Hashable]:
     if child.first is None or child.first < 0:
         return key
     found = object_named(steps[child.first].key)
-    mine = object_named(key)
-    if found is None or found is False or type(found) is not type(mine):
+    if type(found) is not int or type(object_named(key)) is not int:
         return None
-    return with_object(key, found[1] if type(found) is tuple else found)
+    return with_object(key, found)
 
 
 def _position(options: Sequence[Option], thread: Optional[tuple]) -> int:

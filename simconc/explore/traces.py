@@ -3,9 +3,10 @@ that repeats a trace already run can be counted apart (optimal DPOR runs each tr
 locks ours sometimes runs one twice, see docs/architecture.md).
 
 Within one execution a trace is the happens-before order of its steps (:class:`.dpor.
-HappensBefore`). Across executions the steps' locations cannot be compared as they are: an
-object's location is its ``id()``, which differs from one execution to the next. Here each
-object is named instead by the first step that touches it, in a fixed order of the threads
+HappensBefore`). Across executions the steps' locations cannot all be compared as they are: the
+location of an attribute or item of the program's objects holds the object's ``id()``, which
+differs from one execution to the next (locks, events and queues are named alike in every
+execution already, by the thread that made them). Here each such object is named instead by the first step that touches it, in a fixed order of the threads
 (the thread's path, then its step's place in the thread). Two executions of one trace take the
 same steps in each thread, so they name every object alike; and executions of two traces
 differ in the order of some pair of conflicting steps, or in the steps a thread takes, so
@@ -29,6 +30,10 @@ if TYPE_CHECKING:
 
 #: Values a location may hold besides object ids that are the same in every execution.
 _PLAIN = (int, str, float, bool, type(None), bytes)
+
+#: The heads of the kernel's locations named by a thread's path (World.name_new, a thread's
+#: liveness): the same in every execution.
+_MADE = ("made", "threads")
 
 
 class _Unnamed(Exception):
@@ -82,15 +87,15 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
     return hashlib.blake2b(repr(paths).encode() + digest.tobytes(), digest_size=16).digest()
 
 
-def object_named(key: Any) -> "int | tuple | bool | None":
-    """The part of location ``key`` that names an object of its execution: an id, or a
-    thread's ident in its liveness, tagged (``("ident", n)``: the two never meet); False if no
-    part does (a global, stdout, the GIL, a plain name: the same location in every execution);
-    None if a part holds something no other execution can name (an object of the program's
-    used as a dictionary key)."""
+def object_named(key: Any) -> "int | bool | None":
+    """The part of location ``key`` that names an object of its execution, its id; False if
+    no part does (a global, stdout, the GIL, a thread's liveness, a lock, event or queue named
+    by the thread that made it (World.name_new), a plain name: the same location in every
+    execution); None if a part holds something no other execution can name (an object of the
+    program's used as a dictionary key)."""
     kind = type(key)
     if kind is int:
-        return key                             # a lock, event, queue...: its id
+        return key                             # a lock made outside any thread: its id
     if kind is not tuple or not key:
         return False if kind in _PLAIN else None   # (a name of the tests' abstract programs)
     head = key[0]
@@ -98,9 +103,9 @@ def object_named(key: Any) -> "int | tuple | bool | None":
         if len(key) == 2 and type(key[1]) is str:
             return head                        # (the usual case, decided at once)
         return head if _plain(key[1:]) else None
-    if head == "threads" and len(key) == 3:
-        return ("ident", key[2])               # a thread's liveness
     if type(head) is str:
+        if head in _MADE:                      # (asked for every step: decided at once)
+            return False
         return False if _plain(key[1:]) else None
     return None
 
@@ -124,8 +129,6 @@ def with_object(key: Any, name: Any) -> Any:
     """``key`` with the part :func:`object_named` finds in it (an object) replaced by ``name``."""
     if type(key) is int:
         return name
-    if key[0] == "threads":                    # a thread's liveness: its ident
-        return key[:2] + (name,)
     return (name,) + key[1:]
 
 

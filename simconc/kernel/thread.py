@@ -68,8 +68,8 @@ class SimThread:
 
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
-                 "path", "spawned", "pending", "option", "last_step", "spawn_step", "yielded",
-                 "spins", "alive_key", "__weakref__")
+                 "path", "spawned", "made", "pending", "option", "last_step", "spawn_step", "yielded",
+                 "spins", "owed", "alive_key", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -99,12 +99,14 @@ class SimThread:
         # third thread started by the first thread the main thread started.
         self.path: tuple = ()
         self.spawned = 0
+        self.made = 0                  # locks, events, queues it made (World.name_new)
         self.pending = None            # (key, access, enabled): what it does next
         self.option: Any = None        # that step as exploration is shown it (an Option)
         self.last_step = -1            # index of the last step it took
         self.spawn_step = -1           # the step during which its parent started it
         self.yielded = False           # since its last step it slept or a timed wait ran out
-        self.spins = 0                 # polls (sleeps, timeouts) since another thread's step
+        self.spins = 0                 # polls (sleeps, timeouts) since others made progress
+        self.owed: Optional[list] = None   # after POLLS of them: threads owed a step first
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world (see World.dispose)."""

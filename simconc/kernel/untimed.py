@@ -13,10 +13,14 @@ exploration strategy enumerates them.
   happened: "times out or not" is the order of two steps, like everything else.
 - ``sleep``, CPU work and IO are not steps: they touch nothing another thread can see, so where
   they fall between steps does not change any outcome. The clock stays at zero.
-- A thread that polled (slept, or let a timed wait run out) ``POLLS`` times while no other
-  thread took a step is marked ``polling`` in the options: exploration strategies let another
-  thread go first (a fairness assumption), without which ``while not done: sleep(0.01)`` could
-  loop for ever in one execution, and exploration would run one execution per number of polls.
+- A thread that polled (slept, or let a timed wait run out) ``POLLS`` times owes a step to
+  each thread that could go on then: until each has taken one (or while none can go on), it is
+  marked ``polling`` in the options, and exploration strategies let another thread go first;
+  then it may poll ``POLLS`` times again. This fairness assumption (CHESS's, for yields) keeps
+  ``while not done: sleep(0.01)`` from looping for ever in one execution, and exploration from
+  running one execution per number of polls. (A poller's count is not reset by just any other
+  thread's step: two threads polling in turn would keep each other's at zero, and the thread
+  they both wait for might never run.)
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
 - A container and its keys are one family of locations: the whole conflicts with every key
@@ -35,7 +39,7 @@ from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
 from .scheduler import Strategy
-from .thread import SimThread, start_greenlet
+from .thread import ALIVE, SimThread, start_greenlet
 from .trace import Where, caller_where
 from .waitqueue import WaitQueue
 from .world import World, _Abort, _current_set
@@ -172,13 +176,17 @@ class UntimedWorld(World):
     # -- threads -------------------------------------------------------------------------------
     def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
         parent = self.current
-        if parent is not None and thread is not self.main:
+        child = parent is not None and thread is not self.main
+        if child:
+            thread.path = parent.path + (parent.spawned,)
+            parent.spawned += 1
+        # Its liveness is named by its path (an ident depends on the order threads start in).
+        thread.alive_key = thread.done.key = (*ALIVE, thread.path)
+        if child:
             # A step of the parent: from here threading.enumerate() lists the thread.
             self.point(thread.alive_key, "w")
         self.threads.append(thread)
-        if parent is not None and thread is not self.main:
-            thread.path = parent.path + (parent.spawned,)
-            parent.spawned += 1
+        if child:
             thread.spawn_step = parent.last_step
             if self.tracing:
                 self.record(parent, "start", thread.name, where)
@@ -203,6 +211,19 @@ class UntimedWorld(World):
             thread.greenlet, _ = start_greenlet(lambda: self._bootstrap(thread), self.hub)
         else:
             thread.greenlet.switch()
+
+    def name_new(self, obj: Any) -> Hashable:
+        """The location of a lock, event or queue just made: the thread that made it and how
+        many it had made before, ``("made", path, n)``. An id differs from one execution to the
+        next; this name is the same in every execution in which the thread took the same steps
+        before, which is when the search takes a step planned by another execution for the
+        same step (explore/dpor.py)."""
+        thread = self.current
+        if thread is None or getcurrent() is self.hub:
+            self._keep.append(obj)   # (its id names it: no other object may take it over)
+            return id(obj)
+        thread.made += 1
+        return ("made", thread.path, thread.made)
 
     # -- steps ---------------------------------------------------------------------------------
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
@@ -333,11 +354,30 @@ class UntimedWorld(World):
         thread.yielded = False
         self._last = thread
         if self._polled:
-            self._polled = thread.spins > 0
-            for other in self.threads:
-                if other is not thread:
-                    other.spins = 0
+            self._progress(thread)
         return thread
+
+    def _progress(self, thread: SimThread) -> None:
+        """``thread`` took a step: the polls it ends (see the module's docstring)."""
+        polled = False
+        for other in self.threads:
+            owed = other.owed
+            if owed is not None and thread in owed:
+                owed.remove(thread)
+                if not owed:          # paid: each thread it owed has taken a step
+                    other.spins, other.owed = 0, None
+            polled = polled or other.spins > 0
+        self._polled = polled
+
+    def _polls(self, thread: SimThread) -> None:
+        """``thread`` polls (it sleeps, or a timed wait ran out): after ``POLLS`` in a row, it
+        owes a step to each thread that could go on now."""
+        thread.yielded = True
+        thread.spins += 1
+        self._polled = True
+        if thread.spins >= POLLS and not thread.owed:
+            thread.owed = [t for t in self.threads if t is not thread and t.state == "ready"
+                           and (t.pending[2] is None or t.pending[2]())] or None
 
     def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
         """Untimed :meth:`WaitQueue.park`: a timed wait has timed out (its step came first); an
@@ -346,9 +386,7 @@ class UntimedWorld(World):
             raise GreenletExit
         thread = self.current_thread()
         if timeout is not None:
-            thread.yielded = True
-            thread.spins += 1
-            self._polled = True
+            self._polls(thread)
             return False
         entry = [thread, False]
         queue.waiters.append(entry)
@@ -367,9 +405,7 @@ class UntimedWorld(World):
 
     def sleep(self, seconds: float) -> None:
         thread = self.current_thread()
-        thread.yielded = True
-        thread.spins += 1
-        self._polled = True
+        self._polls(thread)
         self.record(thread, "sleep", f"{seconds:g}s", skip=1)
         self.switch_point()   # time.sleep() lets the GIL go
 
@@ -423,10 +459,12 @@ class UntimedWorld(World):
     @staticmethod
     def _options(ready: list[SimThread]) -> list[Option]:
         """The options when some thread has polled: each thread's own ``option``, marked
-        ``polling`` if it has polled ``POLLS`` times while another has not."""
-        fair = any(t.spins < POLLS for t in ready)
-        return [t.option._replace(polling=True) if fair and t.spins >= POLLS else t.option
-                for t in ready]
+        ``polling`` while a thread it owes a step to could go on (unless every one would be)."""
+        owing = [t.owed is not None and any(u in t.owed for u in ready) for t in ready]
+        if all(owing):
+            return [t.option for t in ready]
+        return [t.option._replace(polling=True) if owes else t.option
+                for t, owes in zip(ready, owing)]
 
     def _run_local(self) -> None:
         """Run what needs no choice: new threads up to their first visible operation, and waits

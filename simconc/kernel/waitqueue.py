@@ -14,9 +14,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .world import World
 
 
-_OWNERS_KEY = object()
-
-
 class WaitQueue:
     """Threads waiting for one object (a lock, a thread's end, a sleep's deadline, ...).
 
@@ -30,14 +27,14 @@ class WaitQueue:
     # (and thread) of an execution to the cycle collector instead of reference counting.
     owner = WeakAttribute("_owner")
 
-    def __init__(self, world: "World", owner: Any = None, key: Any = _OWNERS_KEY) -> None:
+    def __init__(self, world: "World", owner: Any, key: Any) -> None:
         self.world = world
         self.owner = owner
         self.waiters: list[list] = []  # [thread, simpy event], in the order they parked
         #: What an untimed step that waits here touches (see :meth:`World.point`): the owner's
-        #: key, which the operations that wake the waiters (a release, a thread's exit) touch
-        #: too; ``None`` for a wait nothing else can observe (Thread.start's wait for the start).
-        self.key = (id(owner) if owner is not None else id(self)) if key is _OWNERS_KEY else key
+        #: location, which the operations that wake the waiters (a release, a thread's exit)
+        #: touch too; ``None`` for a wait nothing else can observe (Thread.start's wait).
+        self.key = key
 
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes

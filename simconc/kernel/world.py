@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import random
 import sys
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Hashable, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
@@ -238,6 +238,11 @@ class World:
         ``r``, ``w``, ``acq``, ``try``, ``rel``, ``join``). Under untimed semantics this is where
         other threads may run first; under timed semantics durations decide that, so nothing
         happens here."""
+
+    def name_new(self, obj: Any) -> Hashable:
+        """The location of ``obj``, a lock, event or queue just made, that its steps touch
+        (:meth:`point`). Only untimed semantics compares locations: here its id will do."""
+        return id(obj)
 
     def switch_point(self) -> None:
         """A place where CPython's GIL build may switch threads (see kernel/untimed.py); under

@@ -18,6 +18,7 @@ class Event(Labelled):
 
     def __init__(self) -> None:
         self._sim_serial = new_serial(self)
+        self._sim_key = current_world().name_new(self)   # the location its steps touch
         self._cond = _inner_condition(self.label, self)
         self._flag = False
 
@@ -35,7 +36,7 @@ class Event(Labelled):
     def is_set(self) -> bool:
         """Return true if and only if the internal flag is true."""
         # Read without the lock, as CPython does: a step of its own.
-        current_world().point(id(self), "r")
+        current_world().point(self._sim_key, "r")
         return self._flag
 
     def isSet(self) -> bool:
@@ -47,7 +48,7 @@ class Event(Labelled):
     def set(self) -> None:
         """Set the internal flag to true, waking every waiting thread."""
         with self._cond:
-            current_world().point(id(self), "w")
+            current_world().point(self._sim_key, "w")
             self._flag = True
             record("set", self.label)
             self._cond.notify_all()
@@ -55,7 +56,7 @@ class Event(Labelled):
     def clear(self) -> None:
         """Reset the internal flag to false."""
         with self._cond:
-            current_world().point(id(self), "w")
+            current_world().point(self._sim_key, "w")
             self._flag = False
             record("clear", self.label)
 

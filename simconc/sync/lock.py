@@ -84,7 +84,7 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
 
 
 class _Base:
-    __slots__ = ("_world", "_queue", "_owner", "_serial", "_number", "_name", "_internal",
+    __slots__ = ("_world", "_sim_key", "_queue", "_owner", "_serial", "_number", "_name", "_internal",
                  "_sim_owner_ref", "__weakref__")
 
     _sim_owner = WeakAttribute("_sim_owner_ref")
@@ -94,7 +94,8 @@ class _Base:
     def __init__(self) -> None:
         world = current_world()
         self._world: World = world
-        self._queue = WaitQueue(world, self)
+        self._sim_key = world.name_new(self)   # the location its steps touch
+        self._queue = WaitQueue(world, self, self._sim_key)
         self._owner: Optional[SimThread] = None
         self._serial = world.face_state["serial"] = world.face_state.get("serial", 0) + 1
         self._number = number_for(self._kind)
@@ -112,9 +113,9 @@ class _Base:
         while the lock is free; one with a timeout, or none, may come while it is held (and then
         fails: the timeout fired first)."""
         if wait is None:
-            self._world.point(id(self), "acq", self._free, self._queue)
+            self._world.point(self._sim_key, "acq", self._free, self._queue)
         else:
-            self._world.point(id(self), "try")
+            self._world.point(self._sim_key, "try")
 
     def _record(self, thread: SimThread, op: str, obj: str) -> None:
         if not self._internal:
@@ -170,14 +171,14 @@ class Lock(_Base):
 
     def release(self) -> None:
         world = self._world
-        world.point(id(self), "rel")
+        world.point(self._sim_key, "rel")
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
         self._record(world.current_thread(), "release", self.label)
         self._give_up()
 
     def locked(self) -> bool:
-        self._world.point(id(self), "r")
+        self._world.point(self._sim_key, "r")
         return self._owner is not None
 
     acquire_lock = acquire
@@ -233,7 +234,7 @@ class RLock(_Base):
         if self._owner is not thread or self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
         if self._count == 1:   # only the last release is seen by other threads
-            world.point(id(self), "rel")
+            world.point(self._sim_key, "rel")
         self._count -= 1
         self._record(thread, "release",
                      self.label if not self._count else f"{self.label} (count {self._count})")
@@ -241,7 +242,7 @@ class RLock(_Base):
             self._give_up()
 
     def locked(self) -> bool:
-        self._world.point(id(self), "r")
+        self._world.point(self._sim_key, "r")
         return self._owner is not None
 
     def _is_owned(self) -> bool:
@@ -253,7 +254,7 @@ class RLock(_Base):
     def _release_save(self) -> tuple[int, int]:
         if self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
-        self._world.point(id(self), "rel")
+        self._world.point(self._sim_key, "rel")
         state = (self._count, self._owner.ident)
         self._count = 0
         self._record(self._world.current_thread(), "release", self.label)

@@ -294,6 +294,7 @@ class SimpleQueue(Labelled):
                 raise TypeError("SimpleQueue() takes no keyword arguments")
         self = super().__new__(cls)
         self._sim_serial = new_serial(self)
+        self._sim_key = current_world().name_new(self)   # the location its steps touch
         self._queue: deque = deque()
         if PY313:
             self._parked: deque[_Parked] = deque()   # the parking lot's queue: FIFO
@@ -309,7 +310,7 @@ class SimpleQueue(Labelled):
 
     def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         '''Put the item on the queue; block and timeout are ignored, as it never blocks.'''
-        current_world().point(id(self), "w")
+        current_world().point(self._sim_key, "w")
         record("put", self.label)
         if PY313:
             # Hand the item to the oldest get() still waiting; one whose timeout has already
@@ -346,7 +347,7 @@ class SimpleQueue(Labelled):
             if not PY313 and (us > us_max or not PY311 and us == us_max):
                 raise OverflowError("timeout value is too large")
             seconds = ns / 1e9
-        current_world().point(id(self), "w")
+        current_world().point(self._sim_key, "w")
         item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
         record("get", self.label)
         return item
@@ -389,7 +390,7 @@ class SimpleQueue(Labelled):
                 remaining = endtime - time()
                 if remaining <= 0:
                     raise Empty
-            waiter = _Parked(WaitQueue(current_world(), self))
+            waiter = _Parked(WaitQueue(current_world(), self, self._sim_key))
             self._parked.append(waiter)
             waiter.queue.park(remaining)
             if waiter.given:
@@ -406,12 +407,12 @@ class SimpleQueue(Labelled):
 
     def empty(self) -> bool:
         '''Return True if the queue is empty, False otherwise (not reliable!).'''
-        current_world().point(id(self), "r")
+        current_world().point(self._sim_key, "r")
         return not self._queue
 
     def qsize(self) -> int:
         '''Return the approximate size of the queue (not reliable!).'''
-        current_world().point(id(self), "r")
+        current_world().point(self._sim_key, "r")
         return len(self._queue)
 
     __class_getitem__ = classmethod(types.GenericAlias)
