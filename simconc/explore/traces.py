@@ -5,13 +5,13 @@ locks ours sometimes runs one twice, see docs/architecture.md).
 Within one execution a trace is the happens-before order of its steps (:class:`.dpor.
 HappensBefore`). Across executions the steps' locations cannot all be compared as they are: the
 location of an attribute or item of the program's objects holds the object's ``id()``, which
-differs from one execution to the next (locks, events and queues are named alike in every
-execution already, by the thread that made them). Here each such object is named instead by the first step that touches it, in a fixed order of the threads
-(the thread's path, then its step's place in the thread). Two executions of one trace take the
-same steps in each thread, so they name every object alike; and executions of two traces
-differ in the order of some pair of conflicting steps, or in the steps a thread takes, so
-their digests differ. (A step of a thread only ever differs because an earlier step read
-another value, which is an order that differs first.)
+differs from one execution to the next (locks, events and queues are named alike in every execution
+already, by the thread that made them). Here each such object is named instead by the first step
+that touches it, in a fixed order of the threads (the thread's path, then its step's place in the
+thread). Two executions of one trace take the same steps in each thread, so they name every object
+alike; and executions of two traces differ in the order of some pair of conflicting steps, or in
+the steps a thread takes, so their digests differ. (A step of a thread only ever differs because an
+earlier step read another value, which is an order that differs first.)
 
 The search names objects across executions too, when it plans (:func:`object_named`,
 :func:`first_touches`, :func:`with_object`; dpor.py says how).

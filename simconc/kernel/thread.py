@@ -68,8 +68,8 @@ class SimThread:
 
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
-                 "path", "spawned", "made", "pending", "option", "last_step", "spawn_step", "yielded",
-                 "spins", "owed", "alive_key", "__weakref__")
+                 "path", "spawned", "made", "pending", "option", "last_step", "spawn_step",
+                 "yielded", "spins", "owed", "alive_key", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:

@@ -370,8 +370,8 @@ class UntimedWorld(World):
         self._polled = polled
 
     def _polls(self, thread: SimThread) -> None:
-        """``thread`` polls (it sleeps, or a timed wait ran out): after ``POLLS`` in a row, it
-        owes a step to each thread that could go on now."""
+        """``thread`` polls (it sleeps, or a timed wait ran out): from its ``POLLS``-th poll on,
+        it owes a step to each thread that could go on now."""
         thread.yielded = True
         thread.spins += 1
         self._polled = True

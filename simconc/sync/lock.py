@@ -84,8 +84,8 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
 
 
 class _Base:
-    __slots__ = ("_world", "_sim_key", "_queue", "_owner", "_serial", "_number", "_name", "_internal",
-                 "_sim_owner_ref", "__weakref__")
+    __slots__ = ("_world", "_sim_key", "_queue", "_owner", "_serial", "_number", "_name",
+                 "_internal", "_sim_owner_ref", "__weakref__")
 
     _sim_owner = WeakAttribute("_sim_owner_ref")
 
