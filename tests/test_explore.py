@@ -599,8 +599,8 @@ def test_reads_that_race_with_nothing_take_no_step(tmp_path):
     assert any(e.op == "read" and e.obj.startswith("counter = ") for e in result.trace)
 
 
-@pytest.mark.parametrize("n, traces", [(4, 105), (5, 1761)])
-def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces):
+@pytest.mark.parametrize("n, traces, cut_short", [(4, 105, 2), (5, 1761, 4)])
+def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces, cut_short):
     # Each execution's trace is computed here independently (locks and lists named through the
     # program's own globals). Each must be a trace no other execution ran, and the report must
     # count them all. (With five philosophers, DPOR once ran 3,619 executions and 52 cut short
@@ -636,10 +636,12 @@ def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces):
     assert report.exhausted
     assert report.executions == len(set(runs)) == len(runs) == traces
     assert report.redundant == 0
-    # None cut short: a fork is named by the thread that made it (World.name_new), so a step
-    # another execution planned is known for what it is wherever the fork is first taken.
-    # (Named by their ids, five philosophers cut 14 executions short, then 7.)
-    assert report.blocked == 0
+    # A fork is named by the thread that made it (World.name_new), so a step another execution
+    # planned is known for what it is wherever the fork is first taken: with forks named by
+    # their ids, five philosophers cut 14 executions short, then 7, then none. The sleep check
+    # that a trace needs (test_dpor.py, test_a_sleeping_thread_independent_of_a_plan_does_not_
+    # cover_it) cuts a few short again.
+    assert report.blocked == cut_short
     assert sum(report.outcome_counts.values()) == report.executions
     assert report.to_dict()["redundant"] == 0
 

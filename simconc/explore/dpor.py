@@ -365,7 +365,12 @@ class Dpor:
             return
         view = _Sequence(seq, hb, moved_clock)
         for q in node.sleep:
-            if view.weak_initial(q, node.next_step(q)):
+            # A sleeping thread that can start the sequence: what it plans was explored. (Not
+            # one that could only go first because its step is independent of the sequence, as
+            # the paper has it: that covers this race only with that thread's step first, and
+            # the property test found a program where the other order of a later race, planned
+            # elsewhere, was then covered by this plan in turn, and a trace never ran.)
+            if q in view.initials:
                 return
         current = node.wut
         #: The threads that take a step on the tree's path so far: how many.
@@ -547,9 +552,9 @@ def _default(options: Sequence[Option], sleep: list[tuple], previous: Optional[t
 
 
 class _Sequence:
-    """A sequence of steps of one execution, with what weak-initial questions need: which
-    threads can start it (their first step in it has nothing before it that happens before it),
-    and which locations it touches."""
+    """A sequence of steps of one execution, with what planning asks of it: which threads can
+    start it (their first step in it has nothing before it that happens before it), and which
+    locations it touches."""
 
     __slots__ = ("seq", "hb", "initials", "threads", "_touched")
 
@@ -600,10 +605,6 @@ class _Sequence:
                 return False
         return True
 
-    def weak_initial(self, thread: tuple, next_step: Optional[tuple]) -> bool:
-        if thread in self.threads:
-            return thread in self.initials
-        return next_step is not None and self.independent(thread, next_step)
 
 
 class HappensBefore:
