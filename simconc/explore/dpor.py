@@ -606,7 +606,6 @@ class _Sequence:
         return True
 
 
-
 class HappensBefore:
     """Vector clocks over one execution's steps: program order, a thread's start, and every
     pair of dependent steps in the order they ran.

@@ -376,8 +376,7 @@ class UntimedWorld(World):
         thread.spins += 1
         self._polled = True
         if thread.spins >= POLLS and not thread.owed:
-            thread.owed = [t for t in self.threads if t is not thread and t.state == "ready"
-                           and (t.pending[2] is None or t.pending[2]())] or None
+            thread.owed = self._ready() or None   # (it is running: not among them)
 
     def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
         """Untimed :meth:`WaitQueue.park`: a timed wait has timed out (its step came first); an
