@@ -4,14 +4,19 @@ The search is stateless (DESIGN.md, decision 8): each execution re-runs the prog
 and replays a prefix of step choices; the engine keeps one :class:`Node` per step of the current
 execution. After an execution it finds the races in it (two dependent steps of different
 threads, not ordered through a third), and for each race plans the execution that reverses it
-(the steps not caused by the first, then the second) in the wakeup tree of the state before the
-first. Sleep sets keep every plan from repeating a trace already explored, so each Mazurkiewicz
-trace (each class of executions equal up to swapping independent steps) runs once; an execution
-that could only repeat one is cut short and counted apart (``blocked``).
+(every later step not caused by the first, to the end of the execution, and the second) in the
+wakeup tree of the state before the first. Sleep sets keep every plan from repeating a trace
+already explored, so each Mazurkiewicz trace (each class of executions equal up to swapping
+independent steps) runs once; an execution that could only repeat one is cut short and counted
+apart (``blocked``).
 
 Where this departs from the paper (docs/architecture.md says why):
-- A plan is never dropped as "covered" by a planned leaf that is a weak prefix of it: with that
-  shortcut the property tests (tests/test_dpor.py) found traces that were never run.
+- A plan is never dropped as "covered" by a planned leaf that is a weak prefix of it: a plan
+  made by another execution is not always recognised (:meth:`Dpor._insert`), so the tree can
+  hold a leaf the paper's would not, and with that shortcut the property tests
+  (tests/test_dpor.py) found traces that were never run.
+- A race wholly before the step where an execution branched off is planned again only if its
+  reversal changed (:meth:`Dpor._plan`).
 - The step an unfinished thread was waiting to take when the run ended (a blocked acquire in a
   deadlock, any step when the step limit cut the run) races with the steps that ran, like any
   step: otherwise an order that ends in a deadlock could be missed.
@@ -114,6 +119,10 @@ class Dpor:
         #: With a bound, only executions with at most this many preemptions (switching away
         #: from a thread that could go on) are planned: a smaller, incomplete search.
         self.preemption_bound = preemption_bound
+        #: Reversals to the end of the execution, and the paper's sleep check (see _plan). A
+        #: bounded search plans a race's reversal up to its second step only: the steps after it
+        #: would fix an order of their own, with preemptions the bound does not count.
+        self._whole = preemption_bound is None
         self.stack: list[Node] = []
         self.executions = 0          # complete executions
         self.blocked = 0             # executions cut short because every thread slept
@@ -133,6 +142,9 @@ class Dpor:
         self._made: list[WNode] = []   # the wakeup-tree nodes this execution's run made
         #: Each object the last execution touched: the first step that did (traces.first_touches).
         self._touches: dict = {}
+        #: The reversals planned after the last execution analysed, by race (step indices), of
+        #: the races wholly before the step where it branched off (see _plan).
+        self._reversals: dict = {}
 
     @property
     def index(self) -> int:
@@ -307,7 +319,7 @@ class Dpor:
                 self.redundant += 1
             elif digest is not None:
                 self._traces.add(digest)
-            self._plan(hb, self._fresh)
+            self._plan(hb)
             for step in pending:
                 self._plan_pending(hb, step)
             self._analyzed = len(steps)
@@ -341,15 +353,28 @@ class Dpor:
         Each pending step is added on its own, so that pending steps never order each other."""
         i = hb.push(pending)
         for j in hb.races(i):
-            self._insert(j, hb.reversal(j, i), hb, hb.clock_past(j, i))
+            self._insert(j, hb.reversal(j, i, self._whole), hb, hb.clock_past(j, i))
         hb.pop()
 
-    def _plan(self, hb: "HappensBefore", start: int) -> None:
-        """Plan the reversal of every race whose later step is step ``start`` or after."""
+    def _plan(self, hb: "HappensBefore") -> None:
+        """Plan the reversal of every race in the execution. A reversal is made of the steps
+        after the race's first step, to the end of the execution: a race before the step where
+        this execution branched off has one that differs from last time's unless no step from
+        there on is in it. Those are skipped: planned again, they could only be planned twice
+        (a plan made by another execution is not always recognised, see _insert). A bounded
+        search's reversals stop at the race's second step: it plans only the new races."""
+        fresh, last, whole = self._fresh, self._reversals, self._whole
+        self._reversals = planned = {}
         for i in hb.racy:
-            if i >= start:
-                for j in hb.races(i):
-                    self._insert(j, hb.reversal(j, i), hb, hb.clock_past(j, i))
+            if i < fresh and not whole:
+                continue   # (a reversal up to i: the same as when the race was first planned)
+            for j in hb.races(i):
+                seq = hb.reversal(j, i, whole)
+                if seq[-1] < fresh:   # (the steps are in order: every one of them)
+                    planned[j, i] = seq
+                    if last.get((j, i)) == seq:
+                        continue
+                self._insert(j, seq, hb, hb.clock_past(j, i))
 
     def _insert(self, at: int, seq: list[int], hb: "HappensBefore",
                 moved_clock: Optional[tuple[int, list[int]]] = None) -> None:
@@ -365,13 +390,16 @@ class Dpor:
             return
         view = _Sequence(seq, hb, moved_clock)
         for q in node.sleep:
-            # A sleeping thread that can start the sequence: what it plans was explored. (Not
-            # one that could only go first because its step is independent of the sequence, as
-            # the paper has it: that covers this race only with that thread's step first, and
-            # the property test found a program where the other order of a later race, planned
-            # elsewhere, was then covered by this plan in turn, and a trace never ran.)
+            # A sleeping thread that could go first (one of the sequence's initials, or absent
+            # from it with a next step independent of all of it: a weak initial): what the plan
+            # would explore was explored with that thread first, and the races of those
+            # executions planned the rest. (A weak initial only against a whole reversal.)
             if q in view.initials:
                 return
+            if q not in view.threads and self._whole:
+                next_step = node.next_step(q)
+                if next_step is not None and view.independent(q, next_step):
+                    return
         current = node.wut
         #: The threads that take a step on the tree's path so far: how many.
         taken: dict = {}
@@ -793,12 +821,19 @@ class HappensBefore:
         t = self.number[j]
         return self.clocks[k][t] >= self.clocks[j][t]
 
-    def reversal(self, j: int, i: int) -> list[int]:
-        """What reverses the race of step ``j`` with step ``i``: the steps between them that
-        ``j`` does not happen before, then ``i``."""
+    def reversal(self, j: int, i: int, whole: bool = True) -> list[int]:
+        """What reverses the race of step ``j`` with step ``i``: every step after ``j`` that
+        ``j`` does not happen before (the paper's ``notdep``) and ``i``. The steps after ``i``
+        belong there too, as in the paper: the sleep check's "a sleeping thread that could go
+        first" is only sound against the whole of it (:meth:`Dpor._insert`). Not ``whole``:
+        only those before ``i``. The paper puts ``i`` last; here the steps are in the order
+        they ran, an equivalent order (nothing after ``i`` happens before it) with fewer
+        switches between threads: the first execution of the plan takes them in this order."""
         t, clocks = self.number[j], self.clocks
         local = clocks[j][t]
-        return [k for k in range(j + 1, i) if clocks[k][t] < local] + [i]
+        end = len(clocks) if whole else i
+        return [k for k in range(j + 1, end) if k == i or clocks[k][t] < local] + \
+            ([] if whole else [i])
 
     def clock_past(self, j: int, i: int) -> Optional[tuple[int, list[int]]]:
         """``(i, clock)``: step ``i``'s clock in the reversal of its race with step ``j``, where
