@@ -7,15 +7,16 @@ switch inside one leaves the interpreter's "inside a trace callback" state set (
 decision 6). Rewriting the tree also makes the accesses the same on every Python version.
 
 What is rewritten:
-- a module-level variable of the program (one the module body assigns), read or written in any
-  scope where it is global (``symtable`` decides), a ``for`` loop's target included; those only
-  the module body can touch or write get cheaper hooks (:func:`body_variables`);
+- a module-level variable of the program (one the module body assigns, or a function assigns
+  as ``global``), read or written in any scope where it is global (``symtable`` decides), a
+  ``for`` loop's target included; those only the module body can touch or write get cheaper
+  hooks (:func:`body_variables`);
 - ``obj.attr`` read (but not ``obj.method(...)``: a call's callee is not shared state) or
   assigned, ``obj.attr op= value``;
 - ``obj[key]`` read, assigned, or ``obj[key] op= value``;
 - what is done to a builtin container (a list, dict, set, bytearray or deque) as a whole: a
   method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
-  only read counts as a write), ``key in d`` (reads that key), a ``for`` loop over it and
+  only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads that key), a ``for`` loop over it and
   ``len(xs)``, ``sorted(xs)``... (read it).
 Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
 
@@ -68,6 +69,17 @@ def _module_variables(tree: ast.Module) -> set[str]:
             visit(child)
 
     visit(tree)
+    return names
+
+
+def _assigned_as_global(table: symtable.SymbolTable) -> set[str]:
+    """Module variables that only functions assign (``global y; y = ...``): shared state too,
+    though the module body never assigns them."""
+    names: set[str] = set()
+    for child in table.get_children():
+        names.update(symbol.get_name() for symbol in child.get_symbols()
+                     if symbol.is_declared_global() and symbol.is_assigned())
+        names |= _assigned_as_global(child)
     return names
 
 
@@ -408,7 +420,7 @@ def instrument(tree: ast.Module, source: str, filename: str,
     """``tree`` with its shared-state accesses turned into hook calls (and, with ``switches``,
     the GIL build's switch points too)."""
     table = symtable.symtable(source, filename, "exec")
-    shared = _module_variables(tree)
+    shared = _module_variables(tree) | _assigned_as_global(table)
     new = _Rewriter(shared, table, switches, body_variables(tree, table, shared)).visit(tree)
     return ast.fix_missing_locations(new)
 
@@ -584,12 +596,19 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
 
     def method(obj: Any, name: str) -> Any:
         bound = getattr(obj, name)
-        if isinstance(obj, _CONTAINERS):
-            access = "r" if name in _READING_METHODS else "w"
+        if not isinstance(obj, _CONTAINERS):
+            return bound
+        access = "r" if name in _READING_METHODS else "w"
+
+        # The step is the call, once its arguments are evaluated: taken when the method is
+        # looked up, a read among them (``seen.append(x)``) would fall between the step and
+        # the write it stands for, and the search would order the wrong thing.
+        def call(*args: Any, **kwargs: Any) -> Any:
             point((id(obj), "[]"), access, obj)
             if tracing:
                 record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()")
-        return bound
+            return bound(*args, **kwargs)
+        return call
 
     def contains(key: Any, obj: Any) -> bool:
         if isinstance(obj, _CONTAINERS):

@@ -78,6 +78,34 @@ def test_reads_and_writes_of_globals_attributes_and_items_are_reported():
     assert "total" in names and "i" in names
 
 
+def test_a_container_methods_step_comes_after_its_arguments_are_read():
+    # ``seen.append(x)`` writes ``seen`` once ``x`` has been read: a step taken when the method
+    # was looked up put the read between the step and the write, and the search, ordering the
+    # step, did not order the write (test_properties found an outcome missed that way).
+    _, _, events = run_both("""
+    seen = []
+    x = 1
+    seen.append(x)
+    seen.append(len(seen))
+    result = seen
+    """)
+    ops = [what for _op, what in events if what.startswith(("x =", "list.append", "list ("))]
+    assert ops[-4:] == ["x = 1", "list.append()", "list (all of it)", "list.append()"]
+
+
+def test_a_global_only_functions_assign_is_shared_state():
+    _, _, events = run_both("""
+    def set_flag():
+        global flag
+        flag = True
+    def get_flag():
+        return flag
+    set_flag()
+    result = get_flag()
+    """)
+    assert ("write", "flag = True") in events and ("read", "flag = True") in events
+
+
 def test_a_values_shown_only_when_the_same_on_every_run():
     _, _, events = run_both("""
     class Opaque: pass

@@ -101,6 +101,14 @@ def scenario(pre, mid, post, work0, work1) -> str:
 
 @settings(max_examples=25, deadline=None)
 @example(pre=[], mid=["z = 3"], post=[], work0=["seen.append(z)"], work1=["seen.append(x)"])
+# (A container method's step was taken before its arguments were read: with every access a
+# step, t0's read of x fell between the step of its append and the append itself, and the order
+# where t0 appends first was never run.)
+@example(pre=[], mid=[], post=["seen.append(('main', x))"], work0=["seen.append(x)"],
+         work1=["bump()"])
+# (A variable only a function assigns, ``global y``, was not shared state: its read and write
+# were no steps, and the order where t1 reads it before bump() assigns it was never run.)
+@example(pre=[], mid=[], post=[], work0=["bump()"], work1=["seen.append(y)"])
 @given(st.lists(body_statement, max_size=2), st.lists(body_statement, max_size=2),
        st.lists(body_statement, max_size=1), st.lists(thread_statement, min_size=1, max_size=2),
        st.lists(thread_statement, min_size=1, max_size=2))
