@@ -16,8 +16,8 @@ What is rewritten:
 - ``obj[key]`` read, assigned, or ``obj[key] op= value``;
 - what is done to a builtin container (a list, dict, set, bytearray or deque) as a whole: a
   method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
-  only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads that key), a ``for`` loop over it and
-  ``len(xs)``, ``sorted(xs)``... (read it).
+  only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads
+  that key), a ``for`` loop over it and ``len(xs)``, ``sorted(xs)``... (read it).
 Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
 
 A container's keys are locations of their own, ``(id(obj), "[]", key)``, inside the location of

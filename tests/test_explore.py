@@ -96,8 +96,8 @@ def test_lastzero_and_readers_counts(tmp_path):
         """, "lastzero.py")
     report = simconc.explore(lastzero)
     assert report.executions == 28          # (N + 3) * 2 ** (N - 2)
-    # None cut short (6 while the sleep check took only a plan's initials and a reversal
-    # stopped at the race's second step, as the paper's does not).
+    # None cut short (6 when reversals stopped at the race's second step and the sleep check
+    # took only a plan's initials).
     assert report.blocked == 0
     readers = write(tmp_path, """
         import threading
