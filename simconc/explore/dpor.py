@@ -394,12 +394,8 @@ class Dpor:
             # from it with a next step independent of all of it: a weak initial): what the plan
             # would explore was explored with that thread first, and the races of those
             # executions planned the rest. (A weak initial only against a whole reversal.)
-            if q in view.initials:
+            if view.weak_initial(q, node.next_step(q)) if self._whole else q in view.initials:
                 return
-            if q not in view.threads and self._whole:
-                next_step = node.next_step(q)
-                if next_step is not None and view.independent(q, next_step):
-                    return
         current = node.wut
         #: The threads that take a step on the tree's path so far: how many.
         taken: dict = {}
@@ -633,6 +629,13 @@ class _Sequence:
                 return False
         return True
 
+    def weak_initial(self, thread: tuple, next_step: Optional[tuple]) -> bool:
+        """Whether ``thread``, whose next step is ``next_step`` (None: not enabled), could go
+        first: one of the initials, or absent with a step independent of all of the sequence."""
+        if thread in self.threads:
+            return thread in self.initials
+        return next_step is not None and self.independent(thread, next_step)
+
 
 class HappensBefore:
     """Vector clocks over one execution's steps: program order, a thread's start, and every
@@ -831,9 +834,8 @@ class HappensBefore:
         switches between threads: the first execution of the plan takes them in this order."""
         t, clocks = self.number[j], self.clocks
         local = clocks[j][t]
-        end = len(clocks) if whole else i
-        return [k for k in range(j + 1, end) if k == i or clocks[k][t] < local] + \
-            ([] if whole else [i])
+        end = len(clocks) if whole else i + 1
+        return [k for k in range(j + 1, end) if k == i or clocks[k][t] < local]
 
     def clock_past(self, j: int, i: int) -> Optional[tuple[int, list[int]]]:
         """``(i, clock)``: step ``i``'s clock in the reversal of its race with step ``j``, where
