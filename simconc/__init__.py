@@ -10,6 +10,7 @@ from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThrea
 from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
+from .analysis.timeline import render_html, render_svg
 from .work import cpu, io
 
 __version__ = "0.1.0"
@@ -17,5 +18,6 @@ __version__ = "0.1.0"
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "SpinError", "cpu", "explore", "get_profile", "io", "run", "shrink",
+    "SimconcError", "SpinError", "cpu", "explore", "get_profile", "io", "render_html",
+    "render_svg", "run", "shrink",
 ]

@@ -17,6 +17,7 @@ from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEve
 from .kernel.untimed import SWITCH_POINT_NAMES
 from .explore.api import STRATEGIES, explore, shrink
 from .explore.report import ExploreReport
+from .analysis.timeline import render_html
 from .importer import instrument_packages
 from .runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
@@ -100,6 +101,9 @@ def build_parser() -> argparse.ArgumentParser:
                                 "the report is the same as from one)")
     p_explore.add_argument("--stop-on-failure", action="store_true",
                            help="stop at the first failing execution")
+    p_explore.add_argument("--html", metavar="FILE",
+                           help="also write the report as a web page, each failing interleaving "
+                                "drawn: a lane per thread, the races as arrows")
     p_explore.add_argument("--json", action="store_true",
                            help="print one JSON object with the whole report")
     p_explore.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
@@ -177,6 +181,14 @@ def _explore(args: argparse.Namespace) -> int:
 
     if args.instrument:
         instrument_packages([p for p in args.instrument.split(",") if p])
+    page = None
+    if args.html:
+        try:   # opened now: a page that cannot be written is bad input, not a lost exploration
+            page = open(args.html, "w", encoding="utf-8")
+        except OSError as exc:
+            print(f"simconc: error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    report: Optional[ExploreReport] = None
     try:
         report = explore(args.file, strategy=args.strategy, check=args.check,
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,
@@ -193,12 +205,21 @@ def _explore(args: argparse.Namespace) -> int:
     except SimconcError as exc:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    finally:
+        if page is not None and report is None:
+            page.close()
+            os.remove(args.html)   # (nothing to show: no empty page left behind)
     if tty:
         sys.stderr.write("\r" + " " * 70 + "\r")
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print(report.format(file=shlex.quote(args.file)))
+    if page is not None:
+        with page:
+            page.write(render_html(report, f"simconc explore {args.file}",
+                                   replay=f"simconc replay {shlex.quote(args.file)} {{token}}"))
+        print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
     return EXIT_FAILED if report.failures else EXIT_OK
 
 

@@ -7,16 +7,20 @@ token) if any execution fails. ``pytest --simconc-replay TOKEN path::test`` repl
 Shared state in the code under test is seen when its package is instrumented on import: the
 ``simconc_instrument`` ini option (or ``--simconc-instrument``) names the packages. Modules that
 bound ``threading`` names before the test began (``from threading import Lock``) see the
-simulated ones during each execution and the real ones again afterwards.
+simulated ones during each execution and the real ones again afterwards. ``--simconc-html DIR``
+also writes each failing test's report there as a web page, its interleavings drawn.
 """
 from __future__ import annotations
 
+import os
+import re
 from typing import Any
 
 import pytest
 
+from .analysis.timeline import render_html
 from .explore.api import explore
-from .explore.report import failure_of
+from .explore.report import ExploreReport, failure_of
 from .importer import instrument_packages, instrumented
 from .patching import REBIND
 from .kernel import SimconcError
@@ -31,6 +35,9 @@ def pytest_addoption(parser: Any) -> None:
     group = parser.getgroup("simconc", "simconc exploration")
     group.addoption("--simconc-replay", metavar="TOKEN", default=None,
                     help="replay one execution of the selected explore test from its token")
+    group.addoption("--simconc-html", metavar="DIR", default=None,
+                    help="write each failing explore test's report to DIR as a web page, its "
+                         "failing interleavings drawn")
     group.addoption("--simconc-instrument", metavar="PACKAGES", default=None,
                     help="comma-separated packages whose shared state exploration sees "
                          "(overrides the simconc_instrument ini option)")
@@ -84,8 +91,11 @@ def pytest_pyfunc_call(pyfuncitem: Any) -> Any:
             REBIND.remove(module)
     if report.failures:
         node = pyfuncitem.nodeid
-        pytest.fail(report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}"),
-                    pytrace=False)
+        text = report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}")
+        folder = pyfuncitem.config.getoption("--simconc-html")
+        if folder:
+            text += f"\ndrawn: {_write_page(folder, node, report)}"
+        pytest.fail(text, pytrace=False)
     if report.executions == 1 and report.exhausted and not instrumented(module):
         # Nothing raced: often because the state under test lives where simconc does not look.
         pyfuncitem.warn(SimconcWarning(
@@ -94,3 +104,13 @@ def pytest_pyfunc_call(pyfuncitem: Any) -> Any:
             f"if the state under test lives in {module} or a package of yours, name it with "
             f"--simconc-instrument (or the simconc_instrument ini option)"))
     return True
+
+
+def _write_page(folder: str, node: str, report: ExploreReport) -> str:
+    """Write ``report`` as a web page into ``folder``, named for the test; the page's path."""
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, re.sub(r"[^A-Za-z0-9_.-]+", "_", node).strip("_") + ".html")
+    with open(path, "w", encoding="utf-8") as page:
+        page.write(render_html(report, f"simconc: {node}",
+                               replay=f"pytest '{node}' --simconc-replay {{token}}"))
+    return path

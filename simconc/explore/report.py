@@ -33,6 +33,13 @@ class Failure:
     preemptions: int = 0
     #: The number of the first execution that showed it.
     execution: int = 0
+    #: The races the explanation names, as pairs of rows of ``steps`` (indices into it): two
+    #: accesses that conflict and could have happened the other way round, in the order they
+    #: happened. What a drawing of the interleaving points out (analysis/timeline.py).
+    conflicts: list[tuple[int, int]] = field(default_factory=list)
+    #: A deadlock's stuck threads, each as ``{"thread", "waits_for", "held_by", "where"}``:
+    #: what each waits for when no thread can go on, and who holds it.
+    waits: list[dict] = field(default_factory=list)
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None) -> str:
@@ -61,7 +68,8 @@ class Failure:
         return {"kind": self.kind, "message": self.message, "threads": self.threads,
                 "schedule": self.schedule, "count": self.count,
                 "preemptions": self.preemptions, "execution": self.execution,
-                "explanation": self.explanation, "steps": self.steps}
+                "explanation": self.explanation, "steps": self.steps,
+                "conflicts": [list(pair) for pair in self.conflicts], "waits": self.waits}
 
 
 @dataclass
@@ -130,9 +138,8 @@ class ExploreReport:
             "failures": [f.to_dict() for f in self.failures],
         }
 
-    def format(self, file: Optional[str] = None, steps: bool = True,
-               replay: Optional[Callable[[str], str]] = None) -> str:
-        """The summary a person reads: what ran, the outcomes, each failure explained."""
+    def summary(self) -> str:
+        """One line: how many executions, by which strategy, and whether that was all of them."""
         bounded = (f" with at most {self.preemption_bound} preemption"
                    f"{'s' if self.preemption_bound != 1 else ''}"
                    if self.preemption_bound is not None else "")
@@ -142,12 +149,16 @@ class ExploreReport:
         timed = ", timed" if self.semantics == "timed" else (
             ", GIL build's switch points" if self.switch_points == "gil" else "")
         plural = "s" if self.executions != 1 else ""
-        lines = [f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
-                 + (f", {self.redundant} more repeated a trace already run"
-                    if self.redundant else "")
-                 + (f", {self.blocked} more cut short (redundant, or a thread polling while "
-                    f"others could run)" if self.blocked else "")]
-        lines.append("outcomes:")
+        return (f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
+                + (f", {self.redundant} more repeated a trace already run"
+                   if self.redundant else "")
+                + (f", {self.blocked} more cut short (redundant, or a thread polling while "
+                   f"others could run)" if self.blocked else ""))
+
+    def format(self, file: Optional[str] = None, steps: bool = True,
+               replay: Optional[Callable[[str], str]] = None) -> str:
+        """The summary a person reads: what ran, the outcomes, each failure explained."""
+        lines = [self.summary(), "outcomes:"]
         for outcome, count in self.outcomes:
             lines.append(f"  {count:>7}x  {outcome}")
         if not self.failures:
@@ -206,18 +217,28 @@ def failure_of(result: RunResult) -> Optional[Failure]:
         return None
     kind, message = found
     threads = sorted({s.name for s in result.steps if s.name})
+    rows, row_of_event = _interleaving(result)
     explanation: list[str] = []
+    conflicts: list[tuple[int, int]] = []
+    waits: list[dict] = []
     if kind in ("check", "exception"):
-        explanation = explain_races(result)
+        explanation, races = _explain(result)
+        firsts = _step_event_indices(result)
+        conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
+                     for j, i in races if firsts[j] and firsts[i]
+                     and firsts[j][0] in row_of_event and firsts[i][0] in row_of_event]
         if kind == "exception" and result.exceptions:
             threads = [result.exceptions[0].thread]
     elif kind == "deadlock" and result.deadlock is not None:
+        waits = [{"thread": w.thread, "waits_for": w.waits_for, "held_by": list(w.held_by),
+                  "where": w.where} for w in result.deadlock.threads]
         if result.deadlock.cycle:
             threads = list(result.deadlock.cycle)
         explanation = [line.strip() for line in result.deadlock.format().splitlines()[1:]
                        if " -> " not in line]
-    return Failure(kind, message, threads, result.schedule, _steps(result), explanation,
-                   preemptions=sum(step.preempts for step in result.steps))
+    return Failure(kind, message, threads, result.schedule, rows, explanation,
+                   preemptions=sum(step.preempts for step in result.steps),
+                   conflicts=conflicts, waits=waits)
 
 
 # -- the interleaving ----------------------------------------------------------------------------
@@ -244,30 +265,39 @@ def _shown_path(name: str) -> str:
 _OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = (?!(?:True|False|None)$)[A-Za-z_][\w.]*$")
 
 
-def _step_events(result: RunResult) -> list[list[TraceEvent]]:
-    """The trace records each step made (a step that made none, such as a lock inside a Queue,
-    has an empty list)."""
+def _step_event_indices(result: RunResult) -> list[list[int]]:
+    """Where in the trace the records each step made are (a step that made none, such as a
+    lock inside a Queue, has an empty list)."""
     events = result.trace.events
     steps = result.steps
     out = []
     for n, step in enumerate(steps):
         end = steps[n + 1].trace_index if n + 1 < len(steps) else len(events)
-        out.append([e for e in events[step.trace_index:end] if e.thread == step.name])
+        out.append([k for k in range(step.trace_index, end) if events[k].thread == step.name])
     return out
 
 
-def _steps(result: RunResult) -> list[dict]:
+def _step_events(result: RunResult) -> list[list[TraceEvent]]:
+    """The trace records each step made."""
+    events = result.trace.events
+    return [[events[k] for k in indices] for indices in _step_event_indices(result)]
+
+
+def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
     """Every trace record in order, numbered by the step it belongs to (0: before the first
-    step, while the main thread was alone)."""
+    step, while the main thread was alone); and each record's row, by its place in the trace."""
     starts = [step.trace_index for step in result.steps]
     rows = []
+    row_of_event = {}
     for index, event in enumerate(result.trace.events):
         if event.op in ("sleep", "cpu", "io"):
             continue   # no time passes under untimed semantics: not part of the interleaving
+        row_of_event[index] = len(rows)
         rows.append({"step": bisect.bisect_right(starts, index), "thread": event.thread,
-                     "op": event.op, "obj": event.obj, "where": _where(event),
+                     "ident": event.ident, "op": event.op, "obj": event.obj,
+                     "where": _where(event),
                      "noise": event.op == "read" and bool(_OBJECT_READ.match(event.obj))})
-    return rows
+    return rows, row_of_event
 
 
 # -- why ------------------------------------------------------------------------------------------
@@ -288,30 +318,43 @@ def _describe(step: Step, events: list[TraceEvent]) -> str:
 def explain_races(result: RunResult, limit: int = 4) -> list[str]:
     """Why the execution went wrong: lost updates if there are any, else the conflicting
     accesses that could have happened in the other order."""
+    return _explain(result, limit)[0]
+
+
+def _explain(result: RunResult, limit: int = 4) -> tuple[list[str], list[tuple[int, int]]]:
+    """:func:`explain_races`, and the races it names: pairs of steps (indices), in the order
+    they ran."""
     steps = result.steps
     if not steps:
-        return []
+        return [], []
     events = _step_events(result)
-    lost = _lost_updates(steps, events)
-    if lost:
-        return [line for block in lost[:2] for line in block]
     hb = HappensBefore(steps)
+    lost = _lost_updates(steps, events)[:2]
+    if lost:
+        # The races among the accesses each lost update names: the reads each before the other
+        # thread's write, and the two writes.
+        races = [(j, i) for _lines, involved in lost for i in involved
+                 for j in hb.races(i) if j in involved]
+        return [line for lines, _involved in lost for line in lines], sorted(set(races))
     lines = []
+    races = []
     for i, step in enumerate(steps):
         if not _is_memory(step):
             continue
         for j in hb.races(i):
+            races.append((j, i))
             lines.append(f"{_describe(steps[j], events[j])}, then {_describe(step, events[i])}: "
                          f"these conflict, and could have happened the other way round")
     if lines:
-        return ["conflicting accesses to shared state in this execution:"] + lines[:limit]
-    return []
+        return (["conflicting accesses to shared state in this execution:"] + lines[:limit],
+                races[:limit])
+    return [], []
 
 
-def _lost_updates(steps: Sequence[Step],
-                  events: list[list[TraceEvent]]) -> list[list[str]]:
+def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
+                  ) -> list[tuple[list[str], list[int]]]:
     """Each write that overwrote another thread's write with a value computed from a read made
-    before that write (the classic lost update), as lines of text, one list per lost update."""
+    before that write (the classic lost update): its lines of text, and the steps they name."""
     blocks = []
     for i, step in enumerate(steps):
         if step.access != "w" or not _is_memory(step):
@@ -336,9 +379,10 @@ def _lost_updates(steps: Sequence[Step],
         else:
             lines = [f"lost update of {name}: {steps[k].name} wrote it between "
                      f"{step.name}'s read and {step.name}'s write, which overwrote it:"]
-        for m in sorted({other_read, read, k, i} - {None}):
+        involved = sorted({other_read, read, k, i} - {None})
+        for m in involved:
             lines.append(f"  {_describe(steps[m], events[m])}")
-        blocks.append(lines)
+        blocks.append((lines, involved))
     return blocks
 
 

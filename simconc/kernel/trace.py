@@ -24,6 +24,8 @@ class TraceEvent(NamedTuple):
     op: str            # e.g. "acquire", "release", "sleep", "start", "exit"
     obj: str           # the object operated on, as a short label ("Lock#1"), or ""
     where: Optional[Where]
+    #: Which thread: its name need not be unique (``Thread(name="worker")`` twice), this is.
+    ident: int = -1
 
     def format(self) -> str:
         where = f"  ({self.where})" if self.where else ""
@@ -74,8 +76,8 @@ class Trace:
         self.listeners: list[Callable[[TraceEvent], None]] = []
 
     def record(self, time: float, thread: str, op: str, obj: str = "",
-               where: Optional[Where] = None) -> TraceEvent:
-        event = TraceEvent(time, thread, op, obj, where)
+               where: Optional[Where] = None, ident: int = -1) -> TraceEvent:
+        event = TraceEvent(time, thread, op, obj, where, ident)
         self.events.append(event)
         for listener in self.listeners:
             listener(event)

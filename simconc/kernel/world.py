@@ -258,7 +258,10 @@ class World:
             return                                # part of the execution
         if where is None and skip is not None:
             where = caller_where(2 + skip)
-        self.trace.record(self.now, thread.name if thread else "-", op, obj, where)
+        if thread is None:
+            self.trace.record(self.now, "-", op, obj, where)
+        else:
+            self.trace.record(self.now, thread.name, op, obj, where, thread.ident)
 
     def internal_error(self, thread: SimThread, exc: BaseException) -> None:
         """An exception escaped a thread's code past the face (a simconc bug, or an error of
