@@ -1,7 +1,8 @@
 """Catching a simulated thread that spins without ever blocking.
 
 Pure Python costs no simulated time, so a busy-wait (``while not done: pass``) never lets another
-simulated thread run and would hang the run for ever. A real-time alarm checks, once a second,
+simulated thread run and would hang the run for ever. (One that polls a lock or a queue lets
+time pass, but only its own time: that is no sign of life either, see World.pay.) A real-time alarm checks, once a second,
 whether the kernel has seen any sign of life; after ``seconds`` without one it stops the run,
 naming the thread and the line it is spinning on.
 """
@@ -12,6 +13,8 @@ import os
 import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
 import signal
 import threading
+
+from greenlet import getcurrent
 
 from .kernel import SpinError, World
 
@@ -58,6 +61,8 @@ class spin_watchdog:
             return
         if any(frame.f_code is getattr(cb, "__code__", None) for cb in gc.callbacks):
             return  # interrupted inside a gc callback, not the loop: try again next tick
+        if getcurrent() is world.hub:
+            return  # between two stretches of the loop (its CPU time passing): next tick
         where = ""
         f = frame
         while f is not None:
@@ -67,7 +72,7 @@ class spin_watchdog:
                 break
             f = f.f_back
         world.abort(SpinError(
-            f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking or "
-            f"calling any simulated operation{where}: it is probably busy-waiting. Pure Python "
+            f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking"
+            f"{where}: it is probably busy-waiting. Pure Python "
             f"takes no simulated time, so a spinning thread never lets the others run; wait on "
             f"an Event or Condition, or call time.sleep() inside the loop."))

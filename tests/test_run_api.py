@@ -98,22 +98,52 @@ def test_modules_first_imported_during_a_run_are_imported_afresh_next_time(tmp_p
             sys.modules["logging"] = saved
 
 
-def test_polling_a_lock_without_ever_blocking_is_caught_as_spinning():
+def polling_program():
+    import threading
+    lock = threading.Lock()
+    lock.acquire()
+
+    def poll():
+        while not lock.acquire(False):   # never blocks
+            pass
+        print("the poller got the lock")
+
+    threading.Thread(target=poll, name="poller").start()
+    lock.release()
+
+
+def test_polling_a_lock_lets_time_pass_and_the_gil_go_as_in_cpython():
+    # Each acquire costs the poller CPU time: after a switch interval of it, the GIL is forced
+    # over to the main thread, which releases the lock, as CPython's switch interval does.
+    result = simconc.run(polling_program, spin_timeout=5)
+    assert result.status == "ok" and result.stdout == "the poller got the lock\n"
+    assert 0.005 <= result.elapsed < 0.007
+
+
+def test_polling_a_lock_where_nothing_costs_time_is_caught_as_spinning():
+    # Under `ideal` a lock's operations are free: the poller never lets main run.
+    result = simconc.run(polling_program, spin_timeout=1, profile="ideal")
+    assert result.status == "error"
+    assert "'poller'" in result.error and "busy-waiting" in result.error
+
+
+def test_polling_a_lock_nobody_will_release_is_caught_as_spinning_not_a_hang():
     def program():
         import threading
         lock = threading.Lock()
-        lock.acquire()
+        lock.acquire()   # and never released
 
         def poll():
-            while not lock.acquire(False):   # never blocks, so never lets main release
+            while not lock.acquire(False):
                 pass
 
-        threading.Thread(target=poll, name="poller").start()
-        lock.release()
+        t = threading.Thread(target=poll, name="poller")
+        t.start()
+        t.join()
 
     result = simconc.run(program, spin_timeout=1)
-    assert result.status == "error"
-    assert "'poller'" in result.error and "busy-waiting" in result.error
+    assert result.status == "error" and result.elapsed > 0   # its polling made time pass...
+    assert "'poller'" in result.error and "busy-waiting" in result.error   # ...and nothing else
 
 
 def test_sys_exit_in_a_thread_is_not_a_failure():

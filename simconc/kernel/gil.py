@@ -68,13 +68,14 @@ class GIL:
             lambda _: drop.triggered or drop.succeed())
 
     def release(self, thread: "SimThread", forced: bool = False) -> None:
-        """``thread`` gives the GIL up; with ``forced`` it may not win the next grant itself."""
+        """``thread`` gives the GIL up; with ``forced`` it may not win the next grant itself,
+        which comes the profile's ``forced_switch`` later (the hand-over between OS threads)."""
         if self.holder is not thread:
             return
         self.holder = None
         self._exclude = thread if forced else None
         if self.waiters:
-            self._schedule_grant()
+            self._schedule_grant(self.world.profile.forced_switch if forced else 0.0)
 
     def start_cpu(self) -> Event:
         self._drop_timer = False
@@ -87,7 +88,7 @@ class GIL:
         self.drop_request = None
         self._drop_timer = False
 
-    def _schedule_grant(self) -> None:
+    def _schedule_grant(self, delay: float = 0.0) -> None:
         if self._grant_pending:
             return
         self._grant_pending = True
@@ -95,7 +96,7 @@ class GIL:
         event._ok = True
         event._value = None
         event.callbacks.append(self._grant)
-        self.world.env.schedule(event, _GRANT_PRIORITY)
+        self.world.env.schedule(event, _GRANT_PRIORITY, delay)
 
     def _grant(self, _event: Event) -> None:
         self._grant_pending = False

@@ -22,6 +22,14 @@ class CostProfile:
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
+    #: A forced switch (the switch interval ran out while another thread waited): the GIL passes
+    #: between two OS threads, and for this long no thread runs Python.
+    forced_switch: float = 185e-6
+    #: CPU time of one acquire or release of a lock (those inside a Condition, Semaphore, Event
+    #: or Queue too), and of one put or get of a queue besides its locks' share. Spent by the
+    #: thread that does it, holding the GIL: a thread that only polls still lets time pass.
+    lock_op: float = 0.27e-6
+    queue_op: float = 4.4e-6
     #: How late a timed sleep or timed wait wakes on average (OS timer slack), and its spread.
     sleep_overshoot: float = 50e-6
     sleep_jitter: float = 0.5
@@ -47,6 +55,11 @@ def register(profile: CostProfile) -> CostProfile:
 # sleeps ~1.05 ms (timer slack included), so the threads read in "generations" of about
 # 1.05 ms / 108 us = 10 threads that all see the same value: the final value is about
 # 100 * 108 us / 1.05 ms = 10 (9 to 11 across seeds; mean 10.03 over seeds 0..39).
+# The forced switch is the tutorial's own figure: fib(35) took 7.774 s in two threads against
+# 7.497 s one after the other, 0.277 s more for 7.497 s / 5 ms = 1,499 forced switches, 185 us
+# each. The lock and queue operations were timed with CPython 3.6 on a machine where fib(35)
+# takes 3.11 s, and scaled to the author's 3.75 s: an acquire and a release 0.54 us, a put and a
+# get of a queue.Queue 9.9 us (of which its locks' four operations take 1.1 us).
 TUTORIAL_2017 = register(CostProfile(
     name="tutorial-2017",
     description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "
@@ -57,9 +70,10 @@ TUTORIAL_2017 = register(CostProfile(
 # clock barely moves except for sleeps and declared work. Handy for checking logic, not timing.
 IDEAL = register(CostProfile(
     name="ideal",
-    description="No overheads: threads start instantly, sleeps are exact, no jitter.",
+    description="No overheads: threads start instantly, sleeps are exact, switches and lock and "
+                "queue operations are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
-
+    forced_switch=0.0, lock_op=0.0, queue_op=0.0,
 ))
 
 def get_profile(profile: "str | CostProfile") -> CostProfile:

@@ -69,7 +69,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "made", "pending", "option", "last_step", "spawn_step",
-                 "yielded", "spins", "owed", "alive_key", "__weakref__")
+                 "yielded", "spins", "owed", "alive_key", "debt", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -107,6 +107,8 @@ class SimThread:
         self.yielded = False           # since its last step it slept or a timed wait ran out
         self.spins = 0                 # polls (sleeps, timeouts) since others made progress
         self.owed: Optional[list] = None   # after POLLS of them: threads owed a step first
+        #: Timed semantics: CPU time spent on locks and queues, not yet passed (World.spend).
+        self.debt = 0.0
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world (see World.dispose)."""
@@ -152,6 +154,8 @@ class SimThread:
         self.state = "running"
         self.started_at = world.env.now
         self.run_code()
+        if self.debt and not world.finished:   # its last operations' CPU time, before it ends
+            world.pay(self)
         self.finish()
         world.gil.release(self)
         return _EXITED
@@ -184,6 +188,8 @@ class SimThread:
                 world.abandon(self)
             self.state = "unwinding"
             raise GreenletExit
+        if self.debt:   # the CPU time it spent before it waits passes first, holding the GIL
+            world.pay(self)
         gil = world.gil
         self.state = "blocked"
         gil.release(self)

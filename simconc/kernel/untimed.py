@@ -408,6 +408,9 @@ class UntimedWorld(World):
         self.record(thread, "sleep", f"{seconds:g}s", skip=1)
         self.switch_point()   # time.sleep() lets the GIL go
 
+    def spend(self, seconds: float) -> None:
+        pass   # no time passes (an operation's cost is a duration: abstracted away)
+
     def cpu(self, seconds: float) -> None:
         self.record(self.current_thread(), "cpu", f"{seconds:g}s", skip=1)
         self.switch_point()   # long work passes the eval loop's checks

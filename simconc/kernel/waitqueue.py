@@ -43,6 +43,7 @@ class WaitQueue:
         if world.untimed:
             return world.park(self, timeout, where)
         thread = world.current_thread()
+        world.settle(thread)   # (what it owes passes before its timeout starts)
         event = world.env.event()
         entry = [thread, event]
         self.waiters.append(entry)

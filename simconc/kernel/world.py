@@ -27,6 +27,9 @@ _ABANDONED: list = []
 #: Durations below this are rounding noise (a nanosecond is 1e-9).
 _TIME_EPSILON = 1e-12
 
+#: The accesses of a visible operation that take or give back a lock (see World.point).
+_LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
+
 
 def current_world() -> "World":
     """The world whose simulated execution is running now."""
@@ -80,6 +83,7 @@ class World:
         self.profile = get_profile(profile)
         #: ``sys.getswitchinterval()`` of the simulated interpreter (the program may change it).
         self.switch_interval = self.profile.switch_interval
+        self._lock_op = self.profile.lock_op
         self.scheduler = Scheduler(strategy if strategy is not None else RandomStrategy(seed))
         self.trace = Trace()
         #: Whether operations go on the trace. An exploration runs most executions without it
@@ -131,6 +135,20 @@ class World:
     @property
     def now(self) -> float:
         return self.env.now
+
+    def read_clock(self) -> float:
+        """The simulated time as the running thread reads it: once the CPU time it owes for its
+        lock and queue operations has passed (see :meth:`spend`)."""
+        thread = self.current
+        if thread is not None and getcurrent() is not self.hub:
+            self.settle(thread)
+        return self.now
+
+    def settle(self, thread: SimThread) -> None:
+        """Let the CPU time ``thread`` owes pass now (before it starts a timer or reads the
+        clock), if it owes any."""
+        if thread.debt and not self.tearing_down:
+            self.pay(thread)
 
     def jittered(self, duration: float, jitter: float) -> float:
         if jitter <= 0 or duration <= 0:
@@ -196,12 +214,14 @@ class World:
     def sleep(self, seconds: float) -> None:
         thread = self.current_thread()
         self.record(thread, "sleep", f"{seconds:g}s", skip=1)
+        self.settle(thread)
         thread.block(self.env.timeout(self.timed_delay(seconds)))
 
     def io(self, seconds: float) -> None:
         """The current thread blocks on IO for ``seconds``, without the GIL."""
         thread = self.current_thread()
         self.record(thread, "io", f"{seconds:g}s", skip=1)
+        self.settle(thread)
         thread.block(self.env.timeout(seconds))
 
     def cpu(self, seconds: float) -> None:
@@ -209,7 +229,8 @@ class World:
         that wants the GIL gets it after the switch interval, as in CPython."""
         thread = self.current_thread()
         self.record(thread, "cpu", f"{seconds:g}s", skip=1)
-        remaining = seconds
+        remaining = seconds + thread.debt   # (and what it spent on locks and queues before)
+        thread.debt = 0.0
         gil = self.gil
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
@@ -224,20 +245,50 @@ class World:
                 gil.end_cpu()
                 remaining -= self.env.now - started
             if remaining > _TIME_EPSILON:
-                # Forced switch: hand the GIL to a waiter, then queue up for it again.
-                self.record(thread, "gil-drop", f"{remaining:g}s of work left")
-                thread.state = "ready"
-                gil.release(thread, forced=True)
-                self.wait_event(gil.request(thread))
-                thread.state = "running"
+                self._forced_switch(thread, f"{remaining:g}s of work left")
+
+    def _forced_switch(self, thread: SimThread, left: str) -> None:
+        """Hand the GIL to a waiter, then queue up for it again."""
+        self.record(thread, "gil-drop", left)
+        thread.state = "ready"
+        self.gil.release(thread, forced=True)
+        self.wait_event(self.gil.request(thread))
+        thread.state = "running"
+
+    def spend(self, seconds: float) -> None:
+        """The current thread spends ``seconds`` of CPU time on an operation (a lock's acquire,
+        a queue's put). It is owed, not waited for at once: the thread pays it before it next
+        waits for anything or reads the clock, or as soon as it adds up to a switch interval,
+        so that a thread that only polls (``while True: q.get(False)``) still lets time pass,
+        and the GIL go to a thread that waits for it, as CPython's forced switch does."""
+        thread = self.current
+        if thread is None or self.tearing_down or getcurrent() is self.hub:
+            return
+        thread.debt += seconds
+        if thread.debt >= self.switch_interval:
+            self.pay(thread)
+
+    def pay(self, thread: SimThread) -> None:
+        """``thread`` computes, holding the GIL, for the CPU time it owes (see :meth:`spend`).
+        Its own waits here are no sign of life to the spin watchdog: a thread that polls a lock
+        nobody will release only makes time pass."""
+        seconds, thread.debt = thread.debt, 0.0
+        self.wait_event(self.env.timeout(seconds))
+        self.progress -= 1   # (what other threads did meanwhile still counts)
+        if seconds >= self.switch_interval and self.gil.waiters:
+            # A whole switch interval with others waiting for the GIL: forced to let one go.
+            self._forced_switch(thread, "(polling)")
+            self.progress -= 1
 
     # -- visible operations ----------------------------------------------------------------------
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
         """The current thread is about to do a visible operation on ``key`` (``access`` is how:
         ``r``, ``w``, ``acq``, ``try``, ``rel``, ``join``). Under untimed semantics this is where
-        other threads may run first; under timed semantics durations decide that, so nothing
-        happens here."""
+        other threads may run first; under timed semantics durations decide that: here a lock's
+        acquire or release costs the profile's ``lock_op`` of CPU time (:meth:`spend`)."""
+        if access in _LOCK_ACCESSES and self._lock_op:
+            self.spend(self._lock_op)
 
     def name_new(self, obj: Any) -> Hashable:
         """The location of ``obj``, a lock, event or queue just made, that its steps touch
@@ -311,6 +362,8 @@ class World:
                 pending[0].done.park()
             for hook in self.exit_hooks:
                 hook()
+            if me.debt and not self.tearing_down:   # its last operations' CPU time, before the end
+                self.pay(me)
             self.finished = True
 
     def abandon(self, thread: SimThread) -> None:

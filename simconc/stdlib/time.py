@@ -27,7 +27,7 @@ def sleep(secs: float) -> None:
 
 def monotonic() -> float:
     world = maybe_current_world()
-    return world.now if world is not None else _real.monotonic()
+    return world.read_clock() if world is not None else _real.monotonic()
 
 
 def monotonic_ns() -> int:
@@ -40,7 +40,7 @@ perf_counter_ns = monotonic_ns
 
 def time() -> float:
     world = maybe_current_world()
-    return world.profile.epoch + world.now if world is not None else _real.time()
+    return world.profile.epoch + world.read_clock() if world is not None else _real.time()
 
 
 def time_ns() -> int:
@@ -49,7 +49,7 @@ def time_ns() -> int:
 
 def process_time() -> float:
     world = maybe_current_world()
-    return world.now if world is not None else _real.process_time()
+    return world.read_clock() if world is not None else _real.process_time()
 
 
 thread_time = process_time

@@ -15,7 +15,7 @@ PY313 = sys.version_info >= (3, 13)
 def _time() -> float:
     """``time.monotonic()`` as CPython's ``threading`` and ``queue`` read it: here, the simulated
     clock, so timeouts are measured in simulated seconds."""
-    return current_world().now
+    return current_world().read_clock()
 
 
 def new_serial(obj: object) -> int:

@@ -138,7 +138,7 @@ class _Base:
         elif self._owner is not None:
             if timeout == 0:
                 return False
-            deadline = world.now + timeout
+            deadline = world.read_clock() + timeout
             while self._owner is not None:
                 remaining = deadline - world.now
                 if remaining <= 0 or not self._queue.park(remaining):

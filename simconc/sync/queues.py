@@ -118,6 +118,7 @@ class Queue(Labelled):
     # short-circuit, so the code is that of 3.10-3.12 (which has no is_shutdown attribute).
     def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         '''Put an item into the queue, blocking while it is full (CPython's semantics).'''
+        _queue_work()
         with self.not_full:
             if PY313 and self.is_shutdown:
                 raise ShutDown
@@ -148,6 +149,7 @@ class Queue(Labelled):
 
     def get(self, block: bool = True, timeout: Optional[float] = None) -> Any:
         '''Remove and return an item from the queue, blocking while it is empty.'''
+        _queue_work()
         with self.not_empty:
             if PY313 and self.is_shutdown and not self._qsize():
                 raise ShutDown
@@ -220,6 +222,14 @@ class Queue(Labelled):
         return self.queue.popleft()
 
     __class_getitem__ = classmethod(types.GenericAlias)
+
+
+def _queue_work() -> None:
+    """A put or a get costs the profile's ``queue_op`` of CPU time, besides its locks'."""
+    world = current_world()
+    cost = world.profile.queue_op
+    if cost:
+        world.spend(cost)
 
 
 def _quiet(cond: Condition, name: str) -> Condition:
@@ -311,23 +321,30 @@ class SimpleQueue(Labelled):
     def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         '''Put the item on the queue; block and timeout are ignored, as it never blocks.'''
         current_world().point(self._sim_key, "w")
-        record("put", self.label)
+        # The item goes in before anything that allocates or lets time pass (the trace record,
+        # its CPU time): a collection there may run a finalizer that puts too, and C's put is
+        # reentrant, its own item first.
         if PY313:
-            # Hand the item to the oldest get() still waiting; one whose timeout has already
-            # expired cannot take it (its unpark finds nobody parked).
-            parked = self._parked
-            while parked:
-                waiter = parked.popleft()
-                if waiter.queue.unpark():
-                    waiter.item, waiter.given = item, True
-                    return
+            self._hand_over(item)
+        else:
             self._queue.append(item)
-            return
+            if self._locked:
+                # A get() may be waiting, wake it up
+                self._locked = False
+                self._lock.release()
+        record("put", self.label)
+        _queue_work()
+
+    def _hand_over(self, item: Any) -> None:
+        """3.13+: hand the item to the oldest get() still waiting (one whose timeout has already
+        expired cannot take it: its unpark finds nobody parked), or else queue it."""
+        parked = self._parked
+        while parked:
+            waiter = parked.popleft()
+            if waiter.queue.unpark():
+                waiter.item, waiter.given = item, True
+                return
         self._queue.append(item)
-        if self._locked:
-            # A get() may be waiting, wake it up
-            self._locked = False
-            self._lock.release()
 
     def put_nowait(self, item: Any) -> None:
         '''Put an item into the queue without blocking.'''
@@ -347,6 +364,7 @@ class SimpleQueue(Labelled):
             if not PY313 and (us > us_max or not PY311 and us == us_max):
                 raise OverflowError("timeout value is too large")
             seconds = ns / 1e9
+        _queue_work()
         current_world().point(self._sim_key, "w")
         item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
         record("get", self.label)
