@@ -231,3 +231,53 @@ if __name__ == "__main__":   # redraw the docs' drawings after an intended chang
                   encoding="utf-8") as f:
             f.write(drawing(scenario))
         print(f"docs/examples/{name}")
+
+
+# -- any failure draws: hypothesis makes up interleavings, races and waits --------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_names = st.text(alphabet="ab<&>\"' T-1", min_size=1, max_size=6)
+
+
+@st.composite
+def failures(draw):
+    threads = draw(st.lists(st.tuples(_names, st.integers(0, 5)), min_size=1, max_size=5,
+                            unique_by=lambda t: t[1]))
+    rows = [{"step": n, "thread": name, "ident": ident,
+             "op": draw(st.sampled_from(["read", "write", "acquire", "exit", "zap"])),
+             "obj": draw(st.text(max_size=50)), "where": draw(st.sampled_from(["", "p.py:3"])),
+             "noise": draw(st.booleans())}
+            for n, (name, ident) in enumerate(draw(st.lists(st.sampled_from(threads),
+                                                            max_size=12)))]
+    pairs = st.tuples(st.integers(0, max(len(rows) - 1, 0)), st.integers(0, max(len(rows) - 1, 0)))
+    conflicts = draw(st.lists(pairs, max_size=4)) if rows else []
+    names = [name for name, _ident in threads]
+    waits = draw(st.lists(st.fixed_dictionaries({
+        "thread": st.sampled_from(names), "waits_for": st.text(max_size=20),
+        "held_by": st.lists(st.sampled_from(names + ["nobody"]), max_size=2),
+        "where": st.sampled_from([None, "p.py:9"])}), max_size=3))
+    return simconc.Failure("check", draw(st.text(max_size=30)), names, "2abc", rows, [],
+                           conflicts=conflicts, waits=waits)
+
+
+@settings(max_examples=150, deadline=None)
+@given(failures())
+def test_any_failure_draws_as_well_formed_svg_with_a_box_per_row_and_an_arrow_per_race(failure):
+    svg = simconc.render_svg(failure)
+    ET.fromstring(svg)   # well-formed, whatever the text held
+    shown = [n for n, row in enumerate(failure.steps) if not row["noise"]]
+    drawn = boxes(svg)
+    assert len(drawn) == len(shown) + len(failure.waits)
+    # A lane per thread (by ident; a waiting thread by its name when no row names it).
+    idents = {row["ident"] for row in failure.steps if not row["noise"]}
+    extra = {w["thread"] for w in failure.waits} - {
+        row["thread"] for row in failure.steps if not row["noise"]}
+    assert len(lane_names(svg)) == len(idents) + len(extra)
+    races = sum(1 for a, b in failure.conflicts if a in shown and b in shown)
+    lanes_of = {row["thread"] for row in failure.steps if not row["noise"]} | \
+        {w["thread"] for w in failure.waits}
+    waits = sum(1 for w in failure.waits for h in w["held_by"]
+                if h in lanes_of and h != w["thread"])
+    assert arrows(svg) == races + waits
+    assert simconc.render_svg(failure) == svg   # the same bytes again

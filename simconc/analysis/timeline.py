@@ -9,7 +9,8 @@ nothing here reads the clock, an id or a set's order.
 """
 from __future__ import annotations
 
-from html import escape
+import html
+import re
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:  # pragma: no cover - analysis sits below explore: only its types are named
@@ -28,6 +29,17 @@ _FILLS = {"read": "#dbeafe", "write": "#fde68a", "acquire": "#d1fae5", "release"
           "start": "#f3f4f6", "exit": "#f3f4f6", "join": "#f3f4f6"}
 _OTHER = "#f9fafb"
 _RACE = "#dc2626"
+
+
+#: Characters XML does not allow, even escaped (C0 controls but tab and newlines, surrogates,
+#: the two non-characters): a program's output may hold them (an ANSI colour code, say).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """``text`` for an SVG or HTML page: markup escaped, and what XML cannot hold written as
+    Python writes it (``\\x1b``)."""
+    return html.escape(_NOT_XML.sub(lambda m: repr(m.group())[1:-1], text))
 
 
 def _text(value: str, limit: int) -> str:
