@@ -328,14 +328,11 @@ def _explain(result: RunResult, limit: int = 4) -> tuple[list[str], list[tuple[i
     if not steps:
         return [], []
     events = _step_events(result)
-    hb = HappensBefore(steps)
     lost = _lost_updates(steps, events)[:2]
     if lost:
-        # The races among the accesses each lost update names: the reads each before the other
-        # thread's write, and the two writes.
-        races = [(j, i) for _lines, involved in lost for i in involved
-                 for j in hb.races(i) if j in involved]
-        return [line for lines, _involved in lost for line in lines], sorted(set(races))
+        return ([line for lines, _races in lost for line in lines],
+                sorted({race for _lines, races in lost for race in races}))
+    hb = HappensBefore(steps)
     lines = []
     races = []
     for i, step in enumerate(steps):
@@ -352,9 +349,10 @@ def _explain(result: RunResult, limit: int = 4) -> tuple[list[str], list[tuple[i
 
 
 def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
-                  ) -> list[tuple[list[str], list[int]]]:
+                  ) -> list[tuple[list[str], list[tuple[int, int]]]]:
     """Each write that overwrote another thread's write with a value computed from a read made
-    before that write (the classic lost update): its lines of text, and the steps they name."""
+    before that write (the classic lost update): its lines of text, and its two races, the read
+    before the other thread's write and that write before the one that overwrote it."""
     blocks = []
     for i, step in enumerate(steps):
         if step.access != "w" or not _is_memory(step):
@@ -379,10 +377,9 @@ def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
         else:
             lines = [f"lost update of {name}: {steps[k].name} wrote it between "
                      f"{step.name}'s read and {step.name}'s write, which overwrote it:"]
-        involved = sorted({other_read, read, k, i} - {None})
-        for m in involved:
+        for m in sorted({other_read, read, k, i} - {None}):
             lines.append(f"  {_describe(steps[m], events[m])}")
-        blocks.append((lines, involved))
+        blocks.append((lines, [(read, k), (k, i)]))
     return blocks
 
 
