@@ -53,8 +53,10 @@ def _lane_key(row: dict) -> Any:
 
 
 def _sag(a: int, b: int) -> int:
-    """How far below a line of boxes an arrow from lane ``a`` to lane ``b`` bends."""
-    return 16 + 12 * abs(b - a)
+    """How far below a line of boxes an arrow from lane ``a`` to lane ``b`` bends: the further
+    apart, the deeper, and deeper still going left, so that two threads waiting for each other
+    get two arcs, not one."""
+    return 16 + 12 * abs(b - a) + (12 if b < a else 0)
 
 
 def render_svg(failure: "Failure", marker: str = "arrow") -> str:
