@@ -289,3 +289,35 @@ def test_forking_a_real_process_is_refused_clearly():
     result = simconc.run(program)
     assert result.status == "error"
     assert "does not simulate processes" in result.error
+
+
+def test_the_hooks_a_program_sets_for_its_threads_are_its_executions_own():
+    seen = []
+
+    def program():
+        import threading
+        seen.append(threading.gettrace())
+        threading.settrace(print)
+        threading.setprofile(print)
+        seen.append((threading.gettrace(), threading.getprofile()))
+
+    for _ in range(2):
+        assert simconc.run(program).status == "ok"
+    assert seen == [None, (print, print), None, (print, print)]
+
+
+def test_the_old_names_warn_as_cpython_does():
+    def program():
+        import threading
+        import warnings
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t = threading.Thread()
+            t.setName("x")
+            print(t.getName(), t.isDaemon(), threading.currentThread().name,
+                  threading.activeCount())
+        print(*sorted(str(w.message).split(" is ")[0] for w in caught))
+
+    result = simconc.run(program)
+    assert result.stdout == ("x False MainThread 1\n"
+                             "activeCount() currentThread() getName() isDaemon() setName()\n")

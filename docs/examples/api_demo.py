@@ -28,7 +28,7 @@ def program():
     t = threading.Thread(target=worker, name="worker")
     t.start()
     t.join()
-    print("main sees", threading.__name__, "from", threading.Thread.__module__)
+    print("main sees", threading.__name__, "from", "/".join(threading.__file__.split("/")[-3:]))
 
 
 result = simconc.run(program, seed=1, profile="ideal")

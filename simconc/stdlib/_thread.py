@@ -86,3 +86,10 @@ exit_thread = exit
 
 def daemon_threads_allowed() -> bool:
     return True
+
+
+# Named as CPython names them: _thread's.
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", None) == __name__:
+        _obj.__module__ = "_thread"

@@ -5,15 +5,17 @@ the sync layer's. Names, signatures, messages and reprs follow CPython's ``Lib/t
 """
 from __future__ import annotations
 
+import itertools as _itertools
 import sys as _sys
-from collections import namedtuple as _namedtuple
+from operator import itemgetter as _itemgetter
 from weakref import WeakSet as _WeakSet
+import warnings as _warnings
 from typing import Any, Callable, Optional
 
 from greenlet import GreenletExit
 
 from ..kernel import SimThread, WaitQueue, current_world, maybe_current_world
-from ..kernel.thread import ALIVE
+from ..kernel.thread import ALIVE as _ALIVE
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Semaphore)
@@ -28,13 +30,18 @@ __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerat
 
 ThreadError = RuntimeError
 
+# CPython has two RLocks, the C one (``_CRLock``, what ``RLock()`` makes) and the pure-Python one
+# (``_PyRLock``); simconc has one, which stands for both.
+_CRLock = _PyRLock = RLock
+
 
 def _fresh_state() -> dict[str, Any]:
     """Module attributes that each execution's copy of this module gets anew."""
-    return {"_dangling": _WeakSet()}
+    return {"_dangling": _WeakSet(), "_counter": _itertools.count(1).__next__, "_active": {}}
 
 
 _dangling = _WeakSet()
+_active: dict = {}   # (each execution's module has its own: see _fresh_state)
 
 
 def _state(world: Any = None) -> dict:
@@ -44,11 +51,21 @@ def _state(world: Any = None) -> dict:
         world = current_world()
     state = world.face_state.get("threading")
     if state is None:
-        state = world.face_state["threading"] = {"counter": 0, "active": {}}
+        # The threads by ident: this execution's module's ``_active``, as CPython keeps them.
+        module = world.face_state.get("modules", {}).get("threading")
+        active = module._active if module is not None else {}
+        state = world.face_state["threading"] = {"counter": 0, "active": active}
     return state
 
 
 def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
+    # CPython's: the next number from the module's _counter (this execution's module, where a
+    # program or a test may have replaced it); the template module keeps a count per world.
+    if world is None:
+        world = current_world()
+    module = world.face_state.get("modules", {}).get("threading")
+    if module is not None:
+        return name_template % module._counter()
     state = _state(world)
     state["counter"] += 1
     return name_template % state["counter"]
@@ -66,7 +83,14 @@ def _current_face(world: Any) -> "Thread":
     return face
 
 
-currentThread = current_thread
+def currentThread() -> "Thread":
+    """Return the current Thread object, corresponding to the caller's thread of control.
+
+    This function is deprecated, use current_thread() instead.
+    """
+    _warnings.warn('currentThread() is deprecated, use current_thread() instead',
+                  DeprecationWarning, stacklevel=2)
+    return current_thread()
 
 
 def main_thread() -> "Thread":
@@ -77,7 +101,7 @@ def enumerate() -> list["Thread"]:
     # One step, reading every thread's liveness at once: a thread's start and its end are
     # ordered against it. As CPython does, a thread being started is listed already.
     world = current_world()
-    world.point(ALIVE, "r")
+    world.point(_ALIVE, "r")
     return [t for t in _state()["active"].values() if t._sim is None or t._sim.state != "done"]
 
 
@@ -85,32 +109,89 @@ def active_count() -> int:
     return len(enumerate())
 
 
-activeCount = active_count
+def activeCount() -> int:
+    """Return the number of Thread objects currently alive.
+
+    This function is deprecated, use active_count() instead.
+    """
+    _warnings.warn('activeCount() is deprecated, use active_count() instead',
+                  DeprecationWarning, stacklevel=2)
+    return active_count()
 
 
-_profile_hook = None
-_trace_hook = None
+# The hooks a program sets for the threads it starts: this execution's (threading's own globals
+# would carry them over to the next execution).
+def _hooks() -> dict:
+    world = maybe_current_world()
+    return _state(world).setdefault("hooks", {}) if world is not None else _outside_hooks
+
+
+_outside_hooks: dict = {}
 
 
 def setprofile(func: Any) -> None:
-    global _profile_hook
-    _profile_hook = func
+    _hooks()["profile"] = func
 
 
 def settrace(func: Any) -> None:
-    global _trace_hook
-    _trace_hook = func
+    _hooks()["trace"] = func
 
 
 def getprofile() -> Any:
-    return _profile_hook
+    return _hooks().get("profile")
 
 
 def gettrace() -> Any:
-    return _trace_hook
+    return _hooks().get("trace")
 
 
-ExceptHookArgs = _namedtuple("ExceptHookArgs", "exc_type exc_value exc_traceback thread")
+if _sys.version_info >= (3, 12):
+    def setprofile_all_threads(func: Any) -> None:
+        """Set a profile function for all threads started from the threading module and all
+        Python threads that are currently executing."""
+        setprofile(func)
+        _sys.setprofile(func)   # (the simulated threads are greenlets of one OS thread)
+
+    def settrace_all_threads(func: Any) -> None:
+        """Set a trace function for all threads started from the threading module and all
+        Python threads that are currently executing."""
+        settrace(func)
+        _sys.settrace(func)
+
+    __all__ += ['setprofile_all_threads', 'settrace_all_threads']
+
+
+class ExceptHookArgs(tuple):
+    """``threading.excepthook``'s argument: CPython's ``_thread._ExceptHookArgs``, a struct
+    sequence, made from one 4-sequence (exc_type, exc_value, exc_traceback, thread)."""
+
+    __slots__ = ()
+    n_sequence_fields = n_fields = 4
+    n_unnamed_fields = 0
+    __match_args__ = ("exc_type", "exc_value", "exc_traceback", "thread")
+
+    def __new__(cls, sequence: Any, dict: Any = None) -> "ExceptHookArgs":
+        items = tuple(sequence)
+        if len(items) != 4:
+            raise TypeError(f"_thread._ExceptHookArgs() takes a 4-sequence "
+                            f"({len(items)}-sequence given)")
+        return super().__new__(cls, items)
+
+    exc_type = property(_itemgetter(0), doc="Exception type")
+    exc_value = property(_itemgetter(1), doc="Exception value")
+    exc_traceback = property(_itemgetter(2), doc="Exception traceback")
+    thread = property(_itemgetter(3), doc="Thread")
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self.__match_args__, self))
+        return f"_thread._ExceptHookArgs({fields})"
+
+    def __reduce__(self) -> Any:
+        return (type(self), (tuple(self),))
+
+
+ExceptHookArgs.__module__, ExceptHookArgs.__name__ = "_thread", "_ExceptHookArgs"
+ExceptHookArgs.__qualname__ = "_ExceptHookArgs"
 
 
 def excepthook(args: ExceptHookArgs, /) -> None:
@@ -269,16 +350,25 @@ class Thread:
             raise RuntimeError("cannot set daemon status of active thread")
         self._daemonic = daemonic
 
+    # The old names, deprecated since 3.10 with CPython's own warnings.
     def isDaemon(self) -> bool:
+        _warnings.warn('isDaemon() is deprecated, get the daemon attribute instead',
+                      DeprecationWarning, stacklevel=2)
         return self.daemon
 
     def setDaemon(self, daemonic: bool) -> None:
+        _warnings.warn('setDaemon() is deprecated, set the daemon attribute instead',
+                      DeprecationWarning, stacklevel=2)
         self.daemon = daemonic
 
     def getName(self) -> str:
+        _warnings.warn('getName() is deprecated, get the name attribute instead',
+                      DeprecationWarning, stacklevel=2)
         return self.name
 
     def setName(self, name: str) -> None:
+        _warnings.warn('setName() is deprecated, set the name attribute instead',
+                      DeprecationWarning, stacklevel=2)
         self.name = name
 
     def __repr__(self) -> str:
@@ -307,11 +397,15 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
             world.face_state.setdefault("thread_exceptions", []).append(
                 (thread.name, world.now, exc_value))
         try:
-            hook(ExceptHookArgs(exc_type, exc_value, exc_tb, thread))
+            hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
         except Exception as exc:
             exc.__suppress_context__ = True
             _sys.stderr.write("Exception in threading.excepthook:\n")
-            _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            _sys.stderr.flush()
+            if _sys.excepthook is _sys.__excepthook__:   # (the traceback without simconc's frames)
+                _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            else:   # as CPython does: the program's own sys.excepthook reports it
+                _sys.excepthook(type(exc), exc, exc.__traceback__)
         finally:
             exc_type = exc_value = exc_tb = None
     return invoke_excepthook
@@ -340,7 +434,15 @@ class _DummyThread(Thread):
         sim.face = self
         state["active"][sim.ident] = self
 
+    def is_alive(self) -> bool:
+        # CPython takes a foreign thread for alive for good (3.10 to 3.12); 3.13 asks its handle.
+        if _sys.version_info < (3, 13) or self._sim.state != "done":
+            return True
+        raise RuntimeError("thread is not alive")
+
     def join(self, timeout: Optional[float] = None) -> None:
+        if _sys.version_info >= (3, 13):
+            raise RuntimeError("cannot join a dummy thread")
         raise AssertionError("cannot join a dummy thread")
 
 
@@ -444,3 +546,11 @@ def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None
 
 def _shutdown() -> None:
     """Kept for code that calls it; the kernel itself waits for non-daemon threads at exit."""
+
+
+# Named as CPython names them (reprs, tracebacks, pickles): threading's own are threading's, what
+# it takes from _thread (get_ident, stack_size...) is _thread's.
+for _name in __all__:
+    _obj = globals()[_name]
+    if getattr(_obj, "__module__", None) == __name__:
+        _obj.__module__ = "threading"

@@ -60,7 +60,7 @@ def address(obj: object) -> str:
     return fake_address(obj._sim_serial)
 
 
-class SignalLock(Lock):
+class SignalLock(Lock, internal=True):
     """A Lock used as a signal rather than for exclusion (a Condition's waiter lock, SimpleQueue's
     wake-up lock): whoever acquired it last does not hold anything another thread waits for, the
     waiter waits for a notify that any thread may send. So the deadlock analysis is told nobody

@@ -160,6 +160,13 @@ class Lock(_Base):
     __slots__ = ()
     __module__ = "_thread"   # type(lock) prints as CPython's <class '_thread.lock'>
 
+    def __init_subclass__(cls, internal: bool = False, **kwargs: Any) -> None:
+        # CPython's lock type is final (before 3.13 threading.Lock was a function, from which
+        # no class derives either); simconc's own signal lock is the one exception.
+        if not internal:
+            raise TypeError("type '_thread.lock' is not an acceptable base type")
+        super().__init_subclass__(**kwargs)
+
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
         wait = check_timeout(blocking, timeout)
         world = self._world
