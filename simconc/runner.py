@@ -340,8 +340,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal
     exceptions = main_exc + [
-        ExceptionInfo(name, when, type(exc).__name__, str(exc))
-        for name, when, exc in world.face_state.get("thread_exceptions", [])]
+        ExceptionInfo(*exception) for exception in world.face_state.get("thread_exceptions", [])]
     exceptions.sort(key=lambda e: e.time)
     deadlock = report(stuck)  # out here: building it imports networkx, which must see real modules
     if fatal is not None:

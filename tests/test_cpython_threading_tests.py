@@ -1,10 +1,11 @@
-"""CPython's own threading tests, Lib/test/test_threading.py, against simconc's ``threading``.
+"""CPython's own threading tests, Lib/test/test_threading.py and test_threading_local.py,
+against simconc's ``threading``.
 
 As with ``lock_tests`` (tests/test_cpython_lock_tests.py): each test method runs as the main
-thread of one simulated execution, with ``test_threading`` imported fresh under the stdlib face.
-The lock suites it binds (``LockTests`` ...) run in tests/test_cpython_lock_tests.py already;
-here run the tests of ``Thread``, ``Timer``, ``excepthook`` and the module's surface. Left out,
-each with its reason (docs/cpython-conformance.md lists them):
+thread of one simulated execution, with the test module imported fresh under the stdlib face.
+The lock suites test_threading binds (``LockTests`` ...) run in tests/test_cpython_lock_tests.py
+already; here run the tests of ``Thread``, ``Timer``, ``excepthook``, the module's surface, and
+``threading.local``. Left out, each with its reason (docs/cpython-conformance.md lists them):
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import pytest
 # What test_threading imports besides threading, _thread and time is the real thing, imported
 # before it is loaded under the face: asyncio (through unittest.mock) cannot be imported half
 # under it (see tests/test_cpython_lock_tests.py for test.support).
+import doctest  # noqa: F401
 import subprocess  # noqa: F401
 import unittest.mock  # noqa: F401
 from test import support as _support  # noqa: F401
@@ -58,22 +60,31 @@ if sys.version_info >= (3, 13):
         "3.13's version clears Thread._started, a CPython internal")
 
 
-def _load():
+def _load(name):
     modules = fresh_modules()
-    saved = {name: sys.modules.pop(name, None) for name in ("test.test_threading", "test.lock_tests")}
+    saved = {module: sys.modules.pop(module, None)
+             for module in (name, "test.lock_tests", "_threading_local")}
     try:
         with simulated_modules(modules):
-            module = importlib.import_module("test.test_threading")
+            module = importlib.import_module(name)
     finally:
-        for name, mod in saved.items():
-            sys.modules.pop(name, None)
-            if mod is not None:
-                sys.modules[name] = mod
-    return module
+        for loaded, original in saved.items():
+            sys.modules.pop(loaded, None)
+            if original is not None:
+                sys.modules[loaded] = original
+    return module, modules
 
 
-test_threading = _load()
-SUITES = [getattr(test_threading, name) for name in SUITES_BY_NAME]
+test_threading, _ = _load("test.test_threading")
+test_threading_local, _faces = _load("test.test_threading_local")
+SUITES = [getattr(test_threading, name) for name in SUITES_BY_NAME] + [
+    # (CPython binds it to _thread._local and to _threading_local.local: simconc has one local)
+    type("LocalTests", (test_threading_local.BaseLocalTest, unittest.TestCase),
+         {"_local": _faces["threading"].local}),
+]
+#: The test module each suite's code reads threading and _thread from.
+MODULE_OF = {suite: test_threading for suite in SUITES[:-1]}
+MODULE_OF[SUITES[-1]] = test_threading_local
 
 
 def _cases():
@@ -92,15 +103,17 @@ def test_cpython_threading_tests(suite, name):
         # The test module's threading, _thread and time are this execution's, as they would be
         # had it been imported here (a test that replaces threading.excepthook replaces the one
         # this execution's threads call).
-        faces = {face: getattr(test_threading, face) for face in ("threading", "_thread", "time")}
+        module = MODULE_OF[suite]
+        faces = {face: getattr(module, face) for face in ("threading", "_thread", "time")
+                 if hasattr(module, face)}
         for face in faces:
-            setattr(test_threading, face, sys.modules[face])
+            setattr(module, face, sys.modules[face])
         try:
             with _support_polls_simulated_time():
                 suite(name).run(outcome)
         finally:
-            for face, module in faces.items():
-                setattr(test_threading, face, module)
+            for face, original in faces.items():
+                setattr(module, face, original)
 
     result = simconc.run(body, seed=0, profile="tutorial-2017")
     problems = [text for _case, text in outcome.errors + outcome.failures]

@@ -321,3 +321,23 @@ def test_the_old_names_warn_as_cpython_does():
     result = simconc.run(program)
     assert result.stdout == ("x False MainThread 1\n"
                              "activeCount() currentThread() getName() isDaemon() setName()\n")
+
+
+def test_a_finished_thread_is_freed_once_the_program_drops_it():
+    # As in CPython: the interpreter forgets a thread when it ends (threading._active, and
+    # here the kernel too), so threading._dangling and weak references see it go.
+    def program():
+        import gc
+        import threading
+        import weakref
+        t = threading.Thread(target=lambda: None)
+        t.start()
+        t.join()
+        ref = weakref.ref(t)
+        print(t.ident in threading._active, len(threading._dangling))
+        del t
+        gc.collect()
+        print(ref() is None, len(threading._dangling))
+
+    result = simconc.run(program)
+    assert result.stdout == "False 2\nTrue 1\n"   # (the main thread stays)

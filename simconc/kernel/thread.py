@@ -69,7 +69,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "made", "pending", "option", "last_step", "spawn_step",
-                 "yielded", "spins", "owed", "alive_key", "debt", "__weakref__")
+                 "yielded", "spins", "owed", "alive_key", "debt", "on_finish", "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -109,11 +109,13 @@ class SimThread:
         self.owed: Optional[list] = None   # after POLLS of them: threads owed a step first
         #: Timed semantics: CPU time spent on locks and queues, not yet passed (World.spend).
         self.debt = 0.0
+        #: Called when the thread has ended (the face forgets it: threading._active).
+        self.on_finish: Optional[Callable[[], None]] = None
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world (see World.dispose)."""
         self.face = self._run = self.greenlet = self.pending = self.option = None
-        self.waiting_on = None
+        self.waiting_on = self.on_finish = None
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property
@@ -174,6 +176,11 @@ class SimThread:
         """The thread has ended: record it and wake its joiners."""
         self.state = "done"
         self.ended_at = self.world.now
+        # Its code has returned: the kernel no longer keeps the face alive (threading's
+        # _dangling sees a finished Thread go once the program drops it, as in CPython).
+        on_finish, self.on_finish, self._run, self.face = self.on_finish, None, None, None
+        if on_finish is not None:
+            on_finish()
         if self.world.tracing:
             self.world.record(self, "exit", "", skip=None)
         self.done.unpark_all()

@@ -49,7 +49,7 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
             _sys.stderr.write(f"Exception ignored in thread started by: {function!r}\n")
             _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
             world.face_state.setdefault("thread_exceptions", []).append(
-                (sim.name, world.now, exc))
+                (sim.name, world.now, type(exc).__name__, str(exc)))
 
     counter = world.face_state["_thread_counter"] = world.face_state.get("_thread_counter", 0) + 1
     sim = world.new_thread(bootstrap, f"_thread-{counter}", daemon=True)

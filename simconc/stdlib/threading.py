@@ -19,6 +19,7 @@ from ..kernel.thread import ALIVE as _ALIVE
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Semaphore)
+from . import _thread as _thread_face
 from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
 from ._traceback import format_user_exception
 
@@ -260,6 +261,7 @@ class Thread:
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
         _state(world)["active"][sim.ident] = self   # after start's step (see enumerate)
+        sim.on_finish = self._forget
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
             self._started_queue.park(where=where)
@@ -274,6 +276,15 @@ class Thread:
             raise  # the run is over and simconc is unwinding this thread: not the program's error
         except BaseException:
             self._invoke_excepthook(self)
+
+    def _forget(self) -> None:
+        """The thread has ended (kernel's ``on_finish``): it leaves ``threading._active``, as
+        CPython's does, and its thread-local data goes with it."""
+        state = _state()
+        ident = self._sim.ident
+        state["active"].pop(ident, None)
+        for dicts in state.get("locals", {}).pop(ident, ()):
+            dicts.pop(ident, None)
 
     def run(self) -> None:
         try:
@@ -394,8 +405,10 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
         world = current_world()
         exc_type, exc_value, exc_tb = _sys.exc_info()
         if not issubclass(exc_type, SystemExit):  # CPython's hook ignores it: not a failure
+            # (its name and message, not the exception: its traceback would keep the thread's
+            # frames, and the Thread, alive for the rest of the run)
             world.face_state.setdefault("thread_exceptions", []).append(
-                (thread.name, world.now, exc_value))
+                (thread.name, world.now, exc_type.__name__, str(exc_value)))
         try:
             hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
         except Exception as exc:
@@ -471,7 +484,10 @@ class Timer(Thread):
 
 class local:
     """Thread-local data, as CPython's ``_threading_local``: each simulated thread sees its own
-    ``__dict__``, swapped in on every attribute access (nothing can switch threads in between)."""
+    ``__dict__``, swapped in on every attribute access (nothing can switch threads in between).
+    A thread's dictionary goes when the thread ends."""
+
+    __slots__ = ("_local__impl", "__dict__", "__weakref__")
 
     def __new__(cls, *args: Any, **kw: Any) -> "local":
         if (args or kw) and (cls.__init__ is object.__init__):
@@ -488,7 +504,9 @@ def _local_patch(self: local) -> None:
     ident = get_ident()
     d = dicts.get(ident)
     if d is None:
-        d = dicts[ident] = {"_local__impl": (dicts, args, kw)}
+        d = dicts[ident] = {}
+        # Forgotten when the thread ends (Thread._bootstrap), as CPython drops a dead thread's.
+        _state().setdefault("locals", {}).setdefault(ident, []).append(dicts)
         object.__setattr__(self, "__dict__", d)
         cls = type(self)
         if cls.__init__ is not object.__init__:
@@ -521,6 +539,10 @@ def _local_delattr(self: local, name: str) -> None:
 local.__getattribute__ = _local_getattribute  # type: ignore[method-assign]
 local.__setattr__ = _local_setattr  # type: ignore[method-assign]
 local.__delattr__ = _local_delattr  # type: ignore[method-assign]
+
+# CPython's threading.local is _thread._local, and prints as such.
+local.__module__, local.__name__, local.__qualname__ = "_thread", "_local", "_local"
+_thread_face._local = local
 
 
 _HAVE_THREAD_NATIVE_ID = True
