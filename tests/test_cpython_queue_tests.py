@@ -8,40 +8,16 @@ CPython runs each suite twice, on the C ``_queue`` and on the pure-Python module
 """
 from __future__ import annotations
 
-import importlib
-import sys
 import unittest
 
 import pytest
-# test.support and its helpers must bind the real modules: import them before test_queue is
-# loaded under the face (see tests/test_cpython_lock_tests.py).
-from test import support as _support  # noqa: F401
-from test.support import threading_helper as _threading_helper  # noqa: F401
 
-import simconc
-from simconc.patching import simulated_modules
-from simconc.stdlib import fresh_modules
-
-from test_cpython_lock_tests import _support_polls_simulated_time
+from cpython_suites import cases, load_fresh, run_case
 
 #: (suite, test) -> why it is not run.
 EXCLUDED: dict[tuple[str, str], str] = {}
 
-
-def _load_test_queue():
-    modules = fresh_modules()
-    saved = sys.modules.pop("test.test_queue", None)
-    try:
-        with simulated_modules(modules):
-            module = importlib.import_module("test.test_queue")
-    finally:
-        sys.modules.pop("test.test_queue", None)
-        if saved is not None:
-            sys.modules["test.test_queue"] = saved
-    return module, modules
-
-
-test_queue, _faces = _load_test_queue()
+test_queue, _faces = load_fresh("test.test_queue")
 _queue = _faces["queue"]
 
 
@@ -59,25 +35,6 @@ SUITES = [
 ]
 
 
-def _cases():
-    for suite in SUITES:
-        for name in unittest.TestLoader().getTestCaseNames(suite):
-            if (("*", name) in EXCLUDED) or ((suite.__name__, name) in EXCLUDED):
-                continue
-            yield pytest.param(suite, name, id=f"{suite.__name__}.{name}")
-
-
-@pytest.mark.parametrize("suite, name", list(_cases()))
+@pytest.mark.parametrize("suite, name", list(cases(SUITES, EXCLUDED)))
 def test_cpython_queue_tests(suite, name):
-    outcome = unittest.TestResult()
-
-    def body():
-        with _support_polls_simulated_time():
-            suite(name).run(outcome)
-
-    result = simconc.run(body, seed=0, profile="tutorial-2017")
-    problems = [text for _case, text in outcome.errors + outcome.failures]
-    assert result.status == "ok", (result.status, result.error, result.stderr,
-                                   result.deadlock and result.deadlock.format(), problems)
-    assert not outcome.skipped, outcome.skipped
-    assert outcome.testsRun == 1 and not problems, "\n".join(problems)
+    run_case(suite, name)

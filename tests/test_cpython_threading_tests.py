@@ -9,26 +9,12 @@ already; here run the tests of ``Thread``, ``Timer``, ``excepthook``, the module
 """
 from __future__ import annotations
 
-import importlib
 import sys
 import unittest
 
 import pytest
-# What test_threading imports besides threading, _thread and time is the real thing, imported
-# before it is loaded under the face: asyncio (through unittest.mock) cannot be imported half
-# under it (see tests/test_cpython_lock_tests.py for test.support).
-import doctest  # noqa: F401
-import subprocess  # noqa: F401
-import unittest.mock  # noqa: F401
-from test import support as _support  # noqa: F401
-from test.support import script_helper as _script_helper  # noqa: F401
-from test.support import threading_helper as _threading_helper  # noqa: F401
 
-import simconc
-from simconc.patching import simulated_modules
-from simconc.stdlib import fresh_modules
-
-from test_cpython_lock_tests import _support_polls_simulated_time
+from cpython_suites import cases, load_fresh, run_case
 
 SUITES_BY_NAME = ("ThreadTests", "ThreadingExceptionTests", "ExceptHookTests", "TimerTests",
                   "MiscTestCase")
@@ -60,23 +46,8 @@ if sys.version_info >= (3, 13):
         "3.13's version clears Thread._started, a CPython internal")
 
 
-def _load(name):
-    modules = fresh_modules()
-    saved = {module: sys.modules.pop(module, None)
-             for module in (name, "test.lock_tests", "_threading_local")}
-    try:
-        with simulated_modules(modules):
-            module = importlib.import_module(name)
-    finally:
-        for loaded, original in saved.items():
-            sys.modules.pop(loaded, None)
-            if original is not None:
-                sys.modules[loaded] = original
-    return module, modules
-
-
-test_threading, _ = _load("test.test_threading")
-test_threading_local, _faces = _load("test.test_threading_local")
+test_threading, _ = load_fresh("test.test_threading")
+test_threading_local, _faces = load_fresh("test.test_threading_local")
 SUITES = [getattr(test_threading, name) for name in SUITES_BY_NAME] + [
     # (CPython binds it to _thread._local and to _threading_local.local: simconc has one local)
     type("LocalTests", (test_threading_local.BaseLocalTest, unittest.TestCase),
@@ -87,42 +58,6 @@ MODULE_OF = {suite: test_threading for suite in SUITES[:-1]}
 MODULE_OF[SUITES[-1]] = test_threading_local
 
 
-def _cases():
-    for suite in SUITES:
-        for name in unittest.TestLoader().getTestCaseNames(suite):
-            if (("*", name) in EXCLUDED) or ((suite.__name__, name) in EXCLUDED):
-                continue
-            yield pytest.param(suite, name, id=f"{suite.__name__}.{name}")
-
-
-@pytest.mark.parametrize("suite, name", list(_cases()))
+@pytest.mark.parametrize("suite, name", list(cases(SUITES, EXCLUDED)))
 def test_cpython_threading_tests(suite, name):
-    outcome = unittest.TestResult()
-
-    def body():
-        # The test module's threading, _thread and time are this execution's, as they would be
-        # had it been imported here (a test that replaces threading.excepthook replaces the one
-        # this execution's threads call).
-        module = MODULE_OF[suite]
-        faces = {face: getattr(module, face) for face in ("threading", "_thread", "time")
-                 if hasattr(module, face)}
-        for face in faces:
-            setattr(module, face, sys.modules[face])
-        try:
-            with _support_polls_simulated_time():
-                suite(name).run(outcome)
-        finally:
-            for face, original in faces.items():
-                setattr(module, face, original)
-
-    result = simconc.run(body, seed=0, profile="tutorial-2017")
-    problems = [text for _case, text in outcome.errors + outcome.failures]
-    # The verdict is unittest's, as under CPython: a thread of the test may raise on purpose
-    # (the excepthook tests), which makes the run's status "error"; simconc's own stops (a spin,
-    # a deadlock) fail the test.
-    assert result.error is None and result.deadlock is None, (
-        result.status, result.error, result.stderr,
-        result.deadlock and result.deadlock.format(), problems)
-    assert result.status in ("ok", "error"), (result.status, result.stderr, problems)
-    assert not outcome.skipped, outcome.skipped
-    assert outcome.testsRun == 1 and not problems, "\n".join(problems)
+    run_case(suite, name, module=MODULE_OF[suite], threads_may_fail=True)

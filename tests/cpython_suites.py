@@ -1,0 +1,120 @@
+"""Running CPython's own test suites against simconc (shared by tests/test_cpython_*_tests.py).
+
+A suite's module is imported fresh under the stdlib face, so that its ``threading``, ``_thread``,
+``queue`` and ``time`` are simconc's; then each test method runs as the main thread of one
+simulated execution.
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import sys
+import unittest
+from types import ModuleType
+from typing import Iterator, Optional
+
+import pytest
+# What the suites import besides the faces is the real thing, imported before they are loaded
+# under the face: test.support (sysconfig, which it imports on 3.12+, makes an RLock at import),
+# and asyncio (through unittest.mock), which cannot be imported half under it.
+import doctest  # noqa: F401
+import subprocess  # noqa: F401
+import unittest.mock  # noqa: F401
+from test import support as _support  # noqa: F401
+from test.support import script_helper as _script_helper  # noqa: F401
+from test.support import threading_helper as _threading_helper  # noqa: F401
+
+import simconc
+from simconc.patching import simulated_modules
+from simconc.stdlib import fresh_modules
+
+#: Modules a suite's import may load under the face: forgotten again afterwards.
+_LOADED_WITH = ("test.lock_tests", "_threading_local")
+
+
+def load_fresh(name: str) -> tuple[ModuleType, dict[str, ModuleType]]:
+    """Test module ``name`` imported under the face, and the face modules it got."""
+    modules = fresh_modules()
+    saved = {module: sys.modules.pop(module, None) for module in (name, *_LOADED_WITH)}
+    try:
+        with simulated_modules(modules):
+            module = importlib.import_module(name)
+    finally:
+        for loaded, original in saved.items():
+            sys.modules.pop(loaded, None)
+            if original is not None:
+                sys.modules[loaded] = original
+    return module, modules
+
+
+def cases(suites: list[type], excluded: dict[tuple[str, str], str]) -> Iterator:
+    """A pytest parameter per test method of ``suites``, but the ``excluded`` ones (keyed by
+    (suite, test), or ("*", test) for every suite)."""
+    for suite in suites:
+        for name in unittest.TestLoader().getTestCaseNames(suite):
+            if (("*", name) in excluded) or ((suite.__name__, name) in excluded):
+                continue
+            yield pytest.param(suite, name, id=f"{suite.__name__}.{name}")
+
+
+@contextlib.contextmanager
+def _support_polls_simulated_time() -> Iterator[None]:
+    """test.support's helpers imported the real time, _thread and threading long ago: point
+    them at the face for the length of one test, as the suite's own module is."""
+    from test import support
+    from test.support import threading_helper
+    patches = [(support, "time", sys.modules["time"]),
+               (threading_helper, "time", sys.modules["time"]),
+               (threading_helper, "_thread", sys.modules["_thread"]),
+               (threading_helper, "threading", sys.modules["threading"])]
+    saved = [(mod, attr, getattr(mod, attr)) for mod, attr, _ in patches if hasattr(mod, attr)]
+    try:
+        for mod, attr, value in patches:
+            if hasattr(mod, attr):
+                setattr(mod, attr, value)
+        yield
+    finally:
+        for mod, attr, value in saved:
+            setattr(mod, attr, value)
+
+
+@contextlib.contextmanager
+def _faces_of_this_execution(module: Optional[ModuleType]) -> Iterator[None]:
+    """``module``'s threading, _thread and time are this execution's for the length of one
+    test, as they would be had it been imported in it (a test that replaces
+    threading.excepthook replaces the one this execution's threads call)."""
+    if module is None:
+        yield
+        return
+    faces = {face: getattr(module, face) for face in ("threading", "_thread", "time")
+             if hasattr(module, face)}
+    for face in faces:
+        setattr(module, face, sys.modules[face])
+    try:
+        yield
+    finally:
+        for face, original in faces.items():
+            setattr(module, face, original)
+
+
+def run_case(suite: type, name: str, module: Optional[ModuleType] = None,
+             threads_may_fail: bool = False) -> None:
+    """Run test ``name`` of ``suite`` as the main thread of one execution; fail unless it
+    passed and simconc did not stop the run. With ``threads_may_fail``, the verdict is
+    unittest's alone, as under CPython (some tests' threads raise on purpose, which makes the
+    run's status "error"); a spin or a deadlock still fails. ``module``: see
+    _faces_of_this_execution."""
+    outcome = unittest.TestResult()
+
+    def body() -> None:
+        with _faces_of_this_execution(module), _support_polls_simulated_time():
+            suite(name).run(outcome)
+
+    result = simconc.run(body, seed=0, profile="tutorial-2017")
+    problems = [text for _case, text in outcome.errors + outcome.failures]
+    allowed = ("ok", "error") if threads_may_fail and result.error is None else ("ok",)
+    assert result.status in allowed and result.deadlock is None, (
+        result.status, result.error, result.stderr,
+        result.deadlock and result.deadlock.format(), problems)
+    assert not outcome.skipped, outcome.skipped
+    assert outcome.testsRun == 1 and not problems, "\n".join(problems)
