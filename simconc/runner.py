@@ -309,6 +309,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
+    # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
+    saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
     fatal: Optional[BaseException] = None
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
@@ -336,6 +338,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     finally:
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
+        if sys.gettrace() is not saved_trace:
+            sys.settrace(saved_trace)
+        if sys.getprofile() is not saved_profile:
+            sys.setprofile(saved_profile)
 
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal

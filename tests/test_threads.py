@@ -1,5 +1,7 @@
 """threading.Thread and friends, as CPython behaves: names, start/join, liveness, daemons,
 enumerate, Timer, local, _thread."""
+import sys
+
 import pytest
 
 import simconc
@@ -341,3 +343,18 @@ def test_a_finished_thread_is_freed_once_the_program_drops_it():
 
     result = simconc.run(program)
     assert result.stdout == "False 2\nTrue 1\n"   # (the main thread stays)
+
+
+def test_a_programs_trace_and_profile_functions_end_with_its_run():
+    # (threading.settrace_all_threads, 3.12+, sets them this way too)
+    def hook(*args):
+        return None
+
+    def program():
+        import sys
+        sys.settrace(hook)
+        sys.setprofile(hook)
+
+    before = sys.gettrace(), sys.getprofile()
+    assert simconc.run(program).status == "ok"
+    assert (sys.gettrace(), sys.getprofile()) == before
