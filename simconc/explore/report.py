@@ -315,15 +315,10 @@ def _describe(step: Step, events: list[TraceEvent]) -> str:
     return f"{step.name} {event.op} {event.obj}" + (f" ({where})" if where else "")
 
 
-def explain_races(result: RunResult, limit: int = 4) -> list[str]:
-    """Why the execution went wrong: lost updates if there are any, else the conflicting
-    accesses that could have happened in the other order."""
-    return _explain(result, limit)[0]
-
-
 def _explain(result: RunResult, limit: int = 4) -> tuple[list[str], list[tuple[int, int]]]:
-    """:func:`explain_races`, and the races it names: pairs of steps (indices), in the order
-    they ran."""
+    """Why the execution went wrong: lost updates if there are any, else the conflicting
+    accesses that could have happened in the other order; and the races that names, as pairs
+    of steps (indices) in the order they ran."""
     steps = result.steps
     if not steps:
         return [], []
