@@ -2,9 +2,9 @@
 
 Pure Python costs no simulated time, so a busy-wait (``while not done: pass``) never lets another
 simulated thread run and would hang the run for ever. (One that polls a lock or a queue lets
-time pass, but only its own time: that is no sign of life either, see World.pay.) A real-time alarm checks, once a second,
-whether the kernel has seen any sign of life; after ``seconds`` without one it stops the run,
-naming the thread and the line it is spinning on.
+time pass, but only its own: that is no sign of life either, see World.pay.) A real-time alarm
+checks, once a second, whether the kernel has seen any sign of life; after ``seconds`` without
+one it stops the run, naming the thread and the line it is spinning on.
 """
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class spin_watchdog:
                 break
             f = f.f_back
         world.abort(SpinError(
-            f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking"
-            f"{where}: it is probably busy-waiting. Pure Python "
-            f"takes no simulated time, so a spinning thread never lets the others run; wait on "
-            f"an Event or Condition, or call time.sleep() inside the loop."))
+            f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking{where}: "
+            f"it is probably busy-waiting. Pure Python takes no simulated time, so a spinning "
+            f"thread never lets the others run; wait on an Event or Condition, or call "
+            f"time.sleep() inside the loop."))

@@ -222,8 +222,9 @@ def failure_of(result: RunResult) -> Optional[Failure]:
     conflicts: list[tuple[int, int]] = []
     waits: list[dict] = []
     if kind in ("check", "exception"):
-        explanation, races = _explain(result)
         firsts = _step_event_indices(result)
+        trace = result.trace.events
+        explanation, races = _explain(result, [[trace[k] for k in ks] for ks in firsts])
         conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
                      for j, i in races if firsts[j] and firsts[i]
                      and firsts[j][0] in row_of_event and firsts[i][0] in row_of_event]
@@ -277,12 +278,6 @@ def _step_event_indices(result: RunResult) -> list[list[int]]:
     return out
 
 
-def _step_events(result: RunResult) -> list[list[TraceEvent]]:
-    """The trace records each step made."""
-    events = result.trace.events
-    return [[events[k] for k in indices] for indices in _step_event_indices(result)]
-
-
 def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
     """Every trace record in order, numbered by the step it belongs to (0: before the first
     step, while the main thread was alone); and each record's row, by its place in the trace."""
@@ -315,14 +310,14 @@ def _describe(step: Step, events: list[TraceEvent]) -> str:
     return f"{step.name} {event.op} {event.obj}" + (f" ({where})" if where else "")
 
 
-def _explain(result: RunResult, limit: int = 4) -> tuple[list[str], list[tuple[int, int]]]:
+def _explain(result: RunResult, events: list[list[TraceEvent]],
+             limit: int = 4) -> tuple[list[str], list[tuple[int, int]]]:
     """Why the execution went wrong: lost updates if there are any, else the conflicting
     accesses that could have happened in the other order; and the races that names, as pairs
-    of steps (indices) in the order they ran."""
+    of steps (indices) in the order they ran. ``events``: each step's trace records."""
     steps = result.steps
     if not steps:
         return [], []
-    events = _step_events(result)
     lost = _lost_updates(steps, events)[:2]
     if lost:
         return ([line for lines, _races in lost for line in lines],

@@ -156,8 +156,7 @@ class SimThread:
         self.state = "running"
         self.started_at = world.env.now
         self.run_code()
-        if self.debt and not world.finished:   # its last operations' CPU time, before it ends
-            world.pay(self)
+        world.settle(self)   # its last operations' CPU time passes before it ends
         self.finish()
         world.gil.release(self)
         return _EXITED
@@ -195,8 +194,6 @@ class SimThread:
                 world.abandon(self)
             self.state = "unwinding"
             raise GreenletExit
-        if self.debt:   # the CPU time it spent before it waits passes first, holding the GIL
-            world.pay(self)
         gil = world.gil
         self.state = "blocked"
         gil.release(self)

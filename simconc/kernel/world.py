@@ -145,9 +145,10 @@ class World:
         return self.now
 
     def settle(self, thread: SimThread) -> None:
-        """Let the CPU time ``thread`` owes pass now (before it starts a timer or reads the
-        clock), if it owes any."""
-        if thread.debt and not self.tearing_down:
+        """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
+        wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
+        or ends."""
+        if thread.debt and not self.tearing_down and not self.finished:
             self.pay(thread)
 
     def jittered(self, duration: float, jitter: float) -> float:
@@ -287,7 +288,7 @@ class World:
         ``r``, ``w``, ``acq``, ``try``, ``rel``, ``join``). Under untimed semantics this is where
         other threads may run first; under timed semantics durations decide that: here a lock's
         acquire or release costs the profile's ``lock_op`` of CPU time (:meth:`spend`)."""
-        if access in _LOCK_ACCESSES and self._lock_op:
+        if self._lock_op and access in _LOCK_ACCESSES:
             self.spend(self._lock_op)
 
     def name_new(self, obj: Any) -> Hashable:
@@ -309,10 +310,8 @@ class World:
             return                                # part of the execution
         if where is None and skip is not None:
             where = caller_where(2 + skip)
-        if thread is None:
-            self.trace.record(self.now, "-", op, obj, where)
-        else:
-            self.trace.record(self.now, thread.name, op, obj, where, thread.ident)
+        self.trace.record(self.now, thread.name if thread else "-", op, obj, where,
+                          thread.ident if thread else -1)
 
     def internal_error(self, thread: SimThread, exc: BaseException) -> None:
         """An exception escaped a thread's code past the face (a simconc bug, or an error of
@@ -362,8 +361,7 @@ class World:
                 pending[0].done.park()
             for hook in self.exit_hooks:
                 hook()
-            if me.debt and not self.tearing_down:   # its last operations' CPU time, before the end
-                self.pay(me)
+            self.settle(me)   # its last operations' CPU time passes before the end
             self.finished = True
 
     def abandon(self, thread: SimThread) -> None:
