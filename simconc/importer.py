@@ -23,7 +23,7 @@ from .kernel.world import maybe_current_world
 def _record(op: str, what: str) -> None:
     world = maybe_current_world()
     if world is not None and world.current is not None and getcurrent() is not world.hub:
-        world.record(world.current, op, what)
+        world.record(world.current, op, what, skip=1)   # (past the hook that called this)
 
 
 def _point(key: Any, access: str, obj: Any = None) -> None:

@@ -174,6 +174,20 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
     return code
 
 
+_folders: dict[Any, str] = {}   # a scenario's path (with the directory it is relative to)
+#                                  -> its folder: explorations run it again and again
+
+
+def _folder(path: str) -> str:
+    key = path if os.path.isabs(path) else (os.getcwd(), path)
+    folder = _folders.get(key)
+    if folder is None:
+        if len(_folders) > 32:
+            _folders.clear()
+        folder = _folders[key] = os.path.dirname(os.path.abspath(path))
+    return folder
+
+
 Check = Union[str, Callable[[], Any], None]
 
 
@@ -247,8 +261,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     live = True   # the program's accesses count while it runs, not while check() reads them
 
     def record_access(op: str, what: str) -> None:
-        if live:
-            world.record(world.current_thread(), op, what)
+        if live:   # (called by the instrument's hooks, which the user's code calls: skip them)
+            world.record(world.current_thread(), op, what, skip=1)
 
     def point(key: Any, access: str, obj: Any = None) -> None:
         if live:
@@ -315,7 +329,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
-            sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
+            sys.path.insert(0, _folder(path))
         with simulated_modules(modules, atexit_handlers), spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:

@@ -298,9 +298,10 @@ class Dpor:
         """Take the finished execution's ``steps`` (and the steps its unfinished threads were
         waiting to take); False once the search is exhausted."""
         self.repeated = False
-        self._touches = first_touches(steps)
-        for made in self._made:
-            made.first = _first(made.key, self._touches)
+        named: dict = {}
+        self._touches = first_touches(steps, named)
+        for made in self._made:   # (each the location of a step taken: named already)
+            made.first = _first(made.key, self._touches, named.get(made.key, _UNKNOWN))
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -515,9 +516,14 @@ def _leftmost(wut: WNode) -> tuple:
 # (Dpor._insert). Locks, events and queues need none of this: they are named by the thread that
 # made them (World.name_new), the same in every execution; the program's own objects do.
 
-def _first(key: Hashable, first_touch: dict) -> Optional[int]:
-    """:attr:`WNode.first` for ``key`` in the execution whose first touches are given."""
-    found = object_named(key)
+_UNKNOWN = object()
+
+
+def _first(key: Hashable, first_touch: dict, found: Any = _UNKNOWN) -> Optional[int]:
+    """:attr:`WNode.first` for ``key`` in the execution whose first touches are given
+    (``found``: :func:`object_named` of ``key``, if known already)."""
+    if found is _UNKNOWN:
+        found = object_named(key)
     if found is None:
         return None
     if found is False:

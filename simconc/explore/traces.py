@@ -110,16 +110,16 @@ def object_named(key: Any) -> "int | bool | None":
     return None
 
 
-def first_touches(steps: Sequence[Step]) -> dict:
-    """Each object the steps touch (:func:`object_named`): the first step that touched it."""
+def first_touches(steps: Sequence[Step], named: Optional[dict] = None) -> dict:
+    """Each object the steps touch (:func:`object_named`): the first step that touched it.
+    ``named`` (a dict) is filled with each step's location -> :func:`object_named` of it."""
     first: dict = {}
-    seen: set = set()   # the keys looked at already (a step's key recurs)
+    seen: dict = {} if named is None else named   # the keys looked at already (they recur)
     for i, step in enumerate(steps):
         key = step.key
         if key in seen:
             continue
-        seen.add(key)
-        found = object_named(key)
+        seen[key] = found = object_named(key)
         if found is not None and found is not False:
             first.setdefault(found, i)
     return first

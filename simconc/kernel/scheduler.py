@@ -219,7 +219,7 @@ def decode_token(token: str) -> list[Choice]:
         code, n, index = numbers[i:i + 3]
         if code >= len(KINDS) or not 0 <= index < n:
             raise BadToken(f"schedule token {_short(token)} is damaged at choice {i // 3 + 1}")
-        choices.append(Choice(KINDS[code], n, index))
+        choices.append(_new_tuple(Choice, (KINDS[code], n, index)))
     return choices
 
 

@@ -30,10 +30,17 @@ _POOL_SIZE = 64
 
 
 def start_greenlet(run: Callable[[], object], hub: greenlet) -> tuple[greenlet, Any]:
-    """Run ``run`` on a greenlet whose parent is ``hub`` (a fresh one, or one left idle by an
-    ended thread) until it first switches back; the greenlet and what it switched back with.
-    When ``run`` returns, its greenlet hands the result to the hub as a dying one would, and
-    waits to be reused; an exception out of ``run`` ends the greenlet as usual."""
+    """Run ``run`` on a greenlet from :func:`idle_greenlet` until it first switches back; the
+    greenlet and what it switched back with."""
+    g = idle_greenlet(hub)
+    return g, g.switch(run)
+
+
+def idle_greenlet(hub: greenlet) -> greenlet:
+    """A greenlet whose parent is ``hub`` (a fresh one, or one left idle by an ended thread):
+    switched into with a callable, it runs it. When that returns, the greenlet hands the result
+    to the hub as a dying one would, and waits to be reused; an exception out of it ends the
+    greenlet as usual."""
     idle = getattr(_pools, "idle", None)
     if idle is None:
         idle = _pools.idle = []
@@ -41,9 +48,8 @@ def start_greenlet(run: Callable[[], object], hub: greenlet) -> tuple[greenlet, 
         g = idle.pop()
         g.parent = hub
         g.gr_context = None   # a new thread's contextvars start empty, as on a new greenlet
-        return g, g.switch(run)
-    g = greenlet(_work, hub)
-    return g, g.switch(run)
+        return g
+    return greenlet(_work, hub)
 
 
 def _work(task: Callable[[], object]) -> None:

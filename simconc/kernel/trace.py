@@ -33,8 +33,13 @@ class TraceEvent(NamedTuple):
         return f"[{self.time * 1000:10.3f} ms] {self.thread:<16} {self.op}{obj}{where}"
 
 
+_new_tuple = tuple.__new__   # (a TraceEvent straight from a tuple: one Python call less)
+
 _outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
-_wheres: dict = {}    # Where as a plain tuple -> the Where (a trace names the same lines again)
+#: (id of a code object, offset of an instruction in it) -> (the code, its Where): a trace names
+#: the same places again and again, and finding an offset's line scans the code's line table.
+#: (The code is kept, and compared: another code object may take over a dead one's id.)
+_wheres: dict = {}
 
 
 def caller_where(skip: int = 0) -> Optional[Where]:
@@ -55,12 +60,14 @@ def caller_where(skip: int = 0) -> Optional[Where]:
             mine = outside[filename] = not (filename.startswith(_SIMCONC_DIR)
                                             or filename.startswith(_GREENLET_INTERNAL))
         if mine:
-            key = (filename, f.f_lineno, code.co_name)
-            where = _wheres.get(key)
-            if where is None:
-                if len(_wheres) > 100_000:
-                    _wheres.clear()
-                where = _wheres[key] = Where._make(key)
+            key = (id(code), f.f_lasti)
+            known = _wheres.get(key)
+            if known is not None and known[0] is code:
+                return known[1]
+            if len(_wheres) > 100_000:
+                _wheres.clear()
+            where = Where(filename, f.f_lineno, code.co_name)
+            _wheres[key] = (code, where)
             return where
         f = f.f_back
     return None
@@ -77,7 +84,7 @@ class Trace:
 
     def record(self, time: float, thread: str, op: str, obj: str = "",
                where: Optional[Where] = None, ident: int = -1) -> TraceEvent:
-        event = TraceEvent(time, thread, op, obj, where, ident)
+        event = _new_tuple(TraceEvent, (time, thread, op, obj, where, ident))
         self.events.append(event)
         for listener in self.listeners:
             listener(event)

@@ -39,7 +39,7 @@ from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
 from .scheduler import Strategy
-from .thread import ALIVE, SimThread, start_greenlet
+from .thread import ALIVE, SimThread, idle_greenlet
 from .trace import Where, caller_where
 from .waitqueue import WaitQueue
 from .world import World, _Abort, _current_set
@@ -169,9 +169,9 @@ class UntimedWorld(World):
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = getattr(self.scheduler.strategy, "wants_options", False)
 
-    @property
-    def now(self) -> float:
-        return 0.0
+    #: The clock stays at zero. (A class attribute over World's property: read at every
+    #: record, a property would cost a call each time.)
+    now = 0.0
 
     # -- threads -------------------------------------------------------------------------------
     def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
@@ -205,12 +205,16 @@ class UntimedWorld(World):
         thread.finish()
         return _EXITED
 
-    def _switch_into(self, thread: SimThread) -> None:
+    def _switch_into(self, thread: SimThread) -> Any:
+        """Run ``thread`` (from the hub, or from a thread that waits: see _next); what this
+        greenlet is resumed with."""
         self.current = thread
         if thread.greenlet is None:
-            thread.greenlet, _ = start_greenlet(lambda: self._bootstrap(thread), self.hub)
-        else:
-            thread.greenlet.switch()
+            # (its greenlet is known before it first runs: it may be scheduled before the one
+            # that started it is resumed)
+            thread.greenlet = g = idle_greenlet(self.hub)
+            return g.switch(lambda: self._bootstrap(thread))
+        return thread.greenlet.switch()
 
     def name_new(self, obj: Any) -> Hashable:
         """The location of a lock, event or queue just made: the thread that made it and how
@@ -304,11 +308,17 @@ class UntimedWorld(World):
         and return when this one is picked (what it was resumed with). Where nothing but that
         choice is to be made, it is made here, in the thread's own greenlet: the round trip
         through the hub would cost as much as the choice, and most often the thread picked is
-        this one, which then simply goes on. Anything else (new threads, waits nobody else
-        sees, no thread ready, the step limit, the end) is the hub's."""
-        if self._fresh or self._local_waits or self.fatal is not None or self.finished or \
-                len(self.steps) >= self.max_steps:
+        this one, which then simply goes on; so is what needs no choice (a new thread, a wait
+        nobody else sees: _local). Anything else (no thread ready, the step limit, the end, an
+        error) is the hub's."""
+        if self.fatal is not None or self.finished or len(self.steps) >= self.max_steps:
             return self.hub.switch()
+        if self._fresh or self._local_waits:
+            # (Thread.start waits here for the new thread, which runs up to its first step and
+            # then hands back: two switches, where the hub would take four.)
+            local = self._local()
+            if local is not None:
+                return self._switch_into(local)
         ready = [t for t in self.threads if t.state == "ready" and   # (_ready, inlined)
                  (t.pending[2] is None or t.pending[2]())]
         if not ready:
@@ -469,24 +479,27 @@ class UntimedWorld(World):
                 for t, owes in zip(ready, owing)]
 
     def _run_local(self) -> None:
-        """Run what needs no choice: new threads up to their first visible operation, and waits
-        that nothing else can observe, in creation order."""
-        fresh = self._fresh
+        """From the hub: run what needs no choice (see _local) while there is any."""
         while True:
-            if fresh:
-                self._switch_into(fresh.pop(0))
-            elif not self._local_waits:
+            local = self._local()
+            if local is None:
                 return
-            else:
-                for t in self.threads:
-                    if t.state == "ready" and t.pending[0] is None and (
-                            t.pending[2] is None or t.pending[2]()):
-                        self._switch_into(t)
-                        break
-                else:
-                    return
+            self._switch_into(local)
             if self.fatal is not None or self.finished:
                 return
+
+    def _local(self) -> Optional[SimThread]:
+        """The thread to run next without a choice, if any: a new thread (up to its first
+        visible operation), in creation order, else one whose wait nothing else can observe and
+        that can go on. Their order cannot matter."""
+        if self._fresh:
+            return self._fresh.pop(0)
+        if self._local_waits:
+            for t in self.threads:
+                if t.state == "ready" and t.pending[0] is None and (
+                        t.pending[2] is None or t.pending[2]()):
+                    return t
+        return None
 
     def _main(self, main: Callable[[], Any]) -> None:
         super()._main(main)
