@@ -33,7 +33,7 @@ frontrun
     and LD_PRELOADs its IO interceptor), so it runs in a subprocess under that command, and the
     time reported is that of its ``explore`` call alone, measured inside the subprocess (the
     start-up of the interpreter and of frontrun is left out, and so is a first, warm-up
-    exploration). frontrun and simconc's DPOR on the same counter take turns for two rounds, so
+    exploration). frontrun and simconc's DPOR on the same counter take turns for three rounds, so
     that load elsewhere on the machine hits both alike, and each figure is its best round.
 
 Everything printed is measured in the run that prints it; nothing is carried over.
@@ -79,7 +79,7 @@ ENUMERATE_SECONDS = {"full": 8.0, "quick": 1.0}
 #: frontrun gets this long for one exploration before it is abandoned (its own total_timeout).
 FRONTRUN_TIMEOUT = 300.0
 #: Rounds of the frontrun comparison (frontrun, then simconc, in turn); the best round counts.
-FRONTRUN_ROUNDS = 2
+FRONTRUN_ROUNDS = 3
 
 
 # -- the programs ---------------------------------------------------------------------------------

@@ -35,12 +35,16 @@ def fresh_modules() -> dict[str, types.ModuleType]:
     """A fresh module object per face, for one execution."""
     if not _templates:
         for name in FACES:
-            contents = dict(face_module(name).__dict__, __name__=name)
+            # (copied: a compact dict, whose keys an empty dict's update clones at once, where
+            # it inserts a sparse one's one by one: 6 us a run instead of 13)
+            contents = dict(face_module(name).__dict__, __name__=name).copy()
             _templates.append((name, contents, contents.get("_fresh_state")))
     fresh = {}
     for name, contents, fresh_state in _templates:
         module = types.ModuleType(name)
-        module.__dict__.update(contents)
+        namespace = module.__dict__
+        namespace.clear()   # (empty, the update below is a copy; contents has every name)
+        namespace.update(contents)
         if fresh_state is not None:  # module-level state of the execution's own (threading._dangling)
             module.__dict__.update(fresh_state())
         fresh[name] = module
