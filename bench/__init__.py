@@ -1,1 +1,1 @@
-"""simconc's benchmarks: ``python -m bench`` runs them all (see bench/README.md)."""
+"""simconc's benchmarks, each runnable on its own (see bench/README.md)."""

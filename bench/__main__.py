@@ -1,19 +1,15 @@
-"""``python -m bench``: run every benchmark (arguments are passed on to each)."""
+"""``python -m bench``: the benchmark of one execution, bench_run.py (arguments are passed on).
+The others run on their own: ``python bench/bench_explore.py``, which takes minutes, and
+``python bench/bench_instructions.py``, which needs valgrind."""
 from __future__ import annotations
 
 import sys
 
 from . import bench_run
 
-#: Every benchmark, by module: each has ``main(argv) -> exit status``.
-BENCHES = (bench_run,)
-
 
 def main(argv: "list[str] | None" = None) -> int:
-    status = 0
-    for bench in BENCHES:
-        status = max(status, bench.main(argv))
-    return status
+    return bench_run.main(argv)
 
 
 if __name__ == "__main__":
