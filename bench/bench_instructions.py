@@ -43,6 +43,10 @@ import textwrap
 from typing import Any, Optional
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if __package__ in (None, ""):  # run as a script: make the repository's bench importable
+    sys.path.insert(0, REPO)
+
+from bench.bench_explore import COUNTER, template  # noqa: E402 (the counter of its table)
 
 #: Each workload: its name, the code that runs it once (``ROOT`` is the checkout measured,
 #: ``DIR`` a scratch directory), and how many repetitions the measurement takes.
@@ -55,34 +59,6 @@ WORKLOADS = (
     ("run, 4 threads",
      "run(os.path.join(DIR, 'threads.py'), semantics='untimed', trace=False)", 40),
 )
-
-_COUNTER = textwrap.dedent("""\
-    import threading
-
-
-    class Counter:
-        def __init__(self):
-            self.value = 0
-
-        def increment(self):
-            temp = self.value
-            self.value = temp + 1
-
-
-    counter = Counter()
-
-
-    def worker():
-        counter.increment()
-
-
-    threads = [threading.Thread(target=worker) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    print(counter.value)
-    """)
 
 _THREADS = textwrap.dedent("""\
     import threading
@@ -153,7 +129,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(text, file=sys.stderr, flush=True)
 
     with tempfile.TemporaryDirectory(prefix="simconc-instructions-") as scratch:
-        for name, text in (("counter.py", _COUNTER), ("threads.py", _THREADS),
+        for name, text in (("counter.py", template(COUNTER)(3)), ("threads.py", _THREADS),
                            ("empty.py", "x = 1\n")):
             with open(os.path.join(scratch, name), "w") as f:
                 f.write(text)
