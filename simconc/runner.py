@@ -174,8 +174,9 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
     return code
 
 
-_folders: dict[Any, str] = {}   # a scenario's path (with the directory it is relative to)
-#                                  -> its folder: explorations run it again and again
+#: A scenario's folder, by its path (and the directory a relative path is relative to): an
+#: exploration runs the same file again and again, and os.path.abspath asks the OS each time.
+_folders: dict[Any, str] = {}
 
 
 def _folder(path: str) -> str:

@@ -490,8 +490,8 @@ class UntimedWorld(World):
 
     def _local(self) -> Optional[SimThread]:
         """The thread to run next without a choice, if any: a new thread (up to its first
-        visible operation), in creation order, else one whose wait nothing else can observe and
-        that can go on. Their order cannot matter."""
+        visible operation; taken off the list of new ones), in creation order, else one whose
+        wait nothing else can observe and that can go on. Their order cannot matter."""
         if self._fresh:
             return self._fresh.pop(0)
         if self._local_waits:
