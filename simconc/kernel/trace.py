@@ -38,8 +38,10 @@ _new_tuple = tuple.__new__   # (a TraceEvent straight from a tuple: one Python c
 _outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
 #: (id of a code object, offset of an instruction in it) -> (the code, its Where): a trace names
 #: the same places again and again, and finding an offset's line scans the code's line table.
-#: (The code is kept, and compared: another code object may take over a dead one's id.)
+#: (The code is kept, and compared: another code object may take over a dead one's id. Kept,
+#: codes cost memory: the cache starts again past _WHERES_KEPT places.)
 _wheres: dict = {}
+_WHERES_KEPT = 10_000
 
 
 def caller_where(skip: int = 0) -> Optional[Where]:
@@ -64,7 +66,7 @@ def caller_where(skip: int = 0) -> Optional[Where]:
             known = _wheres.get(key)
             if known is not None and known[0] is code:
                 return known[1]
-            if len(_wheres) > 100_000:
+            if len(_wheres) > _WHERES_KEPT:
                 _wheres.clear()
             where = Where(filename, f.f_lineno, code.co_name)
             _wheres[key] = (code, where)
