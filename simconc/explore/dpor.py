@@ -301,7 +301,7 @@ class Dpor:
         named: dict = {}
         self._touches = first_touches(steps, named)
         for made in self._made:   # (each the location of a step taken: named already)
-            made.first = _first(made.key, self._touches, named.get(made.key, _UNKNOWN))
+            made.first = _first_of(named.get(made.key), self._touches)
         if blocked:
             self.blocked += 1
             del self.stack[len(steps):]
@@ -516,14 +516,14 @@ def _leftmost(wut: WNode) -> tuple:
 # (Dpor._insert). Locks, events and queues need none of this: they are named by the thread that
 # made them (World.name_new), the same in every execution; the program's own objects do.
 
-_UNKNOWN = object()
+def _first(key: Hashable, first_touch: dict) -> Optional[int]:
+    """:attr:`WNode.first` for ``key`` in the execution whose first touches are given."""
+    return _first_of(object_named(key), first_touch)
 
 
-def _first(key: Hashable, first_touch: dict, found: Any = _UNKNOWN) -> Optional[int]:
-    """:attr:`WNode.first` for ``key`` in the execution whose first touches are given
-    (``found``: :func:`object_named` of ``key``, if known already)."""
-    if found is _UNKNOWN:
-        found = object_named(key)
+def _first_of(found: Any, first_touch: dict) -> Optional[int]:
+    """:attr:`WNode.first` for a location whose :func:`object_named` is ``found`` (None: it
+    cannot be told, the safe answer)."""
     if found is None:
         return None
     if found is False:

@@ -45,6 +45,12 @@ _dangling = _WeakSet()
 _active: dict = {}   # (each execution's module has its own: see _fresh_state)
 
 
+def _module(world: Any) -> Any:
+    """``world``'s own copy of this module, the one its program imported (None if the runner
+    made none: the face used directly)."""
+    return world.face_state.get("modules", {}).get("threading")
+
+
 def _state(world: Any = None) -> dict:
     """This execution's threading state (each execution starts from scratch): of ``world``,
     the running one by default."""
@@ -53,7 +59,7 @@ def _state(world: Any = None) -> dict:
     state = world.face_state.get("threading")
     if state is None:
         # The threads by ident: this execution's module's ``_active``, as CPython keeps them.
-        module = world.face_state.get("modules", {}).get("threading")
+        module = _module(world)
         active = module._active if module is not None else {}
         state = world.face_state["threading"] = {"counter": 0, "active": active}
     return state
@@ -64,7 +70,7 @@ def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
     # program or a test may have replaced it); the template module keeps a count per world.
     if world is None:
         world = current_world()
-    module = world.face_state.get("modules", {}).get("threading")
+    module = _module(world)
     if module is not None:
         return name_template % module._counter()
     state = _state(world)
@@ -246,7 +252,7 @@ class Thread:
         self._started_queue = WaitQueue(world, self, key=None)
         self._initialized = True
         self._invoke_excepthook = _make_invoke_excepthook()
-        module = world.face_state.get("modules", {}).get("threading")
+        module = _module(world)
         if module is not None:
             module._dangling.add(self)
 
@@ -400,9 +406,9 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
     def invoke_excepthook(thread: Thread) -> None:
         # Read the hook at call time from this execution's module, where a program may have
         # replaced it (threading.excepthook = ...).
-        module = current_world().face_state.get("modules", {}).get("threading")
-        hook = getattr(module, "excepthook", excepthook) if module is not None else excepthook
         world = current_world()
+        module = _module(world)
+        hook = getattr(module, "excepthook", excepthook) if module is not None else excepthook
         exc_type, exc_value, exc_tb = _sys.exc_info()
         if not issubclass(exc_type, SystemExit):  # CPython's hook ignores it: not a failure
             # (its name and message, not the exception: its traceback would keep the thread's
