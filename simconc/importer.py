@@ -14,7 +14,6 @@ import importlib.util
 import sys
 from typing import Any, Optional, Sequence
 
-from greenlet import getcurrent
 
 from .instrument import compile_instrumented, hooks
 from .kernel.world import maybe_current_world
@@ -22,8 +21,8 @@ from .kernel.world import maybe_current_world
 
 def _record(op: str, what: str) -> None:
     world = maybe_current_world()
-    if world is not None and world.current is not None and getcurrent() is not world.hub:
-        world.record(world.current, op, what, skip=1)   # (past the hook that called this)
+    if world is not None:
+        world.record_access(op, what)
 
 
 def _point(key: Any, access: str, obj: Any = None) -> None:

@@ -261,10 +261,6 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     out, err = _Capture(echo, world), _Capture(echo_err, world)
     live = True   # the program's accesses count while it runs, not while check() reads them
 
-    def record_access(op: str, what: str) -> None:
-        if live:   # (called by the instrument's hooks, which the user's code calls: skip them)
-            world.record(world.current_thread(), op, what, skip=1)
-
     def point(key: Any, access: str, obj: Any = None) -> None:
         if live:
             if obj is not None:
@@ -288,8 +284,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 namespace.update({"__name__": "__main__", "__file__": path,
                                   "__builtins__": builtins, "__doc__": None})
                 if memory:
-                    namespace.update(hooks(record_access if trace else None, namespace,
-                                           point if untimed else _no_point,
+                    record = world.record_access if trace else None
+                    namespace.update(hooks(record, namespace, point if untimed else _no_point,
                                            switch=world.switch_point,
                                            body_thread=lambda: world.current is world.main,
                                            alone=lambda: len(world.threads) == 1))

@@ -30,6 +30,13 @@ _ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
 #: A sampling strategy with no --max-executions runs this many.
 DEFAULT_SAMPLES = 1000
 
+#: Until the first failure, the first executions of an exploration run with their trace, so
+#: that the failure is explained from the execution that showed it; any other execution runs
+#: without (nobody reads its trace), and one that shows a new failure runs again, with it. A
+#: failing program often fails in its first few executions, and tracing an execution costs
+#: about a quarter of running it again: tracing four costs what they could save.
+TRACED_FIRST = 4
+
 
 def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions: Optional[int] = None, seed: int = 0, depth: int = 3,
@@ -120,9 +127,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     failures: dict[tuple, Failure] = {}
 
     def traced(result: RunResult) -> RunResult:
-        # Executions run without a trace; the one a new failure is explained from runs again,
-        # with it, from its token. Should the program not replay (it depends on something the
-        # schedule does not decide), the failure is still reported, unexplained.
+        # An execution that ran without a trace and showed a new failure runs again, with it,
+        # from its token. Should the program not replay (it depends on something the schedule
+        # does not decide), the failure is still reported, unexplained.
         try:
             again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
                         spin_timeout=spin_timeout, profile=profile)
@@ -135,20 +142,22 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         while not interrupted:
             number = engine.index
             ran = ahead.take(engine) if ahead is not None else None
+            with_trace = False
             if ran is not None and ahead is not None and ahead.follow(engine, ran) is not None:
                 result, blocked = ran.result, ran.blocked
             else:
                 strat = engine.begin()
+                with_trace = number < TRACED_FIRST and not failures
                 result = run(program, strategy=strat, semantics=semantics,
                              switch_points=switch_points, check=check, max_steps=max_steps,
-                             spin_timeout=spin_timeout, profile=profile, trace=False)
+                             spin_timeout=spin_timeout, profile=profile, trace=with_trace)
                 if strat.error is not None:
                     raise strat.error
                 blocked = strat.blocked
             more = engine.end(result.steps, blocked, result.pending)
             if engine.repeated:   # a trace already run: counted apart
                 report.redundant += 1
-            new = _count(report, result, failures, number, traced) \
+            new = _count(report, result, failures, number, _as_is if with_trace else traced) \
                 if not (blocked or engine.repeated) else None
             # Nothing reads the program's globals again: emptied, they no longer hold their
             # functions (whose globals they are) in a cycle for the cycle collector to find.
@@ -167,6 +176,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     report.interrupted = bool(interrupted)
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _as_is(result: RunResult) -> RunResult:
+    return result
 
 
 class _Interrupted(list):

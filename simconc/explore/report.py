@@ -5,7 +5,6 @@ Everything here is read from finished executions (their :class:`RunResult`, trac
 """
 from __future__ import annotations
 
-import bisect
 import functools
 import os
 import re
@@ -264,6 +263,16 @@ def _shown_path(name: str) -> str:
 # A read of a module variable that holds an object ("read counter = Counter"): how the code got
 # to the object, not shared state worth showing.
 _OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = (?!(?:True|False|None)$)[A-Za-z_][\w.]*$")
+_noise: dict[str, bool] = {}   # a record's text -> is it such a read (few texts, seen often)
+
+
+def _is_noise(text: str) -> bool:
+    found = _noise.get(text)
+    if found is None:
+        if len(_noise) > 4096:
+            _noise.clear()
+        found = _noise[text] = _OBJECT_READ.match(text) is not None
+    return found
 
 
 def _step_event_indices(result: RunResult) -> list[list[int]]:
@@ -271,27 +280,55 @@ def _step_event_indices(result: RunResult) -> list[list[int]]:
     lock inside a Queue, has an empty list)."""
     events = result.trace.events
     steps = result.steps
+    ends = [step.trace_index for step in steps[1:]]
+    ends.append(len(events))
     out = []
-    for n, step in enumerate(steps):
-        end = steps[n + 1].trace_index if n + 1 < len(steps) else len(events)
-        out.append([k for k in range(step.trace_index, end) if events[k].thread == step.name])
+    for step, end in zip(steps, ends):
+        name = step.name
+        mine = []
+        for k in range(step.trace_index, end):
+            if events[k].thread == name:
+                mine.append(k)
+        out.append(mine)
     return out
+
+
+#: Records of no step: no time passes under untimed semantics.
+_TIMELESS = frozenset(("sleep", "cpu", "io"))
 
 
 def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
     """Every trace record in order, numbered by the step it belongs to (0: before the first
     step, while the main thread was alone); and each record's row, by its place in the trace."""
     starts = [step.trace_index for step in result.steps]
-    rows = []
+    starts.append(len(result.trace.events) + 1)   # (a sentinel: no record is past it)
+    rows: list[dict] = []
     row_of_event = {}
+    shown: dict = {}   # Where -> its text (a trace names few places, many times)
+    step = 0           # how many steps have started by the record (records are in order)
+    noise = _noise.get
     for index, event in enumerate(result.trace.events):
-        if event.op in ("sleep", "cpu", "io"):
-            continue   # no time passes under untimed semantics: not part of the interleaving
+        while starts[step] <= index:
+            step += 1
+        op = event.op
+        if op in _TIMELESS:
+            continue
+        where = event.where
+        if where is None:
+            text = ""
+        else:
+            text = shown.get(where)
+            if text is None:
+                text = shown[where] = f"{_shown_path(where.filename)}:{where.lineno}"
+        obj = event.obj
+        quiet = False
+        if op == "read":
+            quiet = noise(obj)
+            if quiet is None:
+                quiet = _is_noise(obj)
         row_of_event[index] = len(rows)
-        rows.append({"step": bisect.bisect_right(starts, index), "thread": event.thread,
-                     "ident": event.ident, "op": event.op, "obj": event.obj,
-                     "where": _where(event),
-                     "noise": event.op == "read" and bool(_OBJECT_READ.match(event.obj))})
+        rows.append({"step": step, "thread": event.thread, "ident": event.ident, "op": op,
+                     "obj": obj, "where": text, "noise": quiet})
     return rows, row_of_event
 
 

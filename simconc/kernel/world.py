@@ -313,6 +313,16 @@ class World:
         self.trace.record(self.now, thread.name if thread else "-", op, obj, where,
                           thread.ident if thread else -1)
 
+    def record_access(self, op: str, obj: str) -> None:
+        """:meth:`record` for a read or write the instrument's hooks saw, by the running thread
+        at the user's line past the hook. (One call fewer than ``record``: a traced execution
+        makes one for every access.) Not in the hub: a finalizer the collector runs there
+        belongs to no simulated thread."""
+        thread = self.current
+        if self.tearing_down or not self.tracing or thread is None or getcurrent() is self.hub:
+            return
+        self.trace.record(self.now, thread.name, op, obj, caller_where(2), thread.ident)
+
     def internal_error(self, thread: SimThread, exc: BaseException) -> None:
         """An exception escaped a thread's code past the face (a simconc bug, or an error of
         simconc's own): the execution cannot go on."""
