@@ -7,12 +7,13 @@ program prints, runs it as the simulated main thread, and turns the world's reco
 from __future__ import annotations
 
 import builtins
+import contextlib
 import io
 from importlib.util import decode_source
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, TextIO, Union
+from typing import Any, Callable, Iterator, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
@@ -138,6 +139,24 @@ _STDOUT = ("stdout",)
 
 _compiled: dict[tuple, Any] = {}   # (path, size, mtime, memory) -> code: explorations rerun it
 
+#: Inside :func:`scenarios_pinned`: (path, memory, switches) -> the code loaded first.
+_pinned: Optional[dict[tuple, Any]] = None
+
+
+@contextlib.contextmanager
+def scenarios_pinned() -> Iterator[None]:
+    """Within the block, a scenario file is loaded once: later runs take the code loaded
+    first without asking the OS whether the file changed. An exploration runs one file
+    thousands of times, and explores one version of it."""
+    global _pinned
+    outer = _pinned
+    if outer is None:
+        _pinned = {}
+    try:
+        yield
+    finally:
+        _pinned = outer
+
 
 def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
                   switches: bool = False) -> Any:
@@ -145,6 +164,15 @@ def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
     With ``memory``, its reads and writes of shared state call the instrument's hooks; with
     ``switches`` too, so do the GIL build's switch points."""
     path = os.fspath(path)
+    if _pinned is not None:
+        code = _pinned.get((path, memory, switches))
+        if code is None:
+            code = _pinned[path, memory, switches] = _load(path, memory, switches)
+        return code
+    return _load(path, memory, switches)
+
+
+def _load(path: str, memory: bool, switches: bool) -> Any:
     try:
         stat = os.stat(path)
         cache_key = (path, stat.st_size, stat.st_mtime_ns, memory, switches)

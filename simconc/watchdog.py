@@ -13,6 +13,7 @@ import os
 import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
 import signal
 import threading
+from typing import Optional
 
 from greenlet import getcurrent
 
@@ -23,34 +24,58 @@ _TICK = 0.5
 
 class spin_watchdog:
     """For the length of a ``with`` block: stop ``world``'s run if it shows no sign of life for
-    ``seconds`` of real time. (A class, not a generator: it wraps every execution.)"""
+    ``seconds`` of real time. (A class, not a generator: it wraps every execution.)
+
+    Inside the block of another one with the same budget it sets no alarm of its own: it points
+    that one at ``world`` until its block ends. An exploration keeps one set, watching nothing
+    between its executions, for all of them: the four system calls that set and reset an alarm
+    cost more than the rest of this does for a small execution."""
 
     __slots__ = ("world", "seconds", "progress", "idle", "installed", "previous",
-                 "previous_timer")
+                 "previous_timer", "outer", "outer_world", "previous_armed")
 
-    def __init__(self, world: World, seconds: float) -> None:
+    #: The watchdog whose alarm is set now, if any.
+    _armed: Optional["spin_watchdog"] = None
+
+    def __init__(self, world: Optional[World], seconds: float) -> None:
         self.world = world
         self.seconds = seconds
         self.progress = -1
         self.idle = 0.0
         self.installed = False
+        self.outer: Optional[spin_watchdog] = None
 
     def __enter__(self) -> None:
         seconds = self.seconds
+        armed = spin_watchdog._armed
+        if armed is not None and armed.seconds == seconds:
+            self.outer, self.outer_world = armed, armed.world
+            armed.watch(self.world)
+            return
         if (seconds and seconds > 0 and hasattr(signal, "setitimer")
                 and threading.current_thread() is threading.main_thread()):
             self.previous = _signal.signal(_signal.SIGALRM, self._on_alarm)
             self.previous_timer = _signal.setitimer(_signal.ITIMER_REAL, _TICK, _TICK)
             self.installed = True
+            self.previous_armed, spin_watchdog._armed = armed, self
 
     def __exit__(self, *exc: object) -> None:
-        if self.installed:
+        if self.outer is not None:
+            self.outer.watch(self.outer_world)
+        elif self.installed:
+            spin_watchdog._armed = self.previous_armed
             # Put back the caller's alarm (pytest-timeout's, say), not just switch ours off.
             _signal.setitimer(_signal.ITIMER_REAL, *self.previous_timer)
             _signal.signal(_signal.SIGALRM, self.previous)
 
+    def watch(self, world: Optional[World]) -> None:
+        """Watch ``world`` from now on (None: nothing), its real time counted from now."""
+        self.world, self.progress, self.idle = world, -1, 0.0
+
     def _on_alarm(self, signum: int, frame) -> None:
         world, seconds = self.world, self.seconds
+        if world is None:
+            return   # between two executions
         if world.progress != self.progress or world.hub is None:
             self.progress = world.progress
             self.idle = 0.0

@@ -236,6 +236,34 @@ def test_an_unbounded_loop_is_cut_at_the_step_limit(tmp_path):
     assert any(f.kind == "limit" for f in report.failures)
 
 
+def test_a_thread_spinning_in_one_execution_of_many_is_stopped_and_reported(tmp_path):
+    # The exploration keeps one spin watchdog for all its executions: it must watch each one,
+    # from that execution's own start, and leave no alarm behind.
+    import signal
+    before = signal.getsignal(signal.SIGALRM)
+    path = write(tmp_path, """
+        import threading
+        counter = [0]
+        def work():
+            counter[0] += 1
+            if counter[0] == 2 and threading.current_thread().name.startswith("Thread-1"):
+                while True:   # touches nothing shared: never a step, never lets others run
+                    pass
+        threads = [threading.Thread(target=work) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        """)
+    report = simconc.explore(path, spin_timeout=0.5)
+    [error] = [f for f in report.failures if f.kind == "error"]
+    assert error.message.startswith("thread 'Thread-1 (work)' ran for 0.5 s of real time without "
+                                    "blocking at prog.py:7")
+    assert report.exhausted and report.executions > error.count
+    assert signal.getsignal(signal.SIGALRM) == before
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
 def test_cli_explore_exit_status_json_and_bad_input(tmp_path, capsys):
     assert cli(["explore", LOST_UPDATE, "--json"]) == 1
     data = json.loads(capsys.readouterr().out)

@@ -16,7 +16,8 @@ from typing import Any, Callable, Iterator, Optional
 
 from ..kernel import SimconcError
 from ..kernel.untimed import switch_points_named
-from ..runner import Check, Program, RunResult, run
+from ..runner import Check, Program, RunResult, run, scenarios_pinned
+from ..watchdog import spin_watchdog
 from .dpor import Dpor
 from .enumerate import Enumeration
 from .parallel import Ahead
@@ -138,7 +139,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         again.namespace.clear()   # (as below)
         return again
 
-    with ahead or contextlib.nullcontext(), _interruptible() as interrupted:
+    # (One spin watchdog for every execution, see watchdog.py; the file read once.)
+    with ahead or contextlib.nullcontext(), _interruptible() as interrupted, \
+            spin_watchdog(None, spin_timeout), scenarios_pinned():
         while not interrupted:
             number = engine.index
             ran = ahead.take(engine) if ahead is not None else None
