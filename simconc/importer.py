@@ -14,7 +14,6 @@ import importlib.util
 import sys
 from typing import Any, Optional, Sequence
 
-
 from .instrument import compile_instrumented, hooks
 from .kernel.world import maybe_current_world
 

@@ -236,6 +236,49 @@ def test_an_unbounded_loop_is_cut_at_the_step_limit(tmp_path):
     assert any(f.kind == "limit" for f in report.failures)
 
 
+def test_a_failure_among_the_first_executions_is_explained_from_that_execution(tmp_path):
+    # The first executions run with their trace: the failure is explained from the execution
+    # that showed it, even where running it again would not give it back. (This program counts
+    # its runs in the real builtins: its third run starts a third thread.)
+    import builtins
+    path = write(tmp_path, """
+        import builtins, threading
+        runs = builtins.__dict__.get("_simconc_test_runs", 0)
+        builtins._simconc_test_runs = runs + 1
+
+        class Counter:
+            value = 0
+
+        counter = Counter()
+
+        def work():
+            temp = counter.value
+            counter.value = temp + 1
+
+        threads = [threading.Thread(target=work) for _ in range(2 if runs < 2 else 3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        def check():
+            assert counter.value == len(threads), "an update was lost"
+        """)
+    try:
+        report = simconc.explore(path, stop_on_failure=True)
+    finally:
+        builtins.__dict__.pop("_simconc_test_runs", None)
+    [failure] = report.failures
+    assert report.executions == 2 and failure.execution == 1
+    shown = [(row["thread"], row["op"], row["obj"]) for row in failure.steps
+             if row["obj"].startswith("Counter.value")]
+    assert shown == [("Thread-1 (work)", "read", "Counter.value = 0"),
+                     ("Thread-2 (work)", "read", "Counter.value = 0"),
+                     ("Thread-2 (work)", "write", "Counter.value = 1"),
+                     ("Thread-1 (work)", "write", "Counter.value = 1")]
+    assert failure.explanation[0].startswith("lost update of Counter.value")
+
+
 def test_a_thread_spinning_in_one_execution_of_many_is_stopped_and_reported(tmp_path):
     # The exploration keeps one spin watchdog for all its executions: it must watch each one,
     # from that execution's own start, and leave no alarm behind.
