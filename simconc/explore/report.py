@@ -216,12 +216,11 @@ def failure_of(result: RunResult) -> Optional[Failure]:
         return None
     kind, message = found
     threads = sorted({s.name for s in result.steps if s.name})
-    rows, row_of_event = _interleaving(result)
+    rows, row_of_event, firsts = _interleaving(result)
     explanation: list[str] = []
     conflicts: list[tuple[int, int]] = []
     waits: list[dict] = []
     if kind in ("check", "exception"):
-        firsts = _step_event_indices(result)
         trace = result.trace.events
         explanation, races = _explain(result, [[trace[k] for k in ks] for ks in firsts])
         conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
@@ -275,33 +274,20 @@ def _is_noise(text: str) -> bool:
     return found
 
 
-def _step_event_indices(result: RunResult) -> list[list[int]]:
-    """Where in the trace the records each step made are (a step that made none, such as a
-    lock inside a Queue, has an empty list)."""
-    events = result.trace.events
-    steps = result.steps
-    ends = [step.trace_index for step in steps[1:]]
-    ends.append(len(events))
-    out = []
-    for step, end in zip(steps, ends):
-        name = step.name
-        mine = []
-        for k in range(step.trace_index, end):
-            if events[k].thread == name:
-                mine.append(k)
-        out.append(mine)
-    return out
-
-
 #: Records of no step: no time passes under untimed semantics.
 _TIMELESS = frozenset(("sleep", "cpu", "io"))
 
 
-def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
+def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[list[int]]]:
     """Every trace record in order, numbered by the step it belongs to (0: before the first
-    step, while the main thread was alone); and each record's row, by its place in the trace."""
-    starts = [step.trace_index for step in result.steps]
+    step, while the main thread was alone); each record's row, by its place in the trace; and
+    where in the trace the records each step made are (a step that made none, such as a lock
+    inside a Queue, has an empty list)."""
+    steps = result.steps
+    starts = [step.trace_index for step in steps]
     starts.append(len(result.trace.events) + 1)   # (a sentinel: no record is past it)
+    names = [step.name for step in steps]
+    made: list[list[int]] = [[] for _ in steps]
     rows: list[dict] = []
     row_of_event = {}
     shown: dict = {}   # Where -> its text (a trace names few places, many times)
@@ -310,6 +296,8 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
     for index, event in enumerate(result.trace.events):
         while starts[step] <= index:
             step += 1
+        if step and event.thread == names[step - 1]:   # (a record of the step's own thread)
+            made[step - 1].append(index)
         op = event.op
         if op in _TIMELESS:
             continue
@@ -329,7 +317,7 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int]]:
         row_of_event[index] = len(rows)
         rows.append({"step": step, "thread": event.thread, "ident": event.ident, "op": op,
                      "obj": obj, "where": text, "noise": quiet})
-    return rows, row_of_event
+    return rows, row_of_event, made
 
 
 # -- why ------------------------------------------------------------------------------------------
@@ -381,11 +369,16 @@ def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
     before that write (the classic lost update): its lines of text, and its two races, the read
     before the other thread's write and that write before the one that overwrote it."""
     blocks = []
+    last: dict = {}   # (thread, location) -> the thread's last step on it so far
+    before = []       # each step's thread's step on its location before it (None: none)
+    for i, step in enumerate(steps):
+        place = (step.thread, step.key)
+        before.append(last.get(place))
+        last[place] = i
     for i, step in enumerate(steps):
         if step.access != "w" or not _is_memory(step):
             continue
-        read = next((k for k in range(i - 1, -1, -1) if steps[k].thread == step.thread
-                     and steps[k].key == step.key), None)
+        read = before[i]
         if read is None or steps[read].access != "r":
             continue
         lost = [k for k in range(read + 1, i) if steps[k].key == step.key
@@ -393,8 +386,7 @@ def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
         if not lost:
             continue
         k = lost[-1]
-        other_read = next((m for m in range(k - 1, -1, -1) if steps[m].thread == steps[k].thread
-                           and steps[m].key == step.key), None)
+        other_read = before[k]   # (step k is on the same location)
         name = _location(events[i])
         if other_read is not None and steps[other_read].access == "r":
             first, second = sorted((other_read, read))
