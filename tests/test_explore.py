@@ -236,6 +236,58 @@ def test_an_unbounded_loop_is_cut_at_the_step_limit(tmp_path):
     assert any(f.kind == "limit" for f in report.failures)
 
 
+def test_what_a_thread_does_after_joining_every_other_is_not_a_step():
+    # Every step of the joined threads happens before it: it races with nothing. It stays on
+    # the trace, and the explorations are the same (4 executions, both outcomes).
+    result = simconc.run(LOST_UPDATE, semantics="untimed")
+    assert [(s.name, s.access) for s in result.steps[-2:]] == [("MainThread", "join")] * 2
+    last = [(e.thread, e.op, e.obj) for e in result.trace.events][-2:]
+    assert last == [("MainThread", "read", "Counter.value = 2"), ("MainThread", "exit", "")]
+    report = simconc.explore(LOST_UPDATE)
+    assert report.executions == 4 and sorted(report.outcome_counts) == [
+        "1  [check failed]", "2"]
+
+
+def test_a_thread_started_after_the_joins_races_again(tmp_path):
+    # After joining, the main thread's accesses are steps again once it starts another thread:
+    # its read of x and the new thread's write are explored both ways.
+    path = write(tmp_path, """
+        import threading
+        x = 0
+        def write(value):
+            global x
+            x = value
+        first = threading.Thread(target=write, args=(1,))
+        first.start()
+        first.join()
+        second = threading.Thread(target=write, args=(2,))
+        second.start()
+        seen = x
+        second.join()
+        print(seen)
+        """)
+    assert sorted(simconc.explore(path).outcome_counts) == ["1", "2"]
+
+
+def test_a_thread_not_joined_keeps_the_steps_after_the_joins(tmp_path):
+    # A daemon thread still running: joining the other one does not order its write, so the
+    # main thread's read of x is still a step, and is explored before the write and after it.
+    path = write(tmp_path, """
+        import threading
+        x = 0
+        def write():
+            global x
+            x = 1
+        daemon = threading.Thread(target=write, daemon=True)
+        other = threading.Thread(target=lambda: None)
+        daemon.start()
+        other.start()
+        other.join()
+        print(x)
+        """)
+    assert sorted(simconc.explore(path).outcome_counts) == ["0", "1"]
+
+
 def test_a_failure_among_the_first_executions_is_explained_from_that_execution(tmp_path):
     # The first executions run with their trace: the failure is explained from the execution
     # that showed it, even where running it again would not give it back. (This program counts

@@ -65,6 +65,8 @@ def _work(task: Callable[[], object]) -> None:
             return
 
 
+_NOBODY: frozenset = frozenset()
+
 #: The whole of the threads' ``alive_key`` locations (see kernel/untimed.py, whole_of).
 ALIVE = ("threads", "[]")
 
@@ -75,7 +77,8 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "made", "pending", "option", "last_step", "spawn_step",
-                 "yielded", "spins", "owed", "alive_key", "debt", "on_finish", "__weakref__")
+                 "yielded", "spins", "owed", "alive_key", "debt", "on_finish", "behind",
+                 "__weakref__")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -113,6 +116,9 @@ class SimThread:
         self.yielded = False           # since its last step it slept or a timed wait ran out
         self.spins = 0                 # polls (sleeps, timeouts) since others made progress
         self.owed: Optional[list] = None   # after POLLS of them: threads owed a step first
+        #: The paths of the threads it has joined, and of those they joined: ended, every step
+        #: of theirs happens before whatever it does next (UntimedWorld.joined).
+        self.behind: frozenset = _NOBODY
         #: Timed semantics: CPU time spent on locks and queues, not yet passed (World.spend).
         self.debt = 0.0
         #: Called when the thread has ended (the face forgets it: threading._active).

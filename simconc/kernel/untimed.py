@@ -235,10 +235,12 @@ class UntimedWorld(World):
         thread = self.current
         if thread is None or self.tearing_down or getcurrent() is self.hub:
             return
-        if len(self.threads) == 1 and (enabled is None or enabled()):
-            # Only the main thread has ever existed: everything it does now happens before
-            # anything another thread will do, so nothing here can race. Not a step. (A wait
-            # that cannot go on is still one: the main thread deadlocked on its own.)
+        if len(thread.behind) == len(self.threads) - 1 and (enabled is None or enabled()):
+            # Every other thread has ended and been joined by this one (or none has ever
+            # existed: the main thread before it starts one): each of their steps happens
+            # before this, and this before anything a thread started later will do, so nothing
+            # here can race. Not a step. (A wait that cannot go on is still one: the thread is
+            # deadlocked on its own.)
             return
         if self.gil_build:
             if access in BLOCKING:
@@ -260,7 +262,7 @@ class UntimedWorld(World):
         it later changes no outcome, and a stretch with nothing visible in it costs no steps."""
         thread = self.current
         if self.gil_holder is not thread or thread is None or self.tearing_down or \
-                len(self.threads) == 1 or getcurrent() is self.hub:
+                len(thread.behind) == len(self.threads) - 1 or getcurrent() is self.hub:
             return
         self._release_gil(thread)
 
@@ -272,6 +274,14 @@ class UntimedWorld(World):
     def _take_gil(self, thread: SimThread) -> None:
         self._step(thread, GIL_KEY, "acq", self._gil_free, None)
         self.gil_holder = thread
+
+    def joined(self, thread: SimThread) -> None:
+        """The running thread's join of ``thread`` has returned: every step of ``thread`` (and
+        of the threads it joined) happens before whatever the running thread does next. Once
+        it has joined every other thread, what it does races with nothing (see point)."""
+        me = self.current
+        if me is not None:
+            me.behind = me.behind | thread.behind | {thread.path}
 
     def _gil_free(self) -> bool:
         return self.gil_holder is None

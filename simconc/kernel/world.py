@@ -296,6 +296,10 @@ class World:
         (:meth:`point`). Only untimed semantics compares locations: here its id will do."""
         return id(obj)
 
+    def joined(self, thread: SimThread) -> None:
+        """The running thread's join of ``thread`` has returned: ``thread`` has ended. (Untimed
+        semantics reads this: see UntimedWorld.joined.)"""
+
     def switch_point(self) -> None:
         """A place where CPython's GIL build may switch threads (see kernel/untimed.py); under
         timed semantics the GIL model decides that, so nothing happens here."""

@@ -321,6 +321,7 @@ class Thread:
         if timeout is None:
             while sim.state != "done":
                 sim.done.park(where=where)
+            world.joined(sim)
         else:
             deadline = world.now + max(timeout, 0)
             while sim.state != "done":
