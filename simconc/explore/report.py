@@ -290,9 +290,7 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
     made: list[list[int]] = [[] for _ in steps]
     rows: list[dict] = []
     row_of_event = {}
-    shown: dict = {}   # Where -> its text (a trace names few places, many times)
     step = 0           # how many steps have started by the record (records are in order)
-    noise = _noise.get
     for index, event in enumerate(result.trace.events):
         while starts[step] <= index:
             step += 1
@@ -301,22 +299,10 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
         op = event.op
         if op in _TIMELESS:
             continue
-        where = event.where
-        if where is None:
-            text = ""
-        else:
-            text = shown.get(where)
-            if text is None:
-                text = shown[where] = f"{_shown_path(where.filename)}:{where.lineno}"
-        obj = event.obj
-        quiet = False
-        if op == "read":
-            quiet = noise(obj)
-            if quiet is None:
-                quiet = _is_noise(obj)
         row_of_event[index] = len(rows)
         rows.append({"step": step, "thread": event.thread, "ident": event.ident, "op": op,
-                     "obj": obj, "where": text, "noise": quiet})
+                     "obj": event.obj, "where": _where(event),
+                     "noise": op == "read" and _is_noise(event.obj)})
     return rows, row_of_event, made
 
 

@@ -263,7 +263,7 @@ class UntimedWorld(World):
         thread = self.current
         if self.gil_holder is not thread or thread is None or self.tearing_down or \
                 len(thread.behind) == len(self.threads) - 1 or getcurrent() is self.hub:
-            return
+            return   # (every other thread joined, or none started: nothing to race, as in point)
         self._release_gil(thread)
 
     def _release_gil(self, thread: SimThread) -> None:
