@@ -26,10 +26,8 @@ def _record(op: str, what: str) -> None:
 
 def _point(key: Any, access: str, obj: Any = None) -> None:
     world = maybe_current_world()
-    if world is not None and world.untimed:
-        if obj is not None:
-            world.keep(obj)
-        world.point(key, access)
+    if world is not None:
+        world.access(key, access, obj)
 
 
 def _switch() -> None:

@@ -25,15 +25,16 @@ the whole object, ``(id(obj), "[]")``: an operation on the whole conflicts with 
 (:func:`simconc.kernel.untimed.dependent`).
 
 Compiled for the GIL build's switch points (``switches=True``), the places where the eval loop
-of CPython 3.10 to 3.13 checks whether to drop the GIL call ``__simconc_switch__()`` too: the
+of CPython 3.10 to 3.13 checks whether to drop the GIL call ``__simconc__.switch()`` too: the
 start of a function body (RESUME), the end of a loop body and ``continue`` (the back edge), and
 the return from every call (CALL checks after the callee returns); a comprehension's back edge
-is its element, ``[__simconc_called__(x) for ...]``. Between two of these a thread cannot be
+is its element, ``[__simconc__.called(x) for ...]``. Between two of these a thread cannot be
 switched out on a GIL build, which is why ``temp = self.value; self.value = temp + 1`` alone
 does not lose updates there, while it does on the free-threaded build.
 
-The hooks are the ``__simconc_*__`` names a module compiled here expects in its globals:
-:func:`hooks` makes them for a recorder ``record(op, what)``.
+The hooks are the methods of ``__simconc__``, the one name a module compiled here expects in
+its globals (``__simconc__.getattr(obj, "value")``): :func:`hooks` makes it for a recorder
+``record(op, what)``.
 """
 from __future__ import annotations
 
@@ -51,7 +52,9 @@ _AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itrued
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
-    return ast.Call(ast.Name(f"__simconc_{name}__", ast.Load()), list(args), [])
+    """``__simconc__.name(*args)``: a call of the hook ``name`` (a method of :class:`_Hooks`)."""
+    return ast.Call(ast.Attribute(ast.Name("__simconc__", ast.Load()), name, ast.Load()),
+                    list(args), [])
 
 
 def _module_variables(tree: ast.Module) -> set[str]:
@@ -333,8 +336,8 @@ class _Rewriter(ast.NodeTransformer):
         return [node, *after] if after else node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
-        op = ast.Attribute(ast.Name("__simconc_operator__", ast.Load()),
-                           _AUG_OPS[type(node.op)], ast.Load())
+        op = ast.Attribute(ast.Attribute(ast.Name("__simconc__", ast.Load()), "operator",
+                                         ast.Load()), _AUG_OPS[type(node.op)], ast.Load())
         value = ast.Lambda(ast.arguments(posonlyargs=[], args=[], kwonlyargs=[],
                                          kw_defaults=[], defaults=[]), self.visit(node.value))
         target = node.target
@@ -421,8 +424,22 @@ def instrument(tree: ast.Module, source: str, filename: str,
     the GIL build's switch points too)."""
     table = symtable.symtable(source, filename, "exec")
     shared = _module_variables(tree) | _assigned_as_global(table)
-    new = _Rewriter(shared, table, switches, body_variables(tree, table, shared)).visit(tree)
-    return ast.fix_missing_locations(new)
+    new = ast.fix_missing_locations(
+        _Rewriter(shared, table, switches, body_variables(tree, table, shared)).visit(tree))
+    for node in ast.walk(new):
+        if isinstance(node, ast.Attribute) and _is_hook(node.value):
+            # A hook made for a statement spans its lines; a method call is placed at its
+            # attribute's last line (CPython 3.11 on), and the hook's record would name the
+            # statement's last line. Its first is the one the program wrote the access on.
+            node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
+    return new
+
+
+def _is_hook(node: ast.expr) -> bool:
+    """Whether ``node`` is ``__simconc__`` (or an attribute of it: ``__simconc__.operator``)."""
+    while isinstance(node, ast.Attribute):
+        node = node.value
+    return isinstance(node, ast.Name) and node.id == "__simconc__"
 
 
 def compile_instrumented(source: str, filename: str, switches: bool = False) -> types.CodeType:
@@ -470,7 +487,8 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
           switch: Callable[[], None] = _no_switch,
           body_thread: Callable[[], bool] = _never,
           alone: Callable[[], bool] = _never) -> dict[str, Any]:
-    """The ``__simconc_*__`` functions for a module compiled here into ``namespace``.
+    """The globals a module compiled here into ``namespace`` needs: ``__simconc__``, whose
+    methods are the hooks.
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
     step where other threads may run first), then happens, then is reported as ``record("read" |
@@ -489,81 +507,106 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
     ``alone()``, whether no other thread has been started yet (a variable assigned once, then,
     is ordered before every other thread's reads too). By default neither holds.
     """
-    tracing = record is not None
-    settled: set[str] = set()   # variables assigned once, before any other thread started
+    return {"__simconc__": _Hooks(record, namespace, point, scope, switch, body_thread, alone)}
 
-    def global_key(name: str) -> tuple:
-        return ("global", scope, name) if scope else ("global", name)
 
-    def read(name: str) -> Any:
-        point(global_key(name), "r")
+class _Hooks:
+    """The hooks of one module in one execution (see :func:`hooks`): the instrumented code
+    calls ``__simconc__.getattr(obj, "value")``. Methods of one object, made once per
+    execution: nineteen closures made each time cost more than a small execution's accesses
+    do, and so would binding nineteen methods to put them in the module's globals."""
+
+    __slots__ = ("record", "tracing", "namespace", "point", "scope", "switch", "body_thread",
+                 "alone", "settled")
+
+    def __init__(self, record: Optional[Callable[[str, str], None]], namespace: dict,
+                 point: Callable[[Any, str, Any], None], scope: str, switch: Callable[[], None],
+                 body_thread: Callable[[], bool], alone: Callable[[], bool]) -> None:
+        self.record = record
+        self.tracing = record is not None
+        self.namespace = namespace
+        self.point = point
+        self.scope = scope
+        self.switch = switch
+        self.body_thread = body_thread
+        self.alone = alone
+        self.settled: set[str] = set()   # variables assigned once, before any other thread started
+
+    operator = operator   # (``x.n += 1``: ``__simconc__.augattr(x, "n", __simconc__.operator.iadd, ...)``)
+
+    def global_key(self, name: str) -> tuple:
+        return ("global", self.scope, name) if self.scope else ("global", name)
+
+    def read(self, name: str) -> Any:
+        self.point(self.global_key(name), "r")
         try:
-            value = namespace[name]
+            value = self.namespace[name]
         except KeyError:
             try:
-                value = getattr(namespace["__builtins__"], name)
+                value = getattr(self.namespace["__builtins__"], name)
             except (KeyError, AttributeError):
                 raise NameError(f"name {name!r} is not defined") from None
-        if tracing:
-            record("read", f"{name} = {_show(value)}")
+        if self.tracing:
+            self.record("read", f"{name} = {_show(value)}")
         return value
 
-    def read_body(name: str) -> Any:
+    def read_body(self, name: str) -> Any:
         # A variable only the module body assigns: read by the body's thread, or once settled,
         # the read conflicts with no write another order could put after it.
-        if name in settled or body_thread():
-            return read_private(name)
-        return read(name)
+        if name in self.settled or self.body_thread():
+            return self.read_private(name)
+        return self.read(name)
 
-    def read_private(name: str) -> Any:
+    def read_private(self, name: str) -> Any:
         try:
-            value = namespace[name]
+            value = self.namespace[name]
         except KeyError:
-            return read(name)   # (not assigned yet: the error, as read gives it)
-        if tracing:
-            record("read", f"{name} = {_show(value)}")
+            return self.read(name)   # (not assigned yet: the error, as read gives it)
+        if self.tracing:
+            self.record("read", f"{name} = {_show(value)}")
         return value
 
-    def assign(name: str, value: Any) -> Any:
-        point(global_key(name), "w")
-        if tracing:
-            record("write", f"{name} = {_show(value)}")
+    def assign(self, name: str, value: Any) -> Any:
+        self.point(self.global_key(name), "w")
+        if self.tracing:
+            self.record("write", f"{name} = {_show(value)}")
         return value
 
-    def assign_private(name: str, value: Any) -> Any:
-        if tracing:
-            record("write", f"{name} = {_show(value)}")
+    def assign_private(self, name: str, value: Any) -> Any:
+        if self.tracing:
+            self.record("write", f"{name} = {_show(value)}")
         return value
 
-    def assign_once(name: str, value: Any) -> Any:
-        assign(name, value)
-        if alone():
-            settled.add(name)
+    def assign_once(self, name: str, value: Any) -> Any:
+        self.assign(name, value)
+        if self.alone():
+            self.settled.add(name)
         return value
 
-    def wrote(name: str, value: Any) -> None:
-        if tracing:
-            record("write", f"{name} = {_show(value)}")
+    def wrote(self, name: str, value: Any) -> None:
+        if self.tracing:
+            self.record("write", f"{name} = {_show(value)}")
 
-    def getattr_(obj: Any, attr: str) -> Any:
+    def getattr(self, obj: Any, attr: str) -> Any:
         if isinstance(obj, (types.ModuleType, type)):
             return getattr(obj, attr)
-        point((id(obj), attr), "r", obj)
+        self.point((id(obj), attr), "r", obj)
         value = getattr(obj, attr)
-        if tracing:
-            record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        if self.tracing:
+            self.record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
         return value
 
-    def setattr_(obj: Any, attr: str, value: Any) -> None:
-        point((id(obj), attr), "w", obj)
+    def setattr(self, obj: Any, attr: str, value: Any) -> None:
+        self.point((id(obj), attr), "w", obj)
         setattr(obj, attr, value)
-        if tracing:
-            record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
+        if self.tracing:
+            self.record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
 
-    def augattr(obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
-        current = getattr_(obj, attr)
-        setattr_(obj, attr, op(current, value()))
+    def augattr(self, obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
+        current = self.getattr(obj, attr)
+        self.setattr(obj, attr, op(current, value()))
 
+    @staticmethod
     def item(obj: Any, key: Any) -> Any:
         if isinstance(key, slice):   # a slice touches many keys (hashable from 3.12 on)
             return (id(obj), "[]")
@@ -573,67 +616,56 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
         except TypeError:   # a list as a key...: the whole object
             return (id(obj), "[]")
 
-    def getitem(obj: Any, key: Any) -> Any:
-        point(item(obj, key), "r", obj)
+    def getitem(self, obj: Any, key: Any) -> Any:
+        self.point(self.item(obj, key), "r", obj)
         value = obj[key]
-        if tracing:
-            record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+        if self.tracing:
+            self.record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
         return value
 
-    def setitem(obj: Any, key: Any, value: Any) -> None:
-        point(item(obj, key), "w", obj)
+    def setitem(self, obj: Any, key: Any, value: Any) -> None:
+        self.point(self.item(obj, key), "w", obj)
         obj[key] = value
-        if tracing:
-            record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+        if self.tracing:
+            self.record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
 
-    def augitem(obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
-        current = getitem(obj, key)
-        setitem(obj, key, op(current, value()))
+    def augitem(self, obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
+        current = self.getitem(obj, key)
+        self.setitem(obj, key, op(current, value()))
 
-    def called(value: Any) -> Any:
-        switch()
+    def called(self, value: Any) -> Any:
+        self.switch()
         return value
 
-    def method(obj: Any, name: str) -> Any:
+    def method(self, obj: Any, name: str) -> Any:
         bound = getattr(obj, name)
         if not isinstance(obj, _CONTAINERS):
             return bound
         access = "r" if name in _READING_METHODS else "w"
+        point, record = self.point, self.record if self.tracing else None
 
         # The step is the call, once its arguments are evaluated: taken when the method is
         # looked up, a read among them (``seen.append(x)``) would fall between the step and
         # the write it stands for, and the search would order the wrong thing.
         def call(*args: Any, **kwargs: Any) -> Any:
             point((id(obj), "[]"), access, obj)
-            if tracing:
+            if record is not None:
                 record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()")
             return bound(*args, **kwargs)
         return call
 
-    def contains(key: Any, obj: Any) -> bool:
+    def contains(self, key: Any, obj: Any) -> bool:
         if isinstance(obj, _CONTAINERS):
-            point(item(obj, key), "r", obj)
+            self.point(self.item(obj, key), "r", obj)
             found = key in obj
-            if tracing:
-                record("read", f"{_show(key)} in {type(obj).__name__} = {found}")
+            if self.tracing:
+                self.record("read", f"{_show(key)} in {type(obj).__name__} = {found}")
             return found
         return key in obj
 
-    def whole(obj: Any) -> Any:
+    def whole(self, obj: Any) -> Any:
         if isinstance(obj, _CONTAINERS):
-            point((id(obj), "[]"), "r", obj)
-            if tracing:
-                record("read", f"{type(obj).__name__} (all of it)")
+            self.point((id(obj), "[]"), "r", obj)
+            if self.tracing:
+                self.record("read", f"{type(obj).__name__} (all of it)")
         return obj
-
-    return {"__simconc_read__": read, "__simconc_assign__": assign,
-            "__simconc_read_body__": read_body, "__simconc_assign_once__": assign_once,
-            "__simconc_read_private__": read_private,
-            "__simconc_assign_private__": assign_private,
-            "__simconc_switch__": switch, "__simconc_called__": called,
-            "__simconc_wrote__": wrote,
-            "__simconc_getattr__": getattr_, "__simconc_setattr__": setattr_,
-            "__simconc_augattr__": augattr, "__simconc_getitem__": getitem,
-            "__simconc_setitem__": setitem, "__simconc_augitem__": augitem,
-            "__simconc_operator__": operator, "__simconc_method__": method,
-            "__simconc_contains__": contains, "__simconc_whole__": whole}

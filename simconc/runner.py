@@ -287,14 +287,6 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
     out, err = _Capture(echo, world), _Capture(echo_err, world)
-    live = True   # the program's accesses count while it runs, not while check() reads them
-
-    def point(key: Any, access: str, obj: Any = None) -> None:
-        if live:
-            if obj is not None:
-                world.keep(obj)
-            world.point(key, access)
-
     modules = fresh_modules()
     world.face_state["modules"] = modules
     namespace: dict[str, Any] = {}
@@ -313,7 +305,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                                   "__builtins__": builtins, "__doc__": None})
                 if memory:
                     record = world.record_access if trace else None
-                    namespace.update(hooks(record, namespace, point if untimed else _no_point,
+                    namespace.update(hooks(record, namespace, world.access,
                                            switch=world.switch_point,
                                            body_thread=lambda: world.current is world.main,
                                            alone=lambda: len(world.threads) == 1))
@@ -369,7 +361,6 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 stuck = None if finished or limit_hit or fatal is not None \
                     else stuck_state(world, variable_names(namespace))
                 world.teardown()
-                live = False
             check_failure = None
             if fatal is None and finished:
                 sys.stdout, sys.stderr = out, err
@@ -410,10 +401,6 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         pending=world.pending_at_end if untimed else [])
     world.dispose()
     return result
-
-
-def _no_point(key: Any, access: str, obj: Any = None) -> None:
-    pass
 
 
 def _check(check: Check, namespace: dict, scenario: bool) -> Optional[str]:

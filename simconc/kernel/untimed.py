@@ -165,7 +165,6 @@ class UntimedWorld(World):
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
-        self.keep: Callable[[Any], None] = self._keep.append   # (no Python call per access)
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = getattr(self.scheduler.strategy, "wants_options", False)
 
@@ -251,6 +250,22 @@ class UntimedWorld(World):
             elif self.gil_holder is not thread:
                 self._take_gil(thread)
         self._step(thread, key, access, enabled, waiting_on)
+
+    def access(self, key: Any, access: str, obj: Any = None) -> None:
+        """:meth:`point` for a read or write the instrument's hooks saw (one Python call per
+        access, where a hook calling ``keep`` and ``point`` would make two). ``obj``, whose id
+        is in ``key``, is kept alive while the execution compares keys. After the run (the
+        check reads the program's state in the hub) an access is no step."""
+        thread = self.current
+        if thread is None or self.tearing_down or getcurrent() is self.hub:
+            return
+        if len(thread.behind) == len(self.threads) - 1:
+            return   # (nothing to race with: see point)
+        if obj is not None:
+            self._keep.append(obj)
+        if self.gil_build and self.gil_holder is not thread:
+            self._take_gil(thread)
+        self._step(thread, key, access, None, None)
 
     def switch_point(self) -> None:
         """Where the GIL build's eval loop checks whether to drop the GIL (a function's entry,

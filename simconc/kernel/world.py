@@ -291,6 +291,11 @@ class World:
         if self._lock_op and access in _LOCK_ACCESSES:
             self.spend(self._lock_op)
 
+    def access(self, key: Any, access: str, obj: Any = None) -> None:
+        """A read (``r``) or write (``w``) of shared memory that the instrument's hooks saw:
+        ``obj`` is the object whose ``id()`` is in ``key``, if any. Under timed semantics it
+        costs nothing and decides nothing; under untimed semantics it is a step (:meth:`point`)."""
+
     def name_new(self, obj: Any) -> Hashable:
         """The location of ``obj``, a lock, event or queue just made, that its steps touch
         (:meth:`point`). Only untimed semantics compares locations: here its id will do."""
