@@ -530,9 +530,11 @@ class _Hooks:
         self.switch = switch
         self.body_thread = body_thread
         self.alone = alone
-        self.settled: set[str] = set()   # variables assigned once, before any other thread started
+        #: Variables assigned once, before any other thread started.
+        self.settled: set[str] = set()
 
-    operator = operator   # (``x.n += 1``: ``__simconc__.augattr(x, "n", __simconc__.operator.iadd, ...)``)
+    #: ``x.n += 1`` is ``__simconc__.augattr(x, "n", __simconc__.operator.iadd, lambda: 1)``.
+    operator = operator
 
     def global_key(self, name: str) -> tuple:
         return ("global", self.scope, name) if self.scope else ("global", name)
