@@ -930,6 +930,6 @@ class _DporStrategy(Strategy):
         self.depth += 1
         return index
 
-    #: A step with one thread enabled: no choice, but the search still keeps its node. (The
-    #: same work as a choice's: an alias, a call less per step; subclasses override both.)
-    observe = _step
+    def observe(self, options: Sequence[Option]) -> None:
+        """A step with one thread enabled: no choice, but the search still keeps its node."""
+        self._step(options)   # (a call, not an alias: subclasses override _step)

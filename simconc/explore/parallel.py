@@ -84,8 +84,6 @@ class _Recording(_DporStrategy):
         self.choices.append((offered, index))
         return index
 
-    observe = _step
-
 
 def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Optional[int],
                      options: dict[str, Any], limit: int) -> None:
