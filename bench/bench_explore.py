@@ -511,6 +511,8 @@ def run_bench(quick: bool = False, seconds: float = 3.0,
         "implementation": platform.python_implementation(),
         "cpus": os.cpu_count(),
         "simconc_revision": _revision(),
+        # (setup.py compiles it when it can; SIMCONC_PURE=1 runs its sources: simconc/compiled.py)
+        "kernel": "compiled" if simconc.compiled.active() else "pure Python",
         "enumerate_cap": cap,
         "enumerate_seconds": enum_seconds,
         # Other work on the machine slows every figure here: say how much there was.
@@ -592,7 +594,8 @@ def _count(figure: dict[str, Any]) -> str:
 
 def format_report(report: dict[str, Any]) -> str:
     lines = [f"Exploration counts and speed (simconc {report['simconc_revision'] or '?'}, "
-             f"Python {report['python']}, {report['cpus']} CPUs, {report['mode']} run)",
+             f"{report['kernel']} kernel, Python {report['python']}, {report['cpus']} CPUs, "
+             f"{report['mode']} run)",
              f"load average {report['load_average_at_start']} at start and "
              f"{report['load_average_at_end']} at end; enumeration stopped at "
              f"{report['enumerate_cap']:,} executions or {report['enumerate_seconds']:g} s per "

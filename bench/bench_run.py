@@ -366,6 +366,7 @@ def run_bench(seconds: float = 3.0, profile: str = DEFAULT_PROFILE, rounds: int 
         "implementation": platform.python_implementation(),
         "simpy": simpy.__version__,
         "greenlet": greenlet.__version__,
+        "kernel": "compiled" if _kernel_compiled() else "pure Python",   # (simconc/compiled.py)
         "cpus": os.cpu_count(),
         "seconds_per_figure": seconds,
         "rounds": rounds,
@@ -388,11 +389,17 @@ def run_bench(seconds: float = 3.0, profile: str = DEFAULT_PROFILE, rounds: int 
     }
 
 
+def _kernel_compiled() -> bool:
+    import simconc
+    return simconc.compiled.active()
+
+
 def format_report(report: dict[str, Any]) -> str:
     figures = report["figures"]
     lines = [
         f"Two-thread lost update, executions per second "
-        f"(Python {report['python']}, simpy {report['simpy']}, greenlet {report['greenlet']}, "
+        f"({report['kernel']} kernel, Python {report['python']}, simpy {report['simpy']}, "
+        f"greenlet {report['greenlet']}, "
         f"{report['cpus']} CPUs, {report['seconds_per_figure']:g} s per figure in "
         f"{report['rounds']} rounds, best round shown)",
         "",

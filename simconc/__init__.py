@@ -5,6 +5,10 @@ alone; ``sync`` builds CPython's primitives on it; ``stdlib`` is the thin face a
 as ``threading``, ``queue``, ``time``...; ``analysis`` reads a finished world's records; the
 runner and the command line sit on top. This file pulls together the public API.
 """
+from . import compiled as _compiled
+
+_compiled.choose()   # the compiled kernel, or its sources: decided before anything imports it
+
 from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
                      ScheduleMismatch, SimconcError, SpinError, get_profile)
 from .runner import ExceptionInfo, RunResult, ScenarioError, run

@@ -108,7 +108,10 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
     name = _namer(names)
     state = StuckState(world.now, [t.name for t in world.threads if t.state != "done"], [], [])
     for thread in stuck:  # creation order, so the cycle found is the same every run
-        owner = thread.waiting_on.owner
+        queue = thread.waiting_on
+        owner = queue.owner
+        if owner is None:   # a join: the queue is a thread's own ``done`` (see SimThread)
+            owner = next((t for t in world.threads if t.done is queue), None)
         holders = getattr(owner, "holders", None)
         holding = holders() if holders is not None else []
         # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.

@@ -36,7 +36,9 @@ that reversal the acquire is ordered as it would be there, not as here, after th
 """
 from __future__ import annotations
 
-from typing import Any, Hashable, NamedTuple, Optional, Sequence
+from typing import Any, Hashable, NamedTuple, Optional, Sequence, cast
+
+from mypy_extensions import mypyc_attr
 
 from ..kernel import SimconcError, Strategy
 from ..kernel.untimed import BLOCKING, Option, Step, dependent, whole_of
@@ -262,8 +264,9 @@ class Dpor:
             sleep = parent.sleep
             if sleep:
                 done = parent.options[parent.index]
-                sleep = [q for q in sleep
-                         if not dependent(*parent.next_step(q), done.key, done.access)]
+                # (A sleeping thread is enabled: it has a next step.)
+                sleep = [q for q in sleep if not dependent(
+                    *cast("tuple[Hashable, str]", parent.next_step(q)), done.key, done.access)]
             else:
                 sleep = []
         else:
@@ -581,6 +584,9 @@ def _default(options: Sequence[Option], sleep: list[tuple], previous: Optional[t
     return next((n for n in awake if n > last), awake[0])
 
 
+_NO_CLOCK: list[int] = []   # (read for no step: none is at -1)
+
+
 class _Sequence:
     """A sequence of steps of one execution, with what planning asks of it: which threads can
     start it (their first step in it has nothing before it that happens before it), and which
@@ -592,12 +598,13 @@ class _Sequence:
                  moved_clock: Optional[tuple[int, list[int]]] = None) -> None:
         self.seq = seq
         self.hb = hb
-        self.initials = initials = {}          # thread -> its first step's place in seq
-        self.threads = threads = {}            # every thread in seq -> its number in hb
+        self.initials: dict[tuple, int] = {}   # thread -> its first step's place in seq
+        self.threads: dict[tuple, int] = {}    # every thread in seq -> its number in hb
+        initials, threads = self.initials, self.threads
         self._touched: Optional[dict] = None   # key -> True if written, False if only read
         firsts: list[tuple[int, int]] = []     # (thread's number, its first step's position
         steps, clocks, number = hb.steps, hb.clocks, hb.number   # in thread), in seq order
-        moved, moved_to = moved_clock if moved_clock is not None else (-1, None)
+        moved, moved_to = moved_clock if moved_clock is not None else (-1, _NO_CLOCK)
         for place, k in enumerate(seq):
             thread = steps[k].thread
             if thread in threads:
@@ -892,13 +899,15 @@ class HappensBefore:
                 found.append(j)
         if step.access == "acq":
             # The acquire races with the lock's previous acquire, past the release between them.
-            j = self.previous_acquire.get(i)
-            if j is not None and number[j] != number[i] and j not in found and \
-                    self._through_others(i, number[j]) < self.local(j):
-                found.append(j)
+            acquired = self.previous_acquire.get(i)
+            if acquired is not None and number[acquired] != number[i] and \
+                    acquired not in found and \
+                    self._through_others(i, number[acquired]) < self.local(acquired):
+                found.append(acquired)
         return sorted(found)
 
 
+@mypyc_attr(allow_interpreted_subclasses=True)   # (parallel.py's _Recording)
 class _DporStrategy(Strategy):
     """The strategy of one execution of the search: replays the planned prefix, then follows the
     wakeup tree or the first thread awake."""

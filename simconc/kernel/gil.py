@@ -10,7 +10,7 @@ FORCE_SWITCHING does.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from simpy.events import Event
 
@@ -28,7 +28,7 @@ class GIL:
                  "_drop_timer")
 
     def __init__(self, world: "World") -> None:
-        self.world = world
+        self.world: Any = world   # (None once the run is disposed of)
         self.holder: Optional["SimThread"] = None
         self.waiters: list[tuple["SimThread", Event]] = []
         self._grant_pending = False
@@ -63,7 +63,7 @@ class GIL:
     def _ask_holder_to_drop(self) -> None:
         """The holder is computing and someone waits: after the switch interval it must drop."""
         self._drop_timer = True
-        drop = self.drop_request
+        drop: Any = self.drop_request   # (set: the holder is computing)
         self.world.env.timeout(self.world.switch_interval).callbacks.append(
             lambda _: drop.triggered or drop.succeed())
 
@@ -103,7 +103,7 @@ class GIL:
         waiters = self.waiters
         if self.holder is not None or not waiters:
             return
-        candidates = range(len(waiters))
+        candidates: Sequence[int] = range(len(waiters))
         if self._exclude is not None and len(waiters) > 1:
             candidates = [i for i, (t, _e) in enumerate(waiters) if t is not self._exclude]
         self._exclude = None
@@ -116,6 +116,6 @@ class GIL:
         # keeps the same order and saves an event per hand-over.
         event._ok = True
         event._value = None
-        callbacks, event.callbacks = event.callbacks, None
+        callbacks, event.callbacks = event.callbacks, None   # type: ignore[assignment]
         for callback in callbacks:
             callback(event)

@@ -15,6 +15,8 @@ import random
 import zlib
 from typing import Any, NamedTuple, Optional, Sequence
 
+from mypy_extensions import mypyc_attr
+
 from .errors import BadToken, ScheduleMismatch
 
 #: The kinds of decision, by code. The code is part of the token (so a replay can say what kind of
@@ -36,12 +38,14 @@ _CHAR = {(SEMANTICS[c], SWITCH_POINTS[c]): c for c in SEMANTICS}
 class Choice(NamedTuple):
     kind: str
     n: int        # number of options
-    index: int    # the option taken, 0 <= index < n
+    index: int    # type: ignore[assignment]  # the option taken, 0 <= index < n
 
 
 _new_tuple = tuple.__new__   # a Choice straight from a tuple: one per choice, no Python call
 
 
+# (Compiled, see setup.py, a class is subclassed by interpreted ones only if it says so.)
+@mypyc_attr(allow_interpreted_subclasses=True)
 class Strategy:
     """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`.
 

@@ -6,64 +6,16 @@ thread's process yields that event, and switches back into the greenlet when it 
 """
 from __future__ import annotations
 
-import threading as _real_threading
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from greenlet import GreenletExit, getcurrent, greenlet
+from greenlet import GreenletExit
 
+from .greenlets import EXITED
 from .trace import Where
 from .waitqueue import WaitQueue
 
 if TYPE_CHECKING:  # pragma: no cover
     from .world import World
-
-_EXITED = object()   # what a finished greenlet hands back to its process
-
-
-# -- greenlets, reused ---------------------------------------------------------------------------
-# Making a greenlet costs ten times what switching into one does, and an exploration runs
-# thousands of small executions a second, each starting a few threads: a greenlet whose thread
-# has ended waits to run the next thread instead of dying. Greenlets belong to one OS thread,
-# so each OS thread keeps its own idle ones.
-_pools = _real_threading.local()
-_POOL_SIZE = 64
-
-
-def start_greenlet(run: Callable[[], object], hub: greenlet) -> tuple[greenlet, Any]:
-    """Run ``run`` on a greenlet from :func:`idle_greenlet` until it first switches back; the
-    greenlet and what it switched back with."""
-    g = idle_greenlet(hub)
-    return g, g.switch(run)
-
-
-def idle_greenlet(hub: greenlet) -> greenlet:
-    """A greenlet whose parent is ``hub`` (a fresh one, or one left idle by an ended thread):
-    switched into with a callable, it runs it. When that returns, the greenlet hands the result
-    to the hub as a dying one would, and waits to be reused; an exception out of it ends the
-    greenlet as usual."""
-    idle = getattr(_pools, "idle", None)
-    if idle is None:
-        idle = _pools.idle = []
-    if idle:
-        g = idle.pop()
-        g.parent = hub
-        g.gr_context = None   # a new thread's contextvars start empty, as on a new greenlet
-        return g
-    return greenlet(_work, hub)
-
-
-def _work(task: Callable[[], object]) -> None:
-    me = getcurrent()
-    idle = _pools.idle
-    while True:
-        result = task()
-        task = None   # let the ended thread's frames go while this greenlet waits
-        if len(idle) < _POOL_SIZE:
-            idle.append(me)
-        task = me.parent.switch(result)
-        if task is None:   # pragma: no cover - nobody switches in without a task
-            return
-
 
 _NOBODY: frozenset = frozenset()
 
@@ -77,8 +29,7 @@ class SimThread:
     __slots__ = ("world", "ident", "name", "daemon", "face", "_run", "greenlet", "state",
                  "done", "waiting_on", "waiting_where", "started_at", "ended_at", "held",
                  "path", "spawned", "made", "pending", "option", "last_step", "spawn_step",
-                 "yielded", "spins", "owed", "alive_key", "debt", "on_finish", "behind",
-                 "__weakref__")
+                 "yielded", "spins", "owed", "alive_key", "debt", "on_finish", "behind")
 
     def __init__(self, world: "World", run: Callable[[], Any], name: str, daemon: bool,
                  ident: int, face: Any = None) -> None:
@@ -87,16 +38,19 @@ class SimThread:
         self.name = name
         self.daemon = daemon
         self.face = face
-        self._run = run
-        self.greenlet: Optional[greenlet] = None
+        self._run: Any = run
+        self.greenlet: Any = None      # a greenlet, once it has one
         #: "new" (not yet running), "ready" (waiting for the GIL), "running", "blocked", "done",
         #: or "unwinding" (being torn down after the run ended)
         self.state = "new"
         #: The location that says whether this thread is alive, as exploration sees it: its
         #: start and its end write it; join() and is_alive() read it. All threads' locations
         #: are the keys of one container, ``ALIVE``, which threading.enumerate() reads whole.
-        self.alive_key = (*ALIVE, ident)
-        self.done = WaitQueue(world, self, key=self.alive_key)   # joiners park here
+        self.alive_key: tuple = (*ALIVE, ident)
+        #: Joiners park here. It names no owner: a SimThread cannot be weakly referenced once
+        #: compiled (see setup.py), and a strong reference would make a cycle. The deadlock
+        #: analysis finds the thread from its queue.
+        self.done = WaitQueue(world, None, key=self.alive_key)
         self.waiting_on: Optional[WaitQueue] = None
         self.waiting_where: Optional[Where] = None
         self.started_at: Optional[float] = None
@@ -109,7 +63,7 @@ class SimThread:
         self.path: tuple = ()
         self.spawned = 0
         self.made = 0                  # locks, events, queues it made (World.name_new)
-        self.pending = None            # (key, access, enabled): what it does next
+        self.pending: Any = None       # (key, access, enabled): what it does next
         self.option: Any = None        # that step as exploration is shown it (an Option)
         self.last_step = -1            # index of the last step it took
         self.spawn_step = -1           # the step during which its parent started it
@@ -145,21 +99,7 @@ class SimThread:
     def __repr__(self) -> str:
         return f"<SimThread {self.name!r} {self.state}>"
 
-    # -- running -------------------------------------------------------------------------------
-    def _drive(self, delay: float):
-        """The SimPy process: start after ``delay``, then relay events to and from the greenlet."""
-        world = self.world
-        if delay > 0:
-            yield world.env.timeout(delay)
-        world.current = self
-        self.greenlet, request = start_greenlet(self._bootstrap, world.hub)
-        while request is not _EXITED:
-            if world.fatal is not None:
-                return
-            value = yield request
-            world.current = self
-            request = self.greenlet.switch(value)
-
+    # -- running (timed worlds drive it by a SimPy process: greenlets.drive) ---------------------
     def _bootstrap(self) -> object:
         world = self.world
         self.state = "ready"
@@ -171,7 +111,7 @@ class SimThread:
         world.settle(self)   # its last operations' CPU time passes before it ends
         self.finish()
         world.gil.release(self)
-        return _EXITED
+        return EXITED
 
     # What every world does with a thread's code, whatever drives it.
     def run_code(self) -> None:

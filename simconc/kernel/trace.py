@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+from types import FrameType
 from typing import Callable, NamedTuple, Optional
 
 _SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -51,8 +52,14 @@ def caller_where(skip: int = 0) -> Optional[Where]:
     it, say): the search starts past them. Walking frame by frame makes Python build a frame
     object for each, which costs more than anything else a traced operation does; jumping
     builds one. A caller that may also be called from deeper inside simconc still gives the
-    smallest count: the search goes on outwards from there."""
-    f = sys._getframe(1 + skip)
+    smallest count: the search goes on outwards from there.
+
+    Compiled (see setup.py), simconc's kernel has no frames for ``skip`` to count: the search
+    then starts at the innermost frame there is."""
+    try:
+        f: Optional[FrameType] = sys._getframe(0 if _COMPILED else 1 + skip)
+    except ValueError:   # (compiled, and this greenlet has no Python frame at all)
+        return None
     outside = _outside
     while f is not None:
         code = f.f_code
@@ -73,6 +80,10 @@ def caller_where(skip: int = 0) -> Optional[Where]:
             return where
         f = f.f_back
     return None
+
+
+#: Whether the kernel was compiled (by mypyc: its functions have no code objects).
+_COMPILED = not hasattr(caller_where, "__code__")
 
 
 class Trace:

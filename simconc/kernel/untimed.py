@@ -39,12 +39,11 @@ from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
 from .scheduler import Strategy
-from .thread import ALIVE, SimThread, idle_greenlet
+from .greenlets import EXITED, idle_greenlet
+from .thread import ALIVE, SimThread
 from .trace import Where, caller_where
 from .waitqueue import WaitQueue
 from .world import World, _Abort, _current_set
-
-_EXITED = object()
 
 #: Kinds of access. ``r``/``w``: read/write of a location; ``acq``: a blocking acquire (enabled
 #: only when the lock is free); ``try``: a non-blocking or timed acquire (may fail); ``rel``: a
@@ -174,18 +173,17 @@ class UntimedWorld(World):
 
     # -- threads -------------------------------------------------------------------------------
     def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
-        parent = self.current
-        child = parent is not None and thread is not self.main
-        if child:
+        parent = self.current if thread is not self.main else None
+        if parent is not None:
             thread.path = parent.path + (parent.spawned,)
             parent.spawned += 1
         # Its liveness is named by its path (an ident depends on the order threads start in).
         thread.alive_key = thread.done.key = (*ALIVE, thread.path)
-        if child:
+        if parent is not None:
             # A step of the parent: from here threading.enumerate() lists the thread.
             self.point(thread.alive_key, "w")
         self.threads.append(thread)
-        if child:
+        if parent is not None:
             thread.spawn_step = parent.last_step
             if self.tracing:
                 self.record(parent, "start", thread.name, where)
@@ -202,7 +200,7 @@ class UntimedWorld(World):
             if self.gil_holder is thread:
                 self._release_gil(thread)
         thread.finish()
-        return _EXITED
+        return EXITED
 
     def _switch_into(self, thread: SimThread) -> Any:
         """Run ``thread`` (from the hub, or from a thread that waits: see _next); what this
@@ -369,6 +367,7 @@ class UntimedWorld(World):
             # the steps without a choice too.
             try:
                 if n == 1:
+                    assert options is not None   # (shown a step without a choice: see above)
                     self.scheduler.strategy.observe(options)
                     thread = ready[0]
                 else:
@@ -422,7 +421,7 @@ class UntimedWorld(World):
         if timeout is not None:
             self._polls(thread)
             return False
-        entry = [thread, False]
+        entry: list[Any] = [thread, False]
         queue.waiters.append(entry)
         if self.tracing:
             thread.waiting_where = where or caller_where()
@@ -465,8 +464,7 @@ class UntimedWorld(World):
             threads = self.threads
             while True:
                 self._run_local()
-                if self.fatal is not None:
-                    raise self.fatal
+                self._raise_fatal()
                 if self.finished:
                     break
                 ready = self._ready()
@@ -478,14 +476,20 @@ class UntimedWorld(World):
                 # The thread picked runs until the hub is needed again; it and the threads it
                 # picks make the choices in between (see _next).
                 self._switch_into(self._take(ready))
-                if self.fatal is not None:
-                    raise self.fatal
+                self._raise_fatal()
             self.pending_at_end = [
                 Step(t.path, t.pending[0], t.pending[1],
                      t.spawn_step if t.last_step < 0 else -1, len(self.trace.events), t.name)
                 for t in threads if t.state == "ready" and t.pending is not None]
             if self.finished:
                 self.scheduler.finish()
+
+    def _raise_fatal(self) -> None:
+        # A method, so that each test reads ``fatal`` anew: inline in the loop, a type checker
+        # (and so the compiled kernel, see setup.py) would take the second test's ``fatal`` for
+        # the None that the first one saw, whatever the thread run in between set.
+        if self.fatal is not None:
+            raise self.fatal
 
     def dispose(self) -> None:
         super().dispose()

@@ -18,7 +18,8 @@ class WaitQueue:
     """Threads waiting for one object (a lock, a thread's end, a sleep's deadline, ...).
 
     ``owner`` is the object the threads wait for; the deadlock analysis asks it who holds it
-    (``owner.holders()``, if it has that method) and how to name it (``owner.label``).
+    (``owner.holders()``, if it has that method) and how to name it (``owner.label``). A
+    thread's end names none (see ``SimThread.done``).
     """
 
     __slots__ = ("world", "_owner", "waiters", "key")

@@ -14,6 +14,7 @@ from greenlet import GreenletExit, getcurrent
 
 from .errors import NotInSimulation, SimconcError
 from .gil import GIL
+from .greenlets import drive
 from .profile import CostProfile, get_profile
 from .scheduler import RandomStrategy, Scheduler, Strategy
 from .thread import SimThread
@@ -79,7 +80,8 @@ class World:
                  profile: "str | CostProfile" = "tutorial-2017",
                  until: Optional[float] = None) -> None:
         # Untimed worlds have no clock and no GIL token (kernel/untimed.py): not made for them.
-        self.env = None if self.untimed else simpy.Environment()
+        # The clock is a float from the start (SimPy's would start at the int 0).
+        self.env: Any = None if self.untimed else simpy.Environment(0.0)
         self.profile = get_profile(profile)
         #: ``sys.getswitchinterval()`` of the simulated interpreter (the program may change it).
         self.switch_interval = self.profile.switch_interval
@@ -89,12 +91,12 @@ class World:
         #: Whether operations go on the trace. An exploration runs most executions without it
         #: (nobody reads their traces) and re-runs the few it reports with it.
         self.tracing = True
-        self.gil = None if self.untimed else GIL(self)
+        self.gil: Any = None if self.untimed else GIL(self)
         self._cores: Optional[simpy.Resource] = None
         self.threads: list[SimThread] = []
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
-        self.hub = None
+        self.hub: Any = None   # the greenlet running the SimPy loop (the run's own)
         self.until = until
         self.fatal: Optional[BaseException] = None
         self.tearing_down = False
@@ -202,7 +204,7 @@ class World:
                                                                p.thread_start_jitter)
         if self.current is not None:
             self.record(self.current, "start", thread.name, where)
-        self.env.process(thread._drive(delay))
+        self.env.process(drive(thread, delay))
 
     def wait_event(self, event: Any) -> Any:
         """Suspend the current greenlet until the SimPy ``event`` fires; its value."""
@@ -369,9 +371,10 @@ class World:
             # CPython's threading._shutdown: wait for every non-daemon thread before exiting,
             # including any that those threads start meanwhile.
             self.main_returned = True
-            for hook in reversed(self.shutdown_hooks):
+            for hook in self.shutdown_hooks[::-1]:
                 hook()
             me = self.main
+            assert me is not None   # (this is its code)
             while True:
                 pending = [t for t in self.threads
                            if t is not me and not t.daemon and t.state != "done"]

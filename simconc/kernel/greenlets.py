@@ -1,0 +1,80 @@
+"""What carries a simulated thread: a greenlet (reused), and in a timed world the SimPy process
+that drives it.
+
+Making a greenlet costs ten times what switching into one does, and an exploration runs
+thousands of small executions a second, each starting a few threads: a greenlet whose thread has
+ended waits to run the next thread instead of dying. Greenlets belong to one OS thread, so each
+OS thread keeps its own idle ones.
+
+This module is never compiled (see setup.py). Greenlet tells a suspended greenlet from a running
+one by the Python frame it was suspended in, and an idle greenlet waits in ``_work``: compiled,
+``_work`` would have no frame, and the idle greenlet would look like it is running in another OS
+thread (``gr_context`` could no longer be set). And a compiled generator, ``drive``, would leave
+each timed run that ends in a deadlock to the cycle collector.
+"""
+from __future__ import annotations
+
+import threading as _real_threading
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
+
+from greenlet import getcurrent, greenlet
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .thread import SimThread
+
+EXITED = object()   # what a finished thread's greenlet hands back to its process
+
+_pools = _real_threading.local()
+_POOL_SIZE = 64
+
+
+def start_greenlet(run: Callable[[], object], hub: greenlet) -> tuple[greenlet, Any]:
+    """Run ``run`` on a greenlet from :func:`idle_greenlet` until it first switches back; the
+    greenlet and what it switched back with."""
+    g = idle_greenlet(hub)
+    return g, g.switch(run)
+
+
+def idle_greenlet(hub: greenlet) -> greenlet:
+    """A greenlet whose parent is ``hub`` (a fresh one, or one left idle by an ended thread):
+    switched into with a callable, it runs it. When that returns, the greenlet hands the result
+    to the hub as a dying one would, and waits to be reused; an exception out of it ends the
+    greenlet as usual."""
+    idle = getattr(_pools, "idle", None)
+    if idle is None:
+        idle = _pools.idle = []
+    if idle:
+        g = idle.pop()
+        g.parent = hub
+        g.gr_context = None   # a new thread's contextvars start empty, as on a new greenlet
+        return g
+    return greenlet(_work, hub)
+
+
+def _work(task: Optional[Callable[[], object]]) -> None:
+    me = getcurrent()
+    idle = _pools.idle
+    while True:
+        result = task()   # type: ignore[misc]  # (never None: see below)
+        task = None   # let the ended thread's frames go while this greenlet waits
+        if len(idle) < _POOL_SIZE:
+            idle.append(me)
+        task = me.parent.switch(result)
+        if task is None:   # pragma: no cover - nobody switches in without a task
+            return
+
+
+def drive(thread: "SimThread", delay: float) -> Iterator[Any]:
+    """The SimPy process of ``thread`` in a timed world: start it after ``delay``, then relay
+    events to and from its greenlet."""
+    world = thread.world
+    if delay > 0:
+        yield world.env.timeout(delay)
+    world.current = thread
+    thread.greenlet, request = start_greenlet(thread._bootstrap, world.hub)
+    while request is not EXITED:
+        if world.fatal is not None:
+            return
+        value = yield request
+        world.current = thread
+        request = thread.greenlet.switch(value)

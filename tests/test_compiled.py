@@ -1,0 +1,79 @@
+"""The compiled kernel (setup.py, simconc/compiled.py): the same results as its sources, and
+never a stale one."""
+import os
+import subprocess
+import sys
+
+import pytest
+
+from simconc import compiled
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def simconc_out(args: list[str], pure: bool) -> bytes:
+    env = dict(os.environ)
+    env.pop("SIMCONC_PURE", None)
+    if pure:
+        env["SIMCONC_PURE"] = "1"
+    proc = subprocess.run([sys.executable, "-m", "simconc", *args], cwd=REPO, env=env,
+                          capture_output=True, timeout=300)
+    assert proc.returncode in (0, 1), proc.stderr.decode()
+    assert b"Warning" not in proc.stderr, proc.stderr.decode()
+    return proc.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["run", "scenarios/nolock.py", "--seed", "3", "--json", "--trace"],
+    ["run", "scenarios/lock_order_deadlock.py", "--seed", "0", "--json", "--trace"],
+    ["explore", "scenarios/lost_update.py", "--json"],
+    ["explore", "scenarios/dining_philosophers.py", "--json", "--max-executions", "40"],
+    ["explore", "scenarios/nolock.py", "--strategy", "pct", "--max-executions", "20", "--json"],
+])
+def test_the_compiled_kernel_and_its_sources_print_the_same_bytes(args: list[str]) -> None:
+    assert simconc_out(args, pure=False) == simconc_out(args, pure=True)
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    environ = dict(os.environ)
+    environ.pop("SIMCONC_PURE", None)
+    environ.update(env)
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_simconc_pure_runs_the_kernel_from_its_sources() -> None:
+    done = run_python(
+        "import sys, simconc, simconc.compiled as c, simconc.kernel.untimed as u\n"
+        "d = sys.modules['simconc.explore.dpor']   # (simconc.explore is the function)\n"
+        "print(c.active(), u.__file__.endswith('.py'), d.__file__.endswith('.py'))\n"
+        "print(simconc.explore('scenarios/lost_update.py').executions)\n", SIMCONC_PURE="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "True", "4"]
+    assert done.stderr == ""
+
+
+def test_a_source_edited_since_it_was_compiled_is_run_from_source_with_a_warning() -> None:
+    # As if gil.py had been compiled from other bytes than it holds now (an editable install,
+    # edited): its compiled module would ignore the edit.
+    done = run_python(
+        "import sys, types\n"
+        "record = types.ModuleType('simconc._compiled_from')\n"
+        "record.SHA256 = {'simconc.kernel.gil': '0' * 64, 'simconc.kernel.untimed': 'x'}\n"
+        "sys.modules['simconc._compiled_from'] = record\n"
+        "import simconc, simconc.compiled as c, simconc.kernel.gil as g\n"
+        "print(c.active(), g.__file__.endswith('.py'))\n"
+        "print(simconc.explore('scenarios/lost_update.py').executions)\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True", "4"]
+    assert "RuntimeWarning" in done.stderr
+    assert os.path.join("simconc", "kernel", "gil.py") in done.stderr
+    assert os.path.join("simconc", "kernel", "untimed.py") in done.stderr
+    assert "pip install -e ." in done.stderr
+
+
+def test_the_sources_compiled_are_told_from_edited_ones() -> None:
+    right = {m: compiled.source_hash(m) for m in compiled.MODULES}
+    assert compiled.changed_since_compiled(right) == []
+    assert compiled.changed_since_compiled({**right, "simconc.explore.dpor": "0" * 64}) == \
+        ["simconc.explore.dpor"]
