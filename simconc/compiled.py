@@ -23,8 +23,9 @@ import sys
 import warnings
 from typing import Any, Optional, Sequence
 
-#: The modules setup.py compiles: the kernel's step loop and the search, where an exploration
-#: spends its time. (Not the stdlib faces: each run makes fresh copies of them.)
+#: The modules setup.py compiles: the kernel's step loop, the search, and the hooks every
+#: shared access of the program calls, where an exploration spends its time. (Not the stdlib
+#: faces: each run makes fresh copies of them.)
 MODULES = (
     "simconc.kernel.untimed",
     "simconc.kernel.world",
@@ -33,6 +34,7 @@ MODULES = (
     "simconc.kernel.trace",
     "simconc.kernel.gil",
     "simconc.explore.dpor",
+    "simconc.hooks",
 )
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

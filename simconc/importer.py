@@ -14,7 +14,8 @@ import importlib.util
 import sys
 from typing import Any, Optional, Sequence
 
-from .instrument import compile_instrumented, hooks
+from .hooks import hooks
+from .instrument import compile_instrumented
 from .kernel.world import maybe_current_world
 
 

@@ -23,7 +23,8 @@ from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, Sche
 from .kernel.scheduler import Scheduler, token_semantics, token_switch_points
 from .kernel.untimed import UntimedWorld, switch_points_named
 from .kernel.world import maybe_current_world
-from .instrument import compile_instrumented, hooks
+from .hooks import hooks
+from .instrument import compile_instrumented
 from .patching import simulated_modules
 from .stdlib import fresh_modules
 from .stdlib._traceback import format_user_exception

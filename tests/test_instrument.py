@@ -5,7 +5,8 @@ import textwrap
 import pytest
 
 import simconc
-from simconc.instrument import compile_instrumented, hooks
+from simconc.hooks import hooks
+from simconc.instrument import compile_instrumented
 
 PROGRAMS = [
     """
