@@ -27,7 +27,9 @@ The workloads:
 
 ``--against REV`` measures the commit ``REV`` of this repository too, in the same run (its
 files are taken with ``git archive`` into a temporary directory), and prints each workload's
-instructions there and here, and their ratio.
+instructions there and here, and their ratio. That copy is never compiled: its kernel runs
+from its sources, where this checkout's is compiled if ``pip install -e .`` compiled it (the
+report says which; ``SIMCONC_PURE=1`` compares sources with sources).
 """
 from __future__ import annotations
 
@@ -126,6 +128,11 @@ def measure(root: str, scratch: str, log: Any) -> dict[str, int]:
     return out
 
 
+def _compiled() -> bool:
+    import simconc   # (as the children import it: the same checkout, the same environment)
+    return simconc.compiled.active()
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", metavar="REV",
@@ -145,7 +152,8 @@ def main(argv: Optional[list[str]] = None) -> int:
                            ("empty.py", "x = 1\n")):
             with open(os.path.join(scratch, name), "w") as f:
                 f.write(text)
-        report: dict[str, Any] = {"python": sys.version.split()[0]}
+        report: dict[str, Any] = {"python": sys.version.split()[0],
+                                   "kernel": "compiled" if _compiled() else "pure Python"}
         if args.against:
             other = os.path.join(scratch, "against")
             os.mkdir(other)
@@ -165,7 +173,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(json.dumps(report, indent=2))
         return 0
     here = report["instructions"]
-    print(f"Instructions per repetition (valgrind cachegrind, Python {report['python']})")
+    kernels = f"this checkout's kernel {report['kernel']}"
+    if "against" in report:
+        kernels += f", {report['against']['rev']}'s pure Python"
+    print(f"Instructions per repetition (valgrind cachegrind, Python {report['python']}; "
+          f"{kernels})")
     if "against" in report:
         there = report["against"]["instructions"]
         rev = report["against"]["rev"]
