@@ -68,10 +68,10 @@ class optional_build_ext(build_ext):
             return
         # Beside the compiled modules (in the source tree for an editable install, in the
         # wheel otherwise): module -> the hash of the source compiled.
-        record = os.path.join(os.path.dirname(os.path.dirname(
-            self.get_ext_fullpath(MODULES[0]))), os.path.basename(RECORD))
+        record = os.path.join(os.path.dirname(self.get_ext_fullpath("simconc._compiled_from")),
+                              os.path.basename(RECORD))
         with open(record, "w") as f:
-            f.write('"""Written by setup.py: the sources the compiled kernel was compiled from."""\n')
+            f.write('"""Written by setup.py: what the compiled kernel was compiled from."""\n')
             f.write("SHA256 = {\n")
             for module, path in zip(MODULES, FILES):
                 with open(os.path.join(HERE, path), "rb") as source:

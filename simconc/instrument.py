@@ -50,7 +50,8 @@ _AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itrued
 
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
-    """``__simconc__.name(*args)``: a call of the hook ``name`` (a method of :class:`simconc.hooks._Hooks`)."""
+    """``__simconc__.name(*args)``: a call of the hook ``name`` (a method of
+    :class:`simconc.hooks._Hooks`)."""
     return ast.Call(ast.Attribute(ast.Name("__simconc__", ast.Load()), name, ast.Load()),
                     list(args), [])
 

@@ -38,7 +38,7 @@ _CHAR = {(SEMANTICS[c], SWITCH_POINTS[c]): c for c in SEMANTICS}
 class Choice(NamedTuple):
     kind: str
     n: int        # number of options
-    index: int    # type: ignore[assignment]  # the option taken, 0 <= index < n
+    index: int    # type: ignore[assignment]  # (hides tuple.index) the option taken, 0 <= index < n
 
 
 _new_tuple = tuple.__new__   # a Choice straight from a tuple: one per choice, no Python call

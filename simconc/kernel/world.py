@@ -96,7 +96,7 @@ class World:
         self.threads: list[SimThread] = []
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
-        self.hub: Any = None   # the greenlet running the SimPy loop (the run's own)
+        self.hub: Any = None   # the greenlet run() is called in: it runs the event loop
         self.until = until
         self.fatal: Optional[BaseException] = None
         self.tearing_down = False
@@ -371,7 +371,7 @@ class World:
             # CPython's threading._shutdown: wait for every non-daemon thread before exiting,
             # including any that those threads start meanwhile.
             self.main_returned = True
-            for hook in self.shutdown_hooks[::-1]:
+            for hook in self.shutdown_hooks[::-1]:   # (mypyc 2.4 fails on reversed() here)
                 hook()
             me = self.main
             assert me is not None   # (this is its code)
