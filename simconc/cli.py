@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import shlex
 import sys
 from typing import Optional, Sequence
@@ -53,10 +54,19 @@ def _check_option(parser: argparse.ArgumentParser) -> None:
                              "after the run (default: the scenario's check() function, if any)")
 
 
+def _version() -> str:
+    """The version, and which kernel runs (simconc/compiled.py): the results are the same either
+    way, the speed is not."""
+    from . import __version__, compiled
+    kernel = "compiled kernel" if compiled.active() else "pure-Python kernel"
+    return f"simconc {__version__} ({kernel}, Python {platform.python_version()})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="simconc",
         description="Run threaded Python on a simulated machine: deterministic, replayable.")
+    parser.add_argument("--version", action="version", version=_version())
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p_run = sub.add_parser("run", help="run a scenario once, with a seed")
     _common(p_run)

@@ -34,6 +34,12 @@ def test_the_compiled_kernel_and_its_sources_print_the_same_bytes(args: list[str
     assert simconc_out(args, pure=False) == simconc_out(args, pure=True)
 
 
+def test_version_says_which_kernel_runs() -> None:
+    for pure, kernel in ((False, "compiled kernel" if compiled.active() else "pure-Python kernel"),
+                         (True, "pure-Python kernel")):
+        assert simconc_out(["--version"], pure).decode().startswith(f"simconc 0.1.0 ({kernel}, ")
+
+
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
     environ = dict(os.environ)
     environ.pop("SIMCONC_PURE", None)
