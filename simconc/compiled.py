@@ -1,7 +1,8 @@
 """Whether simconc's kernel runs compiled, and when it runs from its sources instead.
 
 ``pip install`` compiles the modules in :data:`MODULES` with mypyc when it can (setup.py): the
-same code, two to three times as fast, as exploration needs. The build records a hash of each
+same code, with an exploration a third to two fifths cheaper in instructions (bench/README.md),
+which the speed targets of exploration needed. The build records a hash of each
 source it compiled (``simconc/_compiled_from.py``). At import, before any of those modules,
 :func:`choose` makes Python import their sources instead, all of them (compiled, they only work
 together), when
