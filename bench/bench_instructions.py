@@ -48,6 +48,7 @@ REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if __package__ in (None, ""):  # run as a script: make the repository's bench importable
     sys.path.insert(0, REPO)
 
+import simconc  # noqa: E402
 from bench.bench_explore import COUNTER, template  # noqa: E402 (the counter of its table)
 
 #: Each workload: its name, the code that runs it once (``ROOT`` is the checkout measured,
@@ -128,11 +129,6 @@ def measure(root: str, scratch: str, log: Any) -> dict[str, int]:
     return out
 
 
-def _compiled() -> bool:
-    import simconc   # (as the children import it: the same checkout, the same environment)
-    return simconc.compiled.active()
-
-
 def main(argv: Optional[list[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--against", metavar="REV",
@@ -153,7 +149,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             with open(os.path.join(scratch, name), "w") as f:
                 f.write(text)
         report: dict[str, Any] = {"python": sys.version.split()[0],
-                                   "kernel": "compiled" if _compiled() else "pure Python"}
+                                   # (the children import this checkout as this process did)
+                                   "kernel": ("compiled" if simconc.compiled.active()
+                                              else "pure Python")}
         if args.against:
             other = os.path.join(scratch, "against")
             os.mkdir(other)

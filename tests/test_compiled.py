@@ -11,11 +11,15 @@ from simconc import compiled
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def environment(**env: str) -> dict[str, str]:
+    """This process's environment, without SIMCONC_PURE unless ``env`` sets it."""
+    environ = {k: v for k, v in os.environ.items() if k != "SIMCONC_PURE"}
+    environ.update(env)
+    return environ
+
+
 def simconc_out(args: list[str], pure: bool) -> bytes:
-    env = dict(os.environ)
-    env.pop("SIMCONC_PURE", None)
-    if pure:
-        env["SIMCONC_PURE"] = "1"
+    env = environment(SIMCONC_PURE="1") if pure else environment()
     proc = subprocess.run([sys.executable, "-m", "simconc", *args], cwd=REPO, env=env,
                           capture_output=True, timeout=300)
     assert proc.returncode in (0, 1), proc.stderr.decode()
@@ -41,10 +45,7 @@ def test_version_says_which_kernel_runs() -> None:
 
 
 def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
-    environ = dict(os.environ)
-    environ.pop("SIMCONC_PURE", None)
-    environ.update(env)
-    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environ,
+    return subprocess.run([sys.executable, "-c", code], cwd=REPO, env=environment(**env),
                           capture_output=True, text=True, timeout=300)
 
 
