@@ -14,8 +14,8 @@ from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThrea
 from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
-from .analysis.timeline import render_html, render_svg
-from .work import cpu, io
+from .explore.drawing import render_html, render_svg
+from .stdlib.work import cpu, io
 
 __version__ = "0.1.0"
 

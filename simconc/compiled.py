@@ -35,7 +35,7 @@ MODULES = (
     "simconc.kernel.trace",
     "simconc.kernel.gil",
     "simconc.explore.dpor",
-    "simconc.hooks",
+    "simconc.instrument.hooks",
 )
 
 _ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

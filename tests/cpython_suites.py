@@ -25,7 +25,7 @@ from test.support import script_helper as _script_helper  # noqa: F401
 from test.support import threading_helper as _threading_helper  # noqa: F401
 
 import simconc
-from simconc.patching import simulated_modules
+from simconc.runner.patching import simulated_modules
 from simconc.stdlib import fresh_modules
 
 #: Modules a suite's import may load under the face: forgotten again afterwards.

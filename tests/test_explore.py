@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 import simconc
-from simconc.cli import main as cli
+from simconc.front.cli import main as cli
 from simconc.kernel import SimconcError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -388,7 +388,7 @@ def test_a_timed_token_is_refused_where_untimed_is_asked(tmp_path):
 
 def test_hypothesis_finds_and_shrinks_a_failing_schedule():
     from hypothesis import given, settings, HealthCheck
-    from simconc.strategies import schedules
+    from simconc.front.strategies import schedules
 
     failing = []
 
@@ -408,6 +408,41 @@ def test_hypothesis_finds_and_shrinks_a_failing_schedule():
     # A minimal departure from "first ready thread": two switches, nothing after the last.
     assert sum(pick != 0 for pick in schedule.picks) <= 2 and schedule.picks[-1] != 0
     assert simconc.run(LOST_UPDATE, schedule=token).status == "check"
+
+
+def test_hypothesis_schedules_reach_every_ready_thread_however_many(tmp_path):
+    # Ten threads wait for a lock the main thread holds; once it lets go, the choice is among
+    # eleven (the ten and the main thread). A schedule that lets the last of them append first
+    # must be found: the eleventh option too.
+    from hypothesis import HealthCheck, find, settings
+    from simconc.front.strategies import schedules
+
+    path = tmp_path / "ten.py"
+    path.write_text(textwrap.dedent("""\
+        import threading
+
+        lock = threading.Lock()
+        order = []
+
+
+        def append(i):
+            with lock:
+                order.append(i)
+
+
+        lock.acquire()
+        threads = [threading.Thread(target=append, args=(i,)) for i in range(10)]
+        for t in threads:
+            t.start()
+        lock.release()
+        for t in threads:
+            t.join()
+        print(order[0])
+        """))
+    found = find(schedules(), lambda schedule: schedule.run(str(path)).stdout == "9\n",
+                 settings=settings(max_examples=2000, database=None, derandomize=True,
+                                   suppress_health_check=list(HealthCheck)))
+    assert found.run(str(path)).stdout == "9\n"
 
 
 def test_a_preemption_bound_runs_fewer_schedules_and_still_finds_the_lost_update():
@@ -865,7 +900,7 @@ def test_a_library_imported_before_the_run_reads_its_own_constants_without_steps
     # assigns, is still a step on every read and write.
     import sys
 
-    from simconc.importer import InstrumentingFinder, instrument_packages
+    from simconc.instrument.importer import InstrumentingFinder, instrument_packages
     (tmp_path / "limits_lib.py").write_text(textwrap.dedent("""
         LIMIT = 2
         hits = 0

@@ -5,8 +5,8 @@ import textwrap
 import pytest
 
 import simconc
-from simconc.hooks import hooks
-from simconc.instrument import compile_instrumented
+from simconc.instrument.hooks import hooks
+from simconc.instrument.rewrite import compile_instrumented
 
 PROGRAMS = [
     """
@@ -148,7 +148,7 @@ def test_which_module_variables_only_the_module_body_can_touch():
     import ast
     import symtable
 
-    from simconc.instrument import _module_variables, body_variables
+    from simconc.instrument.rewrite import _module_variables, body_variables
     source = textwrap.dedent("""
         import threading
         once = 1                      # one store, read by a function

@@ -119,7 +119,7 @@ def test_gil_is_handed_over_every_switch_interval():
 
 
 def test_blocking_io_overlaps_across_threads():
-    from simconc.work import io
+    from simconc.stdlib.work import io
     from simconc.kernel import world as world_module
     world = World(seed=0, profile="ideal")
 

@@ -186,3 +186,28 @@ def test_two_processes():
     assert tokens["test_one_process"] == tokens["test_two_processes"]
     summaries = re.findall(r"^(\d+ executions \(dpor.*)$", out, re.MULTILINE)
     assert summaries == ["36 executions (dpor; every schedule that matters was run)"] * 2
+
+
+def test_pytest_loads_the_plugin_without_simconc_until_a_test_asks(pytester):
+    # Installed, simconc's plugin is loaded by every pytest run; one that explores nothing must
+    # not pay for importing simconc (its kernel, SimPy, greenlet), nor see its side effects.
+    pytester.makepyfile(test_plain='''
+        import sys
+
+
+        def test_plain():
+            assert not [m for m in sys.modules if m == "simconc" or m.startswith("simconc.")]
+            assert "_simconc_pytestplugin" in sys.modules   # (loaded all the same)
+        ''', test_later='''
+        import sys
+        import pytest
+
+
+        @pytest.mark.explore
+        def test_explored():
+            assert "simconc.explore.api" in sys.modules
+        ''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_plain.py")
+    result.assert_outcomes(passed=1)
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_later.py")
+    result.assert_outcomes(passed=1)

@@ -11,7 +11,7 @@ import json
 import pytest
 
 import simconc
-from simconc.cli import main as cli
+from simconc.front.cli import main as cli
 from simconc.kernel import BadToken
 from test_explore import LOST_UPDATE, PHILOSOPHERS, write
 

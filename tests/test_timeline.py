@@ -1,4 +1,4 @@
-"""The interleaving drawn (analysis/timeline.py): what a reader of the picture relies on."""
+"""The interleaving drawn (simconc/explore/drawing.py): what a reader of the picture relies on."""
 from __future__ import annotations
 
 import os
@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
 import simconc
-from simconc.cli import main as cli
+from simconc.front.cli import main as cli
 
 pytest_plugins = ["pytester"]
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterator, Optional
 from ..kernel import SimconcError
 from ..kernel.untimed import switch_points_named
 from ..runner import Check, Program, RunResult, run, scenarios_pinned
-from ..watchdog import spin_watchdog
+from ..runner.watchdog import spin_watchdog
 from .dpor import Dpor
 from .enumerate import Enumeration
 from .parallel import Ahead

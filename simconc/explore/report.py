@@ -34,7 +34,7 @@ class Failure:
     execution: int = 0
     #: The races the explanation names, as pairs of rows of ``steps`` (indices into it): two
     #: accesses that conflict and could have happened the other way round, in the order they
-    #: happened. What a drawing of the interleaving points out (analysis/timeline.py).
+    #: happened. What a drawing of the interleaving points out (drawing.py).
     conflicts: list[tuple[int, int]] = field(default_factory=list)
     #: A deadlock's stuck threads, each as ``{"thread", "waits_for", "held_by", "where"}``:
     #: what each waits for when no thread can go on, and who holds it.

@@ -24,8 +24,6 @@ from .errors import BadToken, ScheduleMismatch
 KINDS = ("seed", "gil", "wake", "step")
 _KIND_CODE = {name: code for code, name in enumerate(KINDS)}
 
-TOKEN_VERSION = "1"
-
 #: The first character of a token names the semantics it was recorded under (the body is the same
 #: encoding): ``1`` timed (``simconc run``), ``2`` untimed (``simconc explore``), where every
 #: visible operation is a step the scheduler places, ``3`` untimed with the switch points of

@@ -129,10 +129,6 @@ def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) ->
     return whole is not None and whole == a_key
 
 
-class StepLimit(SimconcError):
-    """An execution took more steps than the limit: a livelock, or a loop that polls for ever."""
-
-
 class UntimedWorld(World):
     """One execution under untimed semantics (see the module's docstring)."""
 

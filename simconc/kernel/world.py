@@ -433,8 +433,3 @@ class World:
         if self.env is not None:
             # SimPy binds its event constructors to the environment as bound methods of it.
             vars(self.env).clear()
-
-    # -- introspection -------------------------------------------------------------------------
-    def stuck_threads(self) -> list[SimThread]:
-        """Threads that did not finish, in creation order."""
-        return [t for t in self.threads if t.state != "done"]

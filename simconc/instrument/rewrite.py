@@ -33,7 +33,7 @@ switched out on a GIL build, which is why ``temp = self.value; self.value = temp
 does not lose updates there, while it does on the free-threaded build.
 
 The hooks are the methods of ``__simconc__``, the one name a module compiled here expects in
-its globals (``__simconc__.getattr(obj, "value")``): :func:`simconc.hooks.hooks` makes it for a
+its globals (``__simconc__.getattr(obj, "value")``): :func:`simconc.instrument.hooks.hooks` makes it for a
 recorder ``record(op, what)``.
 """
 from __future__ import annotations
@@ -51,7 +51,7 @@ _AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itrued
 
 def _call(name: str, *args: ast.expr) -> ast.Call:
     """``__simconc__.name(*args)``: a call of the hook ``name`` (a method of
-    :class:`simconc.hooks._Hooks`)."""
+    :class:`simconc.instrument.hooks._Hooks`)."""
     return ast.Call(ast.Attribute(ast.Name("__simconc__", ast.Load()), name, ast.Load()),
                     list(args), [])
 

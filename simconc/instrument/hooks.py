@@ -1,4 +1,4 @@
-"""The hooks that instrumented code calls (see :mod:`simconc.instrument`, which rewrites the
+"""The hooks that instrumented code calls (see :mod:`simconc.instrument.rewrite`, which rewrites the
 code): each reports an access to the kernel, as the step where other threads may run first, then
 does the real thing, and records it on the trace.
 

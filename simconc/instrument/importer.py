@@ -15,8 +15,8 @@ import sys
 from typing import Any, Optional, Sequence
 
 from .hooks import hooks
-from .instrument import compile_instrumented
-from .kernel.world import maybe_current_world
+from .rewrite import compile_instrumented
+from ..kernel.world import maybe_current_world
 
 
 def _record(op: str, what: str) -> None:

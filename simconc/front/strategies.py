@@ -1,12 +1,13 @@
 """A hypothesis strategy of schedules: hypothesis drives, shrinks and stores failing schedules.
 
-``schedules()`` draws a list of small numbers; run under untimed semantics, step ``k`` takes
-ready thread ``picks[k] % n`` (and the first ready thread once the list runs out). Hypothesis
+``schedules()`` draws a list of numbers; run under untimed semantics, the ``k``-th choice among
+``n`` ready threads takes ready thread ``picks[k] % n`` (and the first ready thread once the list
+runs out), so any of them can be taken, however many there are. Hypothesis
 shrinks a failing list towards fewer and smaller numbers, which is a schedule with fewer
 departures from "first ready thread", and keeps it in its example database like any other.
 
     from hypothesis import given
-    from simconc.strategies import schedules
+    from simconc.front.strategies import schedules
 
     @given(schedules())
     def test_counter(schedule):
@@ -19,8 +20,8 @@ from typing import Any, Optional, Sequence
 
 from hypothesis import strategies as st
 
-from .kernel import Strategy
-from .runner import Check, Program, RunResult, run
+from ..kernel import Strategy
+from ..runner import Check, Program, RunResult, run
 
 
 class Schedule:
@@ -55,4 +56,4 @@ class _Picks(Strategy):
 
 def schedules(max_choices: int = 100) -> st.SearchStrategy[Schedule]:
     """Schedules of up to ``max_choices`` choices (later choices take the first ready thread)."""
-    return st.lists(st.integers(0, 7), max_size=max_choices).map(Schedule)
+    return st.lists(st.integers(min_value=0), max_size=max_choices).map(Schedule)

@@ -15,8 +15,8 @@ import threading as _real_threading
 import types
 from typing import Optional
 
-from .kernel.errors import RealThreadError
-from .kernel.world import maybe_current_world
+from ..kernel.errors import RealThreadError
+from ..kernel.world import maybe_current_world
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -194,8 +194,8 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
     lock from this execution's threading), so that the next execution, or real code, imports
     them afresh. A package with an extension module cannot be re-imported in part (numpy):
     it is kept whole."""
-    from .stdlib import face_contents
-    from .sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
+    from ..stdlib import face_contents
+    from ..sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
     simulated = (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, SimpleQueue)
     faces = face_contents() | {id(m) for m in modules.values()}
     native = {name.partition(".")[0] for name in new

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
-if TYPE_CHECKING:  # pragma: no cover - analysis sits below explore: only its types are named
-    from ..explore.report import ExploreReport, Failure
+from .report import ExploreReport, Failure
 
 #: Sizes, in pixels.
 _ROW = 24          # one operation
@@ -59,7 +58,7 @@ def _sag(a: int, b: int) -> int:
     return 16 + 12 * abs(b - a) + (12 if b < a else 0)
 
 
-def render_svg(failure: "Failure", marker: str = "arrow") -> str:
+def render_svg(failure: Failure, marker: str = "arrow") -> str:
     """The failure's interleaving as an SVG image (a string): the rows ``simconc explore``
     prints, drawn in lanes, with the conflicting accesses pointed out. ``marker``: the id of
     the arrowhead, which must differ between drawings put on one page."""
@@ -186,7 +185,7 @@ td.count { text-align: right; }
 """
 
 
-def render_html(report: "ExploreReport", title: str = "simconc explore",
+def render_html(report: ExploreReport, title: str = "simconc explore",
                 replay: Optional[str] = None) -> str:
     """The whole report as one HTML page: the summary, the outcomes, and each failure with its
     explanation, its interleaving drawn (:func:`render_svg`) and its token. ``replay``: the

@@ -14,13 +14,13 @@ import shlex
 import sys
 from typing import Optional, Sequence
 
-from .kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
-from .kernel.untimed import SWITCH_POINT_NAMES
-from .explore.api import STRATEGIES, explore, shrink
-from .explore.report import ExploreReport
-from .analysis.timeline import render_html
-from .importer import instrument_packages
-from .runner import RunResult, ScenarioError, run
+from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
+from ..kernel.untimed import SWITCH_POINT_NAMES
+from ..explore.api import STRATEGIES, explore, shrink
+from ..explore.report import ExploreReport
+from ..explore.drawing import render_html
+from ..instrument.importer import instrument_packages
+from ..runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -57,7 +57,7 @@ def _check_option(parser: argparse.ArgumentParser) -> None:
 def _version() -> str:
     """The version, and which kernel runs (simconc/compiled.py): the results are the same either
     way, the speed is not."""
-    from . import __version__, compiled
+    from .. import __version__, compiled
     kernel = "compiled kernel" if compiled.active() else "pure-Python kernel"
     return f"simconc {__version__} ({kernel}, Python {platform.python_version()})"
 

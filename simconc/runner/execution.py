@@ -17,17 +17,17 @@ from typing import Any, Callable, Iterator, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
-from .analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
-from .kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
+from ..analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
+from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
                      SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
-from .kernel.scheduler import Scheduler, token_semantics, token_switch_points
-from .kernel.untimed import UntimedWorld, switch_points_named
-from .kernel.world import maybe_current_world
-from .hooks import hooks
-from .instrument import compile_instrumented
+from ..kernel.scheduler import Scheduler, token_semantics, token_switch_points
+from ..kernel.untimed import UntimedWorld, switch_points_named
+from ..kernel.world import maybe_current_world
+from ..instrument.hooks import hooks
+from ..instrument.rewrite import compile_instrumented
 from .patching import simulated_modules
-from .stdlib import fresh_modules
-from .stdlib._traceback import format_user_exception
+from ..stdlib import fresh_modules
+from ..stdlib._traceback import format_user_exception
 from .watchdog import spin_watchdog
 
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]

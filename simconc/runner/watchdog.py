@@ -17,7 +17,7 @@ from typing import Optional
 
 from greenlet import getcurrent
 
-from .kernel import SpinError, World
+from ..kernel import SpinError, World
 
 _TICK = 0.5
 

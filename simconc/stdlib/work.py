@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time as _time
 
-from .kernel import maybe_current_world
+from ..kernel import maybe_current_world
 
 
 def cpu(seconds: float) -> None:

@@ -1,4 +1,7 @@
-"""The pytest plugin: exploration tests under plain ``pytest``, no wrapper command.
+"""The pytest plugin's work: exploration tests under plain ``pytest``, no wrapper command.
+
+pytest loads ``_simconc_pytestplugin`` (a module outside this package, so that loading it
+imports nothing of simconc), which calls in here only when a test asks for simconc.
 
 Mark a test ``@pytest.mark.explore`` and its body runs as the main thread of every execution
 the search asks for; the test fails with the report (the explanation, the interleaving, the
@@ -18,51 +21,29 @@ from typing import Any
 
 import pytest
 
-from .analysis.timeline import render_html
-from .explore.api import explore
-from .explore.report import ExploreReport, failure_of
-from .importer import instrument_packages, instrumented
-from .patching import REBIND
-from .kernel import SimconcError
-from .runner import run
+from ..explore.drawing import render_html
+from ..explore.api import explore
+from ..explore.report import ExploreReport, failure_of
+from ..instrument.importer import instrument_packages, instrumented
+from ..runner.patching import REBIND
+from ..kernel import SimconcError
+from ..runner import run
 
 
 class SimconcWarning(pytest.PytestWarning):
     """An explore test that probably does not test what it means to."""
 
 
-def pytest_addoption(parser: Any) -> None:
-    group = parser.getgroup("simconc", "simconc exploration")
-    group.addoption("--simconc-replay", metavar="TOKEN", default=None,
-                    help="replay one execution of the selected explore test from its token")
-    group.addoption("--simconc-html", metavar="DIR", default=None,
-                    help="write each failing explore test's report to DIR as a web page, its "
-                         "failing interleavings drawn")
-    group.addoption("--simconc-instrument", metavar="PACKAGES", default=None,
-                    help="comma-separated packages whose shared state exploration sees "
-                         "(overrides the simconc_instrument ini option)")
-    parser.addini("simconc_instrument", type="args", default=[],
-                  help="packages whose reads and writes of shared state exploration sees")
+def instrument(packages: list[str]) -> None:
+    """Instrument ``packages`` on import from now on, and rebind their ``threading`` names for
+    each execution (the ``simconc_instrument`` option)."""
+    instrument_packages(packages)
+    REBIND.extend(p for p in packages if p not in REBIND)
 
 
-def pytest_configure(config: Any) -> None:
-    config.addinivalue_line(
-        "markers", "explore(strategy='dpor', max_executions=None, seed=0, check=None, "
-                   "switch_points='any', jobs=1): run the test body under every schedule that "
-                   "matters (simconc; switch_points='gil' for the GIL build's)")
-    option = config.getoption("--simconc-instrument")
-    packages = [p for p in option.split(",") if p] if option else \
-        config.getini("simconc_instrument")
-    if packages:
-        instrument_packages(packages)
-        REBIND.extend(p for p in packages if p not in REBIND)
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem: Any) -> Any:
-    marker = pyfuncitem.get_closest_marker("explore")
-    if marker is None:
-        return None
+def explore_test(pyfuncitem: Any, marker: Any) -> bool:
+    """Run the test ``pyfuncitem``, marked ``explore`` (``marker``), under every schedule that
+    matters (or replay one with ``--simconc-replay``); fail it with the report if one fails."""
     args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     test = pyfuncitem.obj
 
