@@ -24,8 +24,7 @@ from collections import deque
 from multiprocessing.connection import Connection, wait
 from typing import Any, Iterator, NamedTuple, Optional, Sequence
 
-from ..kernel import SimconcError
-from ..kernel.untimed import Option, Step
+from ..kernel import Option, SimconcError, Step
 from ..runner import Program, RunResult, run
 from .dpor import Dpor, Plan, SleepBlocked, _DporStrategy
 

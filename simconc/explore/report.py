@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
-from ..kernel import TraceEvent
-from ..kernel.untimed import Step
+from ..kernel import Step, TraceEvent
 from ..runner import RunResult
 from .dpor import HappensBefore
 

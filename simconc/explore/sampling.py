@@ -15,8 +15,8 @@ from __future__ import annotations
 import random
 from typing import Optional, Sequence
 
-from ..kernel import Strategy
-from ..kernel.untimed import Option, Step, dependent
+from ..kernel import Option, Step, Strategy
+from ..kernel.untimed import dependent
 
 
 class Sampler:

@@ -23,7 +23,7 @@ from array import array
 from operator import itemgetter
 from typing import Any, Optional, Sequence, TYPE_CHECKING
 
-from ..kernel.untimed import Step
+from ..kernel import Step
 
 if TYPE_CHECKING:
     from .dpor import HappensBefore

@@ -9,15 +9,16 @@ from .scheduler import (Choice, RandomStrategy, ReplayStrategy, Scheduler, Strat
                         encode_token)
 from .thread import SimThread
 from .trace import Trace, TraceEvent, Where, caller_where
+from .untimed import BLOCKING, Option, Step
 from .waitqueue import WaitQueue
 from .weak import WeakAttribute
 from .world import World, current_world, maybe_current_world
 
 __all__ = [
-    "BadToken", "Choice", "CostProfile", "NotInSimulation", "PROFILES", "RandomStrategy",
-    "RealThreadError", "ReplayStrategy", "ScheduleMismatch", "Scheduler", "SimThread",
-    "SimconcError", "SpinError", "Strategy", "Trace", "TraceEvent", "WaitQueue", "WeakAttribute",
-    "Where", "World",
+    "BLOCKING", "BadToken", "Choice", "CostProfile", "NotInSimulation", "Option", "PROFILES",
+    "RandomStrategy", "RealThreadError", "ReplayStrategy", "ScheduleMismatch", "Scheduler",
+    "SimThread", "SimconcError", "SpinError", "Step", "Strategy", "Trace", "TraceEvent",
+    "WaitQueue", "WeakAttribute", "Where", "World",
     "caller_where", "current_world", "decode_token", "encode_token", "get_profile",
     "maybe_current_world",
 ]
