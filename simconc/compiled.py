@@ -28,8 +28,11 @@ from typing import Any, Optional, Sequence
 #: shared access of the program calls, where an exploration spends its time. (Not the stdlib
 #: faces: each run makes fresh copies of them.)
 MODULES = (
-    "simconc.kernel.untimed",
+    "simconc.kernel.semantics",
+    "simconc.kernel.stepped",
+    "simconc.kernel.timed",
     "simconc.kernel.world",
+    "simconc.kernel.interpreter",
     "simconc.kernel.thread",
     "simconc.kernel.scheduler",
     "simconc.kernel.trace",

@@ -51,7 +51,7 @@ def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
 
 def test_simconc_pure_runs_the_kernel_from_its_sources() -> None:
     done = run_python(
-        "import sys, simconc, simconc.compiled as c, simconc.kernel.untimed as u\n"
+        "import sys, simconc, simconc.compiled as c, simconc.kernel.stepped as u\n"
         "d = sys.modules['simconc.explore.dpor']   # (simconc.explore is the function)\n"
         "print(c.active(), u.__file__.endswith('.py'), d.__file__.endswith('.py'))\n"
         "print(simconc.explore('scenarios/lost_update.py').executions)\n", SIMCONC_PURE="1")
@@ -66,7 +66,7 @@ def test_a_source_edited_since_it_was_compiled_is_run_from_source_with_a_warning
     done = run_python(
         "import sys, types\n"
         "record = types.ModuleType('simconc._compiled_from')\n"
-        "record.SHA256 = {'simconc.kernel.gil': '0' * 64, 'simconc.kernel.untimed': 'x'}\n"
+        "record.SHA256 = {'simconc.kernel.gil': '0' * 64, 'simconc.kernel.stepped': 'x'}\n"
         "sys.modules['simconc._compiled_from'] = record\n"
         "import simconc, simconc.compiled as c, simconc.kernel.gil as g\n"
         "print(c.active(), g.__file__.endswith('.py'))\n"
@@ -75,7 +75,7 @@ def test_a_source_edited_since_it_was_compiled_is_run_from_source_with_a_warning
     assert done.stdout.split() == ["False", "True", "4"]
     assert "RuntimeWarning" in done.stderr
     assert os.path.join("simconc", "kernel", "gil.py") in done.stderr
-    assert os.path.join("simconc", "kernel", "untimed.py") in done.stderr
+    assert os.path.join("simconc", "kernel", "stepped.py") in done.stderr
     assert "pip install -e ." in done.stderr
 
 

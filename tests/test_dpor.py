@@ -18,7 +18,8 @@ from hypothesis import assume, given, settings, strategies as st
 from simconc.explore.dpor import Dpor, HappensBefore, SleepBlocked
 from simconc.explore.enumerate import Enumeration
 from simconc.explore.traces import trace_digest
-from simconc.kernel.untimed import Option, Step, dependent
+from simconc.explore.dependence import dependent
+from simconc.kernel import Option, Step
 
 # (accesses, parent thread or None, start after the parent's k-th step)
 Program = list[tuple[list[tuple[str, str]], "int | None", int]]

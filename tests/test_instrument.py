@@ -7,6 +7,7 @@ import pytest
 import simconc
 from simconc.instrument.hooks import hooks
 from simconc.instrument.rewrite import compile_instrumented
+from simconc.kernel.trace import NOTHING, describe
 
 PROGRAMS = [
     """
@@ -54,7 +55,8 @@ def run_both(source):
     exec(compile(source, "p.py", "exec"), plain)
     events = []
     instrumented = {}
-    instrumented.update(hooks(lambda op, what: events.append((op, what)), instrumented))
+    instrumented.update(hooks(lambda op, label, key, value=NOTHING, detail="": events.append(
+        (op, describe(label, value, detail))), instrumented))
     exec(compile_instrumented(source, "p.py"), instrumented)
     return plain["result"], instrumented["result"], events
 

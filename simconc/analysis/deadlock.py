@@ -119,7 +119,7 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
                            if h is not thread or owner in thread.held)
         if isinstance(owner, SimThread):
             waits = f"{owner.label} to finish (join)"
-            if thread is world.main and world.main_returned:
+            if thread is thread.interpreter.main and thread.interpreter.main_returned:
                 waits = (f"{owner.label} to finish (at exit the interpreter waits for every "
                          f"non-daemon thread)")
             held_by = []

@@ -15,7 +15,7 @@ import time
 from typing import Any, Callable, Iterator, Optional
 
 from ..kernel import SimconcError
-from ..kernel.untimed import switch_points_named
+from ..kernel import switch_points_named
 from ..runner import Check, Program, RunResult, run, scenarios_pinned
 from ..runner.watchdog import spin_watchdog
 from .dpor import Dpor

@@ -41,7 +41,7 @@ from typing import Any, Hashable, NamedTuple, Optional, Sequence, cast
 from mypy_extensions import mypyc_attr
 
 from ..kernel import BLOCKING, Option, SimconcError, Step, Strategy
-from ..kernel.untimed import dependent, whole_of
+from .dependence import dependent, whole_of
 from .traces import first_touches, object_named, trace_digest, with_object
 
 _ACQUIRES = ("acq", "try")    # the accesses that take a lock

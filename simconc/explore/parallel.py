@@ -100,8 +100,8 @@ def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Opti
         result.namespace.clear()   # (as explore does: no cycle left for the collector)
         steps, pending = result.steps, result.pending
         # Plain tuples: a NamedTuple pickles as a call of its class, at five times the cost.
-        result.steps = [tuple(step) for step in steps]
-        result.pending = [tuple(step) for step in pending]
+        result.trace.steps = [tuple(step) for step in steps]   # type: ignore[misc]
+        result.trace.pending = [tuple(step) for step in pending]   # type: ignore[misc]
         conn.send(("ran", branch, Ran([tuple(option) for option in strategy.numbers],
                                       strategy.choices, result, strategy.blocked)))
         if not engine.end(steps, strategy.blocked, pending) or conn.poll():
@@ -311,6 +311,6 @@ class Ahead:
                     self._drop(self._serving)
                 return None
         result = ran.result   # its steps as the worker sent them: plain tuples
-        result.steps = list(map(Step._make, result.steps))
-        result.pending = list(map(Step._make, result.pending))
+        result.trace.steps = list(map(Step._make, result.steps))
+        result.trace.pending = list(map(Step._make, result.pending))
         return strategy

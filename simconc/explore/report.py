@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..kernel import Step, TraceEvent
+from ..kernel.trace import SCHEDULING, TypeName, what
 from ..runner import RunResult
 from .dpor import HappensBefore
 
@@ -258,23 +258,17 @@ def _shown_path(name: str) -> str:
     return name if rel.startswith("..") else rel
 
 
-# A read of a module variable that holds an object ("read counter = Counter"): how the code got
-# to the object, not shared state worth showing.
-_OBJECT_READ = re.compile(r"^[A-Za-z_]\w* = (?!(?:True|False|None)$)[A-Za-z_][\w.]*$")
-_noise: dict[str, bool] = {}   # a record's text -> is it such a read (few texts, seen often)
+def _is_noise(event: TraceEvent) -> bool:
+    """A read of a module variable that holds an object ("read counter = Counter"): how the
+    code got to the object, not shared state worth showing."""
+    key = event.key
+    return event.op == "read" and type(event.value) is TypeName and type(key) is tuple \
+        and key[0] == "global"
 
 
-def _is_noise(text: str) -> bool:
-    found = _noise.get(text)
-    if found is None:
-        if len(_noise) > 4096:
-            _noise.clear()
-        found = _noise[text] = _OBJECT_READ.match(text) is not None
-    return found
-
-
-#: Records of no step: no time passes under untimed semantics.
-_TIMELESS = frozenset(("sleep", "cpu", "io"))
+#: Events that are no step's and show nothing shared: no time passes under untimed semantics,
+#: and who blocks on what is told by the steps themselves.
+_NOT_SHOWN = frozenset(("sleep", "cpu", "io")) | SCHEDULING
 
 
 def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[list[int]]]:
@@ -283,25 +277,19 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
     where in the trace the records each step made are (a step that made none, such as a lock
     inside a Queue, has an empty list)."""
     steps = result.steps
-    starts = [step.trace_index for step in steps]
-    starts.append(len(result.trace.events) + 1)   # (a sentinel: no record is past it)
-    names = [step.name for step in steps]
     made: list[list[int]] = [[] for _ in steps]
     rows: list[dict] = []
     row_of_event = {}
-    step = 0           # how many steps have started by the record (records are in order)
     for index, event in enumerate(result.trace.events):
-        while starts[step] <= index:
-            step += 1
-        if step and event.thread == names[step - 1]:   # (a record of the step's own thread)
+        step = event.step   # how many steps had been taken: it belongs to the last, if its own
+        if step and event.ident == steps[step - 1].ident:
             made[step - 1].append(index)
         op = event.op
-        if op in _TIMELESS:
+        if op in _NOT_SHOWN:
             continue
         row_of_event[index] = len(rows)
         rows.append({"step": step, "thread": event.thread, "ident": event.ident, "op": op,
-                     "obj": event.obj, "where": _where(event),
-                     "noise": op == "read" and _is_noise(event.obj)})
+                     "obj": what(event), "where": _where(event), "noise": _is_noise(event)})
     return rows, row_of_event, made
 
 
@@ -317,7 +305,7 @@ def _describe(step: Step, events: list[TraceEvent]) -> str:
     if event is None:
         return f"{step.name} {step.access} step"
     where = _where(event)
-    return f"{step.name} {event.op} {event.obj}" + (f" ({where})" if where else "")
+    return f"{step.name} {event.op} {what(event)}" + (f" ({where})" if where else "")
 
 
 def _explain(result: RunResult, events: list[list[TraceEvent]],
@@ -388,6 +376,4 @@ def _lost_updates(steps: Sequence[Step], events: list[list[TraceEvent]]
 
 
 def _location(events: list[TraceEvent]) -> str:
-    if not events:
-        return "a shared location"
-    return events[0].obj.split(" = ")[0]
+    return events[0].label if events else "a shared location"

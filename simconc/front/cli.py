@@ -15,7 +15,8 @@ import sys
 from typing import Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
-from ..kernel.untimed import SWITCH_POINT_NAMES
+from ..kernel.trace import SCHEDULING, what
+from ..kernel import SWITCH_POINT_NAMES
 from ..explore.api import STRATEGIES, explore, shrink
 from ..explore.report import ExploreReport
 from ..explore.drawing import render_html
@@ -249,8 +250,9 @@ def _run(args: argparse.Namespace) -> int:
     err = sys.stderr   # the terminal's: during the run sys.stderr is the program's own
 
     def show(event: TraceEvent) -> None:
-        err.write(event.format() + "\n")
-        err.flush()
+        if event.op not in SCHEDULING:
+            err.write(event.format() + "\n")
+            err.flush()
 
     listener = show if args.trace and not args.json else None
     live = not args.json
@@ -273,7 +275,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.json:
         payload = result.to_dict()
         if args.trace:
-            payload["trace"] = [_event_dict(e) for e in result.trace]
+            payload["trace"] = [_event_dict(e) for e in result.trace if e.op not in SCHEDULING]
         print(json.dumps(payload, indent=2))
     else:
         _report(result, args)
@@ -283,7 +285,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _event_dict(event: TraceEvent) -> dict:
-    return {"time": event.time, "thread": event.thread, "op": event.op, "obj": event.obj,
+    return {"time": event.time, "thread": event.thread, "op": event.op, "obj": what(event),
             "where": str(event.where) if event.where else None}
 
 

@@ -12,7 +12,7 @@ import operator
 import types
 from typing import Any, Callable, Optional
 
-_SHOWN = (int, float, str, bool, type(None))
+from ..kernel.values import NOTHING, shown, value_of
 
 #: The builtin containers whose methods are steps on the whole container.
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
@@ -28,17 +28,18 @@ _READING_METHODS = frozenset((
 
 def _show(value: Any) -> str:
     """The value, if printing it is short and the same on every run; else its type."""
-    if isinstance(value, _SHOWN):
-        text = repr(value)
-        return text if len(text) <= 40 else text[:37] + "..."
-    return type(value).__name__
+    return shown(value_of(value))
+
+
+#: What the hooks report an access with: ``record(op, label, key, value, detail)``.
+Record = Callable[..., None]
 
 
 def _nothing(key: Any, access: str, obj: Any = None) -> None:
     pass
 
 
-def _unrecorded(op: str, what: str) -> None:
+def _unrecorded(op: str, label: str, key: Any, value: Any = NOTHING, detail: str = "") -> None:
     pass
 
 
@@ -50,7 +51,7 @@ def _never() -> bool:
     return False
 
 
-def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
+def hooks(record: Optional[Record], namespace: dict,
           point: Callable[..., None] = _nothing, scope: str = "",
           switch: Callable[[], None] = _no_switch,
           body_thread: Callable[[], bool] = _never,
@@ -60,8 +61,9 @@ def hooks(record: Optional[Callable[[str, str], None]], namespace: dict,
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
     step where other threads may run first), then happens, then is reported as ``record("read" |
-    "write", "what = value")`` (not at all when ``record`` is None: an execution nobody will
-    read the trace of saves formatting the values). A location is ``("global", name)``,
+    "write", label, location, value)`` (the value as the trace keeps it: see kernel/trace.py,
+    value_of; not at all when ``record`` is None: an execution nobody will read the trace of
+    saves that). A location is ``("global", name)``,
     ``(id(obj), attr)``, ``(id(obj), "[]", key)`` or, for the whole of a container (or a key
     that cannot be hashed, or a slice), ``(id(obj), "[]")``; ``point`` must keep ``obj`` alive
     while locations are compared, so that no other object takes over its id. ``scope`` (a
@@ -87,7 +89,7 @@ class _Hooks:
     __slots__ = ("record", "tracing", "namespace", "point", "scope", "switch", "body_thread",
                  "alone", "settled", "operator")
 
-    def __init__(self, record: Optional[Callable[[str, str], None]], namespace: dict,
+    def __init__(self, record: Optional[Record], namespace: dict,
                  point: Callable[..., None], scope: str, switch: Callable[[], None],
                  body_thread: Callable[[], bool], alone: Callable[[], bool]) -> None:
         self.tracing = record is not None
@@ -108,7 +110,8 @@ class _Hooks:
         return ("global", self.scope, name) if self.scope else ("global", name)
 
     def read(self, name: str) -> Any:
-        self.point(self.global_key(name), "r")
+        key = self.global_key(name)
+        self.point(key, "r")
         try:
             value = self.namespace[name]
         except KeyError:
@@ -117,7 +120,7 @@ class _Hooks:
             except (KeyError, AttributeError):
                 raise NameError(f"name {name!r} is not defined") from None
         if self.tracing:
-            self.record("read", f"{name} = {_show(value)}")
+            self.record("read", name, key, value_of(value))
         return value
 
     def read_body(self, name: str) -> Any:
@@ -133,18 +136,19 @@ class _Hooks:
         except KeyError:
             return self.read(name)   # (not assigned yet: the error, as read gives it)
         if self.tracing:
-            self.record("read", f"{name} = {_show(value)}")
+            self.record("read", name, self.global_key(name), value_of(value))
         return value
 
     def assign(self, name: str, value: Any) -> Any:
-        self.point(self.global_key(name), "w")
+        key = self.global_key(name)
+        self.point(key, "w")
         if self.tracing:
-            self.record("write", f"{name} = {_show(value)}")
+            self.record("write", name, key, value_of(value))
         return value
 
     def assign_private(self, name: str, value: Any) -> Any:
         if self.tracing:
-            self.record("write", f"{name} = {_show(value)}")
+            self.record("write", name, self.global_key(name), value_of(value))
         return value
 
     def assign_once(self, name: str, value: Any) -> Any:
@@ -155,22 +159,24 @@ class _Hooks:
 
     def wrote(self, name: str, value: Any) -> None:
         if self.tracing:
-            self.record("write", f"{name} = {_show(value)}")
+            self.record("write", name, self.global_key(name), value_of(value))
 
     def getattr(self, obj: Any, attr: str) -> Any:
         if isinstance(obj, (types.ModuleType, type)):
             return getattr(obj, attr)
-        self.point((id(obj), attr), "r", obj)
+        key = (id(obj), attr)
+        self.point(key, "r", obj)
         value = getattr(obj, attr)
         if self.tracing:
-            self.record("read", f"{type(obj).__name__}.{attr} = {_show(value)}")
+            self.record("read", f"{type(obj).__name__}.{attr}", key, value_of(value))
         return value
 
     def setattr(self, obj: Any, attr: str, value: Any) -> None:
-        self.point((id(obj), attr), "w", obj)
+        key = (id(obj), attr)
+        self.point(key, "w", obj)
         setattr(obj, attr, value)
         if self.tracing:
-            self.record("write", f"{type(obj).__name__}.{attr} = {_show(value)}")
+            self.record("write", f"{type(obj).__name__}.{attr}", key, value_of(value))
 
     def augattr(self, obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
         current = self.getattr(obj, attr)
@@ -187,17 +193,20 @@ class _Hooks:
             return (id(obj), "[]")
 
     def getitem(self, obj: Any, key: Any) -> Any:
-        self.point(self.item(obj, key), "r", obj)
+        location = self.item(obj, key)
+        self.point(location, "r", obj)
         value = obj[key]
         if self.tracing:
-            self.record("read", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+            self.record("read", f"{type(obj).__name__}[{_show(key)}]", location, value_of(value))
         return value
 
     def setitem(self, obj: Any, key: Any, value: Any) -> None:
-        self.point(self.item(obj, key), "w", obj)
+        location = self.item(obj, key)
+        self.point(location, "w", obj)
         obj[key] = value
         if self.tracing:
-            self.record("write", f"{type(obj).__name__}[{_show(key)}] = {_show(value)}")
+            self.record("write", f"{type(obj).__name__}[{_show(key)}]", location,
+                        value_of(value))
 
     def augitem(self, obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
         current = self.getitem(obj, key)
@@ -218,24 +227,28 @@ class _Hooks:
         # looked up, a read among them (``seen.append(x)``) would fall between the step and
         # the write it stands for, and the search would order the wrong thing.
         def call(*args: Any, **kwargs: Any) -> Any:
-            point((id(obj), "[]"), access, obj)
+            whole = (id(obj), "[]")
+            point(whole, access, obj)
             if record is not None:
-                record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()")
+                record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()",
+                       whole)
             return bound(*args, **kwargs)
         return call
 
     def contains(self, key: Any, obj: Any) -> bool:
         if isinstance(obj, _CONTAINERS):
-            self.point(self.item(obj, key), "r", obj)
+            location = self.item(obj, key)
+            self.point(location, "r", obj)
             found = key in obj
             if self.tracing:
-                self.record("read", f"{_show(key)} in {type(obj).__name__} = {found}")
+                self.record("read", f"{_show(key)} in {type(obj).__name__}", location, found)
             return found
         return key in obj
 
     def whole(self, obj: Any) -> Any:
         if isinstance(obj, _CONTAINERS):
-            self.point((id(obj), "[]"), "r", obj)
+            whole = (id(obj), "[]")
+            self.point(whole, "r", obj)
             if self.tracing:
-                self.record("read", f"{type(obj).__name__} (all of it)")
+                self.record("read", type(obj).__name__, whole, detail="all of it")
         return obj

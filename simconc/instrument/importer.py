@@ -16,13 +16,13 @@ from typing import Any, Optional, Sequence
 
 from .hooks import hooks
 from .rewrite import compile_instrumented
-from ..kernel.world import maybe_current_world
+from ..kernel import NOTHING, maybe_current_world
 
 
-def _record(op: str, what: str) -> None:
+def _record(op: str, label: str, key: Any, value: Any = NOTHING, detail: str = "") -> None:
     world = maybe_current_world()
     if world is not None:
-        world.record_access(op, what)
+        world.record_access(op, label, key, value, detail)
 
 
 def _point(key: Any, access: str, obj: Any = None) -> None:

@@ -1,4 +1,4 @@
-"""The interpreter's GIL: a token that a thread must hold to run Python code.
+"""An interpreter's GIL, under timed semantics: a token that a thread must hold to run Python.
 
 A thread gives the GIL up whenever it blocks and asks for it again when it wakes; if the GIL is
 free and nobody else can want it at this instant, it takes it at once. Otherwise the requests
@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from simpy.events import Event
 
+from .waitqueue import WaitQueue
+
 if TYPE_CHECKING:  # pragma: no cover
+    from .interpreter import Interpreter
     from .thread import SimThread
     from .world import World
 
@@ -24,13 +27,18 @@ _GRANT_PRIORITY = 2
 
 
 class GIL:
-    __slots__ = ("world", "holder", "waiters", "_grant_pending", "_exclude", "drop_request",
-                 "_drop_timer")
+    __slots__ = ("world", "interpreter", "env", "holder", "queue", "waiters", "_grant_pending",
+                 "_exclude", "drop_request", "_drop_timer")
 
-    def __init__(self, world: "World") -> None:
+    def __init__(self, world: "World", interpreter: "Interpreter", env: Any) -> None:
         self.world: Any = world   # (None once the run is disposed of)
+        self.interpreter = interpreter
+        self.env: Any = env
         self.holder: Optional["SimThread"] = None
-        self.waiters: list[tuple["SimThread", Event]] = []
+        #: The threads waiting for the GIL park here (the one waiting mechanism): its waiters
+        #: are ``[thread, the event that grants it]``, in the order they asked.
+        self.queue = WaitQueue(world, None, None, "the GIL")
+        self.waiters: list[list] = self.queue.waiters
         self._grant_pending = False
         self._exclude: Optional["SimThread"] = None
         #: Set while the holder does CPU work: the event that tells it to drop the GIL.
@@ -44,16 +52,16 @@ class GIL:
         thread may wake at this very instant: then the request goes through a grant, so that
         which of them runs first is a choice, not SimPy's event order."""
         if self.holder is None and not self.waiters and not self._grant_pending:
-            queue = self.world.env._queue
-            if not queue or queue[0][0] > self.world.env._now:
+            queue = self.env._queue
+            if not queue or queue[0][0] > self.env._now:
                 self.holder = thread
                 return True
         return False
 
     def request(self, thread: "SimThread") -> Event:
         """Queue ``thread`` for the GIL; the returned event fires when it is granted."""
-        event = Event(self.world.env)
-        self.waiters.append((thread, event))
+        event = Event(self.env)
+        self.waiters.append([thread, event])
         if self.holder is None:
             self._schedule_grant()
         elif self.drop_request is not None and not self._drop_timer:
@@ -64,7 +72,7 @@ class GIL:
         """The holder is computing and someone waits: after the switch interval it must drop."""
         self._drop_timer = True
         drop: Any = self.drop_request   # (set: the holder is computing)
-        self.world.env.timeout(self.world.switch_interval).callbacks.append(
+        self.env.timeout(self.interpreter.switch_interval).callbacks.append(
             lambda _: drop.triggered or drop.succeed())
 
     def release(self, thread: "SimThread", forced: bool = False) -> None:
@@ -79,7 +87,7 @@ class GIL:
 
     def start_cpu(self) -> Event:
         self._drop_timer = False
-        self.drop_request = Event(self.world.env)
+        self.drop_request = Event(self.env)
         if self.waiters:
             self._ask_holder_to_drop()
         return self.drop_request
@@ -92,11 +100,11 @@ class GIL:
         if self._grant_pending:
             return
         self._grant_pending = True
-        event = Event(self.world.env)
+        event = Event(self.env)
         event._ok = True
         event._value = None
         event.callbacks.append(self._grant)
-        self.world.env.schedule(event, _GRANT_PRIORITY, delay)
+        self.env.schedule(event, _GRANT_PRIORITY, delay)
 
     def _grant(self, _event: Event) -> None:
         self._grant_pending = False
@@ -119,3 +127,7 @@ class GIL:
         callbacks, event.callbacks = event.callbacks, None   # type: ignore[assignment]
         for callback in callbacks:
             callback(event)
+
+    def dispose(self) -> None:
+        """The run is over: drop what links back to the world."""
+        self.world = self.env = None

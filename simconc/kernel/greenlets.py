@@ -64,14 +64,15 @@ def _work(task: Optional[Callable[[], object]]) -> None:
             return
 
 
-def drive(thread: "SimThread", delay: float) -> Iterator[Any]:
-    """The SimPy process of ``thread`` in a timed world: start it after ``delay``, then relay
-    events to and from its greenlet."""
+def drive(thread: "SimThread", delay: float, env: Any,
+          bootstrap: Callable[["SimThread"], object]) -> Iterator[Any]:
+    """The SimPy process of ``thread`` in a timed world (on ``env``): after ``delay``, run
+    ``bootstrap(thread)`` on a greenlet, and relay events to and from it."""
     world = thread.world
     if delay > 0:
-        yield world.env.timeout(delay)
+        yield env.timeout(delay)
     world.current = thread
-    thread.greenlet, request = start_greenlet(thread._bootstrap, world.hub)
+    thread.greenlet, request = start_greenlet(lambda: bootstrap(thread), world.hub)
     while request is not EXITED:
         if world.fatal is not None:
             return

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import random
 import zlib
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, Hashable, NamedTuple, Optional, Sequence
 
 from mypy_extensions import mypyc_attr
 
@@ -33,6 +33,19 @@ SWITCH_POINTS = {"1": "any", "2": "any", "3": "gil"}
 _CHAR = {(SEMANTICS[c], SWITCH_POINTS[c]): c for c in SEMANTICS}
 
 
+class Option(NamedTuple):
+    """One thread a ``step`` choice may pick, as a strategy sees it (untimed semantics)."""
+    thread: tuple      # the thread's path (the same in every execution)
+    name: str
+    key: Hashable      # the location its step touches
+    access: str        # how (see simconc.kernel.stepped.ACCESSES)
+    #: Since its last step the thread slept or a timed wait ran out: a strategy that prefers
+    #: to keep a thread running should let another one run first.
+    yielded: bool = False
+    #: It has polled ``POLLS`` times while others could have run: fairness says others first.
+    polling: bool = False
+
+
 class Choice(NamedTuple):
     kind: str
     n: int        # number of options
@@ -48,7 +61,7 @@ class Strategy:
     """Decides a choice among ``n`` options of a given kind. Subclasses override :meth:`pick`.
 
     ``options``, given for ``step`` choices, describes each option (the thread and the operation
-    it would do next, see ``simconc.kernel.untimed.Option``); strategies that only count options
+    it would do next: an :class:`Option`); strategies that only count options
     ignore it.
     """
 

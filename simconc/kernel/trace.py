@@ -1,10 +1,28 @@
-"""The trace: one log of every visible operation, which every renderer and analysis reads."""
+"""The trace: the one record of an execution, which exploration, the reports, the deadlock
+analysis and every renderer read.
+
+It holds two kinds of typed records, in order:
+
+- :class:`TraceEvent`, one per visible operation (a lock's acquire, a read of shared state, a
+  thread's start, a block and a wake-up): who did it (the thread's ident and name, its
+  interpreter), what (the operation), to what (the object's identity, its location, and the
+  label reports call it by), the value read or written, where (file:line) and when (simulated
+  time, or how many steps had been taken). Events are data: text is made only when a renderer
+  asks (:meth:`TraceEvent.format`, :func:`what`).
+- :class:`Step`, one per step of an untimed execution (each visible operation the scheduler
+  ordered): the thread's path, the location and how it was touched. Exploration's search reads
+  only these; a step names the first event it made, an event how many steps came before it.
+
+An execution that nobody will read (most of an exploration's) keeps its steps only.
+"""
 from __future__ import annotations
 
 import os
 import sys
 from types import FrameType
-from typing import Callable, NamedTuple, Optional
+from typing import Any, Callable, Hashable, Iterator, NamedTuple, Optional
+
+from .values import NOTHING, Repr, TypeName, describe, shown, value_of
 
 _SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _GREENLET_INTERNAL = ("<frozen ", )
@@ -20,18 +38,60 @@ class Where(NamedTuple):
 
 
 class TraceEvent(NamedTuple):
-    time: float        # simulated seconds
+    """One visible operation (see the module's docstring)."""
+    time: float        # simulated seconds (0.0 throughout an untimed execution)
     thread: str        # the thread's name when the operation happened
-    op: str            # e.g. "acquire", "release", "sleep", "start", "exit"
-    obj: str           # the object operated on, as a short label ("Lock#1"), or ""
+    op: str            # e.g. "acquire", "release", "read", "sleep", "start", "block", "exit"
+    label: str         # the object operated on, as reports name it ("Lock#1", "counter"), or ""
     where: Optional[Where]
     #: Which thread: its name need not be unique (``Thread(name="worker")`` twice), this is.
     ident: int = -1
+    #: The steps taken before it (it belongs to its thread's last one); none when timed.
+    step: int = 0
+    #: The object's identity: the location its steps touch (a lock's, a variable's), or None.
+    key: Hashable = None
+    #: The value read or written (see :func:`value_of`), or :data:`NOTHING`.
+    value: Any = NOTHING
+    #: What else a person is told of it ("count 2" for an RLock held twice), or "".
+    detail: str = ""
+    #: The interpreter of the thread (a process's; 0 for the first).
+    interpreter: int = 0
+
+    @property
+    def obj(self) -> str:
+        """What the operation was done to, as the trace prints it (:func:`what`)."""
+        return what(self)
 
     def format(self) -> str:
+        """One line of ``simconc run --trace``."""
+        obj = what(self)
         where = f"  ({self.where})" if self.where else ""
-        obj = f" {self.obj}" if self.obj else ""
+        obj = f" {obj}" if obj else ""
         return f"[{self.time * 1000:10.3f} ms] {self.thread:<16} {self.op}{obj}{where}"
+
+
+def what(event: TraceEvent) -> str:
+    """What the operation was done to, as the trace prints it: ``Lock#1``, ``RLock#1 (count
+    2)``, ``counter = 5``."""
+    return describe(event.label, event.value, event.detail)
+
+
+#: Events that say how threads are scheduled (who blocks on what, who wakes, who runs), not
+#: what the program did: the timelines read them, the program's trace as printed leaves them out.
+SCHEDULING = frozenset(("block", "ready", "run"))
+
+
+class Step(NamedTuple):
+    """One step of an untimed execution: the thread, what it touched and how, and where its
+    parent started it."""
+    thread: tuple      # the thread's path (the same in every execution)
+    key: Hashable      # the location
+    access: str        # how: r, w, acq, try, rel, join, wait (see simconc.kernel.stepped)
+    spawn_step: int    # for a thread's first step: the parent's step that started it, else -1
+    trace_index: int   # the first event the step made (its place in Trace.events)
+    name: str = ""     # the thread's name (for reports)
+    preempts: bool = False   # another thread was running and could have gone on
+    ident: int = -1    # the thread's ident (names need not be unique)
 
 
 _new_tuple = tuple.__new__   # (a TraceEvent straight from a tuple: one Python call less)
@@ -87,24 +147,36 @@ _COMPILED = not hasattr(caller_where, "__code__")
 
 
 class Trace:
-    """An append-only list of :class:`TraceEvent`, with optional live listeners."""
+    """An execution's events and steps (see the module's docstring), with optional live
+    listeners of its events.
 
-    __slots__ = ("events", "listeners")
+    Iterated, a trace gives the program's operations: its events but the scheduling ones
+    (:data:`SCHEDULING`: who blocked, became ready, ran), which ``events`` has too."""
+
+    __slots__ = ("events", "steps", "pending", "listeners")
 
     def __init__(self) -> None:
         self.events: list[TraceEvent] = []
+        self.steps: list[Step] = []
+        #: When an untimed run ends: the step each unfinished thread was waiting to take (a
+        #: blocked acquire in a deadlock, anything when the step limit cut the run). A step
+        #: that never ran can still race with the steps that did.
+        self.pending: list[Step] = []
         self.listeners: list[Callable[[TraceEvent], None]] = []
 
-    def record(self, time: float, thread: str, op: str, obj: str = "",
-               where: Optional[Where] = None, ident: int = -1) -> TraceEvent:
-        event = _new_tuple(TraceEvent, (time, thread, op, obj, where, ident))
+    def record(self, time: float, thread: str, op: str, label: str = "",
+               where: Optional[Where] = None, ident: int = -1, step: int = 0,
+               key: Hashable = None, value: Any = NOTHING, detail: str = "",
+               interpreter: int = 0) -> TraceEvent:
+        event = _new_tuple(TraceEvent, (time, thread, op, label, where, ident, step, key, value,
+                                        detail, interpreter))
         self.events.append(event)
         for listener in self.listeners:
             listener(event)
         return event
 
-    def __iter__(self):
-        return iter(self.events)
+    def __iter__(self) -> Iterator[TraceEvent]:
+        return (event for event in self.events if event.op not in SCHEDULING)
 
     def __len__(self) -> int:
-        return len(self.events)
+        return sum(1 for _event in self)

@@ -1,13 +1,20 @@
-"""The one waiting mechanism: every simulated block passes through :meth:`WaitQueue.park`.
+"""The one waiting mechanism: every time a simulated thread waits, it parks on a
+:class:`WaitQueue`, with an optional deadline, and is woken by :meth:`WaitQueue.unpark`.
 
-Because every wait is a park on some queue, the kernel always knows who waits on what, which is
-all the deadlock analysis needs, and which waiter a wake-up picks is a scheduler choice.
+A lock, a condition's waiter, a thread's end (join), a queue, the GIL, a core, a sleep's or a
+blocking IO's deadline: each is a queue that a thread parks on. So the kernel always knows who
+waits on what (``SimThread.waiting_on``, set by the park itself), which is all the deadlock
+analysis and the timelines need; and which waiter a wake-up picks is a scheduler choice.
+
+How a park blocks is the world's semantics' (:meth:`World.park`): under timed semantics the
+thread waits for a SimPy event; under untimed semantics a timed wait has timed out (its step
+came first) and an untimed one waits for the step that wakes it.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from .trace import Where, caller_where
+from .trace import Where
 from .weak import WeakAttribute
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -15,74 +22,70 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class WaitQueue:
-    """Threads waiting for one object (a lock, a thread's end, a sleep's deadline, ...).
+    """Threads waiting for one object (a lock, a thread's end, the GIL, ...).
 
     ``owner`` is the object the threads wait for; the deadlock analysis asks it who holds it
     (``owner.holders()``, if it has that method) and how to name it (``owner.label``). A
-    thread's end names none (see ``SimThread.done``).
+    thread's end names none (see ``SimThread.done``); the kernel's own queues (the GIL, the
+    cores, sleeping, IO) name their ``label`` instead.
     """
 
-    __slots__ = ("world", "_owner", "waiters", "key")
+    __slots__ = ("world", "_owner", "waiters", "key", "label")
 
     # Weakly: the owner keeps its queue, and a cycle between them would leave every lock
     # (and thread) of an execution to the cycle collector instead of reference counting.
     owner = WeakAttribute("_owner")
 
-    def __init__(self, world: "World", owner: Any, key: Any) -> None:
+    def __init__(self, world: "World", owner: Any, key: Any, label: str = "") -> None:
         self.world = world
         self.owner = owner
-        self.waiters: list[list] = []  # [thread, simpy event], in the order they parked
+        #: The parked threads, in the order they parked: each entry is ``[thread, what wakes
+        #: it]`` (a SimPy event under timed semantics, a flag under untimed semantics).
+        self.waiters: list[list] = []
         #: What an untimed step that waits here touches (see :meth:`World.point`): the owner's
         #: location, which the operations that wake the waiters (a release, a thread's exit)
         #: touch too; ``None`` for a wait nothing else can observe (Thread.start's wait).
         self.key = key
+        #: What it is called when it has no owner to name it ("the GIL", "sleep").
+        self.label = label
 
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes
         (False). ``timeout=None`` waits forever; the caller handles non-blocking attempts."""
-        world = self.world
-        if world.untimed:
-            return world.park(self, timeout, where)
-        thread = world.current_thread()
-        world.settle(thread)   # (what it owes passes before its timeout starts)
-        event = world.env.event()
-        entry = [thread, event]
-        self.waiters.append(entry)
-        thread.waiting_on = self
-        thread.waiting_where = where or caller_where()
-        if timeout is not None:
-            world.env.timeout(world.timed_delay(timeout)).callbacks.append(
-                lambda _: self._expire(entry))
-        try:
-            return thread.block(event)
-        finally:
-            thread.waiting_on = None
-            thread.waiting_where = None
+        return self.world.park(self, timeout, where)
 
-    def _expire(self, entry: list) -> None:
-        if not entry[1].triggered:
-            self.waiters.remove(entry)
-            entry[1].succeed(False)
+    def wait(self, until: Callable[[], bool], timeout: Optional[float] = None,
+             where: Optional[Where] = None) -> bool:
+        """Park until ``until()`` holds, at most ``timeout`` seconds (None: for ever, 0: not at
+        all); whether it holds. Woken early (another waiter took what was freed), it parks
+        again for what is left of its time, as CPython's waits do."""
+        if until():
+            return True
+        if timeout is None:
+            while not until():
+                self.park(None, where)
+            return True
+        if timeout <= 0:
+            return False
+        world = self.world
+        deadline = world.read_clock() + timeout
+        while not until():
+            remaining = deadline - world.now
+            if remaining <= 0 or not self.park(remaining, where):
+                return until()
+        return True
 
     def unpark(self) -> bool:
         """Wake one waiter, chosen by the scheduler (CPython leaves the order unspecified)."""
-        waiters = self.waiters
-        if not waiters:
+        if not self.waiters:
             return False
-        if self.world.untimed:
-            return self.world.unpark(self) > 0
-        index = self.world.choose("wake", len(waiters)) if len(waiters) > 1 else 0
-        waiters.pop(index)[1].succeed(True)
-        return True
+        return self.world.unpark(self)
 
     def unpark_all(self) -> int:
         """Wake every waiter (they then race for the GIL, which the scheduler decides)."""
-        if self.world.untimed:
-            return self.world.unpark(self)
-        waiters, self.waiters = self.waiters, []
-        for _thread, event in waiters:
-            event.succeed(True)
-        return len(waiters)
+        if not self.waiters:
+            return 0
+        return self.world.unpark_all(self)
 
     def __len__(self) -> int:
         return len(self.waiters)

@@ -19,15 +19,15 @@ from greenlet import GreenletExit
 
 from ..analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
 from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
-                     SimconcError, Strategy, Trace, TraceEvent, World, decode_token)
+                     SimconcError, Step, Stepped, Strategy, Timed, Trace, TraceEvent, World,
+                     decode_token, maybe_current_world, switch_points_named)
 from ..kernel.scheduler import Scheduler, token_semantics, token_switch_points
-from ..kernel.untimed import UntimedWorld, switch_points_named
-from ..kernel.world import maybe_current_world
 from ..instrument.hooks import hooks
 from ..instrument.rewrite import compile_instrumented
 from .patching import simulated_modules
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception
+from ..stdlib.state import face_state
 from .watchdog import spin_watchdog
 
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
@@ -72,10 +72,16 @@ class RunResult:
     switch_points: str = "any"           # untimed: where a thread may be switched out
     #: The invariant's verdict: None if it held (or there was none), else why it failed.
     check_failure: Optional[str] = None
-    #: Untimed semantics: the steps taken, in order (what exploration's analysis reads), and
-    #: the step each unfinished thread was waiting to take when the run ended.
-    steps: list = field(default_factory=list, repr=False)
-    pending: list = field(default_factory=list, repr=False)
+
+    @property
+    def steps(self) -> list[Step]:
+        """Untimed semantics: the steps taken, in order (what exploration's analysis reads)."""
+        return self.trace.steps
+
+    @property
+    def pending(self) -> list[Step]:
+        """Untimed semantics: the step each unfinished thread was waiting to take at the end."""
+        return self.trace.pending
 
     @property
     def schedule(self) -> str:
@@ -108,8 +114,9 @@ class _Capture(io.TextIOBase):
                  world: Optional[World] = None) -> None:
         self.parts: list[str] = []
         self.echo = echo
-        #: Under untimed semantics a write is a step: which thread prints first is an order.
-        self.world = world if world is not None and world.untimed else None
+        #: A write is a visible operation (under untimed semantics, a step: which thread
+        #: prints first is an order), while the world runs.
+        self.world = world
 
     def writable(self) -> bool:
         return True
@@ -120,8 +127,9 @@ class _Capture(io.TextIOBase):
     def write(self, text: str) -> int:
         if not isinstance(text, str):
             raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        if self.world is not None:
-            self.world.point(_STDOUT, "w")
+        world = self.world
+        if world is not None and world.current is not None:
+            world.point(_STDOUT, "w")
         self.parts.append(text)
         if self.echo is not None:
             self.echo.write(text)
@@ -282,14 +290,14 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         path = os.fspath(program)
         memory = memory or untimed
         code = load_scenario(path, memory, switches=switch_points == "gil")
-    world = UntimedWorld(strategy, max_steps=max_steps, switch_points=switch_points) if untimed \
-        else World(strategy, profile=profile, until=until)
+    world = World(strategy, semantics=Stepped(max_steps, switch_points) if untimed
+                  else Timed(profile, until))
     world.tracing = trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
     out, err = _Capture(echo, world), _Capture(echo_err, world)
     modules = fresh_modules()
-    world.face_state["modules"] = modules
+    face_state(world).modules = modules
     namespace: dict[str, Any] = {}
     exit_code = 0
     main_exc: list[ExceptionInfo] = []
@@ -338,7 +346,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 sys.stderr.write(f"Exception ignored in atexit callback: {func!r}\n")
                 sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
-    world.exit_hooks.append(run_atexit_handlers)
+    world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
@@ -357,8 +365,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             finally:
                 # Read the world before tearing it down: teardown unwinds the stuck threads.
                 finished = world.finished
-                limit_hit = world.step_limit_hit if untimed else (
-                    until is not None and bool(world.env._queue) and world.env.peek() > until)
+                limit_hit = world.stopped_at_limit
                 stuck = None if finished or limit_hit or fatal is not None \
                     else stuck_state(world, variable_names(namespace))
                 world.teardown()
@@ -377,7 +384,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal
     exceptions = main_exc + [
-        ExceptionInfo(*exception) for exception in world.face_state.get("thread_exceptions", [])]
+        ExceptionInfo(*exception) for exception in face_state(world).thread_exceptions]
     exceptions.sort(key=lambda e: e.time)
     deadlock = report(stuck)  # out here: building it imports networkx, which must see real modules
     if fatal is not None:
@@ -397,9 +404,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
         namespace=namespace, semantics=semantics, switch_points=switch_points,
-        check_failure=check_failure,
-        steps=world.steps if untimed else [],
-        pending=world.pending_at_end if untimed else [])
+        check_failure=check_failure)
     world.dispose()
     return result
 

@@ -50,12 +50,12 @@ def _setswitchinterval(interval: float) -> None:
         raise ValueError("switch interval must be strictly positive")
     world = maybe_current_world()
     if world is not None:
-        world.switch_interval = interval
+        world.current_interpreter().switch_interval = interval
 
 
 def _getswitchinterval() -> float:
     world = maybe_current_world()
-    return world.switch_interval if world is not None else 0.005
+    return world.current_interpreter().switch_interval if world is not None else 0.005
 
 
 _atexit_sink: Optional[list] = None   # where atexit.register goes during a run

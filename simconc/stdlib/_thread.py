@@ -8,6 +8,7 @@ from greenlet import GreenletExit
 from ..kernel import current_world
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
+from .state import face_state as _face_state
 
 __all__ = ["LockType", "RLock", "TIMEOUT_MAX", "allocate_lock", "error", "get_ident",
            "get_native_id", "start_new_thread", "start_new", "stack_size", "interrupt_main"]
@@ -48,11 +49,12 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
             from ._traceback import format_user_exception
             _sys.stderr.write(f"Exception ignored in thread started by: {function!r}\n")
             _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
-            world.face_state.setdefault("thread_exceptions", []).append(
+            _face_state(world).thread_exceptions.append(
                 (sim.name, world.now, type(exc).__name__, str(exc)))
 
-    counter = world.face_state["_thread_counter"] = world.face_state.get("_thread_counter", 0) + 1
-    sim = world.new_thread(bootstrap, f"_thread-{counter}", daemon=True)
+    state = _face_state(world)
+    state.dummy_names += 1
+    sim = world.new_thread(bootstrap, f"_thread-{state.dummy_names}", daemon=True)
     world.start(sim, caller_where(1) if world.tracing else None)
     return sim.ident
 
@@ -63,7 +65,9 @@ start_new = start_new_thread
 def _count() -> int:
     """Threads started that have not finished (the main thread excluded), as CPython counts."""
     world = current_world()
-    return sum(1 for t in world.threads if t is not world.main and t.state != "done")
+    interpreter = world.current_interpreter()
+    return sum(1 for t in world.threads if t is not interpreter.main and t.state != "done"
+               and t.interpreter is interpreter)
 
 
 def stack_size(size: int = 0) -> int:

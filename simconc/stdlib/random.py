@@ -8,6 +8,7 @@ import random as _real
 from typing import Any
 
 from ..kernel import maybe_current_world
+from .state import face_state as _face_state
 
 _fallback = _real.Random()
 
@@ -31,8 +32,9 @@ def _fresh_seed() -> Any:
     world = maybe_current_world()
     if world is None:
         return None
-    n = world.face_state["reseeds"] = world.face_state.get("reseeds", 0) + 1
-    return f"simconc:{world.run_seed}:{n}"   # str seeds are hashed with SHA-512: stable
+    state = _face_state(world)
+    state.reseeds += 1
+    return f"simconc:{world.run_seed}:{state.reseeds}"   # str seeds are hashed with SHA-512: stable
 
 
 class Random(_real.Random):

@@ -22,6 +22,7 @@ from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Ev
 from . import _thread as _thread_face
 from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
 from ._traceback import format_user_exception
+from .state import FaceState as _FaceState, face_state as _face_state
 
 __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerate', 'main_thread',
            'TIMEOUT_MAX', 'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
@@ -48,21 +49,25 @@ _active: dict = {}   # (each execution's module has its own: see _fresh_state)
 def _module(world: Any) -> Any:
     """``world``'s own copy of this module, the one its program imported (None if the runner
     made none: the face used directly)."""
-    return world.face_state.get("modules", {}).get("threading")
+    return _face_state(world).modules.get("threading")
 
 
-def _state(world: Any = None) -> dict:
-    """This execution's threading state (each execution starts from scratch): of ``world``,
-    the running one by default."""
-    if world is None:
-        world = current_world()
-    state = world.face_state.get("threading")
-    if state is None:
+def _state(world: Any = None) -> _FaceState:
+    """This execution's face state (each execution starts from scratch), with its threads by
+    ident bound: of ``world``, the running one by default."""
+    state = _face_state(world)
+    if state.active is None:
         # The threads by ident: this execution's module's ``_active``, as CPython keeps them.
-        module = _module(world)
-        active = module._active if module is not None else {}
-        state = world.face_state["threading"] = {"counter": 0, "active": active}
+        module = state.modules.get("threading")
+        state.active = module._active if module is not None else {}
     return state
+
+
+def _active_threads(world: Any = None) -> dict:
+    """This execution's ``threading._active``."""
+    active = _state(world).active
+    assert active is not None   # (bound by _state)
+    return active
 
 
 def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
@@ -73,9 +78,9 @@ def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
     module = _module(world)
     if module is not None:
         return name_template % module._counter()
-    state = _state(world)
-    state["counter"] += 1
-    return name_template % state["counter"]
+    state = _face_state(world)
+    state.names += 1
+    return name_template % state.names
 
 
 def current_thread() -> "Thread":
@@ -101,7 +106,7 @@ def currentThread() -> "Thread":
 
 
 def main_thread() -> "Thread":
-    return current_world().main.face
+    return current_world().current_interpreter().main.face
 
 
 def enumerate() -> list["Thread"]:
@@ -109,7 +114,7 @@ def enumerate() -> list["Thread"]:
     # ordered against it. As CPython does, a thread being started is listed already.
     world = current_world()
     world.point(_ALIVE, "r")
-    return [t for t in _state()["active"].values() if t._sim is None or t._sim.state != "done"]
+    return [t for t in _active_threads().values() if t._sim is None or t._sim.state != "done"]
 
 
 def active_count() -> int:
@@ -130,7 +135,7 @@ def activeCount() -> int:
 # would carry them over to the next execution).
 def _hooks() -> dict:
     world = maybe_current_world()
-    return _state(world).setdefault("hooks", {}) if world is not None else _outside_hooks
+    return _face_state(world).hooks if world is not None else _outside_hooks
 
 
 _outside_hooks: dict = {}
@@ -266,7 +271,7 @@ class Thread:
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
-        _state(world)["active"][sim.ident] = self   # after start's step (see enumerate)
+        _active_threads(world)[sim.ident] = self   # after start's step (see enumerate)
         sim.on_finish = self._forget
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
@@ -288,8 +293,8 @@ class Thread:
         CPython's does, and its thread-local data goes with it."""
         state = _state()
         ident = self._sim.ident
-        state["active"].pop(ident, None)
-        for dicts in state.get("locals", {}).pop(ident, ()):
+        _active_threads().pop(ident, None)
+        for dicts in state.locals.pop(ident, ()):
             dicts.pop(ident, None)
 
     def run(self) -> None:
@@ -313,21 +318,13 @@ class Thread:
         sim = self._sim
         where = caller_where(1) if world.tracing else None
         if timeout is None:
-            world.point(sim.alive_key, "join", lambda: sim.state == "done", sim.done)
+            world.point(sim.alive_key, "join", sim.ended, sim.done)
         else:
             world.point(sim.alive_key, "r")
         if world.tracing:
-            world.record(me, "join", self._name, where)
-        if timeout is None:
-            while sim.state != "done":
-                sim.done.park(where=where)
+            world.record(me, "join", self._name, where, key=sim.alive_key)
+        if sim.done.wait(sim.ended, timeout, where) and timeout is None:
             world.joined(sim)
-        else:
-            deadline = world.now + max(timeout, 0)
-            while sim.state != "done":
-                remaining = deadline - world.now
-                if remaining <= 0 or not sim.done.park(remaining, where):
-                    break
 
     # -- properties ---------------------------------------------------------------------------
     @property
@@ -414,7 +411,7 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
         if not issubclass(exc_type, SystemExit):  # CPython's hook ignores it: not a failure
             # (its name and message, not the exception: its traceback would keep the thread's
             # frames, and the Thread, alive for the rest of the run)
-            world.face_state.setdefault("thread_exceptions", []).append(
+            _face_state(world).thread_exceptions.append(
                 (thread.name, world.now, exc_type.__name__, str(exc_value)))
         try:
             hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
@@ -439,20 +436,20 @@ class _MainThread(Thread):
         self._sim = sim
         self._ident = sim.ident
         self._started_flag = True
-        _state()["active"][sim.ident] = self
+        _active_threads()[sim.ident] = self
 
 
 class _DummyThread(Thread):
     """A thread started with ``_thread.start_new_thread``, seen through ``current_thread()``."""
 
     def __init__(self, sim: SimThread) -> None:
-        state = _state()
+        active = _active_threads()
         Thread.__init__(self, name=_newname("Dummy-%d"), daemon=True)  # CPython's one counter
         self._sim = sim
         self._ident = sim.ident
         self._started_flag = True
         sim.face = self
-        state["active"][sim.ident] = self
+        active[sim.ident] = self
 
     def is_alive(self) -> bool:
         # CPython takes a foreign thread for alive for good (3.10 to 3.12); 3.13 asks its handle.
@@ -513,7 +510,7 @@ def _local_patch(self: local) -> None:
     if d is None:
         d = dicts[ident] = {}
         # Forgotten when the thread ends (Thread._bootstrap), as CPython drops a dead thread's.
-        _state().setdefault("locals", {}).setdefault(ident, []).append(dicts)
+        _face_state().locals.setdefault(ident, []).append(dicts)
         object.__setattr__(self, "__dict__", d)
         cls = type(self)
         if cls.__init__ is not object.__init__:
@@ -558,8 +555,8 @@ _HAVE_THREAD_NATIVE_ID = True
 def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None:
     """Call ``func`` when the main thread's code has returned, before the interpreter waits for
     the non-daemon threads (CPython's hook, which concurrent.futures relies on)."""
-    world = current_world()
-    if world.main_returned:
+    interpreter = current_world().current_interpreter()
+    if interpreter.main_returned:
         raise RuntimeError("can't register atexit after shutdown")
     def call() -> None:
         try:
@@ -570,7 +567,7 @@ def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None
             _sys.stderr.write(f"Exception ignored in: {func!r}\n")
             _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
-    world.shutdown_hooks.append(call)
+    interpreter.shutdown_hooks.append(call)
 
 
 def _shutdown() -> None:

@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from ..kernel import SimThread, current_world
-from .lock import Lock, fake_address, give_back_number, number_for
+from .lock import Lock, Numbers, fake_address, number_for
 
 PY311 = sys.version_info >= (3, 11)
 PY313 = sys.version_info >= (3, 13)
@@ -18,14 +18,15 @@ def _time() -> float:
     return current_world().read_clock()
 
 
-def new_serial(obj: object) -> int:
-    """Number ``obj``: the next of the world's one serial counter (the one lock.py uses; fake
-    addresses come from it) and the next of its kind (``_sim_number``; labels come from it), so
-    both are the same on every run."""
-    state = current_world().face_state
-    state["serial"] = serial = state.get("serial", 0) + 1
-    obj._sim_number = number_for(type(obj).__name__)
-    return serial
+def new_serial(obj: object, numbered: bool = True) -> int:
+    """Number ``obj``: the next of the interpreter's one serial counter (the one lock.py uses;
+    fake addresses come from it) and, unless it is a part of another object (a Queue's
+    not_empty), the next of its kind (``_sim_number``; labels come from it), so both are the
+    same on every run."""
+    numbers = current_world().current_interpreter().state(Numbers)
+    numbers.serial += 1
+    obj._sim_number = number_for(type(obj).__name__) if numbered else 0
+    return numbers.serial
 
 
 def label_of(obj: object) -> str:
@@ -44,10 +45,12 @@ class Labelled:
         return label_of(self)
 
 
-def record(op: str, obj: str) -> None:
-    """Put one visible operation on the trace, at the user's line (simconc frames are skipped)."""
+def record(op: str, obj: object, detail: str = "") -> None:
+    """Put one visible operation on ``obj`` (a port: an Event, a Queue...) on the trace, at the
+    user's line (simconc frames are skipped)."""
     world = current_world()
-    world.record(world.current_thread(), op, obj, skip=1)
+    world.record(world.current_thread(), op, obj.label, skip=1,
+                 key=getattr(obj, "_sim_key", None), detail=detail)
 
 
 def object_repr(obj: object) -> str:
@@ -64,19 +67,21 @@ class SignalLock(Lock, internal=True):
     """A Lock used as a signal rather than for exclusion (a Condition's waiter lock, SimpleQueue's
     wake-up lock): whoever acquired it last does not hold anything another thread waits for, the
     waiter waits for a notify that any thread may send. So the deadlock analysis is told nobody
-    holds it, instead of seeing the waiting thread 'hold' its own waiter lock."""
+    holds it, instead of seeing the waiting thread 'hold' its own waiter lock. It is always a
+    part of another object: made by :meth:`Lock._part`."""
 
     __slots__ = ()
 
-    def __init__(self) -> None:
-        # Every Condition.wait makes one of these. Numbered from the world's counter, they would
-        # shift the labels (Queue#3 or Queue#9?) of every object made after a wait, by how many
-        # waits happened first; so they count apart, in an address range of their own.
-        state = current_world().face_state
-        serial = state.get("serial", 0)
-        super().__init__()
-        state["serial"] = serial
-        state["signal_serial"] = self._serial = state.get("signal_serial", 0x100000) + 1
+    def _setup(self, number: int) -> None:
+        # Every Condition.wait makes one of these. Numbered from the interpreter's counter, they
+        # would shift the labels (Queue#3 or Queue#9?) of every object made after a wait, by how
+        # many waits happened first; so they count apart, in an address range of their own.
+        numbers = current_world().current_interpreter().state(Numbers)
+        serial = numbers.serial
+        super()._setup(number)
+        numbers.serial = serial
+        numbers.signal_serial += 1
+        self._serial = numbers.signal_serial
 
     def holders(self) -> list[SimThread]:
         return []
@@ -93,13 +98,3 @@ class SignalLock(Lock, internal=True):
     def _give_up(self) -> None:
         self._owner.held.append(self)  # what _Base._give_up takes off again
         super()._give_up()
-
-
-def internal(lock: Lock, owner: object, name: str) -> Lock:
-    """Mark ``lock`` as a part of ``owner`` (an Event, a Queue...): off the trace, and named
-    after its owner in reports."""
-    give_back_number(lock._kind, lock._number)
-    lock._internal = True
-    lock._sim_owner = owner
-    lock._name = name
-    return lock

@@ -54,7 +54,7 @@ class Barrier(Labelled):
         if timeout is None:
             timeout = self._timeout
         with self._cond:
-            record("wait", self.label)
+            record("wait", self)
             self._enter()  # Block while the barrier drains.
             index = self._count
             self._count += 1
@@ -119,7 +119,7 @@ class Barrier(Labelled):
     def reset(self) -> None:
         """Reset the barrier to the initial state; current waiters get BrokenBarrierError."""
         with self._cond:
-            record("reset", self.label)
+            record("reset", self)
             if self._count > 0:
                 if self._state is _State.FILLING:
                     # reset the barrier, waking up threads
@@ -135,7 +135,7 @@ class Barrier(Labelled):
     def abort(self) -> None:
         """Place the barrier into a 'broken' state."""
         with self._cond:
-            record("abort", self.label)
+            record("abort", self)
             self._break()
 
     def _break(self) -> None:

@@ -10,9 +10,9 @@ import warnings
 from collections import deque as _deque
 from typing import Any, Callable, Optional, TypeVar
 
-from ._common import Labelled, SignalLock, _time, internal, new_serial, record
+from ._common import Labelled, SignalLock, _time, new_serial, record
 from ..kernel import WeakAttribute
-from .lock import Lock, RLock, give_back_number
+from .lock import Lock, RLock
 
 _T = TypeVar("_T")
 
@@ -26,16 +26,29 @@ class Condition(Labelled):
     _sim_owner = WeakAttribute("_sim_owner_ref")
 
     def __init__(self, lock: Any = None) -> None:
-        self._sim_serial = new_serial(self)
+        self._sim_init(lock, True)
+
+    @classmethod
+    def _part(cls, lock: Any, name: str, owner: Any) -> "Condition":
+        """A condition that is a part of ``owner`` (an Event's, a Queue's not_empty): called
+        ``name``, not numbered among the program's conditions, and off the trace (the owner
+        records its own operations)."""
+        cond = cls.__new__(cls)
+        cond._sim_init(lock, False)
+        cond._sim_name = name
+        cond._sim_visible = False
+        cond._sim_owner = owner
+        return cond
+
+    def _sim_init(self, lock: Any, numbered: bool) -> None:
+        self._sim_serial = new_serial(self, numbered)
         self._sim_name: Optional[str] = None
         #: False for the conditions inside Event, Semaphore, Barrier and Queue: their owner puts
         #: its own operations on the trace, so the inner wait/notify would only repeat them.
         self._sim_visible = True
         self._sim_owner_ref = None
-        if lock is None:
-            lock = RLock()
-            give_back_number("RLock", lock._number)   # it is the condition's own lock
-            lock._name = self.label
+        if lock is None:   # its own lock, named after it
+            lock = RLock._part(None, self.label, internal=False)
         self._lock = lock
         # Export the lock's acquire() and release() methods
         self.acquire = lock.acquire
@@ -89,8 +102,8 @@ class Condition(Labelled):
         if not self._is_owned():
             raise RuntimeError("cannot wait on un-acquired lock")
         if self._sim_visible:
-            record("wait", self.label)
-        waiter = internal(SignalLock(), self._sim_owner or self, f"{self.label} waiter")
+            record("wait", self)
+        waiter = SignalLock._part(self._sim_owner or self, f"{self.label} waiter")
         waiter.acquire()
         self._waiters.append(waiter)
         saved_state = self._release_save()
@@ -105,7 +118,7 @@ class Condition(Labelled):
                 else:
                     gotit = waiter.acquire(False)
                 if not gotit and self._sim_visible:
-                    record("wait-timeout", self.label)
+                    record("wait-timeout", self)
             return gotit
         finally:
             self._acquire_restore(saved_state)
@@ -137,7 +150,7 @@ class Condition(Labelled):
         if not self._is_owned():
             raise RuntimeError("cannot notify on un-acquired lock")
         if self._sim_visible:
-            record("notify", self.label if n == 1 else f"{self.label} (n={n})")
+            record("notify", self, "" if n == 1 else f"n={n}")
         waiters = self._waiters
         while waiters and n > 0:
             waiter = waiters[0]
@@ -169,9 +182,4 @@ def _inner_condition(owner_label: str, owner: object = None) -> Condition:
     """``Condition(Lock())`` as Event, Semaphore and Barrier make it, named after its owner and
     kept off the trace (the owner records its own operations). The lock is "Event#4 lock", not
     "Event#4": a trace reading "acquire Semaphore#3" must mean the semaphore, not its lock."""
-    cond = Condition(internal(Lock(), owner, f"{owner_label} lock"))
-    give_back_number("Condition", cond._sim_number)
-    cond._sim_name = owner_label
-    cond._sim_visible = False
-    cond._sim_owner = owner
-    return cond
+    return Condition._part(Lock._part(owner, f"{owner_label} lock"), owner_label, owner)

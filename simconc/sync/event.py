@@ -50,7 +50,7 @@ class Event(Labelled):
         with self._cond:
             current_world().point(self._sim_key, "w")
             self._flag = True
-            record("set", self.label)
+            record("set", self)
             self._cond.notify_all()
 
     def clear(self) -> None:
@@ -58,15 +58,15 @@ class Event(Labelled):
         with self._cond:
             current_world().point(self._sim_key, "w")
             self._flag = False
-            record("clear", self.label)
+            record("clear", self)
 
     def wait(self, timeout: Optional[float] = None) -> bool:
         """Block until the internal flag is true; the flag on exit (False only on a timeout)."""
         with self._cond:
-            record("wait", self.label)
+            record("wait", self)
             signaled = self._flag
             if not signaled:
                 signaled = self._cond.wait(timeout)
                 if not signaled:
-                    record("wait-timeout", self.label)
+                    record("wait-timeout", self)
             return signaled

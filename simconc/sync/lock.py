@@ -47,20 +47,27 @@ def timeout_ns(timeout: Any) -> int:
     return ns
 
 
+class Numbers:
+    """What an interpreter has numbered of the objects its program made, so that labels and
+    reprs are the same on every run: one serial counter for all of them (fake addresses come
+    from it), one for the signal locks that every Condition.wait makes (an address range of
+    their own), and a count per kind (labels: the first Queue is Queue#1, whatever else was
+    made before it). The objects that are parts of another (an Event's lock, a Queue's
+    conditions) are named after their owner and take no number of their kind."""
+
+    __slots__ = ("serial", "signal_serial", "kinds")
+
+    def __init__(self) -> None:
+        self.serial = 0
+        self.signal_serial = 0x100000
+        self.kinds: dict[str, int] = {}
+
+
 def number_for(kind: str) -> int:
-    """The next number of ``kind`` in this execution: labels count each kind apart (the first
-    Queue is Queue#1, whatever else was made before it)."""
-    counts = current_world().face_state.setdefault("numbers", {})
-    counts[kind] = number = counts.get(kind, 0) + 1
+    """The next number of ``kind`` in this execution's interpreter."""
+    kinds = current_world().current_interpreter().state(Numbers).kinds
+    kinds[kind] = number = kinds.get(kind, 0) + 1
     return number
-
-
-def give_back_number(kind: str, number: int) -> None:
-    """An object just made turned out to be a part of another (an Event's lock): it is named
-    after its owner, so its number goes back, to keep the program's own objects numbered 1, 2..."""
-    counts = current_world().face_state["numbers"]
-    if counts.get(kind) == number:
-        counts[kind] = number - 1
 
 
 def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
@@ -92,18 +99,36 @@ class _Base:
     _kind = "Lock"
 
     def __init__(self) -> None:
+        self._setup(number_for(self._kind))
+
+    def _setup(self, number: int) -> None:
         world = current_world()
         self._world: World = world
         self._sim_key = world.name_new(self)   # the location its steps touch
         self._queue = WaitQueue(world, self, self._sim_key)
         self._owner: Optional[SimThread] = None
-        self._serial = world.face_state["serial"] = world.face_state.get("serial", 0) + 1
-        self._number = number_for(self._kind)
+        numbers = world.current_interpreter().state(Numbers)
+        numbers.serial += 1
+        self._serial = numbers.serial
+        self._number = number
         self._name: Optional[str] = None
         #: Set on the locks inside Event, Semaphore, Queue...: their owner (``_sim_owner``) puts
         #: its own operations on the trace, so the lock's acquire/release would only be noise.
         self._internal = False
         self._sim_owner_ref = None
+
+    @classmethod
+    def _part(cls, owner: Any, name: str, internal: bool = True) -> Any:
+        """A lock that is a part of ``owner`` (an Event's, a Queue's mutex, a Condition's own
+        RLock): called ``name`` in reports and not numbered among the program's locks;
+        ``internal`` keeps its acquires and releases off the trace (its owner records its own
+        operations)."""
+        lock = cls.__new__(cls)
+        lock._setup(0)
+        lock._internal = internal
+        lock._sim_owner = owner
+        lock._name = name
+        return lock
 
     def _free(self) -> bool:
         return self._owner is None
@@ -117,9 +142,9 @@ class _Base:
         else:
             self._world.point(self._sim_key, "try")
 
-    def _record(self, thread: SimThread, op: str, obj: str) -> None:
+    def _record(self, thread: SimThread, op: str, detail: str = "") -> None:
         if not self._internal:
-            self._world.record(thread, op, obj, skip=1)
+            self._world.record(thread, op, self.label, skip=1, key=self._sim_key, detail=detail)
 
     # What reports call this object; the face renames internal locks after their owner.
     @property
@@ -131,19 +156,8 @@ class _Base:
 
     def _take(self, thread: SimThread, timeout: Optional[float]) -> bool:
         """Wait (timeout None: forever) until the lock is free, then hold it."""
-        world = self._world
-        if timeout is None:
-            while self._owner is not None:
-                self._queue.park()
-        elif self._owner is not None:
-            if timeout == 0:
-                return False
-            deadline = world.read_clock() + timeout
-            while self._owner is not None:
-                remaining = deadline - world.now
-                if remaining <= 0 or not self._queue.park(remaining):
-                    if self._owner is not None:
-                        return False
+        if self._owner is not None and not self._queue.wait(self._free, timeout):
+            return False
         self._owner = thread
         thread.held.append(self)
         return True
@@ -173,7 +187,7 @@ class Lock(_Base):
         thread = world.current_thread()
         self._step(wait)
         got = self._take(thread, wait)
-        self._record(thread, "acquire" if got else "acquire-failed", self.label)
+        self._record(thread, "acquire" if got else "acquire-failed")
         return got
 
     def release(self) -> None:
@@ -181,7 +195,7 @@ class Lock(_Base):
         world.point(self._sim_key, "rel")
         if self._owner is None:
             raise RuntimeError("release unlocked lock")
-        self._record(world.current_thread(), "release", self.label)
+        self._record(world.current_thread(), "release")
         self._give_up()
 
     def locked(self) -> bool:
@@ -214,8 +228,8 @@ class RLock(_Base):
 
     _kind = "RLock"
 
-    def __init__(self) -> None:
-        super().__init__()
+    def _setup(self, number: int) -> None:
+        super()._setup(number)
         self._count = 0
 
     def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
@@ -226,13 +240,13 @@ class RLock(_Base):
             if self._count >= 0xFFFFFFFF:
                 raise OverflowError("Internal lock count overflowed")
             self._count += 1
-            self._record(thread, "acquire", f"{self.label} (count {self._count})")
+            self._record(thread, "acquire", f"count {self._count}")
             return True
         self._step(wait)
         got = self._take(thread, wait)
         if got:
             self._count = 1
-        self._record(thread, "acquire" if got else "acquire-failed", self.label)
+        self._record(thread, "acquire" if got else "acquire-failed")
         return got
 
     def release(self) -> None:
@@ -243,8 +257,7 @@ class RLock(_Base):
         if self._count == 1:   # only the last release is seen by other threads
             world.point(self._sim_key, "rel")
         self._count -= 1
-        self._record(thread, "release",
-                     self.label if not self._count else f"{self.label} (count {self._count})")
+        self._record(thread, "release", f"count {self._count}" if self._count else "")
         if not self._count:
             self._give_up()
 
@@ -264,7 +277,7 @@ class RLock(_Base):
         self._world.point(self._sim_key, "rel")
         state = (self._count, self._owner.ident)
         self._count = 0
-        self._record(self._world.current_thread(), "release", self.label)
+        self._record(self._world.current_thread(), "release")
         self._give_up()
         return state
 
@@ -274,7 +287,7 @@ class RLock(_Base):
         self._step(None)
         self._take(thread, None)
         self._count = state[0]
-        self._record(thread, "acquire", self.label)
+        self._record(thread, "acquire")
 
     def _at_fork_reinit(self) -> None:
         self._owner = None

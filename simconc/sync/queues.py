@@ -15,10 +15,10 @@ from heapq import heappop, heappush
 from typing import Any, Optional
 
 from ..kernel import WaitQueue, current_world
-from ._common import (Labelled, PY311, PY313, SignalLock, _time as time, internal, new_serial,
+from ._common import (Labelled, PY311, PY313, SignalLock, _time as time, new_serial,
                       object_repr, record)
 from .condition import Condition
-from .lock import _NS_MAX, TIMEOUT_MAX, Lock, give_back_number, timeout_ns as _timeout_ns
+from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
 
 __all__ = ['Empty', 'Full', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
 
@@ -59,19 +59,19 @@ class Queue(Labelled):
         # is shared between the three conditions, so acquiring and
         # releasing the conditions also acquires and releases mutex.
         label = self.label
-        self.mutex = internal(Lock(), self, f"{label} mutex")
+        self.mutex = Lock._part(self, f"{label} mutex")
 
         # Notify not_empty whenever an item is added to the queue; a
         # thread waiting to get is notified then.
-        self.not_empty = _quiet(Condition(self.mutex), f"{label} not_empty")
+        self.not_empty = Condition._part(self.mutex, f"{label} not_empty", self)
 
         # Notify not_full whenever an item is removed from the queue;
         # a thread waiting to put is notified then.
-        self.not_full = _quiet(Condition(self.mutex), f"{label} not_full")
+        self.not_full = Condition._part(self.mutex, f"{label} not_full", self)
 
         # Notify all_tasks_done whenever the number of unfinished tasks
         # drops to zero; thread waiting to join() is notified to resume
-        self.all_tasks_done = _quiet(Condition(self.mutex), f"{label} all_tasks_done")
+        self.all_tasks_done = Condition._part(self.mutex, f"{label} all_tasks_done", self)
         self.unfinished_tasks = 0
 
         if PY313:
@@ -90,12 +90,12 @@ class Queue(Labelled):
                     raise ValueError('task_done() called too many times')
                 self.all_tasks_done.notify_all()
             self.unfinished_tasks = unfinished
-            record("task_done", self.label)
+            record("task_done", self)
 
     def join(self) -> None:
         '''Blocks until all items in the Queue have been gotten and processed.'''
         with self.all_tasks_done:
-            record("join", self.label)
+            record("join", self)
             while self.unfinished_tasks:
                 self.all_tasks_done.wait()
 
@@ -144,7 +144,7 @@ class Queue(Labelled):
                             raise ShutDown
             self._put(item)
             self.unfinished_tasks += 1
-            record("put", self.label)
+            record("put", self)
             self.not_empty.notify()
 
     def get(self, block: bool = True, timeout: Optional[float] = None) -> Any:
@@ -173,7 +173,7 @@ class Queue(Labelled):
                     if PY313 and self.is_shutdown and not self._qsize():
                         raise ShutDown
             item = self._get()
-            record("get", self.label)
+            record("get", self)
             self.not_full.notify()
             return item
 
@@ -189,7 +189,7 @@ class Queue(Labelled):
         def shutdown(self, immediate: bool = False) -> None:
             '''Shut-down the queue, making queue gets and puts raise ShutDown.'''
             with self.mutex:
-                record("shutdown", self.label)
+                record("shutdown", self)
                 self.is_shutdown = True
                 if immediate:
                     while self._qsize():
@@ -230,15 +230,6 @@ def _queue_work() -> None:
     cost = world.profile.queue_op
     if cost:
         world.spend(cost)
-
-
-def _quiet(cond: Condition, name: str) -> Condition:
-    # The queue records put/get/join itself; its conditions' wait/notify would only repeat them.
-    give_back_number("Condition", cond._sim_number)
-    cond._sim_name = name
-    cond._sim_visible = False
-    cond._sim_owner = cond._lock._sim_owner   # the queue
-    return cond
 
 
 class PriorityQueue(Queue):
@@ -311,7 +302,7 @@ class SimpleQueue(Labelled):
         else:
             # put() signals the queue to be non-empty by releasing the lock; _locked says a
             # get() holds it (and so may be waiting for that release).
-            self._lock = internal(SignalLock(), self, f"{self.label} lock")
+            self._lock = SignalLock._part(self, f"{self.label} lock")
             self._locked = False
         return self
 
@@ -332,7 +323,7 @@ class SimpleQueue(Labelled):
                 # A get() may be waiting, wake it up
                 self._locked = False
                 self._lock.release()
-        record("put", self.label)
+        record("put", self)
         _queue_work()
 
     def _hand_over(self, item: Any) -> None:
@@ -367,7 +358,7 @@ class SimpleQueue(Labelled):
         _queue_work()
         current_world().point(self._sim_key, "w")
         item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
-        record("get", self.label)
+        record("get", self)
         return item
 
     def _get_signal(self, seconds: Optional[float]) -> Any:

@@ -53,7 +53,7 @@ class Semaphore(Labelled):
             else:
                 self._value -= 1
                 rc = True
-            record("acquire" if rc else "acquire-failed", f"{self.label} (value {self._value})")
+            record("acquire" if rc else "acquire-failed", self, f"value {self._value}")
         return rc
 
     __enter__ = acquire
@@ -64,7 +64,7 @@ class Semaphore(Labelled):
             raise ValueError('n must be one or more')
         with self._cond:
             self._value += n
-            record("release", f"{self.label} (value {self._value})")
+            record("release", self, f"value {self._value}")
             self._cond.notify(n)
 
     def __exit__(self, t: Any, v: Any, tb: Any) -> None:
@@ -95,5 +95,5 @@ class BoundedSemaphore(Semaphore):
             if self._value + n > self._initial_value:
                 raise ValueError("Semaphore released too many times")
             self._value += n
-            record("release", f"{self.label} (value {self._value})")
+            record("release", self, f"value {self._value}")
             self._cond.notify(n)

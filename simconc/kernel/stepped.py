@@ -2,10 +2,10 @@
 
 Durations are abstracted away (DESIGN.md, decision 2). A thread runs until it is about to do a
 visible operation (a lock acquire or release, a read or write of shared state, a join, ...), says
-which (:meth:`UntimedWorld.point`) and switches to the hub. The hub then asks the scheduler which
-of the threads whose next operation is enabled takes the next step. So every ordering of visible
-operations that a real interpreter could produce is one sequence of ``step`` choices, and an
-exploration strategy enumerates them.
+which (:meth:`Stepped.point`) and waits for its turn. Which of the threads whose next operation
+is enabled takes the next step is the scheduler's choice (:meth:`Stepped._take`). So every
+ordering of visible operations that a real interpreter could produce is one sequence of ``step``
+choices, and an exploration strategy enumerates them.
 
 - A blocking acquire is enabled only when the lock is free, a join only when the thread has
   ended: a thread never parks on them, its step is simply not offered until it can happen.
@@ -23,27 +23,35 @@ exploration strategy enumerates them.
   they both wait for might never run.)
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
-- A container and its keys are one family of locations: the whole conflicts with every key
-  (:func:`whole_of`, :func:`dependent`).
 - With ``switch_points="gil"`` a thread may be switched out only where the GIL build of CPython
-  3.10 to 3.13 can drop the GIL (:meth:`UntimedWorld.switch_point`; sleeps, IO and CPU work are
-  such places): the GIL is a lock of the model, whose steps the search orders like a lock's.
+  3.10 to 3.13 can drop the GIL (:meth:`Stepped.switch_point`; sleeps, IO and CPU work are such
+  places): the GIL is a lock of the model, whose steps the search orders like a lock's.
 
-No SimPy event is involved: the hub switches into greenlets directly.
+The loop (:meth:`Stepped.run`, in the hub) picks the next thread and switches into it. A thread
+that reaches its next step makes the same decision itself (:meth:`Stepped._next`) and switches
+to the thread picked directly, where nothing else needs the hub: a round trip through the hub
+would cost as much as the choice, and most often the thread picked is the one that asked, which
+then simply goes on. No SimPy event is involved.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable, NamedTuple, Optional
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
-from .scheduler import Strategy
 from .greenlets import EXITED, idle_greenlet
+from .profile import get_profile
+from .scheduler import Option
+from .semantics import Semantics
 from .thread import ALIVE, SimThread
-from .trace import Where, caller_where
+from .trace import Step, Where, caller_where
 from .waitqueue import WaitQueue
-from .world import World, _Abort, _current_set
+from .world import Abort
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .interpreter import Interpreter
+    from .world import World
 
 #: Kinds of access. ``r``/``w``: read/write of a location; ``acq``: a blocking acquire (enabled
 #: only when the lock is free); ``try``: a non-blocking or timed acquire (may fail); ``rel``: a
@@ -68,6 +76,12 @@ GIL_KEY = ("GIL",)
 SWITCH_POINT_NAMES = {"any": "any", "free-threaded": "any", "gil": "gil", "gil-3.9": "any",
                       "gil-3.10": "gil", "gil-3.11": "gil", "gil-3.12": "gil", "gil-3.13": "gil"}
 
+_NOBODY: frozenset = frozenset()
+
+# A step, an option: made once per visible operation, straight from a tuple (``_make`` and the
+# generated ``__new__`` each cost a Python call more).
+_new_tuple = tuple.__new__
+
 
 def switch_points_named(name: str) -> str:
     """``any`` or ``gil`` for one of :data:`SWITCH_POINT_NAMES`; ValueError naming them if not."""
@@ -78,98 +92,89 @@ def switch_points_named(name: str) -> str:
                          f"{', '.join(SWITCH_POINT_NAMES)}") from None
 
 
-class Option(NamedTuple):
-    """One thread a ``step`` choice may pick, as a strategy sees it."""
-    thread: tuple      # the thread's path (the same in every execution)
-    name: str
-    key: Hashable
-    access: str
-    #: Since its last step the thread slept or a timed wait ran out: a strategy that prefers
-    #: to keep a thread running should let another one run first.
-    yielded: bool = False
-    #: It has polled ``POLLS`` times while others could have run: fairness says others first.
-    polling: bool = False
+class StepThread(SimThread):
+    """A thread under untimed semantics: the step it waits to take, and its fairness."""
+
+    __slots__ = ("pending", "option", "last_step", "spawn_step", "yielded", "spins", "owed",
+                 "behind")
+
+    def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
+                 name: str, daemon: bool, ident: int, face: Any = None) -> None:
+        super().__init__(world, interpreter, run, name, daemon, ident, face)
+        self.pending: Any = None       # (key, access, enabled): what it does next
+        self.option: Any = None        # that step as exploration is shown it (an Option)
+        self.last_step = -1            # index of the last step it took
+        self.spawn_step = -1           # the step during which its parent started it
+        self.yielded = False           # since its last step it slept or a timed wait ran out
+        self.spins = 0                 # polls (sleeps, timeouts) since others made progress
+        self.owed: Optional[list] = None   # after POLLS of them: threads owed a step first
+        #: The paths of the threads it has joined, and of those they joined: ended, every step
+        #: of theirs happens before whatever it does next (Stepped.joined).
+        self.behind: frozenset = _NOBODY
+
+    def dispose(self) -> None:
+        super().dispose()
+        self.pending = self.option = None
 
 
-class Step(NamedTuple):
-    """One step taken: the thread, what it touched and how, and where its parent started it."""
-    thread: tuple
-    key: Hashable
-    access: str
-    spawn_step: int    # for a thread's first step: the parent's step that started it, else -1
-    trace_index: int   # the first trace record the step made
-    name: str = ""     # the thread's name (for reports)
-    preempts: bool = False   # another thread was running and could have gone on
+class StepGIL:
+    """An interpreter's GIL in the GIL build's model (``switch_points="gil"``): who holds it."""
+
+    __slots__ = ("holder",)
+
+    def __init__(self) -> None:
+        self.holder: Optional[SimThread] = None
 
 
-# A step, an option: made once per visible operation, straight from a tuple (``_make`` and the
-# generated ``__new__`` each cost a Python call more).
-_new_tuple = tuple.__new__
+class Stepped(Semantics):
+    """Untimed semantics (see the module's docstring): at most ``max_steps`` steps a run."""
 
-
-def whole_of(key: Hashable) -> Optional[Hashable]:
-    """The location of the whole container for the location of one of its keys
-    (``(id, "[]", key)`` -> ``(id, "[]")``), else None."""
-    if type(key) is tuple and len(key) == 3 and key[1] == "[]":
-        return key[:2]
-    return None
-
-
-def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) -> bool:
-    """Whether two accesses conflict: the same location (or a container and one of its keys),
-    and not both reads."""
-    if a_access == "r" and b_access == "r":
-        return False
-    if a_key == b_key:
-        return True
-    whole = whole_of(a_key)
-    if whole is not None and whole == b_key:
-        return True
-    whole = whole_of(b_key)
-    return whole is not None and whole == a_key
-
-
-class UntimedWorld(World):
-    """One execution under untimed semantics (see the module's docstring)."""
-
-    untimed = True
-
-    def __init__(self, strategy: Optional[Strategy] = None, *, seed: int = 0,
-                 max_steps: int = 10_000, switch_points: str = "any") -> None:
+    def __init__(self, max_steps: int = 10_000, switch_points: str = "any") -> None:
         switch_points = switch_points_named(switch_points)
-        super().__init__(strategy, seed=seed, profile="ideal")
-        self.scheduler.semantics = "untimed"
-        self.scheduler.switch_points = switch_points
+        super().__init__("untimed", switch_points, get_profile("ideal"))
         #: The GIL build: a thread runs Python only while it holds the GIL, which it lets go at a
         #: switch point (:meth:`switch_point`) or before an operation that may block. The GIL is
         #: a lock of the model, its steps ``acq``/``rel`` on ``GIL_KEY``: the search orders them
         #: like any lock's, so between two switch points a thread's steps cannot be interleaved.
         self.gil_build = switch_points == "gil"
-        self.gil_holder: Optional[SimThread] = None
-        self.steps: list[Step] = []
         self.max_steps = max_steps
         self.step_limit_hit = False
-        #: When the run ends: the step each unfinished thread was waiting to take (a blocked
-        #: acquire in a deadlock, anything when the step limit cut the run). The search needs
-        #: them: a step that never ran can still race with the steps that did.
-        self.pending_at_end: list[Step] = []
-        self._fresh: list[SimThread] = []
+        self.threads: list[StepThread] = []   # (the world's list: read at every step)
+        self.steps: list[Step] = []           # (the trace's)
+        self._fresh: list[StepThread] = []
         self._local_waits = 0        # threads waiting on a wait nobody else observes (key None)
         self._polled = False         # some thread's ``spins`` is not 0
-        self._last: Optional[SimThread] = None   # the thread that took the last step
+        self._last: Optional[StepThread] = None   # the thread that took the last step
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
         #: Whether the strategy is shown each option (exploration) or only their number.
-        self.wants_options = getattr(self.scheduler.strategy, "wants_options", False)
+        self.wants_options = False
 
-    #: The clock stays at zero. (A class attribute over World's property: read at every
-    #: record, a property would cost a call each time.)
-    now = 0.0
+    def attach(self, world: "World") -> None:
+        self.world = world
+        self.threads = world.threads   # type: ignore[assignment]  # (only StepThreads in it)
+        self.steps = world.trace.steps
+        self.wants_options = getattr(world.scheduler.strategy, "wants_options", False)
+        for interpreter in world.interpreters:
+            interpreter.gil = StepGIL()
+
+    @property
+    def now(self) -> float:
+        return 0.0   # the clock stays at zero
+
+    @property
+    def stopped_at_limit(self) -> bool:
+        return self.step_limit_hit
 
     # -- threads -------------------------------------------------------------------------------
-    def start(self, thread: SimThread, where: Optional[Where] = None) -> None:
-        parent = self.current if thread is not self.main else None
+    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
+                   name: str, daemon: bool, ident: int, face: Any) -> SimThread:
+        return StepThread(world, interpreter, run, name, daemon, ident, face)
+
+    def start(self, thread: Any, where: Optional[Where]) -> None:
+        world = self.world
+        parent: Any = world.current if thread is not world.main else None
         if parent is not None:
             thread.path = parent.path + (parent.spawned,)
             parent.spawned += 1
@@ -181,31 +186,32 @@ class UntimedWorld(World):
         self.threads.append(thread)
         if parent is not None:
             thread.spawn_step = parent.last_step
-            if self.tracing:
-                self.record(parent, "start", thread.name, where)
+            if world.tracing:
+                world.record(parent, "start", thread.name, where, key=thread.alive_key)
         self._fresh.append(thread)
 
-    def _bootstrap(self, thread: SimThread) -> object:
+    def _bootstrap(self, thread: StepThread) -> object:
         thread.state = "running"
         thread.started_at = 0.0
         thread.run_code()
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
         # thread's end is the end of the program: nothing is left to see it.)
-        if not self.finished:
+        if not self.world.finished:
             self.point(thread.alive_key, "w")
-            if self.gil_holder is thread:
+            if thread.interpreter.gil.holder is thread:
                 self._release_gil(thread)
         thread.finish()
         return EXITED
 
-    def _switch_into(self, thread: SimThread) -> Any:
+    def _switch_into(self, thread: StepThread) -> Any:
         """Run ``thread`` (from the hub, or from a thread that waits: see _next); what this
         greenlet is resumed with."""
-        self.current = thread
+        world = self.world
+        world.current = thread
         if thread.greenlet is None:
             # (its greenlet is known before it first runs: it may be scheduled before the one
             # that started it is resumed)
-            thread.greenlet = g = idle_greenlet(self.hub)
+            thread.greenlet = g = idle_greenlet(world.hub)
             return g.switch(lambda: self._bootstrap(thread))
         return thread.greenlet.switch()
 
@@ -214,9 +220,10 @@ class UntimedWorld(World):
         many it had made before, ``("made", path, n)``. An id differs from one execution to the
         next; this name is the same in every execution in which the thread took the same steps
         before, which is when the search takes a step planned by another execution for the
-        same step (explore/dpor.py)."""
-        thread = self.current
-        if thread is None or getcurrent() is self.hub:
+        same step (simconc/explore/)."""
+        world = self.world
+        thread = world.current
+        if thread is None or getcurrent() is world.hub:
             self._keep.append(obj)   # (its id names it: no other object may take it over)
             return id(obj)
         thread.made += 1
@@ -225,8 +232,9 @@ class UntimedWorld(World):
     # -- steps ---------------------------------------------------------------------------------
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
-        thread = self.current
-        if thread is None or self.tearing_down or getcurrent() is self.hub:
+        world = self.world
+        thread: Any = world.current
+        if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1 and (enabled is None or enabled()):
             # Every other thread has ended and been joined by this one (or none has ever
@@ -239,9 +247,9 @@ class UntimedWorld(World):
             if access in BLOCKING:
                 # It may block: CPython lets the GIL go around a wait. (Here also when it would
                 # not wait: one switch point more than the GIL build may have, never one less.)
-                if self.gil_holder is thread:
+                if thread.interpreter.gil.holder is thread:
                     self._release_gil(thread)
-            elif self.gil_holder is not thread:
+            elif thread.interpreter.gil.holder is not thread:
                 self._take_gil(thread)
         self._step(thread, key, access, enabled, waiting_on)
 
@@ -250,14 +258,15 @@ class UntimedWorld(World):
         access, where a hook calling ``keep`` and ``point`` would make two). ``obj``, whose id
         is in ``key``, is kept alive while the execution compares keys. After the run (the
         check reads the program's state in the hub) an access is no step."""
-        thread = self.current
-        if thread is None or self.tearing_down or getcurrent() is self.hub:
+        world = self.world
+        thread: Any = world.current
+        if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1:
             return   # (nothing to race with: see point)
         if obj is not None:
             self._keep.append(obj)
-        if self.gil_build and self.gil_holder is not thread:
+        if self.gil_build and thread.interpreter.gil.holder is not thread:
             self._take_gil(thread)
         self._step(thread, key, access, None, None)
 
@@ -269,45 +278,44 @@ class UntimedWorld(World):
         The thread lets the GIL go here and takes it again only before its next visible
         operation: what it does in between touches nothing another thread can see, so taking
         it later changes no outcome, and a stretch with nothing visible in it costs no steps."""
-        thread = self.current
-        if self.gil_holder is not thread or thread is None or self.tearing_down or \
-                len(thread.behind) == len(self.threads) - 1 or getcurrent() is self.hub:
+        world = self.world
+        thread: Any = world.current
+        if thread is None or thread.interpreter.gil.holder is not thread or \
+                world.tearing_down or len(thread.behind) == len(self.threads) - 1 or \
+                getcurrent() is world.hub:
             return   # (every other thread joined, or none started: nothing to race, as in point)
         self._release_gil(thread)
 
-    def _release_gil(self, thread: SimThread) -> None:
+    def _release_gil(self, thread: StepThread) -> None:
         self._step(thread, GIL_KEY, "rel", None, None)
-        self.gil_holder = None
-        self.record(thread, "gil-drop")   # where another thread could take over
+        thread.interpreter.gil.holder = None
+        self.world.record(thread, "gil-drop")   # where another thread could take over
 
-    def _take_gil(self, thread: SimThread) -> None:
-        self._step(thread, GIL_KEY, "acq", self._gil_free, None)
-        self.gil_holder = thread
+    def _take_gil(self, thread: StepThread) -> None:
+        gil = thread.interpreter.gil
+        self._step(thread, GIL_KEY, "acq", lambda: gil.holder is None, None)
+        gil.holder = thread
 
-    def joined(self, thread: SimThread) -> None:
+    def joined(self, thread: Any) -> None:
         """The running thread's join of ``thread`` has returned: every step of ``thread`` (and
         of the threads it joined) happens before whatever the running thread does next. Once
         it has joined every other thread, what it does races with nothing (see point)."""
-        me = self.current
+        me: Any = self.world.current
         if me is not None:
             me.behind = me.behind | thread.behind | {thread.path}
 
-    def _gil_free(self) -> bool:
-        return self.gil_holder is None
-
-    def _step(self, thread: SimThread, key: Any, access: str,
+    def _step(self, thread: StepThread, key: Any, access: str,
               enabled: Optional[Callable[[], bool]], waiting_on: Any) -> None:
         """Wait, ready to do ``access`` on ``key``, until the scheduler picks this thread."""
+        world = self.world
         thread.pending = (key, access, enabled)   # what it does when next scheduled
         if self.wants_options:   # made once, not once per step it waits through
             thread.option = _new_tuple(Option, (thread.path, thread.name, key, access,
                                                 thread.yielded, False))
         thread.state = "ready"
         if waiting_on is not None:
-            thread.waiting_on = waiting_on
-            if self.tracing:
-                thread.waiting_where = caller_where()
-        self.progress += 1
+            world.parked(thread, waiting_on, caller_where() if world.tracing else None)
+        world.progress += 1
         if key is None:
             self._local_waits += 1
             try:
@@ -316,45 +324,56 @@ class UntimedWorld(World):
                 self._local_waits -= 1
         else:
             value = self._next()
-        if isinstance(value, _Abort) or self.tearing_down:
+        if isinstance(value, Abort) or world.tearing_down:
             raise GreenletExit
         if waiting_on is not None:
-            thread.waiting_on = thread.waiting_where = None
+            world.unparked(thread)
         thread.state = "running"
 
-    def _next(self) -> Any:
-        """From a thread that has just become ready: let the thread the scheduler picks run,
-        and return when this one is picked (what it was resumed with). Where nothing but that
-        choice is to be made, it is made here, in the thread's own greenlet: the round trip
-        through the hub would cost as much as the choice, and most often the thread picked is
-        this one, which then simply goes on; so is what needs no choice (a new thread, a wait
-        nobody else sees: _local). Anything else (no thread ready, the step limit, the end, an
-        error) is the hub's."""
-        if self.fatal is not None or self.finished or len(self.steps) >= self.max_steps:
-            return self.hub.switch()
+    def _decide(self) -> Optional[StepThread]:
+        """The one decision of the loop: the thread that runs next. First what needs no choice
+        (a new thread, a wait nobody else sees: :meth:`_local`), else the scheduler's pick among
+        the threads whose next step can be taken (:meth:`_take`, which records the step). None
+        when the run is over: an error, the program's end, no thread can go on (a deadlock),
+        or the step limit (then ``step_limit_hit``)."""
+        world = self.world
+        if world.fatal is not None or world.finished:
+            return None
         if self._fresh or self._local_waits:
-            # (Thread.start waits here for the new thread, which runs up to its first step and
-            # then hands back: two switches, where the hub would take four.)
             local = self._local()
             if local is not None:
-                return self._switch_into(local)
-        ready = [t for t in self.threads if t.state == "ready" and   # (_ready, inlined)
-                 (t.pending[2] is None or t.pending[2]())]
+                return local
+        ready = self._ready()
         if not ready:
-            return self.hub.switch()
-        thread = self._take(ready)
-        if thread is self.current:
             return None
-        self.current = thread
-        return thread.greenlet.switch()
+        if len(self.steps) >= self.max_steps:
+            self.step_limit_hit = True
+            return None
+        return self._take(ready)
 
-    def _ready(self) -> list[SimThread]:
+    def _next(self) -> Any:
+        """From a thread that has just become ready: run the thread :meth:`_decide` picks, and
+        return when this one is picked again (what it was resumed with). The thread that gives
+        way makes the loop's decision itself and switches straight to the one picked (see the
+        module's docstring); when the run is over, it hands over to the hub. (Thread.start
+        waits here for the new thread, which runs up to its first step and then hands back:
+        two switches, where the hub would take four.)"""
+        thread = self._decide()
+        if thread is None:
+            return self.world.hub.switch()
+        if thread is self.world.current:
+            return None   # (most often: the thread that asked goes on)
+        return self._switch_into(thread)
+
+    def _ready(self) -> list[StepThread]:
+        """The threads whose next step can be taken now."""
         return [t for t in self.threads if t.state == "ready" and
                 (t.pending[2] is None or t.pending[2]())]
 
-    def _take(self, ready: list[SimThread]) -> SimThread:
+    def _take(self, ready: list[StepThread]) -> StepThread:
         """The thread among ``ready`` that takes the next step (the scheduler's choice), with
         its step recorded."""
+        world = self.world
         options = (self._options(ready) if self._polled else
                    [t.option for t in ready]) if self.wants_options else None
         n = len(ready)
@@ -364,12 +383,12 @@ class UntimedWorld(World):
             try:
                 if n == 1:
                     assert options is not None   # (shown a step without a choice: see above)
-                    self.scheduler.strategy.observe(options)
+                    world.scheduler.strategy.observe(options)
                     thread = ready[0]
                 else:
-                    thread = ready[self.scheduler.choose("step", n, options)]
+                    thread = ready[world.scheduler.choose("step", n, options)]
             except SimconcError as exc:
-                self.abort(exc)
+                world.abort(exc)
                 raise
         else:
             thread = ready[0]
@@ -379,7 +398,8 @@ class UntimedWorld(World):
         steps = self.steps
         steps.append(_new_tuple(Step, (thread.path, key, access,
                                        thread.spawn_step if thread.last_step < 0 else -1,
-                                       len(self.trace.events), thread.name, preempts)))
+                                       len(world.trace.events), thread.name, preempts,
+                                       thread.ident)))
         thread.last_step = len(steps) - 1
         thread.yielded = False
         self._last = thread
@@ -387,7 +407,7 @@ class UntimedWorld(World):
             self._progress(thread)
         return thread
 
-    def _progress(self, thread: SimThread) -> None:
+    def _progress(self, thread: StepThread) -> None:
         """``thread`` took a step: the polls it ends (see the module's docstring)."""
         polled = False
         for other in self.threads:
@@ -399,7 +419,7 @@ class UntimedWorld(World):
             polled = polled or other.spins > 0
         self._polled = polled
 
-    def _polls(self, thread: SimThread) -> None:
+    def _polls(self, thread: StepThread) -> None:
         """``thread`` polls (it sleeps, or a timed wait ran out): from its ``POLLS``-th poll on,
         it owes a step to each thread that could go on now."""
         thread.yielded = True
@@ -408,93 +428,8 @@ class UntimedWorld(World):
         if thread.spins >= POLLS and not thread.owed:
             thread.owed = self._ready() or None   # (it is running: not among them)
 
-    def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
-        """Untimed :meth:`WaitQueue.park`: a timed wait has timed out (its step came first); an
-        untimed one waits for a step that wakes it."""
-        if self.tearing_down:
-            raise GreenletExit
-        thread = self.current_thread()
-        if timeout is not None:
-            self._polls(thread)
-            return False
-        entry: list[Any] = [thread, False]
-        queue.waiters.append(entry)
-        if self.tracing:
-            thread.waiting_where = where or caller_where()
-        self.point(queue.key, "wait", lambda: entry[1], waiting_on=queue)
-        return True
-
-    def unpark(self, queue: WaitQueue) -> int:
-        """Wake every waiter: each re-checks what it waits for when its step comes, so waking
-        more than CPython would is never seen (and which one wins is the steps' order)."""
-        waiters, queue.waiters = queue.waiters, []
-        for entry in waiters:
-            entry[1] = True
-        return len(waiters)
-
-    def sleep(self, seconds: float) -> None:
-        thread = self.current_thread()
-        self._polls(thread)
-        self.record(thread, "sleep", f"{seconds:g}s", skip=1)
-        self.switch_point()   # time.sleep() lets the GIL go
-
-    def spend(self, seconds: float) -> None:
-        pass   # no time passes (an operation's cost is a duration: abstracted away)
-
-    def cpu(self, seconds: float) -> None:
-        self.record(self.current_thread(), "cpu", f"{seconds:g}s", skip=1)
-        self.switch_point()   # long work passes the eval loop's checks
-
-    def io(self, seconds: float) -> None:
-        self.record(self.current_thread(), "io", f"{seconds:g}s", skip=1)
-        self.switch_point()   # blocking IO lets the GIL go
-
-    # -- running -------------------------------------------------------------------------------
-    def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:
-        with _current_set(self):
-            self.hub = getcurrent()
-            self.main = thread = self.new_thread(lambda: self._main(main), name, False, face)
-            self.start(thread)
-            if self.gil_build:
-                self.gil_holder = thread   # the main thread starts holding it
-            threads = self.threads
-            while True:
-                self._run_local()
-                self._raise_fatal()
-                if self.finished:
-                    break
-                ready = self._ready()
-                if not ready:
-                    break  # everyone waits: a deadlock (the runner reports it)
-                if len(self.steps) >= self.max_steps:
-                    self.step_limit_hit = True
-                    break
-                # The thread picked runs until the hub is needed again; it and the threads it
-                # picks make the choices in between (see _next).
-                self._switch_into(self._take(ready))
-                self._raise_fatal()
-            self.pending_at_end = [
-                Step(t.path, t.pending[0], t.pending[1],
-                     t.spawn_step if t.last_step < 0 else -1, len(self.trace.events), t.name)
-                for t in threads if t.state == "ready" and t.pending is not None]
-            if self.finished:
-                self.scheduler.finish()
-
-    def _raise_fatal(self) -> None:
-        # A method, so that each test reads ``fatal`` anew: inline in the loop, a type checker
-        # (and so the compiled kernel, see setup.py) would take the second test's ``fatal`` for
-        # the None that the first one saw, whatever the thread run in between set.
-        if self.fatal is not None:
-            raise self.fatal
-
-    def dispose(self) -> None:
-        super().dispose()
-        self.gil_holder = self._last = None
-        self._fresh = []
-        self._keep.clear()   # (``keep`` appends to this list)
-
     @staticmethod
-    def _options(ready: list[SimThread]) -> list[Option]:
+    def _options(ready: list[StepThread]) -> list[Option]:
         """The options when some thread has polled: each thread's own ``option``, marked
         ``polling`` while a thread it owes a step to could go on (unless every one would be)."""
         owing = [t.owed is not None and any(u in t.owed for u in ready) for t in ready]
@@ -503,17 +438,84 @@ class UntimedWorld(World):
         return [t.option._replace(polling=True) if owes else t.option
                 for t, owes in zip(ready, owing)]
 
-    def _run_local(self) -> None:
-        """From the hub: run what needs no choice (see _local) while there is any."""
-        while True:
-            local = self._local()
-            if local is None:
-                return
-            self._switch_into(local)
-            if self.fatal is not None or self.finished:
-                return
+    # -- waiting ---------------------------------------------------------------------------------
+    def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
+        """A timed wait has timed out (its step came first); an untimed one waits for a step
+        that wakes it (a ``wait`` step on the queue's location, enabled once unparked)."""
+        world = self.world
+        if world.tearing_down:
+            raise GreenletExit
+        thread: Any = world.current_thread()
+        if timeout is not None:
+            self._polls(thread)
+            return False
+        entry: list[Any] = [thread, False]
+        queue.waiters.append(entry)
+        self.point(queue.key, "wait", lambda: entry[1], waiting_on=queue)
+        return True
 
-    def _local(self) -> Optional[SimThread]:
+    def unpark(self, queue: WaitQueue) -> bool:
+        """Wake every waiter: each re-checks what it waits for when its step comes, so waking
+        more than CPython would is never seen (and which one wins is the steps' order)."""
+        return self.unpark_all(queue) > 0
+
+    def unpark_all(self, queue: WaitQueue) -> int:
+        waiters, queue.waiters = queue.waiters, []
+        for entry in waiters:
+            entry[1] = True
+        return len(waiters)
+
+    # -- time: none passes -----------------------------------------------------------------------
+    def read_clock(self) -> float:
+        return 0.0
+
+    def settle(self, thread: SimThread) -> None:
+        pass   # no thread owes time
+
+    def sleep(self, seconds: float) -> None:
+        world = self.world
+        thread: Any = world.current_thread()
+        self._polls(thread)
+        world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
+        self.switch_point()   # time.sleep() lets the GIL go
+
+    def spend(self, seconds: float) -> None:
+        pass   # no time passes (an operation's cost is a duration: abstracted away)
+
+    def cpu(self, seconds: float) -> None:
+        world = self.world
+        world.record(world.current_thread(), "cpu", detail=f"{seconds:g}s", skip=1)
+        self.switch_point()   # long work passes the eval loop's checks
+
+    def io(self, seconds: float) -> None:
+        world = self.world
+        world.record(world.current_thread(), "io", detail=f"{seconds:g}s", skip=1)
+        self.switch_point()   # blocking IO lets the GIL go
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, main: SimThread) -> None:
+        """The hub's loop: run the thread :meth:`_decide` picks (it, and the threads it picks
+        in turn, see _next, run until the hub is needed again), until the run is over: the
+        program ends, no thread can go on (a deadlock: the runner reports it), the step limit,
+        or an error (raised)."""
+        world = self.world
+        self.start(main, None)
+        if self.gil_build:
+            main.interpreter.gil.holder = main   # the main thread starts holding it
+        while True:
+            thread = self._decide()
+            world.raise_fatal()
+            if thread is None:
+                break
+            self._switch_into(thread)
+            world.raise_fatal()
+        trace = world.trace
+        trace.pending = [
+            Step(t.path, t.pending[0], t.pending[1], t.spawn_step if t.last_step < 0 else -1,
+                 len(trace.events), t.name, False, t.ident)
+            for t in self.threads if t.state == "ready" and t.pending is not None]
+
+    def _local(self) -> Optional[StepThread]:
         """The thread to run next without a choice, if any: a new thread (up to its first
         visible operation; taken off the list of new ones), in creation order, else one whose
         wait nothing else can observe and that can go on. Their order cannot matter."""
@@ -526,5 +528,8 @@ class UntimedWorld(World):
                     return t
         return None
 
-    def _main(self, main: Callable[[], Any]) -> None:
-        super()._main(main)
+    def dispose(self) -> None:
+        self.world = self._last = None
+        self._fresh = []
+        self.threads = []
+        self._keep.clear()   # (``access`` appends to this list)

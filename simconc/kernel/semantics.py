@@ -1,0 +1,135 @@
+"""What a world's semantics decides: the interface :class:`~simconc.kernel.timed.Timed` and
+:class:`~simconc.kernel.stepped.Stepped` implement (DESIGN.md, decision 2).
+
+A world (:mod:`.world`) holds what every execution has; its semantics owns what differs: how a
+thread is made and started, how it waits (:meth:`Semantics.park`, the one waiting mechanism,
+whose bookkeeping is the world's: :meth:`World.parked`), how time passes (sleep, IO, CPU work,
+the cost of an operation), what happens at a visible operation (:meth:`Semantics.point`: a step
+the scheduler orders, or a cost), and the loop that runs the threads (:meth:`Semantics.run`).
+The world calls these as its own methods (``world.park(...)``), so the layers above never ask
+which semantics runs.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+
+from .profile import CostProfile
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .interpreter import Interpreter
+    from .thread import SimThread
+    from .trace import Where
+    from .waitqueue import WaitQueue
+    from .world import World
+
+
+class Semantics:
+    """The interface (every method is a semantics' own; see :mod:`.timed`, :mod:`.stepped`)."""
+
+    def __init__(self, name: str, switch_points: str, profile: CostProfile) -> None:
+        #: ``timed`` or ``untimed``: the first character of a token says which (scheduler.py).
+        self.name = name
+        #: Where a thread may be switched out (untimed): ``any`` visible operation, or ``gil``.
+        self.switch_points = switch_points
+        self.profile = profile
+        self.world: Any = None   # (set by attach; None once the run is disposed of)
+
+    def attach(self, world: "World") -> None:
+        """Become ``world``'s semantics (called once, by the world it is given to)."""
+        raise NotImplementedError
+
+    @property
+    def now(self) -> float:
+        """The simulated time."""
+        raise NotImplementedError
+
+    @property
+    def stopped_at_limit(self) -> bool:
+        """Whether the run stopped at its limit (timed: ``until``; untimed: the step limit)."""
+        raise NotImplementedError
+
+    # -- threads ----------------------------------------------------------------------------------
+    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
+                   name: str, daemon: bool, ident: int, face: Any) -> "SimThread":
+        """A thread of this semantics' kind (a subclass of SimThread)."""
+        raise NotImplementedError
+
+    def start(self, thread: "SimThread", where: "Optional[Where]") -> None:
+        """The running thread starts ``thread`` (the main thread: the run does)."""
+        raise NotImplementedError
+
+    def run(self, main: "SimThread") -> None:
+        """The loop: start ``main`` and run the threads until the program ends, no thread can
+        go on, a limit is reached, or the world has a fatal error (raised from here)."""
+        raise NotImplementedError
+
+    # -- waiting: the one mechanism ---------------------------------------------------------------
+    def park(self, queue: "WaitQueue", timeout: Optional[float],
+             where: "Optional[Where]") -> bool:
+        """The running thread waits on ``queue`` until an unpark picks it (True) or ``timeout``
+        (seconds; None: for ever) passes (False)."""
+        raise NotImplementedError
+
+    def unpark(self, queue: "WaitQueue") -> bool:
+        """Wake one of ``queue``'s waiters (there is one), chosen by the scheduler."""
+        raise NotImplementedError
+
+    def unpark_all(self, queue: "WaitQueue") -> int:
+        """Wake every one of ``queue``'s waiters; how many there were."""
+        raise NotImplementedError
+
+    # -- time ---------------------------------------------------------------------------------------
+    def read_clock(self) -> float:
+        """The simulated time as the running thread reads it (``time.monotonic()``)."""
+        raise NotImplementedError
+
+    def settle(self, thread: "SimThread") -> None:
+        """Let the CPU time ``thread`` owes pass (before it ends, say)."""
+        raise NotImplementedError
+
+    def sleep(self, seconds: float) -> None:
+        raise NotImplementedError
+
+    def io(self, seconds: float) -> None:
+        """Block on IO for ``seconds``, without the GIL."""
+        raise NotImplementedError
+
+    def cpu(self, seconds: float) -> None:
+        """Compute for ``seconds``, holding the GIL and a core."""
+        raise NotImplementedError
+
+    def spend(self, seconds: float) -> None:
+        """The running thread spends ``seconds`` of CPU time on an operation (a queue's put)."""
+        raise NotImplementedError
+
+    # -- visible operations -------------------------------------------------------------------------
+    def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
+              waiting_on: Any = None) -> None:
+        """The running thread is about to do a visible operation on location ``key``
+        (``access``: ``r``, ``w``, ``acq``, ``try``, ``rel``, ``join``, ``wait``), which it can
+        do once ``enabled()`` (a blocking acquire: when the lock is free); ``waiting_on`` is the
+        queue it would otherwise park on. Untimed: the step where other threads may go first.
+        Timed: a lock's operation costs its CPU time."""
+        raise NotImplementedError
+
+    def access(self, key: Any, access: str, obj: Any = None) -> None:
+        """A read (``r``) or write (``w``) of shared memory that the instrument's hooks saw;
+        ``obj`` is the object whose ``id()`` is in ``key``, if any."""
+        raise NotImplementedError
+
+    def switch_point(self) -> None:
+        """A place where CPython's GIL build may switch threads (untimed, ``gil`` switch
+        points: the running thread lets the GIL go)."""
+        raise NotImplementedError
+
+    def name_new(self, obj: Any) -> Hashable:
+        """The location of ``obj``, a lock, event or queue just made, that its steps touch."""
+        raise NotImplementedError
+
+    def joined(self, thread: "SimThread") -> None:
+        """The running thread's join of ``thread`` has returned: ``thread`` has ended."""
+        raise NotImplementedError
+
+    def dispose(self) -> None:
+        """The run is over: drop what links back to the world."""
+        raise NotImplementedError

@@ -1,0 +1,382 @@
+"""Timed semantics: durations decide what is ready, on SimPy's clock (DESIGN.md, decision 2).
+
+Each thread is a SimPy process driving its greenlet (:func:`.greenlets.drive`). A thread runs
+Python only while it holds its interpreter's GIL (:mod:`.gil`), and computes (:meth:`Timed.cpu`)
+only while it also holds one of the machine's cores. Whenever it waits (a lock, a join, a sleep,
+blocking IO, a core), it parks: it lets the GIL go, its greenlet hands the hub the SimPy event
+to wait for, and its process resumes the greenlet when the event fires; it then asks for the
+GIL again. Choices arise where the clock leaves an order open: which of the threads that want
+the GIL at one instant takes it, which waiter a release wakes; the program's costs (thread
+start, timer slack) are jittered from the run's seed.
+
+The loop is SimPy's own: :meth:`Timed.run` processes events in time order until the program
+ends, nothing is left to happen (a deadlock), or the ``until`` limit.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+
+import simpy
+from greenlet import GreenletExit, getcurrent
+
+from .gil import GIL
+from .greenlets import EXITED, drive
+from .profile import CostProfile, get_profile
+from .semantics import Semantics
+from .thread import SimThread
+from .trace import Where, caller_where
+from .waitqueue import WaitQueue
+from .world import Abort
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .interpreter import Interpreter
+    from .world import World
+
+#: Durations below this are rounding noise (a nanosecond is 1e-9).
+_TIME_EPSILON = 1e-12
+
+#: The accesses of a visible operation that take or give back a lock (see Timed.point).
+_LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
+
+
+class TimedThread(SimThread):
+    """A thread under timed semantics: what it owes of CPU time (:meth:`Timed.spend`)."""
+
+    __slots__ = ("debt",)
+
+    def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
+                 name: str, daemon: bool, ident: int, face: Any = None) -> None:
+        super().__init__(world, interpreter, run, name, daemon, ident, face)
+        #: CPU time spent on locks and queues, not yet passed (Timed.spend).
+        self.debt = 0.0
+
+
+class Timed(Semantics):
+    """Timed semantics, under a cost ``profile``, stopping at simulated time ``until``."""
+
+    def __init__(self, profile: "str | CostProfile" = "tutorial-2017",
+                 until: Optional[float] = None) -> None:
+        super().__init__("timed", "any", get_profile(profile))
+        self.until = until
+        # The clock is a float from the start (SimPy's would start at the int 0).
+        self.env: Any = simpy.Environment(0.0)
+        self._lock_op = self.profile.lock_op
+        self._cores: Optional[simpy.Resource] = None
+        #: The kernel's own places to wait, which no operation of the program wakes: a thread
+        #: parks there until SimPy says (its deadline passed, a core is free).
+        self.sleeping: Any = None
+        self.in_io: Any = None
+        self.wanting_core: Any = None
+
+    def attach(self, world: "World") -> None:
+        self.world = world
+        self.sleeping = WaitQueue(world, None, None, "sleep")
+        self.in_io = WaitQueue(world, None, None, "IO")
+        self.wanting_core = WaitQueue(world, None, None, "a core")
+        for interpreter in world.interpreters:
+            interpreter.gil = GIL(world, interpreter, self.env)
+
+    @property
+    def now(self) -> float:
+        return self.env.now
+
+    @property
+    def cores(self) -> simpy.Resource:
+        # Made on first use: most programs never compute.
+        if self._cores is None:
+            self._cores = simpy.Resource(self.env, capacity=self.profile.cores)
+        return self._cores
+
+    @property
+    def stopped_at_limit(self) -> bool:
+        queue = self.env._queue
+        return self.until is not None and bool(queue) and self.env.peek() > self.until
+
+    # -- threads -------------------------------------------------------------------------------
+    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
+                   name: str, daemon: bool, ident: int, face: Any) -> SimThread:
+        return TimedThread(world, interpreter, run, name, daemon, ident, face)
+
+    def start(self, thread: SimThread, where: Optional[Where]) -> None:
+        """``thread`` runs after the OS's thread-creation time."""
+        world = self.world
+        world.threads.append(thread)
+        p = self.profile
+        delay = 0.0 if thread is world.main else world.jittered(p.thread_start,
+                                                                p.thread_start_jitter)
+        if world.current is not None:
+            world.record(world.current, "start", thread.name, where, key=thread.alive_key)
+        self.env.process(drive(thread, delay, self.env, self._bootstrap))
+
+    def _bootstrap(self, thread: SimThread) -> object:
+        """The life of ``thread``'s greenlet: it takes the GIL, runs, pays, ends, lets go."""
+        world = self.world
+        gil = thread.interpreter.gil
+        thread.state = "ready"
+        if world.tracing:
+            world.record(thread, "ready", skip=None)
+        if not gil.take_if_free(thread):
+            self._wait_for_gil(thread, gil)
+        thread.state = "running"
+        thread.started_at = self.env.now
+        if world.tracing:
+            world.record(thread, "run", skip=None)
+        thread.run_code()
+        self.settle(thread)   # its last operations' CPU time passes before it ends
+        thread.finish()
+        gil.release(thread)
+        return EXITED
+
+    # -- waiting ---------------------------------------------------------------------------------
+    def park(self, queue: WaitQueue, timeout: Optional[float], where: Optional[Where]) -> bool:
+        """The current thread waits on ``queue`` until an unpark picks it (True), or its deadline
+        passes (False)."""
+        world = self.world
+        thread = world.current_thread()
+        self.settle(thread)   # (what it owes passes before its timeout starts)
+        event = self.env.event()
+        entry = [thread, event]
+        queue.waiters.append(entry)
+        if timeout is not None:
+            self.env.timeout(self.timed_delay(timeout)).callbacks.append(
+                lambda _: _expire(queue, entry))
+        return self._block(thread, queue, event, where or caller_where())
+
+    def unpark(self, queue: WaitQueue) -> bool:
+        waiters = queue.waiters
+        index = self.world.choose("wake", len(waiters)) if len(waiters) > 1 else 0
+        waiters.pop(index)[1].succeed(True)
+        return True
+
+    def unpark_all(self, queue: WaitQueue) -> int:
+        waiters, queue.waiters = queue.waiters, []
+        for _thread, event in waiters:
+            event.succeed(True)
+        return len(waiters)
+
+    def _wait_out(self, thread: SimThread, queue: WaitQueue, event: Any) -> None:
+        """``thread`` parks on one of the kernel's own queues until SimPy fires ``event``."""
+        entry = [thread, event]
+        queue.waiters.append(entry)
+        try:
+            self._block(thread, queue, event, None)
+        finally:
+            queue.waiters.remove(entry)
+
+    def _block(self, thread: SimThread, queue: WaitQueue, event: Any,
+               where: Optional[Where]) -> Any:
+        """Let the GIL go, wait for the SimPy ``event``, take the GIL back; the event's value.
+        Every wait of a thread under timed semantics passes here."""
+        world = self.world
+        if world.tearing_down:
+            if thread.state == "unwinding":
+                # It caught the GreenletExit (a bare except) and blocked again: it would do so
+                # for ever. Leave it suspended for good; never resumed, it cannot hang the run.
+                world.abandon(thread)
+            thread.state = "unwinding"
+            raise GreenletExit
+        gil = thread.interpreter.gil
+        thread.state = "blocked"
+        world.parked(thread, queue, where)
+        if world.tracing:
+            world.record(thread, "block", _label(queue), where, skip=None, key=queue.key)
+        gil.release(thread)
+        try:
+            value = self._wait(event)
+        finally:
+            world.unparked(thread)
+        thread.state = "ready"
+        if world.tracing:
+            world.record(thread, "ready", skip=None)
+        if not gil.take_if_free(thread):
+            self._wait_for_gil(thread, gil)
+        thread.state = "running"
+        if world.tracing:
+            world.record(thread, "run", skip=None)
+        return value
+
+    def _wait_for_gil(self, thread: SimThread, gil: GIL) -> None:
+        world = self.world
+        event = gil.request(thread)
+        world.parked(thread, gil.queue, None)
+        try:
+            self._wait(event)
+        finally:
+            world.unparked(thread)
+
+    def _wait(self, event: Any) -> Any:
+        """Suspend the current greenlet until the SimPy ``event`` fires; its value."""
+        world = self.world
+        world.progress += 1
+        value = world.hub.switch(event)
+        if isinstance(value, Abort):  # pragma: no cover - the hub never sends one back
+            raise GreenletExit
+        return value
+
+    # -- time ------------------------------------------------------------------------------------
+    def read_clock(self) -> float:
+        """The simulated time as the running thread reads it: once the CPU time it owes for its
+        lock and queue operations has passed (see :meth:`spend`)."""
+        world = self.world
+        thread = world.current
+        if thread is not None and getcurrent() is not world.hub:
+            self.settle(thread)
+        return self.env.now
+
+    def settle(self, thread: SimThread) -> None:
+        """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
+        wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
+        or ends."""
+        world = self.world
+        if thread.debt and not world.tearing_down and not world.finished:   # type: ignore[attr-defined]
+            self.pay(thread)
+
+    def timed_delay(self, seconds: float) -> float:
+        """How long a timed sleep or wait of ``seconds`` really lasts (timer slack included)."""
+        if seconds <= 0:
+            return 0.0
+        p = self.profile
+        return seconds + self.world.jittered(p.sleep_overshoot, p.sleep_jitter)
+
+    def sleep(self, seconds: float) -> None:
+        world = self.world
+        thread = world.current_thread()
+        world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
+        self.settle(thread)
+        self._wait_out(thread, self.sleeping, self.env.timeout(self.timed_delay(seconds)))
+
+    def io(self, seconds: float) -> None:
+        """The current thread blocks on IO for ``seconds``, without the GIL."""
+        world = self.world
+        thread = world.current_thread()
+        world.record(thread, "io", detail=f"{seconds:g}s", skip=1)
+        self.settle(thread)
+        self._wait_out(thread, self.in_io, self.env.timeout(seconds))
+
+    def cpu(self, seconds: float) -> None:
+        """The current thread computes for ``seconds`` holding the GIL and a core; another thread
+        that wants the GIL gets it after the switch interval, as in CPython."""
+        world = self.world
+        env = self.env
+        thread: Any = world.current_thread()
+        world.record(thread, "cpu", detail=f"{seconds:g}s", skip=1)
+        remaining = seconds + thread.debt   # (and what it spent on locks and queues before)
+        thread.debt = 0.0
+        gil = thread.interpreter.gil
+        # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
+        # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
+        while remaining > _TIME_EPSILON:
+            with self.cores.request() as core:
+                if not core.triggered:
+                    self._wait_out(thread, self.wanting_core, core)
+                drop = gil.start_cpu()
+                started = env.now
+                finished = env.timeout(remaining)
+                self._wait(env.any_of([finished, drop]))
+                gil.end_cpu()
+                remaining -= env.now - started
+            if remaining > _TIME_EPSILON:
+                self._forced_switch(thread, f"{remaining:g}s of work left")
+
+    def _forced_switch(self, thread: SimThread, left: str) -> None:
+        """Hand the GIL to a waiter, then queue up for it again."""
+        world = self.world
+        gil = thread.interpreter.gil
+        world.record(thread, "gil-drop", detail=left)
+        thread.state = "ready"
+        gil.release(thread, forced=True)
+        self._wait_for_gil(thread, gil)
+        thread.state = "running"
+        if world.tracing:
+            world.record(thread, "run", skip=None)
+
+    def spend(self, seconds: float) -> None:
+        """The current thread spends ``seconds`` of CPU time on an operation (a lock's acquire,
+        a queue's put). It is owed, not waited for at once: the thread pays it before it next
+        waits for anything or reads the clock, or as soon as it adds up to a switch interval,
+        so that a thread that only polls (``while True: q.get(False)``) still lets time pass,
+        and the GIL go to a thread that waits for it, as CPython's forced switch does."""
+        world = self.world
+        thread: Any = world.current
+        if thread is None or world.tearing_down or getcurrent() is world.hub:
+            return
+        thread.debt += seconds
+        if thread.debt >= thread.interpreter.switch_interval:
+            self.pay(thread)
+
+    def pay(self, thread: Any) -> None:
+        """``thread`` computes, holding the GIL, for the CPU time it owes (see :meth:`spend`).
+        Its own waits here are no sign of life to the spin watchdog: a thread that polls a lock
+        nobody will release only makes time pass."""
+        world = self.world
+        seconds, thread.debt = thread.debt, 0.0
+        self._wait(self.env.timeout(seconds))
+        world.progress -= 1   # (what other threads did meanwhile still counts)
+        if seconds >= thread.interpreter.switch_interval and thread.interpreter.gil.waiters:
+            # A whole switch interval with others waiting for the GIL: forced to let one go.
+            self._forced_switch(thread, "(polling)")
+            world.progress -= 1
+
+    # -- visible operations ----------------------------------------------------------------------
+    def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
+              waiting_on: Any = None) -> None:
+        """Durations decide what runs first, not steps: here a lock's acquire or release costs
+        the profile's ``lock_op`` of CPU time (:meth:`spend`)."""
+        if self._lock_op and access in _LOCK_ACCESSES:
+            self.spend(self._lock_op)
+
+    def access(self, key: Any, access: str, obj: Any = None) -> None:
+        """A read or write the instrument's hooks saw: it costs nothing, decides nothing."""
+
+    def switch_point(self) -> None:
+        """The GIL model decides where threads switch: nothing happens here."""
+
+    def name_new(self, obj: Any) -> Hashable:
+        """Only untimed semantics compares locations: an id will do."""
+        return id(obj)
+
+    def joined(self, thread: SimThread) -> None:
+        """Nothing to do: untimed semantics reads this."""
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, main: SimThread) -> None:
+        """SimPy's loop: process events in time order until the program ends, nothing is left
+        to happen (a deadlock, or a forgotten wait), or the next event is past ``until``."""
+        world = self.world
+        self.start(main, None)
+        step = self.env.step
+        queue = self.env._queue
+        until = self.until
+        while not world.finished:
+            if not queue:
+                break  # nothing can ever happen again: a deadlock or a forgotten wait
+            if until is not None and queue[0][0] > until:
+                break
+            try:
+                step()
+            except Abort:
+                pass
+            world.raise_fatal()
+
+    def dispose(self) -> None:
+        for interpreter in self.world.interpreters:
+            if interpreter.gil is not None:
+                interpreter.gil.dispose()
+        self.world = self.sleeping = self.in_io = self.wanting_core = None
+        # SimPy binds its event constructors to the environment as bound methods of it.
+        vars(self.env).clear()
+
+
+def _expire(queue: WaitQueue, entry: list) -> None:
+    """A timed park's deadline: it times out unless it was woken first."""
+    if not entry[1].triggered:
+        queue.waiters.remove(entry)
+        entry[1].succeed(False)
+
+
+def _label(queue: WaitQueue) -> str:
+    """What a thread parked on ``queue`` waits for, as a block event names it."""
+    if queue.label:
+        return queue.label
+    owner = queue.owner
+    return getattr(owner, "label", "") if owner is not None else ""
