@@ -52,7 +52,7 @@ class SimThread:
         #: Joiners park here. It names no owner: a SimThread cannot be weakly referenced once
         #: compiled (see setup.py), and a strong reference would make a cycle. The deadlock
         #: analysis finds the thread from its queue.
-        self.done = WaitQueue(world, None, key=self.alive_key)
+        self.done = WaitQueue(world, None, self.alive_key, name)
         #: What it is parked on now, and the line of the program that parked it (the one
         #: waiting mechanism sets them: the deadlock analysis and the timelines read them).
         self.waiting_on: Optional[WaitQueue] = None

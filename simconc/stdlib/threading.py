@@ -254,7 +254,7 @@ class Thread:
         self._sim: Optional[SimThread] = None
         self._started_flag = False
         # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
-        self._started_queue = WaitQueue(world, self, key=None)
+        self._started_queue = WaitQueue(world, self, None, name)   # (waits for it to start)
         self._initialized = True
         self._invoke_excepthook = _make_invoke_excepthook()
         module = _module(world)
