@@ -10,7 +10,7 @@ Nothing here knows about ``threading``, scenario files or the command line.
 """
 from .errors import (BadToken, NotInSimulation, RealThreadError, ScheduleMismatch, SimconcError,
                      SpinError)
-from .interpreter import Interpreter
+from .interpreter import Interpreter, Numbers
 from .profile import PROFILES, CostProfile, get_profile
 from .scheduler import (Choice, Option, RandomStrategy, ReplayStrategy, Scheduler, Strategy,
                         decode_token, encode_token)
@@ -25,7 +25,7 @@ from .world import World, current_world, maybe_current_world
 
 __all__ = [
     "ACCESSES", "BLOCKING", "BadToken", "Choice", "CostProfile", "Interpreter", "NOTHING",
-    "NotInSimulation", "Option", "PROFILES", "RandomStrategy", "RealThreadError",
+    "NotInSimulation", "Numbers", "Option", "PROFILES", "RandomStrategy", "RealThreadError",
     "ReplayStrategy", "SWITCH_POINT_NAMES", "ScheduleMismatch", "Scheduler", "Semantics",
     "SimThread", "SimconcError", "SpinError", "Step", "Stepped", "Strategy", "Timed", "Trace",
     "TraceEvent", "WaitQueue", "WeakAttribute", "Where", "World",

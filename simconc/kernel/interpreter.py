@@ -2,26 +2,46 @@
 
 A world holds one interpreter per simulated process (one, until processes are simulated). Each
 has its own GIL (its semantics' kind of GIL), its own main thread, the hooks it runs at
-shutdown and at exit, its own ``sys.getswitchinterval()``, and the per-execution state that the
-layers above keep for it (the stdlib face's modules, the labels of its objects): each layer
-keeps a typed object of its own here (:meth:`Interpreter.state`), made anew for each execution.
+shutdown and at exit, its own ``sys.getswitchinterval()``, the numbers it gives the objects its
+program makes (:class:`Numbers`), and the state of its stdlib face (``face``: its modules, its
+threads by ident...), all made anew for each execution.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     from .thread import SimThread
     from .world import World
 
-_S = TypeVar("_S")
+
+class Numbers:
+    """What an interpreter has numbered of the objects its program made, so that labels and
+    reprs are the same on every run: one serial counter for all of them (fake addresses come
+    from it), one for the signal locks that every Condition.wait makes (an address range of
+    their own), and a count per kind (labels: the first Queue is Queue#1, whatever else was
+    made before it). Objects that are parts of another (an Event's lock, a Queue's
+    conditions) are named after their owner and take no number of their kind."""
+
+    __slots__ = ("serial", "signal_serial", "kinds")
+
+    def __init__(self) -> None:
+        self.serial = 0
+        self.signal_serial = 0x100000
+        self.kinds: dict[str, int] = {}
+
+    def number(self, kind: str) -> int:
+        """The next number of ``kind``."""
+        kinds = self.kinds
+        kinds[kind] = number = kinds.get(kind, 0) + 1
+        return number
 
 
 class Interpreter:
     """One interpreter of a world (see the module's docstring)."""
 
     __slots__ = ("world", "number", "main", "main_returned", "shutdown_hooks", "exit_hooks",
-                 "switch_interval", "gil", "_states")
+                 "switch_interval", "gil", "numbers", "face")
 
     def __init__(self, world: "World", number: int, switch_interval: float) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -37,21 +57,16 @@ class Interpreter:
         self.exit_hooks: list[Callable[[], Any]] = []
         #: ``sys.getswitchinterval()`` (the program may change it).
         self.switch_interval = switch_interval
-        #: The GIL, as the world's semantics models it (timed: a ``GIL``; untimed: its holder).
+        #: The GIL, as the world's semantics models it (timed: a ``GIL``; untimed, with the GIL
+        #: build's switch points: who holds it).
         self.gil: Any = None
-        self._states: dict[type, Any] = {}
-
-    def state(self, kind: "type[_S]") -> _S:
-        """This interpreter's object of class ``kind`` (made on first use with ``kind()``): the
-        state a layer above keeps per execution, typed, without the kernel knowing it."""
-        found = self._states.get(kind)
-        if found is None:
-            found = self._states[kind] = kind()
-        return found
+        self.numbers = Numbers()
+        #: The stdlib face's state (simconc.stdlib.state.FaceState), which the kernel keeps
+        #: for it and never reads, as a thread keeps its ``face``.
+        self.face: Any = None
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world and to the program."""
-        self.world = self.main = self.gil = None
+        self.world = self.main = self.gil = self.face = None
         self.shutdown_hooks = []
         self.exit_hooks = []
-        self._states = {}

@@ -85,14 +85,18 @@ class RandomStrategy(Strategy):
 
     def __init__(self, seed: int) -> None:
         self.seed = seed
-        self._rng = random.Random(seed)
+        #: Made at the first choice (seeding one costs as much as a small run that makes none).
+        self._rng: Optional[random.Random] = None
 
     def pick(self, kind: str, n: int, step: int, options: Optional[Sequence[Any]] = None) -> int:
         if kind == "seed":
             # The run's random stream is seeded with the run's seed itself, so that a program's
             # random numbers under ``--seed 7`` are those of ``random.seed(7)``.
             return self.seed % n
-        return self._rng.randrange(n)
+        rng = self._rng
+        if rng is None:
+            rng = self._rng = random.Random(self.seed)
+        return rng.randrange(n)
 
 
 class ReplayStrategy(Strategy):

@@ -38,10 +38,7 @@ class Semantics:
         """Become ``world``'s semantics (called once, by the world it is given to)."""
         raise NotImplementedError
 
-    @property
-    def now(self) -> float:
-        """The simulated time."""
-        raise NotImplementedError
+    #: The simulated time: a property or an attribute of each semantics (``world.now``).
 
     @property
     def stopped_at_limit(self) -> bool:

@@ -150,18 +150,19 @@ class Stepped(Semantics):
         self._keep: list[Any] = []
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
+        #: The clock stays at zero. (An attribute: read at every record, a property would
+        #: cost a call each time.)
+        self.now = 0.0
 
     def attach(self, world: "World") -> None:
         self.world = world
         self.threads = world.threads   # type: ignore[assignment]  # (only StepThreads in it)
         self.steps = world.trace.steps
         self.wants_options = getattr(world.scheduler.strategy, "wants_options", False)
-        for interpreter in world.interpreters:
-            interpreter.gil = StepGIL()
+        if self.gil_build:
+            for interpreter in world.interpreters:
+                interpreter.gil = StepGIL()
 
-    @property
-    def now(self) -> float:
-        return 0.0   # the clock stays at zero
 
     @property
     def stopped_at_limit(self) -> bool:
@@ -198,7 +199,7 @@ class Stepped(Semantics):
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.world.finished:
             self.point(thread.alive_key, "w")
-            if thread.interpreter.gil.holder is thread:
+            if self.gil_build and thread.interpreter.gil.holder is thread:
                 self._release_gil(thread)
         thread.finish()
         return EXITED
@@ -278,6 +279,8 @@ class Stepped(Semantics):
         The thread lets the GIL go here and takes it again only before its next visible
         operation: what it does in between touches nothing another thread can see, so taking
         it later changes no outcome, and a stretch with nothing visible in it costs no steps."""
+        if not self.gil_build:
+            return
         world = self.world
         thread: Any = world.current
         if thread is None or thread.interpreter.gil.holder is not thread or \
@@ -504,11 +507,13 @@ class Stepped(Semantics):
             main.interpreter.gil.holder = main   # the main thread starts holding it
         while True:
             thread = self._decide()
-            world.raise_fatal()
+            if world.fatal is not None:
+                world.raise_fatal()
             if thread is None:
                 break
             self._switch_into(thread)
-            world.raise_fatal()
+            if world.fatal is not None:
+                world.raise_fatal()
         trace = world.trace
         trace.pending = [
             Step(t.path, t.pending[0], t.pending[1], t.spawn_step if t.last_step < 0 else -1,

@@ -27,7 +27,7 @@ from ..instrument.rewrite import compile_instrumented
 from .patching import simulated_modules
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception
-from ..stdlib.state import face_state
+from ..stdlib.state import FaceState, face_state
 from .watchdog import spin_watchdog
 
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
@@ -297,7 +297,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         world.trace.listeners.append(trace_listener)
     out, err = _Capture(echo, world), _Capture(echo_err, world)
     modules = fresh_modules()
-    face_state(world).modules = modules
+    world.interpreters[0].face = FaceState(modules)
     namespace: dict[str, Any] = {}
     exit_code = 0
     main_exc: list[ExceptionInfo] = []

@@ -1,5 +1,5 @@
 """What the stdlib face keeps for one interpreter of one execution (each execution starts from
-scratch): ``state()`` of the running thread's interpreter (see Interpreter.state)."""
+scratch): the ``face`` of the running thread's interpreter, which the kernel keeps for it."""
 from __future__ import annotations
 
 import types
@@ -14,11 +14,14 @@ class FaceState:
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds")
 
-    def __init__(self) -> None:
-        #: This execution's copies of the face's modules, by the name a program imports.
-        self.modules: dict[str, types.ModuleType] = {}
-        #: The threads by ident: this execution's ``threading._active`` (bound on first use).
-        self.active: Optional[dict[int, Any]] = None
+    def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
+        #: This execution's copies of the face's modules, by the name a program imports (none
+        #: where the face is used without the runner).
+        self.modules: dict[str, types.ModuleType] = modules if modules is not None else {}
+        #: The threads by ident: this execution's module's ``threading._active``, as CPython
+        #: keeps them.
+        threading = self.modules.get("threading")
+        self.active: dict[int, Any] = threading._active if threading is not None else {}
         #: ``Thread-N`` numbers given where no execution's module counts them (the face used
         #: directly), and ``_thread-N`` ones for start_new_thread's threads.
         self.names = 0
@@ -37,4 +40,9 @@ def face_state(world: Optional[World] = None) -> FaceState:
     """The face's state of ``world``'s running interpreter (the running world's by default)."""
     if world is None:
         world = current_world()
-    return world.current_interpreter().state(FaceState)
+    thread = world.current   # (its interpreter: world.current_interpreter(), inline)
+    interpreter = thread.interpreter if thread is not None else world.interpreters[0]
+    state = interpreter.face
+    if state is None:   # (the face used without the runner, which makes it)
+        state = interpreter.face = FaceState()
+    return state

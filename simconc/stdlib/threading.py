@@ -22,7 +22,7 @@ from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Ev
 from . import _thread as _thread_face
 from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
 from ._traceback import format_user_exception
-from .state import FaceState as _FaceState, face_state as _face_state
+from .state import face_state as _face_state
 
 __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerate', 'main_thread',
            'TIMEOUT_MAX', 'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
@@ -50,24 +50,6 @@ def _module(world: Any) -> Any:
     """``world``'s own copy of this module, the one its program imported (None if the runner
     made none: the face used directly)."""
     return _face_state(world).modules.get("threading")
-
-
-def _state(world: Any = None) -> _FaceState:
-    """This execution's face state (each execution starts from scratch), with its threads by
-    ident bound: of ``world``, the running one by default."""
-    state = _face_state(world)
-    if state.active is None:
-        # The threads by ident: this execution's module's ``_active``, as CPython keeps them.
-        module = state.modules.get("threading")
-        state.active = module._active if module is not None else {}
-    return state
-
-
-def _active_threads(world: Any = None) -> dict:
-    """This execution's ``threading._active``."""
-    active = _state(world).active
-    assert active is not None   # (bound by _state)
-    return active
 
 
 def _newname(name_template: str = "Thread-%d", world: Any = None) -> str:
@@ -114,7 +96,8 @@ def enumerate() -> list["Thread"]:
     # ordered against it. As CPython does, a thread being started is listed already.
     world = current_world()
     world.point(_ALIVE, "r")
-    return [t for t in _active_threads().values() if t._sim is None or t._sim.state != "done"]
+    return [t for t in _face_state().active.values()
+            if t._sim is None or t._sim.state != "done"]
 
 
 def active_count() -> int:
@@ -271,7 +254,7 @@ class Thread:
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
-        _active_threads(world)[sim.ident] = self   # after start's step (see enumerate)
+        _face_state(world).active[sim.ident] = self   # after start's step (see enumerate)
         sim.on_finish = self._forget
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
@@ -291,9 +274,9 @@ class Thread:
     def _forget(self) -> None:
         """The thread has ended (kernel's ``on_finish``): it leaves ``threading._active``, as
         CPython's does, and its thread-local data goes with it."""
-        state = _state()
+        state = _face_state()
         ident = self._sim.ident
-        _active_threads().pop(ident, None)
+        state.active.pop(ident, None)
         for dicts in state.locals.pop(ident, ()):
             dicts.pop(ident, None)
 
@@ -436,14 +419,14 @@ class _MainThread(Thread):
         self._sim = sim
         self._ident = sim.ident
         self._started_flag = True
-        _active_threads()[sim.ident] = self
+        _face_state().active[sim.ident] = self
 
 
 class _DummyThread(Thread):
     """A thread started with ``_thread.start_new_thread``, seen through ``current_thread()``."""
 
     def __init__(self, sim: SimThread) -> None:
-        active = _active_threads()
+        active = _face_state().active
         Thread.__init__(self, name=_newname("Dummy-%d"), daemon=True)  # CPython's one counter
         self._sim = sim
         self._ident = sim.ident

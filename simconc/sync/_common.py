@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from ..kernel import SimThread, current_world
-from .lock import Lock, Numbers, fake_address, number_for
+from .lock import Lock, fake_address, number_for
 
 PY311 = sys.version_info >= (3, 11)
 PY313 = sys.version_info >= (3, 13)
@@ -23,9 +23,9 @@ def new_serial(obj: object, numbered: bool = True) -> int:
     fake addresses come from it) and, unless it is a part of another object (a Queue's
     not_empty), the next of its kind (``_sim_number``; labels come from it), so both are the
     same on every run."""
-    numbers = current_world().current_interpreter().state(Numbers)
+    numbers = current_world().current_interpreter().numbers
     numbers.serial += 1
-    obj._sim_number = number_for(type(obj).__name__) if numbered else 0
+    obj._sim_number = numbers.number(type(obj).__name__) if numbered else 0
     return numbers.serial
 
 
@@ -76,7 +76,7 @@ class SignalLock(Lock, internal=True):
         # Every Condition.wait makes one of these. Numbered from the interpreter's counter, they
         # would shift the labels (Queue#3 or Queue#9?) of every object made after a wait, by how
         # many waits happened first; so they count apart, in an address range of their own.
-        numbers = current_world().current_interpreter().state(Numbers)
+        numbers = current_world().current_interpreter().numbers
         serial = numbers.serial
         super()._setup(number)
         numbers.serial = serial

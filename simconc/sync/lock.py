@@ -47,27 +47,9 @@ def timeout_ns(timeout: Any) -> int:
     return ns
 
 
-class Numbers:
-    """What an interpreter has numbered of the objects its program made, so that labels and
-    reprs are the same on every run: one serial counter for all of them (fake addresses come
-    from it), one for the signal locks that every Condition.wait makes (an address range of
-    their own), and a count per kind (labels: the first Queue is Queue#1, whatever else was
-    made before it). The objects that are parts of another (an Event's lock, a Queue's
-    conditions) are named after their owner and take no number of their kind."""
-
-    __slots__ = ("serial", "signal_serial", "kinds")
-
-    def __init__(self) -> None:
-        self.serial = 0
-        self.signal_serial = 0x100000
-        self.kinds: dict[str, int] = {}
-
-
 def number_for(kind: str) -> int:
-    """The next number of ``kind`` in this execution's interpreter."""
-    kinds = current_world().current_interpreter().state(Numbers).kinds
-    kinds[kind] = number = kinds.get(kind, 0) + 1
-    return number
+    """The next number of ``kind`` in this execution's interpreter (see kernel Numbers)."""
+    return current_world().current_interpreter().numbers.number(kind)
 
 
 def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
@@ -107,7 +89,7 @@ class _Base:
         self._sim_key = world.name_new(self)   # the location its steps touch
         self._queue = WaitQueue(world, self, self._sim_key)
         self._owner: Optional[SimThread] = None
-        numbers = world.current_interpreter().state(Numbers)
+        numbers = world.current_interpreter().numbers
         numbers.serial += 1
         self._serial = numbers.serial
         self._number = number
