@@ -34,6 +34,7 @@ MODULES = (
     "simconc.kernel.scheduler",
     "simconc.kernel.trace",
     "simconc.kernel.gil",
+    "simconc.explore.dependence",
     "simconc.explore.dpor",
     "simconc.instrument.hooks",
 )

@@ -15,10 +15,11 @@ from typing import Iterator
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
+from simconc.explore.dependence import dependent
 from simconc.explore.dpor import Dpor, HappensBefore, SleepBlocked
 from simconc.explore.enumerate import Enumeration
 from simconc.explore.traces import trace_digest
-from simconc.kernel.untimed import Option, Step, dependent
+from simconc.kernel import Option, Step
 
 # (accesses, parent thread or None, start after the parent's k-th step)
 Program = list[tuple[list[tuple[str, str]], "int | None", int]]
@@ -212,7 +213,7 @@ def test_a_threads_next_step_is_read_from_the_execution_or_from_what_it_waited_f
 accesses = st.tuples(st.sampled_from("xy"), st.sampled_from("rw"))
 
 #: A container, ``(1, "[]")``, and two of its keys: the whole conflicts with each key
-#: (kernel/untimed.py, whole_of), the keys not with each other.
+#: (explore/dependence.py, whole_of), the keys not with each other.
 CONTAINER = (1, "[]")
 container_accesses = st.tuples(st.sampled_from([CONTAINER, (1, "[]", "a"), (1, "[]", "b"), "x"]),
                                st.sampled_from("rw"))

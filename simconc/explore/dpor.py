@@ -41,7 +41,7 @@ from typing import Any, Hashable, NamedTuple, Optional, Sequence, cast
 from mypy_extensions import mypyc_attr
 
 from ..kernel import BLOCKING, Option, SimconcError, Step, Strategy
-from ..kernel.untimed import dependent, whole_of
+from .dependence import dependent, whole_of
 from .traces import first_touches, object_named, trace_digest, with_object
 
 _ACQUIRES = ("acq", "try")    # the accesses that take a lock
@@ -686,7 +686,7 @@ class HappensBefore:
         self._last_acquire: dict = {}        # per lock: its last acquire (or try) so far
         # Per container: the keys of it accessed since it was last written as a whole. An
         # access to the whole is ordered after theirs, and theirs after the whole's (see
-        # kernel/untimed.py, whole_of): a container and its keys are one family of locations.
+        # dependence.py, whole_of): a container and its keys are one family of locations.
         self._parts: dict = {}
         self._add(0, record=True)
 

@@ -16,7 +16,7 @@ import random
 from typing import Optional, Sequence
 
 from ..kernel import Option, Step, Strategy
-from ..kernel.untimed import dependent
+from .dependence import dependent
 
 
 class Sampler:

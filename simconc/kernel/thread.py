@@ -19,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 _NOBODY: frozenset = frozenset()
 
-#: The whole of the threads' ``alive_key`` locations (see kernel/untimed.py, whole_of).
+#: The whole of the threads' ``alive_key`` locations (see explore/dependence.py, whole_of).
 ALIVE = ("threads", "[]")
 
 

@@ -24,7 +24,7 @@ exploration strategy enumerates them.
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
 - A container and its keys are one family of locations: the whole conflicts with every key
-  (:func:`whole_of`, :func:`dependent`).
+  (:func:`simconc.explore.dependence.dependent`).
 - With ``switch_points="gil"`` a thread may be switched out only where the GIL build of CPython
   3.10 to 3.13 can drop the GIL (:meth:`UntimedWorld.switch_point`; sleeps, IO and CPU work are
   such places): the GIL is a lock of the model, whose steps the search orders like a lock's.
@@ -105,28 +105,6 @@ class Step(NamedTuple):
 # A step, an option: made once per visible operation, straight from a tuple (``_make`` and the
 # generated ``__new__`` each cost a Python call more).
 _new_tuple = tuple.__new__
-
-
-def whole_of(key: Hashable) -> Optional[Hashable]:
-    """The location of the whole container for the location of one of its keys
-    (``(id, "[]", key)`` -> ``(id, "[]")``), else None."""
-    if type(key) is tuple and len(key) == 3 and key[1] == "[]":
-        return key[:2]
-    return None
-
-
-def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) -> bool:
-    """Whether two accesses conflict: the same location (or a container and one of its keys),
-    and not both reads."""
-    if a_access == "r" and b_access == "r":
-        return False
-    if a_key == b_key:
-        return True
-    whole = whole_of(a_key)
-    if whole is not None and whole == b_key:
-        return True
-    whole = whole_of(b_key)
-    return whole is not None and whole == a_key
 
 
 class UntimedWorld(World):
