@@ -35,6 +35,9 @@ MODULES = (
     "simconc.kernel.trace",
     "simconc.kernel.gil",
     "simconc.explore.dependence",
+    "simconc.explore.naming",
+    "simconc.explore.clocks",
+    "simconc.explore.wakeup",
     "simconc.explore.dpor",
     "simconc.instrument.hooks",
 )

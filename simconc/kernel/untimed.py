@@ -192,7 +192,7 @@ class UntimedWorld(World):
         many it had made before, ``("made", path, n)``. An id differs from one execution to the
         next; this name is the same in every execution in which the thread took the same steps
         before, which is when the search takes a step planned by another execution for the
-        same step (explore/dpor.py)."""
+        same step (explore/wakeup.py)."""
         thread = self.current
         if thread is None or getcurrent() is self.hub:
             self._keep.append(obj)   # (its id names it: no other object may take it over)
