@@ -37,6 +37,10 @@ MODULES = (
     "simconc.kernel.scheduler",
     "simconc.kernel.trace",
     "simconc.kernel.gil",
+    "simconc.explore.dependence",
+    "simconc.explore.naming",
+    "simconc.explore.clocks",
+    "simconc.explore.wakeup",
     "simconc.explore.dpor",
     "simconc.instrument.hooks",
 )

@@ -15,10 +15,11 @@ from typing import Iterator
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from simconc.explore.dpor import Dpor, HappensBefore, SleepBlocked
-from simconc.explore.enumerate import Enumeration
-from simconc.explore.traces import trace_digest
+from simconc.explore.clocks import HappensBefore
 from simconc.explore.dependence import dependent
+from simconc.explore.dpor import Dpor, SleepBlocked
+from simconc.explore.enumerate import Enumeration
+from simconc.explore.naming import trace_digest
 from simconc.kernel import Option, Step
 
 # (accesses, parent thread or None, start after the parent's k-th step)
@@ -197,7 +198,7 @@ def test_a_trace_digest_is_the_same_for_every_execution_of_the_trace():
 
 def test_a_threads_next_step_is_read_from_the_execution_or_from_what_it_waited_for():
     # What the search reads for a planned thread whose earlier steps on the plan are this
-    # execution's own (Dpor._insert): the step it took next here, else its pending one.
+    # execution's own (wakeup._Path.step_of): the step it took next here, else its pending one.
     steps = [Step((0,), "x", "r", -1, 0), Step((1,), "y", "w", -1, 0),
              Step((0,), "y", "r", -1, 0), Step((1,), "L", "rel", -1, 0)]
     pending = [Step((0,), "M", "acq", -1, 0)]
@@ -213,7 +214,7 @@ def test_a_threads_next_step_is_read_from_the_execution_or_from_what_it_waited_f
 accesses = st.tuples(st.sampled_from("xy"), st.sampled_from("rw"))
 
 #: A container, ``(1, "[]")``, and two of its keys: the whole conflicts with each key
-#: (kernel/untimed.py, whole_of), the keys not with each other.
+#: (explore/dependence.py, whole_of), the keys not with each other.
 CONTAINER = (1, "[]")
 container_accesses = st.tuples(st.sampled_from([CONTAINER, (1, "[]", "a"), (1, "[]", "b"), "x"]),
                                st.sampled_from("rw"))
@@ -280,7 +281,7 @@ def test_with_locks_dpor_misses_no_trace_and_never_runs_more_than_enumeration(pr
 @given(programs(locks=False))
 def test_named_anew_in_each_execution_dpor_still_runs_each_trace_once(program):
     # As in a real program, where a location is an object's id: a step planned by another
-    # execution is named as this one names it (Dpor._insert) wherever that can be told.
+    # execution is named as this one names it (wakeup._Path.step_of) wherever that can be told.
     every = set(explore(Enumeration(), program))
     found = explore(Dpor(), program, ids=True)
     assert set(found) == every

@@ -768,8 +768,8 @@ def test_the_dining_philosophers_run_each_trace_once(tmp_path, n, traces, cut_sh
     # program's own globals). Each must be a trace no other execution ran, and the report must
     # count them all. (With five philosophers, DPOR once ran 3,619 executions and 52 cut short
     # for 1,729 distinct traces, and missed 4 of the 271 outcomes it finds now.)
-    from simconc.explore.dpor import Dpor
     from simconc.explore.dependence import dependent
+    from simconc.explore.dpor import Dpor
     with open(PHILOSOPHERS) as f:
         path = write(tmp_path, f.read().replace("N = 3", f"N = {n}"))
 

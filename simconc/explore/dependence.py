@@ -1,11 +1,16 @@
-"""The dependence relation: which two steps conflict, so that their order can matter.
+"""The dependence relation: which two steps of an execution do not commute.
 
-Two accesses conflict when they touch the same location, or a container and one of its keys
-(a container and its keys are one family of locations), and they are not both reads.
+Exploration's notion, read from the kernel's vocabulary (a step's location and access, see
+``simconc.kernel``): two accesses conflict when they touch the same location and are not both
+reads. A builtin container and its keys are one family of locations: the container is the
+location ``(id, "[]")`` and each of its keys ``(id, "[]", key)`` a location inside it, so an
+access to the whole conflicts with one to any key, and the keys do not conflict with each other.
+(The vector clocks, HappensBefore, inline these rules where they run for every step.)
 """
 from __future__ import annotations
 
 from typing import Hashable, Optional
+
 
 def whole_of(key: Hashable) -> Optional[Hashable]:
     """The location of the whole container for the location of one of its keys
@@ -27,5 +32,3 @@ def dependent(a_key: Hashable, a_access: str, b_key: Hashable, b_access: str) ->
         return True
     whole = whole_of(b_key)
     return whole is not None and whole == a_key
-
-

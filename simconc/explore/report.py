@@ -13,7 +13,7 @@ from typing import Any, Callable, Optional, Sequence
 from ..kernel import Step, TraceEvent
 from ..kernel.trace import SCHEDULING, TypeName, what
 from ..runner import RunResult
-from .dpor import HappensBefore
+from .clocks import HappensBefore
 
 
 @dataclass

@@ -22,7 +22,7 @@ Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
 
 A container's keys are locations of their own, ``(id(obj), "[]", key)``, inside the location of
 the whole object, ``(id(obj), "[]")``: an operation on the whole conflicts with one on any key
-(:func:`simconc.kernel.untimed.dependent`).
+(:func:`simconc.explore.dependence.dependent`).
 
 Compiled for the GIL build's switch points (``switches=True``), the places where the eval loop
 of CPython 3.10 to 3.13 checks whether to drop the GIL call ``__simconc__.switch()`` too: the

@@ -23,6 +23,8 @@ choices, and an exploration strategy enumerates them.
   they both wait for might never run.)
 - Operations that touch nothing shared (a new thread running up to its first visible operation,
   the wait in ``Thread.start``) run at once, without a choice: their order cannot matter.
+- A container and its keys are one family of locations: the whole conflicts with every key
+  (:func:`simconc.explore.dependence.dependent`).
 - With ``switch_points="gil"`` a thread may be switched out only where the GIL build of CPython
   3.10 to 3.13 can drop the GIL (:meth:`Stepped.switch_point`; sleeps, IO and CPU work are such
   places): the GIL is a lock of the model, whose steps the search orders like a lock's.
