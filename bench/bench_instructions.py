@@ -9,7 +9,9 @@ project is measured on, plain Python's own speed varies by 1.7x from one second 
 Instructions do not. Each workload runs in a child interpreter under valgrind's cachegrind (no
 cache simulation: instructions only), once ``warm`` times and once ``warm + n`` times; the
 difference over ``n`` is the cost of one repetition, with start-up, imports and compilation
-left out. It needs ``valgrind`` on the PATH (Debian: ``apt install valgrind``), and takes about
+left out. The children run with ``PYTHONHASHSEED=0``: a string's hash decides where its
+dictionaries keep it, and with a random seed a small workload's count moves by a few percent
+from one run to the next. It needs ``valgrind`` on the PATH (Debian: ``apt install valgrind``), and takes about
 a minute per checkout.
 
 The workloads:
@@ -110,7 +112,8 @@ def instructions(root: str, scratch: str, code: str, times: int) -> int:
             ["valgrind", "--tool=cachegrind", "--cache-sim=no",
              "--cachegrind-out-file=/dev/null",
              sys.executable, "-c", _CHILD, root, scratch, code, str(times)],
-            capture_output=True, text=True, cwd=scratch)
+            capture_output=True, text=True, cwd=scratch,
+            env={**os.environ, "PYTHONHASHSEED": "0"})
         if _LATE_ALARM not in done.stderr:
             break
     found = _REFS.search(done.stderr)
