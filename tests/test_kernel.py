@@ -159,3 +159,44 @@ def test_lock_is_mutually_exclusive_and_waits_time_out():
     world.run(setup_and_run)
     assert most[0] == 1
     assert timed_out == [True]
+
+
+def test_interpreters_of_one_world_each_have_a_gil_and_share_the_cores():
+    # Two CPU-bound threads: in one interpreter they take turns with its GIL (2 s in all);
+    # in two interpreters (two processes) each has a GIL of its own and a core (1 s).
+    from simconc.analysis.intervals import intervals
+
+    def elapsed(separate):
+        world = World(seed=0, profile="ideal")
+
+        def main():
+            other = world.add_interpreter() if separate else None
+            threads = [world.new_thread(lambda: world.cpu(1.0), "A"),
+                       world.new_thread(lambda: world.cpu(1.0), "B", interpreter=other)]
+            for t in threads:
+                world.start(t)
+            join_all(threads)
+
+        world.run(main)
+        running = [i for i in intervals(world.trace, world.now)
+                   if i.state == "running" and i.name in "AB" and i.end > i.start]
+        return world.now, {i.interpreter for i in running}
+
+    assert elapsed(False) == (pytest.approx(2.0), {0})
+    assert elapsed(True) == (pytest.approx(1.0), {0, 1})
+
+
+def test_each_interpreter_numbers_its_own_locks():
+    world = World(seed=0, profile="ideal")
+    labels = []
+
+    def main():
+        other = world.add_interpreter()
+        labels.append(Lock().label)
+        thread = world.new_thread(lambda: labels.append(Lock().label), "B", interpreter=other)
+        world.start(thread)
+        join_all([thread])
+        labels.append(Lock().label)
+
+    world.run(main)
+    assert labels == ["Lock#1", "Lock#1", "Lock#2"]

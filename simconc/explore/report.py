@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..kernel import Step, TraceEvent
-from ..kernel.trace import SCHEDULING, TypeName, what
+from ..kernel.trace import SCHEDULING, TypeName, describe, what
 from ..runner import RunResult
 from .clocks import HappensBefore
 
@@ -259,11 +259,10 @@ def _shown_path(name: str) -> str:
 
 
 def _is_noise(event: TraceEvent) -> bool:
-    """A read of a module variable that holds an object ("read counter = Counter"): how the
-    code got to the object, not shared state worth showing."""
+    """Whether a read is of a module variable that holds an object ("read counter = Counter"):
+    how the code got to the object, not shared state worth showing."""
     key = event.key
-    return event.op == "read" and type(event.value) is TypeName and type(key) is tuple \
-        and key[0] == "global"
+    return type(event.value) is TypeName and type(key) is tuple and key[0] == "global"
 
 
 #: Events that are no step's and show nothing shared: no time passes under untimed semantics,
@@ -289,7 +288,8 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
             continue
         row_of_event[index] = len(rows)
         rows.append({"step": step, "thread": event.thread, "ident": event.ident, "op": op,
-                     "obj": what(event), "where": _where(event), "noise": _is_noise(event)})
+                     "obj": describe(event.label, event.value, event.detail),
+                     "where": _where(event), "noise": op == "read" and _is_noise(event)})
     return rows, row_of_event, made
 
 

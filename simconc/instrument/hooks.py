@@ -12,7 +12,7 @@ import operator
 import types
 from typing import Any, Callable, Optional
 
-from ..kernel.values import NOTHING, shown, value_of
+from ..kernel.values import NOTHING, shown
 
 #: The builtin containers whose methods are steps on the whole container.
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
@@ -28,7 +28,7 @@ _READING_METHODS = frozenset((
 
 def _show(value: Any) -> str:
     """The value, if printing it is short and the same on every run; else its type."""
-    return shown(value_of(value))
+    return shown(value)
 
 
 #: What the hooks report an access with: ``record(op, label, key, value, detail)``.
@@ -61,9 +61,8 @@ def hooks(record: Optional[Record], namespace: dict,
 
     Each access first calls ``point(location, "r" | "w", obj)`` (under untimed semantics, the
     step where other threads may run first), then happens, then is reported as ``record("read" |
-    "write", label, location, value)`` (the value as the trace keeps it: see kernel/trace.py,
-    value_of; not at all when ``record`` is None: an execution nobody will read the trace of
-    saves that). A location is ``("global", name)``,
+    "write", label, location, value)`` (not at all when ``record`` is None: an execution nobody
+    will read the trace of saves that). A location is ``("global", name)``,
     ``(id(obj), attr)``, ``(id(obj), "[]", key)`` or, for the whole of a container (or a key
     that cannot be hashed, or a slice), ``(id(obj), "[]")``; ``point`` must keep ``obj`` alive
     while locations are compared, so that no other object takes over its id. ``scope`` (a
@@ -120,7 +119,7 @@ class _Hooks:
             except (KeyError, AttributeError):
                 raise NameError(f"name {name!r} is not defined") from None
         if self.tracing:
-            self.record("read", name, key, value_of(value))
+            self.record("read", name, key, value)
         return value
 
     def read_body(self, name: str) -> Any:
@@ -136,19 +135,19 @@ class _Hooks:
         except KeyError:
             return self.read(name)   # (not assigned yet: the error, as read gives it)
         if self.tracing:
-            self.record("read", name, self.global_key(name), value_of(value))
+            self.record("read", name, self.global_key(name), value)
         return value
 
     def assign(self, name: str, value: Any) -> Any:
         key = self.global_key(name)
         self.point(key, "w")
         if self.tracing:
-            self.record("write", name, key, value_of(value))
+            self.record("write", name, key, value)
         return value
 
     def assign_private(self, name: str, value: Any) -> Any:
         if self.tracing:
-            self.record("write", name, self.global_key(name), value_of(value))
+            self.record("write", name, self.global_key(name), value)
         return value
 
     def assign_once(self, name: str, value: Any) -> Any:
@@ -159,7 +158,7 @@ class _Hooks:
 
     def wrote(self, name: str, value: Any) -> None:
         if self.tracing:
-            self.record("write", name, self.global_key(name), value_of(value))
+            self.record("write", name, self.global_key(name), value)
 
     def getattr(self, obj: Any, attr: str) -> Any:
         if isinstance(obj, (types.ModuleType, type)):
@@ -168,7 +167,7 @@ class _Hooks:
         self.point(key, "r", obj)
         value = getattr(obj, attr)
         if self.tracing:
-            self.record("read", f"{type(obj).__name__}.{attr}", key, value_of(value))
+            self.record("read", f"{type(obj).__name__}.{attr}", key, value)
         return value
 
     def setattr(self, obj: Any, attr: str, value: Any) -> None:
@@ -176,7 +175,7 @@ class _Hooks:
         self.point(key, "w", obj)
         setattr(obj, attr, value)
         if self.tracing:
-            self.record("write", f"{type(obj).__name__}.{attr}", key, value_of(value))
+            self.record("write", f"{type(obj).__name__}.{attr}", key, value)
 
     def augattr(self, obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
         current = self.getattr(obj, attr)
@@ -197,7 +196,7 @@ class _Hooks:
         self.point(location, "r", obj)
         value = obj[key]
         if self.tracing:
-            self.record("read", f"{type(obj).__name__}[{_show(key)}]", location, value_of(value))
+            self.record("read", f"{type(obj).__name__}[{_show(key)}]", location, value)
         return value
 
     def setitem(self, obj: Any, key: Any, value: Any) -> None:
@@ -206,7 +205,7 @@ class _Hooks:
         obj[key] = value
         if self.tracing:
             self.record("write", f"{type(obj).__name__}[{_show(key)}]", location,
-                        value_of(value))
+                        value)
 
     def augitem(self, obj: Any, key: Any, op: Callable, value: Callable[[], Any]) -> None:
         current = self.getitem(obj, key)

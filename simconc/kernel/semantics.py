@@ -33,6 +33,9 @@ class Semantics:
         self.switch_points = switch_points
         self.profile = profile
         self.world: Any = None   # (set by attach; None once the run is disposed of)
+        #: This semantics' kind of thread, a subclass of SimThread:
+        #: ``thread_class(world, interpreter, run, name, daemon, ident, face)``.
+        self.thread_class: Callable[..., "SimThread"] = _no_thread
 
     def attach(self, world: "World") -> None:
         """Become ``world``'s semantics (called once, by the world it is given to)."""
@@ -45,12 +48,11 @@ class Semantics:
         """Whether the run stopped at its limit (timed: ``until``; untimed: the step limit)."""
         raise NotImplementedError
 
-    # -- threads ----------------------------------------------------------------------------------
-    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
-                   name: str, daemon: bool, ident: int, face: Any) -> "SimThread":
-        """A thread of this semantics' kind (a subclass of SimThread)."""
+    def add_interpreter(self, interpreter: "Interpreter") -> None:
+        """Give ``interpreter``, new in the world, what this semantics needs of it (its GIL)."""
         raise NotImplementedError
 
+    # -- threads ----------------------------------------------------------------------------------
     def start(self, thread: "SimThread", where: "Optional[Where]") -> None:
         """The running thread starts ``thread`` (the main thread: the run does)."""
         raise NotImplementedError
@@ -130,3 +132,7 @@ class Semantics:
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""
         raise NotImplementedError
+
+
+def _no_thread(*args: Any) -> "SimThread":
+    raise NotImplementedError("a semantics sets its thread_class")

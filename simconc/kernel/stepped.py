@@ -43,7 +43,7 @@ from greenlet import GreenletExit, getcurrent
 
 from .errors import SimconcError
 from .greenlets import EXITED, idle_greenlet
-from .profile import get_profile
+from .profile import IDEAL
 from .scheduler import Option
 from .semantics import Semantics
 from .thread import ALIVE, SimThread
@@ -133,7 +133,8 @@ class Stepped(Semantics):
 
     def __init__(self, max_steps: int = 10_000, switch_points: str = "any") -> None:
         switch_points = switch_points_named(switch_points)
-        super().__init__("untimed", switch_points, get_profile("ideal"))
+        super().__init__("untimed", switch_points, IDEAL)
+        self.thread_class = StepThread
         #: The GIL build: a thread runs Python only while it holds the GIL, which it lets go at a
         #: switch point (:meth:`switch_point`) or before an operation that may block. The GIL is
         #: a lock of the model, its steps ``acq``/``rel`` on ``GIL_KEY``: the search orders them
@@ -141,8 +142,11 @@ class Stepped(Semantics):
         self.gil_build = switch_points == "gil"
         self.max_steps = max_steps
         self.step_limit_hit = False
-        self.threads: list[StepThread] = []   # (the world's list: read at every step)
-        self.steps: list[Step] = []           # (the trace's)
+        # The world's, read at every step: kept here too (one attribute nearer).
+        self.threads: list[StepThread] = []   # (the world's threads)
+        self.steps: list[Step] = []           # (its trace's steps, and its events)
+        self.events: list[Any] = []
+        self.scheduler: Any = None
         self._fresh: list[StepThread] = []
         self._local_waits = 0        # threads waiting on a wait nobody else observes (key None)
         self._polled = False         # some thread's ``spins`` is not 0
@@ -160,10 +164,16 @@ class Stepped(Semantics):
         self.world = world
         self.threads = world.threads   # type: ignore[assignment]  # (only StepThreads in it)
         self.steps = world.trace.steps
+        self.events = world.trace.events
+        self.scheduler = world.scheduler
         self.wants_options = getattr(world.scheduler.strategy, "wants_options", False)
         if self.gil_build:
             for interpreter in world.interpreters:
-                interpreter.gil = StepGIL()
+                self.add_interpreter(interpreter)
+
+    def add_interpreter(self, interpreter: "Interpreter") -> None:
+        if self.gil_build:   # (only the GIL build's switch points model one)
+            interpreter.gil = StepGIL()
 
 
     @property
@@ -171,10 +181,6 @@ class Stepped(Semantics):
         return self.step_limit_hit
 
     # -- threads -------------------------------------------------------------------------------
-    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
-                   name: str, daemon: bool, ident: int, face: Any) -> SimThread:
-        return StepThread(world, interpreter, run, name, daemon, ident, face)
-
     def start(self, thread: Any, where: Optional[Where]) -> None:
         world = self.world
         parent: Any = world.current if thread is not world.main else None
@@ -190,7 +196,7 @@ class Stepped(Semantics):
         if parent is not None:
             thread.spawn_step = parent.last_step
             if world.tracing:
-                world.record(parent, "start", thread.name, where, key=thread.alive_key)
+                world.record(parent, "start", thread.name, where, 0, thread.alive_key)
         self._fresh.append(thread)
 
     def _bootstrap(self, thread: StepThread) -> object:
@@ -318,8 +324,9 @@ class Stepped(Semantics):
             thread.option = _new_tuple(Option, (thread.path, thread.name, key, access,
                                                 thread.yielded, False))
         thread.state = "ready"
-        if waiting_on is not None:
-            world.parked(thread, waiting_on, caller_where() if world.tracing else None)
+        if waiting_on is not None:   # (World.parked, inline: every blocking step passes here)
+            thread.waiting_on = waiting_on
+            thread.waiting_where = caller_where() if world.tracing else None
         world.progress += 1
         if key is None:
             self._local_waits += 1
@@ -331,8 +338,8 @@ class Stepped(Semantics):
             value = self._next()
         if isinstance(value, Abort) or world.tearing_down:
             raise GreenletExit
-        if waiting_on is not None:
-            world.unparked(thread)
+        if waiting_on is not None:   # (World.unparked, inline)
+            thread.waiting_on = thread.waiting_where = None
         thread.state = "running"
 
     def _decide(self) -> Optional[StepThread]:
@@ -378,7 +385,6 @@ class Stepped(Semantics):
     def _take(self, ready: list[StepThread]) -> StepThread:
         """The thread among ``ready`` that takes the next step (the scheduler's choice), with
         its step recorded."""
-        world = self.world
         options = (self._options(ready) if self._polled else
                    [t.option for t in ready]) if self.wants_options else None
         n = len(ready)
@@ -388,12 +394,12 @@ class Stepped(Semantics):
             try:
                 if n == 1:
                     assert options is not None   # (shown a step without a choice: see above)
-                    world.scheduler.strategy.observe(options)
+                    self.scheduler.strategy.observe(options)
                     thread = ready[0]
                 else:
-                    thread = ready[world.scheduler.choose("step", n, options)]
+                    thread = ready[self.scheduler.choose("step", n, options)]
             except SimconcError as exc:
-                world.abort(exc)
+                self.world.abort(exc)
                 raise
         else:
             thread = ready[0]
@@ -403,7 +409,7 @@ class Stepped(Semantics):
         steps = self.steps
         steps.append(_new_tuple(Step, (thread.path, key, access,
                                        thread.spawn_step if thread.last_step < 0 else -1,
-                                       len(world.trace.events), thread.name, preempts,
+                                       len(self.events), thread.name, preempts,
                                        thread.ident)))
         thread.last_step = len(steps) - 1
         thread.yielded = False
@@ -536,7 +542,7 @@ class Stepped(Semantics):
         return None
 
     def dispose(self) -> None:
-        self.world = self._last = None
+        self.world = self._last = self.scheduler = None
         self._fresh = []
         self.threads = []
         self._keep.clear()   # (``access`` appends to this list)

@@ -112,5 +112,5 @@ class SimThread:
         if on_finish is not None:
             on_finish()
         if world.tracing:
-            world.record(self, "exit", "", skip=None)
+            world.record(self, "exit", "", None, None)
         self.done.unpark_all()

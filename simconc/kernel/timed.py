@@ -57,6 +57,7 @@ class Timed(Semantics):
     def __init__(self, profile: "str | CostProfile" = "tutorial-2017",
                  until: Optional[float] = None) -> None:
         super().__init__("timed", "any", get_profile(profile))
+        self.thread_class = TimedThread
         self.until = until
         # The clock is a float from the start (SimPy's would start at the int 0).
         self.env: Any = simpy.Environment(0.0)
@@ -74,7 +75,10 @@ class Timed(Semantics):
         self.in_io = WaitQueue(world, None, None, "IO")
         self.wanting_core = WaitQueue(world, None, None, "a core")
         for interpreter in world.interpreters:
-            interpreter.gil = GIL(world, interpreter, self.env)
+            self.add_interpreter(interpreter)
+
+    def add_interpreter(self, interpreter: "Interpreter") -> None:
+        interpreter.gil = GIL(self.world, interpreter, self.env)
 
     @property
     def now(self) -> float:
@@ -93,10 +97,6 @@ class Timed(Semantics):
         return self.until is not None and bool(queue) and self.env.peek() > self.until
 
     # -- threads -------------------------------------------------------------------------------
-    def new_thread(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
-                   name: str, daemon: bool, ident: int, face: Any) -> SimThread:
-        return TimedThread(world, interpreter, run, name, daemon, ident, face)
-
     def start(self, thread: SimThread, where: Optional[Where]) -> None:
         """``thread`` runs after the OS's thread-creation time."""
         world = self.world
@@ -105,7 +105,7 @@ class Timed(Semantics):
         delay = 0.0 if thread is world.main else world.jittered(p.thread_start,
                                                                 p.thread_start_jitter)
         if world.current is not None:
-            world.record(world.current, "start", thread.name, where, key=thread.alive_key)
+            world.record(world.current, "start", thread.name, where, 0, thread.alive_key)
         self.env.process(drive(thread, delay, self.env, self._bootstrap))
 
     def _bootstrap(self, thread: SimThread) -> object:

@@ -6,7 +6,7 @@ compiled class cannot.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 
 class Nothing:
@@ -36,25 +36,37 @@ class Repr(str):
     __slots__ = ()
 
 
-#: The types whose values an event keeps as they are (immutable, shown the same in every run).
+#: The types whose values an event keeps as they are (immutable, shown the same in every run;
+#: and NOTHING's, so that one test tells what needs no :func:`value_of`).
 _PLAIN = (int, float, str, bool, type(None))
+KEPT = frozenset(_PLAIN + (Nothing,))
 
 
-def value_of(value: Any) -> Any:
+def value_of(value: Any, names: Optional[dict] = None) -> Any:
     """What an event keeps of a value read or written: the value itself if it is a plain one,
-    else its :class:`TypeName` (or :class:`Repr`)."""
+    else its :class:`TypeName` (or :class:`Repr`). ``names`` keeps the TypeName of each type
+    met (one execution's: a trace names the same few types again and again)."""
     kind = type(value)
-    if kind is int or kind is str or kind is bool or kind is float or value is None:
+    if kind in KEPT:
         return value
+    if names is not None:
+        found = names.get(kind)
+        if found is not None:
+            return found
     if isinstance(value, _PLAIN):
         return Repr(repr(value))
-    return TypeName(kind.__name__)
+    found = TypeName(kind.__name__)
+    if names is not None:
+        names[kind] = found
+    return found
 
 
 def shown(value: Any) -> str:
-    """A kept value as the trace prints it: short, the same in every run."""
+    """A value as the trace prints it (kept by :func:`value_of` or not): short, the same in
+    every run."""
     kind = type(value)
-    text = str(value) if kind is TypeName or kind is Repr else repr(value)
+    text = value if kind is TypeName or kind is Repr else repr(value) if kind in KEPT \
+        else value_of(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 

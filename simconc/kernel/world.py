@@ -26,6 +26,7 @@ from .profile import CostProfile
 from .scheduler import RandomStrategy, Scheduler, Strategy
 from .thread import SimThread
 from .trace import NOTHING, Trace, Where, caller_where
+from .values import KEPT, value_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from .semantics import Semantics
@@ -111,6 +112,8 @@ class World:
         self.run_seed = self.scheduler.choose("seed", 2 ** 32)
         self._random: Optional[random.Random] = None
         self._jitter: Optional[random.Random] = None
+        #: The TypeName of each type whose values the trace keeps so (see values.value_of).
+        self._type_names: dict[type, Any] = {}
         # What the semantics does, as the world's own methods (bound once, here: a call then
         # costs what a method's does). Each is documented on Semantics.
         self.park: Callable[["WaitQueue", Optional[float], Optional[Where]], bool] = \
@@ -127,6 +130,8 @@ class World:
         self.read_clock: Callable[[], float] = semantics.read_clock
         self.name_new: Callable[[Any], Hashable] = semantics.name_new
         self.joined: Callable[[SimThread], None] = semantics.joined
+        #: The semantics' kind of thread (a subclass of SimThread).
+        self._thread_class: Callable[..., SimThread] = semantics.thread_class
         semantics.attach(self)
 
     # Made on first use: most executions of a small program never need them.
@@ -188,6 +193,15 @@ class World:
             raise NotInSimulation("no simulated thread is running")
         return thread
 
+    def add_interpreter(self) -> Interpreter:
+        """A new interpreter in this world (a process's): its own GIL, numbers and face state,
+        on the same machine (cores) and clock, under the same scheduler and trace. Its threads
+        are made with ``new_thread(..., interpreter=it)``."""
+        interpreter = Interpreter(self, len(self.interpreters), self.profile.switch_interval)
+        self.interpreters.append(interpreter)
+        self.semantics.add_interpreter(interpreter)
+        return interpreter
+
     def current_interpreter(self) -> Interpreter:
         """The interpreter of the running thread (the first one outside any thread)."""
         thread = self.current
@@ -197,10 +211,11 @@ class World:
                    face: Any = None, interpreter: Optional[Interpreter] = None) -> SimThread:
         """A thread of ``interpreter`` (the running thread's by default) that will run ``run``
         once :meth:`start` starts it."""
-        if interpreter is None:
-            interpreter = self.current_interpreter()
-        thread = self.semantics.new_thread(self, interpreter, run, name, daemon,
-                                           self._next_ident, face)
+        if interpreter is None:   # (current_interpreter(), inline: a call a thread saved)
+            current = self.current
+            interpreter = current.interpreter if current is not None else self.interpreters[0]
+        thread = self._thread_class(self, interpreter, run, name, daemon, self._next_ident,
+                                    face)
         self._next_ident += 1
         return thread
 
@@ -228,13 +243,15 @@ class World:
 
     def record_access(self, op: str, label: str, key: Hashable, value: Any = NOTHING,
                       detail: str = "") -> None:
-        """:meth:`record` for a read or write the instrument's hooks saw, by the running thread
-        at the user's line past the hook. (One call fewer than ``record``: a traced execution
+        """:meth:`record` for a read or write the instrument's hooks saw (``value``: the value
+        read or written), by the running thread at the user's line past the hook. (One call fewer than ``record``: a traced execution
         makes one for every access.) Not in the hub: a finalizer the collector runs there
         belongs to no simulated thread."""
         thread = self.current
         if self.tearing_down or not self.tracing or thread is None or getcurrent() is self.hub:
             return
+        if type(value) not in KEPT:
+            value = value_of(value, self._type_names)   # (plain values are kept as they are)
         self.trace.record(self.semantics.now, thread.name, op, label, caller_where(2),
                           thread.ident, len(self.trace.steps), key, value, detail,
                           thread.interpreter.number)
@@ -328,6 +345,7 @@ class World:
         cycle collector, the garbage of thousands of small executions costs a tenth of their
         time. What the result keeps (trace, scheduler, the program's namespace) stays valid."""
         self.semantics.dispose()
+        self._type_names = {}   # (the program's classes)
         for thread in self.threads:
             thread.dispose()
         for interpreter in self.interpreters:

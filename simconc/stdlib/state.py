@@ -40,7 +40,8 @@ def face_state(world: Optional[World] = None) -> FaceState:
     """The face's state of ``world``'s running interpreter (the running world's by default)."""
     if world is None:
         world = current_world()
-    thread = world.current   # (its interpreter: world.current_interpreter(), inline)
+    thread = world.current
+    # (the running thread's interpreter, world.current_interpreter() inline: it is asked often)
     interpreter = thread.interpreter if thread is not None else world.interpreters[0]
     state = interpreter.face
     if state is None:   # (the face used without the runner, which makes it)

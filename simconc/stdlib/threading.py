@@ -305,7 +305,7 @@ class Thread:
         else:
             world.point(sim.alive_key, "r")
         if world.tracing:
-            world.record(me, "join", self._name, where, key=sim.alive_key)
+            world.record(me, "join", self._name, where, 0, sim.alive_key)
         if sim.done.wait(sim.ended, timeout, where) and timeout is None:
             world.joined(sim)
 

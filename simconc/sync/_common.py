@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import Optional
 
-from ..kernel import SimThread, current_world
+from ..kernel import NOTHING, SimThread, current_world
 from .lock import Lock, fake_address, number_for
 
 PY311 = sys.version_info >= (3, 11)
@@ -49,8 +49,8 @@ def record(op: str, obj: object, detail: str = "") -> None:
     """Put one visible operation on ``obj`` (a port: an Event, a Queue...) on the trace, at the
     user's line (simconc frames are skipped)."""
     world = current_world()
-    world.record(world.current_thread(), op, obj.label, skip=1,
-                 key=getattr(obj, "_sim_key", None), detail=detail)
+    world.record(world.current_thread(), op, obj.label, None, 1, getattr(obj, "_sim_key", None),
+                 NOTHING, detail)
 
 
 def object_repr(obj: object) -> str:

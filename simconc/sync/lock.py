@@ -12,7 +12,7 @@ import operator
 import sys
 from typing import Any, Optional
 
-from ..kernel import SimThread, WaitQueue, WeakAttribute, World, current_world
+from ..kernel import NOTHING, SimThread, WaitQueue, WeakAttribute, World, current_world
 
 #: ``_thread.TIMEOUT_MAX`` on 64-bit Linux.
 TIMEOUT_MAX = 9223372036.0
@@ -126,7 +126,7 @@ class _Base:
 
     def _record(self, thread: SimThread, op: str, detail: str = "") -> None:
         if not self._internal:
-            self._world.record(thread, op, self.label, skip=1, key=self._sim_key, detail=detail)
+            self._world.record(thread, op, self.label, None, 1, self._sim_key, NOTHING, detail)
 
     # What reports call this object; the face renames internal locks after their owner.
     @property
