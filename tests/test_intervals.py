@@ -18,7 +18,7 @@ def by_thread(found):
 
 
 def test_threads_waiting_for_the_semaphore_are_blocked_on_it_until_they_get_in():
-    result = simconc.run(SEMAPHORE, seed=1)
+    result = simconc.run(SEMAPHORE, seed=1, timeline=True)
     threads = by_thread(intervals(result.trace, result.elapsed))
     # The first three get in at once and sleep; the fourth and fifth wait for the semaphore
     # from the moment they start until one of the first three leaves.
@@ -35,7 +35,7 @@ def test_threads_waiting_for_the_semaphore_are_blocked_on_it_until_they_get_in()
 
 
 def test_a_threads_intervals_follow_each_other_from_its_start_to_its_exit():
-    result = simconc.run(SEMAPHORE, seed=2)
+    result = simconc.run(SEMAPHORE, seed=2, timeline=True)
     for name, found in by_thread(intervals(result.trace, result.elapsed)).items():
         assert found[0].state == "ready"
         for before, after in zip(found, found[1:]):
@@ -56,7 +56,7 @@ def test_the_gil_is_held_by_one_thread_at_a_time_and_cpu_work_takes_turns(tmp_pa
         for t in threads:
             t.join()
         """))
-    result = simconc.run(str(path), profile="ideal")
+    result = simconc.run(str(path), profile="ideal", timeline=True)
     found = intervals(result.trace, result.elapsed)
     running = [i for i in found if i.state == "running" and i.end > i.start]
     for a, b in itertools.combinations(running, 2):
@@ -72,5 +72,15 @@ def test_the_gil_is_held_by_one_thread_at_a_time_and_cpu_work_takes_turns(tmp_pa
 
 
 def test_an_untimed_run_has_no_intervals():
-    result = simconc.run(SEMAPHORE, semantics="untimed")
+    result = simconc.run(SEMAPHORE, semantics="untimed", timeline=True)
     assert intervals(result.trace) == []
+
+
+def test_a_run_records_how_threads_were_scheduled_only_when_asked():
+    # (A timed run makes several such events for each wait: a run that draws no timeline
+    # should not pay for them.)
+    plain = simconc.run(SEMAPHORE, seed=1)
+    drawn = simconc.run(SEMAPHORE, seed=1, timeline=True)
+    assert intervals(plain.trace) == []
+    assert [e for e in drawn.trace] == [e for e in plain.trace]   # the program's operations
+    assert len(drawn.trace.events) > len(plain.trace.events)

@@ -168,6 +168,7 @@ def test_interpreters_of_one_world_each_have_a_gil_and_share_the_cores():
 
     def elapsed(separate):
         world = World(seed=0, profile="ideal")
+        world.timeline = True
 
         def main():
             other = world.add_interpreter() if separate else None

@@ -2,9 +2,10 @@
 :class:`~simconc.kernel.stepped.Stepped` implement (DESIGN.md, decision 2).
 
 A world (:mod:`.world`) holds what every execution has; its semantics owns what differs: how a
-thread is made and started, how it waits (:meth:`Semantics.park`, the one waiting mechanism,
-whose bookkeeping is the world's: :meth:`World.parked`), how time passes (sleep, IO, CPU work,
-the cost of an operation), what happens at a visible operation (:meth:`Semantics.point`: a step
+thread is made and started, how it waits (:meth:`Semantics.park`, the one waiting mechanism:
+each sets the waiting thread's ``waiting_on`` and ``waiting_where``, which the deadlock
+analysis and the timelines read), how time passes (sleep, IO, CPU work, the cost of an
+operation), what happens at a visible operation (:meth:`Semantics.point`: a step
 the scheduler orders, or a cost), and the loop that runs the threads (:meth:`Semantics.run`).
 The world calls these as its own methods (``world.park(...)``), so the layers above never ask
 which semantics runs.

@@ -324,7 +324,7 @@ class Stepped(Semantics):
             thread.option = _new_tuple(Option, (thread.path, thread.name, key, access,
                                                 thread.yielded, False))
         thread.state = "ready"
-        if waiting_on is not None:   # (World.parked, inline: every blocking step passes here)
+        if waiting_on is not None:   # (what the deadlock analysis reads)
             thread.waiting_on = waiting_on
             thread.waiting_where = caller_where() if world.tracing else None
         world.progress += 1
@@ -338,7 +338,7 @@ class Stepped(Semantics):
             value = self._next()
         if isinstance(value, Abort) or world.tearing_down:
             raise GreenletExit
-        if waiting_on is not None:   # (World.unparked, inline)
+        if waiting_on is not None:
             thread.waiting_on = thread.waiting_where = None
         thread.state = "running"
 

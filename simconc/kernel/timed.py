@@ -64,18 +64,21 @@ class Timed(Semantics):
         self._lock_op = self.profile.lock_op
         self._cores: Optional[simpy.Resource] = None
         #: The kernel's own places to wait, which no operation of the program wakes: a thread
-        #: parks there until SimPy says (its deadline passed, a core is free).
-        self.sleeping: Any = None
-        self.in_io: Any = None
-        self.wanting_core: Any = None
+        #: parks there until SimPy says (its deadline passed, a core is free). Made on first
+        #: use, as the cores are.
+        self._queues: dict[str, WaitQueue] = {}
 
     def attach(self, world: "World") -> None:
         self.world = world
-        self.sleeping = WaitQueue(world, None, None, "sleep")
-        self.in_io = WaitQueue(world, None, None, "IO")
-        self.wanting_core = WaitQueue(world, None, None, "a core")
         for interpreter in world.interpreters:
             self.add_interpreter(interpreter)
+
+    def _queue(self, label: str) -> WaitQueue:
+        """The kernel's own queue called ``label``: "sleep", "IO" or "a core"."""
+        queue = self._queues.get(label)
+        if queue is None:
+            queue = self._queues[label] = WaitQueue(self.world, None, None, label)
+        return queue
 
     def add_interpreter(self, interpreter: "Interpreter") -> None:
         interpreter.gil = GIL(self.world, interpreter, self.env)
@@ -113,13 +116,13 @@ class Timed(Semantics):
         world = self.world
         gil = thread.interpreter.gil
         thread.state = "ready"
-        if world.tracing:
+        if world.timeline:
             world.record(thread, "ready", skip=None)
         if not gil.take_if_free(thread):
             self._wait_for_gil(thread, gil)
         thread.state = "running"
         thread.started_at = self.env.now
-        if world.tracing:
+        if world.timeline:
             world.record(thread, "run", skip=None)
         thread.run_code()
         self.settle(thread)   # its last operations' CPU time passes before it ends
@@ -177,32 +180,32 @@ class Timed(Semantics):
             raise GreenletExit
         gil = thread.interpreter.gil
         thread.state = "blocked"
-        world.parked(thread, queue, where)
-        if world.tracing:
+        thread.waiting_on = queue   # (what the deadlock analysis and the timelines read)
+        thread.waiting_where = where
+        if world.timeline:
             world.record(thread, "block", _label(queue), where, skip=None, key=queue.key)
         gil.release(thread)
         try:
             value = self._wait(event)
         finally:
-            world.unparked(thread)
+            thread.waiting_on = thread.waiting_where = None
         thread.state = "ready"
-        if world.tracing:
+        if world.timeline:
             world.record(thread, "ready", skip=None)
         if not gil.take_if_free(thread):
             self._wait_for_gil(thread, gil)
         thread.state = "running"
-        if world.tracing:
+        if world.timeline:
             world.record(thread, "run", skip=None)
         return value
 
     def _wait_for_gil(self, thread: SimThread, gil: GIL) -> None:
-        world = self.world
         event = gil.request(thread)
-        world.parked(thread, gil.queue, None)
+        thread.waiting_on = gil.queue
         try:
             self._wait(event)
         finally:
-            world.unparked(thread)
+            thread.waiting_on = None
 
     def _wait(self, event: Any) -> Any:
         """Suspend the current greenlet until the SimPy ``event`` fires; its value."""
@@ -243,7 +246,7 @@ class Timed(Semantics):
         thread = world.current_thread()
         world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
         self.settle(thread)
-        self._wait_out(thread, self.sleeping, self.env.timeout(self.timed_delay(seconds)))
+        self._wait_out(thread, self._queue("sleep"), self.env.timeout(self.timed_delay(seconds)))
 
     def io(self, seconds: float) -> None:
         """The current thread blocks on IO for ``seconds``, without the GIL."""
@@ -251,7 +254,7 @@ class Timed(Semantics):
         thread = world.current_thread()
         world.record(thread, "io", detail=f"{seconds:g}s", skip=1)
         self.settle(thread)
-        self._wait_out(thread, self.in_io, self.env.timeout(seconds))
+        self._wait_out(thread, self._queue("IO"), self.env.timeout(seconds))
 
     def cpu(self, seconds: float) -> None:
         """The current thread computes for ``seconds`` holding the GIL and a core; another thread
@@ -268,7 +271,7 @@ class Timed(Semantics):
         while remaining > _TIME_EPSILON:
             with self.cores.request() as core:
                 if not core.triggered:
-                    self._wait_out(thread, self.wanting_core, core)
+                    self._wait_out(thread, self._queue("a core"), core)
                 drop = gil.start_cpu()
                 started = env.now
                 finished = env.timeout(remaining)
@@ -287,7 +290,7 @@ class Timed(Semantics):
         gil.release(thread, forced=True)
         self._wait_for_gil(thread, gil)
         thread.state = "running"
-        if world.tracing:
+        if world.timeline:
             world.record(thread, "run", skip=None)
 
     def spend(self, seconds: float) -> None:
@@ -356,13 +359,15 @@ class Timed(Semantics):
                 step()
             except Abort:
                 pass
-            world.raise_fatal()
+            if world.fatal is not None:
+                world.raise_fatal()
 
     def dispose(self) -> None:
         for interpreter in self.world.interpreters:
             if interpreter.gil is not None:
                 interpreter.gil.dispose()
-        self.world = self.sleeping = self.in_io = self.wanting_core = None
+        self.world = None
+        self._queues = {}
         # SimPy binds its event constructors to the environment as bound methods of it.
         vars(self.env).clear()
 

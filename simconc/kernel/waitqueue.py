@@ -38,7 +38,10 @@ class WaitQueue:
 
     def __init__(self, world: "World", owner: Any, key: Any, label: str = "") -> None:
         self.world = world
-        self.owner = owner
+        if owner is None:
+            self._owner = None   # (what the owner's weak attribute keeps for None, at once)
+        else:
+            self.owner = owner
         #: The parked threads, in the order they parked: each entry is ``[thread, what wakes
         #: it]`` (a SimPy event under timed semantics, a flag under untimed semantics).
         self.waiters: list[list] = []

@@ -97,6 +97,10 @@ class World:
         #: Whether operations go on the trace. An exploration runs most executions without it
         #: (nobody reads their traces) and re-runs the few it reports with it.
         self.tracing = True
+        #: Whether the trace also says how threads are scheduled: who blocked on what, became
+        #: ready, ran (the events a timeline needs, see analysis/intervals.py). Off by
+        #: default: a timed run makes several for each wait.
+        self.timeline = False
         self.threads: list[SimThread] = []
         self.interpreters = [Interpreter(self, 0, self.profile.switch_interval)]
         self.current: Optional[SimThread] = None
@@ -255,18 +259,6 @@ class World:
         self.trace.record(self.semantics.now, thread.name, op, label, caller_where(2),
                           thread.ident, len(self.trace.steps), key, value, detail,
                           thread.interpreter.number)
-
-    # -- waiting: the one mechanism's bookkeeping, whatever the semantics --------------------------
-    def parked(self, thread: SimThread, queue: "WaitQueue", where: Optional[Where]) -> None:
-        """``thread`` waits on ``queue`` from now on (the line ``where`` parked it): the deadlock
-        analysis and the timelines read this."""
-        thread.waiting_on = queue
-        thread.waiting_where = where
-
-    def unparked(self, thread: SimThread) -> None:
-        """``thread`` waits no more."""
-        thread.waiting_on = None
-        thread.waiting_where = None
 
     # -- running -------------------------------------------------------------------------------
     def run(self, main: Callable[[], Any], name: str = "MainThread", face: Any = None) -> None:

@@ -236,7 +236,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         check: Check = None, max_steps: int = 10_000,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
-        trace: bool = True) -> RunResult:
+        trace: bool = True, timeline: bool = False) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
@@ -254,7 +254,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     by default.
 
     ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
-    executions of an exploration that nobody will read.
+    executions of an exploration that nobody will read. ``timeline=True`` also puts on the
+    trace how the threads were scheduled (who blocked on what, became ready, ran: see
+    :mod:`simconc.analysis.intervals`), which a timeline draws.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
@@ -293,6 +295,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world = World(strategy, semantics=Stepped(max_steps, switch_points) if untimed
                   else Timed(profile, until))
     world.tracing = trace
+    world.timeline = timeline and trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
     out, err = _Capture(echo, world), _Capture(echo_err, world)
