@@ -33,7 +33,9 @@ class Semantics:
         #: Where a thread may be switched out (untimed): ``any`` visible operation, or ``gil``.
         self.switch_points = switch_points
         self.profile = profile
-        self.world: Any = None   # (set by attach; None once the run is disposed of)
+        #: The world (set by attach): a semantics keeps it for good; the world lets go of
+        #: its semantics when it is disposed of.
+        self.world: "World"
         #: This semantics' kind of thread, a subclass of SimThread:
         #: ``thread_class(world, interpreter, run, name, daemon, ident, face)``.
         self.thread_class: Callable[..., "SimThread"] = _no_thread
@@ -41,8 +43,6 @@ class Semantics:
     def attach(self, world: "World") -> None:
         """Become ``world``'s semantics (called once, by the world it is given to)."""
         raise NotImplementedError
-
-    #: The simulated time: a property or an attribute of each semantics (``world.now``).
 
     @property
     def stopped_at_limit(self) -> bool:

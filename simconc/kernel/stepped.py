@@ -37,7 +37,7 @@ then simply goes on. No SimPy event is involved.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional, cast
 
 from greenlet import GreenletExit, getcurrent
 
@@ -156,9 +156,6 @@ class Stepped(Semantics):
         self._keep: list[Any] = []
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
-        #: The clock stays at zero. (An attribute: read at every record, a property would
-        #: cost a call each time.)
-        self.now = 0.0
 
     def attach(self, world: "World") -> None:
         self.world = world
@@ -181,9 +178,10 @@ class Stepped(Semantics):
         return self.step_limit_hit
 
     # -- threads -------------------------------------------------------------------------------
-    def start(self, thread: Any, where: Optional[Where]) -> None:
+    def start(self, new: SimThread, where: Optional[Where]) -> None:
         world = self.world
-        parent: Any = world.current if thread is not world.main else None
+        thread = cast(StepThread, new)   # (a world of this semantics has StepThreads only)
+        parent = cast(Optional[StepThread], world.current if thread is not world.main else None)
         if parent is not None:
             thread.path = parent.path + (parent.spawned,)
             parent.spawned += 1
@@ -242,7 +240,7 @@ class Stepped(Semantics):
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
         world = self.world
-        thread: Any = world.current
+        thread = cast(Optional[StepThread], world.current)
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1 and (enabled is None or enabled()):
@@ -268,7 +266,7 @@ class Stepped(Semantics):
         is in ``key``, is kept alive while the execution compares keys. After the run (the
         check reads the program's state in the hub) an access is no step."""
         world = self.world
-        thread: Any = world.current
+        thread = cast(Optional[StepThread], world.current)
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1:
@@ -290,7 +288,7 @@ class Stepped(Semantics):
         if not self.gil_build:
             return
         world = self.world
-        thread: Any = world.current
+        thread = cast(Optional[StepThread], world.current)
         if thread is None or thread.interpreter.gil.holder is not thread or \
                 world.tearing_down or len(thread.behind) == len(self.threads) - 1 or \
                 getcurrent() is world.hub:
@@ -307,11 +305,12 @@ class Stepped(Semantics):
         self._step(thread, GIL_KEY, "acq", lambda: gil.holder is None, None)
         gil.holder = thread
 
-    def joined(self, thread: Any) -> None:
+    def joined(self, ended: SimThread) -> None:
         """The running thread's join of ``thread`` has returned: every step of ``thread`` (and
         of the threads it joined) happens before whatever the running thread does next. Once
         it has joined every other thread, what it does races with nothing (see point)."""
-        me: Any = self.world.current
+        me = cast(Optional[StepThread], self.world.current)
+        thread = cast(StepThread, ended)
         if me is not None:
             me.behind = me.behind | thread.behind | {thread.path}
 
@@ -456,7 +455,7 @@ class Stepped(Semantics):
         world = self.world
         if world.tearing_down:
             raise GreenletExit
-        thread: Any = world.current_thread()
+        thread = cast(StepThread, world.current_thread())
         if timeout is not None:
             self._polls(thread)
             return False
@@ -485,7 +484,7 @@ class Stepped(Semantics):
 
     def sleep(self, seconds: float) -> None:
         world = self.world
-        thread: Any = world.current_thread()
+        thread = cast(StepThread, world.current_thread())
         self._polls(thread)
         world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
         self.switch_point()   # time.sleep() lets the GIL go
@@ -542,7 +541,7 @@ class Stepped(Semantics):
         return None
 
     def dispose(self) -> None:
-        self.world = self._last = self.scheduler = None
+        self._last = self.scheduler = None
         self._fresh = []
         self.threads = []
         self._keep.clear()   # (``access`` appends to this list)

@@ -34,7 +34,7 @@ class SimThread:
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
         self.world = world
-        self.interpreter: Any = interpreter   # (None once the run is disposed of)
+        self.interpreter = interpreter
         self.ident = ident
         self.name = name
         self.daemon = daemon
@@ -72,7 +72,7 @@ class SimThread:
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""
-        self.face = self._run = self.greenlet = self.interpreter = None
+        self.face = self._run = self.greenlet = None
         self.waiting_on = self.on_finish = None
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --

@@ -14,7 +14,7 @@ ends, nothing is left to happen (a deadlock), or the ``until`` limit.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional, cast
 
 import simpy
 from greenlet import GreenletExit, getcurrent
@@ -84,10 +84,6 @@ class Timed(Semantics):
         interpreter.gil = GIL(self.world, interpreter, self.env)
 
     @property
-    def now(self) -> float:
-        return self.env.now
-
-    @property
     def cores(self) -> simpy.Resource:
         # Made on first use: most programs never compute.
         if self._cores is None:
@@ -114,14 +110,14 @@ class Timed(Semantics):
     def _bootstrap(self, thread: SimThread) -> object:
         """The life of ``thread``'s greenlet: it takes the GIL, runs, pays, ends, lets go."""
         world = self.world
-        gil = thread.interpreter.gil
+        gil = cast(GIL, thread.interpreter.gil)
         thread.state = "ready"
         if world.timeline:
             world.record(thread, "ready", skip=None)
         if not gil.take_if_free(thread):
             self._wait_for_gil(thread, gil)
         thread.state = "running"
-        thread.started_at = self.env.now
+        thread.started_at = world.now
         if world.timeline:
             world.record(thread, "run", skip=None)
         thread.run_code()
@@ -178,7 +174,7 @@ class Timed(Semantics):
                 world.abandon(thread)
             thread.state = "unwinding"
             raise GreenletExit
-        gil = thread.interpreter.gil
+        gil = cast(GIL, thread.interpreter.gil)
         thread.state = "blocked"
         thread.waiting_on = queue   # (what the deadlock analysis and the timelines read)
         thread.waiting_where = where
@@ -224,15 +220,16 @@ class Timed(Semantics):
         thread = world.current
         if thread is not None and getcurrent() is not world.hub:
             self.settle(thread)
-        return self.env.now
+        return world.now
 
     def settle(self, thread: SimThread) -> None:
         """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
         wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
         or ends."""
+        owing = cast(TimedThread, thread)
         world = self.world
-        if thread.debt and not world.tearing_down and not world.finished:   # type: ignore[attr-defined]
-            self.pay(thread)
+        if owing.debt and not world.tearing_down and not world.finished:
+            self.pay(owing)
 
     def timed_delay(self, seconds: float) -> float:
         """How long a timed sleep or wait of ``seconds`` really lasts (timer slack included)."""
@@ -261,11 +258,11 @@ class Timed(Semantics):
         that wants the GIL gets it after the switch interval, as in CPython."""
         world = self.world
         env = self.env
-        thread: Any = world.current_thread()
+        thread = cast(TimedThread, world.current_thread())
         world.record(thread, "cpu", detail=f"{seconds:g}s", skip=1)
         remaining = seconds + thread.debt   # (and what it spent on locks and queues before)
         thread.debt = 0.0
-        gil = thread.interpreter.gil
+        gil = cast(GIL, thread.interpreter.gil)
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
         while remaining > _TIME_EPSILON:
@@ -284,7 +281,7 @@ class Timed(Semantics):
     def _forced_switch(self, thread: SimThread, left: str) -> None:
         """Hand the GIL to a waiter, then queue up for it again."""
         world = self.world
-        gil = thread.interpreter.gil
+        gil = cast(GIL, thread.interpreter.gil)
         world.record(thread, "gil-drop", detail=left)
         thread.state = "ready"
         gil.release(thread, forced=True)
@@ -300,14 +297,14 @@ class Timed(Semantics):
         so that a thread that only polls (``while True: q.get(False)``) still lets time pass,
         and the GIL go to a thread that waits for it, as CPython's forced switch does."""
         world = self.world
-        thread: Any = world.current
+        thread = cast(Optional[TimedThread], world.current)
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         thread.debt += seconds
         if thread.debt >= thread.interpreter.switch_interval:
             self.pay(thread)
 
-    def pay(self, thread: Any) -> None:
+    def pay(self, thread: TimedThread) -> None:
         """``thread`` computes, holding the GIL, for the CPU time it owes (see :meth:`spend`).
         Its own waits here are no sign of life to the spin watchdog: a thread that polls a lock
         nobody will release only makes time pass."""
@@ -315,7 +312,8 @@ class Timed(Semantics):
         seconds, thread.debt = thread.debt, 0.0
         self._wait(self.env.timeout(seconds))
         world.progress -= 1   # (what other threads did meanwhile still counts)
-        if seconds >= thread.interpreter.switch_interval and thread.interpreter.gil.waiters:
+        if seconds >= thread.interpreter.switch_interval and \
+                cast(GIL, thread.interpreter.gil).waiters:
             # A whole switch interval with others waiting for the GIL: forced to let one go.
             self._forced_switch(thread, "(polling)")
             world.progress -= 1
@@ -353,8 +351,10 @@ class Timed(Semantics):
         while not world.finished:
             if not queue:
                 break  # nothing can ever happen again: a deadlock or a forgotten wait
-            if until is not None and queue[0][0] > until:
+            now = queue[0][0]   # (SimPy's clock, once it takes the event: the world's from now)
+            if until is not None and now > until:
                 break
+            world.now = now
             try:
                 step()
             except Abort:
@@ -366,7 +366,6 @@ class Timed(Semantics):
         for interpreter in self.world.interpreters:
             if interpreter.gil is not None:
                 interpreter.gil.dispose()
-        self.world = None
         self._queues = {}
         # SimPy binds its event constructors to the environment as bound methods of it.
         vars(self.env).clear()

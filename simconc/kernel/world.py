@@ -102,6 +102,8 @@ class World:
         #: default: a timed run makes several for each wait.
         self.timeline = False
         self.threads: list[SimThread] = []
+        #: The simulated time (0.0 throughout an untimed run; the timed semantics moves it).
+        self.now = 0.0
         self.interpreters = [Interpreter(self, 0, self.profile.switch_interval)]
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
@@ -145,11 +147,6 @@ class World:
         if self._random is None:
             self._random = random.Random(self.run_seed)
         return self._random
-
-    @property
-    def now(self) -> float:
-        """The simulated time (0.0 throughout an untimed run)."""
-        return self.semantics.now
 
     @property
     def untimed(self) -> bool:
@@ -239,10 +236,10 @@ class World:
         if where is None and skip is not None:
             where = caller_where(2 + skip)
         if thread is None:
-            self.trace.record(self.semantics.now, "-", op, label, where, -1,
+            self.trace.record(self.now, "-", op, label, where, -1,
                               len(self.trace.steps), key, value, detail)
             return
-        self.trace.record(self.semantics.now, thread.name, op, label, where, thread.ident,
+        self.trace.record(self.now, thread.name, op, label, where, thread.ident,
                           len(self.trace.steps), key, value, detail, thread.interpreter.number)
 
     def record_access(self, op: str, label: str, key: Hashable, value: Any = NOTHING,
@@ -256,7 +253,7 @@ class World:
             return
         if type(value) not in KEPT:
             value = value_of(value, self._type_names)   # (plain values are kept as they are)
-        self.trace.record(self.semantics.now, thread.name, op, label, caller_where(2),
+        self.trace.record(self.now, thread.name, op, label, caller_where(2),
                           thread.ident, len(self.trace.steps), key, value, detail,
                           thread.interpreter.number)
 
@@ -337,6 +334,11 @@ class World:
         cycle collector, the garbage of thousands of small executions costs a tenth of their
         time. What the result keeps (trace, scheduler, the program's namespace) stays valid."""
         self.semantics.dispose()
+        # The semantics (and its methods, bound here) keep the world: let go of them.
+        self.semantics = None
+        self.park = self.unpark = self.unpark_all = self.point = self.access = _over
+        self.switch_point = self.sleep = self.io = self.cpu = self.spend = _over
+        self.read_clock = self.name_new = self.joined = self._thread_class = _over
         self._type_names = {}   # (the program's classes)
         for thread in self.threads:
             thread.dispose()
@@ -344,3 +346,8 @@ class World:
             interpreter.dispose()
         self.threads = []
         self.main = self.current = self.hub = None   # (its bound methods are the world's: it lets go of it)
+
+
+def _over(*args: Any) -> Any:
+    """What a world's semantics' methods are once its run is over."""
+    raise NotInSimulation("this execution is over: its world runs nothing more")
