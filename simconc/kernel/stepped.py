@@ -37,7 +37,7 @@ then simply goes on. No SimPy event is involved.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional, cast
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 from greenlet import GreenletExit, getcurrent
 
@@ -180,8 +180,11 @@ class Stepped(Semantics):
     # -- threads -------------------------------------------------------------------------------
     def start(self, new: SimThread, where: Optional[Where]) -> None:
         world = self.world
-        thread = cast(StepThread, new)   # (a world of this semantics has StepThreads only)
-        parent = cast(Optional[StepThread], world.current if thread is not world.main else None)
+        # (Each thread of a world under this semantics is a StepThread. Declared as such, not
+        # cast: compiled, the assignment checks it; from the sources, cast() would be a call.)
+        thread: StepThread = new   # type: ignore[assignment]
+        parent: Optional[StepThread] = \
+            world.current if thread is not world.main else None   # type: ignore[assignment]
         if parent is not None:
             thread.path = parent.path + (parent.spawned,)
             parent.spawned += 1
@@ -240,7 +243,7 @@ class Stepped(Semantics):
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
         world = self.world
-        thread = cast(Optional[StepThread], world.current)
+        thread: Optional[StepThread] = world.current   # type: ignore[assignment]  # (see start)
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1 and (enabled is None or enabled()):
@@ -266,7 +269,7 @@ class Stepped(Semantics):
         is in ``key``, is kept alive while the execution compares keys. After the run (the
         check reads the program's state in the hub) an access is no step."""
         world = self.world
-        thread = cast(Optional[StepThread], world.current)
+        thread: Optional[StepThread] = world.current   # type: ignore[assignment]
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         if len(thread.behind) == len(self.threads) - 1:
@@ -288,7 +291,7 @@ class Stepped(Semantics):
         if not self.gil_build:
             return
         world = self.world
-        thread = cast(Optional[StepThread], world.current)
+        thread: Optional[StepThread] = world.current   # type: ignore[assignment]
         if thread is None or thread.interpreter.gil.holder is not thread or \
                 world.tearing_down or len(thread.behind) == len(self.threads) - 1 or \
                 getcurrent() is world.hub:
@@ -309,8 +312,8 @@ class Stepped(Semantics):
         """The running thread's join of ``thread`` has returned: every step of ``thread`` (and
         of the threads it joined) happens before whatever the running thread does next. Once
         it has joined every other thread, what it does races with nothing (see point)."""
-        me = cast(Optional[StepThread], self.world.current)
-        thread = cast(StepThread, ended)
+        me: Optional[StepThread] = self.world.current   # type: ignore[assignment]
+        thread: StepThread = ended   # type: ignore[assignment]
         if me is not None:
             me.behind = me.behind | thread.behind | {thread.path}
 
@@ -455,7 +458,7 @@ class Stepped(Semantics):
         world = self.world
         if world.tearing_down:
             raise GreenletExit
-        thread = cast(StepThread, world.current_thread())
+        thread: StepThread = world.current_thread()   # type: ignore[assignment]
         if timeout is not None:
             self._polls(thread)
             return False
@@ -484,7 +487,7 @@ class Stepped(Semantics):
 
     def sleep(self, seconds: float) -> None:
         world = self.world
-        thread = cast(StepThread, world.current_thread())
+        thread: StepThread = world.current_thread()   # type: ignore[assignment]
         self._polls(thread)
         world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
         self.switch_point()   # time.sleep() lets the GIL go

@@ -14,7 +14,7 @@ ends, nothing is left to happen (a deadlock), or the ``until`` limit.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional, cast
+from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
@@ -110,7 +110,7 @@ class Timed(Semantics):
     def _bootstrap(self, thread: SimThread) -> object:
         """The life of ``thread``'s greenlet: it takes the GIL, runs, pays, ends, lets go."""
         world = self.world
-        gil = cast(GIL, thread.interpreter.gil)
+        gil: GIL = thread.interpreter.gil
         thread.state = "ready"
         if world.timeline:
             world.record(thread, "ready", skip=None)
@@ -174,7 +174,7 @@ class Timed(Semantics):
                 world.abandon(thread)
             thread.state = "unwinding"
             raise GreenletExit
-        gil = cast(GIL, thread.interpreter.gil)
+        gil: GIL = thread.interpreter.gil
         thread.state = "blocked"
         thread.waiting_on = queue   # (what the deadlock analysis and the timelines read)
         thread.waiting_where = where
@@ -226,7 +226,9 @@ class Timed(Semantics):
         """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
         wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
         or ends."""
-        owing = cast(TimedThread, thread)
+        # (Each thread of a world under this semantics is a TimedThread. Declared as such, not
+        # cast: compiled, the assignment checks it; from the sources, cast() would be a call.)
+        owing: TimedThread = thread   # type: ignore[assignment]
         world = self.world
         if owing.debt and not world.tearing_down and not world.finished:
             self.pay(owing)
@@ -258,11 +260,11 @@ class Timed(Semantics):
         that wants the GIL gets it after the switch interval, as in CPython."""
         world = self.world
         env = self.env
-        thread = cast(TimedThread, world.current_thread())
+        thread: TimedThread = world.current_thread()   # type: ignore[assignment]
         world.record(thread, "cpu", detail=f"{seconds:g}s", skip=1)
         remaining = seconds + thread.debt   # (and what it spent on locks and queues before)
         thread.debt = 0.0
-        gil = cast(GIL, thread.interpreter.gil)
+        gil: GIL = thread.interpreter.gil
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
         while remaining > _TIME_EPSILON:
@@ -281,7 +283,7 @@ class Timed(Semantics):
     def _forced_switch(self, thread: SimThread, left: str) -> None:
         """Hand the GIL to a waiter, then queue up for it again."""
         world = self.world
-        gil = cast(GIL, thread.interpreter.gil)
+        gil: GIL = thread.interpreter.gil
         world.record(thread, "gil-drop", detail=left)
         thread.state = "ready"
         gil.release(thread, forced=True)
@@ -297,7 +299,7 @@ class Timed(Semantics):
         so that a thread that only polls (``while True: q.get(False)``) still lets time pass,
         and the GIL go to a thread that waits for it, as CPython's forced switch does."""
         world = self.world
-        thread = cast(Optional[TimedThread], world.current)
+        thread: Optional[TimedThread] = world.current   # type: ignore[assignment]
         if thread is None or world.tearing_down or getcurrent() is world.hub:
             return
         thread.debt += seconds
@@ -312,8 +314,8 @@ class Timed(Semantics):
         seconds, thread.debt = thread.debt, 0.0
         self._wait(self.env.timeout(seconds))
         world.progress -= 1   # (what other threads did meanwhile still counts)
-        if seconds >= thread.interpreter.switch_interval and \
-                cast(GIL, thread.interpreter.gil).waiters:
+        gil: GIL = thread.interpreter.gil
+        if seconds >= thread.interpreter.switch_interval and gil.waiters:
             # A whole switch interval with others waiting for the GIL: forced to let one go.
             self._forced_switch(thread, "(polling)")
             world.progress -= 1
