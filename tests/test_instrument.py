@@ -7,7 +7,7 @@ import pytest
 import simconc
 from simconc.instrument.hooks import hooks
 from simconc.instrument.rewrite import compile_instrumented
-from simconc.kernel.trace import NOTHING, describe
+from simconc.kernel.values import NOTHING, describe
 
 PROGRAMS = [
     """

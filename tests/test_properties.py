@@ -116,7 +116,7 @@ def test_reads_left_out_of_the_steps_lose_no_outcome(tmp_path_factory, pre, mid,
                                                      work1):
     # (The example: z is assigned once, but after t0 started, so t0's read of it is a race.)
     from simconc.instrument import rewrite as instrument
-    from simconc.runner import execution as runner
+    from simconc.runner import loading as runner
     path = tmp_path_factory.mktemp("prog") / "prog.py"
     path.write_text(scenario(pre, mid, post, work0, work1))
     fewer = simconc.explore(str(path))

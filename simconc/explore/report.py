@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..kernel import Step, TraceEvent
-from ..kernel.trace import SCHEDULING, TypeName, describe, what
+from ..kernel.trace import SCHEDULING, what
+from ..kernel.values import TypeName, describe
 from ..runner import RunResult
 from .clocks import HappensBefore
 

@@ -22,7 +22,7 @@ import sys
 from types import FrameType
 from typing import Any, Callable, Hashable, Iterator, NamedTuple, Optional
 
-from .values import NOTHING, Repr, TypeName, describe, shown, value_of
+from .values import NOTHING, describe
 
 _SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _GREENLET_INTERNAL = ("<frozen ", )

@@ -1,230 +1,35 @@
-"""Running one program once: a scenario file or a callable, on a fresh world.
+"""Running one program once (:func:`run`): a scenario file or a callable, on a fresh world.
 
-The runner is where a program meets the kernel: it installs the stdlib face, captures what the
-program prints, runs it as the simulated main thread, and turns the world's records into a
-:class:`RunResult`. It knows nothing of the command line.
+Here a program meets the kernel: the run makes a world under the semantics asked for, installs
+the stdlib face in place of the real modules, captures what the program prints, runs it as the
+simulated main thread, checks its invariant, and turns what the world recorded into a
+:class:`RunResult`. It knows nothing of the command line or of exploration.
 """
 from __future__ import annotations
 
 import builtins
-import contextlib
-import io
-from importlib.util import decode_source
 import os
 import sys
-from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator, Optional, TextIO, Union
+from typing import Any, Callable, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
-from ..analysis.deadlock import DeadlockReport, report, stuck_state, variable_names
-from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
-                     SimconcError, Step, Stepped, Strategy, Timed, Trace, TraceEvent, World,
-                     decode_token, maybe_current_world, switch_points_named)
-from ..kernel.scheduler import Scheduler, token_semantics, token_switch_points
+from ..analysis.deadlock import report, stuck_state, variable_names
 from ..instrument.hooks import hooks
-from ..instrument.rewrite import compile_instrumented
-from .patching import simulated_modules
+from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
+                     SimconcError, Stepped, Strategy, Timed, TraceEvent, World, decode_token,
+                     maybe_current_world, switch_points_named)
+from ..kernel.scheduler import token_semantics, token_switch_points
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception
 from ..stdlib.state import FaceState, face_state
+from .capture import Capture
+from .loading import folder_of, load_scenario
+from .patching import simulated_modules
+from .result import ExceptionInfo, RunResult
 from .watchdog import spin_watchdog
 
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
-
-
-class ScenarioError(SimconcError):
-    """The program cannot be run at all: a missing file, a syntax error."""
-
-
-@dataclass
-class ExceptionInfo:
-    thread: str
-    time: float
-    type: str
-    message: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"thread": self.thread, "time": self.time, "type": self.type,
-                "message": self.message}
-
-
-@dataclass
-class RunResult:
-    """What one execution did. ``status`` is ``ok``, ``deadlock``, ``error`` or ``limit``."""
-    stdout: str
-    stderr: str
-    seed: Optional[int]
-    #: The scheduler that made the choices: the token is encoded from it when first asked for
-    #: (an exploration asks only for the few it reports).
-    scheduler: Scheduler = field(repr=False)
-    elapsed: float
-    status: str
-    deadlock: Optional[DeadlockReport]
-    exceptions: list[ExceptionInfo]
-    threads: int
-    profile: str
-    trace: Trace = field(repr=False)
-    error: Optional[str] = None          # a simconc-level failure: spinning, a real thread, ...
-    exit_code: int = 0                   # the program's own sys.exit code, if it called it
-    namespace: dict = field(default_factory=dict, repr=False)
-    semantics: str = "timed"
-    switch_points: str = "any"           # untimed: where a thread may be switched out
-    #: The invariant's verdict: None if it held (or there was none), else why it failed.
-    check_failure: Optional[str] = None
-
-    @property
-    def steps(self) -> list[Step]:
-        """Untimed semantics: the steps taken, in order (what exploration's analysis reads)."""
-        return self.trace.steps
-
-    @property
-    def pending(self) -> list[Step]:
-        """Untimed semantics: the step each unfinished thread was waiting to take at the end."""
-        return self.trace.pending
-
-    @property
-    def schedule(self) -> str:
-        """The schedule token: replays this execution exactly."""
-        token = self.__dict__.get("_token")
-        if token is None:
-            token = self.__dict__["_token"] = self.scheduler.token
-        return token
-
-    @property
-    def ok(self) -> bool:
-        return self.status == "ok"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "stdout": self.stdout, "stderr": self.stderr, "seed": self.seed,
-            "schedule": self.schedule, "elapsed": self.elapsed, "status": self.status,
-            "deadlock": self.deadlock.to_dict() if self.deadlock else None,
-            "exceptions": [e.to_dict() for e in self.exceptions], "threads": self.threads,
-            "profile": self.profile, "error": self.error, "exit_code": self.exit_code,
-            "semantics": self.semantics, "switch_points": self.switch_points,
-            "check": self.check_failure,
-        }
-
-
-class _Capture(io.TextIOBase):
-    """Collects what the program writes; optionally passes it on live."""
-
-    def __init__(self, echo: Optional[TextIO] = None,
-                 world: Optional[World] = None) -> None:
-        self.parts: list[str] = []
-        self.echo = echo
-        #: A write is a visible operation (under untimed semantics, a step: which thread
-        #: prints first is an order), while the world runs.
-        self.world = world
-
-    def writable(self) -> bool:
-        return True
-
-    encoding = "utf-8"
-    errors = "strict"
-
-    def write(self, text: str) -> int:
-        if not isinstance(text, str):
-            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
-        world = self.world
-        if world is not None and world.current is not None:
-            world.point(_STDOUT, "w")
-        self.parts.append(text)
-        if self.echo is not None:
-            self.echo.write(text)
-        return len(text)
-
-    def flush(self) -> None:
-        if self.echo is not None:
-            self.echo.flush()
-
-    def getvalue(self) -> str:
-        return "".join(self.parts)
-
-
-_STDOUT = ("stdout",)
-
-
-_compiled: dict[tuple, Any] = {}   # (path, size, mtime, memory) -> code: explorations rerun it
-
-#: Inside :func:`scenarios_pinned`: (path, memory, switches) -> the code loaded first.
-_pinned: Optional[dict[tuple, Any]] = None
-
-
-@contextlib.contextmanager
-def scenarios_pinned() -> Iterator[None]:
-    """Within the block, a scenario file is loaded once: later runs take the code loaded
-    first without asking the OS whether the file changed. An exploration runs one file
-    thousands of times, and explores one version of it."""
-    global _pinned
-    outer = _pinned
-    if outer is None:
-        _pinned = {}
-    try:
-        yield
-    finally:
-        _pinned = outer
-
-
-def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
-                  switches: bool = False) -> Any:
-    """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong.
-    With ``memory``, its reads and writes of shared state call the instrument's hooks; with
-    ``switches`` too, so do the GIL build's switch points."""
-    path = os.fspath(path)
-    if _pinned is not None:
-        code = _pinned.get((path, memory, switches))
-        if code is None:
-            code = _pinned[path, memory, switches] = _load(path, memory, switches)
-        return code
-    return _load(path, memory, switches)
-
-
-def _load(path: str, memory: bool, switches: bool) -> Any:
-    try:
-        stat = os.stat(path)
-        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory, switches)
-        if cache_key in _compiled:
-            return _compiled[cache_key]
-        with open(path, "rb") as f:
-            source = f.read()
-    except FileNotFoundError:
-        raise ScenarioError(f"no such scenario file: {path}") from None
-    except IsADirectoryError:
-        raise ScenarioError(f"{path} is a directory, not a scenario file") from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        code = compile(source, path, "exec", dont_inherit=True)
-        if memory:
-            code = compile_instrumented(decode_source(source), path, switches)
-    except SyntaxError as exc:
-        where = f"{path}, line {exc.lineno}" if exc.lineno else path
-        text = f"\n    {exc.text.rstrip()}" if exc.text else ""
-        raise ScenarioError(f"the scenario has a syntax error ({where}): {exc.msg}{text}") from None
-    except ValueError as exc:  # e.g. null bytes
-        raise ScenarioError(f"the scenario cannot be compiled: {exc}") from None
-    if len(_compiled) > 32:
-        _compiled.clear()
-    _compiled[cache_key] = code
-    return code
-
-
-#: A scenario's folder, by its path (and the directory a relative path is relative to): an
-#: exploration runs the same file again and again, and os.path.abspath asks the OS each time.
-_folders: dict[Any, str] = {}
-
-
-def _folder(path: str) -> str:
-    key = path if os.path.isabs(path) else (os.getcwd(), path)
-    folder = _folders.get(key)
-    if folder is None:
-        if len(_folders) > 32:
-            _folders.clear()
-        folder = _folders[key] = os.path.dirname(os.path.abspath(path))
-    return folder
-
 
 Check = Union[str, Callable[[], Any], None]
 
@@ -298,7 +103,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.timeline = timeline and trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
-    out, err = _Capture(echo, world), _Capture(echo_err, world)
+    out, err = Capture(echo, world), Capture(echo_err, world)
     modules = fresh_modules()
     world.interpreters[0].face = FaceState(modules)
     namespace: dict[str, Any] = {}
@@ -358,7 +163,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
-            sys.path.insert(0, _folder(path))
+            sys.path.insert(0, folder_of(path))
         with simulated_modules(modules, atexit_handlers), spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:

@@ -6,7 +6,7 @@ import sys
 from typing import Optional
 
 from ..kernel import NOTHING, SimThread, current_world
-from .lock import Lock, fake_address, number_for
+from .lock import Lock, fake_address
 
 PY311 = sys.version_info >= (3, 11)
 PY313 = sys.version_info >= (3, 13)
