@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+import simconc
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GOLDEN = os.path.join(REPO, "tests", "golden")
 
@@ -67,6 +69,33 @@ def test_explorations_are_the_same_bytes_everywhere(scenario, options):
         pytest.fail(f"no golden file {golden}; record it with `python tests/test_determinism.py`")
     with open(golden, "rb") as f:
         assert outputs.pop() == f.read()
+
+
+@pytest.mark.parametrize("scenario, seed", CASES)
+def test_a_golden_runs_token_replays_that_run(scenario, seed, monkeypatch):
+    # Tokens recorded once (in the golden files) must replay the same execution for good:
+    # whatever the kernel's insides become, a token names choices, which must stay the same.
+    with open(os.path.join(GOLDEN, f"{scenario[:-3]}-seed{seed}.json")) as f:
+        golden = json.load(f)
+    monkeypatch.chdir(REPO)   # (file names are shown relative to it)
+    replayed = simconc.run(f"scenarios/{scenario}", schedule=golden["schedule"])
+    assert (replayed.stdout, replayed.status, replayed.elapsed) == \
+        (golden["stdout"], golden["status"], golden["elapsed"])
+    assert [[e.op, e.obj] for e in replayed.trace] == [[e["op"], e["obj"]] for e in golden["trace"]]
+
+
+@pytest.mark.parametrize("scenario, options", EXPLORED)
+def test_a_golden_explorations_failing_tokens_replay_their_failures(scenario, options,
+                                                                    monkeypatch):
+    from simconc.explore.report import failure_of
+    with open(_explored_golden(scenario, options)) as f:
+        golden = json.load(f)
+    monkeypatch.chdir(REPO)
+    assert golden["failures"]
+    for failure in golden["failures"]:
+        replayed = failure_of(simconc.run(f"scenarios/{scenario}", schedule=failure["schedule"]))
+        assert (replayed.kind, replayed.message, replayed.steps) == \
+            (failure["kind"], failure["message"], failure["steps"])
 
 
 def _record():
