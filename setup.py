@@ -3,7 +3,7 @@
 The modules in ``simconc.compiled.MODULES`` are ordinary typed Python, compiled to C by mypyc
 when it and a C compiler are there: the same behaviour, faster. Without them, or with
 ``SIMCONC_PURE=1``, the install is pure Python and works the same. ``SIMCONC_REQUIRE_COMPILED=1``
-makes a failed compile an error instead (CI sets it). See docs/architecture.md.
+makes a failed compile an error instead (CI sets it). See docs/architecture.md and docs/decisions.md.
 """
 import glob
 import hashlib

@@ -10,7 +10,7 @@ already explored, so each Mazurkiewicz trace (each class of executions equal up 
 independent steps) runs once; an execution that could only repeat one is cut short and counted
 apart (``blocked``).
 
-Where this departs from the paper (docs/architecture.md says why):
+Where this departs from the paper (docs/decisions.md says why):
 - A plan is never dropped as "covered" by a planned leaf that is a weak prefix of it: a plan
   made by another execution is not always recognised (:meth:`.wakeup._Path.step_of`), so the
   tree can hold a leaf the paper's would not, and with that shortcut the property tests

@@ -3,14 +3,14 @@ executions, and to digest an execution's Mazurkiewicz trace.
 
 The location of an attribute or item of the program's objects holds the object's ``id()``, which
 differs from one execution to the next (locks, events and queues are named alike in every
-execution already, by the thread that made them: World.name_new). :func:`object_of` says which
+execution already, by the thread that made them: Stepped.name_new). :func:`object_of` says which
 part of a location is an object's id, or why none is (:class:`NoObject`); :func:`first_touches`
 which step first touched each object; :func:`with_object` puts another name in the object's
 place. The search names a step planned by another execution with them (wakeup.py says how).
 
 The trace digest identifies an execution's trace across executions, so that an execution that
 repeats a trace already run can be counted apart (optimal DPOR runs each trace once; with locks
-ours sometimes runs one twice, see docs/architecture.md). Within one execution a trace is the
+ours sometimes runs one twice, see docs/decisions.md). Within one execution a trace is the
 happens-before order of its steps (:class:`.clocks.HappensBefore`). Across executions each object
 is named instead by the first step that touches it, in a fixed order of the threads (the
 thread's path, then its step's place in the thread). Two executions of one trace take the same
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 #: Values a location may hold besides object ids that are the same in every execution.
 _PLAIN = (int, str, float, bool, type(None), bytes)
 
-#: The heads of the kernel's locations named by a thread's path (World.name_new, a thread's
+#: The heads of the kernel's locations named by a thread's path (Stepped.name_new, a thread's
 #: liveness): the same in every execution.
 _MADE = ("made", "threads")
 
@@ -116,7 +116,7 @@ def trace_digest(steps: Sequence[Step], hb: "HappensBefore",
 def object_of(key: Any) -> Named:
     """The object location ``key`` belongs to, its id (the part of the location that holds
     it); :data:`ALIKE` if no part names an object (a global, stdout, the GIL, a thread's
-    liveness, a lock, event or queue named by the thread that made it (World.name_new), a plain
+    liveness, a lock, event or queue named by the thread that made it (Stepped.name_new), a plain
     name); :data:`UNNAMEABLE` if a part holds something no other execution can name (an object
     of the program's used as a dictionary key)."""
     kind = type(key)

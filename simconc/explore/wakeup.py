@@ -12,7 +12,7 @@ prefix of the sequence (dpor.py says why).
 
 The tree's steps were planned by different executions, but locations are only comparable within
 one execution: the insertion reads each child's step as the current execution names it, where
-that can be told, and otherwise assumes it dependent (:meth:`_Path.step_of`; docs/architecture.md
+that can be told, and otherwise assumes it dependent (:meth:`_Path.step_of`; docs/decisions.md
 gives each case, and what it cost when it was missing).
 """
 from __future__ import annotations
@@ -252,7 +252,7 @@ def insert(view: _Sequence, path: _Path) -> None:
 # (naming.object_of says which part of a location names an object). That names a location across
 # executions, where planning compares a step of an earlier execution with this one's
 # (_Path.step_of). Locks, events and queues need none of this: they are named by the thread that
-# made them (World.name_new), the same in every execution; the program's own objects do.
+# made them (Stepped.name_new), the same in every execution; the program's own objects do.
 
 def _first_of(found: Named, first_touch: dict[int, int]) -> Optional[int]:
     """:attr:`WNode.first` for a location whose :func:`.naming.object_of` is ``found``."""

@@ -162,7 +162,7 @@ class Scheduler:
 
 
 # --- tokens ---------------------------------------------------------------------------------------
-# A token is the version digit followed by url-safe base64 of the choices, each written as three
+# A token is the semantics' character (SEMANTICS) followed by url-safe base64 of the choices, each written as three
 # unsigned LEB128 varints (kind code, number of options, index) and zlib-compressed when that is
 # shorter (flag byte 'z') than raw (flag byte 'r').
 

@@ -66,7 +66,7 @@ class SimThread:
         #: main thread started.
         self.path: tuple = ()
         self.spawned = 0               # threads it has started
-        self.made = 0                  # locks, events, queues it made (World.name_new)
+        self.made = 0                  # locks, events, queues it made (Stepped.name_new)
         #: Called when the thread has ended (the face forgets it: threading._active).
         self.on_finish: Optional[Callable[[], None]] = None
 

@@ -148,10 +148,6 @@ class World:
             self._random = random.Random(self.run_seed)
         return self._random
 
-    @property
-    def untimed(self) -> bool:
-        return self.semantics.name == "untimed"
-
     def jittered(self, duration: float, jitter: float) -> float:
         """``duration`` spread by ``jitter`` (see CostProfile), from the run's seeded stream."""
         if jitter <= 0 or duration <= 0:

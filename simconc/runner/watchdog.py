@@ -3,7 +3,7 @@
 Pure Python costs no simulated time, so a busy-wait (``while not done: pass``) never lets another
 simulated thread run and would hang the run for ever. (One that polls a lock or a queue lets
 time pass, but only its own: that is no sign of life either, see World.pay.) A real-time alarm
-checks, once a second, whether the kernel has seen any sign of life; after ``seconds`` without
+checks, twice a second, whether the kernel has seen any sign of life; after ``seconds`` without
 one it stops the run, naming the thread and the line it is spinning on.
 """
 from __future__ import annotations
