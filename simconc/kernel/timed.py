@@ -109,17 +109,9 @@ class Timed(Semantics):
 
     def _bootstrap(self, thread: SimThread) -> object:
         """The life of ``thread``'s greenlet: it takes the GIL, runs, pays, ends, lets go."""
-        world = self.world
         gil: GIL = thread.interpreter.gil
-        thread.state = "ready"
-        if world.timeline:
-            world.record(thread, "ready", skip=None)
-        if not gil.take_if_free(thread):
-            self._wait_for_gil(thread, gil)
-        thread.state = "running"
-        thread.started_at = world.now
-        if world.timeline:
-            world.record(thread, "run", skip=None)
+        self._run_again(thread, gil)
+        thread.started_at = self.world.now
         thread.run_code()
         self.settle(thread)   # its last operations' CPU time passes before it ends
         thread.finish()
@@ -185,6 +177,13 @@ class Timed(Semantics):
             value = self._wait(event)
         finally:
             thread.waiting_on = thread.waiting_where = None
+        self._run_again(thread, gil)
+        return value
+
+    def _run_again(self, thread: SimThread, gil: GIL) -> None:
+        """``thread`` may go on (it has started, or its wait is over): it is ready, and runs
+        once it holds the GIL (at once if nobody else can want it now)."""
+        world = self.world
         thread.state = "ready"
         if world.timeline:
             world.record(thread, "ready", skip=None)
@@ -193,7 +192,6 @@ class Timed(Semantics):
         thread.state = "running"
         if world.timeline:
             world.record(thread, "run", skip=None)
-        return value
 
     def _wait_for_gil(self, thread: SimThread, gil: GIL) -> None:
         event = gil.request(thread)
