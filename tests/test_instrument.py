@@ -61,7 +61,77 @@ def run_both(source):
     return plain["result"], instrumented["result"], events
 
 
-@pytest.mark.parametrize("source", PROGRAMS)
+# Programs where the rewrite once changed what the program computes: each found on real code.
+TRICKY = [
+    # Private names: ``self.__f`` in ``class C`` is ``self._C__f`` (circuitbreaker 2.1.3's
+    # ``self.__call_failed()`` raised AttributeError, instrumented); module variables too.
+    """
+    _C__limit = 3
+    class _C:
+        def __init__(self):
+            self.__x = 1
+            self.__x += 1
+        def __f(self, n):
+            return self.__x + n + __limit
+        def g(self):
+            return [self.__f(i) for i in range(2)], self.__dict__
+    result = _C().g()
+    """,
+    # A module-level comprehension's variable is its own, not the module's (3.12 inlines
+    # comprehensions, PEP 709, and the symbol table no longer tells them apart).
+    """
+    i = 5
+    n = [i for i in range(3)]
+    names = [f"T{i}" for i in range(2)]
+    pairs = {i: j for i in range(2) for j in [i, i + 1]}
+    nested = [[i * j for j in range(i)] for i in range(3)]
+    first = [i for i in [i]]   # (the first iterable is the enclosing scope's)
+    result = (i, n, names, pairs, nested, first)
+    """,
+    """
+    def f():
+        global i
+        i = 9
+        return [i for i in range(2)], i
+    result = f()
+    """,
+    # A proxy whose __getattribute__ does instrumented accesses: the hooks must not ask it for
+    # its __class__ (isinstance would), or they recurse (CPython's test_descr).
+    """
+    class Proxy:
+        def __init__(self, target):
+            object.__setattr__(self, "_Proxy__target", target)
+        def __getattribute__(self, name):
+            if name.startswith("_Proxy__"):
+                return object.__getattribute__(self, name)
+            return getattr(self.__target, name)
+    p = Proxy([3, 1, 2])
+    result = (p.count(1), p.index(2), len(p.__class__.__name__))
+    """,
+    # A name found in the builtins, which an imported module's globals hold as a dict.
+    """
+    global AssertionError
+    AssertionError = TypeError
+    del AssertionError
+    result = AssertionError.__name__
+    """,
+    # A match statement's value patterns stay dotted names.
+    """
+    import enum
+    class Color(enum.Enum):
+        RED = 1
+    def which(c):
+        match c:
+            case Color.RED if c.value == 1:
+                return "red"
+            case _:
+                return "other"
+    result = which(Color.RED), which(2)
+    """,
+]
+
+
+@pytest.mark.parametrize("source", PROGRAMS + TRICKY)
 def test_instrumented_code_computes_what_the_plain_code_computes(source):
     plain, instrumented, events = run_both(source)
     assert plain == instrumented

@@ -1,5 +1,7 @@
-"""Property tests over random small programs of lock and semaphore operations."""
-from hypothesis import example, given, settings, strategies as st
+"""Property tests over random small programs: of lock and semaphore operations, of shared
+variables under exploration, and programs generated from Python's grammar, instrumented."""
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 import simconc
 
@@ -131,3 +133,76 @@ def test_reads_left_out_of_the_steps_lose_no_outcome(tmp_path_factory, pre, mid,
         runner._compiled.clear()
     assert fewer.exhausted and every.exhausted
     assert set(fewer.outcome_counts) == set(every.outcome_counts)
+
+
+# Generated programs (hypothesmith: from Python's grammar, and from libCST's nodes) run the same
+# instrumented and not: the same output, the same exception. A program that runs for more than
+# half a second either way is passed over (generated code may loop for ever).
+def _run_generated(code, instrumented):
+    import contextlib
+    import io
+    import signal
+
+    from simconc.instrument.hooks import hooks
+
+    namespace = {"__name__": "__main__", "__builtins__": __builtins__}
+    if instrumented:
+        namespace.update(hooks(None, namespace))
+    out = io.StringIO()
+
+    def too_long(signum, frame):
+        raise _TooLong
+
+    previous = signal.signal(signal.SIGALRM, too_long)
+    signal.setitimer(signal.ITIMER_REAL, 0.5)
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(code, namespace)
+        return out.getvalue(), None
+    except _TooLong:
+        return None, "too long"
+    except Exception as exc:   # (what the program raised is part of what it does)
+        return out.getvalue(), type(exc).__name__
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+class _TooLong(BaseException):
+    pass
+
+
+def _generated_programs_run_the_same(source):
+    import warnings
+
+    from simconc.instrument.rewrite import compile_instrumented
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")   # (SyntaxWarnings of odd generated code)
+        try:
+            plain = compile(source, "<generated>", "exec")
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return   # (the generator's code that CPython's compiler refuses: nothing to compare)
+        instrumented = compile_instrumented(source, "<generated>")
+    expected, got = _run_generated(plain, False), _run_generated(instrumented, True)
+    if "too long" not in (expected[1], got[1]):
+        assert got == expected, source
+
+
+def _hypothesmith():
+    import hypothesmith
+    return hypothesmith
+
+
+# (Generating a program is slow, and the generator compiles odd candidates: SyntaxWarnings.)
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.deferred(lambda: _hypothesmith().from_node()))
+def test_generated_programs_run_the_same_instrumented_from_nodes(source):
+    _generated_programs_run_the_same(source)
+
+
+@pytest.mark.filterwarnings("ignore::SyntaxWarning")
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.deferred(lambda: _hypothesmith().from_grammar()))
+def test_generated_programs_run_the_same_instrumented_from_the_grammar(source):
+    _generated_programs_run_the_same(source)

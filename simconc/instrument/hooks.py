@@ -13,9 +13,27 @@ import types
 from typing import Any, Callable, Optional
 
 from ..kernel.values import NOTHING, shown
+from ..kernel.world import maybe_current_world
 
 #: The builtin containers whose methods are steps on the whole container.
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
+
+#: Keys whose hash is their value's, computed without running any of the program's code.
+_PLAIN_KEYS = frozenset((int, str, bytes, bool, float, complex, type(None)))
+
+
+def _plain_key(key: Any) -> bool:
+    """Whether ``key`` hashes by value without calling the program's code (a tuple of such)."""
+    kind = type(key)
+    if kind in _PLAIN_KEYS:
+        return True
+    return kind is tuple and all(_plain_key(part) for part in key)
+
+
+# The hooks look at the program's objects by ``type(obj)`` only: ``isinstance`` would ask the
+# object for its ``__class__``, running the program's ``__getattribute__`` where the program
+# itself runs nothing (CPython's test_descr has a proxy whose ``__getattribute__`` would then
+# recurse for ever, instrumented).
 
 #: Their methods that only read (every other method counts as a write).
 _READING_METHODS = frozenset((
@@ -37,6 +55,32 @@ Record = Callable[..., None]
 
 def _nothing(key: Any, access: str, obj: Any = None) -> None:
     pass
+
+
+# What a module instrumented on import calls (importer.py): it is imported once, and runs in
+# whatever execution is running then, or in none. (Here, compiled, rather than beside the
+# importer: a Python function would be a frame more in every access, which code that counts
+# its frames sees: warnings' stack levels, recursion limits.)
+def record_in_run(op: str, label: str, key: Any, value: Any = NOTHING, detail: str = "") -> None:
+    world = maybe_current_world()
+    if world is not None:
+        world.record_access(op, label, key, value, detail)
+
+
+def access_in_run(key: Any, access: str, obj: Any = None) -> None:
+    world = maybe_current_world()
+    if world is not None:
+        world.access(key, access, obj)
+
+
+def switch_in_run() -> None:
+    world = maybe_current_world()
+    if world is not None:
+        world.switch_point()
+
+
+def always() -> bool:
+    return True
 
 
 def _unrecorded(op: str, label: str, key: Any, value: Any = NOTHING, detail: str = "") -> None:
@@ -114,10 +158,7 @@ class _Hooks:
         try:
             value = self.namespace[name]
         except KeyError:
-            try:
-                value = getattr(self.namespace["__builtins__"], name)
-            except (KeyError, AttributeError):
-                raise NameError(f"name {name!r} is not defined") from None
+            value = _builtin(self.namespace, name)
         if self.tracing:
             self.record("read", name, key, value)
         return value
@@ -161,7 +202,7 @@ class _Hooks:
             self.record("write", name, self.global_key(name), value)
 
     def getattr(self, obj: Any, attr: str) -> Any:
-        if isinstance(obj, (types.ModuleType, type)):
+        if issubclass(type(obj), (types.ModuleType, type)):
             return getattr(obj, attr)
         key = (id(obj), attr)
         self.point(key, "r", obj)
@@ -183,13 +224,12 @@ class _Hooks:
 
     @staticmethod
     def item(obj: Any, key: Any) -> Any:
-        if isinstance(key, slice):   # a slice touches many keys (hashable from 3.12 on)
-            return (id(obj), "[]")
-        try:
-            hash(key)
+        """The location of ``obj[key]``: the key's own, where the key hashes by value; else
+        (an object of the program's as a key, a slice, a list) the whole object's. Hashing
+        such a key here would run its ``__hash__`` where the program may not."""
+        if _plain_key(key):
             return (id(obj), "[]", key)
-        except TypeError:   # a list as a key...: the whole object
-            return (id(obj), "[]")
+        return (id(obj), "[]")
 
     def getitem(self, obj: Any, key: Any) -> Any:
         location = self.item(obj, key)
@@ -217,7 +257,7 @@ class _Hooks:
 
     def method(self, obj: Any, name: str) -> Any:
         bound = getattr(obj, name)
-        if not isinstance(obj, _CONTAINERS):
+        if not issubclass(type(obj), _CONTAINERS):
             return bound
         access = "r" if name in _READING_METHODS else "w"
         point, record = self.point, self.record if self.tracing else None
@@ -235,7 +275,7 @@ class _Hooks:
         return call
 
     def contains(self, key: Any, obj: Any) -> bool:
-        if isinstance(obj, _CONTAINERS):
+        if issubclass(type(obj), _CONTAINERS):
             location = self.item(obj, key)
             self.point(location, "r", obj)
             found = key in obj
@@ -245,9 +285,20 @@ class _Hooks:
         return key in obj
 
     def whole(self, obj: Any) -> Any:
-        if isinstance(obj, _CONTAINERS):
+        if issubclass(type(obj), _CONTAINERS):
             whole = (id(obj), "[]")
             self.point(whole, "r", obj)
             if self.tracing:
                 self.record("read", type(obj).__name__, whole, detail="all of it")
         return obj
+
+
+def _builtin(namespace: dict, name: str) -> Any:
+    """``name`` from the builtins of a module whose globals are ``namespace``: its
+    ``__builtins__``, a module (a script's) or a dict (an imported module's), as CPython finds
+    them."""
+    try:
+        found = namespace["__builtins__"]
+        return found[name] if type(found) is dict else getattr(found, name)
+    except (KeyError, AttributeError):
+        raise NameError(f"name {name!r} is not defined") from None

@@ -14,31 +14,9 @@ import importlib.util
 import sys
 from typing import Any, Optional, Sequence
 
-from .hooks import hooks
+from .hooks import access_in_run, always, hooks, record_in_run, switch_in_run
 from .rewrite import compile_instrumented
-from ..kernel import NOTHING, maybe_current_world
-
-
-def _record(op: str, label: str, key: Any, value: Any = NOTHING, detail: str = "") -> None:
-    world = maybe_current_world()
-    if world is not None:
-        world.record_access(op, label, key, value, detail)
-
-
-def _point(key: Any, access: str, obj: Any = None) -> None:
-    world = maybe_current_world()
-    if world is not None:
-        world.access(key, access, obj)
-
-
-def _switch() -> None:
-    world = maybe_current_world()
-    if world is not None:
-        world.switch_point()
-
-
-def _always() -> bool:
-    return True
+from ..kernel import maybe_current_world
 
 
 def _matches(name: str, packages: Sequence[str]) -> bool:
@@ -56,9 +34,9 @@ class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
         # Imported outside any simulated execution (the usual case: before the test runs), the
         # module body has made every write of the variables only it assigns before any
         # execution starts: reading them races with nothing, in every thread.
-        body = {"body_thread": _always} if maybe_current_world() is None else {}
-        module.__dict__.update(hooks(_record, module.__dict__, _point, scope=module.__name__,
-                                     switch=_switch, **body))
+        body = {"body_thread": always} if maybe_current_world() is None else {}
+        module.__dict__.update(hooks(record_in_run, module.__dict__, access_in_run,
+                                     scope=module.__name__, switch=switch_in_run, **body))
         super().exec_module(module)
 
     # Never write instrumented bytecode where the plain import would find it.

@@ -18,7 +18,15 @@ What is rewritten:
   method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
   only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads
   that key), a ``for`` loop over it and ``len(xs)``, ``sorted(xs)``... (read it).
-Deletions and compound targets (``a.x, b.y = ...``) are left as they are.
+Deletions, compound targets (``a.x, b.y = ...``) and the names a ``match`` pattern captures are
+left as they are (a pattern is not an expression: ``case Color.RED:`` stays a dotted name).
+
+The rewrite keeps the program's meaning (CPython's own language tests pass instrumented:
+tests/test_cpython_language.py). Two things the compiler does to names, it does itself, since a
+name in a hook call is a string: private names are mangled (``self.__x`` in ``class C`` is
+``_C__x``, :func:`mangled`), and a comprehension's ``for`` targets are its own, whatever the
+enclosing scope has of that name (3.12 inlines comprehensions, PEP 709, and the symbol table no
+longer tells them apart: :func:`_bound_by`).
 
 A container's keys are locations of their own, ``(id(obj), "[]", key)``, inside the location of
 the whole object, ``(id(obj), "[]")``: an operation on the whole conflicts with one on any key
@@ -166,6 +174,23 @@ def _switch() -> ast.Expr:
     return ast.Expr(_call("switch"))
 
 
+def mangled(name: str, class_name: Optional[str]) -> str:
+    """``name`` as CPython compiles it inside class ``class_name`` (private name mangling,
+    ``_Py_Mangle``): ``__x`` in ``class C`` is ``_C__x``. The rewrite turns names and attributes
+    into strings, which the compiler does not mangle, so it mangles them itself."""
+    if class_name is None or not name.startswith("__") or name.endswith("__") or "." in name:
+        return name
+    stripped = class_name.lstrip("_")
+    return f"_{stripped}{name}" if stripped else name
+
+
+def _bound_by(generators: list[ast.comprehension]) -> set[str]:
+    """The names a comprehension's ``for`` targets bind: its own, whatever the enclosing scope
+    has of the same name (3.12 inlines comprehensions, and the symbol table no longer tells)."""
+    return {node.id for generator in generators for node in ast.walk(generator.target)
+            if isinstance(node, ast.Name)}
+
+
 class _Rewriter(ast.NodeTransformer):
     def __init__(self, shared: set[str], table: symtable.SymbolTable,
                  switches: bool = False,
@@ -175,6 +200,14 @@ class _Rewriter(ast.NodeTransformer):
         self.tables = [table]
         self.switches = switches
         self.body = body
+        #: The names the comprehensions being visited bind (theirs alone, see _bound_by).
+        self.comprehension_locals: list[set[str]] = []
+        #: The class whose methods are being visited, innermost last (see mangled).
+        self.classes: list[str] = []
+
+    def _name(self, name: str) -> str:
+        """``name`` (of a variable or an attribute) as the compiler would name it here."""
+        return mangled(name, self.classes[-1]) if self.classes else name
 
     # -- scopes: symtable says whether a name is global where it is used ----------------------
     def _child_table(self, name: str, lineno: int) -> Optional[symtable.SymbolTable]:
@@ -218,13 +251,14 @@ class _Rewriter(ast.NodeTransformer):
         if isinstance(node, ast.For):     # iterating reads the whole of a container
             node.iter = ast.copy_location(_call("whole", node.iter), node.iter)
         target = getattr(node, "target", None)
-        if isinstance(target, ast.Name) and self._is_shared(target.id) and \
-                target.id not in self.body.private:
+        name = self._name(target.id) if isinstance(target, ast.Name) else ""
+        if isinstance(target, ast.Name) and self._is_shared(name) and \
+                name not in self.body.private:
             # ``for x in ...`` assigns a module variable other code reads: each item is a write
             # step, as ``x = item`` would be.
             node.target = ast.Name("__simconc_item__", ast.Store())
             store = ast.Assign([ast.Name(target.id, ast.Store())], _call(
-                self._assign_hook(target.id), ast.Constant(target.id),
+                self._assign_hook(name), ast.Constant(name),
                 ast.Name("__simconc_item__", ast.Load())))
             node.body.insert(0, ast.copy_location(store, target))
         if self.switches:
@@ -239,8 +273,30 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def _comprehension(self, node: ast.AST, name: str) -> ast.AST:
-        node = self._scoped(node, name)
-        for generator in node.generators:   # type: ignore[attr-defined]
+        generators: list[ast.comprehension] = node.generators   # type: ignore[attr-defined]
+        # The first iterable is evaluated in the enclosing scope; the rest in the
+        # comprehension's, where the names its targets bind are its own.
+        generators[0].iter = self.visit(generators[0].iter)
+        first_iter = generators[0].iter
+        self.comprehension_locals.append({self._name(bound) for bound in _bound_by(generators)})
+        table = self._child_table(name, node.lineno)   # (None: 3.12 inlines it)
+        if table is not None:
+            self.tables.append(table)
+        try:
+            for field, old in ast.iter_fields(node):
+                if field != "generators" and isinstance(old, ast.AST):
+                    setattr(node, field, self.visit(old))
+            for n, generator in enumerate(generators):
+                generator.target = self.visit(generator.target)
+                if n:
+                    generator.iter = self.visit(generator.iter)
+                generator.ifs = [self.visit(test) for test in generator.ifs]
+        finally:
+            self.comprehension_locals.pop()
+            if table is not None:
+                self.tables.pop()
+        assert generators[0].iter is first_iter
+        for generator in generators:
             generator.iter = ast.copy_location(_call("whole", generator.iter), generator.iter)
         if self.switches:
             if isinstance(node, ast.DictComp):
@@ -271,16 +327,21 @@ class _Rewriter(ast.NodeTransformer):
         table = self._child_table(node.name, node.lineno)
         if table is not None:
             self.tables.append(table)
+            self.classes.append(node.name)
             try:
                 node.body = [self.visit(s) if isinstance(s, (ast.FunctionDef,
                                                               ast.AsyncFunctionDef)) else s
                              for s in node.body]
             finally:
+                self.classes.pop()
                 self.tables.pop()
         return node
 
     def _is_shared(self, name: str) -> bool:
+        """Whether ``name`` (mangled already, if it is) is a shared module variable here."""
         if name not in self.shared:
+            return False
+        if any(name in names for names in self.comprehension_locals):
             return False
         table = self.tables[-1]
         if table.get_type() == "module":
@@ -318,20 +379,21 @@ class _Rewriter(ast.NodeTransformer):
             target = node.targets[0]
             if isinstance(target, ast.Attribute):
                 return ast.copy_location(ast.Expr(_call(
-                    "setattr", self.visit(target.value), ast.Constant(target.attr),
+                    "setattr", self.visit(target.value), ast.Constant(self._name(target.attr)),
                     node.value)), node)
             if isinstance(target, ast.Subscript):
                 return ast.copy_location(ast.Expr(_call(
                     "setitem", self.visit(target.value), self.visit(target.slice),
                     node.value)), node)
-            if isinstance(target, ast.Name) and self._is_shared(target.id):
+            if isinstance(target, ast.Name) and self._is_shared(self._name(target.id)):
                 # The hook runs once the value is computed, just before the store: the step.
-                node.value = _call(self._assign_hook(target.id), ast.Constant(target.id),
-                                   node.value)
+                name = self._name(target.id)
+                node.value = _call(self._assign_hook(name), ast.Constant(name), node.value)
                 return node
-        after = [ast.copy_location(ast.Expr(_call("wrote", ast.Constant(t.id),
+        after = [ast.copy_location(ast.Expr(_call("wrote", ast.Constant(self._name(t.id)),
                                                   ast.Name(t.id, ast.Load()))), node)
-                 for t in node.targets if isinstance(t, ast.Name) and self._is_shared(t.id)]
+                 for t in node.targets
+                 if isinstance(t, ast.Name) and self._is_shared(self._name(t.id))]
         return [node, *after] if after else node
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
@@ -342,18 +404,29 @@ class _Rewriter(ast.NodeTransformer):
         target = node.target
         if isinstance(target, ast.Attribute):
             return ast.copy_location(ast.Expr(_call(
-                "augattr", self.visit(target.value), ast.Constant(target.attr), op, value)), node)
+                "augattr", self.visit(target.value), ast.Constant(self._name(target.attr)), op,
+                value)), node)
         if isinstance(target, ast.Subscript):
             return ast.copy_location(ast.Expr(_call(
                 "augitem", self.visit(target.value), self.visit(target.slice), op, value)), node)
-        if isinstance(target, ast.Name) and self._is_shared(target.id):
+        name = self._name(target.id) if isinstance(target, ast.Name) else ""
+        if isinstance(target, ast.Name) and self._is_shared(name):
             # ``x += v`` is ``x = x.__iadd__(v)``: a read step, then a write step.
-            update = ast.Call(op, [_call(self._read_hook(target.id), ast.Constant(target.id)),
+            update = ast.Call(op, [_call(self._read_hook(name), ast.Constant(name)),
                                    ast.Call(value, [], [])], [])
             return ast.copy_location(ast.Assign(
                 [ast.Name(target.id, ast.Store())],
-                _call(self._assign_hook(target.id), ast.Constant(target.id), update)), node)
+                _call(self._assign_hook(name), ast.Constant(name), update)), node)
         node.value = self.visit(node.value)
+        return node
+
+    def visit_match_case(self, node: ast.AST) -> ast.AST:
+        # A pattern is not an expression: its value patterns (``case Color.RED:``) must stay
+        # dotted names, and its captures bind names. Only the guard and the body are code.
+        guard = getattr(node, "guard", None)
+        if guard is not None:
+            node.guard = self.visit(guard)   # type: ignore[attr-defined]
+        node.body = self._statements(node.body)   # type: ignore[attr-defined]
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
@@ -367,9 +440,10 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- expressions: reads -----------------------------------------------------------------
     def visit_Name(self, node: ast.Name) -> ast.AST:
-        if isinstance(node.ctx, ast.Load) and self._is_shared(node.id):
-            return ast.copy_location(_call(self._read_hook(node.id), ast.Constant(node.id)),
-                                     node)
+        if isinstance(node.ctx, ast.Load):
+            name = self._name(node.id)
+            if self._is_shared(name):
+                return ast.copy_location(_call(self._read_hook(name), ast.Constant(name)), node)
         return node
 
     def _read_hook(self, name: str) -> str:
@@ -389,7 +463,7 @@ class _Rewriter(ast.NodeTransformer):
             # obj.method(...): the callee is not shared state, but a builtin container's
             # method reads or writes the container (the hook says which, then binds it).
             node.func = ast.copy_location(_call("method", self.visit(func.value),
-                                                ast.Constant(func.attr)), func)
+                                                ast.Constant(self._name(func.attr))), func)
         else:
             node.func = self.visit(func)
             if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and node.args \
@@ -404,7 +478,8 @@ class _Rewriter(ast.NodeTransformer):
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
         if isinstance(node.ctx, ast.Load):
             return ast.copy_location(
-                _call("getattr", self.visit(node.value), ast.Constant(node.attr)), node)
+                _call("getattr", self.visit(node.value), ast.Constant(self._name(node.attr))),
+                node)
         node.value = self.visit(node.value)
         return node
 

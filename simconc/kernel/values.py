@@ -31,7 +31,7 @@ class TypeName(str):
 
 class Repr(str):
     """The value of an instance of a subclass of a plain type (an ``IntEnum`` member, a ``str``
-    subclass): its ``repr`` when it was read or written."""
+    subclass): the plain type's ``repr`` of it when it was read or written."""
 
     __slots__ = ()
 
@@ -53,8 +53,11 @@ def value_of(value: Any, names: Optional[dict] = None) -> Any:
         found = names.get(kind)
         if found is not None:
             return found
-    if isinstance(value, _PLAIN):
-        return Repr(repr(value))
+    if issubclass(kind, _PLAIN):   # (not isinstance: it could run the program's __class__)
+        # (its plain base's repr: the subclass's own is the program's code, which may do
+        # anything, where the program itself calls nothing)
+        base = next(plain for plain in _PLAIN if issubclass(kind, plain))
+        return Repr(base.__repr__(value))
     found = TypeName(kind.__name__)
     if names is not None:
         names[kind] = found
