@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -88,9 +89,15 @@ print(json.dumps({"run": result.testsRun,
 
 
 def run_tests(module: str, instrumented: bool) -> dict:
-    done = subprocess.run([sys.executable, "-c", _CHILD, module, "1" if instrumented else "0",
-                           json.dumps(sorted(FOREIGN_GLOBALS)), json.dumps(sorted(FRAMES))],
-                          capture_output=True, text=True, timeout=600, cwd=REPO)
+    # Each in a directory of its own: some of CPython's tests make fixed-name files and
+    # directories in the current one (test_fstring's ``temp_cwd()``), and the two runs of a
+    # module go at once.
+    with tempfile.TemporaryDirectory(prefix="simconc-language-") as folder:
+        done = subprocess.run(
+            [sys.executable, "-c", _CHILD, module, "1" if instrumented else "0",
+             json.dumps(sorted(FOREIGN_GLOBALS)), json.dumps(sorted(FRAMES))],
+            capture_output=True, text=True, timeout=600, cwd=folder,
+            env={**os.environ, "PYTHONPATH": REPO})
     assert done.returncode == 0 and done.stdout, done.stderr[-3000:]
     return json.loads(done.stdout.splitlines()[-1])
 
