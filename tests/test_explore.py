@@ -949,3 +949,35 @@ def test_the_header_counts_repeated_and_cut_short_executions_apart():
     assert report.format().splitlines()[0] == (
         "5 executions (dpor; every schedule that matters was run), 2 more repeated a trace "
         "already run, 1 more cut short (redundant, or a thread polling while others could run)")
+
+
+def test_every_thread_has_a_real_threads_recursion_headroom_in_every_execution(tmp_path):
+    # Each thread runs on a greenlet, which keeps the recursion depth of the greenlet that
+    # started it. Started from the threads that needed them and then reused, greenlets got
+    # deeper execution after execution: the tutorial's 100 threads ran out of recursion (a
+    # RecursionError inside simconc) after a few dozen executions. More threads than the pool of
+    # idle greenlets keeps (64), so that new ones are made during the runs.
+    path = write(tmp_path, """
+        import threading
+
+
+        def headroom():
+            def down(n):
+                try:
+                    return down(n + 1)
+                except RecursionError:
+                    return n
+            return down(0)
+
+
+        rooms = []
+        threads = [threading.Thread(target=lambda: rooms.append(headroom())) for _ in range(70)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(min(rooms) // 10 * 10)   # (to ten frames: the threads' own start differs a little)
+        """)
+    report = simconc.explore(path, max_executions=20)
+    [(room, _count)] = report.outcomes            # the same in every execution
+    assert int(room) >= 900                       # a real thread starts with about 990

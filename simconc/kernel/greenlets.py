@@ -6,6 +6,14 @@ thousands of small executions a second, each starting a few threads: a greenlet 
 ended waits to run the next thread instead of dying. Greenlets belong to one OS thread, so each
 OS thread keeps its own idle ones.
 
+A greenlet inherits the recursion depth of the greenlet it is started from (its C stack begins
+there), and keeps it for good. So every one is started by the same greenlet, the *starter*, made
+once per OS thread where it is first needed (the hub, as a rule), at a shallow depth: a thread
+then has about the recursion headroom a real thread has, and the same in every execution. (Each
+started from the thread that needed it, greenlets were made deeper and deeper, pooled, and
+handed out again: an exploration of 100 threads ran out of recursion after a few dozen
+executions.)
+
 This module is never compiled (see setup.py). Greenlet tells a suspended greenlet from a running
 one by the Python frame it was suspended in, and an idle greenlet waits in ``_work``: compiled,
 ``_work`` would have no frame, and the idle greenlet would look like it is running in another OS
@@ -43,12 +51,34 @@ def idle_greenlet(hub: greenlet) -> greenlet:
     idle = getattr(_pools, "idle", None)
     if idle is None:
         idle = _pools.idle = []
-    if idle:
-        g = idle.pop()
-        g.parent = hub
-        g.gr_context = None   # a new thread's contextvars start empty, as on a new greenlet
-        return g
-    return greenlet(_work, hub)
+        _pools.starter = None
+    if not idle:
+        _start_one()
+    g = idle.pop()
+    g.parent = hub
+    g.gr_context = None   # a new thread's contextvars start empty, as on a new greenlet
+    return g
+
+
+def _start_one() -> None:
+    """Put one new greenlet in the idle pool, started by the starter (see the module's
+    docstring)."""
+    starter = _pools.starter
+    if starter is None or starter.dead:
+        starter = _pools.starter = greenlet(_starting)
+    starter.switch(getcurrent())
+
+
+def _starting(asker: greenlet) -> None:
+    """The starter: makes a greenlet, starts it (it runs nothing and waits in the pool), and
+    goes back to the greenlet that asked; then waits for the next to ask."""
+    while True:
+        greenlet(_work).switch(_nothing)
+        asker = asker.switch()
+
+
+def _nothing() -> object:
+    return None
 
 
 def _work(task: Optional[Callable[[], object]]) -> None:
@@ -57,7 +87,7 @@ def _work(task: Optional[Callable[[], object]]) -> None:
     while True:
         result = task()   # type: ignore[misc]  # (never None: see below)
         task = None   # let the ended thread's frames go while this greenlet waits
-        if len(idle) < _POOL_SIZE:
+        if len(idle) < _POOL_SIZE or result is None:   # (None: just started, see _starting)
             idle.append(me)
         task = me.parent.switch(result)
         if task is None:   # pragma: no cover - nobody switches in without a task
