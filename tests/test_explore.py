@@ -981,3 +981,32 @@ def test_every_thread_has_a_real_threads_recursion_headroom_in_every_execution(t
     report = simconc.explore(path, max_executions=20)
     [(room, _count)] = report.outcomes            # the same in every execution
     assert int(room) >= 900                       # a real thread starts with about 990
+
+
+def test_a_workers_uncaught_exception_is_in_the_report_of_the_main_threads_failure(tmp_path):
+    # The worker's exception is the cause; the main thread's failed assert only its symptom.
+    path = write(tmp_path, """
+        import threading
+
+        results = []
+
+
+        def worker():
+            results.append(int("not a number"))
+
+
+        t = threading.Thread(target=worker, name="worker")
+        t.start()
+        t.join()
+        assert results == [1], "no result"
+        """)
+    [failure] = simconc.explore(path).failures
+    assert failure.message == "AssertionError: no result (in MainThread)"
+    assert [e["thread"] for e in failure.exceptions] == ["MainThread", "worker"]
+    text = failure.format()
+    assert "uncaught in worker: ValueError: invalid literal for int() with base 10: " \
+           "'not a number'" in text
+    died = [s for s in failure.steps if s["op"] == "uncaught"]
+    assert [(s["thread"], s["obj"].split(" (")[0]) for s in died] == \
+        [("worker", "ValueError"), ("MainThread", "AssertionError")]
+    assert died[0]["where"].endswith("prog.py:8")

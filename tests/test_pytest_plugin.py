@@ -211,3 +211,22 @@ def test_pytest_loads_the_plugin_without_simconc_until_a_test_asks(pytester):
     result.assert_outcomes(passed=1)
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "test_later.py")
     result.assert_outcomes(passed=1)
+
+
+def test_a_workers_exception_behind_a_failed_assert_is_in_the_output(pytester):
+    pytester.makepyfile(test_worker='''
+        import threading
+        import pytest
+
+
+        @pytest.mark.explore
+        def test_results():
+            results = []
+            t = threading.Thread(target=lambda: results.append(1 / 0), name="worker")
+            t.start()
+            t.join()
+            assert results == [1]
+        ''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(failed=1)
+    assert "uncaught in worker: ZeroDivisionError: division by zero" in result.stdout.str()

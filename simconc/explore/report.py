@@ -39,6 +39,10 @@ class Failure:
     #: A deadlock's stuck threads, each as ``{"thread", "waits_for", "held_by", "where"}``:
     #: what each waits for when no thread can go on, and who holds it.
     waits: list[dict] = field(default_factory=list)
+    #: Every uncaught exception of the execution, each as ``{"thread", "type", "message"}``,
+    #: in the order the run met them: a worker's that caused the main thread's failed assert
+    #: belongs in the report as much as the assert.
+    exceptions: list[dict] = field(default_factory=list)
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None) -> str:
@@ -48,6 +52,10 @@ class Failure:
                  f"preemption{'s' if self.preemptions != 1 else ''}): {self.message}"]
         for line in self.explanation:
             lines.append(f"  {line}")
+        # (The first one is the failure's message when the failure is an exception.)
+        for exception in self.exceptions[1 if self.kind == "exception" else 0:]:
+            lines.append(f"  uncaught in {exception['thread']}: {exception['type']}: "
+                         f"{exception['message']}")
         if steps:
             lines.append("  the interleaving:")
             shown = [s for s in self.steps if not s.get("noise")]
@@ -68,7 +76,8 @@ class Failure:
                 "schedule": self.schedule, "count": self.count,
                 "preemptions": self.preemptions, "execution": self.execution,
                 "explanation": self.explanation, "steps": self.steps,
-                "conflicts": [list(pair) for pair in self.conflicts], "waits": self.waits}
+                "conflicts": [list(pair) for pair in self.conflicts], "waits": self.waits,
+                "exceptions": self.exceptions}
 
 
 @dataclass
@@ -237,7 +246,9 @@ def failure_of(result: RunResult) -> Optional[Failure]:
                        if " -> " not in line]
     return Failure(kind, message, threads, result.schedule, rows, explanation,
                    preemptions=sum(step.preempts for step in result.steps),
-                   conflicts=conflicts, waits=waits)
+                   conflicts=conflicts, waits=waits,
+                   exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
+                               for e in result.exceptions])
 
 
 # -- the interleaving ----------------------------------------------------------------------------

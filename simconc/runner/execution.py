@@ -21,7 +21,7 @@ from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, Sch
                      maybe_current_world, switch_points_named)
 from ..kernel.scheduler import token_semantics, token_switch_points
 from ..stdlib import fresh_modules
-from ..stdlib._traceback import format_user_exception
+from ..stdlib._traceback import format_user_exception, record_uncaught
 from ..stdlib.state import FaceState, face_state
 from .capture import Capture
 from .loading import folder_of, load_scenario
@@ -139,6 +139,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
             main_exc.append(ExceptionInfo("MainThread", world.now, type(exc).__name__,
                                           str(exc)))
+            record_uncaught(world, world.main, exc)
 
     atexit_handlers: list = []
 

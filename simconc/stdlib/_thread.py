@@ -46,11 +46,12 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
             # CPython reports it through sys.unraisablehook: "Exception ignored in thread
             # started by: <function>".
             import sys as _sys
-            from ._traceback import format_user_exception
+            from ._traceback import format_user_exception, record_uncaught
             _sys.stderr.write(f"Exception ignored in thread started by: {function!r}\n")
             _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
             _face_state(world).thread_exceptions.append(
                 (sim.name, world.now, type(exc).__name__, str(exc)))
+            record_uncaught(world, sim, exc)
 
     state = _face_state(world)
     state.dummy_names += 1

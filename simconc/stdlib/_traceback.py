@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 import traceback
 from types import TracebackType
-from typing import Optional
+from typing import Any, Optional
+
+from ..kernel import Where
 
 _SIMCONC_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
@@ -32,3 +34,12 @@ def _strip(te: traceback.TracebackException, seen: set) -> None:
     for nested in (te.__cause__, te.__context__):
         if nested is not None:
             _strip(nested, seen)
+
+
+def record_uncaught(world: Any, thread: Any, exc: BaseException) -> None:
+    """Put ``thread``'s uncaught exception on the trace, at the line of the program's that
+    raised it: an interleaving shows where a thread died, and of what."""
+    frames = user_frames(exc.__traceback__)
+    where = Where(frames[-1].filename, frames[-1].lineno or 0, frames[-1].name) if frames \
+        else None
+    world.record(thread, "uncaught", type(exc).__name__, where, None, detail=str(exc))

@@ -21,7 +21,7 @@ from ..sync import TIMEOUT_MAX, Lock, RLock
 from ..sync import (Barrier, BoundedSemaphore, BrokenBarrierError, Condition, Event, Semaphore)
 from . import _thread as _thread_face
 from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
-from ._traceback import format_user_exception
+from ._traceback import format_user_exception, record_uncaught as _record_uncaught
 from .state import face_state as _face_state
 
 __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerate', 'main_thread',
@@ -396,6 +396,7 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
             # frames, and the Thread, alive for the rest of the run)
             _face_state(world).thread_exceptions.append(
                 (thread.name, world.now, exc_type.__name__, str(exc_value)))
+            _record_uncaught(world, thread._sim, exc_value)
         try:
             hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
         except Exception as exc:
