@@ -1,9 +1,15 @@
 """`simconc.run` from Python: callables, the module swap, results, and failures."""
+import os
 import sys
 import threading as real_threading
 import time as real_time
 
+import pytest
+
 import simconc
+
+LOCK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "scenarios",
+                    "lock.py")
 
 
 def test_a_callable_runs_as_the_main_thread_with_the_face_in_sys_modules():
@@ -247,3 +253,22 @@ def test_a_thread_that_swallows_its_unwinding_cannot_hang_the_run():
     result = simconc.run(program)
     assert result.status == "ok"
     assert "'stubborn' caught the exception that unwinds it" in result.stderr
+
+
+@pytest.mark.parametrize("arguments, message", [
+    ({"seed": -5}, "a seed is from 0 to 4294967295"),
+    ({"seed": 2 ** 32}, "a seed is from 0 to 4294967295"),   # (it would stand for seed 0)
+    ({"until": -1}, "until is a simulated time, 0 or more"),
+    ({"spin_timeout": 0}, "the spin timeout is the real time"),
+    ({"check": "counter.value =="}, "is not a Python expression"),
+])
+def test_an_argument_a_run_cannot_take_is_refused_before_it_runs(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        simconc.run(LOCK, **arguments)
+
+
+def test_an_exploration_refuses_a_pct_depth_below_one_and_a_bad_check():
+    with pytest.raises(ValueError, match="PCT's depth"):
+        simconc.explore(LOCK, strategy="pct", depth=0)
+    with pytest.raises(ValueError, match="is not a Python expression"):
+        simconc.explore(LOCK, check="x ===")

@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from ..kernel import SimconcError
 from ..kernel import switch_points_named
-from ..runner import Check, Program, RunResult, run, scenarios_pinned
+from ..runner import Check, Program, RunResult, check_arguments, run, scenarios_pinned
 from ..runner.watchdog import spin_watchdog
 from .dpor import Dpor
 from .enumerate import Enumeration
@@ -81,6 +81,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError("a preemption bound (0 or more) goes with the dpor strategy only")
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
+    if strategy == "pct" and depth < 1:
+        raise ValueError(f"PCT's depth (how many orderings a bug needs) is at least 1, not {depth}")
+    check_arguments(seed=seed if semantics == "timed" else None, spin_timeout=spin_timeout,
+                    check=check)
     if semantics not in ("timed", "untimed"):
         raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
     switch_points = switch_points_named(switch_points)

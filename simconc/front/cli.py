@@ -264,7 +264,7 @@ def _run(args: argparse.Namespace) -> int:
                      memory=args.memory, check=args.check,
                      trace_listener=listener,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
-    except (ScenarioError, BadToken, ScheduleMismatch) as exc:
+    except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
             print(json.dumps({"status": "bad-input", "error": str(exc)}))
         print(f"simconc: error: {exc}", file=sys.stderr)

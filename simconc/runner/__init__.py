@@ -7,10 +7,10 @@ place of the real modules (:mod:`.patching`), captures what the program prints
 main thread, and turns what the world recorded into a :class:`RunResult` (:mod:`.result`). It
 knows nothing of the command line or of exploration.
 """
-from .execution import Check, Program, run
+from .execution import Check, Program, check_arguments, run
 from .loading import ScenarioError, load_scenario, scenarios_pinned
 from .result import ExceptionInfo, RunResult
 from .watchdog import spin_watchdog
 
-__all__ = ["Check", "ExceptionInfo", "Program", "RunResult", "ScenarioError", "load_scenario",
-           "run", "scenarios_pinned", "spin_watchdog"]
+__all__ = ["Check", "ExceptionInfo", "Program", "RunResult", "ScenarioError",
+           "check_arguments", "load_scenario", "run", "scenarios_pinned", "spin_watchdog"]

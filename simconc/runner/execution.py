@@ -65,6 +65,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
+    check_arguments(seed=seed, until=until, spin_timeout=spin_timeout, check=check)
     if maybe_current_world() is not None:
         raise SimconcError("simconc.run() was called inside a simulated execution; simulations "
                            "cannot be nested: run the inner program on its own")
@@ -216,6 +217,28 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         check_failure=check_failure)
     world.dispose()
     return result
+
+
+SEEDS = 2 ** 32   # a run's seed is one choice among this many (kernel/world.py)
+
+
+def check_arguments(seed: Optional[int] = None, until: Optional[float] = None,
+                    spin_timeout: Optional[float] = None, check: Check = None) -> None:
+    """ValueError, saying what is wrong, for an argument a run cannot take."""
+    if seed is not None and not 0 <= seed < SEEDS:
+        raise ValueError(f"a seed is from 0 to {SEEDS - 1} (a run's seed is one choice among "
+                         f"2**32), not {seed}")
+    if until is not None and not until >= 0:
+        raise ValueError(f"until is a simulated time, 0 or more, not {until}")
+    if spin_timeout is not None and not spin_timeout > 0:
+        raise ValueError(f"the spin timeout is the real time a thread may run without blocking "
+                         f"before it is stopped: more than 0 seconds, not {spin_timeout}")
+    if isinstance(check, str):
+        try:
+            compile(check, "<check>", "eval")
+        except SyntaxError as exc:
+            raise ValueError(f"the check {check!r} is not a Python expression: "
+                             f"{exc.msg}") from None
 
 
 def _check(check: Check, namespace: dict, scenario: bool) -> Optional[str]:
