@@ -17,6 +17,9 @@ def pytest_addoption(parser: Any) -> None:
     group = parser.getgroup("simconc", "simconc exploration")
     group.addoption("--simconc-replay", metavar="TOKEN", default=None,
                     help="replay one execution of the selected explore test from its token")
+    group.addoption("--simconc-full", action="store_true", default=False,
+                    help="show every row of a failing test's interleaving (one of more than "
+                         "100 rows is shown where it matters)")
     group.addoption("--simconc-html", metavar="DIR", default=None,
                     help="write each failing explore test's report to DIR as a web page, its "
                          "failing interleavings drawn")

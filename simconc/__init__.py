@@ -10,7 +10,7 @@ from . import compiled as _compiled
 _compiled.choose()   # the compiled kernel, or its sources: decided before anything imports it
 
 from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
-                     ScheduleMismatch, SimconcError, SpinError, get_profile)
+                     ScheduleMismatch, SimconcError, SpinError, UnsimulatedError, get_profile)
 from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
@@ -22,6 +22,6 @@ __version__ = "0.1.0"
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "SpinError", "cpu", "explore", "get_profile", "io", "render_html",
-    "render_svg", "run", "shrink",
+    "SimconcError", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile", "io",
+    "render_html", "render_svg", "run", "shrink",
 ]

@@ -183,3 +183,27 @@ def test_waits_without_a_cycle_say_what_each_thread_waits_for(write):
                      proc.stderr)
     assert ("MainThread waits for thread 'waiter' to finish (at exit the interpreter waits for "
             "every non-daemon thread)") in proc.stderr
+
+
+def test_output_keeps_its_order_in_one_pipe(write):
+    """stdout and stderr into one pipe (a CI log, `2>&1 | less`), stdout block-buffered as it
+    is there: what the program printed, the thread's traceback, the trace and the summary come
+    out in the order they happened."""
+    path = write("order.py", """
+        import threading
+        print("before")
+        def w():
+            raise ValueError("x")
+        t = threading.Thread(target=w); t.start(); t.join()
+        print("after")
+    """)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    for extra in ([], ["--trace"]):
+        out = subprocess.run([sys.executable, "-m", "simconc", "run", *extra, path], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             timeout=60).stdout
+        marks = ["before", "start Thread-1", "ValueError: x", "after", "-- simconc: FAILED"]
+        if not extra:
+            marks.remove("start Thread-1")
+        positions = [out.find(mark) for mark in marks]
+        assert -1 not in positions and positions == sorted(positions), out

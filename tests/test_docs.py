@@ -121,7 +121,12 @@ def execute(command: Command) -> Outcome:
     env.update(command.env)
     proc = subprocess.run(command.argv, cwd=REPO, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)
-    return Outcome(proc.stdout, proc.returncode)
+    # (An exploration that runs for long says how far it got every ten seconds, in a log: lines
+    # of the machine's speed, which a page cannot show.)
+    return Outcome(_PROGRESS.sub("", proc.stdout), proc.returncode)
+
+
+_PROGRESS = re.compile(r"^simconc: exploring: .*\n", re.MULTILINE)
 
 
 def _expected_text(lines: list[str]) -> str:

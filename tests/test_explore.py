@@ -16,6 +16,7 @@ from simconc.kernel import SimconcError
 HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIOS = os.path.join(os.path.dirname(HERE), "scenarios")
 LOST_UPDATE = os.path.join(SCENARIOS, "lost_update.py")
+NOLOCK = os.path.join(SCENARIOS, "nolock.py")
 PHILOSOPHERS = os.path.join(SCENARIOS, "dining_philosophers.py")
 
 
@@ -595,6 +596,59 @@ def test_ctrl_c_stops_the_command_with_the_summary_so_far():
     assert b"Traceback" not in err
 
 
+@pytest.mark.parametrize("args", [[], ["--jobs", "2"], ["--strategy", "random", "--jobs", "2"]],
+                         ids=["dpor", "dpor-jobs", "random-jobs"])
+def test_sigterm_stops_the_command_with_the_summary_so_far_and_no_process_left(args):
+    # As a CI runner or a process manager stops a job: SIGTERM to the command alone, not to
+    # its workers. It is Ctrl-C: the report so far, and every worker ends with it.
+    import signal
+    import subprocess
+    import sys
+    import time
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simconc", "explore", NOLOCK, "--max-executions", "10000000",
+         *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(4)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+    if "--jobs" in args:
+        assert children, "the workers had started"
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err, err.decode()
+    assert "interrupted: a partial exploration" in out.decode()
+    time.sleep(0.5)
+    assert not [child for child in children if _running(child)]
+
+
+def test_a_killed_search_leaves_no_worker_behind():
+    import subprocess
+    import sys
+    import time
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simconc", "explore", NOLOCK, "--jobs", "2"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(4)
+    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                              text=True).stdout.split()
+    assert children
+    proc.kill()
+    proc.wait(timeout=60)
+    deadline = time.monotonic() + 30
+    while [child for child in children if _running(child)]:
+        assert time.monotonic() < deadline, f"workers {children} outlived their search"
+        time.sleep(0.1)
+
+
+def _running(pid: str) -> bool:
+    """Whether process ``pid`` runs (not ended, nor a zombie waiting to be reaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def test_the_main_thread_alone_can_deadlock(tmp_path):
     path = write(tmp_path, """
         import threading
@@ -1010,3 +1064,90 @@ def test_a_workers_uncaught_exception_is_in_the_report_of_the_main_threads_failu
     assert [(s["thread"], s["obj"].split(" (")[0]) for s in died] == \
         [("worker", "ValueError"), ("MainThread", "AssertionError")]
     assert died[0]["where"].endswith("prog.py:8")
+
+
+#: Two threads each add 3,000 to a counter one `counter += 1` at a time: 12,006 steps.
+LONG_COUNT = os.path.join(os.path.dirname(SCENARIOS), "docs", "examples", "long_count.py")
+
+
+def _source(path: str) -> str:
+    with open(path, encoding="utf-8") as file:
+        return file.read()
+
+
+def test_a_long_program_is_explored_whole_and_its_lost_update_found():
+    # 3,000 increments a thread: more than 12,000 steps, past what used to be every
+    # execution's limit. The first execution runs as long as the program does, the others up
+    # to four times that: the check runs, and fails in the second.
+    path = LONG_COUNT
+    report = simconc.explore(path, stop_on_failure=True)
+    assert report.executions == 2 and report.max_steps > 4 * 12_000
+    [failure] = report.failures
+    assert (failure.kind, failure.message) == ("check", "check failed: 3000 updates were lost")
+    replayed = simconc.run(path, schedule=failure.schedule)
+    assert replayed.status == "check" and replayed.check_failure == failure.message
+    assert len(replayed.steps) > 10_000
+
+
+def test_a_long_interleaving_is_shown_where_it_matters_and_whole_on_request():
+    [failure] = simconc.explore(LONG_COUNT, stop_on_failure=True).failures
+    short = failure.format(file="prog.py").splitlines()
+    whole = failure.format(file="prog.py", full=True).splitlines()
+    assert len(whole) > 12_000 and len(short) < 60
+    assert sum("not shown: --full shows the whole interleaving" in line for line in short) == 2
+    # The four accesses of the lost update are there, each with the rows around it.
+    for access in ("Thread-1 (work)  read counter = 2999 ", "Thread-2 (work)  read counter = 5998 ",
+                   "Thread-2 (work)  write counter = 5999 ", "Thread-1 (work)  write counter = 3000 "):
+        assert any(access in line for line in short), "\n".join(short)
+    assert short[-1].startswith("  replay: simconc replay prog.py ")
+    assert [line for line in whole if "not shown" in line] == []
+
+
+def test_a_token_keeps_a_step_limit_other_than_the_default():
+    path = LONG_COUNT
+    report = simconc.explore(path, max_steps=500, stop_on_failure=True)
+    [failure] = report.failures
+    assert failure.kind == "limit"
+    assert failure.message.startswith("the execution was cut at its step limit, 500 steps")
+    # (Replayed under the default limit, it would go on past 500 steps: the token says where.)
+    replayed = simconc.run(path, schedule=failure.schedule)
+    assert replayed.status == "limit" and len(replayed.steps) == 500
+    assert simconc.run(LOST_UPDATE, schedule=simconc.explore(LOST_UPDATE).failures[0].schedule
+                       ).status == "check"   # (a token of the default limit keeps none)
+
+
+@pytest.mark.parametrize("body, words", [
+    (_source(LONG_COUNT), "it was still getting somewhere: in its last "
+     "1,000 steps, 500 of 500 writes stored a value never stored there before"),
+    ("""
+import threading
+x = 0
+def flip():
+    global x
+    while True:
+        x = 1
+        x = 0
+threading.Thread(target=flip).start()
+""", "it was going round in circles: in its last 1,000 steps, its 1,000 writes stored only "
+     "values stored there before"),
+], ids=["long", "livelock"])
+def test_a_cut_execution_says_whether_it_was_getting_somewhere(tmp_path, body, words):
+    path = write(tmp_path, body)
+    report = simconc.explore(path, max_steps=2000, stop_on_failure=True)
+    [failure] = report.failures
+    assert failure.kind == "limit"
+    assert failure.explanation[0].startswith(words), failure.explanation
+
+
+def test_progress_goes_to_a_log_at_a_steady_interval(monkeypatch, capsys):
+    import simconc.front.cli as cli_module
+    monkeypatch.setattr(cli_module, "PROGRESS_EVERY", 0.0)   # (every execution, here)
+    assert cli(["explore", NOLOCK, "--strategy", "random", "--max-executions", "3"]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("simconc: exploring: 1 executions of 3, 1 outcome, 0 failures, ")
+    assert len(err) == 3
+    assert cli(["explore", LOST_UPDATE]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("simconc: exploring: 1 executions (at least ")
+    assert err[-1].startswith("simconc: exploring: 4 executions (at least 0 more planned), "
+                              "2 outcomes, 1 failure, ")

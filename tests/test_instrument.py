@@ -260,3 +260,72 @@ def test_which_module_variables_only_the_module_body_can_touch():
     assert not {"by_function", "by_class"} & body.body_only
     assert "once" in body.once and "private" in body.once
     assert not {"twice", "looped", "deleted", "walrus", "threading"} & body.once
+
+
+def test_attributes_set_deleted_or_read_by_name_are_accesses_too():
+    _, _, events = run_both("""
+    class Box:
+        pass
+    box = Box()
+    setattr(box, "x", 1)
+    got = [getattr(box, "x"), hasattr(box, "y"), getattr(box, "y", "absent")]
+    delattr(box, "x")
+    box.z = 2
+    del box.z
+    try:
+        del box.z
+    except AttributeError:
+        got.append("gone")
+
+    def setattr(*args):   # the program's own: called as it is, not taken for the builtin's
+        got.append(args)
+    setattr(box, "w", 3)
+    result = (got, vars(box))
+    """)
+    attributes = [(op, what) for op, what in events if what.startswith("Box.")]
+    assert attributes == [
+        ("write", "Box.x = 1"), ("read", "Box.x = 1"), ("read", "Box.y (raised AttributeError)"),
+        ("read", "Box.y (raised AttributeError)"), ("write", "Box.x (deleted)"),
+        ("write", "Box.z = 2"), ("write", "Box.z (deleted)"),
+        ("write", "Box.z (deleting it raised AttributeError)")]
+
+
+def test_a_descriptor_that_removes_itself_races_with_itself(tmp_path):
+    # six's lazy attributes (six 1.7.3, six#98): the first read stores the value on the object
+    # and deletes the descriptor from the class; two first reads at once, and one delattr
+    # fails. Seen only once the builtins' setattr and delattr are accesses.
+    path = tmp_path / "lazy.py"
+    path.write_text(textwrap.dedent("""
+        import threading
+
+        class SelfRemoving:
+            def __get__(self, obj, owner):
+                setattr(obj, "x", 42)
+                delattr(owner, "x")
+                return 42
+
+        class Holder:
+            x = SelfRemoving()
+
+        holder, got = Holder(), []
+
+        def read():
+            try:
+                got.append(holder.x)
+            except AttributeError:
+                got.append("AttributeError")
+
+        threads = [threading.Thread(target=read) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+        def check():
+            assert got == [42, 42], got
+    """))
+    report = simconc.explore(path)
+    assert report.exhausted and {f.kind for f in report.failures} == {"check"}
+    failure = report.failures[0]
+    assert any(row["op"] == "write" and row["obj"] == "Holder.x (deleting it raised "
+               "AttributeError)" for row in failure.steps)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 pytest_plugins = ["pytester"]
 
@@ -94,11 +95,98 @@ def test_without_instrumentation_only_the_locks_are_seen(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     # The counter's reads and writes are not steps, and mylib's Lock, bound from the real
     # threading before the test, is rebound only in named packages: nothing can race, nothing
-    # fails. But a test that explored a single schedule says where simconc did not look.
+    # fails. But a test in which nothing could race says where simconc did not look.
     result.assert_outcomes(passed=3)
     out = result.stdout.str()
-    assert "SimconcWarning: simconc ran a single schedule of test_counter:" in out
-    assert "name it with --simconc-instrument" in out
+    assert ("SimconcWarning: simconc saw nothing in test_counter that could race "
+            "(1 execution)") in out
+    assert "SimconcWarning: simconc saw nothing in test_safe_counter that could race" in out
+    assert "named with --simconc-instrument" in out
+
+
+def test_the_test_modules_own_accesses_are_seen_and_its_asserts_explained(pytester):
+    # python_http_client's race (a frontrun case study): a worker writes, the test body reads.
+    # The test module is the user's code: seen without naming it, its asserts still rewritten.
+    pytester.makepyfile(test_headers='''
+"""A docstring first: pytest puts its imports after it (a line, and no end line)."""
+import threading
+import pytest
+
+
+class Client:
+    def __init__(self):
+        self.headers = {}
+
+    def update(self, key, value):
+        self.headers[key] = value
+
+
+@pytest.mark.explore
+def test_the_assert_reads_what_a_worker_writes():
+    client = Client()
+    t = threading.Thread(target=client.update, args=("a", 1))
+    t.start()
+    assert client.headers.get("a") == 1
+    t.join()
+
+
+@pytest.mark.explore
+def test_joined_first():
+    client = Client()
+    t = threading.Thread(target=client.update, args=("a", 1))
+    t.start()
+    t.join()
+    assert client.headers.get("a") == 1
+
+
+def test_the_module_is_plain_again():
+    assert "__simconc__" not in globals()
+    assert test_joined_first.__code__.co_names.count("__simconc__") == 0
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error::UserWarning")
+    result.assert_outcomes(failed=1, passed=2)
+    out = result.stdout.str()
+    assert "2 executions (dpor; every schedule that matters was run)" in out
+    assert "AssertionError: assert None == 1" in out
+    assert "+  where None = <built-in method get of dict object at" in out   # pytest's words
+    assert re.search(r"MainThread read dict.get\(\) \(test_headers.py:19\), then Thread-1 "
+                     r"\(update\) write dict\['a'\] = 1 \(test_headers.py:11\)", out)
+    assert "--simconc-replay" in out
+    # Every write the body reads was ordered by join: no race, and no warning either.
+    assert "could race" not in out
+
+
+def test_a_scripts_main_explored_from_the_script_itself(pytester):
+    # The script imported threading before the exploration: its names are the face's in each
+    # execution, and its own reads and writes are seen.
+    script = pytester.makepyfile(counting='''
+import threading
+import simconc
+
+counter = 0
+
+
+def worker():
+    global counter
+    counter += 1
+
+
+def main():
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+if __name__ == "__main__":
+    assert simconc.run(main).status == "ok"
+    report = simconc.explore(main, check=lambda: counter == 2)
+    print(report.executions, report.exhausted, [f.kind for f in report.failures])
+''')
+    result = pytester.run(sys.executable, str(script))
+    assert result.ret == 0, result.stderr.str()
+    assert result.stdout.lines[-1] == "4 True ['check']"
 
 
 def test_a_bad_token_is_a_clear_failure(pytester):
@@ -230,3 +318,120 @@ def test_a_workers_exception_behind_a_failed_assert_is_in_the_output(pytester):
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(failed=1)
     assert "uncaught in worker: ZeroDivisionError: division by zero" in result.stdout.str()
+
+
+def test_a_named_packages_submodules_get_the_simulated_threading_too(pytester):
+    # locked_pkg.counter bound the real RLock as it was imported: were it not rebound, both
+    # threads would hold "the lock" at once, and simconc would report an update lost where
+    # none can be.
+    package = pytester.mkpydir("locked_pkg")
+    package.joinpath("counter.py").write_text('''
+from threading import RLock
+
+
+class Counter:
+    def __init__(self):
+        self.lock = RLock()
+        self.value = 0
+
+    def increment(self):
+        with self.lock:
+            value = self.value
+            self.value = value + 1
+''')
+    pytester.makeini("[pytest]\nsimconc_instrument = locked_pkg\n")
+    pytester.makepyfile(test_locked='''
+import threading
+import pytest
+from locked_pkg.counter import Counter
+
+
+@pytest.mark.explore
+def test_locked_increments():
+    counter = Counter()
+    threads = [threading.Thread(target=counter.increment) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert counter.value == 2
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1)
+
+
+def test_an_explore_test_may_skip_or_xfail_itself(pytester):
+    pytester.makepyfile(test_skipping='''
+import pytest
+
+
+@pytest.mark.explore
+def test_skips_itself():
+    pytest.skip("not on this version")
+
+
+@pytest.mark.explore
+def test_xfails_itself():
+    pytest.xfail("known bug")
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-rsx")
+    result.assert_outcomes(skipped=1, xfailed=1)
+    assert "not on this version" in result.stdout.str()
+
+
+def test_locks_made_at_import_are_simulated_locks_in_each_execution(pytester):
+    # A real lock held by one simulated thread would block the others, and with them the whole
+    # simulation: for each execution, a module's or a class's lock made at import is replaced
+    # by a simulated one, and the lost update it prevents is not reported.
+    pytester.makepyfile(test_module_locks='''
+import threading
+import pytest
+
+LOCK = threading.Lock()
+
+
+class Account:
+    _lock = threading.RLock()
+
+    def __init__(self):
+        self.balance = 0
+
+    def deposit(self, amount):
+        with self._lock:
+            balance = self.balance
+            self.balance = balance + amount
+
+
+def run_two(target):
+    threads = [threading.Thread(target=target) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+
+@pytest.mark.explore
+def test_a_module_lock():
+    account = Account()
+
+    def deposit():
+        with LOCK:
+            balance = account.balance
+            account.balance = balance + 10
+    run_two(deposit)
+    assert account.balance == 20
+
+
+@pytest.mark.explore
+def test_a_class_lock():
+    account = Account()
+    run_two(lambda: account.deposit(10))
+    assert account.balance == 20
+
+
+def test_the_real_locks_are_back():
+    assert type(LOCK) is type(threading.Lock())
+    assert type(Account._lock) is type(threading.RLock())
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
+    result.assert_outcomes(passed=3)

@@ -45,15 +45,34 @@ def test_the_real_modules_come_back_even_when_the_program_fails():
     assert sys.modules["threading"] is real_threading
 
 
+class _Library:
+    """Stands for a library that bound the real threading long ago: not the program's module,
+    whose names are rebound for each run, but something it holds."""
+    threading = real_threading
+
+
 def test_starting_a_real_os_thread_is_refused_clearly():
     def program():
-        real_threading.Thread(target=print).start()   # the real module, imported long ago
+        _Library.threading.Thread(target=print).start()   # the real module, imported long ago
 
     before = real_threading.active_count()
     result = simconc.run(program)
     assert result.status == "error"
     assert "real OS thread" in result.error
     assert real_threading.active_count() == before
+
+
+def test_the_programs_own_module_gets_the_simulated_threading():
+    # This module imported the real threading at its top, as a script does before it calls
+    # simconc.run(main): for the length of each run, its names are the face's.
+    def program():
+        t = real_threading.Thread(target=print, args=("simulated",))
+        t.start()
+        t.join()
+
+    result = simconc.run(program)
+    assert (result.status, result.stdout, result.threads) == ("ok", "simulated\n", 2)
+    assert real_threading.Thread.__module__ == "threading"   # the real one again
 
 
 def test_random_is_seeded_from_the_run_seed():

@@ -1,12 +1,15 @@
-"""Code that imported the real threading before the simulation started tries to start a real OS
+"""A library imported before the simulation started (here the standard library's
+concurrent.futures, which binds the real threading as it is imported) tries to start a real OS
 thread inside a simulated execution: simconc refuses, and the real modules come back after."""
-import threading   # the real module: imported here, long before any simulation
+import threading
+from concurrent.futures import ThreadPoolExecutor   # imported here, long before any simulation
 
 import simconc
 
 
 def program():
-    threading.Thread(target=print, args=("from a real thread",)).start()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(print, "from a real thread")
     print("not reached")
 
 

@@ -8,19 +8,23 @@ from the executions' results and traces (:mod:`.report`). Nothing here knows the
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import _signal
 import threading
 import time
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Hashable, Iterator, Optional
 
 from ..kernel import SimconcError
 from ..kernel import switch_points_named
+from ..kernel.scheduler import MAX_STEPS
+from ..instrument.inplace import instrumented_in_place
 from ..runner import Check, Program, RunResult, check_arguments, run, scenarios_pinned
+from ..runner.patching import users_module
 from ..runner.watchdog import spin_watchdog
 from .dpor import Dpor
 from .enumerate import Enumeration
-from .parallel import Ahead
+from .parallel import Ahead, die_with_parent
 from .report import ExploreReport, Failure, failure_kind, failure_of, outcome_of
 from .sampling import Sampler
 
@@ -38,11 +42,22 @@ DEFAULT_SAMPLES = 1000
 #: about a quarter of running it again: tracing four costs what they could save.
 TRACED_FIRST = 4
 
+#: Without ``max_steps``, the step limit of the first execution, which runs the program as it
+#: comes (no preemption): as far as it goes, short of a program that never ends.
+FIRST_STEP_LIMIT = 1_000_000
+
+
+def step_limit_after(length: int) -> int:
+    """The step limit of every execution after a first one of ``length`` steps: a preempted
+    execution that takes four times as many steps as the program loops (polls, retries) for
+    ever, in all likelihood; never under the default limit of a run."""
+    return max(MAX_STEPS, 4 * length)
+
 
 def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions: Optional[int] = None, seed: int = 0, depth: int = 3,
             preemption_bound: Optional[int] = None,
-            max_steps: int = 10_000, spin_timeout: float = 10.0,
+            max_steps: Optional[int] = None, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
             jobs: int = 1, semantics: str = "untimed", switch_points: str = "any",
             profile: str = "tutorial-2017",
@@ -72,7 +87,16 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     ``semantics="timed"`` explores the choices a timed run has under ``profile`` (who takes
     the GIL among threads ready at one instant, which waiter a release wakes), by ``enumerate``
     or the ``random`` sampler, with the run's seed fixed at ``seed``.
+
+    A callable's own module (a script's ``main``, not a library's) is the user's code: its
+    reads and writes of shared state are seen, as a scenario file's are (see
+    :mod:`simconc.instrument.inplace`).
     """
+    arguments = dict(locals())   # (first: exactly the arguments, for the call below)
+    own = users_module(program) if callable(program) and semantics == "untimed" else None
+    if own is not None and "__simconc__" not in vars(own):
+        with instrumented_in_place(own, extra=(program,)):
+            return explore(**arguments)
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if max_executions is not None and max_executions < 1:
@@ -94,19 +118,29 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     if semantics == "timed" and strategy not in ("enumerate", "random"):
         raise ValueError("a timed run's choices are explored by the enumerate or random "
                          "strategy (DPOR, PCT and POS order untimed steps)")
-    ahead: Optional[Ahead] = None
+    if max_steps is not None and max_steps < 1:
+        raise ValueError(f"the step limit is at least 1 step, not {max_steps}")
+    ahead_options: Optional[dict[str, Any]] = None   # (workers start once the limit is known)
     if strategy in ("dpor", "enumerate"):
         if jobs > 1 and strategy == "enumerate":
             raise ValueError("--jobs runs dpor and the samplers (random, pct, pos) in several "
                              "processes; enumerate, the baseline, runs in one")
         engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration(seed)
         if jobs > 1:
-            ahead = Ahead(program, jobs - 1, preemption_bound, dict(
-                switch_points=switch_points, check=check, max_steps=max_steps,
-                spin_timeout=spin_timeout, profile=profile))
+            ahead_options = dict(switch_points=switch_points, check=check,
+                                 spin_timeout=spin_timeout, profile=profile)
     else:
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
+        length = 1
+        if strategy == "pct" or max_steps is None and semantics == "untimed":
+            # How long an execution is: one run, the first ready thread first (PCT places its
+            # change points in it; the step limit follows from it).
+            length = len(run(program, semantics="untimed", switch_points=switch_points,
+                             check=check, max_steps=max_steps or FIRST_STEP_LIMIT,
+                             spin_timeout=spin_timeout).steps)
+            if max_steps is None:
+                max_steps = step_limit_after(length)
         if jobs > 1:
             return _in_processes(program, jobs, progress, strategy=strategy, check=check,
                                  max_executions=max_executions, seed=seed, depth=depth,
@@ -114,10 +148,6 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                                  stop_on_failure=bool(stop_on_failure), semantics=semantics,
                                  switch_points=switch_points, profile=profile)
         start, stride = _share
-        length = 1
-        if strategy == "pct":   # how long an execution is: one run, the first ready thread first
-            length = len(run(program, semantics="untimed", switch_points=switch_points,
-                             check=check, max_steps=max_steps, spin_timeout=spin_timeout).steps)
         engine = Sampler(strategy, seed, depth, start, stride, length)
         # This share's executions: start, start + stride, ... below max_executions.
         max_executions = len(range(start, max_executions, stride))
@@ -144,7 +174,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         return again
 
     # (One spin watchdog for every execution, see watchdog.py; the file read once.)
-    with ahead or contextlib.nullcontext(), _interruptible() as interrupted, \
+    ahead: Optional[Ahead] = None
+    next_count = 0.0
+    with contextlib.ExitStack() as stack, _interruptible() as interrupted, \
             spin_watchdog(None, spin_timeout), scenarios_pinned():
         while not interrupted:
             number = engine.index
@@ -156,12 +188,22 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 strat = engine.begin()
                 with_trace = number < TRACED_FIRST and not failures
                 result = run(program, strategy=strat, semantics=semantics,
-                             switch_points=switch_points, check=check, max_steps=max_steps,
+                             switch_points=switch_points, check=check,
+                             max_steps=max_steps or FIRST_STEP_LIMIT,
                              spin_timeout=spin_timeout, profile=profile, trace=with_trace)
                 if strat.error is not None:
                     raise strat.error
                 blocked = strat.blocked
+            if max_steps is None and semantics == "untimed":
+                # The first execution (no preemption) is as long as the program is: the others
+                # may take a few times as many steps before they are cut as a livelock.
+                max_steps = step_limit_after(len(result.steps))
+            if ahead_options is not None and ahead is None:
+                ahead = stack.enter_context(Ahead(program, jobs - 1, preemption_bound,
+                                                  dict(ahead_options, max_steps=max_steps)))
             more = engine.end(result.steps, blocked, result.pending)
+            if not report.shared:
+                report.shared = _shares_data(result)
             if engine.repeated:   # a trace already run: counted apart
                 report.redundant += 1
             new = _count(report, result, failures, number, _as_is if with_trace else traced) \
@@ -171,7 +213,15 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             result.namespace.clear()
             report.blocked = engine.blocked
             report.elapsed = time.perf_counter() - started
+            report.max_steps = max_steps
             if progress is not None:
+                if isinstance(engine, Dpor):
+                    if not more or report.elapsed >= next_count:
+                        # (about a second apart: a long path takes a while to go over)
+                        report.planned = engine.planned() if more else 0
+                        next_count = report.elapsed + 1.0
+                elif max_executions is not None:
+                    report.total = max_executions
                 progress(report)
             if not more:
                 report.exhausted = engine.exhausted
@@ -185,41 +235,70 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     return report
 
 
+def _shares_data(result: RunResult) -> bool:
+    """Whether two threads of ``result`` read or wrote one location of data, one of them
+    writing: as steps, and, where the execution kept its trace, before any other thread
+    existed or after it was joined too (ordered, but shared: what a test checks)."""
+    accesses = [(step.ident, step.key, step.access) for step in result.steps]
+    accesses += [(event.ident, event.key, "w" if event.op == "write" else "r")
+                 for event in result.trace.events if event.op in ("read", "write")]
+    seen: dict[Hashable, tuple[int, bool]] = {}   # location -> (a thread, written)
+    for thread, key, access in accesses:
+        # The program's data only: a global ("global", ...) or an object's part (id, ...),
+        # see simconc.instrument.hooks; not a thread's, a lock's or the output's location.
+        if access != "r" and access != "w" or type(key) is not tuple or not key \
+                or not (type(key[0]) is int or key[0] == "global"):
+            continue
+        written = access == "w"
+        known = seen.get(key)
+        if known is None or written and not known[1] and known[0] == thread:
+            seen[key] = (thread, written)
+        elif known[0] != thread and (written or known[1]):
+            return True
+    return False
+
+
 def _as_is(result: RunResult) -> RunResult:
     return result
 
 
 class _Interrupted(list):
-    """True once Ctrl-C (or a KeyboardInterrupt from ``progress``) asked the exploration to
-    stop."""
+    """True once Ctrl-C or SIGTERM (or a KeyboardInterrupt from ``progress``) asked the
+    exploration to stop."""
+
+
+#: The signals that stop an exploration with the report of what it found: Ctrl-C, and the
+#: polite request to end that a CI runner or a process manager sends.
+STOPPING = (_signal.SIGINT, _signal.SIGTERM)
 
 
 @contextlib.contextmanager
 def _interruptible() -> Iterator[_Interrupted]:
-    """Ctrl-C stops the exploration after the execution running now, keeping everything found:
-    a KeyboardInterrupt raised inside the program's threads would only be the program's error.
-    A second Ctrl-C interrupts at once."""
+    """Ctrl-C (or SIGTERM) stops the exploration after the execution running now, keeping
+    everything found: a KeyboardInterrupt raised inside the program's threads would only be
+    the program's error. The same signal again interrupts at once. (A worker of ``--jobs`` gets
+    a terminal's Ctrl-C and, passed on by the search, a SIGTERM: one request to stop.)"""
     interrupted = _Interrupted()
 
-    def on_sigint(signum: int, frame: Any) -> None:
-        if interrupted:
+    def on_signal(signum: int, frame: Any) -> None:
+        if signum in interrupted:
             raise KeyboardInterrupt
-        interrupted.append(True)
+        interrupted.append(signum)
 
     installed = threading.current_thread() is threading.main_thread()
     # (the C module, as in watchdog.py: signal.signal wraps what it returns in an enum, 15x slower)
-    previous = _signal.signal(_signal.SIGINT, on_sigint) if installed else None
+    previous = [_signal.signal(signum, on_signal) for signum in STOPPING] if installed else []
     try:
         yield interrupted
     except KeyboardInterrupt:
         interrupted.append(True)
     finally:
-        if installed:
-            _signal.signal(_signal.SIGINT, previous)
+        for signum, handler in zip(STOPPING, previous):
+            _signal.signal(signum, handler)
 
 
 def shrink(program: Program, schedule: str, *, check: Check = None,
-           max_steps: int = 10_000, spin_timeout: float = 10.0) -> Failure:
+           max_steps: Optional[int] = None, spin_timeout: float = 10.0) -> Failure:
     """The failure ``schedule`` shows, reached with the fewest preemptions: preemption-bounded
     searches with bounds 0, 1, 2... until one shows the same failure. A schedule with fewer
     preemptions is fewer places where "another thread ran in between" needs explaining."""
@@ -257,10 +336,13 @@ def _in_processes(program: Program, jobs: int,
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     report = ExploreReport(strategy=options["strategy"], seed=options["seed"],
                            semantics=options["semantics"],
-                           switch_points=options["switch_points"])
+                           switch_points=options["switch_points"],
+                           total=options["max_executions"])
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(
-            jobs, mp_context=multiprocessing.get_context(method)) as pool:
+            jobs, mp_context=multiprocessing.get_context(method),
+            initializer=die_with_parent, initargs=(os.getpid(),)) as pool, \
+            _passed_on(pool) as stopped:
         shares = [pool.submit(explore, program, _share=(k, jobs), **options)
                   for k in range(jobs)]
         pending = list(shares)
@@ -271,6 +353,7 @@ def _in_processes(program: Program, jobs: int,
                 # The workers were interrupted too: each returns what it found.
                 report.interrupted = True
                 continue
+            report.interrupted = report.interrupted or bool(stopped)
             for future in [f for f in pending if f in done]:
                 pending.remove(future)
                 report.merge(future.result())
@@ -278,6 +361,34 @@ def _in_processes(program: Program, jobs: int,
                 if progress is not None:
                     progress(report)
     return report
+
+
+@contextlib.contextmanager
+def _passed_on(pool: Any) -> Iterator[list]:
+    """Ctrl-C or SIGTERM sent to this process (a terminal's Ctrl-C reaches the workers too, a
+    ``kill`` does not) is passed on to the pool's workers as SIGTERM: each stops and returns
+    what it found, which the report then holds. Ctrl-C again interrupts the wait at once."""
+    stopped: list = []
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if not stopped:
+            stopped.append(True)
+            # (the pool's processes: ProcessPoolExecutor names them nowhere public)
+            for process in list(getattr(pool, "_processes", {}).values()):
+                try:
+                    os.kill(process.pid, _signal.SIGTERM)
+                except OSError:   # (it ended meanwhile)
+                    pass
+        elif signum == _signal.SIGINT:
+            raise KeyboardInterrupt
+
+    installed = threading.current_thread() is threading.main_thread()
+    previous = [_signal.signal(signum, on_signal) for signum in STOPPING] if installed else []
+    try:
+        yield stopped
+    finally:
+        for signum, handler in zip(STOPPING, previous):
+            _signal.signal(signum, handler)
 
 
 def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failure],

@@ -335,6 +335,14 @@ class Dpor:
         self.exhausted = True
         return False
 
+    def planned(self) -> int:
+        """How many more executions the search has planned: a lower bound on what is left
+        (each planned branch is one execution at least; exploring it may plan more)."""
+        left = 0
+        for node in self.stack:
+            left += sum(1 for child in node.wut.children if child.thread != node.chosen)
+        return left
+
     def _plan_pending(self, hb: HappensBefore, pending: Step) -> None:
         """Races of a step that never ran (a thread blocked in a deadlock, or cut off by the
         step limit): the execution where it goes first is planned like any other reversal.

@@ -18,6 +18,7 @@ report is byte for byte the one a single process gives.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import signal
 from collections import deque
@@ -110,10 +111,27 @@ def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Opti
     conn.send(("end",))
 
 
+def die_with_parent(parent: int) -> None:
+    """Make this worker process end when ``parent``, the search, does, however it ends (even
+    killed): a worker left behind would hold the caller's output pipe open for good. Linux's
+    parent-death signal; elsewhere a worker ends when its pipe closes."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)   # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:   # it ended before the signal was set
+        os._exit(1)
+
+
 def _serve(conn: Connection, program: Program, bound: Optional[int],
-           options: dict[str, Any]) -> None:
+           options: dict[str, Any], parent: int) -> None:
     """A worker: explore each subtree it is sent (``(plan, limit)``), until it is sent None."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C is the search's to handle
+    die_with_parent(parent)
+    # Ctrl-C and SIGTERM are the search's to handle: it stops its workers itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     while True:
         try:
             message = conn.recv()
@@ -171,7 +189,8 @@ class Ahead:
         self._serving: Optional[_Stream] = None      # the one the search is in now
         for _ in range(workers):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_serve, args=(theirs, program, bound, options),
+            process = context.Process(target=_serve,
+                                      args=(theirs, program, bound, options, os.getpid()),
                                       daemon=True)
             try:
                 process.start()

@@ -11,10 +11,24 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..kernel import Step, TraceEvent
+from ..kernel.scheduler import MAX_STEPS
 from ..kernel.trace import SCHEDULING, what
 from ..kernel.values import TypeName, describe
 from ..runner import RunResult
 from .clocks import HappensBefore
+
+
+#: An interleaving longer than this many rows is shown where it matters (Failure.format).
+LONG = 100
+#: Rows shown on each side of a racing access in a long interleaving.
+_CONTEXT = 4
+
+
+def _left_out(rows: list[dict], digits: int, option: str) -> str:
+    first, last = rows[0]["step"], rows[-1]["step"]
+    steps = f"step {first}" if first == last else f"steps {first} to {last}"
+    return (f"    {'':>{digits}}  ... {len(rows):,} row{'s' if len(rows) != 1 else ''} "
+            f"({steps}) not shown: {option} shows the whole interleaving")
 
 
 @dataclass
@@ -45,8 +59,12 @@ class Failure:
     exceptions: list[dict] = field(default_factory=list)
 
     def format(self, title: str = "failure", file: Optional[str] = None,
-               steps: bool = True, replay: Optional[Callable[[str], str]] = None) -> str:
-        """The failure as a person reads it: what, why, the interleaving, how to replay it."""
+               steps: bool = True, replay: Optional[Callable[[str], str]] = None,
+               full: bool = False, full_option: str = "--full") -> str:
+        """The failure as a person reads it: what, why, the interleaving, how to replay it.
+        An interleaving of more than :data:`LONG` rows is shown where it matters (``full``:
+        the whole; ``full_option`` says how to ask for it): around the racing accesses, at its
+        start and at its end."""
         lines = [f"{title} ({self.kind}, in {self.count} execution"
                  f"{'s' if self.count != 1 else ''}; this one with {self.preemptions} "
                  f"preemption{'s' if self.preemptions != 1 else ''}): {self.message}"]
@@ -61,15 +79,40 @@ class Failure:
             shown = [s for s in self.steps if not s.get("noise")]
             width = max((len(s["thread"]) for s in shown), default=0)
             digits = max(4, len(str(shown[-1]["step"])) if shown else 4)
-            for s in shown:
+            kept = None if full or len(shown) <= LONG else self._where_it_matters()
+            left_out: list[dict] = []
+            for index, s in enumerate(self.steps):
+                if s.get("noise"):
+                    continue
+                if kept is not None and index not in kept:
+                    left_out.append(s)
+                    continue
+                if left_out:
+                    lines.append(_left_out(left_out, digits, full_option))
+                    left_out = []
                 what = f"{s['op']} {s['obj']}".rstrip()
                 if s["where"]:
                     what = f"{what:<40}  {s['where']}"
                 lines.append(f"    {s['step']:>{digits}}  {s['thread']:<{width}}  {what}")
+            if left_out:
+                lines.append(_left_out(left_out, digits, full_option))
         command = replay(self.schedule) if replay else \
             f"simconc replay {file} {self.schedule}" if file else self.schedule
         lines.append(f"  replay: {command}")
         return "\n".join(lines)
+
+    def _where_it_matters(self) -> set[int]:
+        """The rows of a long interleaving worth reading (indices into ``steps``): each racing
+        access and the rows around it, the first rows, and the last ones (where it failed)."""
+        rows = [i for i, s in enumerate(self.steps) if not s.get("noise")]
+        position = {row: n for n, row in enumerate(rows)}
+        marked = {row for pair in self.conflicts for row in pair if row in position}
+        marked |= {row for row in rows if self.steps[row]["op"] == "uncaught"}
+        kept = set(rows[:_CONTEXT]) | set(rows[-2 * _CONTEXT:])
+        for row in marked:
+            n = position[row]
+            kept.update(rows[max(0, n - _CONTEXT):n + _CONTEXT + 1])
+        return kept
 
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "message": self.message, "threads": self.threads,
@@ -92,7 +135,16 @@ class ExploreReport:
     redundant: int = 0           # complete, but a trace already run (counted apart)
     exhausted: bool = False      # every schedule that matters was run
     interrupted: bool = False    # stopped by Ctrl-C
+    #: Whether some execution had two threads access one location of data (a read or write,
+    #: not a lock's or queue's operation), one of them writing: what could race was seen.
+    shared: bool = False
     elapsed: float = 0.0         # real seconds (not in the output, which is the same every run)
+    #: While it runs, for progress lines (not in the output either): how many executions a
+    #: sample takes in all, or how many more DPOR has planned at least; None if not told.
+    total: Optional[int] = None
+    planned: Optional[int] = None
+    #: The step limit each execution (after the first) ran under.
+    max_steps: Optional[int] = None
     outcome_counts: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
     #: The number of the first execution of each outcome: ties in outcomes are in that order.
@@ -105,6 +157,7 @@ class ExploreReport:
         self.blocked += other.blocked
         self.redundant += other.redundant
         self.interrupted = self.interrupted or other.interrupted
+        self.shared = self.shared or other.shared
         for outcome, count in other.outcome_counts.items():
             self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + count
             first = other.outcome_first[outcome]
@@ -164,8 +217,10 @@ class ExploreReport:
                    f"others could run)" if self.blocked else ""))
 
     def format(self, file: Optional[str] = None, steps: bool = True,
-               replay: Optional[Callable[[str], str]] = None) -> str:
-        """The summary a person reads: what ran, the outcomes, each failure explained."""
+               replay: Optional[Callable[[str], str]] = None, full: bool = False,
+               full_option: str = "--full") -> str:
+        """The summary a person reads: what ran, the outcomes, each failure explained (a long
+        interleaving where it matters; ``full``: the whole)."""
         lines = [self.summary(), "outcomes:"]
         for outcome, count in self.outcomes:
             lines.append(f"  {count:>7}x  {outcome}")
@@ -174,7 +229,7 @@ class ExploreReport:
         for n, failure in enumerate(self.failures, 1):
             lines.append("")
             lines.append(failure.format(f"failure {n} of {len(self.failures)}", file, steps,
-                                        replay))
+                                        replay, full, full_option))
         return "\n".join(lines)
 
 
@@ -209,8 +264,10 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
                           for w in (report.threads if report is not None else []))
         return "deadlock", "deadlock: no thread can proceed" + (f" ({waits})" if waits else "")
     if status == "limit":
-        return "limit", ("the execution took more steps than the limit (a livelock, or a loop "
-                         "that polls for ever)")
+        limit = result.scheduler.step_limit or MAX_STEPS
+        return "limit", (f"the execution was cut at its step limit, {limit:,} steps: a loop "
+                         f"that polls or retries for ever (a livelock), or a program longer "
+                         f"than that (--max-steps)")
     if result.error:
         return "error", result.error
     first = result.exceptions[0] if result.exceptions else None
@@ -231,12 +288,14 @@ def failure_of(result: RunResult) -> Optional[Failure]:
     waits: list[dict] = []
     if kind in ("check", "exception"):
         trace = result.trace.events
-        explanation, races = _explain(result, [[trace[k] for k in ks] for ks in firsts])
+        explanation, races = _explain(result, _events_of_steps(result, firsts))
         conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
                      for j, i in races if firsts[j] and firsts[i]
                      and firsts[j][0] in row_of_event and firsts[i][0] in row_of_event]
         if kind == "exception" and result.exceptions:
             threads = [result.exceptions[0].thread]
+    elif kind == "limit":
+        explanation = [_progress(result)]
     elif kind == "deadlock" and result.deadlock is not None:
         waits = [{"thread": w.thread, "waits_for": w.waits_for, "held_by": list(w.held_by),
                   "where": w.where} for w in result.deadlock.threads]
@@ -249,6 +308,58 @@ def failure_of(result: RunResult) -> Optional[Failure]:
                    conflicts=conflicts, waits=waits,
                    exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
                                for e in result.exceptions])
+
+
+#: How many of a cut execution's last steps tell whether it was still getting somewhere.
+_LAST_STEPS = 1_000
+
+
+def _progress(result: RunResult) -> str:
+    """Whether an execution cut at its step limit was still getting somewhere when it was cut:
+    the writes of its last steps, and how many stored a value never stored there before."""
+    seen: set = set()
+    writes = new = 0
+    since = len(result.steps) - _LAST_STEPS
+    for event in result.trace.events:
+        if event.op != "write":
+            continue
+        try:
+            stored = (event.key, event.value)
+            fresh = stored not in seen
+            seen.add(stored)
+        except TypeError:   # (a value that cannot be hashed: not one seen before, then)
+            fresh = True
+        if event.step > since:
+            writes += 1
+            new += fresh
+    last = f"in its last {min(_LAST_STEPS, len(result.steps)):,} steps"
+    if new:
+        return (f"it was still getting somewhere: {last}, {new:,} of {writes:,} writes stored a "
+                f"value never stored there before. A long program, then: give it more steps "
+                f"(--max-steps), or fewer iterations")
+    if writes:
+        return (f"it was going round in circles: {last}, its {writes:,} writes stored only "
+                f"values stored there before (threads that undo what they do, or retry, for "
+                f"ever: a livelock)")
+    return (f"it was going round in circles: {last}, nothing was written (threads that poll "
+            f"for what never comes: a livelock)")
+
+
+def _events_of_steps(result: RunResult, firsts: list[list[int]]) -> list[list[TraceEvent]]:
+    """Each step's trace records. An access whose record came after other steps (reading
+    ``obj.x`` ran a property or descriptor that took steps of its own before the read was
+    done) is found by its thread and location."""
+    trace = result.trace.events
+    out = [[trace[k] for k in ks] for ks in firsts]
+    for n, step in enumerate(result.steps):
+        if out[n] or step.access not in ("r", "w"):
+            continue
+        op = "read" if step.access == "r" else "write"
+        for event in trace[step.trace_index:]:
+            if event.ident == step.ident and event.key == step.key and event.op == op:
+                out[n] = [event]
+                break
+    return out
 
 
 # -- the interleaving ----------------------------------------------------------------------------

@@ -91,8 +91,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--preemption-bound", type=int, metavar="K",
                            help="dpor: only schedules that switch away from a thread that could "
                                 "go on at most K times (smaller, not exhaustive)")
-    p_explore.add_argument("--max-steps", type=int, default=10_000, metavar="N",
-                           help="cut an execution after N steps (default 10000)")
+    p_explore.add_argument("--max-steps", type=int, default=None, metavar="N",
+                           help="cut an execution after N steps (default: the first execution "
+                                "runs as long as the program does, the others up to 4 times "
+                                "its steps, and at least 10000)")
+    p_explore.add_argument("--full", action="store_true",
+                           help="show every row of a long interleaving (by default, one of more "
+                                "than 100 rows is shown where it matters)")
     p_explore.add_argument("--instrument", metavar="PACKAGES",
                            help="comma-separated modules or packages the scenario imports "
                                 "whose reads and writes of shared state are steps too")
@@ -127,6 +132,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_shrink.add_argument("file", help="the scenario the token belongs to")
     p_shrink.add_argument("token", help="a failing schedule token from simconc explore")
     p_shrink.add_argument("--json", action="store_true", help="print the failure as JSON")
+    p_shrink.add_argument("--full", action="store_true",
+                          help="show every row of a long interleaving")
     _check_option(p_shrink)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
@@ -173,22 +180,30 @@ def _shrink(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(failure.to_dict(), indent=2))
     else:
-        print(failure.format("shrunk failure", file=shlex.quote(args.file)))
+        print(failure.format("shrunk failure", file=shlex.quote(args.file), full=args.full))
     return EXIT_FAILED
 
 
 def _explore(args: argparse.Namespace) -> int:
     tty = sys.stderr.isatty() and not args.json
     last = [0.0]
+    told = [0]   # the failures told so far
 
     def progress(report: ExploreReport) -> None:
-        # At most ten redraws a second: a progress line, not a flood.
-        if tty and report.elapsed - last[0] >= 0.1:
-            last[0] = report.elapsed
-            sys.stderr.write(f"\r  {report.executions} executions, "
-                             f"{len(report.outcome_counts)} outcomes, "
-                             f"{len(report.failures)} failures, {report.elapsed:.1f} s ")
-            sys.stderr.flush()
+        # On a terminal, a line redrawn at most ten times a second, and each failure as it is
+        # found; in a log (CI), a line every PROGRESS_EVERY seconds.
+        if report.elapsed - last[0] < (0.1 if tty else PROGRESS_EVERY):
+            return
+        last[0] = report.elapsed
+        if tty:
+            for failure in report.failures[told[0]:]:
+                sys.stderr.write(f"\r  found: {failure.kind}: {failure.message[:100]} "
+                                 f"(execution {failure.execution + 1})\x1b[K\n")
+            told[0] = len(report.failures)
+            sys.stderr.write(f"\r  {_so_far(report)}\x1b[K")
+        else:
+            sys.stderr.write(f"simconc: exploring: {_so_far(report)}\n")
+        sys.stderr.flush()
 
     if args.instrument:
         instrument_packages([p for p in args.instrument.split(",") if p])
@@ -221,17 +236,35 @@ def _explore(args: argparse.Namespace) -> int:
             page.close()
             os.remove(args.html)   # (nothing to show: no empty page left behind)
     if tty:
-        sys.stderr.write("\r" + " " * 70 + "\r")
+        sys.stderr.write("\r\x1b[K")
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
-        print(report.format(file=shlex.quote(args.file)))
+        print(report.format(file=shlex.quote(args.file), full=args.full))
     if page is not None:
         with page:
             page.write(render_html(report, f"simconc explore {args.file}",
                                    replay=f"simconc replay {shlex.quote(args.file)} {{token}}"))
         print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+#: Seconds between two progress lines where no terminal redraws one (a CI log).
+PROGRESS_EVERY = 10.0
+
+
+def _so_far(report: ExploreReport) -> str:
+    """Where an exploration stands, in a line: executions (of how many, or how many more at
+    least, where that can be told), outcomes, failures, time."""
+    done = f"{report.executions:,} executions"
+    if report.total is not None:
+        done += f" of {report.total:,}"
+    elif report.planned is not None:
+        done += f" (at least {report.planned:,} more planned)"
+    failures = len(report.failures)
+    return (f"{done}, {len(report.outcome_counts)} outcome"
+            f"{'s' if len(report.outcome_counts) != 1 else ''}, {failures} failure"
+            f"{'s' if failures != 1 else ''}, {report.elapsed:.0f} s")
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -247,10 +280,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    err = sys.stderr   # the terminal's: during the run sys.stderr is the program's own
+    out, err = sys.stdout, sys.stderr   # the terminal's: during the run, the program's own
 
     def show(event: TraceEvent) -> None:
         if event.op not in SCHEDULING:
+            out.flush()   # what the program printed first comes out first, under a pipe too
             err.write(event.format() + "\n")
             err.flush()
 

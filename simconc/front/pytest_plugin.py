@@ -15,8 +15,10 @@ also writes each failing test's report there as a web page, its interleavings dr
 """
 from __future__ import annotations
 
+import ast
 import os
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -24,7 +26,8 @@ import pytest
 from ..explore.drawing import render_html
 from ..explore.api import explore
 from ..explore.report import ExploreReport, failure_of
-from ..instrument.importer import instrument_packages, instrumented
+from ..instrument.importer import instrument_packages
+from ..instrument.inplace import instrumented_in_place
 from ..runner.patching import REBIND
 from ..kernel import SimconcError
 from ..runner import run
@@ -37,8 +40,29 @@ class SimconcWarning(pytest.PytestWarning):
 def instrument(packages: list[str]) -> None:
     """Instrument ``packages`` on import from now on, and rebind their ``threading`` names for
     each execution (the ``simconc_instrument`` option)."""
-    instrument_packages(packages)
+    finder = instrument_packages(packages)
+    # Behind pytest's own import hook: a test module named too keeps its assertion rewriting
+    # (and is instrumented in place as its tests run, as every test module is).
+    rewriting = [i for i, f in enumerate(sys.meta_path)
+                 if type(f).__name__ == "AssertionRewritingHook"]
+    if rewriting:
+        sys.meta_path.remove(finder)
+        sys.meta_path.insert(rewriting[-1], finder)
     REBIND.extend(p for p in packages if p not in REBIND)
+
+
+def _in_place(pyfuncitem: Any) -> instrumented_in_place:
+    """The test's module, instrumented for the length of the test, its assertions rewritten
+    by pytest as they were when it was imported."""
+    module = pyfuncitem.module
+    if "@py_builtins" not in vars(module):   # (not imported through pytest's assertion rewriting)
+        return instrumented_in_place(module, extra=(pyfuncitem.obj,))
+    from _pytest.assertion.rewrite import rewrite_asserts
+    config = pyfuncitem.config
+
+    def rewritten(tree: ast.Module, source: bytes, path: str) -> None:
+        rewrite_asserts(tree, source, path, config)
+    return instrumented_in_place(module, rewritten, extra=(pyfuncitem.obj,))
 
 
 def explore_test(pyfuncitem: Any, marker: Any) -> bool:
@@ -46,44 +70,60 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
     matters (or replay one with ``--simconc-replay``); fail it with the report if one fails."""
     args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
     test = pyfuncitem.obj
+    outcomes: list[BaseException] = []   # pytest.skip() or pytest.xfail() in the body
 
     def body() -> None:
-        test(**args)
+        try:
+            test(**args)
+        except (pytest.skip.Exception, pytest.xfail.Exception) as exc:
+            outcomes.append(exc)   # (the test's outcome, not an execution's failure)
 
     module = pyfuncitem.module.__name__
     added = module not in REBIND
     if added:
         REBIND.append(module)   # the test module's own `from threading import ...`
+    in_place = _in_place(pyfuncitem)
     try:
+        in_place.__enter__()
         token = pyfuncitem.config.getoption("--simconc-replay")
         try:
             if token:
                 result = run(body, schedule=token)
+                if outcomes:
+                    raise outcomes[0]
                 failure = failure_of(result)
                 if failure is not None:
-                    pytest.fail(failure.format("simconc: the replayed execution failed"),
-                                pytrace=False)
+                    pytest.fail(failure.format("simconc: the replayed execution failed",
+                                               full=pyfuncitem.config.getoption("--simconc-full"),
+                                               full_option="--simconc-full"), pytrace=False)
                 return True
             report = explore(body, **dict(marker.kwargs))
         except SimconcError as exc:
             pytest.fail(f"simconc: {exc}", pytrace=False)
     finally:
+        in_place.__exit__()
         if added:
             REBIND.remove(module)
+    if outcomes:
+        raise outcomes[0]
     if report.failures:
         node = pyfuncitem.nodeid
-        text = report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}")
+        text = report.format(replay=lambda token: f"pytest '{node}' --simconc-replay {token}",
+                             full=pyfuncitem.config.getoption("--simconc-full"),
+                             full_option="--simconc-full")
         folder = pyfuncitem.config.getoption("--simconc-html")
         if folder:
             text += f"\ndrawn: {_write_page(folder, node, report)}"
         pytest.fail(text, pytrace=False)
-    if report.executions == 1 and report.exhausted and not instrumented(module):
-        # Nothing raced: often because the state under test lives where simconc does not look.
+    if not report.shared:
+        # Often because the state under test lives where simconc does not look.
         pyfuncitem.warn(SimconcWarning(
-            f"simconc ran a single schedule of {pyfuncitem.name}: nothing it did was seen to "
-            f"race. Reads and writes of shared state are seen only in instrumented modules; "
-            f"if the state under test lives in {module} or a package of yours, name it with "
-            f"--simconc-instrument (or the simconc_instrument ini option)"))
+            f"simconc saw nothing in {pyfuncitem.name} that could race ({report.executions} "
+            f"execution{'s' if report.executions != 1 else ''}): no location it sees was read "
+            f"or written by two threads, one of them writing. Reads and writes are seen in the "
+            f"test's module and in the packages named with --simconc-instrument (or the "
+            f"simconc_instrument ini option): if the state under test lives in a package of "
+            f"yours, name it"))
     return True
 
 

@@ -17,6 +17,7 @@ from ..kernel.world import maybe_current_world
 
 #: The builtin containers whose methods are steps on the whole container.
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
+_GETATTR, _HASATTR, _SETATTR, _DELATTR = getattr, hasattr, setattr, delattr
 
 #: Keys whose hash is their value's, computed without running any of the program's code.
 _PLAIN_KEYS = frozenset((int, str, bytes, bool, float, complex, type(None)))
@@ -201,12 +202,18 @@ class _Hooks:
         if self.tracing:
             self.record("write", name, self.global_key(name), value)
 
+    # (An access that raises is on the trace too, saying so: its step was taken.)
     def getattr(self, obj: Any, attr: str) -> Any:
         if issubclass(type(obj), (types.ModuleType, type)):
             return getattr(obj, attr)
         key = (id(obj), attr)
         self.point(key, "r", obj)
-        value = getattr(obj, attr)
+        try:
+            value = getattr(obj, attr)
+        except BaseException as exc:
+            if self.tracing:
+                self.record("read", _attribute(obj, attr), key, detail=_raised(exc))
+            raise
         if self.tracing:
             self.record("read", f"{type(obj).__name__}.{attr}", key, value)
         return value
@@ -214,9 +221,61 @@ class _Hooks:
     def setattr(self, obj: Any, attr: str, value: Any) -> None:
         key = (id(obj), attr)
         self.point(key, "w", obj)
-        setattr(obj, attr, value)
+        try:
+            setattr(obj, attr, value)
+        except BaseException as exc:
+            if self.tracing:
+                self.record("write", _attribute(obj, attr), key, detail=_raised(exc))
+            raise
         if self.tracing:
-            self.record("write", f"{type(obj).__name__}.{attr}", key, value)
+            self.record("write", _attribute(obj, attr), key, value)
+
+    def delattr(self, obj: Any, attr: str) -> None:
+        key = (id(obj), attr)
+        self.point(key, "w", obj)
+        try:
+            delattr(obj, attr)
+        except BaseException as exc:
+            if self.tracing:
+                self.record("write", _attribute(obj, attr), key, detail="deleting it "
+                            + _raised(exc))
+            raise
+        if self.tracing:
+            self.record("write", _attribute(obj, attr), key, detail="deleted")
+
+    # The builtins by name (rewrite.py's _ATTRIBUTE_BUILTINS): ``function`` is what the name
+    # held where the program called it, the builtin unless the program bound another.
+    def call_getattr(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is not _GETATTR or kwargs or not 2 <= len(args) <= 3 \
+                or type(args[1]) is not str:
+            return function(*args, **kwargs)
+        if len(args) == 2:
+            return self.getattr(args[0], args[1])
+        try:
+            return self.getattr(args[0], args[1])
+        except AttributeError:
+            return args[2]
+
+    def call_hasattr(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is not _HASATTR or kwargs or len(args) != 2 or type(args[1]) is not str:
+            return function(*args, **kwargs)
+        try:
+            self.getattr(args[0], args[1])
+        except AttributeError:
+            return False
+        return True
+
+    def call_setattr(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is not _SETATTR or kwargs or len(args) != 3 or type(args[1]) is not str:
+            return function(*args, **kwargs)
+        self.setattr(args[0], args[1], args[2])
+        return None
+
+    def call_delattr(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        if function is not _DELATTR or kwargs or len(args) != 2 or type(args[1]) is not str:
+            return function(*args, **kwargs)
+        self.delattr(args[0], args[1])
+        return None
 
     def augattr(self, obj: Any, attr: str, op: Callable, value: Callable[[], Any]) -> None:
         current = self.getattr(obj, attr)
@@ -259,20 +318,15 @@ class _Hooks:
         bound = getattr(obj, name)
         if not issubclass(type(obj), _CONTAINERS):
             return bound
-        access = "r" if name in _READING_METHODS else "w"
-        point, record = self.point, self.record if self.tracing else None
+        return _ContainerCall(obj, name, bound, self.point,
+                              self.record if self.tracing else None)
 
-        # The step is the call, once its arguments are evaluated: taken when the method is
-        # looked up, a read among them (``seen.append(x)``) would fall between the step and
-        # the write it stands for, and the search would order the wrong thing.
-        def call(*args: Any, **kwargs: Any) -> Any:
-            whole = (id(obj), "[]")
-            point(whole, access, obj)
-            if record is not None:
-                record("read" if access == "r" else "write", f"{type(obj).__name__}.{name}()",
-                       whole)
-            return bound(*args, **kwargs)
-        return call
+    def member(self, obj: Any, attr: str) -> Any:
+        """``obj.attr``, where the code cannot tell a method's lookup from a read: pytest's
+        assertion rewriting splits ``d.get(k)`` into ``f = d.get; f(k)``."""
+        if issubclass(type(obj), _CONTAINERS):
+            return self.method(obj, attr)   # (a builtin container's attributes are methods)
+        return self.getattr(obj, attr)
 
     def contains(self, key: Any, obj: Any) -> bool:
         if issubclass(type(obj), _CONTAINERS):
@@ -291,6 +345,44 @@ class _Hooks:
             if self.tracing:
                 self.record("read", type(obj).__name__, whole, detail="all of it")
         return obj
+
+
+def _attribute(obj: Any, attr: str) -> str:
+    """How the trace names ``obj.attr``: by the object's class, or the class's own name."""
+    # (type(), not isinstance: that asks the object its __class__, running its own code)
+    return f"{obj.__name__ if issubclass(type(obj), type) else type(obj).__name__}.{attr}"
+
+
+def _raised(exc: BaseException) -> str:
+    return f"raised {type(exc).__name__}"
+
+
+class _ContainerCall:
+    """A builtin container's method, bound, whose call is a step on the container.
+
+    The step is the call, once its arguments are evaluated: taken when the method is looked
+    up, a read among them (``seen.append(x)``) would fall between the step and the write it
+    stands for, and the search would order the wrong thing. It shows as the method it calls
+    (pytest's explanation of a failed assert names it)."""
+
+    __slots__ = ("obj", "name", "bound", "point", "record")
+
+    def __init__(self, obj: Any, name: str, bound: Any, point: Callable[..., None],
+                 record: Optional[Record]) -> None:
+        self.obj, self.name, self.bound, self.point, self.record = obj, name, bound, point, record
+
+    def __call__(self, /, *args: Any, **kwargs: Any) -> Any:   # (a keyword "self" is theirs)
+        obj = self.obj
+        whole = (id(obj), "[]")
+        write = self.name not in _READING_METHODS
+        self.point(whole, "w" if write else "r", obj)
+        if self.record is not None:
+            self.record("write" if write else "read", f"{type(obj).__name__}.{self.name}()",
+                        whole)
+        return self.bound(*args, **kwargs)
+
+    def __repr__(self) -> str:
+        return repr(self.bound)
 
 
 def _builtin(namespace: dict, name: str) -> Any:

@@ -18,8 +18,10 @@ What is rewritten:
   method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
   only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads
   that key), a ``for`` loop over it and ``len(xs)``, ``sorted(xs)``... (read it).
-Deletions, compound targets (``a.x, b.y = ...``) and the names a ``match`` pattern captures are
-left as they are (a pattern is not an expression: ``case Color.RED:`` stays a dotted name).
+- ``del obj.attr``, and the builtins ``getattr``, ``setattr``, ``delattr`` and ``hasattr``
+  called with an attribute's name (a read, a write, a write, a read of it).
+Other deletions, compound targets (``a.x, b.y = ...``) and the names a ``match`` pattern captures
+are left as they are (a pattern is not an expression: ``case Color.RED:`` stays a dotted name).
 
 The rewrite keeps the program's meaning (CPython's own language tests pass instrumented:
 tests/test_cpython_language.py). Two things the compiler does to names, it does itself, since a
@@ -164,6 +166,10 @@ def body_variables(tree: ast.Module, table: symtable.SymbolTable,
 
 
 #: Builtins that read the whole of a container passed as their first argument.
+#: The builtins that read, write or delete an attribute by name: each call is one access (a
+#: hook ``call_setattr`` ...).
+_ATTRIBUTE_BUILTINS = frozenset(("getattr", "setattr", "delattr", "hasattr"))
+
 _READING_BUILTINS = frozenset((
     "len", "list", "tuple", "set", "frozenset", "dict", "sorted", "sum", "min", "max", "any",
     "all", "enumerate", "iter", "zip", "reversed", "str", "repr", "bool", "bytes", "map",
@@ -396,6 +402,18 @@ class _Rewriter(ast.NodeTransformer):
                  if isinstance(t, ast.Name) and self._is_shared(self._name(t.id))]
         return [node, *after] if after else node
 
+    def visit_Delete(self, node: ast.Delete) -> Any:
+        # del a.x, b[k]: each target in turn, as CPython deletes them; an attribute's is a write.
+        out: list[ast.stmt] = []
+        for target in node.targets:
+            if isinstance(target, ast.Attribute):
+                call = _call("delattr", self.visit(target.value),
+                             ast.Constant(self._name(target.attr)))
+                out.append(ast.copy_location(ast.Expr(ast.copy_location(call, target)), node))
+            else:
+                out.append(ast.copy_location(ast.Delete([self.visit(target)]), node))
+        return out
+
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
         op = ast.Attribute(ast.Attribute(ast.Name("__simconc__", ast.Load()), "operator",
                                          ast.Load()), _AUG_OPS[type(node.op)], ast.Load())
@@ -430,8 +448,9 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_Compare(self, node: ast.Compare) -> ast.AST:
+        internal = _internal(node.comparators[0])   # ("x" in @py_builtins.locals(): pytest's)
         node = self.generic_visit(node)   # type: ignore[assignment]
-        if len(node.ops) == 1 and isinstance(node.ops[0], (ast.In, ast.NotIn)):
+        if len(node.ops) == 1 and not internal and isinstance(node.ops[0], (ast.In, ast.NotIn)):
             test = _call("contains", node.left, node.comparators[0])
             if isinstance(node.ops[0], ast.NotIn):
                 return ast.copy_location(ast.UnaryOp(ast.Not(), test), node)
@@ -464,6 +483,18 @@ class _Rewriter(ast.NodeTransformer):
             # method reads or writes the container (the hook says which, then binds it).
             node.func = ast.copy_location(_call("method", self.visit(func.value),
                                                 ast.Constant(self._name(func.attr))), func)
+        elif isinstance(func, ast.Name) and func.id in _ATTRIBUTE_BUILTINS \
+                and isinstance(func.ctx, ast.Load):
+            # setattr(obj, "x", v) and the like: the hook is told the function the name holds
+            # (the builtin, unless the program bound the name to another) and does what it does.
+            node.args = [self.visit(func), *node.args]
+            node.func = ast.copy_location(ast.Attribute(
+                ast.Name("__simconc__", ast.Load()), f"call_{func.id}", ast.Load()), func)
+            node.args[1:] = [self.visit(a) for a in node.args[1:]]
+            node.keywords = [self.visit(k) for k in node.keywords]
+            if self.switches:
+                return ast.copy_location(_call("called", node), node)
+            return node
         else:
             node.func = self.visit(func)
             if isinstance(func, ast.Name) and func.id in _READING_BUILTINS and node.args \
@@ -476,6 +507,11 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
+        if isinstance(node.ctx, ast.Load) and _internal(node.value):
+            if isinstance(node.value, ast.Name):   # @py_assert1.get: pytest's split call
+                return ast.copy_location(
+                    _call("member", node.value, ast.Constant(self._name(node.attr))), node)
+            return node   # @pytest_ar._saferepr: pytest's own
         if isinstance(node.ctx, ast.Load):
             return ast.copy_location(
                 _call("getattr", self.visit(node.value), ast.Constant(self._name(node.attr))),
@@ -497,16 +533,32 @@ def instrument(tree: ast.Module, source: str, filename: str,
     """``tree`` with its shared-state accesses turned into hook calls (and, with ``switches``,
     the GIL build's switch points too)."""
     table = symtable.symtable(source, filename, "exec")
-    shared = _module_variables(tree) | _assigned_as_global(table)
+    # (Names no program can write, "@py_assert1", are a compiler pass's own: pytest's.)
+    shared = {name for name in _module_variables(tree) | _assigned_as_global(table)
+              if not name.startswith("@")}
     new = ast.fix_missing_locations(
         _Rewriter(shared, table, switches, body_variables(tree, table, shared)).visit(tree))
     for node in ast.walk(new):
+        lineno = getattr(node, "lineno", None)
+        if lineno is not None and (getattr(node, "end_lineno", None) or lineno) < lineno:
+            # A node another pass made with a line but no end (pytest's imports after a
+            # docstring) got its parent's end from fix_missing_locations: before its start.
+            node.end_lineno = lineno   # type: ignore[attr-defined]
+            node.end_col_offset = node.col_offset   # type: ignore[attr-defined]
         if isinstance(node, ast.Attribute) and _is_hook(node.value):
             # A hook made for a statement spans its lines; a method call is placed at its
             # attribute's last line (CPython 3.11 on), and the hook's record would name the
             # statement's last line. Its first is the one the program wrote the access on.
             node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
     return new
+
+
+def _internal(node: ast.expr) -> bool:
+    """Whether ``node`` is, or is reached from, a name no program can write (``@py_assert1``,
+    ``@py_builtins.locals()``): a compiler pass's own, pytest's assertion rewriting's."""
+    while isinstance(node, (ast.Attribute, ast.Call, ast.Subscript)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return isinstance(node, ast.Name) and node.id.startswith("@")
 
 
 def _is_hook(node: ast.expr) -> bool:

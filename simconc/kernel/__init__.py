@@ -8,8 +8,8 @@ Threads wait on a ``WaitQueue`` (waitqueue.py); every choice is ``Scheduler.choo
 
 Nothing here knows about ``threading``, scenario files or the command line.
 """
-from .errors import (BadToken, NotInSimulation, RealThreadError, ScheduleMismatch, SimconcError,
-                     SpinError)
+from .errors import (BadToken, NotInSimulation, ProgramExit, RealThreadError, ScheduleMismatch,
+                     SimconcError, SpinError, UnsimulatedError)
 from .interpreter import Interpreter, Numbers
 from .profile import PROFILES, CostProfile, get_profile
 from .scheduler import (Choice, Option, RandomStrategy, ReplayStrategy, Scheduler, Strategy,
@@ -25,10 +25,10 @@ from .world import World, current_world, maybe_current_world
 
 __all__ = [
     "ACCESSES", "BLOCKING", "BadToken", "Choice", "CostProfile", "Interpreter", "NOTHING",
-    "NotInSimulation", "Numbers", "Option", "PROFILES", "RandomStrategy", "RealThreadError",
-    "ReplayStrategy", "SWITCH_POINT_NAMES", "ScheduleMismatch", "Scheduler", "Semantics",
+    "NotInSimulation", "Numbers", "Option", "PROFILES", "ProgramExit", "RandomStrategy",
+    "RealThreadError", "ReplayStrategy", "SWITCH_POINT_NAMES", "ScheduleMismatch", "Scheduler", "Semantics",
     "SimThread", "SimconcError", "SpinError", "Step", "Stepped", "Strategy", "Timed", "Trace",
-    "TraceEvent", "WaitQueue", "WeakAttribute", "Where", "World",
+    "TraceEvent", "UnsimulatedError", "WaitQueue", "WeakAttribute", "Where", "World",
     "caller_where", "current_world", "decode_token", "encode_token", "get_profile",
     "maybe_current_world", "switch_points_named",
 ]

@@ -27,8 +27,24 @@ class SpinError(SimconcError):
     """A simulated thread ran for too long without ever reaching a point where others may run."""
 
 
-class RealThreadError(SimconcError):
+class UnsimulatedError(SimconcError):
+    """The simulated program reached for something real that simconc does not simulate: a
+    process (fork, subprocess, exec, a native thread through ctypes), asyncio's event loop, a
+    wait on real file descriptors. Refused, so that it neither escapes the simulation nor
+    hangs it."""
+
+
+class RealThreadError(UnsimulatedError):
     """The simulated program tried to start a real OS thread."""
+
+
+class ProgramExit(SimconcError):
+    """The program called ``os._exit(status)``: its process, and so the execution, ends there,
+    with no clean-up (never seen by the program; the run reports the status)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(f"the program called os._exit({status})")
+        self.status = status
 
 
 class NotInSimulation(SimconcError):

@@ -127,10 +127,14 @@ class ReplayStrategy(Strategy):
                 step + 1)
 
 
+#: An untimed run's step limit unless it is told otherwise (a token keeps another one).
+MAX_STEPS = 10_000
+
+
 class Scheduler:
     """Asks the strategy, checks its answer, records it."""
 
-    __slots__ = ("strategy", "choices", "semantics", "switch_points")
+    __slots__ = ("strategy", "choices", "semantics", "switch_points", "step_limit")
 
     def __init__(self, strategy: Strategy, semantics: str = "timed",
                  switch_points: str = "any") -> None:
@@ -138,6 +142,10 @@ class Scheduler:
         self.choices: list[Choice] = []
         self.semantics = semantics
         self.switch_points = switch_points
+        #: An untimed run's step limit, where the token must keep it (not the default, and the
+        #: run went past the default or stopped at it): a replay stops, or goes on, where the
+        #: run did. Set by the runner once the run is over.
+        self.step_limit: Optional[int] = None
 
     def choose(self, kind: str, n: int, options: Optional[Sequence[Any]] = None) -> int:
         """The index of the option taken among ``n`` (``n == 1`` is no choice and not recorded)."""
@@ -158,13 +166,14 @@ class Scheduler:
 
     @property
     def token(self) -> str:
-        return encode_token(self.choices, self.semantics, self.switch_points)
+        return encode_token(self.choices, self.semantics, self.switch_points, self.step_limit)
 
 
 # --- tokens ---------------------------------------------------------------------------------------
 # A token is the semantics' character (SEMANTICS) followed by url-safe base64 of the choices, each written as three
 # unsigned LEB128 varints (kind code, number of options, index) and zlib-compressed when that is
-# shorter (flag byte 'z') than raw (flag byte 'r').
+# shorter (flag byte 'z') than raw (flag byte 'r'). A step limit other than the default comes
+# first: flag byte 'L' and the limit as a varint.
 
 def _varint(value: int, out: bytearray) -> None:
     while True:
@@ -178,7 +187,7 @@ def _varint(value: int, out: bytearray) -> None:
 
 
 def encode_token(choices: Sequence[Choice], semantics: str = "timed",
-                 switch_points: str = "any") -> str:
+                 switch_points: str = "any", step_limit: Optional[int] = None) -> str:
     raw = bytearray()
     for choice in choices:
         _varint(_KIND_CODE[choice.kind], raw)
@@ -186,6 +195,10 @@ def encode_token(choices: Sequence[Choice], semantics: str = "timed",
         _varint(choice.index, raw)
     packed = zlib.compress(bytes(raw), 9) if len(raw) > 48 else b""  # short: never smaller
     body = b"z" + packed if packed and len(packed) < len(raw) else b"r" + bytes(raw)
+    if step_limit is not None:
+        limit = bytearray(b"L")
+        _varint(step_limit, limit)
+        body = bytes(limit) + body
     text = base64.urlsafe_b64encode(body).decode("ascii").rstrip("=")
     return _CHAR[semantics, switch_points] + text
 
@@ -207,14 +220,34 @@ def token_switch_points(token: str) -> str:
     return SWITCH_POINTS[token.strip()[0]]
 
 
-def decode_token(token: str) -> list[Choice]:
-    """The choices in ``token``; :class:`BadToken` with the reason if it is not a token."""
+def token_step_limit(token: str) -> Optional[int]:
+    """The step limit ``token`` was recorded under, if not the default."""
+    return _body(token)[0]
+
+
+def _body(token: str) -> tuple[Optional[int], bytes]:
+    """(the step limit or None, the choices' flag byte and bytes) of ``token``."""
     token_semantics(token)
     token = token.strip()
     try:
         body = base64.urlsafe_b64decode(token[1:] + "=" * (-len(token[1:]) % 4))
     except (ValueError, TypeError):
         raise BadToken(f"schedule token {_short(token)} is not valid base64") from None
+    if body[:1] != b"L":
+        return None, body
+    limit = shift = 0
+    for i, byte in enumerate(body[1:], 1):
+        limit |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return limit, body[i + 1:]
+    raise BadToken(f"schedule token {_short(token)} is truncated")
+
+
+def decode_token(token: str) -> list[Choice]:
+    """The choices in ``token``; :class:`BadToken` with the reason if it is not a token."""
+    _, body = _body(token)
+    token = token.strip()
     if not body or body[:1] not in (b"z", b"r"):
         raise BadToken(f"schedule token {_short(token)} is damaged (unknown encoding)")
     raw = body[1:]

@@ -44,7 +44,7 @@ from greenlet import GreenletExit, getcurrent
 from .errors import SimconcError
 from .greenlets import EXITED, idle_greenlet
 from .profile import IDEAL
-from .scheduler import Option
+from .scheduler import MAX_STEPS, Option
 from .semantics import Semantics
 from .thread import ALIVE, SimThread
 from .trace import Step, Where, caller_where
@@ -131,7 +131,7 @@ class StepGIL:
 class Stepped(Semantics):
     """Untimed semantics (see the module's docstring): at most ``max_steps`` steps a run."""
 
-    def __init__(self, max_steps: int = 10_000, switch_points: str = "any") -> None:
+    def __init__(self, max_steps: int = MAX_STEPS, switch_points: str = "any") -> None:
         switch_points = switch_points_named(switch_points)
         super().__init__("untimed", switch_points, IDEAL)
         self.thread_class = StepThread

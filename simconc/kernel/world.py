@@ -15,7 +15,6 @@ it.
 from __future__ import annotations
 
 import random
-import sys
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 from greenlet import GreenletExit, getcurrent
@@ -110,6 +109,8 @@ class World:
         self.hub: Any = None   # the greenlet run() is called in: it runs the semantics' loop
         self.fatal: Optional[BaseException] = None
         self.tearing_down = False
+        #: What simconc has to say about the run beyond the trace (the runner prints it).
+        self.notes: list[str] = []
         self.finished = False
         #: Counts every switch to the hub: the spin watchdog's sign of life. (Not every trace
         #: record: a thread polling lock.acquire(False) records, but never lets others run.)
@@ -298,9 +299,9 @@ class World:
         """Suspend ``thread``'s greenlet for good (teardown only). It stays referenced, so that
         garbage collection never throws into it again."""
         _ABANDONED.append(thread.greenlet)
-        sys.stderr.write(f"simconc: thread {thread.name!r} caught the exception that unwinds it "
-                         f"at the end of the run (a bare except?) and blocked again; it was "
-                         f"left suspended.\n")
+        self.notes.append(f"simconc: thread {thread.name!r} caught the exception that unwinds "
+                          f"it at the end of the run (a bare except?) and blocked again; it "
+                          f"was left suspended.")
         self.hub.switch()
 
     def teardown(self) -> None:

@@ -16,16 +16,17 @@ from greenlet import GreenletExit
 
 from ..analysis.deadlock import report, stuck_state, variable_names
 from ..instrument.hooks import hooks
-from ..kernel import (BadToken, CostProfile, RandomStrategy, ReplayStrategy, ScheduleMismatch,
-                     SimconcError, Stepped, Strategy, Timed, TraceEvent, World, decode_token,
-                     maybe_current_world, switch_points_named)
-from ..kernel.scheduler import token_semantics, token_switch_points
+from ..kernel import (BadToken, CostProfile, ProgramExit, RandomStrategy, ReplayStrategy,
+                     ScheduleMismatch, SimconcError, Stepped, Strategy, Timed, TraceEvent, World,
+                     decode_token, maybe_current_world, switch_points_named)
+from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
+                                token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception, record_uncaught
 from ..stdlib.state import FaceState, face_state
-from .capture import Capture
+from .capture import captures
 from .loading import folder_of, load_scenario
-from .patching import simulated_modules
+from .patching import simulated_modules, users_module
 from .result import ExceptionInfo, RunResult
 from .watchdog import spin_watchdog
 
@@ -38,7 +39,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         strategy: Optional[Strategy] = None, profile: "str | CostProfile" = "tutorial-2017",
         until: Optional[float] = None, spin_timeout: float = 10.0, memory: bool = False,
         semantics: Optional[str] = None, switch_points: Optional[str] = None,
-        check: Check = None, max_steps: int = 10_000,
+        check: Check = None, max_steps: Optional[int] = None,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
         trace: bool = True, timeline: bool = False) -> RunResult:
@@ -50,9 +51,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     scenario file only) puts its reads and writes of shared state on the trace.
 
     ``semantics`` is ``"timed"`` (the default) or ``"untimed"`` (every visible operation a step;
-    a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run). A
-    token carries its own. ``switch_points`` (untimed only) is where a thread may be switched
-    out: ``"any"`` visible operation (the default: the free-threaded build), or ``"gil"``, only
+    a scenario's reads and writes of shared state are steps too; ``max_steps`` bounds a run:
+    10,000 steps unless a token keeps another). A token carries its own. ``switch_points``
+    (untimed only) is where a thread may be switched out: ``"any"`` visible operation (the default: the free-threaded build), or ``"gil"``, only
     where the GIL build of CPython 3.10 to 3.13 can drop the GIL. ``check`` is the invariant: an
     expression evaluated in the scenario's namespace, or a callable, after the run; false or
     raising AssertionError is a failure. A scenario that defines ``check()`` is checked with it
@@ -80,6 +81,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             raise BadToken(f"the schedule token was recorded with switch points "
                            f"{token_switches!r}, not {switch_points!r}")
         switch_points = token_switches
+        # A replay stops where the run stopped (or goes on as far): at the run's step limit.
+        max_steps = token_step_limit(schedule) or max_steps
+    if max_steps is None:
+        max_steps = MAX_STEPS
     semantics = semantics or "timed"
     if semantics not in ("timed", "untimed"):
         raise ValueError(f"semantics must be 'timed' or 'untimed', not {semantics!r}")
@@ -104,7 +109,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.timeline = timeline and trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
-    out, err = Capture(echo, world), Capture(echo_err, world)
+    out, err = captures(echo, echo_err, world)
     modules = fresh_modules()
     world.interpreters[0].face = FaceState(modules)
     namespace: dict[str, Any] = {}
@@ -166,19 +171,37 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
             sys.path.insert(0, folder_of(path))
-        with simulated_modules(modules, atexit_handlers), spin_watchdog(world, spin_timeout):
+        # A callable's module bound threading's names before the run (a script's
+        # `import threading` at its top, then simconc.run(main)): they are the face's in it.
+        own = users_module(program) if code is None else None
+        with simulated_modules(modules, atexit_handlers, own and own.__name__), \
+                spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:
                 world.run(main)
+            except ProgramExit as exc:   # os._exit(): the program ended there, no clean-up
+                exit_code = exc.status
+                world.finished = True
             except SimconcError as exc:
                 fatal = exc
             finally:
                 # Read the world before tearing it down: teardown unwinds the stuck threads.
                 finished = world.finished
                 limit_hit = world.stopped_at_limit
+                if untimed and max_steps != MAX_STEPS and (
+                        limit_hit or len(world.trace.steps) > MAX_STEPS):
+                    # Its replay must stop where it stopped, or go on as far: the token says.
+                    world.scheduler.step_limit = max_steps
                 stuck = None if finished or limit_hit or fatal is not None \
                     else stuck_state(world, variable_names(namespace))
-                world.teardown()
+                # What their finally blocks print is not the program's: CPython never runs them.
+                out.muted = err.muted = True
+                try:
+                    world.teardown()
+                finally:
+                    out.muted = err.muted = False
+                for note in world.notes:
+                    err.write(note + "\n")
             check_failure = None
             if fatal is None and finished:
                 sys.stdout, sys.stderr = out, err

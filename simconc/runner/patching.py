@@ -2,20 +2,37 @@
 
 Two ways in (DESIGN decision 5): a scenario file imports ``threading`` while it runs and finds
 the face in ``sys.modules``; code that imported the real module earlier is caught by the guard on
-the real ``_thread`` entry points, so it cannot start a real OS thread unnoticed. Whatever
+the real ``_thread`` entry points, so it cannot start a real OS thread unnoticed (the modules the
+pytest plugin names, and a callable's own, have their names rebound to the face instead).
+
+Whatever else would escape the simulation (a real process, a native thread through ctypes) or
+block it on something real (select) is refused the same way, with an UnsimulatedError where
+the program called; ``os._exit`` ends the execution, not simconc (``_SWAPS``). Whatever
 happens, everything is put back, and modules first imported during the run are forgotten.
 """
 from __future__ import annotations
 
 import _thread
 import atexit
+import ctypes
+import multiprocessing.process
+import operator
 import os
+import select
+import selectors
+import subprocess
 import sys
+import sysconfig
 import threading as _real_threading
 import types
-from typing import Optional
+from typing import Any, Callable, Optional
 
-from ..kernel.errors import RealThreadError
+from ..kernel.errors import ProgramExit, RealThreadError, UnsimulatedError
+
+try:
+    import _posixsubprocess
+except ImportError:   # (not on Windows: nothing to guard there)
+    _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
 
 
@@ -29,18 +46,113 @@ def _refuse(*args: object, **kwargs: object) -> None:
 
 
 def _refuse_fork(*args: object, **kwargs: object) -> None:
-    _stop(RealThreadError(
+    _stop(UnsimulatedError(
         "the simulated program tried to fork a real process (multiprocessing or os.fork). "
         "simconc does not simulate processes yet: only threads, in this version."))
 
 
-def _stop(error: RealThreadError) -> None:
+def _refuse_process(*args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        "the simulated program tried to start or become a real process (subprocess, os.system, "
+        "os.exec*, os.posix_spawn or multiprocessing). simconc does not simulate processes "
+        "yet: only threads, in this version; a real one would run outside the simulation."))
+
+
+#: Native functions a program could reach through ctypes to start a real thread or process,
+#: or to end simconc's own process, behind the simulation's back.
+_NATIVE_REFUSED = frozenset((
+    "pthread_create", "thrd_create", "clone", "clone3", "fork", "vfork", "_Fork", "system",
+    "posix_spawn", "posix_spawnp", "execv", "execve", "execvp", "execvpe", "execl", "execle",
+    "execlp", "fexecve", "_exit", "_Exit", "exit", "abort", "PyThread_start_new_thread",
+    "PyThread_start_joinable_thread"))
+
+
+def _cdll_getitem(self: ctypes.CDLL, name_or_ordinal: object) -> object:
+    if name_or_ordinal in _NATIVE_REFUSED and maybe_current_world() is not None:
+        _stop(UnsimulatedError(
+            f"the simulated program looked up the native function {name_or_ordinal!r} through "
+            f"ctypes: a real thread or process it started, or an exit, would escape the "
+            f"simulation. simconc does not simulate native threads or processes."))
+    return _REAL_CDLL_GETITEM(self, name_or_ordinal)
+
+
+_REAL_CDLL_GETITEM = ctypes.CDLL.__getitem__
+
+
+def _refuse_select(*args: object, **kwargs: object) -> None:
+    frame = sys._getframe(1)
+    while frame is not None and "asyncio" not in frame.f_code.co_filename:
+        frame = frame.f_back
+    if frame is not None:
+        message = ("asyncio's event loop is not simulated yet: it waits on real file "
+                   "descriptors (its selector), which would block the simulation. simconc "
+                   "runs threads (threading, queue, time) in this version.")
+    else:
+        message = ("the simulated program waited on real file descriptors (select, poll, "
+                   "epoll or selectors), which would block the simulation: simconc does not "
+                   "simulate them. Use simulated threads, queues and time.sleep().")
+    _stop(UnsimulatedError(message))
+
+
+def _exit(status: int) -> None:
+    """``os._exit`` in a simulated thread: the execution ends there, as the process would, with
+    no clean-up, and the run reports the status (the real one would end simconc itself)."""
+    world = maybe_current_world()
+    if world is None or world.current is None:
+        _REAL_EXIT(status)
+    status = operator.index(status)   # (CPython's converter: its TypeError, its OverflowError)
+    if not -2 ** 31 <= status < 2 ** 31:
+        raise OverflowError("Python int too large to convert to C int")
+    world.record(world.current, "os._exit", str(status), skip=0)
+    world.abort(ProgramExit(status))
+
+
+_REAL_EXIT = os._exit
+
+
+def _stop(error: UnsimulatedError) -> None:
+    where = _program_line()
+    if where:
+        error.args = (f"{error.args[0]} (at {where})",)
     world = maybe_current_world()
     if world is not None and world.fatal is None:
         # Stop the run at the next switch, but raise here normally, so that the real module's
         # own clean-up (Thread.start() un-registering the thread) still happens.
         world.fatal = error
     raise error
+
+
+_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], os.path.dirname(os.path.dirname(__file__)),
+                     "<frozen ")
+
+
+def users_module(program: object) -> Optional[types.ModuleType]:
+    """The module a callable ``program`` was defined in, if it is the user's: not simconc's,
+    nor the standard library's (a script run as ``__main__``, a test module, a package)."""
+    function = getattr(program, "__func__", program)   # (a bound method)
+    globals_ = getattr(function, "__globals__", None)
+    if not isinstance(globals_, dict):
+        return None
+    module = sys.modules.get(globals_.get("__name__", ""))
+    path = getattr(module, "__file__", None)
+    if module is None or vars(module) is not globals_ or not isinstance(path, str) \
+            or path.startswith(_NOT_THE_PROGRAMS):
+        return None
+    return module
+
+
+def _program_line() -> Optional[str]:
+    """``file:line`` of the program's innermost frame (not the standard library's or simconc's),
+    which reached for what is refused."""
+    frame: Optional[types.FrameType] = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_NOT_THE_PROGRAMS):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    path = frame.f_code.co_filename
+    here = os.getcwd() + os.sep
+    # (A script's is absolute (3.9+): shown from where the command ran, as the trace shows it.)
+    return f"{path[len(here):] if path.startswith(here) else path}:{frame.f_lineno}"
 
 
 def _setswitchinterval(interval: float) -> None:
@@ -81,7 +193,16 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (_thread, "start_new_thread", _refuse), (_thread, "start_new", _refuse),
     (_thread, "start_joinable_thread", _refuse), (_real_threading, "_start_new_thread", _refuse),
     (_real_threading, "_start_joinable_thread", _refuse),
-    (os, "fork", _refuse_fork), (os, "forkpty", _refuse_fork),
+    (os, "fork", _refuse_fork), (os, "forkpty", _refuse_fork), (os, "_exit", _exit),
+    (os, "system", _refuse_process), (os, "execv", _refuse_process),
+    (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
+    (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
+    (subprocess, "_fork_exec", _refuse_process),
+    # (before it pickles the target, which a scenario's __main__ cannot give it)
+    (multiprocessing.process.BaseProcess, "start", _refuse_process),
+    (ctypes.CDLL, "__getitem__", _cdll_getitem), (select, "select", _refuse_select),
+    *((cls, "select", _refuse_select) for cls in vars(selectors).values()
+      if isinstance(cls, type) and "select" in vars(cls)),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
 ) if hasattr(mod, attr)]
@@ -93,9 +214,12 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
 REBIND: list[str] = []
 
 
-def _rebindings(modules: dict[str, types.ModuleType]) -> list[tuple[dict, str, object]]:
-    """(namespace, name, face object) for each name in a REBIND module bound to a real module of
-    the face, or to a class or function from one (``from threading import Lock``)."""
+def _rebindings(modules: dict[str, types.ModuleType],
+                rebind: "tuple[str, ...] | list[str]") -> list[tuple[object, str, object]]:
+    """(module, name, face object) for each name in a ``rebind`` module (or a module of a
+    ``rebind`` package) bound to a real module of the face, or to a class or function from one
+    (``from threading import Lock``); and (module or class, name, stand-in) for each real lock
+    it, or a class of its own, holds (``_lock = threading.Lock()``, made at import)."""
     face_of: dict[int, object] = {}
     for name, face in modules.items():
         real = sys.modules.get(name)
@@ -106,17 +230,74 @@ def _rebindings(modules: dict[str, types.ModuleType]) -> list[tuple[dict, str, o
             real_value = getattr(real, attr, None)
             if not attr.startswith("__") and callable(real_value):
                 face_of[id(real_value)] = value
-    out = []
-    for module_name in REBIND:
-        module = sys.modules.get(module_name)
+    out: list[tuple[object, str, object]] = []
+    # (A package's modules too: locked_pkg.counter's `from threading import RLock`.)
+    prefixes = tuple(name + "." for name in rebind)
+    named = [sys.modules.get(name) for name in rebind] + [
+        module for name, module in list(sys.modules.items()) if name.startswith(prefixes)]
+    for module in named:
         if module is None:
             continue
-        namespace = vars(module)
-        for attr, value in list(namespace.items()):
+        for attr, value in list(vars(module).items()):
             face = face_of.get(id(value))
             if face is not None:
-                out.append((namespace, attr, face))
+                out.append((module, attr, face))
+            elif type(value) in _REAL_LOCKS:
+                _lock_in_run(module, attr, value, modules, out)
+            elif isinstance(value, type) and value.__module__ == module.__name__:
+                for name, held in list(vars(value).items()):   # (class Cache: _lock = Lock())
+                    if type(held) in _REAL_LOCKS:
+                        _lock_in_run(value, name, held, modules, out)
     return out
+
+
+_REAL_LOCKS = {type(_real_threading.Lock()): "Lock", type(_real_threading.RLock()): "RLock"}
+
+
+def _lock_in_run(holder: object, attr: str, real: object, modules: dict[str, types.ModuleType],
+                 out: list[tuple[object, str, object]]) -> None:
+    """A run's stand-in for a real lock that ``holder.attr`` holds, made before the run (at
+    import): a real lock would block the whole simulation. Not for one held now."""
+    if not real.acquire(False):   # type: ignore[attr-defined]
+        return
+    real.release()   # type: ignore[attr-defined]
+    out.append((holder, attr, LockInRun(getattr(modules["threading"], _REAL_LOCKS[type(real)]))))
+
+
+class LockInRun:
+    """For one run, a real lock the program made before the run began (a module's or a
+    class's ``_lock = threading.Lock()``, made as it was imported): a simulated lock, made
+    when first used. (The real one would block the whole simulation: its threads are one
+    real thread.)"""
+
+    __slots__ = ("_make", "_lock")
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self._make = make
+        self._lock: Any = None
+
+    def _simulated(self) -> Any:
+        if self._lock is None:
+            self._lock = self._make()
+        return self._lock
+
+    def acquire(self, blocking: bool = True, timeout: float = -1) -> bool:
+        return self._simulated().acquire(blocking, timeout)
+
+    def release(self) -> None:
+        self._simulated().release()
+
+    def __enter__(self) -> bool:
+        return self._simulated().__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._simulated().__exit__(*exc)
+
+    def __getattr__(self, name: str) -> Any:   # locked(), and what Condition asks of a lock
+        return getattr(self._simulated(), name)
+
+    def __repr__(self) -> str:
+        return repr(self._simulated())
 
 
 class simulated_modules:
@@ -128,12 +309,14 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings")
+                 "saved_bindings", "rebind")
 
     def __init__(self, modules: dict[str, types.ModuleType],
-                 atexit_handlers: Optional[list] = None) -> None:
+                 atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
         self.modules = modules
         self.atexit_handlers = atexit_handlers
+        #: A module more to rebind, beside REBIND's: the program's own, for a callable.
+        self.rebind = rebind
 
     def __enter__(self) -> None:
         global _atexit_sink
@@ -142,12 +325,14 @@ class simulated_modules:
         self.originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
         self.before = _known_modules()
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
-        rebound = _rebindings(modules) if REBIND else []
-        self.saved_bindings = [(namespace, attr, namespace[attr])
-                               for namespace, attr, _ in rebound]
+        rebind = REBIND if self.rebind is None or self.rebind in REBIND \
+            else REBIND + [self.rebind]
+        rebound = _rebindings(modules, rebind) if rebind else []
+        self.saved_bindings = [(holder, attr, getattr(holder, attr))
+                               for holder, attr, _ in rebound]
         try:
-            for namespace, attr, face in rebound:
-                namespace[attr] = face
+            for holder, attr, face in rebound:
+                setattr(holder, attr, face)
             sys.modules.update(modules)
             for mod, attr, stand_in in _SWAPS:
                 setattr(mod, attr, stand_in)
@@ -158,8 +343,8 @@ class simulated_modules:
     def __exit__(self, *exc: object) -> None:
         global _atexit_sink
         _atexit_sink = self.sink
-        for namespace, attr, original in self.saved_bindings:
-            namespace[attr] = original
+        for holder, attr, original in self.saved_bindings:
+            setattr(holder, attr, original)
         for (mod, attr, _), original in zip(_SWAPS, self.originals):
             setattr(mod, attr, original)
         for name, module in self.saved.items():

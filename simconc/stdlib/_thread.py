@@ -43,6 +43,8 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
         except (SystemExit, GreenletExit):
             pass
         except BaseException as exc:
+            if exc is world.fatal:
+                raise   # simconc's own refusal, which stops the run: not the program's error
             # CPython reports it through sys.unraisablehook: "Exception ignored in thread
             # started by: <function>".
             import sys as _sys

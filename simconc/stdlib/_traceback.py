@@ -42,4 +42,7 @@ def record_uncaught(world: Any, thread: Any, exc: BaseException) -> None:
     frames = user_frames(exc.__traceback__)
     where = Where(frames[-1].filename, frames[-1].lineno or 0, frames[-1].name) if frames \
         else None
-    world.record(thread, "uncaught", type(exc).__name__, where, None, detail=str(exc))
+    message = str(exc)
+    if "\n" in message:   # (one row of an interleaving: pytest's explanations go on for lines)
+        message = message.split("\n", 1)[0] + " ..."
+    world.record(thread, "uncaught", type(exc).__name__, where, None, detail=message)

@@ -268,7 +268,9 @@ class Thread:
             self.run()
         except GreenletExit:
             raise  # the run is over and simconc is unwinding this thread: not the program's error
-        except BaseException:
+        except BaseException as exc:
+            if exc is self._sim.world.fatal:
+                raise   # simconc's own refusal, which stops the run: not the program's error
             self._invoke_excepthook(self)
 
     def _forget(self) -> None:
