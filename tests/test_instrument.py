@@ -329,3 +329,17 @@ def test_a_descriptor_that_removes_itself_races_with_itself(tmp_path):
     failure = report.failures[0]
     assert any(row["op"] == "write" and row["obj"] == "Holder.x (deleting it raised "
                "AttributeError)" for row in failure.steps)
+
+
+def test_a_weak_containers_methods_are_accesses_too():
+    # tqdm 4.23.0's bars race on a WeakSet (tqdm#323): its add and len are steps, as a set's.
+    _, _, events = run_both("""
+    import weakref
+    class Bar:
+        pass
+    bars, bar = weakref.WeakSet(), Bar()
+    bars.add(bar)
+    result = (len(bars), bar in bars)
+    """)
+    assert ("write", "WeakSet.add()") in events
+    assert ("read", "WeakSet (all of it)") in events

@@ -223,8 +223,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 elif max_executions is not None:
                     report.total = max_executions
                 progress(report)
+            report.unfollowed = getattr(engine, "unfollowed", 0)
             if not more:
-                report.exhausted = engine.exhausted
+                report.exhausted = engine.exhausted and not report.unfollowed \
+                    and preemption_bound is None
                 break
             if max_executions is not None and report.executions >= max_executions:
                 break

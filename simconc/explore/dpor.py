@@ -111,6 +111,9 @@ class Dpor:
         self.stack: list[Node] = []
         self.executions = 0          # complete executions
         self.blocked = 0             # executions cut short because every thread slept
+        #: Of those, the ones cut where the thread planned to go next was not enabled (see
+        #: _grow): what they were to explore was not.
+        self.unfollowed = 0
         #: Complete executions of a trace already run (counted in ``executions`` too), and
         #: whether the last one was one (see naming.py).
         self.redundant = 0
@@ -260,9 +263,12 @@ class Dpor:
             node.chosen = wut.children[0].thread
             node.index = _position(options, node.chosen)
             if node.index < 0:
-                raise Nondeterminism(
-                    f"a planned schedule could not be followed at step {len(stack) + 1}: the "
-                    f"program depends on something the schedule does not decide")
+                # The thread planned here is not enabled: the program did not take the steps
+                # the plan was made from (it depends on something the schedule does not
+                # decide: the real clock, object ids), or the plan is not one it can take.
+                # Cut short and counted: the search goes on, but no longer covers everything.
+                self.unfollowed += 1
+                raise SleepBlocked("the planned thread cannot go on here")
             if options[node.index].polling:
                 raise SleepBlocked("the planned thread is polling")
         else:

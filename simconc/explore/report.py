@@ -134,6 +134,10 @@ class ExploreReport:
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     redundant: int = 0           # complete, but a trace already run (counted apart)
     exhausted: bool = False      # every schedule that matters was run
+    #: Planned executions that could not be followed (the thread planned was not enabled: the
+    #: program depends on something the schedule does not decide): the search went on without
+    #: them, and is not exhaustive.
+    unfollowed: int = 0
     interrupted: bool = False    # stopped by Ctrl-C
     #: Whether some execution had two threads access one location of data (a read or write,
     #: not a lock's or queue's operation), one of them writing: what could race was seen.
@@ -158,6 +162,7 @@ class ExploreReport:
         self.redundant += other.redundant
         self.interrupted = self.interrupted or other.interrupted
         self.shared = self.shared or other.shared
+        self.unfollowed += other.unfollowed
         for outcome, count in other.outcome_counts.items():
             self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + count
             first = other.outcome_first[outcome]
@@ -194,6 +199,7 @@ class ExploreReport:
             "switch_points": self.switch_points, "seed": self.seed,
             "preemption_bound": self.preemption_bound, "executions": self.executions,
             "blocked": self.blocked, "redundant": self.redundant, "exhausted": self.exhausted,
+            "unfollowed": self.unfollowed,
             "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
             "failures": [f.to_dict() for f in self.failures],
@@ -201,11 +207,16 @@ class ExploreReport:
 
     def summary(self) -> str:
         """One line: how many executions, by which strategy, and whether that was all of them."""
-        bounded = (f" with at most {self.preemption_bound} preemption"
-                   f"{'s' if self.preemption_bound != 1 else ''}"
-                   if self.preemption_bound is not None else "")
-        space = (f"every schedule that matters{bounded} was run" if self.exhausted else
+        space = ("every schedule that matters was run" if self.exhausted else
                  "interrupted: a partial exploration" if self.interrupted else
+                 # (A bounded search plans fewer schedules; not all of those within its bound,
+                 # and some beyond it: bench/bugs found both. A heuristic, not a guarantee.)
+                 f"bounded to {self.preemption_bound} preemption"
+                 f"{'s' if self.preemption_bound != 1 else ''}: not exhaustive"
+                 if self.preemption_bound is not None else
+                 f"not exhaustive: {self.unfollowed} planned schedule"
+                 f"{'s' if self.unfollowed != 1 else ''} could not be followed (the program "
+                 f"depends on something the schedule does not decide)" if self.unfollowed else
                  "not exhaustive: sampled, or stopped early")
         timed = ", timed" if self.semantics == "timed" else (
             ", GIL build's switch points" if self.switch_points == "gil" else "")
@@ -287,7 +298,6 @@ def failure_of(result: RunResult) -> Optional[Failure]:
     conflicts: list[tuple[int, int]] = []
     waits: list[dict] = []
     if kind in ("check", "exception"):
-        trace = result.trace.events
         explanation, races = _explain(result, _events_of_steps(result, firsts))
         conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
                      for j, i in races if firsts[j] and firsts[i]

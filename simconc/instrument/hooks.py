@@ -10,13 +10,24 @@ from __future__ import annotations
 import collections
 import operator
 import types
+import weakref
 from typing import Any, Callable, Optional
 
 from ..kernel.values import NOTHING, shown
 from ..kernel.world import maybe_current_world
 
-#: The builtin containers whose methods are steps on the whole container.
+#: The builtin containers whose methods are steps on the whole container (and their
+#: subclasses: Counter, OrderedDict...).
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
+#: The standard library's weak containers, the same (tqdm's race is on a WeakSet of its bars),
+#: told by their exact type: two are abstract base classes' subclasses, whose issubclass runs
+#: Python code (and takes frames a program counting its recursion depth would see).
+_WEAK_CONTAINERS = frozenset((weakref.WeakSet, weakref.WeakValueDictionary,
+                              weakref.WeakKeyDictionary))
+
+
+def _container(kind: type) -> bool:
+    return issubclass(kind, _CONTAINERS) or kind in _WEAK_CONTAINERS
 _GETATTR, _HASATTR, _SETATTR, _DELATTR = getattr, hasattr, setattr, delattr
 
 #: Keys whose hash is their value's, computed without running any of the program's code.
@@ -316,7 +327,7 @@ class _Hooks:
 
     def method(self, obj: Any, name: str) -> Any:
         bound = getattr(obj, name)
-        if not issubclass(type(obj), _CONTAINERS):
+        if not _container(type(obj)):
             return bound
         return _ContainerCall(obj, name, bound, self.point,
                               self.record if self.tracing else None)
@@ -324,12 +335,12 @@ class _Hooks:
     def member(self, obj: Any, attr: str) -> Any:
         """``obj.attr``, where the code cannot tell a method's lookup from a read: pytest's
         assertion rewriting splits ``d.get(k)`` into ``f = d.get; f(k)``."""
-        if issubclass(type(obj), _CONTAINERS):
+        if _container(type(obj)):
             return self.method(obj, attr)   # (a builtin container's attributes are methods)
         return self.getattr(obj, attr)
 
     def contains(self, key: Any, obj: Any) -> bool:
-        if issubclass(type(obj), _CONTAINERS):
+        if _container(type(obj)):
             location = self.item(obj, key)
             self.point(location, "r", obj)
             found = key in obj
@@ -339,7 +350,7 @@ class _Hooks:
         return key in obj
 
     def whole(self, obj: Any) -> Any:
-        if issubclass(type(obj), _CONTAINERS):
+        if _container(type(obj)):
             whole = (id(obj), "[]")
             self.point(whole, "r", obj)
             if self.tracing:
