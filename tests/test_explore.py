@@ -1152,7 +1152,7 @@ def test_progress_goes_to_a_log_at_a_steady_interval(monkeypatch, capsys):
     assert cli(["explore", LOST_UPDATE]) == 1
     err = capsys.readouterr().err.splitlines()
     assert err[0].startswith("simconc: exploring: 1 executions (at least ")
-    assert err[-1].startswith("simconc: exploring: 4 executions (at least 0 more planned), "
+    assert err[-1].startswith("simconc: exploring: 4 executions (none more planned), "
                               "2 outcomes, 1 failure, ")
 
 

@@ -342,9 +342,10 @@ class Dpor:
         return False
 
     def planned(self) -> int:
-        """How many more executions the search has planned: a lower bound on what is left
-        (each planned branch is one execution at least; exploring it may plan more)."""
-        left = 0
+        """How many more executions the search has planned, once :meth:`end` said there are
+        more: a lower bound on what is left (the next one, down the stack's path, and each
+        branch planned beside it; exploring them may plan more)."""
+        left = 1
         for node in self.stack:
             left += sum(1 for child in node.wut.children if child.thread != node.chosen)
         return left

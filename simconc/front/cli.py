@@ -197,7 +197,8 @@ def _explore(args: argparse.Namespace) -> int:
         last[0] = report.elapsed
         if tty:
             for failure in report.failures[told[0]:]:
-                sys.stderr.write(f"\r  found: {failure.kind}: {failure.message[:100]} "
+                first = failure.message.splitlines()[0] if failure.message else ""
+                sys.stderr.write(f"\r  found: {failure.kind}: {first[:100]} "
                                  f"(execution {failure.execution + 1})\x1b[K\n")
             told[0] = len(report.failures)
             sys.stderr.write(f"\r  {_so_far(report)}\x1b[K")
@@ -260,7 +261,8 @@ def _so_far(report: ExploreReport) -> str:
     if report.total is not None:
         done += f" of {report.total:,}"
     elif report.planned is not None:
-        done += f" (at least {report.planned:,} more planned)"
+        done += f" (at least {report.planned:,} more planned)" if report.planned else \
+            " (none more planned)"
     failures = len(report.failures)
     return (f"{done}, {len(report.outcome_counts)} outcome"
             f"{'s' if len(report.outcome_counts) != 1 else ''}, {failures} failure"
