@@ -182,3 +182,24 @@ def test_a_daemon_threads_finally_does_not_run_at_the_end():
 
     result = simconc.run(program)
     assert (result.status, result.stdout) == ("ok", "main done\n")
+
+
+def test_what_a_refused_run_imported_is_imported_afresh_afterwards():
+    # asyncio, first imported in the run, imported concurrent.futures, whose Future is made
+    # with a Condition of the execution's threading: left in sys.modules, real code after the
+    # run (an exploration with --jobs: a process pool) met the simulated one there.
+    code = textwrap.dedent("""
+        import simconc
+
+        def program():
+            import asyncio
+            asyncio.run(asyncio.sleep(0.1))
+
+        assert simconc.run(program).status == "error"
+        import concurrent.futures
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            print(pool.submit(sum, [1, 2]).result())
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.stdout == "3\n", proc.stderr

@@ -7,11 +7,14 @@ Mark a test ``@pytest.mark.explore`` and its body runs as the main thread of eve
 the search asks for; the test fails with the report (the explanation, the interleaving, the
 token) if any execution fails. ``pytest --simconc-replay TOKEN path::test`` replays exactly one.
 
-Shared state in the code under test is seen when its package is instrumented on import: the
-``simconc_instrument`` ini option (or ``--simconc-instrument``) names the packages. Modules that
-bound ``threading`` names before the test began (``from threading import Lock``) see the
-simulated ones during each execution and the real ones again afterwards. ``--simconc-html DIR``
-also writes each failing test's report there as a web page, its interleavings drawn.
+Shared state in the test module is seen: it is instrumented in place for each explore test,
+pytest's assertion rewriting kept (:mod:`simconc.instrument.inplace`). In the code under test it
+is seen when its package is instrumented on import: the ``simconc_instrument`` ini option (or
+``--simconc-instrument``) names the packages. Those modules, which bound ``threading`` names
+before the test began (``from threading import Lock``), see the simulated ones during each
+execution (and a lock they made at import is a simulated one), and the real ones afterwards.
+``--simconc-html DIR`` also writes each failing test's report there as a web page, its
+interleavings drawn; ``--simconc-full`` shows every row of a long interleaving.
 """
 from __future__ import annotations
 

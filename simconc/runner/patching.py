@@ -197,15 +197,44 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "system", _refuse_process), (os, "execv", _refuse_process),
     (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
     (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
-    (subprocess, "_fork_exec", _refuse_process),
-    # (before it pickles the target, which a scenario's __main__ cannot give it)
-    (multiprocessing.process.BaseProcess, "start", _refuse_process),
-    (ctypes.CDLL, "__getitem__", _cdll_getitem), (select, "select", _refuse_select),
-    *((cls, "select", _refuse_select) for cls in vars(selectors).values()
-      if isinstance(cls, type) and "select" in vars(cls)),
+    (subprocess, "_fork_exec", _refuse_process), (select, "select", _refuse_select),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
 ) if hasattr(mod, attr)]
+
+
+def _guarded(original: Callable[..., Any], refusal: Callable[..., Any]) -> Callable[..., Any]:
+    """``original``, but ``refusal`` inside a simulated execution."""
+    def guard(*args: Any, **kwargs: Any) -> Any:
+        if maybe_current_world() is None:
+            return original(*args, **kwargs)
+        return refusal(*args, **kwargs)
+    guard.__wrapped__ = original   # type: ignore[attr-defined]
+    return guard
+
+
+#: Methods of classes guarded the same way, but for good, from the first execution on: setting
+#: a class's attribute invalidates every type's method cache, which, twice an execution, cost a
+#: run of no threads a sixth more instructions. Outside an execution they are the originals.
+_CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
+    # (before it pickles the target, which a scenario's __main__ cannot give it)
+    (multiprocessing.process.BaseProcess, "start", _refuse_process),
+    (ctypes.CDLL, "__getitem__", _cdll_getitem),
+    *((cls, "select", _refuse_select) for cls in vars(selectors).values()
+      if isinstance(cls, type) and "select" in vars(cls)),
+)]
+_class_guards_installed = False
+
+
+def _install_class_guards() -> None:
+    global _class_guards_installed
+    _class_guards_installed = True
+    for cls, attr, refusal in _CLASS_GUARDS:
+        original = vars(cls)[attr]
+        if refusal is _cdll_getitem:   # (it tells inside from outside itself)
+            setattr(cls, attr, refusal)
+        else:
+            setattr(cls, attr, _guarded(original, refusal))
 
 
 #: Modules (by name) that imported the real concurrency modules, or names from them, before a
@@ -322,6 +351,8 @@ class simulated_modules:
         global _atexit_sink
         modules = self.modules
         self.saved = {name: sys.modules.get(name) for name in modules}
+        if not _class_guards_installed:
+            _install_class_guards()
         self.originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
         self.before = _known_modules()
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
@@ -376,8 +407,8 @@ def _known_modules() -> set[str]:
 
 def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> None:
     """Forget the modules first imported during the run that bound the face (logging made its
-    lock from this execution's threading), so that the next execution, or real code, imports
-    them afresh. A package with an extension module cannot be re-imported in part (numpy):
+    lock from this execution's threading), and those that hold what they made, so that the next
+    execution, or real code, imports them afresh. A package with an extension module cannot be re-imported in part (numpy):
     it is kept whole."""
     from ..stdlib import face_contents
     from ..sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
@@ -385,9 +416,19 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
     faces = face_contents() | {id(m) for m in modules.values()}
     native = {name.partition(".")[0] for name in new
               if (getattr(sys.modules[name], "__file__", None) or "").endswith((".so", ".pyd"))}
-    for name in new:
-        if name.partition(".")[0] in native:
-            continue
-        values = list(vars(sys.modules[name]).values())
-        if any(id(v) in faces or isinstance(v, simulated) for v in values):
-            del sys.modules[name]
+    candidates = [name for name in new if name.partition(".")[0] not in native]
+    forgotten: set[str] = set()
+    # And, until none is left, those that hold one of them, or a class or function of one
+    # (concurrent.futures holds _base's Future, made with this execution's Condition; asyncio
+    # holds concurrent.futures): left behind, real code would use this execution's face.
+    while True:
+        found = [name for name in candidates if name not in forgotten and any(
+            id(v) in faces or isinstance(v, simulated)
+            or (type(v) is types.ModuleType and v.__name__ in forgotten)
+            or (isinstance(v, (type, types.FunctionType)) and v.__module__ in forgotten)
+            for v in list(vars(sys.modules[name]).values()))]
+        if not found:
+            break
+        forgotten.update(found)
+    for name in forgotten:
+        del sys.modules[name]
