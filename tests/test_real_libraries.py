@@ -4,8 +4,9 @@ bug's test fails with simconc's report, its token replays the same failure, and 
 that serializes the callers (``..._under_a_lock``) passes: no false failure.
 
 Each case needs its library at the version with the bug (bench/libraries/requirements.txt;
-``.ci/run`` installs them): a case whose library is not installed at that version is skipped,
-saying which.
+``.ci/run`` installs them, and there ``SIMCONC_REAL_LIBRARIES=required`` makes a missing one a
+failure): elsewhere a case whose library is not installed at that version is skipped, saying
+which.
 """
 from __future__ import annotations
 
@@ -64,6 +65,8 @@ def _pytest(case: str, *args: str) -> subprocess.CompletedProcess:
 def test_each_bug_is_found_its_token_replays_it_and_the_safe_variant_passes(case):
     reason = _installed(case)
     if reason:
+        if os.environ.get("SIMCONC_REAL_LIBRARIES") == "required":   # (CI installs them)
+            pytest.fail(reason)
         pytest.skip(reason)
     selection = ("-k", SLOW[case]) if case in SLOW else ()
     run = _pytest(case, *selection)

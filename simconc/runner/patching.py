@@ -34,6 +34,7 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
+from ..stdlib._traceback import SIMCONC_FILES
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -45,17 +46,12 @@ def _refuse(*args: object, **kwargs: object) -> None:
     _stop(RealThreadError(message))
 
 
-def _refuse_fork(*args: object, **kwargs: object) -> None:
-    _stop(UnsimulatedError(
-        "the simulated program tried to fork a real process (multiprocessing or os.fork). "
-        "simconc does not simulate processes yet: only threads, in this version."))
-
-
 def _refuse_process(*args: object, **kwargs: object) -> None:
     _stop(UnsimulatedError(
-        "the simulated program tried to start or become a real process (subprocess, os.system, "
-        "os.exec*, os.posix_spawn or multiprocessing). simconc does not simulate processes "
-        "yet: only threads, in this version; a real one would run outside the simulation."))
+        "the simulated program tried to start or become a real process (os.fork, subprocess, "
+        "os.system, os.exec*, os.posix_spawn or multiprocessing). simconc does not simulate "
+        "processes yet: only threads, in this version; a real one would run outside the "
+        "simulation."))
 
 
 #: Native functions a program could reach through ctypes to start a real thread or process,
@@ -122,8 +118,7 @@ def _stop(error: UnsimulatedError) -> None:
     raise error
 
 
-_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], os.path.dirname(os.path.dirname(__file__)),
-                     "<frozen ")
+_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
 
 
 def users_module(program: object) -> Optional[types.ModuleType]:
@@ -193,7 +188,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (_thread, "start_new_thread", _refuse), (_thread, "start_new", _refuse),
     (_thread, "start_joinable_thread", _refuse), (_real_threading, "_start_new_thread", _refuse),
     (_real_threading, "_start_joinable_thread", _refuse),
-    (os, "fork", _refuse_fork), (os, "forkpty", _refuse_fork), (os, "_exit", _exit),
+    (os, "fork", _refuse_process), (os, "forkpty", _refuse_process), (os, "_exit", _exit),
     (os, "system", _refuse_process), (os, "execv", _refuse_process),
     (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
     (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
@@ -260,13 +255,7 @@ def _rebindings(modules: dict[str, types.ModuleType],
             if not attr.startswith("__") and callable(real_value):
                 face_of[id(real_value)] = value
     out: list[tuple[object, str, object]] = []
-    # (A package's modules too: locked_pkg.counter's `from threading import RLock`.)
-    prefixes = tuple(name + "." for name in rebind)
-    named = [sys.modules.get(name) for name in rebind] + [
-        module for name, module in list(sys.modules.items()) if name.startswith(prefixes)]
-    for module in named:
-        if module is None:
-            continue
+    for module in _modules_of(tuple(rebind)):
         for attr, value in list(vars(module).items()):
             face = face_of.get(id(value))
             if face is not None:
@@ -278,6 +267,24 @@ def _rebindings(modules: dict[str, types.ModuleType],
                     if type(held) in _REAL_LOCKS:
                         _lock_in_run(value, name, held, modules, out)
     return out
+
+
+_named_cache: tuple = ((), -1, [])   # (rebind, len(sys.modules), its modules)
+
+
+def _modules_of(rebind: tuple[str, ...]) -> list[types.ModuleType]:
+    """The modules ``rebind`` names, and a package's modules too (locked_pkg.counter's `from
+    threading import RLock`): looked for again only when the modules imported change (their
+    number, or one of these), not in every execution (a scan of sys.modules)."""
+    global _named_cache
+    known, count, named = _named_cache
+    if known != rebind or count != len(sys.modules) or any(
+            sys.modules.get(module.__name__) is not module for module in named):
+        prefixes = tuple(name + "." for name in rebind)
+        named = [module for name, module in list(sys.modules.items())
+                 if name in rebind or name.startswith(prefixes)]
+        _named_cache = (rebind, len(sys.modules), named)
+    return named
 
 
 _REAL_LOCKS = {type(_real_threading.Lock()): "Lock", type(_real_threading.RLock()): "RLock"}
@@ -408,8 +415,8 @@ def _known_modules() -> set[str]:
 def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> None:
     """Forget the modules first imported during the run that bound the face (logging made its
     lock from this execution's threading), and those that hold what they made, so that the next
-    execution, or real code, imports them afresh. A package with an extension module cannot be re-imported in part (numpy):
-    it is kept whole."""
+    execution, or real code, imports them afresh. A package with an extension module cannot be
+    re-imported in part (numpy): it is kept whole."""
     from ..stdlib import face_contents
     from ..sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
     simulated = (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, SimpleQueue)

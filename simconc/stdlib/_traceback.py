@@ -11,12 +11,12 @@ from ..kernel import Where
 
 #: Where simconc's frames come from: its sources, or (compiled by mypyc, whose tracebacks name
 #: a module's source relative to the package's parent) "simconc/...".
-_SIMCONC_FILES = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
+SIMCONC_FILES = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep,
                   "simconc" + os.sep)
 
 
 def user_frames(tb: Optional[TracebackType]) -> traceback.StackSummary:
-    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(_SIMCONC_FILES)]
+    frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(SIMCONC_FILES)]
     return traceback.StackSummary.from_list(frames)
 
 
@@ -33,7 +33,7 @@ def _strip(te: traceback.TracebackException, seen: set) -> None:
         return
     seen.add(id(te))
     te.stack = traceback.StackSummary.from_list(
-        [f for f in te.stack if not f.filename.startswith(_SIMCONC_FILES)])
+        [f for f in te.stack if not f.filename.startswith(SIMCONC_FILES)])
     for nested in (te.__cause__, te.__context__):
         if nested is not None:
             _strip(nested, seen)
