@@ -8,9 +8,10 @@ Three measurements, each against a baseline taken in the same run:
 
 Counts
     Classic benchmark programs from the DPOR literature, written as ordinary threaded Python and
-    generated with their size N into a temporary directory: ``simconc.explore(strategy="dpor")``
-    on each, against the number of Mazurkiewicz traces the program has (where it is known) and
-    against ``strategy="enumerate"`` (every interleaving, no reduction) on the same file. The
+    generated with their size N into a temporary directory: ``simconc.explore(strategy="dpor",
+    samples=False)`` (the search alone, without the default's PCT samples) on each, against
+    the number of Mazurkiewicz traces the program has (where it is known) and against
+    ``strategy="enumerate"`` (every interleaving, no reduction) on the same file. The
     count is the test of the reduction: fewer executions than traces means schedules are missed,
     more means work is repeated. Enumeration is stopped at a cap of executions or a time budget
     per program (whichever comes first) and then shown as ``>= n``: a lower bound, since it
@@ -281,7 +282,7 @@ def enumerate_bounded(path: str, cap: int, seconds: float) -> simconc.ExploreRep
 def measure_counts(program: Program, n: int, path: str, cap: int,
                    enumerate_seconds: float) -> dict[str, Any]:
     gc.collect()
-    dpor = simconc.explore(path, strategy="dpor")
+    dpor = simconc.explore(path, strategy="dpor", samples=False)   # (the search's own count)
     gc.collect()
     enum = enumerate_bounded(path, cap, enumerate_seconds)
     expected = program.expected(n)
@@ -384,7 +385,7 @@ def measure_jobs(directory: str, quick: bool) -> list[dict[str, Any]]:
         for _ in range(2):
             for jobs in (1, 2):
                 started = _time.perf_counter()
-                reports[jobs] = simconc.explore(path, jobs=jobs).to_dict()
+                reports[jobs] = simconc.explore(path, jobs=jobs, samples=False).to_dict()
                 seconds[jobs].append(_time.perf_counter() - started)
         one, two = min(seconds[1]), min(seconds[2])
         rows.append({"program": name, "n": n, "executions": reports[1]["executions"],
@@ -477,7 +478,7 @@ def compare_frontrun(directory: str, sizes: tuple[int, ...], rounds: int) -> dic
             theirs[run["n"]].append(run)
         for n in sizes:
             gc.collect()
-            ours[n].append(simconc.explore(paths[n], strategy="dpor"))
+            ours[n].append(simconc.explore(paths[n], strategy="dpor", samples=False))
     comparison = []
     for n in sizes:
         them = min(theirs[n], key=lambda run: run["seconds"])

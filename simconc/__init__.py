@@ -11,17 +11,19 @@ _compiled.choose()   # the compiled kernel, or its sources: decided before anyth
 
 from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
                      ScheduleMismatch, SimconcError, SpinError, UnsimulatedError, get_profile)
+from .kernel.profile import Site
 from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
 from .stdlib.work import cpu, io
+from .stdlib.network import serve
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile", "io",
-    "render_html", "render_svg", "run", "shrink",
+    "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
+    "io", "render_html", "render_svg", "run", "serve", "shrink",
 ]

@@ -135,18 +135,32 @@ def test_bad_input_is_a_clear_error_with_status_2(write, args, message):
     assert "Traceback" not in proc.stderr
 
 
-def test_a_spinning_thread_is_stopped_with_its_name_and_line(write):
-    path = write("spin.py", """
-        import threading
-        done = False
-        def spin():
-            while not done:
-                pass
-        t = threading.Thread(target=spin, name="spinner")
-        t.start()
-        done = True
-    """)
-    proc = simconc("run", path, "--spin-timeout", "1")
+SPIN = """
+    import threading, time
+    done = False
+    def spin():
+        while not done:
+            pass
+    t = threading.Thread(target=spin, name="spinner")
+    start = time.time()
+    t.start()
+    done = True
+    t.join()
+    print(f"{time.time() - start:.4f}")
+"""
+
+
+def test_a_busy_wait_loses_the_gil_after_the_switch_interval_as_in_cpython(write):
+    # The scenario's Python is counted: the spinner computes, and after 5 ms the main thread,
+    # which waits for the GIL, gets it and sets the flag, as CPython's switch interval does.
+    proc = simconc("run", write("spin.py", SPIN), "--spin-timeout", "5")
+    assert proc.returncode == 0, proc.stderr
+    assert 0.005 <= float(proc.stdout) < 0.006
+
+
+def test_a_spinning_thread_where_python_is_free_is_stopped_with_its_name_and_line(write):
+    # Under `ideal`, pure Python takes no time: the spinner would never let main run.
+    proc = simconc("run", write("spin.py", SPIN), "--profile", "ideal", "--spin-timeout", "1")
     assert proc.returncode == 1
     assert "'spinner'" in proc.stderr and "spin.py:5" in proc.stderr
     assert "Traceback" not in proc.stderr

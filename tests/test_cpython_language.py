@@ -2,9 +2,12 @@
 module instrumented as a user's package is (simconc.instrument.importer), pass as they do
 without, on the Python that runs this test (tox runs 3.10 to 3.13).
 
-Each module runs twice, in a child interpreter of its own: imported as usual, then instrumented
-(every read and write of shared state a hook call, the GIL build's switch points marked). The
-tests that fail (or error) must be the same. The few tests that see what instrumenting changes
+Each module runs three times, in a child interpreter of its own: imported as usual, then
+instrumented (every read and write of shared state a hook call, the GIL build's switch points
+marked), then instrumented and counted as a timed run counts a scenario's Python
+(simconc.instrument.ticks: a tick at each function start, loop iteration and comprehension
+element, in batches of 7 so that the counter's slow path runs often too). The tests that fail
+(or error) must be the same. The few tests that see what instrumenting changes
 by design are left out of both runs, each with its reason (below)."""
 from __future__ import annotations
 
@@ -54,6 +57,11 @@ FRAMES = {
     "test.test_functools.TestPartialPySubclass.test_partial_as_method",
     "test.test_typing.InternalsTests.test_collect_parameters",
 }
+#: - Counted (simconc.instrument.ticks), the end of a batch of ticks makes the iterators of the
+#:   next batch: a test that counts the interpreter's objects around some code sees one more.
+COUNTED_OBJECTS = {
+    "test.test_descr.ClassPropertiesAndMethods.test_slots",
+}
 # (Not run at all: test_traceback and test_inspect, which test what tracebacks and code objects
 # show: an instrumented module's code names its hooks, and an exception raised in an access
 # passes through the hook's frame, so a traceback shows one entry more.)
@@ -61,9 +69,25 @@ FRAMES = {
 _CHILD = """
 import importlib, io, json, sys, unittest
 import simconc.compiled
-name, instrumented, left_out = sys.argv[1], sys.argv[2] == "1", json.loads(sys.argv[3])
+name, mode, left_out = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+instrumented = mode != "plain"
 if not simconc.compiled.active():
     left_out += json.loads(sys.argv[4])
+charged = []
+if mode == "counted":
+    left_out += json.loads(sys.argv[5])
+    from simconc.instrument import importer
+    from simconc.instrument.ticks import COUNTER, NEXT
+    from simconc.kernel.counting import Counter
+    compile_instrumented = importer.compile_instrumented
+    importer.compile_instrumented = lambda source, path, switches: compile_instrumented(
+        source, path, switches, memory=True, ticks=True)
+    exec_module = importer._InstrumentingLoader.exec_module
+    counter = Counter(7, charged.append)
+    def counted(self, module):
+        module.__dict__.update({COUNTER: counter, NEXT: next})
+        exec_module(self, module)
+    importer._InstrumentingLoader.exec_module = counted
 if instrumented:
     from simconc.instrument.importer import instrument_packages
     instrument_packages([name])
@@ -83,19 +107,21 @@ if not found.countTestCases():   # (3.10's doctest modules: their tests are run 
     found = doctest.DocTestSuite(module)
 suite = unittest.TestSuite(tests(found))
 result = unittest.TextTestRunner(stream=io.StringIO(), verbosity=0).run(suite)
-print(json.dumps({"run": result.testsRun,
+ticks = sum(charged) + (counter.take() if mode == "counted" else 0)
+print(json.dumps({"run": result.testsRun, "ticks": ticks,
                   "failed": sorted(t.id() for t, _ in result.failures + result.errors)}))
 """
 
 
-def run_tests(module: str, instrumented: bool) -> dict:
+def run_tests(module: str, mode: str) -> dict:
     # Each in a directory of its own: some of CPython's tests make fixed-name files and
     # directories in the current one (test_fstring's ``temp_cwd()``), and the two runs of a
     # module go at once.
     with tempfile.TemporaryDirectory(prefix="simconc-language-") as folder:
         done = subprocess.run(
-            [sys.executable, "-c", _CHILD, module, "1" if instrumented else "0",
-             json.dumps(sorted(FOREIGN_GLOBALS)), json.dumps(sorted(FRAMES))],
+            [sys.executable, "-c", _CHILD, module, mode,
+             json.dumps(sorted(FOREIGN_GLOBALS)), json.dumps(sorted(FRAMES)),
+             json.dumps(sorted(COUNTED_OBJECTS))],
             capture_output=True, text=True, timeout=600, cwd=folder,
             env={**os.environ, "PYTHONPATH": REPO})
     assert done.returncode == 0 and done.stdout, done.stderr[-3000:]
@@ -105,7 +131,11 @@ def run_tests(module: str, instrumented: bool) -> dict:
 @pytest.mark.parametrize("name", MODULES)
 def test_cpython_language_tests_pass_instrumented_as_they_do_plain(name: str) -> None:
     module = f"test.{name}"
-    with ThreadPoolExecutor(2) as pool:
-        plain, instrumented = pool.map(lambda i: run_tests(module, i), (False, True))
-    assert instrumented["run"] == plain["run"] > 0
+    with ThreadPoolExecutor(3) as pool:
+        plain, instrumented, counted = pool.map(lambda mode: run_tests(module, mode),
+                                                ("plain", "instrumented", "counted"))
+    left_out = sum(test.startswith(module + ".") for test in COUNTED_OBJECTS)
+    assert instrumented["run"] == counted["run"] + left_out == plain["run"] > 0
     assert instrumented["failed"] == plain["failed"]
+    assert counted["failed"] == plain["failed"]
+    assert counted["ticks"] > 0   # (its slow path ran: the ticks were counted)

@@ -291,3 +291,25 @@ def test_an_exploration_refuses_a_pct_depth_below_one_and_a_bad_check():
         simconc.explore(LOCK, strategy="pct", depth=0)
     with pytest.raises(ValueError, match="is not a Python expression"):
         simconc.explore(LOCK, check="x ===")
+
+
+def test_an_executor_imported_before_the_run_is_made_afresh_for_it(tmp_path):
+    # pytest, or the code under test, imported concurrent.futures (on the real threading)
+    # before the run: the program's import gets a copy on the simulated one, and the real
+    # modules are back afterwards, as they were.
+    import concurrent.futures
+    import multiprocessing
+    import multiprocessing.pool
+    path = tmp_path / "pool.py"
+    path.write_text("from concurrent.futures import ThreadPoolExecutor\n"
+                    "import multiprocessing.pool\n"
+                    "with ThreadPoolExecutor(2) as ex:\n"
+                    "    print(list(ex.map(abs, [-1, -2, -3])))\n")
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    assert result.stdout == "[1, 2, 3]\n"
+    assert sys.modules["concurrent.futures"] is concurrent.futures
+    assert multiprocessing.pool is sys.modules["multiprocessing.pool"]
+    assert multiprocessing.pool is vars(multiprocessing)["pool"]
+    with concurrent.futures.ThreadPoolExecutor(1) as ex:   # the real one still works
+        assert ex.submit(abs, -4).result() == 4

@@ -1,4 +1,5 @@
-"""A busy-wait: pure Python takes no simulated time, so this thread never lets main run."""
+"""A busy-wait: the spinner computes until main, which waits for the GIL, gets it after a switch
+interval and sets the flag (under the ideal profile, where Python is free, it never would)."""
 import threading
 
 done = False

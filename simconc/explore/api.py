@@ -26,7 +26,7 @@ from .dpor import Dpor
 from .enumerate import Enumeration
 from .parallel import Ahead, die_with_parent
 from .report import ExploreReport, Failure, failure_kind, failure_of, outcome_of
-from .sampling import Sampler
+from .sampling import Interleaved, Sampler
 
 STRATEGIES = ("dpor", "enumerate", "random", "pct", "pos")
 
@@ -56,7 +56,7 @@ def step_limit_after(length: int) -> int:
 
 def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions: Optional[int] = None, seed: int = 0, depth: int = 3,
-            preemption_bound: Optional[int] = None,
+            preemption_bound: Optional[int] = None, samples: Optional[bool] = None,
             max_steps: Optional[int] = None, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
             jobs: int = 1, semantics: str = "untimed", switch_points: str = "any",
@@ -69,10 +69,15 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     interleaving: exhaustive, no reduction), or the samplers ``random``, ``pct`` (``depth`` is
     its bug depth) and ``pos``, seeded with ``seed``. ``preemption_bound`` limits ``dpor`` to
     the executions that switch away from a thread that could go on at most that many times
-    (fewer executions, no longer exhaustive). ``stop_on_failure`` stops at the first failure (or
-    the first for which it, a callable, returns true). ``check`` is the invariant (see
-    :func:`simconc.run`; a scenario's own ``check()`` by default). ``progress`` is called with the
-    report so far after each execution. Ctrl-C stops the exploration: the report then says
+    (fewer executions, no longer exhaustive). ``samples``: once ``dpor``'s search has run 100
+    executions without ending, PCT samples (``depth``, ``seed``) run between its executions,
+    ever fewer of them (50 by the search's 200th execution, 100 by its 500th); they count as
+    executions (the report says how many were samples), and the search goes on to its end, so
+    the exploration stays exhaustive (see :class:`.sampling.Interleaved`). On by default for
+    an unbounded ``dpor``; ``samples=False`` runs the search alone. ``stop_on_failure`` stops
+    at the first failure (or the first for which it, a callable, returns true). ``check`` is
+    the invariant (see :func:`simconc.run`; a scenario's own ``check()`` by default).
+    ``progress`` is called with the report so far after each execution. Ctrl-C stops the exploration: the report then says
     ``interrupted`` and holds everything found until then. ``jobs`` runs the exploration
     in that many processes: a sampled one is split between them, and ``dpor``'s workers explore
     planned subtrees ahead of the search (:mod:`.parallel`). The report is the one a single
@@ -103,9 +108,11 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         raise ValueError("max_executions must be at least 1")
     if preemption_bound is not None and (strategy != "dpor" or preemption_bound < 0):
         raise ValueError("a preemption bound (0 or more) goes with the dpor strategy only")
+    if samples and (strategy != "dpor" or preemption_bound is not None):
+        raise ValueError("PCT samples are mixed into an unbounded dpor search only")
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
-    if strategy == "pct" and depth < 1:
+    if (strategy == "pct" or strategy == "dpor" and samples) and depth < 1:
         raise ValueError(f"PCT's depth (how many orderings a bug needs) is at least 1, not {depth}")
     check_arguments(seed=seed if semantics == "timed" else None, spin_timeout=spin_timeout,
                     check=check)
@@ -134,11 +141,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions = DEFAULT_SAMPLES
         length = 1
         if strategy == "pct" or max_steps is None and semantics == "untimed":
-            # How long an execution is: one run, the first ready thread first (PCT places its
-            # change points in it; the step limit follows from it).
-            length = len(run(program, semantics="untimed", switch_points=switch_points,
-                             check=check, max_steps=max_steps or FIRST_STEP_LIMIT,
-                             spin_timeout=spin_timeout).steps)
+            length = _length(program, switch_points, check, max_steps, spin_timeout)
             if max_steps is None:
                 max_steps = step_limit_after(length)
         if jobs > 1:
@@ -156,6 +159,10 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                                  switch_points=switch_points)
     report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound,
                            semantics=semantics, switch_points=switch_points)
+    #: PCT samples mixed into the search (made when the first is due: see Interleaved).
+    mixing = samples is not False and strategy == "dpor" and preemption_bound is None \
+        and semantics == "untimed"
+    mixed: Optional[Interleaved] = None
     stop = stop_on_failure if callable(stop_on_failure) else (
         (lambda failure: True) if stop_on_failure else None)
     started = time.perf_counter()
@@ -180,6 +187,31 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             spin_watchdog(None, spin_timeout), scenarios_pinned():
         while not interrupted:
             number = engine.index
+            if mixing:
+                if mixed is None and number >= Interleaved.AFTER:
+                    # (PCT's length measured as strategy="pct" measures it: its samples are
+                    # that strategy's executions)
+                    mixed = Interleaved(seed, depth, _length(program, switch_points, check,
+                                                             max_steps, spin_timeout))
+                if mixed is not None:
+                    number += mixed.ran
+                    if mixed.due(engine.index):
+                        result = run(program, strategy=mixed.begin(), semantics=semantics,
+                                     switch_points=switch_points, check=check,
+                                     max_steps=max_steps, spin_timeout=spin_timeout,
+                                     profile=profile, trace=False)
+                        mixed.end()
+                        report.samples += 1
+                        new = _count(report, result, failures, number, traced)
+                        result.namespace.clear()   # (as below)
+                        report.elapsed = time.perf_counter() - started
+                        if progress is not None:
+                            progress(report)
+                        if max_executions is not None and report.executions >= max_executions:
+                            break
+                        if stop is not None and new is not None and stop(new):
+                            break
+                        continue
             ran = ahead.take(engine) if ahead is not None else None
             with_trace = False
             if ran is not None and ahead is not None and ahead.follow(engine, ran) is not None:
@@ -235,6 +267,14 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     report.interrupted = bool(interrupted)
     report.elapsed = time.perf_counter() - started
     return report
+
+
+def _length(program: Program, switch_points: str, check: Check, max_steps: Optional[int],
+            spin_timeout: float) -> int:
+    """How long an execution of ``program`` is: one run, the first ready thread first (PCT
+    places its change points in it; a sample's step limit follows from it)."""
+    return len(run(program, semantics="untimed", switch_points=switch_points, check=check,
+                   max_steps=max_steps or FIRST_STEP_LIMIT, spin_timeout=spin_timeout).steps)
 
 
 def _shares_data(result: RunResult) -> bool:

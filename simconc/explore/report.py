@@ -133,6 +133,9 @@ class ExploreReport:
     executions: int = 0          # complete executions
     blocked: int = 0             # cut short: every thread asleep (counted apart)
     redundant: int = 0           # complete, but a trace already run (counted apart)
+    #: Of ``executions``, the PCT samples mixed into a long DPOR search (sampling.Interleaved):
+    #: the rest are the search's.
+    samples: int = 0
     exhausted: bool = False      # every schedule that matters was run
     #: Planned executions that could not be followed (the thread planned was not enabled: the
     #: program depends on something the schedule does not decide): the search went on without
@@ -160,6 +163,7 @@ class ExploreReport:
         self.executions += other.executions
         self.blocked += other.blocked
         self.redundant += other.redundant
+        self.samples += other.samples
         self.interrupted = self.interrupted or other.interrupted
         self.shared = self.shared or other.shared
         self.unfollowed += other.unfollowed
@@ -198,7 +202,8 @@ class ExploreReport:
             "strategy": self.strategy, "semantics": self.semantics,
             "switch_points": self.switch_points, "seed": self.seed,
             "preemption_bound": self.preemption_bound, "executions": self.executions,
-            "blocked": self.blocked, "redundant": self.redundant, "exhausted": self.exhausted,
+            "blocked": self.blocked, "redundant": self.redundant, "samples": self.samples,
+            "exhausted": self.exhausted,
             "unfollowed": self.unfollowed,
             "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
@@ -221,7 +226,10 @@ class ExploreReport:
         timed = ", timed" if self.semantics == "timed" else (
             ", GIL build's switch points" if self.switch_points == "gil" else "")
         plural = "s" if self.executions != 1 else ""
-        return (f"{self.executions} execution{plural} ({self.strategy}{timed}; {space})"
+        # (The samples are executions too; the search's own are the rest.)
+        mixed = (f" and PCT samples: {self.executions - self.samples} searched, "
+                 f"{self.samples} sampled" if self.samples else "")
+        return (f"{self.executions} execution{plural} ({self.strategy}{timed}{mixed}; {space})"
                 + (f", {self.redundant} more repeated a trace already run"
                    if self.redundant else "")
                 + (f", {self.blocked} more cut short (redundant, or a thread polling while "

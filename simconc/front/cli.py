@@ -43,6 +43,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="print only the program's own output, no summary")
     parser.add_argument("--until", type=float, metavar="SECONDS",
                         help="stop at this simulated time (for programs that run for ever)")
+    parser.add_argument("--no-gil", dest="gil", action="store_false",
+                        help="run the free-threaded build of CPython (3.13t): no GIL, threads "
+                             "compute at once on the machine's cores")
     parser.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="stop a thread that runs this long in real time without blocking "
                              "(default: 10)")
@@ -81,16 +84,24 @@ def build_parser() -> argparse.ArgumentParser:
                         "check it after each")
     p_explore.add_argument("file", help="the scenario: an ordinary threaded Python file")
     p_explore.add_argument("--strategy", default="dpor", choices=STRATEGIES,
-                           help="dpor: every trace once (exhaustive, the default); enumerate: "
-                                "every interleaving; random, pct, pos: sampled")
+                           help="dpor: every trace once (exhaustive, the default; with PCT "
+                                "samples in a long search, see --samples); enumerate: every "
+                                "interleaving; random, pct, pos: sampled")
     p_explore.add_argument("--max-executions", type=int, metavar="N",
                            help="stop after N executions (samplers: default 1000)")
-    p_explore.add_argument("--seed", type=int, default=0, help="the samplers' seed")
+    p_explore.add_argument("--seed", type=int, default=0,
+                           help="the samplers' seed (and that of dpor's PCT samples)")
     p_explore.add_argument("--depth", type=int, default=3,
                            help="PCT's bug depth: how many orderings the bug needs (default 3)")
     p_explore.add_argument("--preemption-bound", type=int, metavar="K",
                            help="dpor: only schedules that switch away from a thread that could "
                                 "go on at most K times (smaller, not exhaustive)")
+    p_explore.add_argument("--samples", action=argparse.BooleanOptionalAction, default=None,
+                           help="dpor: once the search has run 100 executions without ending, "
+                                "run PCT samples (--depth, --seed) between its executions, "
+                                "ever fewer (50 by its 200th, 100 by its 500th), to find "
+                                "shallow bugs early in a long search; the search still goes on "
+                                "to its end (default: on; --no-samples: the search alone)")
     p_explore.add_argument("--max-steps", type=int, default=None, metavar="N",
                            help="cut an execution after N steps (default: the first execution "
                                 "runs as long as the program does, the others up to 4 times "
@@ -158,6 +169,8 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
         for profile in PROFILES.values():
             print(f"{profile.name}: {profile.description}")
             for key, value in profile.as_dict().items():
+                if key == "sites":   # (a table of its own: its hosts name it)
+                    value = ", ".join(site.host for site in value) or "none"
                 if key not in ("name", "description"):
                     print(f"    {key} = {value}")
         return EXIT_OK
@@ -219,7 +232,8 @@ def _explore(args: argparse.Namespace) -> int:
     try:
         report = explore(args.file, strategy=args.strategy, check=args.check,
                          max_executions=args.max_executions, seed=args.seed, depth=args.depth,
-                         preemption_bound=args.preemption_bound, jobs=args.jobs,
+                         preemption_bound=args.preemption_bound, samples=args.samples,
+                         jobs=args.jobs,
                          semantics="timed" if args.timed else "untimed", profile=args.profile,
                          switch_points=args.switch_points,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
@@ -258,11 +272,14 @@ def _so_far(report: ExploreReport) -> str:
     """Where an exploration stands, in a line: executions (of how many, or how many more at
     least, where that can be told), outcomes, failures, time."""
     done = f"{report.executions:,} executions"
+    if report.samples:   # (PCT samples mixed into a long search)
+        done += f", {report.samples:,} of them PCT samples"
     if report.total is not None:
         done += f" of {report.total:,}"
     elif report.planned is not None:
-        done += f" (at least {report.planned:,} more planned)" if report.planned else \
-            " (none more planned)"
+        search = "the search: " if report.samples else ""
+        done += f" ({search}at least {report.planned:,} more planned)" if report.planned else \
+            f" ({search}none more planned)"
     failures = len(report.failures)
     return (f"{done}, {len(report.outcome_counts)} outcome"
             f"{'s' if len(report.outcome_counts) != 1 else ''}, {failures} failure"
@@ -297,7 +314,7 @@ def _run(args: argparse.Namespace) -> int:
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
-                     memory=args.memory, check=args.check,
+                     memory=args.memory, check=args.check, gil=args.gil,
                      trace_listener=listener,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
@@ -350,10 +367,14 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
     when = f"{result.elapsed * 1000:.3f} ms simulated" if result.semantics == "timed" \
         else f"untimed, {len(result.steps)} steps"
     profile = f" | profile {result.profile}" if result.semantics == "timed" else ""
+    if result.semantics == "timed" and not result.gil:
+        profile += " | no GIL"
     err.write(f"\n-- simconc: {status} | {when} | {threads} | {seed}{profile}\n")
     replay = ["simconc", "replay", args.file, result.schedule]
     if args.profile != "tutorial-2017":
         replay += ["--profile", args.profile]
     if args.until is not None:
         replay += ["--until", f"{args.until:g}"]
+    if not args.gil:
+        replay.append("--no-gil")
     err.write(f"   schedule {result.schedule}\n   replay:  {shlex.join(replay)}\n")

@@ -28,6 +28,18 @@ _WEAK_CONTAINERS = frozenset((weakref.WeakSet, weakref.WeakValueDictionary,
 
 def _container(kind: type) -> bool:
     return issubclass(kind, _CONTAINERS) or kind in _WEAK_CONTAINERS
+
+
+#: (Read through the descriptor: a subclass's own ``__getattribute__`` is not run.)
+_DEFAULT_FACTORY: Any = collections.defaultdict.__dict__["default_factory"]
+
+
+def _inserts_missing(obj: Any) -> bool:
+    """Whether ``obj[key]`` stores a value for a missing key: a defaultdict with a factory."""
+    return issubclass(type(obj), collections.defaultdict) and \
+        _DEFAULT_FACTORY.__get__(obj) is not None
+
+
 _GETATTR, _HASATTR, _SETATTR, _DELATTR = getattr, hasattr, setattr, delattr
 
 #: Keys whose hash is their value's, computed without running any of the program's code.
@@ -303,6 +315,17 @@ class _Hooks:
 
     def getitem(self, obj: Any, key: Any) -> Any:
         location = self.item(obj, key)
+        if _inserts_missing(obj):
+            # A defaultdict's lookup of a missing key makes its value, in this thread, and
+            # stores it: a write (as setdefault is). Whether the key will be missing is not
+            # known until the step is taken, so every lookup is one.
+            self.point(location, "w", obj)
+            size = dict.__len__(obj)
+            value = obj[key]
+            if self.tracing:
+                self.record("write" if dict.__len__(obj) != size else "read",
+                            f"{type(obj).__name__}[{_show(key)}]", location, value)
+            return value
         self.point(location, "r", obj)
         value = obj[key]
         if self.tracing:
@@ -385,7 +408,8 @@ class _ContainerCall:
     def __call__(self, /, *args: Any, **kwargs: Any) -> Any:   # (a keyword "self" is theirs)
         obj = self.obj
         whole = (id(obj), "[]")
-        write = self.name not in _READING_METHODS
+        write = self.name not in _READING_METHODS or (
+            self.name == "__getitem__" and _inserts_missing(obj))
         self.point(whole, "w" if write else "r", obj)
         if self.record is not None:
             self.record("write" if write else "read", f"{type(obj).__name__}.{self.name}()",

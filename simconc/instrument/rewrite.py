@@ -53,6 +53,8 @@ import symtable
 import types
 from typing import Any, NamedTuple, Optional
 
+from .ticks import add_ticks
+
 _AUG_OPS = {ast.Add: "iadd", ast.Sub: "isub", ast.Mult: "imul", ast.Div: "itruediv",
             ast.FloorDiv: "ifloordiv", ast.Mod: "imod", ast.Pow: "ipow", ast.LShift: "ilshift",
             ast.RShift: "irshift", ast.BitOr: "ior", ast.BitXor: "ixor", ast.BitAnd: "iand",
@@ -568,7 +570,14 @@ def _is_hook(node: ast.expr) -> bool:
     return isinstance(node, ast.Name) and node.id == "__simconc__"
 
 
-def compile_instrumented(source: str, filename: str, switches: bool = False) -> types.CodeType:
+def compile_instrumented(source: str, filename: str, switches: bool = False,
+                         memory: bool = True, ticks: bool = False) -> types.CodeType:
+    """``source`` compiled with its shared-state accesses as hook calls (unless not
+    ``memory``), the GIL build's switch points (``switches``) and ticks of counted Python
+    (``ticks``, :mod:`.ticks`)."""
     tree = ast.parse(source, filename)
-    return compile(instrument(tree, source, filename, switches), filename, "exec",
-                   dont_inherit=True)
+    if memory:
+        tree = instrument(tree, source, filename, switches)
+    if ticks:
+        tree = add_ticks(tree)
+    return compile(tree, filename, "exec", dont_inherit=True)

@@ -6,7 +6,9 @@ made up to the end of the instant are gathered and the scheduler picks the winne
 of several waiting OS threads takes the GIL first is up to the operating system, not CPython. A thread
 doing CPU work keeps the GIL until another thread has asked for it for a switch interval
 (``sys.setswitchinterval``), then is forced to drop it and hand it over, as CPython's
-FORCE_SWITCHING does.
+FORCE_SWITCHING does. As in CPython's ``take_gil()``, the interval is the waiter's: it runs from
+the request (or from the last hand-over, for a thread still waiting then), whatever the holder
+does meanwhile; once it is out, the holder drops the GIL the next time it computes.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ _GRANT_PRIORITY = 2
 
 class GIL:
     __slots__ = ("world", "interpreter", "env", "holder", "queue", "waiters", "_grant_pending",
-                 "_exclude", "drop_request", "_drop_timer")
+                 "_exclude", "drop_request", "_drop_timer", "holding", "drop_wanted")
 
     def __init__(self, world: "World", interpreter: "Interpreter", env: Any) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -43,7 +45,13 @@ class GIL:
         self._exclude: Optional["SimThread"] = None
         #: Set while the holder does CPU work: the event that tells it to drop the GIL.
         self.drop_request: Optional[Event] = None
-        self._drop_timer = False
+        #: A waiter's switch interval, running for the current holding (its timeout event).
+        self._drop_timer: Optional[Event] = None
+        #: How many times the GIL was taken: a holding's number (a waiter's interval that ran
+        #: out for an earlier holding asks nothing of this one).
+        self.holding = 0
+        #: A waiter's interval ran out: the holder must drop the GIL (CPython's eval breaker).
+        self.drop_wanted = False
 
     def take_if_free(self, thread: "SimThread") -> bool:
         """Take the GIL at once, with no event and no switch, if nobody holds it, wants it or is
@@ -54,7 +62,7 @@ class GIL:
         if self.holder is None and not self.waiters and not self._grant_pending:
             queue = self.env._queue
             if not queue or queue[0][0] > self.env._now:
-                self.holder = thread
+                self._held_by(thread)
                 return True
         return False
 
@@ -64,16 +72,39 @@ class GIL:
         self.waiters.append([thread, event])
         if self.holder is None:
             self._schedule_grant()
-        elif self.drop_request is not None and not self._drop_timer:
-            self._ask_holder_to_drop()
+        elif self._drop_timer is None and not self.drop_wanted:
+            self._start_interval()
         return event
 
-    def _ask_holder_to_drop(self) -> None:
-        """The holder is computing and someone waits: after the switch interval it must drop."""
-        self._drop_timer = True
-        drop: Any = self.drop_request   # (set: the holder is computing)
-        self.env.timeout(self.interpreter.switch_interval).callbacks.append(
-            lambda _: drop.triggered or drop.succeed())
+    def _held_by(self, thread: "SimThread") -> None:
+        self.holder = thread
+        self.holding += 1
+        self._stop_interval()
+
+    def _start_interval(self) -> None:
+        """Someone waits for the GIL: a switch interval from now, the holder must drop it."""
+        holding = self.holding
+        timer = self._drop_timer = self.env.timeout(self.interpreter.switch_interval)
+        timer.callbacks.append(lambda _: self._interval_out(holding))
+
+    def _stop_interval(self) -> None:
+        """The holding is over: so is its interval. (Its timeout, with no callback left, is
+        nothing the run waits for: Timed.run passes over it without moving the clock.)"""
+        self.drop_wanted = False
+        timer = self._drop_timer
+        if timer is not None:
+            self._drop_timer = None
+            if timer.callbacks:
+                timer.callbacks.clear()
+
+    def _interval_out(self, holding: int) -> None:
+        self._drop_timer = None
+        if self.world is None or holding != self.holding or not self.waiters:
+            return
+        self.drop_wanted = True
+        drop = self.drop_request
+        if drop is not None and not drop.triggered:
+            drop.succeed()
 
     def release(self, thread: "SimThread", forced: bool = False) -> None:
         """``thread`` gives the GIL up; with ``forced`` it may not win the next grant itself,
@@ -81,20 +112,21 @@ class GIL:
         if self.holder is not thread:
             return
         self.holder = None
+        self._stop_interval()
         self._exclude = thread if forced else None
         if self.waiters:
             self._schedule_grant(self.world.profile.forced_switch if forced else 0.0)
 
     def start_cpu(self) -> Event:
-        self._drop_timer = False
-        self.drop_request = Event(self.env)
-        if self.waiters:
-            self._ask_holder_to_drop()
-        return self.drop_request
+        """The holder computes: the event that tells it to drop the GIL (fired already if a
+        waiter's interval is out)."""
+        drop = self.drop_request = Event(self.env)
+        if self.drop_wanted:
+            drop.succeed()
+        return drop
 
     def end_cpu(self) -> None:
         self.drop_request = None
-        self._drop_timer = False
 
     def _schedule_grant(self, delay: float = 0.0) -> None:
         if self._grant_pending:
@@ -118,7 +150,9 @@ class GIL:
         pick = candidates[self.world.choose("gil", len(candidates))] if len(candidates) > 1 \
             else candidates[0]
         thread, event = waiters.pop(pick)
-        self.holder = thread
+        self._held_by(thread)
+        if waiters:
+            self._start_interval()   # (the others wait on, their interval from now)
         # Every ordinary event of this instant has been processed already (the grant runs at a
         # lower priority), so firing the winner's event here, rather than through the heap,
         # keeps the same order and saves an event per hand-over.
@@ -131,3 +165,22 @@ class GIL:
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""
         self.world = self.env = None
+
+
+class NoGIL(GIL):
+    """The free-threaded build's (CPython 3.13t, 3.14t): no GIL at all. Every thread runs Python
+    as soon as it is ready and computes on any free core; nothing is ever handed over."""
+
+    __slots__ = ()
+
+    def take_if_free(self, thread: "SimThread") -> bool:
+        return True
+
+    def request(self, thread: "SimThread") -> Event:   # pragma: no cover - never waited for
+        raise AssertionError("a free-threaded interpreter has no GIL to wait for")
+
+    def release(self, thread: "SimThread", forced: bool = False) -> None:
+        pass
+
+    def start_cpu(self) -> Event:
+        return Event(self.env)   # (never fired: nobody asks a computing thread to stop)

@@ -7,8 +7,28 @@ token reproduces it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
-from typing import Any
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Optional
+
+@dataclass(frozen=True)
+class Site:
+    """A host of the simulated network (simconc.stdlib.network): how long it takes to answer
+    (``latency``, until the first byte), how fast its bytes come (``bandwidth``, bytes a second),
+    and how big its pages are (``pages``, by path with its query; ``size`` for any other path,
+    or None: ``404 Not Found``)."""
+    host: str
+    latency: float = 0.1
+    bandwidth: float = 1.25e6      # bytes a second (10 Mbit/s)
+    size: Optional[int] = None     # any page not in ``pages``; None: 404
+    pages: tuple[tuple[str, int], ...] = field(default=())
+
+    def page_size(self, path: str) -> Optional[int]:
+        """The size of the page at ``path`` (with its query), or None: there is none."""
+        for known, size in self.pages:
+            if known == path:
+                return size
+        return self.size
+
 
 @dataclass(frozen=True)
 class CostProfile:
@@ -30,9 +50,15 @@ class CostProfile:
     #: thread that does it, holding the GIL: a thread that only polls still lets time pass.
     lock_op: float = 0.27e-6
     queue_op: float = 4.4e-6
+    #: CPU time of one tick of counted Python (simconc.instrument.ticks): a function call or a
+    #: loop iteration of a scenario's own code.
+    python_step: float = 203.13e-9
     #: How late a timed sleep or timed wait wakes on average (OS timer slack), and its spread.
     sleep_overshoot: float = 50e-6
     sleep_jitter: float = 0.5
+    #: The hosts of the simulated network (``urllib.request.urlopen``): any other does not
+    #: resolve.
+    sites: tuple[Site, ...] = ()
     #: Epoch seconds that ``time.time()`` reports at simulated time zero.
     epoch: float = 1494575940.0  # 2017-05-12 15:59 +08:00, the tutorial's date
 
@@ -59,21 +85,39 @@ def register(profile: CostProfile) -> CostProfile:
 # 7.497 s one after the other, 0.277 s more for 7.497 s / 5 ms = 1,499 forced switches, 185 us
 # each. The lock and queue operations were timed with CPython 3.6 on a machine where fib(35)
 # takes 3.11 s, and scaled to the author's 3.75 s: an acquire and a release 0.54 us, a put and a
-# get of a queue.Queue 9.9 us (of which its locks' four operations take 1.1 us).
+# get of a queue.Queue 9.9 us (of which its locks' four operations take 1.1 us). A tick of
+# counted Python is the tutorial's fib(35): 7.497 s for two, each of 18,454,929 calls (its
+# `if n <= 2: return 1` makes 2 * fib(35) - 1 of them) and no loop: 203.13 ns a call.
+# Its network is the tutorial's URLs, with the sizes it printed. Its 13 course pages took
+# 5.933 s one after the other: at 10 Mbit/s (1.25 MB/s) their 1,078,353 bytes take 0.863 s, and
+# each page's first byte 0.390 s. The other three printed no time: they answer in the order
+# its as_completed example printed them (example.com, httpbin.org, api.github.com).
+_EDU2ACT_SIZES = (84325, 83291, 83464, 83800, 83166, 83609, 82834, 82323, 82230, 82263, 82976,
+                  82790, 81282)
 TUTORIAL_2017 = register(CostProfile(
     name="tutorial-2017",
     description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "
-                "5 ms GIL switch interval.",
+                "5 ms GIL switch interval; the tutorial's URLs on a 10 Mbit/s line.",
+    sites=(
+        Site("www.edu2act.cn", latency=0.390027, bandwidth=1.25e6,
+             pages=tuple((f"/course/?page={page}", size)
+                         for page, size in zip(range(2, 15), _EDU2ACT_SIZES))),
+        Site("httpbin.org", latency=0.45, bandwidth=1.25e6, pages=(("/", 12373),)),
+        Site("example.com", latency=0.25, bandwidth=1.25e6, pages=(("/", 1270),)),
+        Site("api.github.com", latency=0.6, bandwidth=1.25e6, pages=(("/", 2039),)),
+    ),
 ))
 
 # Durations near zero: every visible operation still happens in a well-defined order, but the
 # clock barely moves except for sleeps and declared work. Handy for checking logic, not timing.
 IDEAL = register(CostProfile(
     name="ideal",
-    description="No overheads: threads start instantly, sleeps are exact, switches and lock and "
-                "queue operations are free, no jitter.",
+    description="No overheads: threads start instantly, sleeps are exact, switches, lock and "
+                "queue operations, pure Python and the network's waits are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
-    forced_switch=0.0, lock_op=0.0, queue_op=0.0,
+    forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0,
+    sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
+                for site in TUTORIAL_2017.sites),
 ))
 
 def get_profile(profile: "str | CostProfile") -> CostProfile:

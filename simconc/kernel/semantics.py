@@ -83,8 +83,9 @@ class Semantics:
         """The simulated time as the running thread reads it (``time.monotonic()``)."""
         raise NotImplementedError
 
-    def settle(self, thread: "SimThread") -> None:
-        """Let the CPU time ``thread`` owes pass (before it ends, say)."""
+    def settle(self, thread: "SimThread") -> bool:
+        """Let the CPU time ``thread`` owes pass (before it ends, say); whether it waited for it
+        (other threads may then have run)."""
         raise NotImplementedError
 
     def sleep(self, seconds: float) -> None:

@@ -482,8 +482,8 @@ class Stepped(Semantics):
     def read_clock(self) -> float:
         return 0.0
 
-    def settle(self, thread: SimThread) -> None:
-        pass   # no thread owes time
+    def settle(self, thread: SimThread) -> bool:
+        return False   # no thread owes time
 
     def sleep(self, seconds: float) -> None:
         world = self.world

@@ -14,12 +14,14 @@ ends, nothing is left to happen (a deadlock), or the ``until`` limit.
 """
 from __future__ import annotations
 
+from heapq import heappop
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
 
-from .gil import GIL
+from .counting import Counter
+from .gil import GIL, NoGIL
 from .greenlets import EXITED, drive
 from .profile import CostProfile, get_profile
 from .semantics import Semantics
@@ -42,26 +44,32 @@ _LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
 class TimedThread(SimThread):
     """A thread under timed semantics: what it owes of CPU time (:meth:`Timed.spend`)."""
 
-    __slots__ = ("debt",)
+    __slots__ = ("debt", "quiet")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
         super().__init__(world, interpreter, run, name, daemon, ident, face)
         #: CPU time spent on locks and queues, not yet passed (Timed.spend).
         self.debt = 0.0
+        #: While it pays for what it computed: its waits are no sign of life (Timed.pay).
+        self.quiet = False
 
 
 class Timed(Semantics):
-    """Timed semantics, under a cost ``profile``, stopping at simulated time ``until``."""
+    """Timed semantics, under a cost ``profile``, stopping at simulated time ``until``; with
+    ``gil=False``, interpreters of the free-threaded build (no GIL: threads compute at once, on
+    as many cores as the machine has)."""
 
     def __init__(self, profile: "str | CostProfile" = "tutorial-2017",
-                 until: Optional[float] = None) -> None:
+                 until: Optional[float] = None, gil: bool = True) -> None:
         super().__init__("timed", "any", get_profile(profile))
         self.thread_class = TimedThread
         self.until = until
+        self.gil = gil
         # The clock is a float from the start (SimPy's would start at the int 0).
         self.env: Any = simpy.Environment(0.0)
         self._lock_op = self.profile.lock_op
+        self._python_step = self.profile.python_step
         self._cores: Optional[simpy.Resource] = None
         #: The kernel's own places to wait, which no operation of the program wakes: a thread
         #: parks there until SimPy says (its deadline passed, a core is free). Made on first
@@ -72,6 +80,8 @@ class Timed(Semantics):
         self.world = world
         for interpreter in world.interpreters:
             self.add_interpreter(interpreter)
+        if self._python_step > 0:
+            world.counter = Counter(self._batch(world.interpreters[0]), self.computed)
 
     def _queue(self, label: str) -> WaitQueue:
         """The kernel's own queue called ``label``: "sleep", "IO" or "a core"."""
@@ -81,7 +91,10 @@ class Timed(Semantics):
         return queue
 
     def add_interpreter(self, interpreter: "Interpreter") -> None:
-        interpreter.gil = GIL(self.world, interpreter, self.env)
+        if self.gil:
+            interpreter.gil = GIL(self.world, interpreter, self.env)
+        else:
+            interpreter.gil = NoGIL(self.world, interpreter, self.env)
 
     @property
     def cores(self) -> simpy.Resource:
@@ -124,7 +137,11 @@ class Timed(Semantics):
         passes (False)."""
         world = self.world
         thread = world.current_thread()
-        self.settle(thread)   # (what it owes passes before its timeout starts)
+        if self.settle(thread):
+            # What it owed passed first, and other threads ran meanwhile: what it was about to
+            # wait for may have happened. Woken at once, the caller looks again (every park is
+            # in a loop that does, as a condition's waits are).
+            return True
         event = self.env.event()
         entry = [thread, event]
         queue.waiters.append(entry)
@@ -204,7 +221,9 @@ class Timed(Semantics):
     def _wait(self, event: Any) -> Any:
         """Suspend the current greenlet until the SimPy ``event`` fires; its value."""
         world = self.world
-        world.progress += 1
+        thread: TimedThread = world.current   # type: ignore[assignment]
+        if not thread.quiet:
+            world.progress += 1
         value = world.hub.switch(event)
         if isinstance(value, Abort):  # pragma: no cover - the hub never sends one back
             raise GreenletExit
@@ -220,7 +239,7 @@ class Timed(Semantics):
             self.settle(thread)
         return world.now
 
-    def settle(self, thread: SimThread) -> None:
+    def settle(self, thread: SimThread) -> bool:
         """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
         wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
         or ends."""
@@ -228,8 +247,9 @@ class Timed(Semantics):
         # cast: compiled, the assignment checks it; from the sources, cast() would be a call.)
         owing: TimedThread = thread   # type: ignore[assignment]
         world = self.world
-        if owing.debt and not world.tearing_down and not world.finished:
-            self.pay(owing)
+        if not world.tearing_down and not world.finished:
+            return self.pay(owing)
+        return False
 
     def timed_delay(self, seconds: float) -> float:
         """How long a timed sleep or wait of ``seconds`` really lasts (timer slack included)."""
@@ -257,26 +277,39 @@ class Timed(Semantics):
         """The current thread computes for ``seconds`` holding the GIL and a core; another thread
         that wants the GIL gets it after the switch interval, as in CPython."""
         world = self.world
-        env = self.env
         thread: TimedThread = world.current_thread()   # type: ignore[assignment]
         world.record(thread, "cpu", detail=f"{seconds:g}s", skip=1)
-        remaining = seconds + thread.debt   # (and what it spent on locks and queues before)
-        thread.debt = 0.0
+        self._take_ticks(thread)
+        # (and what it spent on locks and queues, and computed, before)
+        remaining, thread.debt = seconds + thread.debt, 0.0
+        self._compute(thread, remaining)
+
+    def _compute(self, thread: SimThread, remaining: float) -> None:
+        """``thread`` computes for ``remaining`` seconds, holding its GIL and one of the cores.
+        When a thread waiting for the GIL has waited a switch interval, it drops the GIL, hands
+        it over, and queues for it again (CPython's forced switch)."""
+        env = self.env
         gil: GIL = thread.interpreter.gil
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
-        while remaining > _TIME_EPSILON:
+        while True:
             with self.cores.request() as core:
                 if not core.triggered:
                     self._wait_out(thread, self._queue("a core"), core)
                 drop = gil.start_cpu()
-                started = env.now
-                finished = env.timeout(remaining)
-                self._wait(env.any_of([finished, drop]))
+                if remaining > _TIME_EPSILON and not drop.triggered:
+                    started = env.now
+                    self._wait(env.any_of([env.timeout(remaining), drop]))
+                    remaining -= env.now - started
                 gil.end_cpu()
-                remaining -= env.now - started
-            if remaining > _TIME_EPSILON:
-                self._forced_switch(thread, f"{remaining:g}s of work left")
+            if not drop.triggered:
+                return
+            # (Even with nothing left: CPython drops the GIL at the next check of the eval
+            # breaker, and a thread that computes again at once would otherwise never let go.)
+            self._forced_switch(thread, f"{remaining:g}s of work left"
+                                if remaining > _TIME_EPSILON else "")
+            if remaining <= _TIME_EPSILON:
+                return
 
     def _forced_switch(self, thread: SimThread, left: str) -> None:
         """Hand the GIL to a waiter, then queue up for it again."""
@@ -304,19 +337,51 @@ class Timed(Semantics):
         if thread.debt >= thread.interpreter.switch_interval:
             self.pay(thread)
 
-    def pay(self, thread: TimedThread) -> None:
-        """``thread`` computes, holding the GIL, for the CPU time it owes (see :meth:`spend`).
-        Its own waits here are no sign of life to the spin watchdog: a thread that polls a lock
-        nobody will release only makes time pass."""
+    def computed(self, ticks: int) -> None:
+        """The running thread ran a batch of ``ticks`` of counted Python (see
+        :mod:`.counting`): it computes for their CPU time now."""
         world = self.world
-        seconds, thread.debt = thread.debt, 0.0
-        self._wait(self.env.timeout(seconds))
-        world.progress -= 1   # (what other threads did meanwhile still counts)
-        gil: GIL = thread.interpreter.gil
-        if seconds >= thread.interpreter.switch_interval and gil.waiters:
-            # A whole switch interval with others waiting for the GIL: forced to let one go.
-            self._forced_switch(thread, "(polling)")
-            world.progress -= 1
+        thread: Optional[TimedThread] = world.current   # type: ignore[assignment]
+        if thread is None or world.tearing_down or world.finished or \
+                getcurrent() is world.hub:
+            return
+        world.computed += ticks
+        thread.debt += ticks * self._python_step
+        self.pay(thread)
+        counter: Any = world.counter
+        counter.batch = self._batch(thread.interpreter)   # (sys.setswitchinterval may change)
+
+    def _batch(self, interpreter: "Interpreter") -> int:
+        """Ticks in a batch: a quarter of a switch interval of computing. (A thread runs a
+        batch of its Python before its time passes: the batch is how far ahead it may be.)"""
+        return max(1, int(interpreter.switch_interval / 4 / self._python_step))
+
+    def _take_ticks(self, thread: TimedThread) -> None:
+        """What ``thread`` computed since its counter's batch began is owed."""
+        counter = self.world.counter
+        if counter is not None:
+            ticks = counter.take()
+            if ticks:
+                self.world.computed += ticks
+                thread.debt += ticks * self._python_step
+
+    def pay(self, thread: TimedThread) -> bool:
+        """``thread`` computes, holding the GIL and a core, for the CPU time it owes (see
+        :meth:`spend`, :meth:`computed`). Its own waits here are no sign of life to the spin
+        watchdog: a thread that polls a lock nobody will release only makes time pass (what
+        it computes is told apart by ``world.computed``). Whether it waited (then other threads
+        may have run meanwhile)."""
+        self._take_ticks(thread)
+        seconds = thread.debt
+        if seconds <= 0.0:
+            return False
+        thread.debt = 0.0
+        thread.quiet = True
+        try:
+            self._compute(thread, seconds)
+        finally:
+            thread.quiet = False
+        return True
 
     # -- visible operations ----------------------------------------------------------------------
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
@@ -349,6 +414,10 @@ class Timed(Semantics):
         queue = self.env._queue
         until = self.until
         while not world.finished:
+            while queue and not queue[0][3].callbacks:
+                # Nobody waits for it (a deadline that lost its race, a switch interval whose
+                # holding ended): it moves nothing, not even the clock.
+                heappop(queue)
             if not queue:
                 break  # nothing can ever happen again: a deadlock or a forgotten wait
             now = queue[0][0]   # (SimPy's clock, once it takes the event: the world's from now)

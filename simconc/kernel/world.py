@@ -115,6 +115,11 @@ class World:
         #: Counts every switch to the hub: the spin watchdog's sign of life. (Not every trace
         #: record: a thread polling lock.acquire(False) records, but never lets others run.)
         self.progress = 0
+        #: The program's counted Python (simconc.instrument.ticks), where a timed run prices it:
+        #: the counter its ticks call, and how many ticks ran (the watchdog reads it: a thread
+        #: that computes is not stuck, however long it takes).
+        self.counter: Any = None
+        self.computed = 0
         self._next_ident = 1
         self.run_seed = self.scheduler.choose("seed", 2 ** 32)
         self._random: Optional[random.Random] = None
@@ -342,6 +347,9 @@ class World:
         for interpreter in self.interpreters:
             interpreter.dispose()
         self.threads = []
+        if self.counter is not None:
+            self.counter.dispose()
+            self.counter = None
         self.main = self.current = self.hub = None   # (its bound methods are the world's: it lets go of it)
 
 

@@ -8,6 +8,7 @@ simulated main thread, checks its invariant, and turns what the world recorded i
 from __future__ import annotations
 
 import builtins
+import gc
 import os
 import sys
 from typing import Any, Callable, Optional, TextIO, Union
@@ -16,6 +17,7 @@ from greenlet import GreenletExit
 
 from ..analysis.deadlock import report, stuck_state, variable_names
 from ..instrument.hooks import hooks
+from ..instrument.ticks import COUNTER, NEXT
 from ..kernel import (BadToken, CostProfile, ProgramExit, RandomStrategy, ReplayStrategy,
                      ScheduleMismatch, SimconcError, Stepped, Strategy, Timed, TraceEvent, World,
                      decode_token, maybe_current_world, switch_points_named)
@@ -42,7 +44,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         check: Check = None, max_steps: Optional[int] = None,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
-        trace: bool = True, timeline: bool = False) -> RunResult:
+        trace: bool = True, timeline: bool = False, gil: bool = True) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
@@ -58,6 +60,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     expression evaluated in the scenario's namespace, or a callable, after the run; false or
     raising AssertionError is a failure. A scenario that defines ``check()`` is checked with it
     by default.
+
+    ``gil=False`` runs the free-threaded build of CPython (3.13t): no GIL, so threads compute
+    at once on the machine's cores (under untimed semantics, where the GIL build's switch points
+    would contradict it, it is ``switch_points="any"``, the default).
 
     ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
     executions of an exploration that nobody will read. ``timeline=True`` also puts on the
@@ -93,18 +99,24 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if switch_points != "any" and not untimed:
         raise ValueError("switch points are chosen under untimed semantics: a timed run's GIL "
                          "model decides where threads switch")
+    if not gil and switch_points != "any":
+        raise ValueError("the GIL build's switch points (switch_points='gil') and no GIL "
+                         "(gil=False) contradict each other")
     if strategy is None:
         strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
             else RandomStrategy(seed)
+    world = World(strategy, semantics=Stepped(max_steps, switch_points) if untimed
+                  else Timed(profile, until, gil))
+    counter = None
     if callable(program):
         code, path = None, None
         body: Callable[[], Any] = program
     else:
         path = os.fspath(program)
         memory = memory or untimed
-        code = load_scenario(path, memory, switches=switch_points == "gil")
-    world = World(strategy, semantics=Stepped(max_steps, switch_points) if untimed
-                  else Timed(profile, until))
+        # A timed run prices the scenario's own Python (where the profile gives it a cost).
+        counter = world.counter
+        code = load_scenario(path, memory, switch_points == "gil", counter is not None)
     world.tracing = trace
     world.timeline = timeline and trace
     if trace_listener is not None:
@@ -126,6 +138,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             if code is not None:
                 namespace.update({"__name__": "__main__", "__file__": path,
                                   "__builtins__": builtins, "__doc__": None})
+                if counter is not None:
+                    namespace.update({COUNTER: counter, NEXT: next})
                 if memory:
                     record = world.record_access if trace else None
                     namespace.update(hooks(record, namespace, world.access,
@@ -166,6 +180,12 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     saved_argv, saved_path = sys.argv, sys.path[:]
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
     saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
+    # No automatic collection during the run: when the collector runs depends on everything
+    # the process allocated before (earlier runs, pytest), and what it frees runs the program's
+    # finalizers and weakref callbacks (an executor's, which wakes its workers) at that moment:
+    # another run of the same schedule would do something else. (gc.collect() still works.)
+    collecting = gc.isenabled()
+    gc.disable()
     fatal: Optional[BaseException] = None
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
@@ -207,6 +227,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 sys.stdout, sys.stderr = out, err
                 check_failure = _check(check, namespace, code is not None)
     finally:
+        if collecting:
+            gc.enable()
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
         if sys.gettrace() is not saved_trace:
@@ -237,7 +259,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
         namespace=namespace, semantics=semantics, switch_points=switch_points,
-        check_failure=check_failure)
+        check_failure=check_failure, gil=gil or untimed and switch_points == "gil")
     world.dispose()
     return result
 

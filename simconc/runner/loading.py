@@ -36,23 +36,24 @@ def scenarios_pinned() -> Iterator[None]:
 
 
 def load_scenario(path: "str | os.PathLike[str]", memory: bool = False,
-                  switches: bool = False) -> Any:
+                  switches: bool = False, ticks: bool = False) -> Any:
     """The compiled code of a scenario file, or :class:`ScenarioError` saying what is wrong.
     With ``memory``, its reads and writes of shared state call the instrument's hooks; with
-    ``switches`` too, so do the GIL build's switch points."""
+    ``switches`` too, so do the GIL build's switch points; with ``ticks``, its Python is
+    counted (:mod:`simconc.instrument.ticks`)."""
     path = os.fspath(path)
     if _pinned is not None:
-        code = _pinned.get((path, memory, switches))
+        code = _pinned.get((path, memory, switches, ticks))
         if code is None:
-            code = _pinned[path, memory, switches] = _load(path, memory, switches)
+            code = _pinned[path, memory, switches, ticks] = _load(path, memory, switches, ticks)
         return code
-    return _load(path, memory, switches)
+    return _load(path, memory, switches, ticks)
 
 
-def _load(path: str, memory: bool, switches: bool) -> Any:
+def _load(path: str, memory: bool, switches: bool, ticks: bool) -> Any:
     try:
         stat = os.stat(path)
-        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory, switches)
+        cache_key = (path, stat.st_size, stat.st_mtime_ns, memory, switches, ticks)
         if cache_key in _compiled:
             return _compiled[cache_key]
         with open(path, "rb") as f:
@@ -65,8 +66,8 @@ def _load(path: str, memory: bool, switches: bool) -> Any:
         raise ScenarioError(f"cannot read {path}: {exc.strerror}") from None
     try:
         code = compile(source, path, "exec", dont_inherit=True)
-        if memory:
-            code = compile_instrumented(decode_source(source), path, switches)
+        if memory or ticks:
+            code = compile_instrumented(decode_source(source), path, switches, memory, ticks)
     except SyntaxError as exc:
         where = f"{path}, line {exc.lineno}" if exc.lineno else path
         text = f"\n    {exc.text.rstrip()}" if exc.text else ""

@@ -15,11 +15,13 @@ from __future__ import annotations
 import _thread
 import atexit
 import ctypes
+import importlib
 import multiprocessing.process
 import operator
 import os
 import select
 import selectors
+import socket
 import subprocess
 import sys
 import sysconfig
@@ -88,6 +90,17 @@ def _refuse_select(*args: object, **kwargs: object) -> None:
                    "epoll or selectors), which would block the simulation: simconc does not "
                    "simulate them. Use simulated threads, queues and time.sleep().")
     _stop(UnsimulatedError(message))
+
+
+def _refuse_network(sock: object, *args: object) -> None:
+    _refuse_lookup(args[-1] if args else None)
+
+
+def _refuse_lookup(host: object = None, *args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        f"the simulated program reached for the real network ({host!r}): simconc never "
+        f"reaches the real network. urllib.request.urlopen fetches from the simulated one: "
+        f"declare a site with simconc.serve(url, size), or use the profile's."))
 
 
 def _exit(status: int) -> None:
@@ -193,6 +206,8 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
     (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
     (subprocess, "_fork_exec", _refuse_process), (select, "select", _refuse_select),
+    (socket, "getaddrinfo", _refuse_lookup), (socket, "gethostbyname", _refuse_lookup),
+    (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
 ) if hasattr(mod, attr)]
@@ -215,6 +230,8 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     # (before it pickles the target, which a scenario's __main__ cannot give it)
     (multiprocessing.process.BaseProcess, "start", _refuse_process),
     (ctypes.CDLL, "__getitem__", _cdll_getitem),
+    (socket.socket, "connect", _refuse_network), (socket.socket, "connect_ex", _refuse_network),
+    (socket.socket, "sendto", _refuse_network),
     *((cls, "select", _refuse_select) for cls in vars(selectors).values()
       if isinstance(cls, type) and "select" in vars(cls)),
 )]
@@ -225,7 +242,7 @@ def _install_class_guards() -> None:
     global _class_guards_installed
     _class_guards_installed = True
     for cls, attr, refusal in _CLASS_GUARDS:
-        original = vars(cls)[attr]
+        original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
         if refusal is _cdll_getitem:   # (it tells inside from outside itself)
             setattr(cls, attr, refusal)
         else:
@@ -345,7 +362,7 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings", "rebind")
+                 "saved_bindings", "rebind", "hidden")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
@@ -362,12 +379,26 @@ class simulated_modules:
             _install_class_guards()
         self.originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
         self.before = _known_modules()
+        # (after: their fresh copies are not new modules, and go when the originals come back)
+        self.hidden = {name: sys.modules.pop(name) for name in HIDDEN if name in sys.modules}
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
         rebind = REBIND if self.rebind is None or self.rebind in REBIND \
             else REBIND + [self.rebind]
         rebound = _rebindings(modules, rebind) if rebind else []
         self.saved_bindings = [(holder, attr, getattr(holder, attr))
                                for holder, attr, _ in rebound]
+        # A face of a submodule (urllib.request) is its package's attribute too, where
+        # `import urllib.request` looks for it.
+        packages = [(importlib.import_module(name.rpartition(".")[0]), name.rpartition(".")[2],
+                     module) for name, module in modules.items() if "." in name]
+        self.saved_bindings += [(package, attr, vars(package).get(attr, _ABSENT))
+                                for package, attr, _ in packages]
+        # (and a hidden module's package, which a fresh import of it sets the attribute of)
+        self.saved_bindings += [
+            (sys.modules[parent], attr, vars(sys.modules[parent]).get(attr, _ABSENT))
+            for parent, _, attr in (name.rpartition(".") for name in self.hidden)
+            if parent in sys.modules]
+        rebound = rebound + packages
         try:
             for holder, attr, face in rebound:
                 setattr(holder, attr, face)
@@ -382,7 +413,10 @@ class simulated_modules:
         global _atexit_sink
         _atexit_sink = self.sink
         for holder, attr, original in self.saved_bindings:
-            setattr(holder, attr, original)
+            if original is _ABSENT:
+                delattr(holder, attr)
+            else:
+                setattr(holder, attr, original)
         for (mod, attr, _), original in zip(_SWAPS, self.originals):
             setattr(mod, attr, original)
         for name, module in self.saved.items():
@@ -391,10 +425,22 @@ class simulated_modules:
             else:
                 sys.modules[name] = module
         before = self.before
-        if len(sys.modules) != len(before):
+        if len(sys.modules) != len(before) - len(self.hidden):
             _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
+        sys.modules.update(self.hidden)
+        if len(sys.modules) != len(before) or self.hidden:
             _known_modules()
 
+
+_ABSENT = object()   # (an attribute that was not there before the run)
+
+#: Modules of the standard library that start threads or wait with what they imported from
+#: the real threading: imported before a run (by pytest, by the code under test), they would
+#: start real threads for the program (a ThreadPoolExecutor). A run hides them, so that the
+#: program's import makes them afresh, on the face; the originals are put back after it.
+HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
+          "concurrent.futures.thread", "concurrent.futures.process", "multiprocessing.pool",
+          "multiprocessing.dummy", "multiprocessing.dummy.connection", "socketserver", "sched")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None

@@ -44,6 +44,9 @@ class RunResult:
     switch_points: str = "any"           # untimed: where a thread may be switched out
     #: The invariant's verdict: None if it held (or there was none), else why it failed.
     check_failure: Optional[str] = None
+    #: Whether the interpreter had a GIL (timed: not under ``gil=False``, the free-threaded
+    #: build; untimed: only with the GIL build's switch points).
+    gil: bool = True
 
     @property
     def steps(self) -> list[Step]:
@@ -75,5 +78,5 @@ class RunResult:
             "exceptions": [e.to_dict() for e in self.exceptions], "threads": self.threads,
             "profile": self.profile, "error": self.error, "exit_code": self.exit_code,
             "semantics": self.semantics, "switch_points": self.switch_points,
-            "check": self.check_failure,
+            "check": self.check_failure, "gil": self.gil,
         }

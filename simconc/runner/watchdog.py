@@ -1,10 +1,16 @@
 """Catching a simulated thread that spins without ever blocking.
 
-Pure Python costs no simulated time, so a busy-wait (``while not done: pass``) never lets another
-simulated thread run and would hang the run for ever. (One that polls a lock or a queue lets
-time pass, but only its own: that is no sign of life either, see World.pay.) A real-time alarm
-checks, twice a second, whether the kernel has seen any sign of life; after ``seconds`` without
-one it stops the run, naming the thread and the line it is spinning on.
+Where pure Python costs no simulated time (code simconc does not count: a callable's, a
+library's, everything under the ``ideal`` profile), a busy-wait (``while not done: pass``) never
+lets another simulated thread run and would hang the run for ever. (One that polls a lock or a
+queue lets time pass, but only its own: that is no sign of life either, see Timed.pay.) A
+real-time alarm checks, twice a second, whether the kernel has seen any sign of life; after
+``seconds`` without one it stops the run, naming the thread and the line it is spinning on.
+
+Counted Python (a scenario's own code in a timed run, simconc.instrument.ticks) costs time and
+loses the GIL as in CPython: a busy-wait there lets the others run, and a thread that computes
+for long is not stuck. Nothing tells a long computation from a loop that never ends, so the
+watchdog does not stop it; it says, every ``seconds``, what the thread is doing.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import gc
 import os
 import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
 import signal
+import sys
 import threading
 from typing import Optional
 
@@ -32,7 +39,7 @@ class spin_watchdog:
     cost more than the rest of this does for a small execution."""
 
     __slots__ = ("world", "seconds", "progress", "idle", "installed", "previous",
-                 "previous_timer", "outer", "outer_world", "previous_armed")
+                 "previous_timer", "outer", "outer_world", "previous_armed", "computed")
 
     #: The watchdog whose alarm is set now, if any.
     _armed: Optional["spin_watchdog"] = None
@@ -41,6 +48,7 @@ class spin_watchdog:
         self.world = world
         self.seconds = seconds
         self.progress = -1
+        self.computed = 0
         self.idle = 0.0
         self.installed = False
         self.outer: Optional[spin_watchdog] = None
@@ -78,6 +86,7 @@ class spin_watchdog:
             return   # between two executions
         if world.progress != self.progress or world.hub is None:
             self.progress = world.progress
+            self.computed = world.computed
             self.idle = 0.0
             return
         self.idle += _TICK
@@ -96,8 +105,19 @@ class spin_watchdog:
                         f"(in {f.f_code.co_name})"
                 break
             f = f.f_back
+        if world.computed != self.computed:
+            # It computes (its time passes): say so, and let it.
+            self.computed, self.idle = world.computed, 0.0
+            stderr = sys.__stderr__
+            if stderr is not None:
+                stderr.write(
+                    f"simconc: thread {thread.name!r} has computed for {seconds:g} s of real "
+                    f"time without blocking{where}, at {world.now:.3f} s of simulated time: a "
+                    f"long computation, or a loop that never ends (Ctrl-C stops the run)\n")
+                stderr.flush()
+            return
         world.abort(SpinError(
             f"thread {thread.name!r} ran for {seconds:g} s of real time without blocking{where}: "
-            f"it is probably busy-waiting. Pure Python takes no simulated time, so a spinning "
-            f"thread never lets the others run; wait on an Event or Condition, or call "
-            f"time.sleep() inside the loop."))
+            f"it is probably busy-waiting. Its Python takes no simulated time (code simconc does "
+            f"not count, or a profile where it is free), so a spinning thread never lets the "
+            f"others run; wait on an Event or Condition, or call time.sleep() inside the loop."))

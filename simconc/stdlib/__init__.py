@@ -1,5 +1,5 @@
 """The stdlib face: what a simulated program gets for ``import threading`` (and ``_thread``,
-``queue``, ``time``, ``random``).
+``queue``, ``time``, ``random``, ``urllib.request``).
 
 Each execution gets fresh copies of these modules (:func:`fresh_modules`), so a program that
 assigns ``threading.excepthook`` or ``time.sleep`` changes only its own execution.
@@ -10,12 +10,12 @@ import importlib
 import types
 
 #: The real modules that the face stands in for, by the name a program imports.
-FACES = ("threading", "_thread", "queue", "time", "random")
+FACES = ("threading", "_thread", "queue", "time", "random", "urllib.request")
 
 
 def face_module(name: str) -> types.ModuleType:
     """The face's template module for ``name`` (shared; do not mutate)."""
-    return importlib.import_module(f"{__name__}.{name}")
+    return importlib.import_module(f"{__name__}.{name.replace('.', '_')}")
 
 
 _templates: list[tuple[str, dict, object]] = []   # name, contents, _fresh_state or None

@@ -12,7 +12,7 @@ class FaceState:
     """The face's per-execution state (see the module's docstring)."""
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
-                 "thread_exceptions", "reseeds")
+                 "thread_exceptions", "reseeds", "sites", "hashed")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -34,6 +34,11 @@ class FaceState:
         self.thread_exceptions: list[tuple[str, float, str, str]] = []
         #: How many times ``random.seed()`` drew a seed of its own.
         self.reseeds = 0
+        #: How many threads were given a hash (``Thread.__hash__``).
+        self.hashed = 0
+        #: The simulated network's sites by host (``network.Site``): the profile's, and those
+        #: the program declared (``simconc.serve``); made on first use.
+        self.sites: Optional[dict[str, Any]] = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:

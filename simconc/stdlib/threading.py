@@ -211,6 +211,13 @@ class Thread:
     """A simulated thread with CPython's ``threading.Thread`` interface."""
 
     _initialized = False
+    _hash = 0
+
+    def __hash__(self) -> int:
+        # By when it was made, not by its address: a set of threads (ThreadPoolExecutor's
+        # _threads, which shutdown() joins in the set's order) iterates in the same order in
+        # every run. (Equality stays identity, as CPython's.)
+        return self._hash
 
     def __init__(self, group: None = None, target: Optional[Callable[..., Any]] = None,
                  name: Optional[str] = None, args: Any = (), kwargs: Optional[dict] = None, *,
@@ -239,6 +246,9 @@ class Thread:
         # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
         self._started_queue = WaitQueue(world, self, None, name)   # (waits for it to start)
         self._initialized = True
+        state = _face_state(world)
+        state.hashed += 1
+        self._hash = state.hashed
         self._invoke_excepthook = _make_invoke_excepthook()
         module = _module(world)
         if module is not None:

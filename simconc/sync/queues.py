@@ -14,8 +14,8 @@ from collections import deque
 from heapq import heappop, heappush
 from typing import Any, Optional
 
-from ..kernel import WaitQueue, current_world
-from ._common import (Labelled, PY311, PY313, SignalLock, _time as time, new_serial,
+from ..kernel import WaitQueue, current_world, maybe_current_world
+from ._common import (Labelled, PY311, PY313, _time as time, new_serial,
                       object_repr, record)
 from .condition import Condition
 from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
@@ -273,7 +273,7 @@ class LifoQueue(Queue):
 
 
 class _Parked:
-    """A ``get`` waiting for a hand-off (3.13+): its own wait queue, and the item once given."""
+    """A ``get`` waiting for a hand-off: its own wait queue, and the item once given."""
     __slots__ = ("queue", "item", "given")
 
     def __init__(self, queue: WaitQueue) -> None:
@@ -298,12 +298,11 @@ class SimpleQueue(Labelled):
         self._sim_key = current_world().name_new(self)   # the location its steps touch
         self._queue: deque = deque()
         if PY313:
-            self._parked: deque[_Parked] = deque()   # the parking lot's queue: FIFO
+            # Waiting gets, in a parking lot (see _get_handoff): FIFO.
+            self._parked: deque[_Parked] = deque()
         else:
-            # put() signals the queue to be non-empty by releasing the lock; _locked says a
-            # get() holds it (and so may be waiting for that release).
-            self._lock = SignalLock._part(self, f"{self.label} lock")
-            self._locked = False
+            # Waiting gets, which a put wakes one at a time (see _get_woken).
+            self._waiting = WaitQueue(current_world(), self, self._sim_key)
         return self
 
     def __repr__(self) -> str:
@@ -311,7 +310,14 @@ class SimpleQueue(Labelled):
 
     def put(self, item: Any, block: bool = True, timeout: Optional[float] = None) -> None:
         '''Put the item on the queue; block and timeout are ignored, as it never blocks.'''
-        current_world().point(self._sim_key, "w")
+        world = maybe_current_world()
+        if world is None:
+            # After its execution: a finalizer of the program's (ThreadPoolExecutor's weakref
+            # callback puts None to wake its workers) run when the collector got to it. Nobody
+            # can be waiting any more: the item just goes in.
+            self._queue.append(item)
+            return
+        world.point(self._sim_key, "w")
         # The item goes in before anything that allocates or lets time pass (the trace record,
         # its CPU time): a collection there may run a finalizer that puts too, and C's put is
         # reentrant, its own item first.
@@ -319,15 +325,12 @@ class SimpleQueue(Labelled):
             self._hand_over(item)
         else:
             self._queue.append(item)
-            if self._locked:
-                # A get() may be waiting, wake it up
-                self._locked = False
-                self._lock.release()
+            self._waiting.unpark()   # (a get() may be waiting: wake one)
         record("put", self)
         _queue_work()
 
     def _hand_over(self, item: Any) -> None:
-        """3.13+: hand the item to the oldest get() still waiting (one whose timeout has already
+        """Hand the item to the oldest get() still waiting (one whose timeout has already
         expired cannot take it: its unpark finds nobody parked), or else queue it."""
         parked = self._parked
         while parked:
@@ -357,32 +360,30 @@ class SimpleQueue(Labelled):
             seconds = ns / 1e9
         _queue_work()
         current_world().point(self._sim_key, "w")
-        item = self._get_handoff(seconds) if PY313 else self._get_signal(seconds)
+        item = self._get_handoff(seconds) if PY313 else self._get_woken(seconds)
         record("get", self)
         return item
 
-    def _get_signal(self, seconds: Optional[float]) -> Any:
-        """3.10-3.12: try to take the lock until the queue is not empty; put() releases it."""
-        endtime = time() + seconds if seconds else 0.0
-        while not self._queue:
-            # First a simple non-blocking try
-            got = self._lock.acquire(False)
-            if not got and seconds != 0:
-                # C waits forever for a negative timeout: so does the port (see below).
-                wait = -1 if seconds is None or seconds < 0 else min(seconds, TIMEOUT_MAX)
-                got = self._lock.acquire(True, wait)
-            if not got:
-                raise Empty
-            self._locked = True
-            # Adjust timeout for next iteration (if any). As in C, a deadline already past gives
-            # a negative timeout, which the next wait takes as "forever".
-            if seconds is not None and seconds > 0:
-                seconds = endtime - time()
-        item = self._queue.popleft()
-        if self._locked:
-            self._lock.release()
-            self._locked = False
-        return item
+    def _get_woken(self, seconds: Optional[float]) -> Any:
+        """3.10-3.12: wait until an item is there, or the deadline passes. A put() only wakes a
+        waiting get(), which looks again: a thread that got first has taken the item, and the
+        woken one waits on for what is left of its time.
+
+        In C, put releases a lock that a waiting get holds and waits to take again, with a flag
+        (``locked``) saying so; the GIL makes each side one step. Ported step by step, that flag
+        was state between steps that no step showed: explored, a get could see half a put, fail
+        with "release unlocked lock" and look like a deadlock, and the search's plans could not
+        be followed. The kernel's one waiting mechanism does the same with nothing hidden."""
+        if self._queue:
+            return self._queue.popleft()
+        if seconds == 0:
+            raise Empty
+        # C waits forever for a deadline already past when it comes to wait again (a negative
+        # timeout): so does this, as the port did.
+        wait = None if seconds is None or seconds < 0 else min(seconds, TIMEOUT_MAX)
+        if not self._waiting.wait(lambda: bool(self._queue), wait):
+            raise Empty
+        return self._queue.popleft()
 
     def _get_handoff(self, seconds: Optional[float]) -> Any:
         """3.13+: park until a put() hands an item over, or the deadline passes."""
@@ -408,7 +409,7 @@ class SimpleQueue(Labelled):
                 self._parked.remove(waiter)
             except ValueError:
                 pass
-            raise Empty
+            # Timed out (the deadline is checked above) or woken without an item: look again.
 
     def get_nowait(self) -> Any:
         '''Remove and return an item from the queue without blocking.'''

@@ -1,0 +1,95 @@
+"""The simulated ``urllib.request``: ``urlopen`` fetches from the simulated network
+(:mod:`.network`); every other name is the real module's.
+
+The response is CPython's own ``http.client.HTTPResponse``, reading the simulated site's bytes
+(status line, headers, body) as they arrive: ``read()``, ``status``, ``headers``, ``geturl()``,
+``with`` behave as for real. A site's status other than 2xx raises ``urllib.error.HTTPError``;
+a host nobody declared raises ``URLError`` with the reason a failed DNS lookup gives on Linux;
+a ``timeout`` shorter than the wait raises ``TimeoutError: timed out``.
+"""
+from __future__ import annotations
+
+import importlib
+import socket
+import sys
+from typing import Any, Optional
+
+from ..kernel import current_world
+from .network import Arriving, Connection, body_of, path_of, sites
+
+_real_module: Any = None
+
+
+def _real() -> Any:
+    """The real ``urllib.request`` (imported on first need: it imports ``ssl``)."""
+    global _real_module
+    if _real_module is None:
+        known = sys.modules.get("urllib.request")
+        if known is not None and not getattr(known, "_simconc_face", False):
+            _real_module = known
+            return known
+        package = sys.modules.get("urllib")
+        in_package = vars(package).get("request") if package is not None else None
+        sys.modules.pop("urllib.request", None)
+        try:
+            _real_module = importlib.import_module("urllib.request")
+        finally:
+            if known is not None:   # (the face, during a run: it stays what programs import)
+                sys.modules["urllib.request"] = known
+                if in_package is not None:
+                    sys.modules["urllib"].request = in_package
+    return _real_module
+
+
+_simconc_face = True
+
+
+def __getattr__(name: str) -> Any:
+    return getattr(_real(), name)
+
+
+def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *,
+            cafile: Any = None, capath: Any = None, cadefault: bool = False,
+            context: Any = None) -> Any:
+    """Open ``url`` (a string or a ``Request``) on the simulated network."""
+    import http.client
+    import urllib.error
+    real = _real()
+    request = url if isinstance(url, real.Request) else real.Request(url, data)
+    if data is not None:
+        request.data = data
+    if request.data is not None and isinstance(request.data, str):
+        raise TypeError("POST data should be bytes, an iterable of bytes, or a file object. "
+                        "It cannot be of type str.")
+    if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+        request.timeout = timeout
+    full_url = request.full_url
+    if request.type not in ("http", "https"):
+        raise urllib.error.URLError(f"unknown url type: {request.type}")
+    host, path = path_of(full_url)
+    site = sites().get(host)
+    if site is None:   # (raised as urllib raises it: while handling the lookup's error)
+        try:
+            raise socket.gaierror(-2, "Name or service not known")
+        except OSError as error:
+            raise urllib.error.URLError(error)
+    size = site.page_size(path)
+    status, reason = (200, "OK") if size is not None else (404, "Not Found")
+    body = body_of(full_url, size) if size is not None else \
+        b"<!doctype html>\n<title>404 Not Found</title>\n"
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("ascii")
+    world = current_world()
+    wait: Optional[float] = getattr(request, "timeout", None)
+    if wait is socket._GLOBAL_DEFAULT_TIMEOUT:
+        wait = None
+    stream = Arriving(head + body, len(head), world.read_clock(), site, wait)
+    response = http.client.HTTPResponse(Connection(stream), method=request.get_method(),
+                                        url=full_url)
+    response.begin()   # (waits for the status line and the headers)
+    response.url = full_url
+    response.msg = response.reason
+    if not 200 <= response.status < 300:
+        raise urllib.error.HTTPError(full_url, response.status, response.reason,
+                                     response.headers, response)
+    return response

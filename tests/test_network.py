@@ -1,0 +1,202 @@
+"""The simulated network: urllib.request.urlopen answers from the profile's sites and those a
+program declares, on the simulated clock, without the GIL, as CPython's urllib answers (its
+response object, its errors and messages); the real network is never reached."""
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import simconc
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    def write(source: str) -> str:
+        path = tmp_path / "program.py"
+        path.write_text(textwrap.dedent(source))
+        return str(path)
+    return write
+
+
+def run_ok(path: str, **options) -> str:
+    result = simconc.run(path, **options)
+    assert result.status == "ok", result.error or result.stderr
+    return result.stdout
+
+
+# --- the tutorial's rows 22 to 24 ---------------------------------------------------------------
+
+def test_row_22_map_gives_the_pages_in_the_order_of_their_urls():
+    for seed in range(3):
+        assert run_ok(str(SCENARIOS / "executor_map.py"), seed=seed).splitlines() == [
+            "'http://httpbin.org' page is 12373 bytes",
+            "'http://example.com/' page is 1270 bytes",
+            "'https://api.github.com/' page is 2039 bytes"]
+
+
+def test_row_24_as_completed_gives_the_pages_in_the_order_they_arrive():
+    for seed in range(3):
+        assert run_ok(str(SCENARIOS / "as_completed.py"), seed=seed).splitlines() == [
+            "'http://example.com/' page is 1270 bytes",
+            "'http://httpbin.org' page is 12373 bytes",
+            "'https://api.github.com/' page is 2039 bytes"]
+
+
+def test_row_23_the_exception_comes_out_of_result_and_stops_map():
+    result = simconc.run(str(SCENARIOS / "executor_exception.py"), seed=0)
+    lines = result.stdout.splitlines()
+    submitted, mapped = lines[:5], lines[5:]
+    assert "raise an exception: Don't do this" in submitted
+    assert sorted(submitted) == sorted(["raise an exception: Don't do this"] + [
+        f"fib({n}) = {v}" for n, v in ((30, 832040), (31, 1346269), (32, 2178309),
+                                        (33, 3524578))])
+    # map yields in input order and stops at fib(34): the exception ends the program.
+    assert mapped == ["fib(30) = 832040", "fib(31) = 1346269", "fib(32) = 2178309",
+                      "fib(33) = 3524578"]
+    assert result.status == "error"
+    assert result.stderr.rstrip().endswith("Exception: Don't do this")
+
+
+def test_the_tutorials_course_pages_take_its_time_one_after_the_other(scenario):
+    out = run_ok(scenario("""
+        import time
+        from urllib.request import urlopen
+        urls = ['http://www.edu2act.cn/course/?page=%s' % p for p in range(2, 15)]
+        start = time.time()
+        for r in map(urlopen, urls):
+            print(len(r.read()))
+        print(time.time() - start)
+    """))
+    *sizes, elapsed = out.split()
+    assert sizes[0] == "84325" and sizes[-1] == "81282" and len(sizes) == 13
+    assert float(elapsed) == pytest.approx(5.933, rel=0.001)   # the tutorial's map_run
+
+
+# --- urlopen -----------------------------------------------------------------------------------
+
+def test_a_page_arrives_after_its_latency_and_its_size_over_the_bandwidth(scenario):
+    out = run_ok(scenario("""
+        import time, urllib.request, simconc
+        simconc.serve("http://data.test/big", 250_000, latency=0.1, bandwidth=1_000_000)
+        start = time.monotonic()
+        with urllib.request.urlopen("http://data.test/big") as r:
+            opened = time.monotonic() - start
+            first = len(r.read(50_000))
+            after_first = time.monotonic() - start
+            rest = len(r.read())
+            done = time.monotonic() - start
+        print(r.status, r.reason, r.headers["Content-Length"], r.geturl())
+        print(f"{opened:.4f} {first} {after_first:.4f} {rest} {done:.4f}")
+    """))
+    assert out.splitlines() == ["200 OK 250000 http://data.test/big",
+                                "0.1000 50000 0.1500 200000 0.3500"]
+
+
+def test_fetches_in_threads_overlap_their_waits(scenario):
+    out = run_ok(scenario("""
+        import threading, time, urllib.request, simconc
+        simconc.serve("http://slow.test/*", 1000, latency=1.0)
+        def get(n):
+            urllib.request.urlopen(f"http://slow.test/{n}").read()
+        start = time.monotonic()
+        threads = [threading.Thread(target=get, args=(n,)) for n in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        print(round(time.monotonic() - start, 2))
+    """))
+    assert float(out) == pytest.approx(1.0, abs=0.01)   # four seconds of waiting, overlapped
+
+
+def test_an_unknown_host_fails_as_a_dns_lookup_does(scenario):
+    out = run_ok(scenario("""
+        import socket, urllib.error, urllib.request
+        try:
+            urllib.request.urlopen("http://nowhere.test/")
+        except urllib.error.URLError as e:
+            print(e)
+            print(type(e.reason).__name__, e.reason.errno, e.reason.strerror)
+            print(type(e.__context__).__name__)
+    """))
+    assert out.splitlines() == ["<urlopen error [Errno -2] Name or service not known>",
+                                "gaierror -2 Name or service not known", "gaierror"]
+
+
+def test_a_missing_page_is_an_http_error_404(scenario):
+    out = run_ok(scenario("""
+        import urllib.error, urllib.request
+        try:
+            urllib.request.urlopen("http://example.com/missing")
+        except urllib.error.HTTPError as e:
+            print(e, e.code, e.reason, len(e.read()) > 0)
+    """))
+    assert out.strip() == "HTTP Error 404: Not Found 404 Not Found True"
+
+
+def test_a_timeout_shorter_than_the_wait_raises_timeouterror(scenario):
+    out = run_ok(scenario("""
+        import time, urllib.request
+        start = time.monotonic()
+        try:
+            urllib.request.urlopen("https://api.github.com/", timeout=0.25)
+        except TimeoutError as e:
+            print(repr(e), round(time.monotonic() - start, 3))
+    """))
+    assert out.strip() == "TimeoutError('timed out') 0.25"
+
+
+def test_a_request_object_and_bad_data_behave_as_in_urllib(scenario):
+    out = run_ok(scenario("""
+        import urllib.request
+        r = urllib.request.urlopen(urllib.request.Request("http://example.com/"))
+        print(r.getcode(), len(r.read()))
+        try:
+            urllib.request.urlopen("http://example.com/", data="text")
+        except TypeError as e:
+            print(e)
+    """))
+    assert out.splitlines() == [
+        "200 1270", "POST data should be bytes, an iterable of bytes, or a file object. It "
+                    "cannot be of type str."]
+
+
+def test_serve_refuses_what_is_not_a_site(scenario):
+    result = simconc.run(scenario("""
+        import simconc
+        simconc.serve("example.com", 10)
+    """))
+    assert result.status == "error" and "ValueError: serve() needs a URL" in result.stderr
+    result = simconc.run(scenario("""
+        import simconc
+        simconc.serve("http://x.test/", -1)
+    """))
+    assert "a page's size is a number of bytes (0 or more), not -1" in result.stderr
+
+
+def test_the_same_pages_under_the_ideal_profile_take_no_time(scenario):
+    out = run_ok(scenario("""
+        import time, urllib.request
+        print(len(urllib.request.urlopen("http://example.com/").read()), time.monotonic())
+    """), profile="ideal")
+    assert out.split() == ["1270", "0.0"]
+
+
+@pytest.mark.parametrize("call", [
+    'socket.create_connection(("example.com", 80), timeout=1)',
+    'socket.getaddrinfo("localhost", 80)',
+    's = socket.socket(); s.connect(("127.0.0.1", 9))',
+    's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b"x", ("127.0.0.1", 9))',
+])
+def test_the_real_network_is_never_reached(scenario, call):
+    result = simconc.run(scenario(f"""
+        import socket
+        {call}
+    """))
+    assert result.status == "error"
+    assert "never reaches the real network" in result.error
+    assert "program.py:3" in result.error
