@@ -1,4 +1,7 @@
 """What every test of simconc's shares."""
+import textwrap
+
+import pytest
 from hypothesis import settings
 
 # The property tests draw the same examples on every run (derandomize) and keep none between
@@ -6,3 +9,13 @@ from hypothesis import settings
 # machine, and a failure it shows is one it shows again.
 settings.register_profile("simconc", derandomize=True, database=None)
 settings.load_profile("simconc")
+
+
+@pytest.fixture
+def scenario(tmp_path):
+    """``scenario(source)``: the path of a scenario file holding ``source`` (dedented)."""
+    def write(source: str) -> str:
+        path = tmp_path / "program.py"
+        path.write_text(textwrap.dedent(source))
+        return str(path)
+    return write

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
 
@@ -17,15 +16,6 @@ from simconc.kernel.counting import Counter
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STEP = simconc.PROFILES["tutorial-2017"].python_step
-
-
-@pytest.fixture
-def scenario(tmp_path):
-    def write(source: str) -> str:
-        path = tmp_path / "program.py"
-        path.write_text(textwrap.dedent(source))
-        return str(path)
-    return write
 
 
 def run_ok(path: str, **options) -> str:

@@ -3,7 +3,6 @@ program declares, on the simulated clock, without the GIL, as CPython's urllib a
 response object, its errors and messages); the real network is never reached."""
 from __future__ import annotations
 
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -11,15 +10,6 @@ import pytest
 import simconc
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
-
-
-@pytest.fixture
-def scenario(tmp_path):
-    def write(source: str) -> str:
-        path = tmp_path / "program.py"
-        path.write_text(textwrap.dedent(source))
-        return str(path)
-    return write
 
 
 def run_ok(path: str, **options) -> str:
