@@ -3,6 +3,7 @@ program declares, on the simulated clock, without the GIL, as CPython's urllib a
 response object, its errors and messages); the real network is never reached."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,18 @@ def test_the_real_network_is_never_reached(scenario, call):
     assert result.status == "error"
     assert "never reaches the real network" in result.error
     assert "program.py:3" in result.error
+
+
+def test_urlopen_takes_the_arguments_of_the_running_python(scenario):
+    # 3.13 took cafile, capath and cadefault away from urlopen.
+    result = simconc.run(scenario("""
+        import urllib.request
+        print(len(urllib.request.urlopen("http://example.com/", cafile=None).read()))
+        urllib.request.urlopen("http://example.com/", cafile="ca.pem")
+    """))
+    assert result.stdout == "1270\n"
+    if sys.version_info >= (3, 13):
+        assert "TypeError: urlopen() got an unexpected keyword argument 'cafile'" in \
+            result.stderr
+    else:
+        assert result.status == "ok"

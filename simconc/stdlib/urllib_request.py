@@ -52,6 +52,10 @@ def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TI
             cafile: Any = None, capath: Any = None, cadefault: bool = False,
             context: Any = None) -> Any:
     """Open ``url`` (a string or a ``Request``) on the simulated network."""
+    if sys.version_info >= (3, 13):   # (3.13 took cafile, capath and cadefault away)
+        for name, value in (("cafile", cafile), ("capath", capath), ("cadefault", cadefault)):
+            if value not in (None, False):
+                raise TypeError(f"urlopen() got an unexpected keyword argument '{name}'")
     import http.client
     import urllib.error
     real = _real()
