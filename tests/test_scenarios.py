@@ -26,7 +26,8 @@ ROWS = {
     "gil.py": 2, "semaphore.py": 3, "bounded_semaphore.py": 4, "nolock.py": 5, "lock.py": 6,
     "lock_exception.py": 7, "lock_order_deadlock.py": 8, "rlock.py": 9, "event.py": 10,
     "condition.py": 11, "condition_while.py": 12, "queue_exp.py": 13, "priority_queue.py": 14,
-    "worker_thread.py": 15, "thread_pool.py": 16, "executor_map.py": 22,
+    "worker_thread.py": 15, "thread_pool.py": 16, "thread_pool_map.py": 16,
+    "dummy_pool.py": 19, "executor_map.py": 22,
     "executor_exception.py": 23, "as_completed.py": 24,
 }
 

@@ -16,7 +16,9 @@ import _thread
 import atexit
 import ctypes
 import importlib
+import multiprocessing.connection
 import multiprocessing.process
+import multiprocessing.queues
 import operator
 import os
 import select
@@ -36,6 +38,7 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
+from ..stdlib import mp_pipes
 from ..stdlib._traceback import SIMCONC_FILES
 
 
@@ -210,6 +213,8 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
+    (multiprocessing.queues, "SimpleQueue", mp_pipes.SimpleQueue),
+    (multiprocessing.connection, "wait", mp_pipes.wait),
 ) if hasattr(mod, attr)]
 
 
@@ -393,11 +398,14 @@ class simulated_modules:
                      module) for name, module in modules.items() if "." in name]
         self.saved_bindings += [(package, attr, vars(package).get(attr, _ABSENT))
                                 for package, attr, _ in packages]
-        # (and a hidden module's package, which a fresh import of it sets the attribute of)
-        self.saved_bindings += [
-            (sys.modules[parent], attr, vars(sys.modules[parent]).get(attr, _ABSENT))
-            for parent, _, attr in (name.rpartition(".") for name in self.hidden)
-            if parent in sys.modules]
+        # (and a hidden module's package, which a fresh import of it sets the attribute of; the
+        # attribute goes for the run, or `from multiprocessing import util` would find it)
+        hidden_in = [(sys.modules[parent], attr) for parent, _, attr in
+                     (name.rpartition(".") for name in self.hidden) if parent in sys.modules]
+        self.saved_bindings += [(package, attr, vars(package).get(attr, _ABSENT))
+                                for package, attr in hidden_in]
+        for package, attr in hidden_in:
+            vars(package).pop(attr, None)
         rebound = rebound + packages
         try:
             for holder, attr, face in rebound:
@@ -441,9 +449,12 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: the pools: a module first imported in a run that imports one of these holds the face, so it
 #: is imported again in each run. socketserver, which wsgiref imports, made engineio's
 #: threading driver cost a re-import per execution, 30 times the rest of it.)
+#: multiprocessing.util too: made afresh, it registers its exit function (which terminates the
+#: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
+#: runs inside the execution, not at the collector's whim after it.
 HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
           "concurrent.futures.thread", "concurrent.futures.process", "multiprocessing.pool",
-          "multiprocessing.dummy", "multiprocessing.dummy.connection")
+          "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None

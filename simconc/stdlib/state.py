@@ -12,7 +12,7 @@ class FaceState:
     """The face's per-execution state (see the module's docstring)."""
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
-                 "thread_exceptions", "reseeds", "sites", "hashed")
+                 "thread_exceptions", "reseeds", "sites", "hashed", "pipes")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -36,6 +36,8 @@ class FaceState:
         self.reseeds = 0
         #: How many threads were given a hash (``Thread.__hash__``).
         self.hashed = 0
+        #: Where threads wait for a simulated pipe (``mp_pipes``), made on first use.
+        self.pipes: Any = None
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None

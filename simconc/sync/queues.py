@@ -358,6 +358,12 @@ class SimpleQueue(Labelled):
             if not PY313 and (us > us_max or not PY311 and us == us_max):
                 raise OverflowError("timeout value is too large")
             seconds = ns / 1e9
+        if maybe_current_world() is None:
+            # After its execution (a pool's finalizer empties its task queue): what is there,
+            # without waiting, as nobody is left to put.
+            if self._queue:
+                return self._queue.popleft()
+            raise Empty
         _queue_work()
         current_world().point(self._sim_key, "w")
         item = self._get_handoff(seconds) if PY313 else self._get_woken(seconds)
