@@ -446,9 +446,9 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: the real threading: imported before a run (by pytest, by the code under test), they would
 #: start real threads for the program (a ThreadPoolExecutor). A run hides them, so that the
 #: program's import makes them afresh, on the face; the originals are put back after it. (Only
-#: the pools: a module first imported in a run that imports one of these holds the face, so it
-#: is imported again in each run. socketserver, which wsgiref imports, made engineio's
-#: threading driver cost a re-import per execution, 30 times the rest of it.)
+#: the pools: a module first imported in a run that imports one of these holds the face, and
+#: is imported again in each run, as one that imports threading is. socketserver and sched,
+#: which start threads too, are left out: wsgiref and others import them.)
 #: multiprocessing.util too: made afresh, it registers its exit function (which terminates the
 #: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
 #: runs inside the execution, not at the collector's whim after it.
