@@ -259,7 +259,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         threads=len(world.threads), profile=world.profile.name, trace=world.trace,
         error=str(fatal) if fatal is not None else None, exit_code=exit_code,
         namespace=namespace, semantics=semantics, switch_points=switch_points,
-        check_failure=check_failure, gil=gil or untimed and switch_points == "gil")
+        check_failure=check_failure,
+        gil=switch_points == "gil" if untimed else gil)
     world.dispose()
     return result
 
