@@ -121,12 +121,13 @@ def execute(command: Command) -> Outcome:
     env.update(command.env)
     proc = subprocess.run(command.argv, cwd=REPO, env=env, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=120)
-    # (An exploration that runs for long says how far it got every ten seconds, in a log: lines
-    # of the machine's speed, which a page cannot show.)
+    # (An exploration that runs for long says how far it got every ten seconds, in a log, and a
+    # run whose thread computes for ten seconds of real time says so: lines of the machine's
+    # speed, which a page cannot show.)
     return Outcome(_PROGRESS.sub("", proc.stdout), proc.returncode)
 
 
-_PROGRESS = re.compile(r"^simconc: exploring: .*\n", re.MULTILINE)
+_PROGRESS = re.compile(r"^simconc: (exploring: |thread '.*' has computed for ).*\n", re.MULTILINE)
 
 
 def _expected_text(lines: list[str]) -> str:
