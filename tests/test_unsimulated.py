@@ -36,10 +36,10 @@ def refused(result, words):
 ], ids=["subprocess", "system", "execv", "posix_spawn", "fork"])
 def test_a_real_process_is_refused(body):
     result = simconc.run(in_a_thread(body))
-    refused(result, "simconc does not simulate processes")
+    refused(result, "a real one would run outside the simulation")
 
 
-def test_a_spawned_multiprocessing_process_is_refused(tmp_path):
+def test_a_spawned_multiprocessing_process_is_refused_not_forked(tmp_path):
     script = tmp_path / "spawn.py"
     script.write_text(textwrap.dedent("""\
         import multiprocessing as mp
@@ -49,7 +49,7 @@ def test_a_spawned_multiprocessing_process_is_refused(tmp_path):
             mp.get_context("spawn").Process(target=f).start()
             print("after")
     """))
-    refused(simconc.run(script), "simconc does not simulate processes")
+    refused(simconc.run(script), "does not simulate 'spawn' or 'forkserver' yet")
 
 
 def test_a_native_thread_through_ctypes_is_refused():

@@ -39,6 +39,9 @@ class CostProfile:
     #: OS thread creation, from ``Thread.start()`` until the new thread runs its first bytecode.
     thread_start: float = 108e-6
     thread_start_jitter: float = 0.5
+    #: ``fork()`` of a Python process, CPU time of the parent's thread that starts it (copying
+    #: its page tables) before the child runs.
+    process_start: float = 1.5e-3
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
@@ -50,6 +53,9 @@ class CostProfile:
     #: thread that does it, holding the GIL: a thread that only polls still lets time pass.
     lock_op: float = 0.27e-6
     queue_op: float = 4.4e-6
+    #: CPU time of one system call on a pipe between processes (a write, a read, a select),
+    #: besides pickling what crosses it.
+    pipe_op: float = 3e-6
     #: CPU time of one tick of counted Python (simconc.instrument.ticks): a function call or a
     #: loop iteration of a scenario's own code.
     python_step: float = 203.13e-9

@@ -203,7 +203,12 @@ class Stepped(Semantics):
     def _bootstrap(self, thread: StepThread) -> object:
         thread.state = "running"
         thread.started_at = 0.0
-        thread.run_code()
+        try:
+            if not thread.killed:
+                thread.run_code()
+        except GreenletExit:
+            if not thread.killed:
+                raise
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.world.finished:
@@ -218,6 +223,8 @@ class Stepped(Semantics):
         greenlet is resumed with."""
         world = self.world
         world.current = thread
+        if thread.interpreter is not world.running:
+            world.enter(thread.interpreter)
         if thread.greenlet is None:
             # (its greenlet is known before it first runs: it may be scheduled before the one
             # that started it is resumed)
@@ -338,7 +345,7 @@ class Stepped(Semantics):
                 self._local_waits -= 1
         else:
             value = self._next()
-        if isinstance(value, Abort) or world.tearing_down:
+        if isinstance(value, Abort) or world.tearing_down or thread.killed:
             raise GreenletExit
         if waiting_on is not None:
             thread.waiting_on = thread.waiting_where = None
@@ -456,9 +463,9 @@ class Stepped(Semantics):
         """A timed wait has timed out (its step came first); an untimed one waits for a step
         that wakes it (a ``wait`` step on the queue's location, enabled once unparked)."""
         world = self.world
-        if world.tearing_down:
-            raise GreenletExit
         thread: StepThread = world.current_thread()   # type: ignore[assignment]
+        if world.tearing_down or thread.killed:
+            raise GreenletExit
         if timeout is not None:
             self._polls(thread)
             return False

@@ -125,8 +125,14 @@ class Timed(Semantics):
         gil: GIL = thread.interpreter.gil
         self._run_again(thread, gil)
         thread.started_at = self.world.now
-        thread.run_code()
-        self.settle(thread)   # its last operations' CPU time passes before it ends
+        try:
+            if not thread.killed:
+                thread.run_code()
+        except GreenletExit:
+            if not thread.killed:
+                raise
+        if not thread.killed:   # (a killed one's process is gone: it owes nothing more)
+            self.settle(thread)   # its last operations' CPU time passes before it ends
         thread.finish()
         gil.release(thread)
         return EXITED
@@ -137,6 +143,8 @@ class Timed(Semantics):
         passes (False)."""
         world = self.world
         thread = world.current_thread()
+        if thread.killed:
+            raise GreenletExit   # (its process has ended: it unwinds)
         if self.settle(thread):
             # What it owed passed first, and other threads ran meanwhile: what it was about to
             # wait for may have happened. Woken at once, the caller looks again (every park is
@@ -195,6 +203,8 @@ class Timed(Semantics):
         finally:
             thread.waiting_on = thread.waiting_where = None
         self._run_again(thread, gil)
+        if thread.killed:
+            raise GreenletExit   # (its process ended while it waited: it unwinds)
         return value
 
     def _run_again(self, thread: SimThread, gil: GIL) -> None:

@@ -104,6 +104,16 @@ class World:
         #: The simulated time (0.0 throughout an untimed run; the timed semantics moves it).
         self.now = 0.0
         self.interpreters = [Interpreter(self, 0, self.profile.switch_interval)]
+        #: Module globals of which each interpreter has its own value, as each process has its
+        #: own memory (``multiprocessing.process._current_process``): (namespace, name) pairs.
+        #: The namespaces hold the values of ``running``, the interpreter whose thread runs
+        #: (or ran last); each other interpreter keeps its values in ``Interpreter.globals``.
+        self.interpreter_globals: list[tuple[dict, str]] = []
+        #: Dicts of which each interpreter has its own contents, where the dict itself is bound
+        #: elsewhere too (``multiprocessing.util._finalizer_registry``, a default argument of
+        #: its finalizers): the same object, its contents swapped.
+        self.interpreter_contents: list[dict] = []
+        self.running: Interpreter = self.interpreters[0]
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
         self.hub: Any = None   # the greenlet run() is called in: it runs the semantics' loop
@@ -205,6 +215,29 @@ class World:
         self.semantics.add_interpreter(interpreter)
         return interpreter
 
+    def enter(self, interpreter: Interpreter) -> None:
+        """A thread of ``interpreter`` is about to run: the interpreter globals take its values
+        (those of the interpreter that ran until now are kept in its ``globals``)."""
+        left = self.running
+        if left is interpreter:
+            return
+        pairs = self.interpreter_globals
+        if pairs:
+            left.globals = [namespace[name] for namespace, name in pairs]
+            values = interpreter.globals
+            for i in range(min(len(values), len(pairs))):
+                namespace, name = pairs[i]
+                namespace[name] = values[i]
+        shared = self.interpreter_contents
+        if shared:
+            left.contents = [dict(d) for d in shared]
+            contents = interpreter.contents
+            for i in range(min(len(contents), len(shared))):
+                d = shared[i]
+                d.clear()
+                d.update(contents[i])
+        self.running = interpreter
+
     def current_interpreter(self) -> Interpreter:
         """The interpreter of the running thread (the first one outside any thread)."""
         thread = self.current
@@ -293,7 +326,39 @@ class World:
             for hook in interpreter.exit_hooks:
                 hook()
             self.semantics.settle(me)   # its last operations' CPU time passes before the end
-            self.finished = True
+            if interpreter is self.interpreters[0]:
+                self.finished = True
+
+    def start_interpreter(self, interpreter: Interpreter, main: Callable[[], Any],
+                          name: str = "MainThread", face: Any = None) -> SimThread:
+        """Start ``interpreter``'s main thread (a process's), running ``main``; when it returns,
+        the interpreter waits for its non-daemon threads and runs its exit hooks."""
+        thread = self.new_thread(lambda: self._main(main, interpreter), name, False, face,
+                                 interpreter)
+        interpreter.main = thread
+        self.start(thread)
+        return thread
+
+    def end_interpreter(self, interpreter: Interpreter) -> None:
+        """``interpreter``'s process ends (``os._exit``, a kill): every thread of it but the
+        running one unwinds the next time it runs, and one that waits is woken to do so."""
+        for thread in self.threads:
+            if thread.interpreter is not interpreter or thread is self.current \
+                    or thread.state == "done" or thread.killed:
+                continue
+            thread.killed = True
+            queue = thread.waiting_on
+            if queue is None:
+                continue
+            for i, entry in enumerate(queue.waiters):
+                if entry[0] is thread:
+                    del queue.waiters[i]
+                    wake = entry[1]
+                    if type(wake) is bool:   # (untimed: a flag; timed: a SimPy event)
+                        entry[1] = True
+                    elif not wake.triggered:
+                        wake.succeed(True)
+                    break
 
     @property
     def stopped_at_limit(self) -> bool:
@@ -321,6 +386,7 @@ class World:
                 # (An ended thread's greenlet may be running another thread already.)
                 if g is not None and not g.dead and thread.state != "done":
                     self.current = thread
+                    self.enter(thread.interpreter)
                     try:
                         g.throw(GreenletExit)
                     except GreenletExit:
@@ -328,6 +394,8 @@ class World:
                     except BaseException:  # a finally block that raised: nothing left to report to
                         pass
         finally:
+            # (the modules keep the main interpreter's values, which the runner puts back)
+            self.enter(self.interpreters[0])
             _current = previous
 
     def dispose(self) -> None:

@@ -11,6 +11,7 @@ import builtins
 import gc
 import os
 import sys
+import types
 from typing import Any, Callable, Optional, TextIO, Union
 
 from greenlet import GreenletExit
@@ -25,7 +26,7 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception, record_uncaught
-from ..stdlib.state import FaceState, face_state
+from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
 from .patching import simulated_modules, users_module
@@ -123,8 +124,13 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         world.trace.listeners.append(trace_listener)
     out, err = captures(echo, echo_err, world)
     modules = fresh_modules()
-    world.interpreters[0].face = FaceState(modules)
-    namespace: dict[str, Any] = {}
+    state = world.interpreters[0].face = FaceState(modules)
+    # A scenario runs as the module __main__ (pickle finds its functions there, and a child
+    # process its copy of them)
+    main_module = types.ModuleType("__main__")
+    namespace: dict[str, Any] = vars(main_module)
+    if code is not None:
+        state.main = main_module
     exit_code = 0
     main_exc: list[ExceptionInfo] = []
 
@@ -178,6 +184,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
+    saved_main = sys.modules["__main__"]
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
     saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
     # No automatic collection during the run: when the collector runs depends on everything
@@ -191,6 +198,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
             sys.path.insert(0, folder_of(path))
+            sys.modules["__main__"] = main_module
         # A callable's module bound threading's names before the run (a script's
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
@@ -231,6 +239,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             gc.enable()
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
+        sys.modules["__main__"] = saved_main
         if sys.gettrace() is not saved_trace:
             sys.settrace(saved_trace)
         if sys.getprofile() is not saved_profile:
@@ -239,7 +248,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal
     exceptions = main_exc + [
-        ExceptionInfo(*exception) for exception in face_state(world).thread_exceptions]
+        ExceptionInfo(*exception) for interpreter in world.interpreters
+        for exception in interpreter.face.thread_exceptions]
     exceptions.sort(key=lambda e: e.time)
     deadlock = report(stuck)  # out here: building it imports networkx, which must see real modules
     if fatal is not None:

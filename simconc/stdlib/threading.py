@@ -341,6 +341,9 @@ class Thread:
 
     native_id = ident
 
+    def _set_native_id(self) -> None:
+        """(CPython's forked child sets its main thread's native id: here it is its ident)"""
+
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"
         if self._sim is not None:
