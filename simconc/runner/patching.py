@@ -257,9 +257,19 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
 _class_guards_installed = False
 
 
+def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
+    """``hash()`` of a process object: in a run, its identity (``(1,)`` is the first child),
+    so that the set of a process's children (``active_children()``, the joins at exit) comes
+    in the same order in every execution; an id, as for real, otherwise."""
+    if maybe_current_world() is None:
+        return object.__hash__(self)
+    return hash(self._identity)
+
+
 def _install_class_guards() -> None:
     global _class_guards_installed
     _class_guards_installed = True
+    multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
     for cls, attr, refusal in _CLASS_GUARDS:
         original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
         if refusal is _cdll_getitem:   # (it tells inside from outside itself)

@@ -289,6 +289,7 @@ def start_child(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     def ended() -> None:
         if state.process.exitcode is None:
             state.process.exitcode = 1
+        world.point(mp_pipes.PIPES, "w")   # (its end is seen by a wait on its sentinel)
         _ended(world, child, state.process)
 
     child.exit_hooks.append(ended)
