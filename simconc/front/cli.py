@@ -21,7 +21,7 @@ from ..explore.api import STRATEGIES, explore, shrink
 from ..explore.report import ExploreReport
 from ..explore.drawing import render_html
 from ..instrument.importer import instrument_packages
-from ..analysis.lockorder import LockOrder, lock_names, lock_order
+from ..analysis.lockorder import LockOrder
 from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
@@ -147,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                            help="unite the lock-order graphs of all the executions (which lock "
                                 "was taken while holding which) and report its cycles, "
                                 "potential deadlocks even where no execution deadlocked; with "
-                                "PATH.svg, also draw it there (costs up to a third more time "
+                                "PATH.svg, also draw it there (costs about a quarter more time "
                                 "for a program that does little but take locks)")
     p_explore.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                            help="stop a thread that runs this long in real time without "
@@ -384,8 +384,7 @@ def _run(args: argparse.Namespace) -> int:
     except SimconcError as exc:  # pragma: no cover - every known failure is reported in result
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    order = lock_order(result.trace.events, result.deadlock, lock_names(result.namespace)) \
-        if args.lock_order is not None else None
+    order = result.lock_order() if args.lock_order is not None else None
     if args.json:
         payload = result.to_dict()
         if args.trace:

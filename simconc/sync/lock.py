@@ -183,7 +183,8 @@ class Lock(_Base):
         thread = world.current_thread()
         self._step(wait)
         got = self._take(thread, wait)
-        self._record(thread, "acquire" if got else "acquire-failed", how_acquired(blocking, wait))
+        self._record(thread, "acquire" if got else "acquire-failed",
+                     "" if wait is None else how_acquired(blocking, wait))
         return got
 
     def release(self) -> None:
@@ -242,7 +243,8 @@ class RLock(_Base):
         got = self._take(thread, wait)
         if got:
             self._count = 1
-        self._record(thread, "acquire" if got else "acquire-failed", how_acquired(blocking, wait))
+        self._record(thread, "acquire" if got else "acquire-failed",
+                     "" if wait is None else how_acquired(blocking, wait))
         return got
 
     def release(self) -> None:
