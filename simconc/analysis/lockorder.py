@@ -401,15 +401,16 @@ def lock_order(events: Iterable[TraceEvent], deadlock: Optional[DeadlockReport] 
             on = wait.waits_on
             if on is None or on.kind != "lock" or not wait.held:
                 continue
-            labels = frozenset(h.label for h in wait.held)
+            labels = frozenset(mine.label for mine in wait.held)
             for lock in [*wait.held, on]:
                 if lock.label not in graph.locks:
                     graph.locks[lock.label] = lock.name
                     first_taken[lock.label] = n
-            for h in wait.held:
-                if h.label != on.label:
-                    count(_Occurrence(_Hold(h.label, h.where, False), on.label, wait.thread,
-                                      on.where, labels - {h.label, on.label}, n, True))
+            for mine in wait.held:
+                if mine.label != on.label:
+                    count(_Occurrence(_Hold(mine.label, mine.where, False), on.label,
+                                      wait.thread, on.where, labels - {mine.label, on.label}, n,
+                                      True))
     graph.edges = dict(sorted(graph.edges.items(), key=lambda kv: kv[1].first))
     graph.firsts = {label: (execution, n) for label, n in first_taken.items()}
     return graph

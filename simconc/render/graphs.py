@@ -167,8 +167,8 @@ def wait_for_svg(report: DeadlockReport, id_prefix: str = "wait-for") -> str:
         me = f"t:{name}"
         g.nodes[me].hot = True
         g.core.append(me)
-        w = waits.get(name)
-        on = w.waits_on if w is not None else None
+        wait = waits.get(name)
+        on = wait.waits_on if wait is not None else None
         if on is None:
             continue
         through = [me, after] if on.kind == "thread" else [me, f"r:{on.label}", after]
@@ -202,13 +202,13 @@ def lock_order_svg(order: LockOrder, id_prefix: str = "lock-order") -> str:
     g = _Graph("")
     for label, name in order.locks.items():
         g.node(label, _name_lines(name), "lock", name)
-    for edge in order.edges.values():
-        at = f" at {edge.taken_at}" if edge.taken_at else ""
-        held_at = f" (taken at {edge.held_at})" if edge.held_at else ""
-        took = "blocked for ever taking" if edge.stuck else "took"
-        g.edge(edge.held, edge.taken, "order", f"{edge.thread}{at}",
-               f"{', '.join(edge.threads)}: {took} {order.name(edge.taken)}{at} while holding "
-               f"{order.name(edge.held)}{held_at}")
+    for first in order.edges.values():
+        at = f" at {first.taken_at}" if first.taken_at else ""
+        held_at = f" (taken at {first.held_at})" if first.held_at else ""
+        took = "blocked for ever taking" if first.stuck else "took"
+        g.edge(first.held, first.taken, "order", f"{first.thread}{at}",
+               f"{', '.join(first.threads)}: {took} {order.name(first.taken)}{at} while "
+               f"holding {order.name(first.held)}{held_at}")
     cycles = order.cycles()
     for cycle in cycles:
         for label in cycle.locks:
@@ -224,10 +224,10 @@ def lock_order_svg(order: LockOrder, id_prefix: str = "lock-order") -> str:
                     edge.hot = True
     dangers = [c for c in cycles if c.potential_deadlock]
     if dangers:
-        first = dangers[0].locks
+        ring = dangers[0].locks
         g.title = (f"Lock order: {len(dangers)} potential deadlock"
                    f"{'s' if len(dangers) != 1 else ''}: "
-                   + " -> ".join(_name_lines(order.name(l))[0] for l in first + first[:1]))
+                   + " -> ".join(_name_lines(order.name(lock))[0] for lock in ring + ring[:1]))
     else:
         g.title = (f"Lock order: no potential deadlock ({len(order.locks)} lock"
                    f"{'s' if len(order.locks) != 1 else ''}, {len(order.edges)} edge"
