@@ -179,7 +179,9 @@ def wait_for_svg(report: DeadlockReport, id_prefix: str = "wait-for") -> str:
             for edge in g.edges:
                 if edge.a == a and edge.b == b:
                     edge.hot = True
-    if cycle:
+    if len(cycle) == 1:
+        g.title = f"Deadlock: {cycle[0]} waits for itself"
+    elif cycle:
         g.title = "Deadlock: " + " -> ".join(cycle + cycle[:1]) + " (each waits for the next)"
     else:
         g.title = "Stuck, no cycle: each thread waits for something no running thread will do"
