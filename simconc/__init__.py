@@ -16,14 +16,18 @@ from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
+from .analysis.lockorder import LockOrder
+from .render.graphs import lock_order_svg, wait_for_svg
 from .stdlib.work import cpu, io
 from .stdlib.network import serve
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
+    "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "LockOrder",
+    "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
     "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
-    "io", "render_html", "render_svg", "run", "serve", "shrink",
+    "io", "lock_order_svg", "render_html", "render_svg", "run", "serve", "shrink",
+    "wait_for_svg",
 ]

@@ -13,6 +13,8 @@ import html
 import re
 from typing import Any, Optional
 
+from ..analysis.deadlock import DeadlockReport, ThreadWait
+from ..render.graphs import lock_order_svg, wait_for_svg
 from .report import ExploreReport, Failure
 
 #: Sizes, in pixels.
@@ -220,6 +222,15 @@ def render_html(report: ExploreReport, title: str = "simconc explore",
         command = replay.format(token=failure.schedule) if replay else failure.schedule
         out.append(f"<p>Replay: <code>{escape(command)}</code></p>")
         out.append(f'<div class="drawing">{render_svg(failure, f"arrow-{n}")}</div>')
+        if failure.kind == "deadlock" and failure.waits:
+            report_ = DeadlockReport(0.0, failure.cycle or None,
+                                     [ThreadWait.from_dict(wait) for wait in failure.waits])
+            out.append("<h3>The wait-for graph</h3>")
+            out.append(f'<div class="drawing">{wait_for_svg(report_, f"wait-for-{n}")}</div>')
         out.append("</section>")
+    if report.lock_order is not None:
+        out += ['<section class="lock-order">', "<h2>Lock order</h2>",
+                f'<pre class="why">{escape(report.lock_order_text())}</pre>',
+                f'<div class="drawing">{lock_order_svg(report.lock_order)}</div>', "</section>"]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -21,6 +21,8 @@ from ..explore.api import STRATEGIES, explore, shrink
 from ..explore.report import ExploreReport
 from ..explore.drawing import render_html
 from ..instrument.importer import instrument_packages
+from ..analysis.lockorder import LockOrder
+from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
 from .scenarios import list_scenarios
 
@@ -49,6 +51,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="stop a thread that runs this long in real time without blocking "
                              "(default: 10)")
+    parser.add_argument("--deadlock-graph", metavar="PATH.svg",
+                        help="if the run deadlocks, draw its wait-for graph (threads, the locks "
+                             "they hold and what they wait for, the cycle in red) into PATH.svg")
+    parser.add_argument("--lock-order", nargs="?", const="", metavar="PATH.svg",
+                        help="report the run's lock-order graph (which lock was taken while "
+                             "holding which) and its cycles, potential deadlocks even if this "
+                             "run did not deadlock, as Linux's lockdep does; with PATH.svg, "
+                             "also draw it there")
     _check_option(parser)
 
 
@@ -133,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 "drawn: a lane per thread, the races as arrows")
     p_explore.add_argument("--json", action="store_true",
                            help="print one JSON object with the whole report")
+    p_explore.add_argument("--lock-order", nargs="?", const="", metavar="PATH.svg",
+                           help="unite the lock-order graphs of all the executions (which lock "
+                                "was taken while holding which) and report its cycles, "
+                                "potential deadlocks even where no execution deadlocked; with "
+                                "PATH.svg, also draw it there (costs about a quarter more time "
+                                "for a program that does little but take locks)")
     p_explore.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                            help="stop a thread that runs this long in real time without "
                                 "reaching a step (default: 10)")
@@ -219,6 +235,12 @@ def _explore(args: argparse.Namespace) -> int:
             sys.stderr.write(f"simconc: exploring: {_so_far(report)}\n")
         sys.stderr.flush()
 
+    problem = _svg_path("--lock-order", args.lock_order)
+    if problem is not None:
+        if args.json:
+            print(json.dumps({"status": "bad-input", "error": problem}))
+        print(f"simconc: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.instrument:
         instrument_packages([p for p in args.instrument.split(",") if p])
     page = None
@@ -237,7 +259,8 @@ def _explore(args: argparse.Namespace) -> int:
                          semantics="timed" if args.timed else "untimed", profile=args.profile,
                          switch_points=args.switch_points,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
-                         stop_on_failure=args.stop_on_failure, progress=progress)
+                         stop_on_failure=args.stop_on_failure, progress=progress,
+                         lock_order=args.lock_order is not None)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
             print(json.dumps({"status": "bad-input", "error": str(exc)}))
@@ -261,6 +284,10 @@ def _explore(args: argparse.Namespace) -> int:
             page.write(render_html(report, f"simconc explore {args.file}",
                                    replay=f"simconc replay {shlex.quote(args.file)} {{token}}"))
         print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
+    if args.lock_order and report.lock_order is not None \
+            and not _write(args.lock_order, lock_order_svg(report.lock_order),
+                           "the lock-order graph"):
+        return EXIT_BAD_INPUT
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
@@ -298,7 +325,39 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _svg_path(option: str, path: Optional[str]) -> Optional[str]:
+    """Why ``path`` cannot take a drawing (a message), or None if it can."""
+    if path is None or path == "":
+        return None
+    if not path.endswith(".svg"):
+        return (f"{option} draws an SVG picture: give a PATH ending in .svg, not {path!r} "
+                f"(the scenario file goes before the options)")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return f"cannot write {path}: no directory {folder}"
+    return None
+
+
+def _write(path: str, text: str, what: str) -> bool:
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        print(f"simconc: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    print(f"simconc: {what}, drawn: {path}", file=sys.stderr)
+    return True
+
+
 def _run(args: argparse.Namespace) -> int:
+    for option, path in (("--deadlock-graph", args.deadlock_graph),
+                         ("--lock-order", args.lock_order)):
+        problem = _svg_path(option, path)
+        if problem is not None:
+            if args.json:
+                print(json.dumps({"status": "bad-input", "error": problem}))
+            print(f"simconc: error: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     out, err = sys.stdout, sys.stderr   # the terminal's: during the run, the program's own
 
     def show(event: TraceEvent) -> None:
@@ -325,13 +384,29 @@ def _run(args: argparse.Namespace) -> int:
     except SimconcError as exc:  # pragma: no cover - every known failure is reported in result
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    order = result.lock_order() if args.lock_order is not None else None
     if args.json:
         payload = result.to_dict()
         if args.trace:
             payload["trace"] = [_event_dict(e) for e in result.trace if e.op not in SCHEDULING]
+        if order is not None:
+            payload["lock_order"] = order.to_dict()
         print(json.dumps(payload, indent=2))
     else:
-        _report(result, args)
+        _report(result, args, order)
+    written = True
+    if args.deadlock_graph:
+        if result.deadlock is not None:
+            written = _write(args.deadlock_graph, wait_for_svg(result.deadlock),
+                             "the wait-for graph")
+        else:
+            print(f"simconc: no deadlock in this run: no wait-for graph to draw "
+                  f"({args.deadlock_graph} not written)", file=sys.stderr)
+    if args.lock_order and order is not None:
+        written = _write(args.lock_order, lock_order_svg(order), "the lock-order graph") \
+            and written
+    if not written:
+        return EXIT_BAD_INPUT
     if result.status in ("ok", "limit"):
         return EXIT_OK
     return EXIT_FAILED
@@ -342,8 +417,9 @@ def _event_dict(event: TraceEvent) -> dict:
             "where": str(event.where) if event.where else None}
 
 
-def _report(result: RunResult, args: argparse.Namespace) -> None:
-    """Why the run failed (always), then the summary (unless --quiet), on stderr."""
+def _report(result: RunResult, args: argparse.Namespace, order: Optional[LockOrder]) -> None:
+    """Why the run failed (always), the lock order (if asked for), then the summary (unless
+    --quiet), on stderr."""
     err = sys.stderr
     sys.stdout.flush()
     if result.deadlock is not None:
@@ -352,6 +428,8 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
         err.write(f"\nsimconc: stopped: {result.error}\n")
     if result.check_failure:
         err.write(f"\nsimconc: {result.check_failure}\n")
+    if order is not None:
+        err.write("\n" + order.format() + "\n")
     if args.quiet:
         return
     status = {"ok": "ok", "deadlock": "DEADLOCK", "error": "FAILED", "check": "CHECK FAILED",

@@ -96,6 +96,9 @@ class World:
         #: Whether operations go on the trace. An exploration runs most executions without it
         #: (nobody reads their traces) and re-runs the few it reports with it.
         self.tracing = True
+        #: Without the trace, the operations whose events are kept all the same (an
+        #: exploration's lock-order graph reads each execution's acquires and releases).
+        self.kept_ops: frozenset[str] = frozenset()
         #: Whether the trace also says how threads are scheduled: who blocked on what, became
         #: ready, ran (the events a timeline needs, see analysis/intervals.py). Off by
         #: default: a timed run makes several for each wait.
@@ -266,8 +269,8 @@ class World:
         """Put an operation on the trace, at ``where`` or else at the user's line that led to
         it. ``skip``: how many frames between the caller and the user's code are simconc's
         for certain (see caller_where); None when no line of the user's led to it."""
-        if self.tearing_down or not self.tracing:  # unwinding threads after the end is not
-            return                                # part of the execution
+        if self.tearing_down or not self.tracing and op not in self.kept_ops:
+            return   # (unwinding threads after the end is not part of the execution)
         if where is None and skip is not None:
             where = caller_where(2 + skip)
         if thread is None:

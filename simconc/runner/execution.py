@@ -12,7 +12,7 @@ import gc
 import os
 import sys
 import types
-from typing import Any, Callable, Optional, TextIO, Union
+from typing import Any, Callable, Collection, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
@@ -45,7 +45,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         check: Check = None, max_steps: Optional[int] = None,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
-        trace: bool = True, timeline: bool = False, gil: bool = True) -> RunResult:
+        trace: bool = True, timeline: bool = False, gil: bool = True,
+        trace_ops: Collection[str] = ()) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
@@ -67,7 +68,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     would contradict it, it is ``switch_points="any"``, the default).
 
     ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
-    executions of an exploration that nobody will read. ``timeline=True`` also puts on the
+    executions of an exploration that nobody will read; but the events of the operations named
+    in ``trace_ops`` (``{"acquire", "release"}`` for a lock-order graph) are kept all the same. ``timeline=True`` also puts on the
     trace how the threads were scheduled (who blocked on what, became ready, ran: see
     :mod:`simconc.analysis.intervals`), which a timeline draws.
     """
@@ -119,6 +121,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         counter = world.counter
         code = load_scenario(path, memory, switch_points == "gil", counter is not None)
     world.tracing = trace
+    world.kept_ops = frozenset(trace_ops)
     world.timeline = timeline and trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
