@@ -39,19 +39,6 @@ def test_a_real_process_is_refused(body):
     refused(result, "a real one would run outside the simulation")
 
 
-def test_a_spawned_multiprocessing_process_is_refused_not_forked(tmp_path):
-    script = tmp_path / "spawn.py"
-    script.write_text(textwrap.dedent("""\
-        import multiprocessing as mp
-        def f():
-            print("child")
-        if __name__ == "__main__":
-            mp.get_context("spawn").Process(target=f).start()
-            print("after")
-    """))
-    refused(simconc.run(script), "does not simulate 'spawn' or 'forkserver' yet")
-
-
 def test_a_native_thread_through_ctypes_is_refused():
     def body():
         import ctypes

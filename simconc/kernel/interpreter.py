@@ -41,7 +41,7 @@ class Interpreter:
     """One interpreter of a world (see the module's docstring)."""
 
     __slots__ = ("world", "number", "main", "main_returned", "shutdown_hooks", "exit_hooks",
-                 "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid", "parent")
+                 "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid", "parent", "prefix")
 
     def __init__(self, world: "World", number: int, switch_interval: float) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -71,6 +71,9 @@ class Interpreter:
         #: Its process id (``os.getpid()``), and the interpreter that started it.
         self.pid = 0
         self.parent: Optional["Interpreter"] = None
+        #: What reports put before the names of its threads: its process's name and a slash
+        #: ("Process-1/MainThread"), but for the first interpreter's.
+        self.prefix = ""
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world and to the program."""

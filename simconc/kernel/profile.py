@@ -42,6 +42,9 @@ class CostProfile:
     #: ``fork()`` of a Python process, CPU time of the parent's thread that starts it (copying
     #: its page tables) before the child runs.
     process_start: float = 1.5e-3
+    #: A spawned (or forkserver) child's start: a new interpreter starting and importing, CPU
+    #: time of the child before it runs the program's main module.
+    spawn_start: float = 25e-3
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
@@ -118,10 +121,12 @@ TUTORIAL_2017 = register(CostProfile(
 # clock barely moves except for sleeps and declared work. Handy for checking logic, not timing.
 IDEAL = register(CostProfile(
     name="ideal",
-    description="No overheads: threads start instantly, sleeps are exact, switches, lock and "
-                "queue operations, pure Python and the network's waits are free, no jitter.",
+    description="No overheads: threads and processes start instantly, sleeps are exact, "
+                "switches, lock, queue and pipe operations, pure Python and the network's "
+                "waits are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
-    forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0,
+    forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0, process_start=0.0,
+    spawn_start=0.0, pipe_op=0.0,
     sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
                 for site in TUTORIAL_2017.sites),
 ))

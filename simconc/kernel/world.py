@@ -71,6 +71,10 @@ class _current_set:
         _current = None
 
 
+#: An interpreter global that an interpreter does not have (see World.enter).
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
 class Abort(BaseException):
     """Unwinds the hub when the world has a fatal error (never seen by the program)."""
 
@@ -226,11 +230,15 @@ class World:
             return
         pairs = self.interpreter_globals
         if pairs:
-            left.globals = [namespace[name] for namespace, name in pairs]
+            left.globals = [namespace.get(name, ABSENT) for namespace, name in pairs]
             values = interpreter.globals
             for i in range(min(len(values), len(pairs))):
                 namespace, name = pairs[i]
-                namespace[name] = values[i]
+                value = values[i]
+                if value is ABSENT:   # (a name only some processes have: __mp_main__)
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
         shared = self.interpreter_contents
         if shared:
             left.contents = [dict(d) for d in shared]
@@ -253,6 +261,8 @@ class World:
         if interpreter is None:   # (current_interpreter(), inline: a call a thread saved)
             current = self.current
             interpreter = current.interpreter if current is not None else self.interpreters[0]
+        if interpreter.prefix:
+            name = interpreter.prefix + name
         thread = self._thread_class(self, interpreter, run, name, daemon, self._next_ident,
                                     face)
         self._next_ident += 1

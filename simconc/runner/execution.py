@@ -137,6 +137,28 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     exit_code = 0
     main_exc: list[ExceptionInfo] = []
 
+    def main_namespace(namespace: dict[str, Any], name: str) -> dict[str, Any]:
+        """``namespace`` made ready to run the scenario in as the module ``name``."""
+        namespace.update({"__name__": name, "__file__": path, "__builtins__": builtins,
+                          "__doc__": None})
+        if counter is not None:
+            namespace.update({COUNTER: counter, NEXT: next})
+        if memory:
+            record = world.record_access if trace else None
+            namespace.update(hooks(record, namespace, world.access, switch=world.switch_point,
+                                   body_thread=lambda: world.current is world.main,
+                                   alone=lambda: len(world.threads) == 1))
+        return namespace
+
+    def run_main(name: str) -> types.ModuleType:
+        """The scenario run afresh as the module ``name`` (a spawned process's __mp_main__)."""
+        module = types.ModuleType(name)
+        exec(code, main_namespace(vars(module), name))
+        return module
+
+    if code is not None:
+        state.run_main = run_main
+
     def main() -> None:
         nonlocal exit_code
         threading_face = modules["threading"]
@@ -145,17 +167,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         world.current_thread().face = main_face
         try:
             if code is not None:
-                namespace.update({"__name__": "__main__", "__file__": path,
-                                  "__builtins__": builtins, "__doc__": None})
-                if counter is not None:
-                    namespace.update({COUNTER: counter, NEXT: next})
-                if memory:
-                    record = world.record_access if trace else None
-                    namespace.update(hooks(record, namespace, world.access,
-                                           switch=world.switch_point,
-                                           body_thread=lambda: world.current is world.main,
-                                           alone=lambda: len(world.threads) == 1))
-                exec(code, namespace)
+                exec(code, main_namespace(namespace, "__main__"))
             else:
                 body()
         except SystemExit as exc:

@@ -122,7 +122,7 @@ def _exit(status: int) -> None:
         raise OverflowError("Python int too large to convert to C int")
     world.record(world.current, "os._exit", str(status), skip=0)
     if world.current_interpreter() is not world.interpreters[0]:   # (a child process's)
-        from ..stdlib.fork import exit_process
+        from ..stdlib.children import exit_process
         exit_process(world, status)
     world.abort(ProgramExit(status))
 
@@ -223,11 +223,13 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
     (multiprocessing.connection, "wait", mp_pipes.wait),
     (multiprocessing.connection, "Pipe", mp_pipes.Pipe),
+    (multiprocessing.connection, "SocketListener", mp_pipes.SocketListener),
+    (multiprocessing.connection, "SocketClient", mp_pipes.SocketClient),
     (_multiprocessing, "SemLock", processes.SemLock),
     (_multiprocessing, "sem_unlink", processes.sem_unlink),
     (multiprocessing.popen_fork, "Popen", processes.Popen),
-    (multiprocessing.popen_spawn_posix, "Popen", processes.UnsimulatedPopen),
-    (multiprocessing.popen_forkserver, "Popen", processes.UnsimulatedPopen),
+    (multiprocessing.popen_spawn_posix, "Popen", processes.SpawnPopen),
+    (multiprocessing.popen_forkserver, "Popen", processes.ForkServerPopen),
     (os, "getpid", processes.getpid), (os, "getppid", processes.getppid),
     (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
     (os, "register_at_fork", processes.register_at_fork),
@@ -553,4 +555,9 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
             break
         forgotten.update(found)
     for name in forgotten:
-        del sys.modules[name]
+        module = sys.modules.pop(name)
+        # (and its package's attribute: `from . import heap` finds it there, without importing)
+        parent, _, attr = name.rpartition(".")
+        package = sys.modules.get(parent)
+        if package is not None and vars(package).get(attr) is module:
+            delattr(package, attr)

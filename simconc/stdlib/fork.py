@@ -1,5 +1,4 @@
-"""A simulated process's start: a new interpreter of the world whose memory is a copy of its
-parent's, as ``fork()`` makes it.
+"""A forked child's memory: a copy of its parent's, as ``fork()`` makes it.
 
 All simulated processes live in one real one, so a child's memory is made by copying what it
 can reach: its process object (target, arguments), the parent's ``__main__`` namespace, the
@@ -22,22 +21,19 @@ docs/processes.md): a child that assigns another module's global changes its par
 from __future__ import annotations
 
 import copy
-import importlib
+import ctypes
+import mmap
 import sys
 import types
 import weakref
 from typing import Any, Callable
 
-from greenlet import GreenletExit
-
-from ..kernel import SimThread, World, current_world
+from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
 from ..kernel.waitqueue import WaitQueue
-from . import fresh_modules, mp_pipes
-from .processes import MAIN_PID, ProcessState, Sentinel
 from .state import FaceState
 
-_ATOMIC_TYPES = (World, Interpreter, SimThread, types.ModuleType, types.CodeType,
+_ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, types.CodeType,
                  types.BuiltinFunctionType, types.MethodWrapperType, types.GeneratorType,
                  types.FrameType)
 
@@ -53,7 +49,9 @@ _THE_MACHINES = ("simconc.kernel", "simconc.instrument", "simconc.runner", "simc
 
 def interpreter_globals() -> list[tuple[dict, str]]:
     """The module globals each simulated process has its own value of."""
-    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__")]
+    # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
+    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
+                                     (vars(sys), "stderr")]
     process = sys.modules.get("multiprocessing.process")
     if process is not None:
         pairs += [(vars(process), name) for name in (
@@ -198,11 +196,23 @@ def _attributes(obj: Any, memo: dict) -> Any:
                 value = object.__getattribute__(obj, name)
             except AttributeError:
                 continue
-            object.__setattr__(copied, name, copy.deepcopy(value, memo))
+            object.__setattr__(copied, name, _copy_attribute(value, memo))
     state = getattr(obj, "__dict__", None)
     if state is not None:
-        vars(copied).update(copy.deepcopy(state, memo))
+        vars(copied).update({key: _copy_attribute(value, memo) for key, value in state.items()})
     return copied
+
+
+_CTYPES_DATA = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union)
+
+
+def _copy_attribute(value: Any, memo: dict) -> Any:
+    """An attribute of a ``multiprocessing`` object in the child: the same ctypes object where
+    it is one (``Value``'s and ``Array``'s, in memory shared between processes), a copy of
+    anything else."""
+    if isinstance(value, _CTYPES_DATA):
+        return value
+    return copy.deepcopy(value, memo)
 
 
 def _fresh_wait_queue(queue: WaitQueue, memo: dict) -> WaitQueue:
@@ -226,124 +236,3 @@ def _weak_values(registry: weakref.WeakValueDictionary, memo: dict) -> Any:
             key = (key[0], id(value_copy), key[2])
         copied[key] = value_copy
     return copied
-
-
-def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
-    """The child's copies of the face's modules: its parent's names (a program's
-    ``threading.excepthook = f`` stays), and its own thread registry."""
-    fresh = fresh_modules()
-    for name, module in fresh.items():
-        theirs = parent.modules.get(name)
-        if theirs is None:
-            continue
-        own = {key: vars(module)[key] for key in ("_active", "_dangling") if key in vars(module)}
-        vars(module).update(vars(theirs))
-        vars(module).update(own)
-    return fresh
-
-
-def start_child(process_obj: Any) -> tuple[Interpreter, ProcessState]:
-    """Start ``process_obj`` (a ``multiprocessing.process.BaseProcess``) in a new interpreter
-    forked from the running one."""
-    world = current_world()
-    mp_pipes.check_alive(world)
-    parent = world.current_interpreter()
-    # (imported now, in the parent, whose registries it has from now on: the child's
-    # _bootstrap imports it, and one first imported there would be every process's)
-    util = importlib.import_module("multiprocessing.util")
-    # (a real child gives its stdin up for /dev/null; here that stdin is simconc's own)
-    util._close_stdin = _keep_stdin
-    if not world.interpreter_globals:
-        # (only the parent runs yet: the namespaces hold its values)
-        world.interpreter_globals = interpreter_globals()
-        world.interpreter_contents = [util._finalizer_registry]
-    parent_state: FaceState = parent.face
-    _call_hooks(parent_state.at_fork.get("before", ())[::-1])   # (last registered first)
-    if parent_state.process is None:
-        parent_state.process = ProcessState(Sentinel(parent))
-    world.cpu(world.profile.process_start)
-    child = world.add_interpreter()
-    child.parent = parent
-    child.pid = MAIN_PID + child.number
-    state = FaceState(_child_modules(parent_state))
-    state.process = ProcessState(Sentinel(child))
-    child.face = state
-    fork = Fork(parent_state, state)
-    obj = fork.copy(process_obj)
-    child.globals = [fork.copy(namespace[name]) for namespace, name in world.interpreter_globals]
-    child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
-    state.at_fork = fork.copy(parent_state.at_fork)
-    parent_sentinel = parent_state.process.sentinel
-    modules = state.modules
-
-    def main() -> None:
-        me = world.current_thread()
-        face = modules["threading"]._MainThread()
-        face._attach(me)
-        me.face = face
-        _call_hooks(state.at_fork.get("child", ()))
-        code = obj._bootstrap(parent_sentinel=parent_sentinel)
-        if not me.killed:   # (a killed process's code is its signal's, set by kill())
-            state.process.exitcode = code
-
-    def ended() -> None:
-        if state.process.exitcode is None:
-            state.process.exitcode = 1
-        world.point(mp_pipes.PIPES, "w")   # (its end is seen by a wait on its sentinel)
-        _ended(world, child, state.process)
-
-    child.exit_hooks.append(ended)
-    world.start_interpreter(child, main)
-    _call_hooks(parent_state.at_fork.get("parent", ()))
-    return child, state.process
-
-
-def _call_hooks(hooks: Any) -> None:
-    """``os.register_at_fork``'s hooks, as CPython calls them: an exception is reported as
-    unraisable, and the fork goes on."""
-    for hook in hooks:
-        try:
-            hook()
-        except GreenletExit:
-            raise
-        except Exception as exc:
-            sys.unraisablehook(_Unraisable(exc, hook))
-
-
-class _Unraisable:
-    """What ``sys.unraisablehook`` is given (CPython's UnraisableHookArgs)."""
-
-    def __init__(self, exc: BaseException, hook: Any) -> None:
-        self.exc_type, self.exc_value = type(exc), exc
-        self.exc_traceback, self.err_msg, self.object = exc.__traceback__, None, hook
-
-
-def _keep_stdin() -> None:
-    """``multiprocessing.util._close_stdin`` in a simulated child: stdin is not the child's."""
-
-
-def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> None:
-    """``interpreter``'s process has ended: its other threads end with it (``os._exit``), and
-    whoever waits for its sentinel is woken."""
-    world.end_interpreter(interpreter)
-    process.sentinel.ended = True
-    mp_pipes.waiting(world).unpark_all()
-
-
-def kill(world: World, interpreter: Interpreter, exitcode: int) -> None:
-    """``Process.terminate()``/``kill()``: the process ends at once with ``exitcode``."""
-    process: ProcessState = interpreter.face.process
-    if process.sentinel.ended:
-        return
-    process.exitcode = exitcode
-    world.point(mp_pipes.PIPES, "w")
-    _ended(world, interpreter, process)
-
-
-def exit_process(world: World, status: int) -> None:
-    """``os._exit(status)`` in a simulated child process: it ends there, every thread of it at
-    once, with no clean-up (the running thread unwinds silently, its output dropped)."""
-    interpreter = world.current_interpreter()
-    kill(world, interpreter, status)
-    world.current_thread().killed = True
-    raise GreenletExit

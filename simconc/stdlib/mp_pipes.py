@@ -55,12 +55,14 @@ class Channel:
     connections (in all processes) can write to it: none left, a reader that finds it empty
     gets EOFError."""
 
-    __slots__ = ("items", "writers")
+    __slots__ = ("items", "writers", "token")
     _simconc_fork_shared = True
 
     def __init__(self) -> None:
         self.items: deque[bytes] = deque()
         self.writers = 1
+        #: What a connection pickled for a spawned child names it by (see _rebuild_connection).
+        self.token = -1
 
     @property
     def eof(self) -> bool:
@@ -240,6 +242,114 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
     return Connection(there, None), Connection(None, there)
 
 
+def _reduce_connection(connection: Connection) -> tuple:
+    """A connection pickled (for a spawned child, or sent through another pipe) names its
+    channels by token: the unpickled one uses the same channels, as a duplicated descriptor
+    would the same pipe."""
+    world = current_world()
+    tokens = []
+    for channel in (connection._in, connection._out):
+        if channel is None:
+            tokens.append(None)
+            continue
+        if channel.token < 0:
+            channels = _channels(world)
+            channel.token = len(channels)
+            channels.append(channel)
+        tokens.append(channel.token)
+    return _rebuild_connection, (tokens[0], tokens[1], connection._closed)
+
+
+def _rebuild_connection(incoming: Optional[int], outgoing: Optional[int],
+                        closed: bool) -> Connection:
+    channels = _channels(current_world())
+    out = channels[outgoing] if outgoing is not None else None
+    connection = Connection(channels[incoming] if incoming is not None else None, out)
+    connection._closed = closed
+    if out is not None and not closed:
+        out.writers += 1
+    return connection
+
+
+def _channels(world: Any) -> list:
+    state = world.interpreters[0].face
+    if state.channels is None:
+        state.channels = []
+    return state.channels
+
+
+ForkingPickler.register(Connection, _reduce_connection)
+
+
+class SocketListener:
+    """``multiprocessing.connection.SocketListener``: a listening address of the simulated
+    machine (a Unix socket's path or a TCP address) that ``SocketClient`` connects to. Each
+    connection is a simulated duplex pipe; CPython's ``Listener`` and ``Client`` around these
+    do the authentication (managers use it)."""
+
+    def __init__(self, address: Any, family: str, backlog: int = 1) -> None:
+        world = current_world()
+        listeners = _listeners(world)
+        if family == "AF_INET":
+            host, port = address
+            if port == 0:
+                port = 40000 + len(listeners)
+            address = (host, port)
+        if address in listeners:
+            raise OSError(98, "Address already in use")
+        self._address = address
+        self._family = family
+        self._last_accepted: Any = None
+        self._pending: deque[Connection] = deque()
+        self._closed = False
+        listeners[address] = self
+
+    def _sim_ready(self) -> bool:
+        return bool(self._pending) or self._closed
+
+    def accept(self) -> Connection:
+        world = current_world()
+        check_alive(world)
+        world.point(PIPES, "w")
+        waiting(world).wait(lambda: self._sim_ready())
+        if self._closed:
+            raise OSError(22, "Invalid argument")
+        connection = self._pending.popleft()
+        self._last_accepted = "" if self._family == "AF_UNIX" else self._address
+        return connection
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            world = maybe_current_world()
+            if world is not None:
+                _listeners(world).pop(self._address, None)
+                waiting(world).unpark_all()
+
+
+def SocketClient(address: Any) -> Connection:
+    """``multiprocessing.connection.SocketClient``: a connection to a simulated listener."""
+    world = current_world()
+    check_alive(world)
+    world.point(PIPES, "w")
+    listener = _listeners(world).get(address)
+    if listener is None:
+        if isinstance(address, tuple):
+            raise ConnectionRefusedError(111, "Connection refused")
+        raise FileNotFoundError(2, "No such file or directory")
+    ours, theirs = Pipe(duplex=True)
+    listener._pending.append(theirs)
+    waiting(world).unpark_all()
+    return ours
+
+
+def _listeners(world: Any) -> dict:
+    state = world.interpreters[0].face
+    if state.listeners is None:
+        state.listeners = {}
+    return state.listeners
+
+
 def wait(object_list: Iterable[Any], timeout: Optional[float] = None) -> list:
     """``multiprocessing.connection.wait`` for simulated connections and processes' sentinels:
     those of ``object_list`` that are ready, waiting (at most ``timeout`` seconds) until one
@@ -255,11 +365,13 @@ def wait(object_list: Iterable[Any], timeout: Optional[float] = None) -> list:
     world = current_world()
     world.point(PIPES, "r")
     world.spend(world.profile.pipe_op)
+    world.record(world.current, "wait", "pipes", None, 0, PIPES,
+                 detail=f"for {len(objects)} connection{'s' if len(objects) != 1 else ''} "
+                        f"or process{'es' if len(objects) != 1 else ''}")
 
     def ready() -> list:
         return [o for o in objects if o._sim_ready()]
-    if timeout is not None and timeout <= 0:
-        return ready()
-    waiting(world).wait(lambda: bool(ready()), timeout)
+    if timeout is None or timeout > 0:
+        waiting(world).wait(lambda: bool(ready()), timeout)
     return ready()
 

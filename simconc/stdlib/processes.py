@@ -115,7 +115,9 @@ class SemLock:
         self._world = world
         self.kind = kind
         self.maxvalue = maxvalue
-        self.name = None if unlink else name
+        # (no name: a simulated semaphore is never registered with the OS, nor with
+        # multiprocessing's resource tracker, a real process)
+        self.name = None
         self._value = value
         self._owner: Any = None   # the thread that acquired it last (CPython's last_tid)
         self._acquired = 0        # CPython's count
@@ -125,7 +127,10 @@ class SemLock:
         numbers.serial += 1
         self._serial = numbers.serial
         self._label = f"{'RLock' if kind == RECURSIVE_MUTEX else 'SemLock'}#{numbers.number('SemLock')}"
-        self.handle = 0x5e000 + self._serial
+        # (what a spawned child's _rebuild finds it by)
+        handles = _handles(world)
+        self.handle = 0x5e000 + len(handles)
+        handles[self.handle] = self
 
     @property
     def label(self) -> str:
@@ -218,10 +223,19 @@ class SemLock:
 
     @classmethod
     def _rebuild(cls, handle: int, kind: int, maxvalue: int, name: Optional[str]) -> "SemLock":
-        raise NotImplementedError("a SemLock crosses to a child by inheritance only here")
+        """The semaphore a spawned child was given (pickled by its handle): the same one."""
+        return _handles(current_world())[handle]
 
     def __repr__(self) -> str:
         return f"<_multiprocessing.SemLock object at {fake_address(self._serial)}>"
+
+
+def _handles(world: Any) -> dict:
+    """The machine's semaphores by handle (kept by the main interpreter's face state)."""
+    state = world.interpreters[0].face
+    if state.semlocks is None:
+        state.semlocks = {}
+    return state.semlocks
 
 
 def sem_unlink(name: str) -> None:
@@ -283,6 +297,8 @@ class Popen:
             world.point(mp_pipes.PIPES, "r")
             if self.sentinel.ended:
                 self.returncode = self._state.exitcode
+            world.record(world.current, "poll", self._child.prefix.rstrip("/"), None, 0,
+                         mp_pipes.PIPES, detail="ended" if self.sentinel.ended else "running")
         return self.returncode
 
     def wait(self, timeout: Optional[float] = None) -> Optional[int]:
@@ -294,7 +310,7 @@ class Popen:
 
     def _send_signal(self, sig: int) -> None:
         if self.returncode is None and not self.sentinel.ended:
-            from .fork import kill
+            from .children import kill
             kill(current_world(), self._child, -sig)
 
     def terminate(self) -> None:
@@ -308,8 +324,8 @@ class Popen:
             self.finalizer()
 
     def _launch(self, process_obj: Any) -> None:
-        from .fork import start_child
-        self._child, self._state = start_child(process_obj)
+        from .children import start_forked
+        self._child, self._state = start_forked(process_obj)
         self.pid = self._child.pid
         self.sentinel = self._state.sentinel
 
@@ -317,19 +333,21 @@ class Popen:
         return f"<simulated Popen pid={self.pid}>"
 
 
-class UnsimulatedPopen:
-    """The ``spawn`` and ``forkserver`` start methods' ``Popen``: not simulated yet (a child
-    that imports the main module afresh), and refused rather than run as a fork, whose memory
-    a spawned child would not have."""
+class SpawnPopen(Popen):
+    """``multiprocessing.popen_spawn_posix.Popen``: the child is a fresh interpreter that runs
+    the main module afresh and unpickles its process object (``children.start_spawned``)."""
 
-    def __init__(self, process_obj: Any) -> None:
-        from ..kernel import UnsimulatedError
-        error = UnsimulatedError(
-            f"the simulated program started a process with the "
-            f"{process_obj._start_method or 'spawn'!r} start method: simconc simulates the "
-            f"'fork' start method (the default on Linux up to Python 3.13) and does not "
-            f"simulate 'spawn' or 'forkserver' yet")
-        world = maybe_current_world()
-        if world is not None and world.fatal is None:
-            world.fatal = error
-        raise error
+    method = "spawn"
+
+    def _launch(self, process_obj: Any) -> None:
+        from .children import start_spawned
+        self._child, self._state = start_spawned(process_obj, self)
+        self.pid = self._child.pid
+        self.sentinel = self._state.sentinel
+
+
+class ForkServerPopen(SpawnPopen):
+    """``multiprocessing.popen_forkserver.Popen``: a child forked from a server process that
+    imported the main module afresh, which is what a spawned child sees of its parent."""
+
+    method = "forkserver"

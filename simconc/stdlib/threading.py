@@ -332,7 +332,7 @@ class Thread:
         assert self._initialized, "Thread.__init__() not called"
         self._name = str(name)
         if self._sim is not None:
-            self._sim.name = self._name
+            self._sim.name = self._sim.interpreter.prefix + self._name
 
     @property
     def ident(self) -> Optional[int]:
