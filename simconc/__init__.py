@@ -16,6 +16,7 @@ from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
+from .render import timeline_of, write_timeline
 from .stdlib.work import cpu, io
 from .stdlib.network import serve
 
@@ -25,5 +26,6 @@ __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
     "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
-    "io", "render_html", "render_svg", "run", "serve", "shrink",
+    "io", "render_html", "render_svg", "run", "serve", "shrink", "timeline_of",
+    "write_timeline",
 ]

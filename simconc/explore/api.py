@@ -174,7 +174,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # does not decide), the failure is still reported, unexplained.
         try:
             again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
-                        spin_timeout=spin_timeout, profile=profile)
+                        spin_timeout=spin_timeout, profile=profile, timeline=True)
         except SimconcError:
             return result
         again.namespace.clear()   # (as below)
@@ -222,7 +222,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 result = run(program, strategy=strat, semantics=semantics,
                              switch_points=switch_points, check=check,
                              max_steps=max_steps or FIRST_STEP_LIMIT,
-                             spin_timeout=spin_timeout, profile=profile, trace=with_trace)
+                             spin_timeout=spin_timeout, profile=profile, trace=with_trace,
+                             timeline=with_trace)   # (a failure's report draws its timeline)
                 if strat.error is not None:
                     raise strat.error
                 blocked = strat.blocked

@@ -14,6 +14,7 @@ from ..kernel import Step, TraceEvent
 from ..kernel.scheduler import MAX_STEPS
 from ..kernel.trace import SCHEDULING, what
 from ..kernel.values import TypeName, describe
+from ..render.lanes import Timeline, timeline_of
 from ..runner import RunResult
 from .clocks import HappensBefore
 
@@ -57,6 +58,9 @@ class Failure:
     #: in the order the run met them: a worker's that caused the main thread's failed assert
     #: belongs in the report as much as the assert.
     exceptions: list[dict] = field(default_factory=list)
+    #: How the threads of the failing execution were scheduled, step by step (or in time, for
+    #: a timed exploration): its lanes, which the report's page draws (drawing.py).
+    timeline: Optional[Timeline] = field(default=None, repr=False, compare=False)
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None,
@@ -325,7 +329,8 @@ def failure_of(result: RunResult) -> Optional[Failure]:
                    preemptions=sum(step.preempts for step in result.steps),
                    conflicts=conflicts, waits=waits,
                    exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
-                               for e in result.exceptions])
+                               for e in result.exceptions],
+                   timeline=timeline_of(result, f"{kind}: {message}"))
 
 
 #: How many of a cut execution's last steps tell whether it was still getting somewhere.
@@ -421,10 +426,12 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
     rows: list[dict] = []
     row_of_event = {}
     for index, event in enumerate(result.trace.events):
+        op = event.op
+        if op in SCHEDULING:
+            continue   # (who blocked and woke: the timeline's, no step's)
         step = event.step   # how many steps had been taken: it belongs to the last, if its own
         if step and event.ident == steps[step - 1].ident:
             made[step - 1].append(index)
-        op = event.op
         if op in _NOT_SHOWN:
             continue
         row_of_event[index] = len(rows)
