@@ -8,9 +8,9 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
-from ..kernel import Step, TraceEvent
+from ..kernel import Step, Trace, TraceEvent
 from ..kernel.scheduler import MAX_STEPS
 from ..kernel.trace import SCHEDULING, what
 from ..kernel.values import TypeName, describe
@@ -58,9 +58,23 @@ class Failure:
     #: in the order the run met them: a worker's that caused the main thread's failed assert
     #: belongs in the report as much as the assert.
     exceptions: list[dict] = field(default_factory=list)
-    #: How the threads of the failing execution were scheduled, step by step (or in time, for
-    #: a timed exploration): its lanes, which the report's page draws (drawing.py).
-    timeline: Optional[Timeline] = field(default=None, repr=False, compare=False)
+    #: The failing execution, as far as its timeline needs it (see :attr:`timeline`), or the
+    #: timeline once drawn.
+    run: "Optional[_Run | Timeline]" = field(default=None, repr=False, compare=False)
+
+    @property
+    def timeline(self) -> Optional[Timeline]:
+        """How the threads of the failing execution were scheduled, step by step (or in time,
+        for a timed exploration): its lanes, which the report's page draws (drawing.py). Built
+        when first asked for: most reports are never drawn."""
+        if isinstance(self.run, _Run):
+            self.run = timeline_of(self.run, f"{self.kind}: {self.message}")
+        return self.run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # (Sent between processes, --jobs: the lanes, plain data, rather than the trace.)
+        self.timeline
+        return self.__dict__
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None,
@@ -298,6 +312,15 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
                          f"the program exited with status {result.exit_code}")
 
 
+class _Run(NamedTuple):
+    """What a failure keeps of its execution to draw its timeline (render.lanes.timeline_of)."""
+    trace: Trace
+    semantics: str
+    elapsed: float
+    profile: str
+    gil: bool
+
+
 def failure_of(result: RunResult) -> Optional[Failure]:
     """The failure one execution shows, explained, or None if it passed."""
     found = failure_kind(result)
@@ -330,7 +353,8 @@ def failure_of(result: RunResult) -> Optional[Failure]:
                    conflicts=conflicts, waits=waits,
                    exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
                                for e in result.exceptions],
-                   timeline=timeline_of(result, f"{kind}: {message}"))
+                   run=_Run(result.trace, result.semantics, result.elapsed, result.profile,
+                            result.gil))
 
 
 #: How many of a cut execution's last steps tell whether it was still getting somewhere.

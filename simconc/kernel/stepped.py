@@ -432,21 +432,21 @@ class Stepped(Semantics):
         blocked = self._blocked
         for thread in self.threads:
             pending = thread.pending
-            if thread.state != "ready" or pending is None:
-                if thread in blocked:
+            if pending is None or thread.state != "ready":
+                if blocked and thread in blocked:
                     del blocked[thread]
                 continue
             enabled = pending[2]
-            if enabled is None or enabled():
-                label = blocked.pop(thread, None)
-                if label is not None:
-                    world.record(thread, "ready", label, None, None)
-            elif thread not in blocked:
-                queue = thread.waiting_on
-                label = queue.named() if queue is not None else \
-                    "the GIL" if pending[0] == GIL_KEY else ""
-                blocked[thread] = label
-                world.record(thread, "block", label, thread.waiting_where, None, pending[0])
+            if enabled is not None and not enabled():
+                if thread not in blocked:
+                    queue = thread.waiting_on
+                    label = queue.named() if queue is not None else \
+                        "the GIL" if pending[0] == GIL_KEY else ""
+                    blocked[thread] = label
+                    world.record(thread, "block", label, thread.waiting_where, None,
+                                 pending[0])
+            elif blocked and thread in blocked:
+                world.record(thread, "ready", blocked.pop(thread), None, None)
 
     def _progress(self, thread: StepThread) -> None:
         """``thread`` took a step: the polls it ends (see the module's docstring)."""
