@@ -11,7 +11,6 @@ import shlex
 import shutil
 import subprocess
 import sys
-import textwrap
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -228,7 +227,8 @@ def test_a_programs_text_cannot_break_out_of_the_page(program):
 _HARNESS = r"""
 const fs = require("fs");
 const page = fs.readFileSync(process.argv[2], "utf8");
-const data = page.match(/<script type="application\/json" id="timeline-data">([\s\S]*?)<\/script>/)[1];
+const data = page.match(
+  /<script type="application\/json" id="timeline-data">([\s\S]*?)<\/script>/)[1];
 const script = page.match(/<script>([\s\S]*?)<\/script>/)[1];
 const elements = {};
 const ctx = {setTransform() {}, clearRect() {}, save() {}, restore() {}, beginPath() {}, rect() {},
@@ -363,6 +363,17 @@ def test_an_untimed_run_is_drawn_step_by_step():
     assert failure.timeline is not None
     assert [(lane.name, lane.spans) for lane in failure.timeline.lanes] == \
         [(lane.name, lane.spans) for lane in timeline.lanes]
+
+
+def test_a_deadlocked_run_shows_its_threads_stuck_past_its_end():
+    result, timeline = traced(os.path.join(REPO, "scenarios", "lock_order_deadlock.py"))
+    assert result.status == "deadlock" and timeline.end > result.elapsed
+    last = {lane.name: lane.spans[-1] for lane in timeline.threads}
+    assert {name: (s.state, s.on, s.op) for name, s in last.items()} == {
+        "MainThread": ("blocked", "A-then-B", "join"),
+        "A-then-B": ("blocked", "Lock#2", ""), "B-then-A": ("blocked", "Lock#1", "")}
+    assert all(s.start == pytest.approx(result.elapsed, abs=1e-3) and s.end == timeline.end
+               for name, s in last.items() if name != "MainThread")
 
 
 def test_a_run_records_scheduling_only_for_a_timeline():
@@ -509,7 +520,8 @@ def test_the_docs_pictures_are_what_the_commands_they_show_draw(tmp_path):
         with open(os.path.join(REPO, target), "rb") as f:
             committed = f.read()
         made = draw_picture(words, target, str(tmp_path / f"{n}{os.path.splitext(target)[1]}"))
-        assert made == committed, f"{target} is stale: redraw it with `python tests/test_timeline.py`"
+        assert made == committed, \
+            f"{target} is stale: redraw it with `python tests/test_timeline.py`"
 
 
 if __name__ == "__main__":   # redraw the docs' pictures after an intended change

@@ -5,8 +5,8 @@ A thread is *running* while it holds its interpreter's GIL (from a ``run`` event
 it may run but waits for the GIL (from a ``ready`` event, or a forced ``gil-drop``), and
 *blocked* while it is parked on something (from a ``block`` event, which names it: a lock, a
 condition's waiter, ``sleep``, ``IO``, ``a core``, a thread it joins or starts). Its ``exit``
-ends its last interval. Everything here is read from the trace's events: the kernel records them where
-its one waiting mechanism parks a thread and where the GIL changes hands.
+ends its last interval. Everything here is read from the trace's events: the kernel records
+them where its one waiting mechanism parks a thread and where the GIL changes hands.
 
 An untimed run has no intervals (no time passes): its steps are its timeline (what
 ``simconc.render.lanes`` draws of it).

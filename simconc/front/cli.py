@@ -339,8 +339,8 @@ def _run(args: argparse.Namespace) -> int:
     except SimconcError as exc:  # pragma: no cover - every known failure is reported in result
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
-    if timeline is not None and timeline.to_terminal:
-        timeline.draw([(result, run_title(args))])   # (after the program's output)
+    if timeline is not None:   # (in the terminal: after the program's output)
+        timeline.draw([(result, run_title(args))])
     if args.json:
         payload = result.to_dict()
         if args.trace:
@@ -348,8 +348,7 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
     else:
         _report(result, args)
-    if timeline is not None and not timeline.to_terminal:
-        timeline.draw([(result, run_title(args))])
+    if timeline is not None:
         timeline.tell()
     if result.status in ("ok", "limit"):
         return EXIT_OK

@@ -123,7 +123,8 @@ _STYLE = """
 body { font-family: system-ui, sans-serif; margin: 0; color: #111827; }
 header { position: sticky; top: 0; background: white; padding: 0.6em 1em 0.4em;
          border-bottom: 1px solid #e5e7eb; z-index: 1; }
-h1 { font-size: 1.05em; margin: 0 0 0.4em; font-family: ui-monospace, Menlo, Consolas, monospace; }
+h1 { font-size: 1.05em; margin: 0 0 0.4em;
+     font-family: ui-monospace, Menlo, Consolas, monospace; }
 .bar { display: flex; gap: 0.5em; align-items: center; flex-wrap: wrap; font-size: 0.85em; }
 .bar button { font: inherit; padding: 0.1em 0.7em; cursor: pointer; }
 #view { font-family: ui-monospace, Menlo, Consolas, monospace; }
@@ -147,6 +148,7 @@ _SCRIPT = r"""
   var D = JSON.parse(document.getElementById("timeline-data").textContent);
   var S = D.strings, PER = D.per, UNIT = D.unit, END = Math.max(D.end / PER, 1e-12);
   var STATES = D.states, RUNNING = 0, READY = 1, BLOCKED = 2, HELD = 3;
+  var MONO = "ui-monospace, Menlo, Consolas, monospace";
   var NAMES = 200, RIGHT = 16, ROW = 19, BAR = 14, HEAD = 22, GROUP = 17, AXIS = 26;
   var canvas = document.getElementById("lanes"), ctx = canvas.getContext("2d");
   var tip = document.getElementById("tip"), view = document.getElementById("view");
@@ -187,12 +189,18 @@ _SCRIPT = r"""
   function T(x) { return t0 + (x - NAMES) / plotWidth() * (t1 - t0); }
   function firstAfter(values, n, t) {   // the first index whose value is > t
     var lo = 0, hi = n;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (values[mid] > t) { hi = mid; } else { lo = mid + 1; } }
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (values[mid] > t) { hi = mid; } else { lo = mid + 1; }
+    }
     return lo;
   }
   function firstFrom(values, n, t) {    // the first index whose value is >= t
     var lo = 0, hi = n;
-    while (lo < hi) { var mid = (lo + hi) >> 1; if (values[mid] >= t) { hi = mid; } else { lo = mid + 1; } }
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (values[mid] >= t) { hi = mid; } else { lo = mid + 1; }
+    }
     return lo;
   }
 
@@ -219,7 +227,8 @@ _SCRIPT = r"""
     for (k = Math.ceil(t0 / step); k * step <= t1 + step * 1e-9; k++) { out.push(k * step); }
     var factor = 1, name = "";
     if (UNIT !== "step") {
-      if (t1 < 1e-3) { factor = 1e6; name = " us"; } else if (t1 < 1) { factor = 1e3; name = " ms"; }
+      if (t1 < 1e-3) { factor = 1e6; name = " us"; }
+      else if (t1 < 1) { factor = 1e3; name = " ms"; }
       else { name = " s"; }
     }
     return out.map(function (v) { return [v, trim(v * factor) + name]; });
@@ -245,7 +254,8 @@ _SCRIPT = r"""
     var shares = null, who = null, held = null, s = lane.s, K = lane.K, i, c;
     for (i = firstAfter(lane.ends, lane.n, t0); i < lane.n && lane.starts[i] < t1; i++) {
       var a = Math.max(lane.starts[i], t0), b = Math.min(lane.ends[i], t1);
-      var x0 = (a - t0) * scale, x1 = (b - t0) * scale, state = s[K * i + 2], w = K === 7 ? s[K * i + 6] : lane.who;
+      var x0 = (a - t0) * scale, x1 = (b - t0) * scale, state = s[K * i + 2];
+      var w = K === 7 ? s[K * i + 6] : lane.who;
       if (x1 - x0 >= 1) {
         ctx.fillStyle = colour(state, w);
         ctx.fillRect(NAMES + x0, top, x1 - x0, BAR);
@@ -253,7 +263,7 @@ _SCRIPT = r"""
         if (label && room >= 4) {
           if (label.length > room) { label = label.slice(0, room - 1) + "\u2026"; }
           ctx.fillStyle = (state === RUNNING || state === HELD) ? "white" : "#111827";
-          ctx.font = "10px ui-monospace, Menlo, Consolas, monospace";
+          ctx.font = "10px " + MONO;
           ctx.fillText(label, NAMES + x0 + 3, top + 11);
         }
       } else {
@@ -279,9 +289,15 @@ _SCRIPT = r"""
         }
         for (q = 0; q < parts.length; q++) {
           var e = Math.round(Math.min(parts[q][2], 1) * 8);   // (eighths; a brief run shows)
-          if (parts[q][2] > 0 && (parts[q][0] === RUNNING || parts[q][0] === HELD)) { e = Math.max(e, 1); }
+          if (parts[q][2] > 0 && (parts[q][0] === RUNNING || parts[q][0] === HELD)) {
+            e = Math.max(e, 1);
+          }
           var h = e / 8 * BAR;
-          if (h > 0) { ctx.fillStyle = colour(parts[q][0], parts[q][1]); ctx.fillRect(NAMES + c, bottom - h, 1, h); bottom -= h; }
+          if (h > 0) {
+            ctx.fillStyle = colour(parts[q][0], parts[q][1]);
+            ctx.fillRect(NAMES + c, bottom - h, 1, h);
+            bottom -= h;
+          }
         }
       }
     }
@@ -298,7 +314,7 @@ _SCRIPT = r"""
     var marks = ticks(Math.max(2, Math.floor(plotWidth() / 110)));
     ctx.save();
     ctx.beginPath(); ctx.rect(NAMES, 0, plotWidth() + 1, HEIGHT); ctx.clip();
-    ctx.font = "11px ui-monospace, Menlo, Consolas, monospace"; ctx.textAlign = "center";
+    ctx.font = "11px " + MONO; ctx.textAlign = "center";
     marks.forEach(function (m) {
       var x = Math.round(X(m[0]));
       ctx.fillStyle = "#eceef1"; ctx.fillRect(x, AXIS - 6, 1, HEIGHT);
@@ -307,19 +323,20 @@ _SCRIPT = r"""
     ctx.textAlign = "left";
     rows.forEach(function (row) { if (row.kind === "lane") { drawLane(row.lane, row.y); } });
     ctx.restore();
-    ctx.font = "11px ui-monospace, Menlo, Consolas, monospace"; ctx.textAlign = "right";
-    ctx.fillStyle = "#6b7280"; ctx.fillText(UNIT === "step" ? "steps" : "simulated time", NAMES - 8, 14);
+    ctx.font = "11px " + MONO; ctx.textAlign = "right";
+    ctx.fillStyle = "#6b7280";
+    ctx.fillText(UNIT === "step" ? "steps" : "simulated time", NAMES - 8, 14);
     rows.forEach(function (row) {
       if (row.kind === "run") {
-        ctx.textAlign = "left"; ctx.fillStyle = "#111827"; ctx.font = "bold 12px ui-monospace, Menlo, Consolas, monospace";
+        ctx.textAlign = "left"; ctx.fillStyle = "#111827"; ctx.font = "bold 12px " + MONO;
         ctx.fillText(row.text, 8, row.y + 15);
       } else if (row.kind === "group") {
-        ctx.textAlign = "left"; ctx.fillStyle = "#6b7280"; ctx.font = "italic 11px ui-monospace, Menlo, Consolas, monospace";
+        ctx.textAlign = "left"; ctx.fillStyle = "#6b7280"; ctx.font = "italic 11px " + MONO;
         ctx.fillText(row.text, 8, row.y + 12);
       } else {
         var lane = row.lane, name = lane.name;
         if (name.length > 28) { name = name.slice(0, 27) + "\u2026"; }
-        ctx.textAlign = "right"; ctx.font = "11px ui-monospace, Menlo, Consolas, monospace";
+        ctx.textAlign = "right"; ctx.font = "11px " + MONO;
         ctx.fillStyle = lane.kind === "thread" ? colour(RUNNING, lane.who) : "#374151";
         ctx.fillText(name, NAMES - 8, row.y + 11);
         ctx.fillStyle = "#f3f4f6"; ctx.fillRect(NAMES, row.y + BAR, plotWidth(), 1);
@@ -336,8 +353,14 @@ _SCRIPT = r"""
     var at = where ? " at " + where : "";
     if (state === HELD) { return lane.name + " held by " + on + ", " + when; }
     if (state === BLOCKED && on === "sleep") { return lane.name + " asleep" + at + ", " + when; }
-    if (state === BLOCKED) { return lane.name + " blocked" + (op && op !== "io" ? " in " + op : "") + " on " + on + at + ", " + when; }
-    if (state === READY) { return lane.name + " ready" + (on ? ", waiting for " + on : " (waiting for its turn)") + ", " + when; }
+    if (state === BLOCKED) {
+      return lane.name + " blocked" + (op && op !== "io" ? " in " + op : "") + " on " + on + at +
+        ", " + when;
+    }
+    if (state === READY) {
+      return lane.name + " ready" + (on ? ", waiting for " + on : " (waiting for its turn)") +
+        ", " + when;
+    }
     return lane.name + " running, " + when;
   }
   function tellColumn(lane, a, b) {
@@ -351,7 +374,9 @@ _SCRIPT = r"""
       totals[what] += part; count += 1;
     }
     if (count === 0) { return ""; }
-    var parts = order.map(function (what) { return Math.round(totals[what] / (b - a) * 100) + "% " + what; });
+    var parts = order.map(function (what) {
+      return Math.round(totals[what] / (b - a) * 100) + "% " + what;
+    });
     return lane.name + ": " + count + " stretches from " + moment(a) + " to " + moment(b) +
       ", too short to draw one by one (" + parts.join(", ") + ")";
   }
@@ -360,7 +385,8 @@ _SCRIPT = r"""
     for (var i = firstFrom(lane.at, lane.k, a); i < lane.k && lane.at[i] <= b; i++) {
       if (lines.length === 6) { lines.push("and more"); break; }
       var m = lane.m, obj = S[m[4 * i + 2]], where = S[m[4 * i + 3]];
-      lines.push(lane.name + ": " + S[m[4 * i + 1]] + (obj ? " " + obj : "") + (where ? " at " + where : "") + ", " + moment(lane.at[i]));
+      lines.push(lane.name + ": " + S[m[4 * i + 1]] + (obj ? " " + obj : "") +
+                 (where ? " at " + where : "") + ", " + moment(lane.at[i]));
     }
     return lines.join("\n");
   }
@@ -398,7 +424,9 @@ _SCRIPT = r"""
   canvas.addEventListener("mousedown", function (e) {
     drag = {x: e.clientX, t0: t0, t1: t1}; canvas.classList.add("dragging");
   });
-  window.addEventListener("mouseup", function () { drag = null; canvas.classList.remove("dragging"); });
+  window.addEventListener("mouseup", function () {
+    drag = null; canvas.classList.remove("dragging");
+  });
   canvas.addEventListener("mousemove", function (e) {
     var box = canvas.getBoundingClientRect();
     if (drag !== null) {
@@ -424,8 +452,12 @@ _SCRIPT = r"""
   canvas.addEventListener("dblclick", function (e) {
     zoom(e.shiftKey ? 2 : 0.5, e.clientX - canvas.getBoundingClientRect().left);
   });
-  document.getElementById("zoom-in").addEventListener("click", function () { zoom(0.5, NAMES + plotWidth() / 2); });
-  document.getElementById("zoom-out").addEventListener("click", function () { zoom(2, NAMES + plotWidth() / 2); });
+  function middle() { return NAMES + plotWidth() / 2; }
+  function button(id, factor) {
+    document.getElementById(id).addEventListener("click", function () { zoom(factor, middle()); });
+  }
+  button("zoom-in", 0.5);
+  button("zoom-out", 2);
   document.getElementById("reset").addEventListener("click", function () { setView(0, END); });
   window.addEventListener("keydown", function (e) {
     if (e.key === "+" || e.key === "=") { zoom(0.5, NAMES + plotWidth() / 2); }

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple, Optional, Sequence
 
 from ..analysis.intervals import intervals
-from .axis import duration, moment
-from ..kernel import Trace, TraceEvent, Where
+from ..kernel import Trace, TraceEvent, Where, get_profile
 from ..kernel.thread import ALIVE
 from ..kernel.trace import SCHEDULING, what
+from .axis import duration, moment
 
 #: What a stretch of a lane can be: a thread ``running`` (it holds its GIL), ``ready`` (it may
 #: go on, and waits for the GIL or a core), ``blocked`` (parked on something); a GIL or a core
@@ -117,14 +117,20 @@ def _where(where: Optional[Where]) -> str:
 
 def timeline_of(result: Any, title: str = "") -> Timeline:
     """The timeline of a run (a :class:`simconc.RunResult` recorded with ``timeline=True``)."""
-    from ..kernel import get_profile
     try:
         cores = get_profile(result.profile).cores
     except ValueError:   # (a profile made for the run: the cores it used are drawn)
         cores = 0
     if result.semantics == "untimed":
         return untimed(result.trace, title)
-    return timed(result.trace, result.elapsed, title, cores=cores, gil=result.gil)
+    end = result.elapsed
+    if result.status == "deadlock":   # (they stay blocked for ever: shown so a while longer)
+        end += max(end * _STUCK, 1e-6)
+    return timed(result.trace, end, title, cores=cores, gil=result.gil)
+
+
+#: How much longer than a deadlocked run its timeline goes on, showing its threads stuck.
+_STUCK = 0.05
 
 
 # -- a timed run ---------------------------------------------------------------------------------
@@ -312,8 +318,8 @@ def untimed(trace: Trace, title: str = "") -> Timeline:
             died[event.ident] = at
         elif op in MARKED:
             lane.marks.append(_mark(event, max(at - 0.5, 0.0)))
-        if op == "start" and isinstance(event.key, tuple) and len(event.key) == 3:
-            child = ident_of_path.get(event.key[2])
+        if op == "start" and isinstance(event.key, tuple) and event.key[:2] == ALIVE:
+            child = ident_of_path.get(event.key[2])   # (its key: the child's liveness, by path)
             if child is not None:   # (it lives from the end of its parent's step)
                 born[child] = min(born.get(child, at), at)
     taken: dict[int, list[int]] = {}

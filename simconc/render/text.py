@@ -37,13 +37,13 @@ def render(timelines: Sequence[Timeline], width: int = WIDTH) -> str:
     left = min(max((len(n) for n in names), default=4), _NAME_MOST) + 2
     columns = max(width - left - 2, 10)
     out = []
-    what = "steps" if unit == "step" else "simulated time"
     column = end / columns
     each = f"a column is {moment(column, unit)}" if unit != "step" else \
         f"a column is {column:.3g} step{'s' if column != 1 else ''}"
     head = f"timeline of {timelines[0].title}" if len(timelines) == 1 else \
         f"{len(timelines)} runs on one time axis"
-    out += textwrap.wrap(f"{head}: {what} 0 to {moment(end, unit)}, {each}", width,
+    span = f"steps 0 to {end:g}" if unit == "step" else f"simulated time 0 to {moment(end, unit)}"
+    out += textwrap.wrap(f"{head}: {span}, {each}", width,
                          break_on_hyphens=False) or [""]
     out.append(" " * (left + 1) + _axis(end, unit, columns))
     for timeline in timelines:
