@@ -17,6 +17,7 @@ from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
 from .analysis.lockorder import LockOrder
+from .render import timeline_of, write_timeline
 from .render.graphs import lock_order_svg, wait_for_svg
 from .stdlib.work import cpu, io
 from .stdlib.network import serve
@@ -29,5 +30,5 @@ __all__ = [
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
     "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
     "io", "lock_order_svg", "render_html", "render_svg", "run", "serve", "shrink",
-    "wait_for_svg",
+    "timeline_of", "wait_for_svg", "write_timeline",
 ]

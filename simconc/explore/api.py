@@ -187,7 +187,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # does not decide), the failure is still reported, unexplained.
         try:
             again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
-                        spin_timeout=spin_timeout, profile=profile)
+                        spin_timeout=spin_timeout, profile=profile, timeline=True)
         except SimconcError:
             return result
         again.namespace.clear()   # (as below)
@@ -236,7 +236,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                              switch_points=switch_points, check=check,
                              max_steps=max_steps or FIRST_STEP_LIMIT,
                              spin_timeout=spin_timeout, profile=profile, trace=with_trace,
-                             trace_ops=ops)
+                             trace_ops=ops,
+                             timeline=with_trace)   # (a failure's report draws its timeline)
                 if strat.error is not None:
                     raise strat.error
                 blocked = strat.blocked

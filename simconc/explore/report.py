@@ -8,13 +8,14 @@ from __future__ import annotations
 import functools
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
 from ..analysis.lockorder import LockOrder
-from ..kernel import Step, TraceEvent
+from ..kernel import Step, Trace, TraceEvent
 from ..kernel.scheduler import MAX_STEPS
 from ..kernel.trace import SCHEDULING, what
 from ..kernel.values import TypeName, describe
+from ..render.lanes import Timeline, timeline_of
 from ..runner import RunResult
 from .clocks import HappensBefore
 
@@ -61,6 +62,23 @@ class Failure:
     #: in the order the run met them: a worker's that caused the main thread's failed assert
     #: belongs in the report as much as the assert.
     exceptions: list[dict] = field(default_factory=list)
+    #: The failing execution, as far as its timeline needs it (see :attr:`timeline`), or the
+    #: timeline once drawn.
+    run: "Optional[_Run | Timeline]" = field(default=None, repr=False, compare=False)
+
+    @property
+    def timeline(self) -> Optional[Timeline]:
+        """How the threads of the failing execution were scheduled, step by step (or in time,
+        for a timed exploration): its lanes, which the report's page draws (drawing.py). Built
+        when first asked for: most reports are never drawn."""
+        if isinstance(self.run, _Run):
+            self.run = timeline_of(self.run, f"{self.kind}: {self.message}")
+        return self.run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # (Sent between processes, --jobs: the lanes, plain data, rather than the trace.)
+        self.timeline
+        return self.__dict__
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None,
@@ -315,6 +333,15 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
                          f"the program exited with status {result.exit_code}")
 
 
+class _Run(NamedTuple):
+    """What a failure keeps of its execution to draw its timeline (render.lanes.timeline_of)."""
+    trace: Trace
+    semantics: str
+    elapsed: float
+    profile: str
+    gil: bool
+
+
 def failure_of(result: RunResult) -> Optional[Failure]:
     """The failure one execution shows, explained, or None if it passed."""
     found = failure_kind(result)
@@ -349,7 +376,9 @@ def failure_of(result: RunResult) -> Optional[Failure]:
                    preemptions=sum(step.preempts for step in result.steps),
                    conflicts=conflicts, waits=waits, cycle=cycle,
                    exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
-                               for e in result.exceptions])
+                               for e in result.exceptions],
+                   run=_Run(result.trace, result.semantics, result.elapsed, result.profile,
+                            result.gil))
 
 
 #: How many of a cut execution's last steps tell whether it was still getting somewhere.
@@ -445,10 +474,12 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
     rows: list[dict] = []
     row_of_event = {}
     for index, event in enumerate(result.trace.events):
+        op = event.op
+        if op in SCHEDULING:
+            continue   # (who blocked and woke: the timeline's, no step's)
         step = event.step   # how many steps had been taken: it belongs to the last, if its own
         if step and event.ident == steps[step - 1].ident:
             made[step - 1].append(index)
-        op = event.op
         if op in _NOT_SHOWN:
             continue
         row_of_event[index] = len(rows)

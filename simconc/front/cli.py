@@ -1,4 +1,4 @@
-"""The command line: ``simconc run | explore | replay | shrink | list | profiles``.
+"""The command line: ``simconc run | explore | replay | compare | shrink | list | profiles``.
 
 Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
 failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
@@ -24,7 +24,9 @@ from ..instrument.importer import instrument_packages
 from ..analysis.lockorder import LockOrder
 from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
+from ..render.trace_lines import trace_line
 from .scenarios import list_scenarios
+from .timelines import TimelineOutput, add_compare, compare
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -35,7 +37,13 @@ def _common(parser: argparse.ArgumentParser) -> None:
                         help="the cost profile that gives time its meaning "
                              "(default: tutorial-2017)")
     parser.add_argument("--trace", action="store_true",
-                        help="show each visible operation as it happens (on stderr)")
+                        help="show each visible operation as it happens, and each block, "
+                             "wake-up and hand-over of the GIL (on stderr)")
+    parser.add_argument("--timeline", metavar="PATH",
+                        help="draw the run's timeline to PATH, in the format its suffix names: "
+                             ".svg (a picture), .html (a page to zoom, pan and hover), .json "
+                             "(Chrome trace format: Perfetto, chrome://tracing), .txt; - draws "
+                             "it in the terminal after the program's output")
     parser.add_argument("--memory", action="store_true",
                         help="also put the program's reads and writes of shared state (module "
                              "variables, attributes, subscripts) on the trace")
@@ -162,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_shrink.add_argument("--full", action="store_true",
                           help="show every row of a long interleaving")
     _check_option(p_shrink)
+    add_compare(sub)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
     sub.add_parser("profiles", help="the cost profiles and their durations")
@@ -194,6 +203,8 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
         return _explore(args)
     if args.command == "shrink":
         return _shrink(args)
+    if args.command == "compare":
+        return compare(args, run_one=_run_quietly, report=_report)
     return _run(args)
 
 
@@ -361,20 +372,23 @@ def _run(args: argparse.Namespace) -> int:
     out, err = sys.stdout, sys.stderr   # the terminal's: during the run, the program's own
 
     def show(event: TraceEvent) -> None:
-        if event.op not in SCHEDULING:
+        line = trace_line(event)
+        if line is not None:
             out.flush()   # what the program printed first comes out first, under a pipe too
-            err.write(event.format() + "\n")
+            err.write(line + "\n")
             err.flush()
 
     listener = show if args.trace and not args.json else None
     live = not args.json
     try:
+        # (Checked before the run: a timeline that cannot be drawn is bad input, not a lost run.)
+        timeline = TimelineOutput.of(args.timeline, json_output=args.json)
         result = run(args.file,
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
                      memory=args.memory, check=args.check, gil=args.gil,
-                     trace_listener=listener,
+                     trace_listener=listener, timeline=timeline is not None or args.trace,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
@@ -385,6 +399,8 @@ def _run(args: argparse.Namespace) -> int:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     order = result.lock_order() if args.lock_order is not None else None
+    if timeline is not None:   # (in the terminal: after the program's output)
+        timeline.draw([(result, run_title(args))])
     if args.json:
         payload = result.to_dict()
         if args.trace:
@@ -394,6 +410,8 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
     else:
         _report(result, args, order)
+    if timeline is not None:
+        timeline.tell()
     written = True
     if args.deadlock_graph:
         if result.deadlock is not None:
@@ -410,6 +428,30 @@ def _run(args: argparse.Namespace) -> int:
     if result.status in ("ok", "limit"):
         return EXIT_OK
     return EXIT_FAILED
+
+
+def run_title(args: argparse.Namespace) -> str:
+    """A run, as its timeline is titled: the file and what made this run differ from the
+    default one."""
+    words = [args.file]
+    if getattr(args, "token", None):
+        words += ["replay", args.token]
+    elif getattr(args, "seed", 0):
+        words += ["--seed", str(args.seed)]
+    if args.profile != "tutorial-2017":
+        words += ["--profile", args.profile]
+    if not args.gil:
+        words.append("--no-gil")
+    if args.until is not None:
+        words += ["--until", f"{args.until:g}"]
+    return " ".join(words)
+
+
+def _run_quietly(args: argparse.Namespace) -> RunResult:
+    """One run of ``simconc compare``: its output kept, for its heading."""
+    return run(args.file, seed=args.seed, profile=args.profile, until=args.until,
+               spin_timeout=args.spin_timeout, memory=args.memory, check=args.check,
+               gil=args.gil, timeline=True)
 
 
 def _event_dict(event: TraceEvent) -> dict:

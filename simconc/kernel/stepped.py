@@ -156,6 +156,9 @@ class Stepped(Semantics):
         self._keep: list[Any] = []
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
+        #: For a timeline only: the threads whose next step could not be taken at the last
+        #: decision (a ``block`` recorded, its ``ready`` not yet), and what they wait on.
+        self._blocked: dict[StepThread, str] = {}
 
     def attach(self, world: "World") -> None:
         self.world = world
@@ -360,6 +363,8 @@ class Stepped(Semantics):
         world = self.world
         if world.fatal is not None or world.finished:
             return None
+        if world.timeline:
+            self._watch()
         if self._fresh or self._local_waits:
             local = self._local()
             if local is not None:
@@ -426,6 +431,29 @@ class Stepped(Semantics):
         if self._polled:
             self._progress(thread)
         return thread
+
+    def _watch(self) -> None:
+        """For a timeline: each thread whose next step cannot be taken now (a lock held, a
+        thread not ended, a wait not woken) is blocked on what it waits for, until it can."""
+        world = self.world
+        blocked = self._blocked
+        for thread in self.threads:
+            pending = thread.pending
+            if pending is None or thread.state != "ready":
+                if blocked and thread in blocked:
+                    del blocked[thread]
+                continue
+            enabled = pending[2]
+            if enabled is not None and not enabled():
+                if thread not in blocked:
+                    queue = thread.waiting_on
+                    label = queue.named() if queue is not None else \
+                        "the GIL" if pending[0] == GIL_KEY else ""
+                    blocked[thread] = label
+                    world.record(thread, "block", label, thread.waiting_where, None,
+                                 pending[0])
+            elif blocked and thread in blocked:
+                world.record(thread, "ready", blocked.pop(thread), None, None)
 
     def _progress(self, thread: StepThread) -> None:
         """``thread`` took a step: the polls it ends (see the module's docstring)."""
@@ -553,5 +581,6 @@ class Stepped(Semantics):
     def dispose(self) -> None:
         self._last = self.scheduler = None
         self._fresh = []
+        self._blocked = {}
         self.threads = []
         self._keep.clear()   # (``access`` appends to this list)

@@ -76,9 +76,13 @@ def what(event: TraceEvent) -> str:
     return describe(event.label, event.value, event.detail)
 
 
-#: Events that say how threads are scheduled (who blocks on what, who wakes, who runs), not
-#: what the program did: the timelines read them, the program's trace as printed leaves them out.
-SCHEDULING = frozenset(("block", "ready", "run"))
+#: Events that say how threads are scheduled, not what the program did: who blocks on what
+#: (``block``), who may go on again (``ready``: its label names what it was woken from, empty
+#: when it has just started), who runs (``run``), who took the GIL from whom (``gil-take``), who
+#: computes on which core (``core-take``, ``core-free``). Recorded only for a timeline
+#: (``World.timeline``): the timelines read them; ``--trace`` prints the blocks, wake-ups and
+#: hand-overs; iterating a trace leaves them all out.
+SCHEDULING = frozenset(("block", "ready", "run", "gil-take", "core-take", "core-free"))
 
 
 class Step(NamedTuple):
