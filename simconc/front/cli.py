@@ -15,6 +15,7 @@ import sys
 from typing import Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
+from ..kernel.profile import get_profile
 from ..kernel.trace import SCHEDULING, what
 from ..kernel import SWITCH_POINT_NAMES
 from ..explore.api import STRATEGIES, explore, shrink
@@ -33,9 +34,10 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the scenario: an ordinary threaded Python file")
-    parser.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
-                        help="the cost profile that gives time its meaning "
-                             "(default: tutorial-2017)")
+    parser.add_argument("--profile", default="tutorial-2017", type=_profile, metavar="PROFILE",
+                        help="the cost profile that gives time its meaning: "
+                             f"{', '.join(sorted(PROFILES))}, or a JSON file that simconc "
+                             f"calibrate wrote (default: tutorial-2017)")
     parser.add_argument("--trace", action="store_true",
                         help="show each visible operation as it happens, and each block, "
                              "wake-up and hand-over of the GIL (on stderr)")
@@ -139,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--timed", action="store_true",
                            help="explore the choices of a timed run instead (with --strategy "
                                 "enumerate or random; --seed fixes the run's seed)")
-    p_explore.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
+    p_explore.add_argument("--profile", default="tutorial-2017", type=_profile,
+                           metavar="PROFILE",
                            help="the cost profile of --timed (default: tutorial-2017)")
     p_explore.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                            help="run the exploration in N processes (dpor and the samplers; "
@@ -174,7 +177,23 @@ def build_parser() -> argparse.ArgumentParser:
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
     sub.add_parser("profiles", help="the cost profiles and their durations")
+    p_calibrate = sub.add_parser(
+        "calibrate", help="measure this machine's costs with the real interpreter and write "
+                          "them as a cost profile")
+    p_calibrate.add_argument("--output", "-o", default="calibrated.json", metavar="PATH.json",
+                             help="where to write the profile (default: calibrated.json)")
+    p_calibrate.add_argument("--quick", action="store_true",
+                             help="fewer and shorter measurements (a few seconds, rougher)")
     return parser
+
+
+def _profile(value: str) -> str:
+    """``--profile``: a profile's name, or a JSON file of one, checked before anything runs."""
+    try:
+        get_profile(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -190,6 +209,8 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return _list(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
     if args.command == "profiles":
         for profile in PROFILES.values():
             print(f"{profile.name}: {profile.description}")
@@ -430,6 +451,26 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_FAILED
 
 
+def _calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import calibrate, write
+    if not args.output.endswith(".json"):
+        print(f"simconc: error: the profile is a JSON file: {args.output!r} does not end in "
+              f".json", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        profile = calibrate(quick=args.quick, progress=sys.stderr)
+    except KeyboardInterrupt:
+        print("simconc: calibrate: interrupted; nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        write(profile, args.output)
+    except OSError as exc:
+        print(f"simconc: error: cannot write {args.output!r}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {args.output}: use it with --profile {args.output}")
+    return EXIT_OK
+
+
 def run_title(args: argparse.Namespace) -> str:
     """A run, as its timeline is titled: the file and what made this run differ from the
     default one."""
@@ -459,7 +500,8 @@ def _event_dict(event: TraceEvent) -> dict:
             "where": str(event.where) if event.where else None}
 
 
-def _report(result: RunResult, args: argparse.Namespace, order: Optional[LockOrder]) -> None:
+def _report(result: RunResult, args: argparse.Namespace,
+            order: Optional[LockOrder] = None) -> None:
     """Why the run failed (always), the lock order (if asked for), then the summary (unless
     --quiet), on stderr."""
     err = sys.stderr

@@ -7,6 +7,7 @@ token reproduces it).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
@@ -132,11 +133,46 @@ IDEAL = register(CostProfile(
 ))
 
 def get_profile(profile: "str | CostProfile") -> CostProfile:
-    """The profile named ``profile`` (or ``profile`` itself if it is already one)."""
+    """The profile named ``profile``, or read from the JSON file ``profile`` names (or
+    ``profile`` itself if it is already one)."""
     if isinstance(profile, CostProfile):
         return profile
     try:
         return PROFILES[profile]
     except KeyError:
+        if profile.endswith(".json"):
+            return load_profile(profile)
         known = ", ".join(sorted(PROFILES))
-        raise ValueError(f"unknown cost profile {profile!r}; known profiles: {known}") from None
+        raise ValueError(f"unknown cost profile {profile!r}; known profiles: {known}, or a "
+                         f"JSON file (simconc calibrate writes one)") from None
+
+def load_profile(path: str) -> CostProfile:
+    """A cost profile from a JSON file (``simconc calibrate`` writes one): its costs by name,
+    over ``tutorial-2017``'s (whose simulated network it keeps)."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise ValueError(f"cannot read the cost profile {path!r}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"the cost profile {path!r} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"the cost profile {path!r} is not a JSON object")
+    known = {f.name: f.type for f in fields(CostProfile)}
+    changes = {}
+    for key, value in data.items():
+        if key == "sites" or key not in known:
+            raise ValueError(f"the cost profile {path!r} has an unknown cost {key!r}")
+        if key in ("name", "description"):
+            if not isinstance(value, str):
+                raise ValueError(f"the cost profile {path!r}: {key} must be a string")
+        elif key == "cores":
+            if type(value) is not int or value < 1:
+                raise ValueError(f"the cost profile {path!r}: cores must be a positive integer")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"the cost profile {path!r}: {key} must be a non-negative number")
+        changes[key] = value
+    changes.setdefault("name", os.path.basename(path))
+    return TUTORIAL_2017.with_(**changes)
+
