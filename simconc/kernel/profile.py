@@ -69,6 +69,10 @@ class CostProfile:
     #: The hosts of the simulated network (``urllib.request.urlopen``): any other does not
     #: resolve.
     sites: tuple[Site, ...] = ()
+    #: The machine's line to the network, bytes a second, shared fairly by the responses
+    #: arriving at once (each also at most its site's bandwidth); infinite: no limit but the
+    #: sites'.
+    line_bandwidth: float = float("inf")
     #: Epoch seconds that ``time.time()`` reports at simulated time zero.
     epoch: float = 1494575940.0  # 2017-05-12 15:59 +08:00, the tutorial's date
 
@@ -108,6 +112,7 @@ TUTORIAL_2017 = register(CostProfile(
     name="tutorial-2017",
     description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "
                 "5 ms GIL switch interval; the tutorial's URLs on a 10 Mbit/s line.",
+    line_bandwidth=1.25e6,
     sites=(
         Site("www.edu2act.cn", latency=0.390027, bandwidth=1.25e6,
              pages=tuple((f"/course/?page={page}", size)
@@ -127,7 +132,7 @@ IDEAL = register(CostProfile(
                 "waits are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
     forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0, process_start=0.0,
-    spawn_start=0.0, pipe_op=0.0,
+    spawn_start=0.0, pipe_op=0.0, line_bandwidth=float("inf"),
     sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
                 for site in TUTORIAL_2017.sites),
 ))

@@ -13,7 +13,7 @@ class FaceState:
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
-                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main")
+                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -56,6 +56,8 @@ class FaceState:
         #: Runs the program's main module afresh under a name (a spawned child's
         #: ``__mp_main__``), instrumented as the run's; None for a callable program.
         self.run_main: Any = None
+        #: The machine's line to the network (``network.Line``; main interpreter's state).
+        self.line: Any = None
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None
