@@ -142,6 +142,8 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
         owner = queue.owner
         if owner is None:   # a join: the queue is a thread's own ``done`` (see SimThread)
             owner = next((t for t in world.threads if t.done is queue), None)
+        if owner is None:   # a queue with no owner (a pipe of multiprocessing): its label
+            owner = _Unowned(queue.label or "something")
         holders = getattr(owner, "holders", None)
         holding = holders() if holders is not None else []
         # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.
@@ -166,6 +168,16 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
                            taken.get((thread.ident, getattr(lock, "_sim_key", None))))
                   for lock in thread.held]))
     return state
+
+
+class _Unowned:
+    """What a thread waits for on a queue no object owns: named by the queue's label."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def holders(self) -> list:
+        return []
 
 
 def _resource(obj: Any, name, where: Optional[str]) -> Resource:
