@@ -173,6 +173,17 @@ class _Hooks:
         #: (Set here: compiled, a class attribute would not be one of the object's.)
         self.operator: types.ModuleType = operator
 
+    def _simconc_fork(self, memo: dict, scope: str) -> "_Hooks":
+        """A forked process's hooks (see simconc/stdlib/fork.py): the same, on the child's copy
+        of the module's namespace, its globals told apart from its parent's by ``scope`` (a
+        child's writes never race with its parent's: they are separate memories)."""
+        copied = _Hooks(self.record if self.tracing else None,
+                        memo.get(id(self.namespace), self.namespace), self.point,
+                        scope + self.scope, self.switch, self.body_thread, self.alone)
+        copied.settled = set(self.settled)
+        memo[id(self)] = copied
+        return copied
+
     def global_key(self, name: str) -> tuple:
         return ("global", self.scope, name) if self.scope else ("global", name)
 

@@ -137,23 +137,26 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     exit_code = 0
     main_exc: list[ExceptionInfo] = []
 
-    def main_namespace(namespace: dict[str, Any], name: str) -> dict[str, Any]:
-        """``namespace`` made ready to run the scenario in as the module ``name``."""
+    def main_namespace(namespace: dict[str, Any], name: str, scope: str = "") -> dict[str, Any]:
+        """``namespace`` made ready to run the scenario in as the module ``name`` (``scope``
+        tells its globals apart from the main process's, for exploration)."""
         namespace.update({"__name__": name, "__file__": path, "__builtins__": builtins,
                           "__doc__": None})
         if counter is not None:
             namespace.update({COUNTER: counter, NEXT: next})
         if memory:
             record = world.record_access if trace else None
-            namespace.update(hooks(record, namespace, world.access, switch=world.switch_point,
+            namespace.update(hooks(record, namespace, world.access, scope=scope,
+                                   switch=world.switch_point,
                                    body_thread=lambda: world.current is world.main,
                                    alone=lambda: len(world.threads) == 1))
         return namespace
 
-    def run_main(name: str) -> types.ModuleType:
-        """The scenario run afresh as the module ``name`` (a spawned process's __mp_main__)."""
+    def run_main(name: str, scope: str) -> types.ModuleType:
+        """The scenario run afresh as the module ``name`` (a spawned process's __mp_main__,
+        ``scope`` its process)."""
         module = types.ModuleType(name)
-        exec(code, main_namespace(vars(module), name))
+        exec(code, main_namespace(vars(module), name, scope))
         return module
 
     if code is not None:

@@ -43,7 +43,7 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     world.cpu(world.profile.process_start)
     child, state = _new_child(world, parent, process_obj.name,
                               FaceState(_child_modules(parent_state)))
-    fork = Fork(parent_state, state)
+    fork = Fork(parent_state, state, child.prefix)
     obj = fork.copy(process_obj)
     child.globals = [fork.copy(namespace[name]) for namespace, name in world.interpreter_globals]
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
@@ -254,7 +254,7 @@ def _prepare(data: dict, state: FaceState) -> None:
     if "start_method" in data:
         spawn.set_start_method(data["start_method"], force=True)
     if state.run_main is not None:
-        module = state.run_main("__mp_main__")
+        module = state.run_main("__mp_main__", process.current_process().name + "/")
         sys.modules["__main__"] = sys.modules["__mp_main__"] = module
 
 

@@ -70,7 +70,9 @@ def interpreter_globals() -> list[tuple[dict, str]]:
 class Fork:
     """The copy of a parent's memory for one child (see the module's docstring)."""
 
-    def __init__(self, parent: FaceState, child: FaceState) -> None:
+    def __init__(self, parent: FaceState, child: FaceState, scope: str = "") -> None:
+        #: What tells the child's globals apart from its parent's for exploration.
+        self.scope = scope
         self.memo: dict[int, Any] = {}
         self.owned: set[int] = set()   # the namespaces whose functions are rebound
         for name, module in parent.modules.items():
@@ -120,12 +122,17 @@ class Fork:
             for value in list(vars(module).values()):
                 if isinstance(value, type) and value.__module__ == name \
                         and value not in rules:
-                    if machine or getattr(value, "_simconc_fork_shared", False) \
+                    if hasattr(value, "_simconc_fork"):   # (it knows how: the hooks)
+                        rules[value] = self._forked
+                    elif machine or getattr(value, "_simconc_fork_shared", False) \
                             or issubclass(value, _IMMUTABLE):
                         rules[value] = _shared
                     elif value.__new__ is object.__new__ and "__deepcopy__" not in vars(value):
                         rules[value] = _attributes
         return rules
+
+    def _forked(self, obj: Any, memo: dict) -> Any:
+        return obj._simconc_fork(memo, self.scope)
 
     def _function(self, function: types.FunctionType, memo: dict) -> Any:
         globals_ = function.__globals__
