@@ -16,6 +16,8 @@ from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
+from .explore.fewest import fewest_steps
+from .explore.stepping import Session
 from .stdlib.work import cpu, io
 from .stdlib.network import serve
 
@@ -24,6 +26,6 @@ __version__ = "0.1.0"
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
-    "io", "render_html", "render_svg", "run", "serve", "shrink",
+    "Session", "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore",
+    "fewest_steps", "get_profile", "io", "render_html", "render_svg", "run", "serve", "shrink",
 ]

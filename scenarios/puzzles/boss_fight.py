@@ -3,7 +3,8 @@
 The Deadlock Empire's "Boss Fight", in Python: the fortress is a semaphore, the sanctum a
 threading.Condition (C#'s Monitor.Wait and Pulse are wait() and notify()). The first thread
 enters the critical section only from inside the sanctum, once notified; the second, after it
-notifies. (The original loops for ever; here each thread makes three rounds.)
+notifies. (The original loops for ever; here the first thread makes one round and the second
+three.)
 """
 import threading
 

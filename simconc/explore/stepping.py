@@ -364,6 +364,8 @@ class _Driver(Strategy):
         self._rng: Optional[random.Random] = None
         self._states: dict[tuple, str] = {}   # each thread's state at the last step
         self._auto_steps = 0
+        self._events = 0                      # the trace's events read so far
+        self._uncaught: list[str] = []        # the exceptions that escaped a thread so far
 
     def pick(self, kind: str, n: int, step: int,
              options: Optional[Sequence[Any]] = None) -> int:
@@ -381,8 +383,9 @@ class _Driver(Strategy):
         assert world is not None   # (a strategy is asked only while its world runs)
         taken = len(world.trace.steps)
         met = False
-        if self.goal is not None and self.reached is None:
-            how = self.goal.during(*watch(world))
+        if self.goal is not None and self.reached is None and \
+                self.goal.kind in ("critical", "exception"):
+            how = self.goal.during(*self._watch(world))
             if how is not None:
                 self.reached = Reached(taken, how)
                 # (met again while replaying, or where the session stood: no reason to stop)
@@ -410,6 +413,21 @@ class _Driver(Strategy):
         if len(options) == 1:
             return 0
         return self._pause()
+
+    def _watch(self, world: World) -> tuple[list[tuple[str, list[str]]], list[str]]:
+        """:func:`watch`, reading only what the goal needs, and the trace only where it has
+        grown since the last step."""
+        goal = self.goal
+        if goal is not None and goal.kind == "critical":
+            # (whether each stands inside the section, not all it stands inside: cheaper)
+            return [(t.name, list(goal.functions) if stands_in(t, goal.functions) else [])
+                    for t in world.threads if t.state != "done"], []
+        events = world.trace.events
+        for event in events[self._events:]:
+            if event.op == "uncaught":
+                self._uncaught.append(uncaught_text(event.thread, event.label, event.detail))
+        self._events = len(events)
+        return [], self._uncaught
 
     def _pause(self) -> int:
         self.paused = True

@@ -57,8 +57,7 @@ class Stepper:
         if session.goal is not None:
             fewest = f" (fewest steps known: {self.fewest})" if self.fewest is not None else ""
             self.say(f"goal: {session.goal.describe()}{fewest}")
-        self.say("Type a thread's number to run it one step; a or Enter lets the scheduler "
-                 "run; u undoes; ? for help.")
+        self.say("Pick a thread by its number; a lets the scheduler run; ? for help.")
         self.show()
 
     def show(self) -> None:
@@ -69,6 +68,9 @@ class Stepper:
         self.say()
         if session.over:
             self.say(f"after {session.steps} steps the run is over: {self._ending()}")
+            for thread in session.threads:
+                if thread.state != "done":
+                    self._show_thread(thread)
             self.say("u undoes, t gives the token, q quits.")
             return
         self.say(f"step {session.steps}: which thread takes the next step?")
@@ -89,7 +91,7 @@ class Stepper:
         width = len(str(thread.where.lineno + self.context))
         for number, text in thread.context(self.context):
             mark = ">" if number == thread.where.lineno else " "
-            self.say(f"     {mark} {number:>{width}}  {text}")
+            self.say(f"     {mark} {number:>{width}}  {text}".rstrip())
 
     def _show_output(self) -> None:
         output = self.session.output
@@ -126,8 +128,9 @@ class Stepper:
         if result.status == "check":
             return result.check_failure or "the check failed"
         if result.status == "deadlock" and result.deadlock is not None:
-            return result.deadlock.format().splitlines()[0].split(": ", 1)[-1] + " " + \
-                "; ".join(f"{w.thread} waits for {w.waits_for}" for w in result.deadlock.threads)
+            cycle = result.deadlock.cycle
+            return "deadlock: " + (" -> ".join(cycle + cycle[:1]) if cycle else
+                                   "no thread can go on")
         if result.status == "limit":
             return "the step limit stopped it"
         if result.error:
@@ -182,7 +185,7 @@ class Stepper:
             where = f"  ({row['where']})" if row["where"] else ""
             what = f"{row['op']} {row['obj']}".rstrip()
             self.say(f"  step {row['step']:>3}  {row['thread']}: {what}{where}")
-        if session.because and command in ("", "a", "g"):
+        if session.because and command in ("", "a", "g") and not session.over:
             self.say(f"  (stopped: {session.because})")
         self.show()
         return True
