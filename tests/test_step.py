@@ -2,6 +2,7 @@
 
 The session (simconc.explore.stepping.Session) is driven directly, and the command line with
 scripts piped in, as a learner's keystrokes would come."""
+import json
 import os
 import subprocess
 import sys
@@ -227,6 +228,21 @@ def test_a_critical_goal_is_met_when_two_threads_are_inside():
     assert session.reached.how == "A and B are inside critical_section() at the same time"
     inside = [t.functions for t in session.threads if t.name in ("A", "B")]
     assert inside == [("worker", "critical_section")] * 2
+
+
+def test_where_it_stands_is_plain_data_for_a_page():
+    session = Session(LOST_UPDATE, goal="check")
+    lose_an_update(session)
+    data = json.loads(json.dumps(session.to_dict()))
+    assert (data["steps"], data["over"], data["token"]) == (5, False, session.token)
+    assert data["goal"] == {"name": "check",
+                            "describe": "the program's check fails when it ends"}
+    a = data["threads"][1]
+    assert (a["number"], a["name"], a["state"], a["next"]) == (2, "A", "runnable", "end")
+    b = data["threads"][2]
+    assert (b["line"], b["context"]) == (None, [])    # its code has returned: no line left
+    main = data["threads"][0]
+    assert main["line"] == 25 and [25, "for t in threads:"] in main["context"]
 
 
 def test_goals_are_parsed_or_refused_with_the_choices():

@@ -81,6 +81,16 @@ class ThreadView:
     functions: tuple[str, ...] = ()
     path: tuple = field(default=(), repr=False)   # names it the same way in every execution
 
+    def to_dict(self, around: int = 1) -> dict[str, Any]:
+        """The thread as plain data (JSON), its source lines ``around`` its line included."""
+        where = self.where
+        return {"number": self.number, "name": self.name, "state": self.state,
+                "next": self.next, "waits_for": self.waits_for,
+                "file": where.filename if where else None,
+                "line": where.lineno if where else None,
+                "functions": list(self.functions),
+                "context": [list(line) for line in self.context(around)]}
+
     def context(self, around: int = 1) -> list[tuple[int, str]]:
         """The source lines around :attr:`where`, ``around`` on each side: (number, text)."""
         if self.where is None:
@@ -214,6 +224,18 @@ class Session:
         """Why the last action stopped where it did (after :meth:`auto`), or ""."""
         return self._stop.because
 
+    def to_dict(self, around: int = 1) -> dict[str, Any]:
+        """Where the session stands, as plain data (JSON): what a page shows of it."""
+        reached = self.reached
+        return {"program": self.program,
+                "goal": None if self.goal is None else
+                {"name": str(self.goal), "describe": self.goal.describe()},
+                "steps": self.steps, "over": self.over, "outcome": self.outcome,
+                "threads": [t.to_dict(around) for t in self.threads],
+                "output": self.output, "token": self.token, "because": self.because,
+                "reached": None if reached is None else
+                {"steps": reached.steps, "how": reached.how}}
+
     def history(self, since: int = 0) -> list[dict]:
         """What the steps from step ``since`` on did, as rows of the interleaving (as
         ``simconc explore`` shows a failure's): ``step`` (1-based), ``thread``, ``op``,
@@ -268,7 +290,8 @@ class Session:
         """Go back to where the last action started; False if there is none."""
         if not self._undo:
             return False
-        # (Replayed, not restored: "undo is a replay" is what the tests hold it to.)
+        # Replayed rather than restored: what a session shows always comes from a run of the
+        # program as it is now.
         previous = self._undo.pop()
         self._stop = self._run(previous.paths, ("stop",))
         return True

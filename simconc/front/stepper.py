@@ -34,14 +34,14 @@ class Stepper:
 
     def __init__(self, session: Session, file: str, *, title: str = "", hint: str = "",
                  fewest: Optional[int] = None, context: int = 1,
-                 out: TextIO = sys.stdout) -> None:
+                 out: Optional[TextIO] = None) -> None:
         self.session = session
         self.file = file
         self.title = title
         self.hint = hint
         self.fewest = fewest
         self.context = context
-        self.out = out
+        self.out = out or sys.stdout
         self._printed = 0          # how much of the program's output is shown
         self._told_goal = False    # the goal, met, has been announced
 
