@@ -18,14 +18,19 @@ from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
 from .explore.fewest import fewest_steps
 from .explore.stepping import Session
+from .analysis.lockorder import LockOrder
+from .render import timeline_of, write_timeline
+from .render.graphs import lock_order_svg, wait_for_svg
 from .stdlib.work import cpu, io
 from .stdlib.network import serve
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "NotInSimulation",
+    "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "LockOrder",
+    "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
     "Session", "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore",
-    "fewest_steps", "get_profile", "io", "render_html", "render_svg", "run", "serve", "shrink",
+    "fewest_steps", "get_profile", "io", "lock_order_svg", "render_html", "render_svg", "run",
+    "serve", "shrink", "timeline_of", "wait_for_svg", "write_timeline",
 ]

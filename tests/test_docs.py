@@ -11,7 +11,11 @@ command, or one with a pipe or another redirection, is shown to the reader but n
 command may read its input from a file of the repository (``simconc step ... < FILE``), as a
 person's keystrokes piped in.
 
-After an intended change of output, refresh the pages and review the diff:
+A command that draws a picture into ``docs/`` (``--deadlock-graph docs/images/x.svg``) draws it
+into a temporary folder instead, and the picture must be the one committed there: what the page
+shows is what its command makes now.
+
+After an intended change of output, refresh the pages (and their pictures) and review the diff:
 
     python tests/test_docs.py --update
 """
@@ -23,6 +27,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -111,9 +116,34 @@ def collect(docs: Path = DOCS) -> list[Command]:
 class Outcome:
     output: str
     returncode: int
+    #: The pictures the command drew into docs/: their path in the repository -> their bytes.
+    pictures: dict = field(default_factory=dict)
+
+
+#: What a command may draw into docs/ for a page to show (compared with what is committed).
+_PICTURES = (".svg",)
+
+
+def _drawn_into_docs(word: str) -> bool:
+    return word.endswith(_PICTURES) and Path(word).parts[:1] == ("docs",)
 
 
 def execute(command: Command) -> Outcome:
+    with tempfile.TemporaryDirectory() as folder:
+        argv, pictures = list(command.argv), {}
+        for n, word in enumerate(argv):
+            if _drawn_into_docs(word):
+                pictures[word] = argv[n] = os.path.join(folder, f"{n}-{Path(word).name}")
+        outcome = _execute(command, argv)
+        for word, drawn in pictures.items():
+            if os.path.exists(drawn):
+                outcome.pictures[word] = Path(drawn).read_bytes()
+            # (what it said of the file: the page's path, not the temporary one)
+            outcome.output = outcome.output.replace(drawn, word)
+        return outcome
+
+
+def _execute(command: Command, argv: list[str]) -> Outcome:
     env = dict(os.environ)
     env.pop("PYTHONHASHSEED", None)
     env.update({
@@ -128,9 +158,8 @@ def execute(command: Command) -> Outcome:
     env.update(command.env)
     stdin = open(REPO / command.stdin, encoding="utf-8") if command.stdin else subprocess.DEVNULL
     try:
-        proc = subprocess.run(command.argv, cwd=REPO, env=env, stdin=stdin,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                              timeout=120)
+        proc = subprocess.run(argv, cwd=REPO, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=120)
     finally:
         if command.stdin:
             stdin.close()
@@ -194,6 +223,17 @@ def test_documented_output_is_what_the_command_prints(command, outcomes):
     expected = _expected_text(command.expected)
     assert actual == expected, (
         f"\n{command.id}\nprints (see `python tests/test_docs.py --update`):\n{actual}")
+    for word in command.argv:
+        if _drawn_into_docs(word):
+            drawn = outcomes[id(command)].pictures.get(word)
+            committed = REPO / word
+            assert (drawn is None) == (not committed.exists()), (
+                f"{command.id}: {'draws' if drawn is not None else 'does not draw'} {word}, "
+                f"which is {'not ' if not committed.exists() else ''}committed "
+                f"(see `python tests/test_docs.py --update`)")
+            assert drawn is None or drawn == committed.read_bytes(), (
+                f"{command.id}: draws {word} otherwise now (see `python tests/test_docs.py "
+                f"--update`)")
 
 
 def test_every_link_between_pages_resolves():
@@ -228,6 +268,13 @@ def update(docs: Path = DOCS) -> int:
             if lines[start:end] != new:
                 changed += 1
                 lines[start:end] = new
+            if command.argv is not None:
+                for word, picture in outcomes[id(command)].pictures.items():
+                    target = REPO / word
+                    if not target.exists() or target.read_bytes() != picture:
+                        changed += 1
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        target.write_bytes(picture)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return changed
 

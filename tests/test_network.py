@@ -206,3 +206,36 @@ def test_urlopen_takes_the_arguments_of_the_running_python(scenario):
             result.stderr
     else:
         assert result.status == "ok"
+
+
+def test_downloads_at_once_share_the_machines_line(tmp_path):
+    # tutorial-2017's line is 10 Mbit/s (1.25 MB/s); the server could send faster.
+    path = tmp_path / "line.py"
+    path.write_text(
+        "import threading, time, urllib.request, simconc\n"
+        "simconc.serve('http://files.example/big', 1_250_000, latency=0.0, bandwidth=10e6)\n"
+        "simconc.serve('http://slow.example/small', 125_000, latency=0.0, bandwidth=125_000)\n"
+        "def get(url, out):\n"
+        "    start = time.time()\n"
+        "    urllib.request.urlopen(url).read()\n"
+        "    out.append(round(time.time() - start, 3))\n"
+        "alone = []\n"
+        "get('http://files.example/big', alone)\n"
+        "both, mixed = [], []\n"
+        "ts = [threading.Thread(target=get, args=('http://files.example/big', both))\n"
+        "      for _ in range(2)]\n"
+        "ts += [threading.Thread(target=get, args=('http://slow.example/small', mixed))]\n"
+        "for t in ts: t.start()\n"
+        "for t in ts: t.join()\n"
+        "print((alone, sorted(both), mixed))\n")
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    # Alone: 1 s. With another big one and a small one capped at 0.125 MB/s: the small one gets
+    # its cap (less than a third), the big ones share the rest, then the whole line.
+    alone, both, mixed = eval(result.stdout)
+    assert alone == [1.0]
+    assert mixed == [1.0]
+    assert both == [pytest.approx(2.1, abs=0.001)] * 2
+    # Under `ideal` the line is no limit: each has its server's 10 MB/s to itself.
+    ideal = simconc.run(str(path), profile="ideal")
+    assert eval(ideal.stdout)[:2] == ([0.125], [0.125, 0.125])

@@ -290,7 +290,7 @@ def test_forking_a_real_process_is_refused_clearly():
 
     result = simconc.run(program)
     assert result.status == "error"
-    assert "does not simulate processes" in result.error
+    assert "a real one would run outside the simulation" in result.error
 
 
 def test_the_hooks_a_program_sets_for_its_threads_are_its_executions_own():

@@ -1,283 +1,530 @@
-"""The interleaving drawn (simconc/explore/drawing.py): what a reader of the picture relies on."""
+"""Timelines (simconc/render/): each format well formed and self-contained, the lanes what the
+trace says, the same bytes every time, and the command line's --timeline, --trace and compare.
+
+Run as a script, it redraws the pictures docs/timelines.md shows (after an intended change)."""
 from __future__ import annotations
 
+import json
 import os
-import textwrap
+import re
+import shlex
+import shutil
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
+
+import pytest
 
 import simconc
-from simconc.front.cli import main as cli
+from simconc.analysis.intervals import intervals
+from simconc.render import draw, timeline_of
+from simconc.render.lanes import Timeline, timed
 
-pytest_plugins = ["pytester"]
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-SCENARIOS = os.path.join(os.path.dirname(HERE), "scenarios")
-LOST_UPDATE = os.path.join(SCENARIOS, "lost_update.py")
-PHILOSOPHERS = os.path.join(SCENARIOS, "dining_philosophers.py")
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SEMAPHORE = os.path.join(REPO, "scenarios", "semaphore.py")
+PHILOSOPHERS = os.path.join(REPO, "scenarios", "dining_philosophers.py")
+GIL_WAIT = os.path.join(REPO, "docs", "examples", "gil_wait.py")
 SVG = "{http://www.w3.org/2000/svg}"
 
+#: Two threads computing under one GIL: a forced switch every 5 ms of simulated time.
+SWITCHES = """\
+import threading
+import simconc
 
-def boxes(svg: str) -> list[tuple[str, str, str]]:
-    """Each operation drawn: (its tooltip, its label, its outline colour)."""
-    out = []
-    for group in ET.fromstring(svg).iter(f"{SVG}g"):
-        rect = group.find(f"{SVG}rect")
-        out.append((group.find(f"{SVG}title").text, group.find(f"{SVG}text").text,
-                    rect.get("stroke")))
-    return out
+threads = [threading.Thread(target=simconc.cpu, args=({seconds},)) for _ in range(2)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+"""
+
+#: Every kind of wait a lane names.
+WAITS = """\
+import queue, threading, time
+import simconc
+lock = threading.Lock()
+event = threading.Event()
+q = queue.Queue(maxsize=1)
+def a():
+    with lock:
+        time.sleep(0.01)
+    event.wait()
+    q.put(1); q.put(2)
+    simconc.io(0.003)
+    simconc.cpu(0.02)
+def b():
+    with lock:
+        pass
+    event.set()
+    time.sleep(0.02)
+    print(q.get(), q.get())
+    simconc.cpu(0.02)
+ts = [threading.Thread(target=a), threading.Thread(target=b)]
+for t in ts: t.start()
+for t in ts: t.join()
+"""
 
 
-def lane_names(svg: str) -> list[str]:
+def simconc_cli(*args, env=None, timeout=120):
+    environment = dict(os.environ, **(env or {}))
+    return subprocess.run([sys.executable, "-m", "simconc", *args], cwd=REPO, text=True,
+                          capture_output=True, timeout=timeout, env=environment)
+
+
+@pytest.fixture
+def program(tmp_path):
+    def write(source: str, name: str = "prog.py") -> str:
+        path = tmp_path / name
+        path.write_text(source)
+        return str(path)
+    return write
+
+
+def traced(path: str, **options) -> tuple[simconc.RunResult, Timeline]:
+    result = simconc.run(path, timeline=True, **options)
+    return result, timeline_of(result, os.path.basename(path))
+
+
+def svg_lane_names(svg: str) -> list[str]:
+    """The lanes' names, as the picture prints them left of the lanes."""
     return [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")
-            if t.get("font-weight") == "bold"]
+            if t.get("text-anchor") == "end" and t.text and t.get("x") == "182"]
 
 
-def arrows(svg: str) -> int:
-    return sum(1 for p in ET.fromstring(svg).iter(f"{SVG}path") if p.get("marker-end"))
+def titles(svg: str) -> list[str]:
+    return [t.text for t in ET.fromstring(svg).iter(f"{SVG}title")]
 
 
-def test_the_lost_update_is_drawn_a_lane_per_thread_with_its_races_pointed_out():
-    [failure] = simconc.explore(LOST_UPDATE).failures
-    svg = simconc.render_svg(failure)
-    assert lane_names(svg) == ["MainThread", "Thread-1 (worker)", "Thread-2 (worker)"]
-    drawn = boxes(svg)
-    # Every row of the printed interleaving, and only those, in the same order.
-    shown = [row for row in failure.steps if not row["noise"]]
-    assert [label for _tip, label, _stroke in drawn] == \
-        [f"{row['op']} {row['obj']}".rstrip() for row in shown]
-    assert drawn[0][0].endswith("(scenarios/lost_update.py:12)") or \
-        drawn[0][0].endswith("lost_update.py:12)")
-    # The two races of the lost update: Thread-1 read before Thread-2 wrote, and Thread-1's
-    # write came after Thread-2's. Their three accesses are outlined, and two arrows drawn.
-    raced = [(tip.split(": ", 1)[1], label) for tip, label, stroke in drawn
-             if stroke == "#dc2626"]
-    assert [label for _who, label in raced] == [
-        "read Counter.value = 0", "write Counter.value = 1", "write Counter.value = 1"]
-    assert [who.split(" read")[0].split(" write")[0] for who, _label in raced] == [
-        "Thread-1 (worker)", "Thread-2 (worker)", "Thread-1 (worker)"]
-    assert arrows(svg) == len(failure.conflicts) == 2
-    first, second = failure.conflicts[0]
-    assert failure.steps[first]["op"] == "read" and failure.steps[second]["op"] == "write"
-    assert failure.steps[first]["thread"] != failure.steps[second]["thread"]
+# -- the formats ---------------------------------------------------------------------------------
+
+def test_the_svg_parses_with_a_lane_per_thread_the_gil_and_each_core():
+    _result, timeline = traced(SEMAPHORE, seed=1)
+    svg = draw([timeline], "svg")
+    assert svg_lane_names(svg) == ["MainThread"] + [f"Thread-{n} (foo)" for n in range(1, 6)] + \
+        ["GIL", "core 0", "core 1"]
+    said = titles(svg)
+    # The semaphore's latecomers are blocked on it, and say where; sleepers are asleep.
+    for name in ("Thread-4 (foo)", "Thread-5 (foo)"):
+        assert any(t.startswith(f"{name} blocked in acquire on Semaphore#1 at semaphore.py:18,")
+                   for t in said), name
+    assert any(t.startswith("Thread-1 (foo) asleep at semaphore.py:21, ") for t in said)
+    assert any(t.startswith("MainThread blocked in join on Thread-1 (foo) at semaphore.py:31")
+               for t in said)
+    # A marker per operation, with its hover text.
+    assert any(t.startswith("Thread-3 (foo): release Semaphore#1 (value 1) at semaphore.py:18, ")
+               for t in said)
 
 
-def test_a_deadlock_is_drawn_with_what_each_thread_waits_for_and_the_cycle():
+def test_the_lanes_name_what_each_thread_waits_on(program):
+    _result, timeline = traced(program(WAITS))
+    blocked = {(lane.name, span.on, span.op, span.where) for lane in timeline.threads
+               for span in lane.spans if span.state == "blocked"}
+    assert {("Thread-1 (a)", "sleep", "sleep", "prog.py:8"),
+            ("Thread-1 (a)", "Event#1", "wait", "prog.py:9"),
+            ("Thread-1 (a)", "Queue#1 (full)", "put", "prog.py:10"),
+            ("Thread-1 (a)", "IO", "io", "prog.py:11"),
+            ("Thread-2 (b)", "Lock#1", "acquire", "prog.py:14"),
+            ("Thread-2 (b)", "Queue#1 (empty)", "get", "prog.py:18"),
+            ("MainThread", "Thread-1 (a)", "join", "prog.py:22"),
+            ("MainThread", "Thread-1 (a)", "start", "prog.py:21")} <= blocked
+    # Ready stretches wait for the GIL; computing, the two threads take turns with it.
+    ready = [span for lane in timeline.threads for span in lane.spans if span.state == "ready"]
+    assert ready and all(span.on == "the GIL" for span in ready)
+    marks = [(m.op, m.obj) for lane in timeline.threads for m in lane.marks]
+    for expected in [("acquire", "Lock#1"), ("release", "Lock#1"), ("set", "Event#1"),
+                     ("put", "Queue#1"), ("get", "Queue#1")]:
+        assert expected in marks
+
+
+def test_the_chrome_trace_loads_with_the_required_fields():
+    result, timeline = traced(SEMAPHORE, seed=1)
+    document = json.loads(draw([timeline], "chrome"))
+    events = document["traceEvents"]
+    assert {e["ph"] for e in events} == {"M", "X", "i"}
+    for event in events:
+        assert isinstance(event["pid"], int) and isinstance(event["tid"], int)
+        assert isinstance(event["name"], str)
+        if event["ph"] == "X":
+            assert event["ts"] >= 0 and event["dur"] > 0 and event["cat"] in (
+                "running", "ready", "blocked", "held")
+        elif event["ph"] == "i":
+            assert event["ts"] >= 0 and event["s"] == "t"
+    named = {(e["pid"], e["tid"]): e["args"]["name"] for e in events
+             if e["ph"] == "M" and e["name"] == "thread_name"}
+    processes = {e["pid"]: e["args"]["name"] for e in events
+                 if e["ph"] == "M" and e["name"] == "process_name"}
+    assert processes == {1: "interpreter 0", 2: "machine"}
+    for event in events:   # every lane drawn is a named thread of a named process
+        if event["ph"] in "Xi":
+            assert (event["pid"], event["tid"]) in named
+    # Threads by their ident, in the interpreter's process; the GIL and the cores by name.
+    idents = {i.ident: i.name for i in intervals(result.trace, result.elapsed)}
+    assert {tid: name for (pid, tid), name in named.items() if pid == 1 and name != "GIL"} == \
+        idents
+    assert sorted(name for (pid, _tid), name in named.items() if pid == 2) == ["core 0", "core 1"]
+    # What it says each thread ran is what the intervals say, in microseconds.
+    for ident, name in idents.items():
+        ran = sum(e["dur"] for e in events if e["ph"] == "X" and e["pid"] == 1 and
+                  e["tid"] == ident and e["cat"] == "running")
+        expected = sum(i.end - i.start for i in intervals(result.trace, result.elapsed)
+                       if i.ident == ident and i.state == "running") * 1e6
+        assert ran == pytest.approx(expected, abs=0.01), name
+
+
+def test_each_interpreter_is_a_process_with_its_gil():
+    from simconc.kernel import World
+
+    world = World(seed=0, profile="ideal")
+    world.timeline = True
+
+    def main():
+        other = world.add_interpreter()
+        threads = [world.new_thread(lambda: world.cpu(0.02), "A"),
+                   world.new_thread(lambda: world.cpu(0.02), "B", interpreter=other)]
+        for t in threads:
+            world.start(t)
+        for t in threads:
+            t.done.wait(t.ended)
+
+    world.run(main)
+    timeline = timed(world.trace, world.now, "two processes", cores=2)
+    assert [(group, [lane.name for lane in lanes]) for group, lanes in timeline.groups()] == [
+        ("interpreter 0", ["MainThread", "A", "GIL"]), ("interpreter 1", ["B", "GIL"]),
+        ("machine", ["core 0", "core 1"])]
+    document = json.loads(draw([timeline], "chrome"))
+    pids = {e["args"]["name"]: e["pid"] for e in document["traceEvents"]
+            if e.get("name") == "thread_name" and e["args"]["name"] in "AB"}
+    assert pids["A"] != pids["B"]
+    # Each computes on a core of its own at once: both cores are busy at the start.
+    cores = [lane for lane in timeline.lanes if lane.kind == "core"]
+    assert all(lane.spans and lane.spans[0].start == 0.0 for lane in cores)
+
+
+def test_the_html_page_holds_everything_it_needs():
+    _result, timeline = traced(SEMAPHORE, seed=1)
+    page = draw([timeline], "html")
+    lowered = page.lower()
+    for outside in ("http:", "https:", "src=", "<link", "href=", "@import", "url(", "fetch(",
+                    "xmlhttprequest", "<iframe", "<img"):
+        assert outside not in lowered, outside
+    assert page.count("<script") == 2
+    data = re.search(r'<script type="application/json" id="timeline-data">(.*?)</script>',
+                     page, re.S).group(1)
+    parsed = json.loads(data)
+    assert [lane["name"] for group in parsed["runs"][0]["groups"] for lane in group["lanes"]] \
+        == [lane.name for lane in timeline.lanes]
+
+
+def test_a_programs_text_cannot_break_out_of_the_page(program):
+    path = program('import threading\nthreading.Thread(target=lambda: None, '
+                   'name="</script><script>alert(1)</script>").start()\n')
+    _result, timeline = traced(path)
+    page = draw([timeline], "html")
+    assert page.count("<script") == 2 and page.count("</script>") == 2
+    ET.fromstring(draw([timeline], "svg"))   # (and the picture still parses)
+
+
+_HARNESS = r"""
+const fs = require("fs");
+const page = fs.readFileSync(process.argv[2], "utf8");
+const data = page.match(
+  /<script type="application\/json" id="timeline-data">([\s\S]*?)<\/script>/)[1];
+const script = page.match(/<script>([\s\S]*?)<\/script>/)[1];
+const elements = {};
+const ctx = {setTransform() {}, clearRect() {}, save() {}, restore() {}, beginPath() {}, rect() {},
+             clip() {}, fillRect() { drawn.rects++; }, fillText(t) { drawn.texts.push(t); }};
+const drawn = {rects: 0, texts: []};
+function element(id) {
+  return {style: {}, hidden: false, textContent: id === "timeline-data" ? data : "",
+          classList: {add() {}, remove() {}}, listeners: {}, offsetWidth: 300,
+          addEventListener(type, f) { this.listeners[type] = f; },
+          getBoundingClientRect() { return {left: 0, top: 0}; },
+          parentNode: {clientWidth: 1200}, getContext() { return ctx; }};
+}
+const document = {getElementById(id) { return elements[id] || (elements[id] = element(id)); }};
+const onWindow = {};
+const window = {devicePixelRatio: 1, innerWidth: 1400, addEventListener(t, f) { onWindow[t] = f; }};
+new Function("document", "window", script)(document, window);
+const canvas = elements["lanes"], tip = elements["tip"], view = elements["view"];
+const out = {rects: drawn.rects, texts: drawn.texts, view: view.textContent, hovers: []};
+for (const [x, y] of JSON.parse(process.argv[3])) {
+  canvas.listeners.mousemove({clientX: x, clientY: y});
+  out.hovers.push(tip.hidden ? "" : tip.textContent);
+}
+canvas.listeners.wheel({ctrlKey: true, deltaY: -500, clientX: 700, preventDefault() {}});
+out.zoomed = view.textContent;
+canvas.listeners.mousedown({clientX: 700});
+canvas.listeners.mousemove({clientX: 600, clientY: 10});
+onWindow.mouseup();
+out.panned = view.textContent;
+onWindow.keydown({key: "0"});
+out.reset = view.textContent;
+console.log(JSON.stringify(out));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None,
+                    reason="runs the page's script under Node.js, which is not installed")
+def test_the_pages_script_draws_hovers_zooms_and_pans(tmp_path, program):
+    _result, timeline = traced(program(WAITS))
+    page = tmp_path / "t.html"
+    page.write_text(draw([timeline], "html"), encoding="utf-8")
+    harness = tmp_path / "harness.js"
+    harness.write_text(_HARNESS)
+    # Rows: the axis (26 px), the group's name (17), then 19 px a lane: MainThread, Thread-1,
+    # Thread-2, the GIL. Thread-1 sleeps from 0.07 ms to 10.1 ms of 71.3: pixel 200 + 60 is in
+    # it; Thread-2 computes from 30 ms on, taking turns with Thread-1.
+    points = [[260, 62], [260, 81], [1000, 100], [1000, 20]]
+    proc = subprocess.run(["node", str(harness), str(page), json.dumps(points)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["rects"] > 20 and "MainThread" in out["texts"] and "Queue#1 (full)" in out["texts"]
+    assert out["view"] == "0 ms to 71.299 ms"
+    assert out["hovers"][:3] == [
+        "Thread-1 (a) asleep at prog.py:8, 69.0 us to 10.136 ms (10.067 ms)",
+        "Thread-2 (b) blocked in acquire on Lock#1 at prog.py:14, 205.9 us to 10.136 ms "
+        "(9.930 ms)",
+        "GIL held by Thread-2 (b), 53.928 ms to 58.928 ms (5.000 ms)"]
+    assert out["hovers"][3] == ""   # (the axis)
+    assert out["zoomed"] != out["view"] and out["panned"] != out["zoomed"]
+    assert out["reset"] == out["view"]
+
+
+# -- lanes and the trace agree -------------------------------------------------------------------
+
+def _overlap(spans) -> bool:
+    ordered = sorted(spans, key=lambda s: s.start)
+    return any(b.start < a.end - 1e-12 for a, b in zip(ordered, ordered[1:]))
+
+
+@pytest.mark.parametrize("source", ["semaphore", "waits", "switches", "switches-no-gil"])
+def test_lanes_and_intervals_agree_with_the_trace(source, program):
+    options = {}
+    if source == "semaphore":
+        path = SEMAPHORE
+    elif source == "waits":
+        path = program(WAITS)
+    else:
+        path = program(SWITCHES.format(seconds=0.2))
+        options["gil"] = source == "switches"
+    result, timeline = traced(path, **options)
+    found = intervals(result.trace, result.elapsed)
+    for lane in timeline.threads:
+        mine = [i for i in found if i.ident == lane.ident]
+        # The lane is the thread's intervals: from its start to its end, one after the other.
+        assert [(s.start, s.end) for s in lane.spans] == [(i.start, i.end) for i in mine]
+        ran = sum(s.end - s.start for s in lane.spans if s.state == "running")
+        assert ran == pytest.approx(sum(i.end - i.start for i in mine if i.state == "running"))
+        # ...which is the time it held a core, as the kernel's core records say.
+        held = 0.0
+        taken = {}
+        for event in result.trace.events:
+            if event.ident == lane.ident and event.op == "core-take":
+                taken[event.label] = event.time
+            elif event.ident == lane.ident and event.op == "core-free":
+                held += event.time - taken.pop(event.label)
+        assert ran == pytest.approx(held, abs=1e-12)
+    gils = [lane for lane in timeline.lanes if lane.kind == "gil"]
+    cores = [lane for lane in timeline.lanes if lane.kind == "core"]
+    assert len(cores) == 2 and not any(_overlap(lane.spans) for lane in cores)
+    if not result.gil:
+        assert gils == []
+        # No GIL: both threads compute at once, one core each.
+        assert all(lane.spans for lane in cores)
+        return
+    [gil] = gils
+    assert not _overlap(gil.spans)   # one holder at a time
+    running = {lane.name: [s for s in lane.spans if s.state == "running"]
+               for lane in timeline.threads}
+    for span in gil.spans:   # held by a thread while it was running
+        assert any(r.start <= span.start and span.end <= r.end + 1e-12
+                   for r in running[span.on]), span
+
+
+def test_an_untimed_run_is_drawn_step_by_step():
     [failure] = simconc.explore(PHILOSOPHERS).failures
-    assert failure.kind == "deadlock"
-    svg = simconc.render_svg(failure)
-    waits = [(tip, label) for tip, label, _stroke in boxes(svg) if label.startswith("waits for")]
-    assert [label for _tip, label in waits][1:] == [
-        "waits for Lock#2", "waits for Lock#3", "waits for Lock#1"]
-    assert "philosopher-0 waits for Lock#2 (held by philosopher-1)" in waits[1][0]
-    # philosopher-0 -> 1 -> 2 -> 0: one arrow per edge of the cycle.
-    assert arrows(svg) == 3
-    assert [w["held_by"] for w in failure.waits[1:]] == [
-        ["philosopher-1"], ["philosopher-2"], ["philosopher-0"]]
+    result = simconc.run(PHILOSOPHERS, schedule=failure.schedule, timeline=True)
+    timeline = timeline_of(result)
+    assert timeline.unit == "step" and timeline.end == len(result.steps) + 1
+    for k, step in enumerate(result.steps):   # each step: its thread runs, and no other
+        running = [lane.ident for lane in timeline.threads for s in lane.spans
+                   if s.state == "running" and s.start <= k < s.end]
+        assert running == [step.ident], k
+    # The deadlock: each philosopher blocked on the lock the next one holds, to the end; the
+    # main thread in its join.
+    last = {lane.name: lane.spans[-1] for lane in timeline.threads}
+    assert {name: (s.state, s.on, s.end) for name, s in last.items()} == {
+        "MainThread": ("blocked", "philosopher-0", timeline.end),
+        "philosopher-0": ("blocked", "Lock#2", timeline.end),
+        "philosopher-1": ("blocked", "Lock#3", timeline.end),
+        "philosopher-2": ("blocked", "Lock#1", timeline.end)}
+    # The failure the exploration reports has the same timeline, which its page draws.
+    assert failure.timeline is not None
+    assert [(lane.name, lane.spans) for lane in failure.timeline.lanes] == \
+        [(lane.name, lane.spans) for lane in timeline.lanes]
 
 
-def test_the_drawing_is_the_same_bytes_every_time_escapes_the_text_and_tells_threads_apart(
-        tmp_path):
-    program = tmp_path / "prog.py"
-    program.write_text(textwrap.dedent('''
-        import threading
-        shared = {"<a & b>": 0}
-        def worker():
-            temp = shared["<a & b>"]
-            shared["<a & b>"] = temp + 1
-        threads = [threading.Thread(target=worker, name="t<&>") for _ in range(2)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        def check():
-            assert shared["<a & b>"] == 2
-    '''))
-    pages = {simconc.render_html(simconc.explore(str(program)), "t") for _ in range(2)}
-    assert len(pages) == 1
-    [page] = pages
-    svg = page[page.index("<svg"):page.index("</svg>") + 6]
-    assert "&#x27;&lt;a &amp; b&gt;&#x27;" in svg
-    # Well-formed, and the two threads that share a name have a lane each.
-    assert lane_names(svg) == ["MainThread", "t<&>", "t<&>"]
+def test_a_deadlocked_run_shows_its_threads_stuck_past_its_end():
+    result, timeline = traced(os.path.join(REPO, "scenarios", "lock_order_deadlock.py"))
+    assert result.status == "deadlock" and timeline.end > result.elapsed
+    last = {lane.name: lane.spans[-1] for lane in timeline.threads}
+    assert {name: (s.state, s.on, s.op) for name, s in last.items()} == {
+        "MainThread": ("blocked", "A-then-B", "join"),
+        "A-then-B": ("blocked", "Lock#2", ""), "B-then-A": ("blocked", "Lock#1", "")}
+    assert all(s.start == pytest.approx(result.elapsed, abs=1e-3) and s.end == timeline.end
+               for name, s in last.items() if name != "MainThread")
 
 
-class _Page(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.open: list[str] = []
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        if tag not in ("meta", "br", "path", "rect", "line", "marker", "!doctype"):
-            self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("path", "rect", "line", "marker"):
-            return
-        assert self.open and self.open[-1] == tag, (self.open, tag)
-        self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        self.text.append(data)
+def test_a_run_records_scheduling_only_for_a_timeline():
+    for semantics in ("timed", "untimed"):
+        plain = simconc.run(SEMAPHORE, semantics=semantics)
+        assert not any(e.op in ("block", "ready", "run", "gil-take", "core-take")
+                       for e in plain.trace.events), semantics
 
 
-def test_the_page_holds_the_report_each_failure_its_token_and_its_drawing(tmp_path):
-    page_path = tmp_path / "report.html"
-    assert cli(["explore", LOST_UPDATE, "--html", str(page_path)]) == 1
-    page = page_path.read_text(encoding="utf-8")
-    parser = _Page()
-    parser.feed(page)
-    assert parser.open == []   # every element closed where it was opened
-    text = "".join(parser.text)
-    report = simconc.explore(LOST_UPDATE)
-    [failure] = report.failures
-    assert report.summary() in text
-    assert failure.message in text and failure.explanation[0] in text
-    assert f"simconc replay {LOST_UPDATE} {failure.schedule}" in text
-    assert page.count("<svg") == 1 and "http://" not in page.replace(
-        "http://www.w3.org/2000/svg", "")   # self-contained: nothing fetched
+# -- the same bytes ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("suffix", [".svg", ".html", ".json", ".txt"])
+def test_the_same_run_draws_the_same_bytes_whatever_the_hash_seed(suffix, tmp_path):
+    drawn = []
+    for n, hashseed in enumerate(["0", "4242"]):
+        path = tmp_path / f"t{n}{suffix}"
+        proc = simconc_cli("run", SEMAPHORE, "--seed", "2", "--quiet", "--timeline", str(path),
+                           env={"PYTHONHASHSEED": hashseed})
+        assert proc.returncode == 0, proc.stderr
+        drawn.append(path.read_bytes())
+    assert drawn[0] == drawn[1]
+    result, timeline = traced(SEMAPHORE, seed=2)
+    fmt = {".svg": "svg", ".html": "html", ".json": "chrome", ".txt": "text"}[suffix]
+    assert draw([timeline_of(result, f"{SEMAPHORE} --seed 2")], fmt).encode() == drawn[0]
 
 
-def test_each_drawing_on_a_page_points_at_its_own_arrowhead():
-    import copy
-    import re
-    report = simconc.explore(LOST_UPDATE)
-    report.failures.append(copy.deepcopy(report.failures[0]))
-    page = simconc.render_html(report)
-    ids = re.findall(r'<marker id="([^"]+)"', page)
-    assert ids == ["arrow-1", "arrow-2"]
-    drawings = page.split("<svg")[1:]
-    for name, svg in zip(ids, drawings):
-        assert set(re.findall(r'url\(#([^)]+)\)', svg)) == {name}
+# -- the command line ----------------------------------------------------------------------------
+
+def test_a_bad_suffix_or_place_is_a_clear_error_before_the_program_runs(tmp_path):
+    for target, said in [(tmp_path / "t.png", "cannot tell which timeline to draw from "),
+                         (tmp_path / "none" / "t.svg", "cannot write the timeline to ")]:
+        proc = simconc_cli("run", SEMAPHORE, "--timeline", str(target))
+        assert proc.returncode == 2
+        assert proc.stderr.startswith(f"simconc: error: {said}") and "Traceback" not in proc.stderr
+        assert proc.stdout == "" and not target.exists()
+    assert ".svg" in simconc_cli("run", SEMAPHORE, "--timeline", "t.png").stderr
+    proc = simconc_cli("run", SEMAPHORE, "--timeline", "-", "--json")
+    assert proc.returncode == 2 and "give the timeline a file" in proc.stderr
 
 
-def test_a_page_that_cannot_be_written_is_bad_input_before_anything_runs(tmp_path, capsys):
-    assert cli(["explore", LOST_UPDATE, "--html", str(tmp_path / "no" / "r.html")]) == 2
-    err = capsys.readouterr().err
-    assert "cannot write" in err and "r.html" in err
-    # A scenario that does not exist: exit 2, and no empty page left behind.
-    assert cli(["explore", str(tmp_path / "missing.py"), "--html",
-                str(tmp_path / "r.html")]) == 2
-    assert not (tmp_path / "r.html").exists()
+def test_the_terminal_timeline_comes_after_the_programs_output_as_wide_as_the_terminal():
+    proc = simconc_cli("run", SEMAPHORE, "--timeline", "-", env={"COLUMNS": "72"})
+    assert proc.returncode == 0
+    out = proc.stdout.splitlines()
+    start = out.index(next(line for line in out if line.startswith("timeline of ")))
+    assert out[:start] == [line for line in out[:start] if "sema" in line]   # the program's
+    assert len(out[:start]) == 10
+    lanes = [line for line in out[start:] if "│" in line]
+    assert len(lanes) == 9 and {len(line) for line in lanes} == {72}
+    assert "Semaphore#1" in next(line for line in lanes if "Thread-5" in line)
+    assert proc.stderr.startswith("\n-- simconc: ok")   # (the summary, after it)
 
 
-def test_a_passing_exploration_makes_a_page_without_drawings(tmp_path):
-    page_path = tmp_path / "ok.html"
-    assert cli(["explore", os.path.join(SCENARIOS, "worker_thread.py"), "--html",
-                str(page_path)]) == 0
-    page = page_path.read_text(encoding="utf-8")
-    assert "No failures." in page and "<svg" not in page
+def test_trace_shows_each_block_wake_up_and_hand_over_of_the_gil():
+    proc = simconc_cli("run", SEMAPHORE, "--trace", "--quiet")
+    lines = [line.split("] ", 1)[1] for line in proc.stderr.splitlines()]
+    # The threads the semaphore keeps out appear when they block, not only once they get in.
+    for name in ("Thread-4 (foo)", "Thread-5 (foo)"):
+        mine = [" ".join(line.split()[2:4]) for line in lines if line.startswith(name)]
+        assert mine[:2] == ["block Semaphore#1", "wake Semaphore#1"], mine
+    assert "Thread-4 (foo)   gil-take from Thread-3 (foo)" in lines
+    proc = simconc_cli("run", GIL_WAIT, "--profile", "ideal", "--trace", "--quiet")
+    lines = [line.split("] ", 1)[1] for line in proc.stderr.splitlines()]
+    drops = [n for n, line in enumerate(lines) if "gil-drop" in line]
+    # Each forced switch hands the GIL to the thread that waited for it.
+    for n in drops:
+        assert lines[n + 1].startswith("MainThread       gil-take from crunch"), lines[n + 1]
 
 
-def test_the_pytest_plugin_writes_a_failing_tests_page(pytester):
-    pytester.makepyfile(test_race='''
-        import threading
-        import pytest
-
-        class Counter:
-            def __init__(self):
-                self.value = 0
-
-        @pytest.mark.explore
-        def test_counter():
-            counter = Counter()
-            def bump():
-                temp = counter.value
-                counter.value = temp + 1
-            threads = [threading.Thread(target=bump) for _ in range(2)]
-            for t in threads:
-                t.start()
-            for t in threads:
-                t.join()
-            assert counter.value == 2
-    ''')
-    pytester.makeini("[pytest]\nsimconc_instrument = test_race\n")
-    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--simconc-html", "pages")
-    result.assert_outcomes(failed=1)
-    page = pytester.path / "pages" / "test_race.py_test_counter.html"
-    result.stdout.fnmatch_lines(["*drawn: pages*test_race.py_test_counter.html*"])
-    text = page.read_text(encoding="utf-8")
-    assert "pytest &#x27;test_race.py::test_counter&#x27; --simconc-replay" in text
-    assert "<svg" in text
+def test_compare_draws_several_runs_on_one_time_axis(tmp_path, program):
+    path = program(SWITCHES.format(seconds=0.05), "cpu.py")
+    out = tmp_path / "both.svg"
+    proc = simconc_cli("compare", path, f"{path} --no-gil", "--timeline", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == f"== {path}\n\n== {path} --no-gil\n\n"
+    assert proc.stderr.count("-- simconc: ok") == 2 and "| no GIL" in proc.stderr
+    svg = out.read_text()
+    ET.fromstring(svg)
+    heads = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text") if t.get("x") == "8" and
+             t.get("font-weight") == "bold"]
+    assert heads == ["2 runs on one time axis", path, f"{path} --no-gil"]
+    # One axis for both: the run with the GIL takes twice as long, to 100 ms.
+    ticks = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")
+             if t.get("text-anchor") == "middle"]
+    assert ticks[0] == "0 ms" and ticks[-1] == "100 ms"
+    text = simconc_cli("compare", path, f"{path} --no-gil", "--quiet", env={"COLUMNS": "90"})
+    assert "== " + path in text.stdout and "2 runs on one time axis" in text.stdout
+    bad = simconc_cli("compare", f"{path} --bogus")
+    assert bad.returncode == 2 and bad.stderr.startswith("simconc: error: cannot read the run")
 
 
-#: The drawings docs/exploring.md shows, from the explorations it runs.
-DRAWINGS = {"lost_update.svg": "scenarios/lost_update.py",
-            "dining_philosophers.svg": "scenarios/dining_philosophers.py"}
+def test_a_long_run_stays_small_where_a_pixel_holds_many_stretches(program):
+    result, timeline = traced(program(SWITCHES.format(seconds=25.0)))
+    assert sum(1 for e in result.trace.events if e.op == "gil-drop") >= 9_990
+    svg = draw([timeline], "svg")
+    assert len(svg) < 20_000 and sum(1 for _ in ET.fromstring(svg).iter()) < 300
+    # Two threads taking turns read as two half bars, each half the time running; the GIL's
+    # lane, half each thread's.
+    blends = {}   # each lane's longest blend: its share of each part
+    for said in titles(svg):
+        found = re.match(r"(.*?): ([\d,]+) stretches .*too short to draw one by one (.*)", said)
+        if found and int(found[2].replace(",", "")) > 9_000:
+            blends[found[1]] = found[3]
+    assert blends == {"Thread-1 (cpu)": "(50% running, 50% ready)",
+                      "Thread-2 (cpu)": "(50% running, 50% ready)",
+                      "GIL": "(50% held by Thread-1 (cpu), 50% held by Thread-2 (cpu))",
+                      "core 0": "(50% held by Thread-1 (cpu), 50% held by Thread-2 (cpu))"}
+    assert len(draw([timeline], "html")) < 1_500_000
+    text = draw([timeline], "text", 100)
+    assert {len(line) for line in text.splitlines() if "│" in line} == {100}
 
 
-def drawing(scenario: str) -> str:
-    """The first failure of exploring ``scenario``, drawn, as from the repository's root."""
-    here = os.getcwd()
-    os.chdir(os.path.dirname(HERE))
-    try:
-        return simconc.render_svg(simconc.explore(scenario).failures[0])
-    finally:
-        os.chdir(here)
+# -- the docs' pictures --------------------------------------------------------------------------
+
+DOCS_PAGE = os.path.join(REPO, "docs", "timelines.md")
 
 
-def test_the_drawings_in_the_docs_are_what_simconc_draws():
-    for name, scenario in DRAWINGS.items():
-        with open(os.path.join(os.path.dirname(HERE), "docs", "examples", name),
-                  encoding="utf-8") as f:
-            assert f.read() == drawing(scenario), \
-                f"docs/examples/{name} is stale: redraw it with `python tests/test_timeline.py`"
+def picture_commands() -> list[tuple[list[str], str]]:
+    """Each command of docs/timelines.md that draws a picture in docs/images/: its words and
+    the picture's path."""
+    found = []
+    with open(DOCS_PAGE, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("simconc ") and "docs/images/" in line:
+                words = shlex.split(line)
+                target = next(w for w in words if w.startswith("docs/images/"))
+                found.append((words, target))
+    return found
 
 
-if __name__ == "__main__":   # redraw the docs' drawings after an intended change
-    for name, scenario in DRAWINGS.items():
-        with open(os.path.join(os.path.dirname(HERE), "docs", "examples", name), "w",
-                  encoding="utf-8") as f:
-            f.write(drawing(scenario))
-        print(f"docs/examples/{name}")
+def draw_picture(words: list[str], target: str, into: str) -> bytes:
+    argv = [into if w == target else w for w in words[1:]]
+    proc = simconc_cli(*argv, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    with open(into, "rb") as f:
+        return f.read()
 
 
-# -- any failure draws: hypothesis makes up interleavings, races and waits --------------------------
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
-
-_names = st.text(alphabet="ab<&>\"' T-1", min_size=1, max_size=6)
-
-
-@st.composite
-def failures(draw):
-    threads = draw(st.lists(st.tuples(_names, st.integers(0, 5)), min_size=1, max_size=5,
-                            unique_by=lambda t: t[1]))
-    rows = [{"step": n, "thread": name, "ident": ident,
-             "op": draw(st.sampled_from(["read", "write", "acquire", "exit", "zap"])),
-             "obj": draw(st.text(max_size=50)), "where": draw(st.sampled_from(["", "p.py:3"])),
-             "noise": draw(st.booleans())}
-            for n, (name, ident) in enumerate(draw(st.lists(st.sampled_from(threads),
-                                                            max_size=12)))]
-    pairs = st.tuples(st.integers(0, max(len(rows) - 1, 0)), st.integers(0, max(len(rows) - 1, 0)))
-    conflicts = draw(st.lists(pairs, max_size=4)) if rows else []
-    names = [name for name, _ident in threads]
-    waits = draw(st.lists(st.fixed_dictionaries({
-        "thread": st.sampled_from(names), "waits_for": st.text(max_size=20),
-        "held_by": st.lists(st.sampled_from(names + ["nobody"]), max_size=2),
-        "where": st.sampled_from([None, "p.py:9"])}), max_size=3))
-    return simconc.Failure("check", draw(st.text(max_size=30)), names, "2abc", rows, [],
-                           conflicts=conflicts, waits=waits)
+def test_the_docs_pictures_are_what_the_commands_they_show_draw(tmp_path):
+    commands = picture_commands()
+    assert commands, "docs/timelines.md shows no command that draws a picture"
+    for n, (words, target) in enumerate(commands):
+        with open(os.path.join(REPO, target), "rb") as f:
+            committed = f.read()
+        made = draw_picture(words, target, str(tmp_path / f"{n}{os.path.splitext(target)[1]}"))
+        assert made == committed, \
+            f"{target} is stale: redraw it with `python tests/test_timeline.py`"
 
 
-@settings(max_examples=150, deadline=None)
-@given(failures())
-def test_any_failure_draws_as_well_formed_svg_with_a_box_per_row_and_an_arrow_per_race(failure):
-    svg = simconc.render_svg(failure)
-    ET.fromstring(svg)   # well-formed, whatever the text held
-    shown = [n for n, row in enumerate(failure.steps) if not row["noise"]]
-    drawn = boxes(svg)
-    assert len(drawn) == len(shown) + len(failure.waits)
-    # A lane per thread (by ident; a waiting thread by its name when no row names it).
-    idents = {row["ident"] for row in failure.steps if not row["noise"]}
-    extra = {w["thread"] for w in failure.waits} - {
-        row["thread"] for row in failure.steps if not row["noise"]}
-    assert len(lane_names(svg)) == len(idents) + len(extra)
-    races = sum(1 for a, b in failure.conflicts if a in shown and b in shown)
-    lanes_of = {row["thread"] for row in failure.steps if not row["noise"]} | \
-        {w["thread"] for w in failure.waits}
-    waits = sum(1 for w in failure.waits for h in w["held_by"]
-                if h in lanes_of and h != w["thread"])
-    assert arrows(svg) == races + waits
-    assert simconc.render_svg(failure) == svg   # the same bytes again
+if __name__ == "__main__":   # redraw the docs' pictures after an intended change
+    for words, target in picture_commands():
+        draw_picture(words, target, os.path.join(REPO, target))
+        print(target)

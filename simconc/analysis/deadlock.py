@@ -17,6 +17,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @dataclass
+class Resource:
+    """Something a thread holds or waits on, as a node of the drawn wait-for graph."""
+    name: str            # as the report names it: "lock_b (Lock#2)", "ready (Event#1)"
+    label: str           # its stable label ("Lock#2"); a thread joined: the thread's name
+    kind: str            # "lock", "thread" (a join waits for a thread's end), or the type of
+                         # the object the program knows ("Event", "Queue", "Condition"...)
+    where: Optional[str] = None   # file:line: where the thread waits on it, or took the lock
+
+
+@dataclass
 class ThreadWait:
     thread: str
     waits_for: str                 # what it waits for, e.g. "Lock#2 (lock_b)"
@@ -24,6 +34,19 @@ class ThreadWait:
     holds: list[str]               # locks it holds itself
     where: Optional[str]           # file:line of the blocking call
     daemon: bool
+    #: What it waits on, as data (where: the blocking call's line).
+    waits_on: Optional[Resource] = None
+    #: The locks it holds, as data, each with the line that took it (None without a trace).
+    held: list[Resource] = field(default_factory=list)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ThreadWait":
+        """The inverse of ``asdict``: a report read back from its JSON (or a Failure's)."""
+        on = data.get("waits_on")
+        held = [Resource(**lock) for lock in data.get("held", [])]
+        return cls(data["thread"], data["waits_for"], list(data["held_by"]),
+                   list(data.get("holds", [lock.name for lock in held])), data["where"],
+                   data.get("daemon", False), Resource(**on) if on else None, held)
 
 
 @dataclass
@@ -34,6 +57,12 @@ class DeadlockReport:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "DeadlockReport":
+        """The report read back from :meth:`to_dict`'s data."""
+        return cls(data["time"], list(data["cycle"]) if data.get("cycle") else None,
+                   [ThreadWait.from_dict(w) for w in data["threads"]])
 
     def format(self) -> str:
         if self.cycle:
@@ -109,15 +138,15 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
         return None
     name = namer(names)
     state = StuckState(world.now, [t.name for t in world.threads if t.state != "done"], [], [])
+    taken = _taken_at(world, stuck)
     for thread in stuck:  # creation order, so the cycle found is the same every run
-        wait = wait_of(world, thread, name)
         owner = _owner(world, thread)
         holders = getattr(owner, "holders", None)
         holding = holders() if holders is not None else []
         # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.
         state.edges.extend((thread.name, h.name) for h in holding
                            if h is not thread or owner in thread.held)
-        state.threads.append(wait)
+        state.threads.append(wait_of(world, thread, name, taken))
     return state
 
 
@@ -132,10 +161,11 @@ def _owner(world: World, thread: SimThread) -> Any:
     return owner
 
 
-def wait_of(world: World, thread: SimThread, name: Any = None) -> ThreadWait:
+def wait_of(world: World, thread: SimThread, name: Any = None,
+            taken: Optional[dict[tuple[int, Any], str]] = None) -> ThreadWait:
     """What ``thread``, parked (its ``waiting_on`` set), waits for, who holds that, what it
-    holds itself and where it waits. ``name`` names an object (default: its label; see
-    :func:`namer`)."""
+    holds itself and where it waits. ``name`` names an object (default: its label, see
+    :func:`namer`); ``taken``: where each lock held was taken (:func:`_taken_at`)."""
     name = name or namer({})
     owner = _owner(world, thread)
     holders = getattr(owner, "holders", None)
@@ -150,11 +180,46 @@ def wait_of(world: World, thread: SimThread, name: Any = None) -> ThreadWait:
         waits = _describe_wait(owner, name)
         held_by = [h.name for h in holding if h is not thread or owner in thread.held]
     where = thread.waiting_where
+    at = f"{os.path.basename(where.filename)}:{where.lineno}" if where else None
+    taken = taken or {}
     return ThreadWait(
         thread=thread.name, waits_for=waits, held_by=held_by,
-        holds=[name(lock) for lock in thread.held],
-        where=f"{os.path.basename(where.filename)}:{where.lineno}" if where else None,
-        daemon=thread.daemon)
+        holds=[name(lock) for lock in thread.held], where=at, daemon=thread.daemon,
+        waits_on=_resource(owner, name, at),
+        held=[Resource(name(lock), lock.label, "lock",
+                       taken.get((thread.ident, getattr(lock, "_sim_key", None))))
+              for lock in thread.held])
+
+
+def _resource(obj: Any, name, where: Optional[str]) -> Resource:
+    """What a thread parked on a wait queue of ``obj`` (a lock, or a thread it joins) waits on:
+    the lock, the thread, or the object the program knows (an Event rather than the waiter lock
+    inside it)."""
+    if isinstance(obj, SimThread):
+        return Resource(obj.name, obj.name, "thread", where)
+    known = getattr(obj, "_sim_owner", None)
+    if known is not None:
+        return Resource(name(known), getattr(known, "label", type(known).__name__),
+                        type(known).__name__, where)
+    return Resource(name(obj), getattr(obj, "label", type(obj).__name__), "lock", where)
+
+
+def _taken_at(world: World, threads: list[SimThread]) -> dict[tuple[int, Any], str]:
+    """(thread ident, lock key) -> file:line of the acquire that took each lock the stuck
+    threads hold (the outermost one of an RLock), from the trace: its last acquire of the lock
+    that was not a re-entry. Nothing for a lock whose acquires are off the trace (the parts of
+    an Event, a Queue...) or for a run without one."""
+    wanted = {(t.ident, getattr(lock, "_sim_key", None)) for t in threads for lock in t.held}
+    found: dict[tuple[int, Any], str] = {}
+    for event in reversed(world.trace.events):
+        if len(found) == len(wanted):
+            break
+        if event.op != "acquire" or event.where is None or event.detail.startswith("count "):
+            continue
+        place = (event.ident, event.key)
+        if place in wanted and place not in found:
+            found[place] = str(event.where)
+    return found
 
 
 def wait_for_graph(state: StuckState) -> "nx.DiGraph":

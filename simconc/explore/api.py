@@ -15,6 +15,8 @@ import threading
 import time
 from typing import Any, Callable, Hashable, Iterator, Optional
 
+from ..analysis.lockorder import LOCK_OPS, LockOrder, lock_names
+from ..analysis.lockorder import lock_order as lock_order_of
 from ..kernel import SimconcError
 from ..kernel import switch_points_named
 from ..kernel.scheduler import MAX_STEPS
@@ -60,7 +62,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_steps: Optional[int] = None, spin_timeout: float = 10.0,
             stop_on_failure: "bool | Callable[[Failure], bool]" = False,
             jobs: int = 1, semantics: str = "untimed", switch_points: str = "any",
-            profile: str = "tutorial-2017",
+            profile: str = "tutorial-2017", lock_order: bool = False,
             _share: tuple[int, int] = (0, 1),
             progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
@@ -92,6 +94,12 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     ``semantics="timed"`` explores the choices a timed run has under ``profile`` (who takes
     the GIL among threads ready at one instant, which waiter a release wakes), by ``enumerate``
     or the ``random`` sampler, with the run's seed fixed at ``seed``.
+
+    ``lock_order``: also unite the lock-order graphs of the executions (which lock each took
+    while holding which, :mod:`simconc.analysis.lockorder`): the report holds the union, and
+    its cycles, each a potential deadlock whether or not an execution deadlocked. Each
+    execution then keeps its acquires and releases on its trace, which costs about a quarter
+    more time for a program that does little but take locks.
 
     A callable's own module (a script's ``main``, not a library's) is the user's code: its
     reads and writes of shared state are seen, as a scenario file's are (see
@@ -127,6 +135,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                          "strategy (DPOR, PCT and POS order untimed steps)")
     if max_steps is not None and max_steps < 1:
         raise ValueError(f"the step limit is at least 1 step, not {max_steps}")
+    #: What each execution keeps of its trace for the lock-order graph, if it is wanted.
+    ops = LOCK_OPS if lock_order else frozenset()
     ahead_options: Optional[dict[str, Any]] = None   # (workers start once the limit is known)
     if strategy in ("dpor", "enumerate"):
         if jobs > 1 and strategy == "enumerate":
@@ -135,7 +145,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         engine: Any = Dpor(preemption_bound) if strategy == "dpor" else Enumeration(seed)
         if jobs > 1:
             ahead_options = dict(switch_points=switch_points, check=check,
-                                 spin_timeout=spin_timeout, profile=profile)
+                                 spin_timeout=spin_timeout, profile=profile, trace_ops=ops)
     else:
         if max_executions is None:
             max_executions = DEFAULT_SAMPLES
@@ -149,16 +159,19 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                                  max_executions=max_executions, seed=seed, depth=depth,
                                  max_steps=max_steps, spin_timeout=spin_timeout,
                                  stop_on_failure=bool(stop_on_failure), semantics=semantics,
-                                 switch_points=switch_points, profile=profile)
+                                 switch_points=switch_points, profile=profile,
+                                 lock_order=lock_order)
         start, stride = _share
         engine = Sampler(strategy, seed, depth, start, stride, length)
         # This share's executions: start, start + stride, ... below max_executions.
         max_executions = len(range(start, max_executions, stride))
         if max_executions == 0:
             return ExploreReport(strategy=strategy, seed=seed, semantics=semantics,
-                                 switch_points=switch_points)
+                                 switch_points=switch_points,
+                                 lock_order=LockOrder(executions=0) if lock_order else None)
     report = ExploreReport(strategy=strategy, seed=seed, preemption_bound=preemption_bound,
-                           semantics=semantics, switch_points=switch_points)
+                           semantics=semantics, switch_points=switch_points,
+                           lock_order=LockOrder(executions=0) if lock_order else None)
     #: PCT samples mixed into the search (made when the first is due: see Interleaved).
     mixing = samples is not False and strategy == "dpor" and preemption_bound is None \
         and semantics == "untimed"
@@ -174,7 +187,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # does not decide), the failure is still reported, unexplained.
         try:
             again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
-                        spin_timeout=spin_timeout, profile=profile)
+                        spin_timeout=spin_timeout, profile=profile, timeline=True)
         except SimconcError:
             return result
         again.namespace.clear()   # (as below)
@@ -199,7 +212,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                         result = run(program, strategy=mixed.begin(), semantics=semantics,
                                      switch_points=switch_points, check=check,
                                      max_steps=max_steps, spin_timeout=spin_timeout,
-                                     profile=profile, trace=False)
+                                     profile=profile, trace=False, trace_ops=ops)
                         mixed.end()
                         report.samples += 1
                         new = _count(report, result, failures, number, traced)
@@ -222,7 +235,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 result = run(program, strategy=strat, semantics=semantics,
                              switch_points=switch_points, check=check,
                              max_steps=max_steps or FIRST_STEP_LIMIT,
-                             spin_timeout=spin_timeout, profile=profile, trace=with_trace)
+                             spin_timeout=spin_timeout, profile=profile, trace=with_trace,
+                             trace_ops=ops,
+                             timeline=with_trace)   # (a failure's report draws its timeline)
                 if strat.error is not None:
                     raise strat.error
                 blocked = strat.blocked
@@ -379,7 +394,8 @@ def _in_processes(program: Program, jobs: int,
     report = ExploreReport(strategy=options["strategy"], seed=options["seed"],
                            semantics=options["semantics"],
                            switch_points=options["switch_points"],
-                           total=options["max_executions"])
+                           total=options["max_executions"],
+                           lock_order=LockOrder(executions=0) if options["lock_order"] else None)
     started = time.perf_counter()
     with concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method),
@@ -438,6 +454,9 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     """Count execution ``number``; the failure it showed, if that failure is new (explained
     from ``traced(result)``, the same execution with its trace)."""
     report.executions += 1
+    if report.lock_order is not None:
+        report.lock_order.merge(lock_order_of(result.trace.events, result.deadlock,
+                                              lock_names(result.namespace), number))
     outcome = outcome_of(result)
     report.outcome_counts[outcome] = report.outcome_counts.get(outcome, 0) + 1
     report.outcome_first.setdefault(outcome, number)

@@ -4,15 +4,18 @@ A failure's interleaving (:attr:`Failure.steps`, read from the execution's trace
 SVG: each operation a box in its thread's lane, in the order it happened; the accesses the
 explanation names (:attr:`Failure.conflicts`) outlined in red, with an arrow from the first to
 the second. :func:`render_html` puts a whole exploration report on one self-contained page (no
-script, no network), each failure with its drawing. Both are the same bytes for the same report:
-nothing here reads the clock, an id or a set's order.
+script, no network), each failure with its drawing and its schedule's timeline (drawn by
+:mod:`simconc.render`, as ``simconc run --timeline`` draws a run). Both are the same bytes for
+the same report: nothing here reads the clock, an id or a set's order.
 """
 from __future__ import annotations
 
-import html
-import re
 from typing import Any, Optional
 
+from ..analysis.deadlock import DeadlockReport, ThreadWait
+from ..render import svg as timeline_svg
+from ..render.graphs import lock_order_svg, wait_for_svg
+from ..render.markup import escape
 from .report import ExploreReport, Failure
 
 #: Sizes, in pixels.
@@ -28,17 +31,6 @@ _FILLS = {"read": "#dbeafe", "write": "#fde68a", "acquire": "#d1fae5", "release"
           "start": "#f3f4f6", "exit": "#f3f4f6", "join": "#f3f4f6"}
 _OTHER = "#f9fafb"
 _RACE = "#dc2626"
-
-
-#: Characters XML does not allow, even escaped (C0 controls but tab and newlines, surrogates,
-#: the two non-characters): a program's output may hold them (an ANSI colour code, say).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def escape(text: str) -> str:
-    """``text`` for an SVG or HTML page: markup escaped, and what XML cannot hold written as
-    Python writes it (``\\x1b``)."""
-    return html.escape(_NOT_XML.sub(lambda m: repr(m.group())[1:-1], text))
 
 
 def _text(value: str, limit: int) -> str:
@@ -220,6 +212,20 @@ def render_html(report: ExploreReport, title: str = "simconc explore",
         command = replay.format(token=failure.schedule) if replay else failure.schedule
         out.append(f"<p>Replay: <code>{escape(command)}</code></p>")
         out.append(f'<div class="drawing">{render_svg(failure, f"arrow-{n}")}</div>')
+        if failure.timeline is not None and failure.timeline.lanes:
+            axis = "its x axis is the step index" if failure.timeline.unit == "step" else \
+                "in simulated time"
+            out.append(f"<h3>The same schedule as a timeline ({axis})</h3>")
+            out.append(f'<div class="drawing">{timeline_svg.render([failure.timeline])}</div>')
+        if failure.kind == "deadlock" and failure.waits:
+            report_ = DeadlockReport(0.0, failure.cycle or None,
+                                     [ThreadWait.from_dict(wait) for wait in failure.waits])
+            out.append("<h3>The wait-for graph</h3>")
+            out.append(f'<div class="drawing">{wait_for_svg(report_, f"wait-for-{n}")}</div>')
         out.append("</section>")
+    if report.lock_order is not None:
+        out += ['<section class="lock-order">', "<h2>Lock order</h2>",
+                f'<pre class="why">{escape(report.lock_order_text())}</pre>',
+                f'<div class="drawing">{lock_order_svg(report.lock_order)}</div>', "</section>"]
     out += ["</body>", "</html>"]
     return "\n".join(out) + "\n"

@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import functools
 import os
-from dataclasses import dataclass, field
-from typing import Any, Callable, Optional, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, Callable, NamedTuple, Optional, Sequence
 
-from ..kernel import Step, TraceEvent
+from ..analysis.lockorder import LockOrder
+from ..kernel import Step, Trace, TraceEvent
 from ..kernel.scheduler import MAX_STEPS
 from ..kernel.trace import SCHEDULING, what
 from ..kernel.values import TypeName, describe
+from ..render.lanes import Timeline, timeline_of
 from ..runner import RunResult
 from .clocks import HappensBefore
 
@@ -50,13 +52,33 @@ class Failure:
     #: accesses that conflict and could have happened the other way round, in the order they
     #: happened. What a drawing of the interleaving points out (drawing.py).
     conflicts: list[tuple[int, int]] = field(default_factory=list)
-    #: A deadlock's stuck threads, each as ``{"thread", "waits_for", "held_by", "where"}``:
-    #: what each waits for when no thread can go on, and who holds it.
+    #: A deadlock's stuck threads, each as ``{"thread", "waits_for", "held_by", "where",
+    #: "waits_on", "held"}``: what each waits for when no thread can go on, who holds it, and
+    #: the locks it holds (:class:`~simconc.analysis.deadlock.ThreadWait`'s fields).
     waits: list[dict] = field(default_factory=list)
+    #: A deadlock's cycle of threads, each waiting for the next (empty: none, or no deadlock).
+    cycle: list[str] = field(default_factory=list)
     #: Every uncaught exception of the execution, each as ``{"thread", "type", "message"}``,
     #: in the order the run met them: a worker's that caused the main thread's failed assert
     #: belongs in the report as much as the assert.
     exceptions: list[dict] = field(default_factory=list)
+    #: The failing execution, as far as its timeline needs it (see :attr:`timeline`), or the
+    #: timeline once drawn.
+    run: "Optional[_Run | Timeline]" = field(default=None, repr=False, compare=False)
+
+    @property
+    def timeline(self) -> Optional[Timeline]:
+        """How the threads of the failing execution were scheduled, step by step (or in time,
+        for a timed exploration): its lanes, which the report's page draws (drawing.py). Built
+        when first asked for: most reports are never drawn."""
+        if isinstance(self.run, _Run):
+            self.run = timeline_of(self.run, f"{self.kind}: {self.message}")
+        return self.run
+
+    def __getstate__(self) -> dict[str, Any]:
+        # (Sent between processes, --jobs: the lanes, plain data, rather than the trace.)
+        self.timeline
+        return self.__dict__
 
     def format(self, title: str = "failure", file: Optional[str] = None,
                steps: bool = True, replay: Optional[Callable[[str], str]] = None,
@@ -120,6 +142,7 @@ class Failure:
                 "preemptions": self.preemptions, "execution": self.execution,
                 "explanation": self.explanation, "steps": self.steps,
                 "conflicts": [list(pair) for pair in self.conflicts], "waits": self.waits,
+                "cycle": self.cycle,
                 "exceptions": self.exceptions}
 
 
@@ -156,6 +179,8 @@ class ExploreReport:
     failures: list[Failure] = field(default_factory=list)
     #: The number of the first execution of each outcome: ties in outcomes are in that order.
     outcome_first: dict[str, int] = field(default_factory=dict, repr=False)
+    #: The lock-order graphs of the executions counted, united (None: not asked for).
+    lock_order: Optional[LockOrder] = None
 
     def merge(self, other: "ExploreReport") -> None:
         """Add a share of the same exploration run elsewhere (``--jobs``): the result is what
@@ -167,6 +192,8 @@ class ExploreReport:
         self.interrupted = self.interrupted or other.interrupted
         self.shared = self.shared or other.shared
         self.unfollowed += other.unfollowed
+        if self.lock_order is not None and other.lock_order is not None:
+            self.lock_order.merge(other.lock_order)
         for outcome, count in other.outcome_counts.items():
             self.outcome_counts[outcome] = self.outcome_counts.get(outcome, 0) + count
             first = other.outcome_first[outcome]
@@ -208,6 +235,7 @@ class ExploreReport:
             "interrupted": self.interrupted,
             "outcomes": [{"outcome": o, "count": n} for o, n in self.outcomes],
             "failures": [f.to_dict() for f in self.failures],
+            **({"lock_order": self.lock_order.to_dict()} if self.lock_order is not None else {}),
         }
 
     def summary(self) -> str:
@@ -249,7 +277,18 @@ class ExploreReport:
             lines.append("")
             lines.append(failure.format(f"failure {n} of {len(self.failures)}", file, steps,
                                         replay, full, full_option))
+        if self.lock_order is not None:
+            lines += ["", self.lock_order_text()]
         return "\n".join(lines)
+
+    def lock_order_text(self) -> str:
+        """The lock-order report of the executions (asked for with ``lock_order``), saying
+        that its graph unites theirs."""
+        assert self.lock_order is not None
+        runs = self.lock_order.executions
+        return self.lock_order.format(f"the {runs:,} execution{'s' if runs != 1 else ''} "
+                                      f"explored" + (", their graphs united" if runs != 1
+                                                     else ""))
 
 
 def outcome_of(result: RunResult) -> str:
@@ -294,6 +333,15 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
                          f"the program exited with status {result.exit_code}")
 
 
+class _Run(NamedTuple):
+    """What a failure keeps of its execution to draw its timeline (render.lanes.timeline_of)."""
+    trace: Trace
+    semantics: str
+    elapsed: float
+    profile: str
+    gil: bool
+
+
 def failure_of(result: RunResult) -> Optional[Failure]:
     """The failure one execution shows, explained, or None if it passed."""
     found = failure_kind(result)
@@ -305,6 +353,7 @@ def failure_of(result: RunResult) -> Optional[Failure]:
     explanation: list[str] = []
     conflicts: list[tuple[int, int]] = []
     waits: list[dict] = []
+    cycle: list[str] = []
     if kind in ("check", "exception"):
         explanation, races = _explain(result, _events_of_steps(result, firsts))
         conflicts = [(row_of_event[firsts[j][0]], row_of_event[firsts[i][0]])
@@ -316,16 +365,20 @@ def failure_of(result: RunResult) -> Optional[Failure]:
         explanation = [_progress(result)]
     elif kind == "deadlock" and result.deadlock is not None:
         waits = [{"thread": w.thread, "waits_for": w.waits_for, "held_by": list(w.held_by),
-                  "where": w.where} for w in result.deadlock.threads]
+                  "where": w.where,
+                  "waits_on": asdict(w.waits_on) if w.waits_on is not None else None,
+                  "held": [asdict(lock) for lock in w.held]} for w in result.deadlock.threads]
         if result.deadlock.cycle:
-            threads = list(result.deadlock.cycle)
+            threads = cycle = list(result.deadlock.cycle)
         explanation = [line.strip() for line in result.deadlock.format().splitlines()[1:]
                        if " -> " not in line]
     return Failure(kind, message, threads, result.schedule, rows, explanation,
                    preemptions=sum(step.preempts for step in result.steps),
-                   conflicts=conflicts, waits=waits,
+                   conflicts=conflicts, waits=waits, cycle=cycle,
                    exceptions=[{"thread": e.thread, "type": e.type, "message": e.message}
-                               for e in result.exceptions])
+                               for e in result.exceptions],
+                   run=_Run(result.trace, result.semantics, result.elapsed, result.profile,
+                            result.gil))
 
 
 #: How many of a cut execution's last steps tell whether it was still getting somewhere.
@@ -428,10 +481,12 @@ def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[l
     rows: list[dict] = []
     row_of_event = {}
     for index, event in enumerate(result.trace.events):
+        op = event.op
+        if op in SCHEDULING:
+            continue   # (who blocked and woke: the timeline's, no step's)
         step = event.step   # how many steps had been taken: it belongs to the last, if its own
         if step and event.ident == steps[step - 1].ident:
             made[step - 1].append(index)
-        op = event.op
         if op in _NOT_SHOWN:
             continue
         row_of_event[index] = len(rows)

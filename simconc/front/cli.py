@@ -1,5 +1,5 @@
-"""The command line: ``simconc run | explore | replay | shrink | step | list | puzzles |
-profiles``.
+"""The command line: ``simconc run | explore | replay | compare | shrink | step | list |
+puzzles | profiles``.
 
 Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
 failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
@@ -16,27 +16,39 @@ import sys
 from typing import Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
+from ..kernel.profile import get_profile
 from ..kernel.trace import SCHEDULING, what
 from ..kernel import SWITCH_POINT_NAMES
 from ..explore.api import STRATEGIES, explore, shrink
 from ..explore.report import ExploreReport
 from ..explore.drawing import render_html
 from ..instrument.importer import instrument_packages
+from ..analysis.lockorder import LockOrder
+from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
+from ..render.trace_lines import trace_line
 from .scenarios import list_scenarios
 from .puzzles import describe_puzzle, find_puzzle, list_puzzles
 from .stepper import Stepper, drive, file_name, undefined
+from .timelines import TimelineOutput, add_compare, compare
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", help="the scenario: an ordinary threaded Python file")
-    parser.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
-                        help="the cost profile that gives time its meaning "
-                             "(default: tutorial-2017)")
+    parser.add_argument("--profile", default="tutorial-2017", type=_profile, metavar="PROFILE",
+                        help="the cost profile that gives time its meaning: "
+                             f"{', '.join(sorted(PROFILES))}, or a JSON file that simconc "
+                             f"calibrate wrote (default: tutorial-2017)")
     parser.add_argument("--trace", action="store_true",
-                        help="show each visible operation as it happens (on stderr)")
+                        help="show each visible operation as it happens, and each block, "
+                             "wake-up and hand-over of the GIL (on stderr)")
+    parser.add_argument("--timeline", metavar="PATH",
+                        help="draw the run's timeline to PATH, in the format its suffix names: "
+                             ".svg (a picture), .html (a page to zoom, pan and hover), .json "
+                             "(Chrome trace format: Perfetto, chrome://tracing), .txt; - draws "
+                             "it in the terminal after the program's output")
     parser.add_argument("--memory", action="store_true",
                         help="also put the program's reads and writes of shared state (module "
                              "variables, attributes, subscripts) on the trace")
@@ -52,6 +64,14 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                         help="stop a thread that runs this long in real time without blocking "
                              "(default: 10)")
+    parser.add_argument("--deadlock-graph", metavar="PATH.svg",
+                        help="if the run deadlocks, draw its wait-for graph (threads, the locks "
+                             "they hold and what they wait for, the cycle in red) into PATH.svg")
+    parser.add_argument("--lock-order", nargs="?", const="", metavar="PATH.svg",
+                        help="report the run's lock-order graph (which lock was taken while "
+                             "holding which) and its cycles, potential deadlocks even if this "
+                             "run did not deadlock, as Linux's lockdep does; with PATH.svg, "
+                             "also draw it there")
     _check_option(parser)
 
 
@@ -124,7 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_explore.add_argument("--timed", action="store_true",
                            help="explore the choices of a timed run instead (with --strategy "
                                 "enumerate or random; --seed fixes the run's seed)")
-    p_explore.add_argument("--profile", default="tutorial-2017", choices=sorted(PROFILES),
+    p_explore.add_argument("--profile", default="tutorial-2017", type=_profile,
+                           metavar="PROFILE",
                            help="the cost profile of --timed (default: tutorial-2017)")
     p_explore.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                            help="run the exploration in N processes (dpor and the samplers; "
@@ -136,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 "drawn: a lane per thread, the races as arrows")
     p_explore.add_argument("--json", action="store_true",
                            help="print one JSON object with the whole report")
+    p_explore.add_argument("--lock-order", nargs="?", const="", metavar="PATH.svg",
+                           help="unite the lock-order graphs of all the executions (which lock "
+                                "was taken while holding which) and report its cycles, "
+                                "potential deadlocks even where no execution deadlocked; with "
+                                "PATH.svg, also draw it there (costs about a quarter more time "
+                                "for a program that does little but take locks)")
     p_explore.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
                            help="stop a thread that runs this long in real time without "
                                 "reaching a step (default: 10)")
@@ -176,10 +203,27 @@ def build_parser() -> argparse.ArgumentParser:
     p_puzzles = sub.add_parser("puzzles", help="the puzzles for simconc step: make a "
                                                "program fail by choosing who runs")
     p_puzzles.add_argument("--json", action="store_true")
+    add_compare(sub)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
     sub.add_parser("profiles", help="the cost profiles and their durations")
+    p_calibrate = sub.add_parser(
+        "calibrate", help="measure this machine's costs with the real interpreter and write "
+                          "them as a cost profile")
+    p_calibrate.add_argument("--output", "-o", default="calibrated.json", metavar="PATH.json",
+                             help="where to write the profile (default: calibrated.json)")
+    p_calibrate.add_argument("--quick", action="store_true",
+                             help="fewer and shorter measurements (a few seconds, rougher)")
     return parser
+
+
+def _profile(value: str) -> str:
+    """``--profile``: a profile's name, or a JSON file of one, checked before anything runs."""
+    try:
+        get_profile(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -199,6 +243,8 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
         return _puzzles(args)
     if args.command == "step":
         return _step(args)
+    if args.command == "calibrate":
+        return _calibrate(args)
     if args.command == "profiles":
         for profile in PROFILES.values():
             print(f"{profile.name}: {profile.description}")
@@ -212,6 +258,8 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
         return _explore(args)
     if args.command == "shrink":
         return _shrink(args)
+    if args.command == "compare":
+        return compare(args, run_one=_run_quietly, report=_report)
     return _run(args)
 
 
@@ -253,6 +301,12 @@ def _explore(args: argparse.Namespace) -> int:
             sys.stderr.write(f"simconc: exploring: {_so_far(report)}\n")
         sys.stderr.flush()
 
+    problem = _svg_path("--lock-order", args.lock_order)
+    if problem is not None:
+        if args.json:
+            print(json.dumps({"status": "bad-input", "error": problem}))
+        print(f"simconc: error: {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     if args.instrument:
         instrument_packages([p for p in args.instrument.split(",") if p])
     page = None
@@ -271,7 +325,8 @@ def _explore(args: argparse.Namespace) -> int:
                          semantics="timed" if args.timed else "untimed", profile=args.profile,
                          switch_points=args.switch_points,
                          max_steps=args.max_steps, spin_timeout=args.spin_timeout,
-                         stop_on_failure=args.stop_on_failure, progress=progress)
+                         stop_on_failure=args.stop_on_failure, progress=progress,
+                         lock_order=args.lock_order is not None)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
             print(json.dumps({"status": "bad-input", "error": str(exc)}))
@@ -295,6 +350,10 @@ def _explore(args: argparse.Namespace) -> int:
             page.write(render_html(report, f"simconc explore {args.file}",
                                    replay=f"simconc replay {shlex.quote(args.file)} {{token}}"))
         print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
+    if args.lock_order and report.lock_order is not None \
+            and not _write(args.lock_order, lock_order_svg(report.lock_order),
+                           "the lock-order graph"):
+        return EXIT_BAD_INPUT
     return EXIT_FAILED if report.failures else EXIT_OK
 
 
@@ -382,26 +441,59 @@ def _step(args: argparse.Namespace) -> int:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+def _svg_path(option: str, path: Optional[str]) -> Optional[str]:
+    """Why ``path`` cannot take a drawing (a message), or None if it can."""
+    if path is None or path == "":
+        return None
+    if not path.endswith(".svg"):
+        return (f"{option} draws an SVG picture: give a PATH ending in .svg, not {path!r} "
+                f"(the scenario file goes before the options)")
+    folder = os.path.dirname(path) or "."
+    if not os.path.isdir(folder):
+        return f"cannot write {path}: no directory {folder}"
+    return None
+
+
+def _write(path: str, text: str, what: str) -> bool:
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        print(f"simconc: error: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return False
+    print(f"simconc: {what}, drawn: {path}", file=sys.stderr)
+    return True
 
 
 def _run(args: argparse.Namespace) -> int:
+    for option, path in (("--deadlock-graph", args.deadlock_graph),
+                         ("--lock-order", args.lock_order)):
+        problem = _svg_path(option, path)
+        if problem is not None:
+            if args.json:
+                print(json.dumps({"status": "bad-input", "error": problem}))
+            print(f"simconc: error: {problem}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     out, err = sys.stdout, sys.stderr   # the terminal's: during the run, the program's own
 
     def show(event: TraceEvent) -> None:
-        if event.op not in SCHEDULING:
+        line = trace_line(event)
+        if line is not None:
             out.flush()   # what the program printed first comes out first, under a pipe too
-            err.write(event.format() + "\n")
+            err.write(line + "\n")
             err.flush()
 
     listener = show if args.trace and not args.json else None
     live = not args.json
     try:
+        # (Checked before the run: a timeline that cannot be drawn is bad input, not a lost run.)
+        timeline = TimelineOutput.of(args.timeline, json_output=args.json)
         result = run(args.file,
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
                      memory=args.memory, check=args.check, gil=args.gil,
-                     trace_listener=listener,
+                     trace_listener=listener, timeline=timeline is not None or args.trace,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
@@ -411,16 +503,80 @@ def _run(args: argparse.Namespace) -> int:
     except SimconcError as exc:  # pragma: no cover - every known failure is reported in result
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    order = result.lock_order() if args.lock_order is not None else None
+    if timeline is not None:   # (in the terminal: after the program's output)
+        timeline.draw([(result, run_title(args))])
     if args.json:
         payload = result.to_dict()
         if args.trace:
             payload["trace"] = [_event_dict(e) for e in result.trace if e.op not in SCHEDULING]
+        if order is not None:
+            payload["lock_order"] = order.to_dict()
         print(json.dumps(payload, indent=2))
     else:
-        _report(result, args)
+        _report(result, args, order)
+    if timeline is not None:
+        timeline.tell()
+    written = True
+    if args.deadlock_graph:
+        if result.deadlock is not None:
+            written = _write(args.deadlock_graph, wait_for_svg(result.deadlock),
+                             "the wait-for graph")
+        else:
+            print(f"simconc: no deadlock in this run: no wait-for graph to draw "
+                  f"({args.deadlock_graph} not written)", file=sys.stderr)
+    if args.lock_order and order is not None:
+        written = _write(args.lock_order, lock_order_svg(order), "the lock-order graph") \
+            and written
+    if not written:
+        return EXIT_BAD_INPUT
     if result.status in ("ok", "limit"):
         return EXIT_OK
     return EXIT_FAILED
+
+
+def _calibrate(args: argparse.Namespace) -> int:
+    from .calibrate import calibrate, write
+    if not args.output.endswith(".json"):
+        print(f"simconc: error: the profile is a JSON file: {args.output!r} does not end in "
+              f".json", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    try:
+        profile = calibrate(quick=args.quick, progress=sys.stderr)
+    except KeyboardInterrupt:
+        print("simconc: calibrate: interrupted; nothing written", file=sys.stderr)
+        return EXIT_FAILED
+    try:
+        write(profile, args.output)
+    except OSError as exc:
+        print(f"simconc: error: cannot write {args.output!r}: {exc.strerror}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"wrote {args.output}: use it with --profile {args.output}")
+    return EXIT_OK
+
+
+def run_title(args: argparse.Namespace) -> str:
+    """A run, as its timeline is titled: the file and what made this run differ from the
+    default one."""
+    words = [args.file]
+    if getattr(args, "token", None):
+        words += ["replay", args.token]
+    elif getattr(args, "seed", 0):
+        words += ["--seed", str(args.seed)]
+    if args.profile != "tutorial-2017":
+        words += ["--profile", args.profile]
+    if not args.gil:
+        words.append("--no-gil")
+    if args.until is not None:
+        words += ["--until", f"{args.until:g}"]
+    return " ".join(words)
+
+
+def _run_quietly(args: argparse.Namespace) -> RunResult:
+    """One run of ``simconc compare``: its output kept, for its heading."""
+    return run(args.file, seed=args.seed, profile=args.profile, until=args.until,
+               spin_timeout=args.spin_timeout, memory=args.memory, check=args.check,
+               gil=args.gil, timeline=True)
 
 
 def _event_dict(event: TraceEvent) -> dict:
@@ -428,8 +584,10 @@ def _event_dict(event: TraceEvent) -> dict:
             "where": str(event.where) if event.where else None}
 
 
-def _report(result: RunResult, args: argparse.Namespace) -> None:
-    """Why the run failed (always), then the summary (unless --quiet), on stderr."""
+def _report(result: RunResult, args: argparse.Namespace,
+            order: Optional[LockOrder] = None) -> None:
+    """Why the run failed (always), the lock order (if asked for), then the summary (unless
+    --quiet), on stderr."""
     err = sys.stderr
     sys.stdout.flush()
     if result.deadlock is not None:
@@ -438,6 +596,8 @@ def _report(result: RunResult, args: argparse.Namespace) -> None:
         err.write(f"\nsimconc: stopped: {result.error}\n")
     if result.check_failure:
         err.write(f"\nsimconc: {result.check_failure}\n")
+    if order is not None:
+        err.write("\n" + order.format() + "\n")
     if args.quiet:
         return
     status = {"ok": "ok", "deadlock": "DEADLOCK", "error": "FAILED", "check": "CHECK FAILED",

@@ -30,7 +30,7 @@ _GRANT_PRIORITY = 2
 
 class GIL:
     __slots__ = ("world", "interpreter", "env", "holder", "queue", "waiters", "_grant_pending",
-                 "_exclude", "drop_request", "_drop_timer", "holding", "drop_wanted")
+                 "_exclude", "drop_request", "_drop_timer", "holding", "drop_wanted", "_giver")
 
     def __init__(self, world: "World", interpreter: "Interpreter", env: Any) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -52,6 +52,10 @@ class GIL:
         self.holding = 0
         #: A waiter's interval ran out: the holder must drop the GIL (CPython's eval breaker).
         self.drop_wanted = False
+        #: For a timeline only: the thread whose release scheduled the pending grant, which
+        #: hands the GIL over from it (a grant among requests made while nobody held it is not
+        #: a hand-over).
+        self._giver: Optional["SimThread"] = None
 
     def take_if_free(self, thread: "SimThread") -> bool:
         """Take the GIL at once, with no event and no switch, if nobody holds it, wants it or is
@@ -115,6 +119,8 @@ class GIL:
         self._stop_interval()
         self._exclude = thread if forced else None
         if self.waiters:
+            if self.world.timeline and not self._grant_pending:
+                self._giver = thread
             self._schedule_grant(self.world.profile.forced_switch if forced else 0.0)
 
     def start_cpu(self) -> Event:
@@ -140,6 +146,7 @@ class GIL:
 
     def _grant(self, _event: Event) -> None:
         self._grant_pending = False
+        giver, self._giver = self._giver, None
         waiters = self.waiters
         if self.holder is not None or not waiters:
             return
@@ -151,6 +158,8 @@ class GIL:
             else candidates[0]
         thread, event = waiters.pop(pick)
         self._held_by(thread)
+        if giver is not None and giver is not thread:
+            self.world.record(thread, "gil-take", detail=f"from {giver.name}", skip=None)
         if waiters:
             self._start_interval()   # (the others wait on, their interval from now)
         # Every ordinary event of this instant has been processed already (the grant runs at a
@@ -164,7 +173,7 @@ class GIL:
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""
-        self.world = self.env = None
+        self.world = self.env = self._giver = None
 
 
 class NoGIL(GIL):

@@ -102,10 +102,14 @@ def drive(thread: "SimThread", delay: float, env: Any,
     if delay > 0:
         yield env.timeout(delay)
     world.current = thread
+    if thread.interpreter is not world.running:
+        world.enter(thread.interpreter)
     thread.greenlet, request = start_greenlet(lambda: bootstrap(thread), world.hub)
     while request is not EXITED:
         if world.fatal is not None:
             return
         value = yield request
         world.current = thread
+        if thread.interpreter is not world.running:
+            world.enter(thread.interpreter)
         request = thread.greenlet.switch(value)

@@ -41,7 +41,7 @@ class Interpreter:
     """One interpreter of a world (see the module's docstring)."""
 
     __slots__ = ("world", "number", "main", "main_returned", "shutdown_hooks", "exit_hooks",
-                 "switch_interval", "gil", "numbers", "face")
+                 "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid", "parent", "prefix")
 
     def __init__(self, world: "World", number: int, switch_interval: float) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -64,9 +64,21 @@ class Interpreter:
         #: The stdlib face's state (simconc.stdlib.state.FaceState), which the kernel keeps
         #: for it and never reads, as a thread keeps its ``face``.
         self.face: Any = None
+        #: Its values of the world's interpreter globals while another interpreter runs.
+        self.globals: list[Any] = []
+        #: Its contents of the world's interpreter contents, likewise.
+        self.contents: list[dict] = []
+        #: Its process id (``os.getpid()``), and the interpreter that started it.
+        self.pid = 0
+        self.parent: Optional["Interpreter"] = None
+        #: What reports put before the names of its threads: its process's name and a slash
+        #: ("Process-1/MainThread"), but for the first interpreter's.
+        self.prefix = ""
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world and to the program."""
-        self.world = self.main = self.gil = self.face = None
+        self.world = self.main = self.gil = self.face = self.parent = None
+        self.globals = []
+        self.contents = []
         self.shutdown_hooks = []
         self.exit_hooks = []

@@ -7,6 +7,7 @@ token reproduces it).
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
@@ -39,6 +40,12 @@ class CostProfile:
     #: OS thread creation, from ``Thread.start()`` until the new thread runs its first bytecode.
     thread_start: float = 108e-6
     thread_start_jitter: float = 0.5
+    #: ``fork()`` of a Python process, CPU time of the parent's thread that starts it (copying
+    #: its page tables) before the child runs.
+    process_start: float = 1.5e-3
+    #: A spawned (or forkserver) child's start: a new interpreter starting and importing, CPU
+    #: time of the child before it runs the program's main module.
+    spawn_start: float = 25e-3
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
@@ -50,6 +57,9 @@ class CostProfile:
     #: thread that does it, holding the GIL: a thread that only polls still lets time pass.
     lock_op: float = 0.27e-6
     queue_op: float = 4.4e-6
+    #: CPU time of one system call on a pipe between processes (a write, a read, a select),
+    #: besides pickling what crosses it.
+    pipe_op: float = 3e-6
     #: CPU time of one tick of counted Python (simconc.instrument.ticks): a function call or a
     #: loop iteration of a scenario's own code.
     python_step: float = 203.13e-9
@@ -59,6 +69,10 @@ class CostProfile:
     #: The hosts of the simulated network (``urllib.request.urlopen``): any other does not
     #: resolve.
     sites: tuple[Site, ...] = ()
+    #: The machine's line to the network, bytes a second, shared fairly by the responses
+    #: arriving at once (each also at most its site's bandwidth); infinite: no limit but the
+    #: sites'.
+    line_bandwidth: float = float("inf")
     #: Epoch seconds that ``time.time()`` reports at simulated time zero.
     epoch: float = 1494575940.0  # 2017-05-12 15:59 +08:00, the tutorial's date
 
@@ -98,6 +112,7 @@ TUTORIAL_2017 = register(CostProfile(
     name="tutorial-2017",
     description="The tutorial author's 2017 machine: 2 cores, ~100 us to start a thread, "
                 "5 ms GIL switch interval; the tutorial's URLs on a 10 Mbit/s line.",
+    line_bandwidth=1.25e6,
     sites=(
         Site("www.edu2act.cn", latency=0.390027, bandwidth=1.25e6,
              pages=tuple((f"/course/?page={page}", size)
@@ -112,20 +127,57 @@ TUTORIAL_2017 = register(CostProfile(
 # clock barely moves except for sleeps and declared work. Handy for checking logic, not timing.
 IDEAL = register(CostProfile(
     name="ideal",
-    description="No overheads: threads start instantly, sleeps are exact, switches, lock and "
-                "queue operations, pure Python and the network's waits are free, no jitter.",
+    description="No overheads: threads and processes start instantly, sleeps are exact, "
+                "switches, lock, queue and pipe operations, pure Python and the network's "
+                "waits are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
-    forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0,
+    forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0, process_start=0.0,
+    spawn_start=0.0, pipe_op=0.0, line_bandwidth=float("inf"),
     sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
                 for site in TUTORIAL_2017.sites),
 ))
 
 def get_profile(profile: "str | CostProfile") -> CostProfile:
-    """The profile named ``profile`` (or ``profile`` itself if it is already one)."""
+    """The profile named ``profile``, or read from the JSON file ``profile`` names (or
+    ``profile`` itself if it is already one)."""
     if isinstance(profile, CostProfile):
         return profile
     try:
         return PROFILES[profile]
     except KeyError:
+        if profile.endswith(".json"):
+            return load_profile(profile)
         known = ", ".join(sorted(PROFILES))
-        raise ValueError(f"unknown cost profile {profile!r}; known profiles: {known}") from None
+        raise ValueError(f"unknown cost profile {profile!r}; known profiles: {known}, or a "
+                         f"JSON file (simconc calibrate writes one)") from None
+
+def load_profile(path: str) -> CostProfile:
+    """A cost profile from a JSON file (``simconc calibrate`` writes one): its costs by name,
+    over ``tutorial-2017``'s (whose simulated network it keeps)."""
+    import json
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as exc:
+        raise ValueError(f"cannot read the cost profile {path!r}: {exc.strerror}") from None
+    except ValueError as exc:
+        raise ValueError(f"the cost profile {path!r} is not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"the cost profile {path!r} is not a JSON object")
+    known = {f.name: f.type for f in fields(CostProfile)}
+    changes = {}
+    for key, value in data.items():
+        if key == "sites" or key not in known:
+            raise ValueError(f"the cost profile {path!r} has an unknown cost {key!r}")
+        if key in ("name", "description"):
+            if not isinstance(value, str):
+                raise ValueError(f"the cost profile {path!r}: {key} must be a string")
+        elif key == "cores":
+            if type(value) is not int or value < 1:
+                raise ValueError(f"the cost profile {path!r}: cores must be a positive integer")
+        elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"the cost profile {path!r}: {key} must be a non-negative number")
+        changes[key] = value
+    changes.setdefault("name", os.path.basename(path))
+    return TUTORIAL_2017.with_(**changes)
+

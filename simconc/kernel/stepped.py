@@ -156,6 +156,9 @@ class Stepped(Semantics):
         self._keep: list[Any] = []
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
+        #: For a timeline only: the threads whose next step could not be taken at the last
+        #: decision (a ``block`` recorded, its ``ready`` not yet), and what they wait on.
+        self._blocked: dict[StepThread, str] = {}
 
     def attach(self, world: "World") -> None:
         self.world = world
@@ -203,7 +206,12 @@ class Stepped(Semantics):
     def _bootstrap(self, thread: StepThread) -> object:
         thread.state = "running"
         thread.started_at = 0.0
-        thread.run_code()
+        try:
+            if not thread.killed:
+                thread.run_code()
+        except GreenletExit:
+            if not thread.killed:
+                raise
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
         # thread's end is the end of the program: nothing is left to see it.)
         if not self.world.finished:
@@ -218,6 +226,8 @@ class Stepped(Semantics):
         greenlet is resumed with."""
         world = self.world
         world.current = thread
+        if thread.interpreter is not world.running:
+            world.enter(thread.interpreter)
         if thread.greenlet is None:
             # (its greenlet is known before it first runs: it may be scheduled before the one
             # that started it is resumed)
@@ -338,7 +348,7 @@ class Stepped(Semantics):
                 self._local_waits -= 1
         else:
             value = self._next()
-        if isinstance(value, Abort) or world.tearing_down:
+        if isinstance(value, Abort) or world.tearing_down or thread.killed:
             raise GreenletExit
         if waiting_on is not None:
             thread.waiting_on = thread.waiting_where = None
@@ -353,6 +363,8 @@ class Stepped(Semantics):
         world = self.world
         if world.fatal is not None or world.finished:
             return None
+        if world.timeline:
+            self._watch()
         if self._fresh or self._local_waits:
             local = self._local()
             if local is not None:
@@ -420,6 +432,29 @@ class Stepped(Semantics):
             self._progress(thread)
         return thread
 
+    def _watch(self) -> None:
+        """For a timeline: each thread whose next step cannot be taken now (a lock held, a
+        thread not ended, a wait not woken) is blocked on what it waits for, until it can."""
+        world = self.world
+        blocked = self._blocked
+        for thread in self.threads:
+            pending = thread.pending
+            if pending is None or thread.state != "ready":
+                if blocked and thread in blocked:
+                    del blocked[thread]
+                continue
+            enabled = pending[2]
+            if enabled is not None and not enabled():
+                if thread not in blocked:
+                    queue = thread.waiting_on
+                    label = queue.named() if queue is not None else \
+                        "the GIL" if pending[0] == GIL_KEY else ""
+                    blocked[thread] = label
+                    world.record(thread, "block", label, thread.waiting_where, None,
+                                 pending[0])
+            elif blocked and thread in blocked:
+                world.record(thread, "ready", blocked.pop(thread), None, None)
+
     def _progress(self, thread: StepThread) -> None:
         """``thread`` took a step: the polls it ends (see the module's docstring)."""
         polled = False
@@ -456,9 +491,9 @@ class Stepped(Semantics):
         """A timed wait has timed out (its step came first); an untimed one waits for a step
         that wakes it (a ``wait`` step on the queue's location, enabled once unparked)."""
         world = self.world
-        if world.tearing_down:
-            raise GreenletExit
         thread: StepThread = world.current_thread()   # type: ignore[assignment]
+        if world.tearing_down or thread.killed:
+            raise GreenletExit
         if timeout is not None:
             self._polls(thread)
             return False
@@ -546,5 +581,6 @@ class Stepped(Semantics):
     def dispose(self) -> None:
         self._last = self.scheduler = None
         self._fresh = []
+        self._blocked = {}
         self.threads = []
         self._keep.clear()   # (``access`` appends to this list)

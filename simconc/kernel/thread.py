@@ -29,7 +29,7 @@ class SimThread:
 
     __slots__ = ("world", "interpreter", "ident", "name", "daemon", "face", "_run", "greenlet",
                  "state", "done", "waiting_on", "waiting_where", "started_at", "ended_at",
-                 "held", "path", "spawned", "made", "alive_key", "on_finish")
+                 "held", "path", "spawned", "made", "alive_key", "on_finish", "killed")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
@@ -69,6 +69,8 @@ class SimThread:
         self.made = 0                  # locks, events, queues it made (Stepped.name_new)
         #: Called when the thread has ended (the face forgets it: threading._active).
         self.on_finish: Optional[Callable[[], None]] = None
+        #: Its process has ended (``os._exit``, a kill): the next time it runs, it unwinds.
+        self.killed = False
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""

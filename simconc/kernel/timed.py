@@ -75,6 +75,9 @@ class Timed(Semantics):
         #: parks there until SimPy says (its deadline passed, a core is free). Made on first
         #: use, as the cores are.
         self._queues: dict[str, WaitQueue] = {}
+        #: For a timeline only: the thread computing on each core, numbered from 0 (SimPy's
+        #: resource counts its users but names no core; the lowest free number is taken).
+        self._on_core: list[Optional[SimThread]] = []
 
     def attach(self, world: "World") -> None:
         self.world = world
@@ -125,8 +128,14 @@ class Timed(Semantics):
         gil: GIL = thread.interpreter.gil
         self._run_again(thread, gil)
         thread.started_at = self.world.now
-        thread.run_code()
-        self.settle(thread)   # its last operations' CPU time passes before it ends
+        try:
+            if not thread.killed:
+                thread.run_code()
+        except GreenletExit:
+            if not thread.killed:
+                raise
+        if not thread.killed:   # (a killed one's process is gone: it owes nothing more)
+            self.settle(thread)   # its last operations' CPU time passes before it ends
         thread.finish()
         gil.release(thread)
         return EXITED
@@ -137,6 +146,8 @@ class Timed(Semantics):
         passes (False)."""
         world = self.world
         thread = world.current_thread()
+        if thread.killed:
+            raise GreenletExit   # (its process has ended: it unwinds)
         if self.settle(thread):
             # What it owed passed first, and other threads ran meanwhile: what it was about to
             # wait for may have happened. Woken at once, the caller looks again (every park is
@@ -188,22 +199,24 @@ class Timed(Semantics):
         thread.waiting_on = queue   # (what the deadlock analysis and the timelines read)
         thread.waiting_where = where
         if world.timeline:
-            world.record(thread, "block", _label(queue), where, skip=None, key=queue.key)
+            world.record(thread, "block", queue.named(), where, skip=None, key=queue.key)
         gil.release(thread)
         try:
             value = self._wait(event)
         finally:
             thread.waiting_on = thread.waiting_where = None
-        self._run_again(thread, gil)
+        self._run_again(thread, gil, queue)
+        if thread.killed:
+            raise GreenletExit   # (its process ended while it waited: it unwinds)
         return value
 
-    def _run_again(self, thread: SimThread, gil: GIL) -> None:
-        """``thread`` may go on (it has started, or its wait is over): it is ready, and runs
-        once it holds the GIL (at once if nobody else can want it now)."""
+    def _run_again(self, thread: SimThread, gil: GIL, woken: Optional[WaitQueue] = None) -> None:
+        """``thread`` may go on (it has started, or its wait on ``woken`` is over): it is ready,
+        and runs once it holds the GIL (at once if nobody else can want it now)."""
         world = self.world
         thread.state = "ready"
         if world.timeline:
-            world.record(thread, "ready", skip=None)
+            world.record(thread, "ready", woken.named() if woken is not None else "", skip=None)
         if not gil.take_if_free(thread):
             self._wait_for_gil(thread, gil)
         thread.state = "running"
@@ -296,12 +309,15 @@ class Timed(Semantics):
             with self.cores.request() as core:
                 if not core.triggered:
                     self._wait_out(thread, self._queue("a core"), core)
+                number = self._core_taken(thread) if self.world.timeline else -1
                 drop = gil.start_cpu()
                 if remaining > _TIME_EPSILON and not drop.triggered:
                     started = env.now
                     self._wait(env.any_of([env.timeout(remaining), drop]))
                     remaining -= env.now - started
                 gil.end_cpu()
+                if number >= 0:
+                    self._core_freed(thread, number)
             if not drop.triggered:
                 return
             # (Even with nothing left: CPython drops the GIL at the next check of the eval
@@ -310,6 +326,22 @@ class Timed(Semantics):
                                 if remaining > _TIME_EPSILON else "")
             if remaining <= _TIME_EPSILON:
                 return
+
+    def _core_taken(self, thread: SimThread) -> int:
+        """For a timeline: ``thread`` computes on the lowest-numbered free core; its number."""
+        on_core = self._on_core
+        if None in on_core:
+            number = on_core.index(None)
+            on_core[number] = thread
+        else:
+            number = len(on_core)
+            on_core.append(thread)
+        self.world.record(thread, "core-take", f"core {number}", skip=None, key=number)
+        return number
+
+    def _core_freed(self, thread: SimThread, number: int) -> None:
+        self._on_core[number] = None
+        self.world.record(thread, "core-free", f"core {number}", skip=None, key=number)
 
     def _forced_switch(self, thread: SimThread, left: str) -> None:
         """Hand the GIL to a waiter, then queue up for it again."""
@@ -436,6 +468,7 @@ class Timed(Semantics):
             if interpreter.gil is not None:
                 interpreter.gil.dispose()
         self._queues = {}
+        self._on_core = []
         # SimPy binds its event constructors to the environment as bound methods of it.
         vars(self.env).clear()
 
@@ -446,10 +479,3 @@ def _expire(queue: WaitQueue, entry: list) -> None:
         queue.waiters.remove(entry)
         entry[1].succeed(False)
 
-
-def _label(queue: WaitQueue) -> str:
-    """What a thread parked on ``queue`` waits for, as a block event names it."""
-    if queue.label:
-        return queue.label
-    owner = queue.owner
-    return getattr(owner, "label", "") if owner is not None else ""

@@ -76,9 +76,13 @@ def what(event: TraceEvent) -> str:
     return describe(event.label, event.value, event.detail)
 
 
-#: Events that say how threads are scheduled (who blocks on what, who wakes, who runs), not
-#: what the program did: the timelines read them, the program's trace as printed leaves them out.
-SCHEDULING = frozenset(("block", "ready", "run"))
+#: Events that say how threads are scheduled, not what the program did: who blocks on what
+#: (``block``), who may go on again (``ready``: its label names what it was woken from, empty
+#: when it has just started), who runs (``run``), who took the GIL from whom (``gil-take``), who
+#: computes on which core (``core-take``, ``core-free``). Recorded only for a timeline
+#: (``World.timeline``): the timelines read them; ``--trace`` prints the blocks, wake-ups and
+#: hand-overs; iterating a trace leaves them all out.
+SCHEDULING = frozenset(("block", "ready", "run", "gil-take", "core-take", "core-free"))
 
 
 class Step(NamedTuple):
@@ -96,7 +100,7 @@ class Step(NamedTuple):
 
 _new_tuple = tuple.__new__   # (a TraceEvent straight from a tuple: one Python call less)
 
-_outside: dict = {}   # file name -> is it the user's (outside simconc)? (few distinct names)
+_outside: dict = {}   # file name -> whose it is (_kind_of; few distinct names)
 #: (id of a code object, offset of an instruction in it) -> (the code, its Where): a trace names
 #: the same places again and again, and finding an offset's line scans the code's line table.
 #: (The code is kept, and compared: another code object may take over a dead one's id. Kept,
@@ -121,25 +125,47 @@ def caller_where(skip: int = 0) -> Optional[Where]:
     except ValueError:   # (compiled, and this greenlet has no Python frame at all)
         return None
     outside = _outside
+    library: Optional[FrameType] = None   # the innermost frame of the standard library
     while f is not None:
         code = f.f_code
         filename = code.co_filename
-        mine = outside.get(filename)
-        if mine is None:
-            mine = outside[filename] = not (filename.startswith(_SIMCONC_DIR)
-                                            or filename.startswith(_GREENLET_INTERNAL))
-        if mine:
-            key = (id(code), f.f_lasti)
-            known = _wheres.get(key)
-            if known is not None and known[0] is code:
-                return known[1]
-            if len(_wheres) > _WHERES_KEPT:
-                _wheres.clear()
-            where = Where(filename, f.f_lineno, code.co_name)
-            _wheres[key] = (code, where)
-            return where
+        kind = outside.get(filename)
+        if kind is None:
+            kind = outside[filename] = _kind_of(filename)
+        if kind == _USER:
+            return _where(f, code)
+        if kind == _LIBRARY and library is None:
+            library = f
         f = f.f_back
-    return None
+    # (no frame of the program's: a pool's worker thread, say)
+    return _where(library, library.f_code) if library is not None else None
+
+
+def _where(f: FrameType, code: Any) -> Where:
+    key = (id(code), f.f_lasti)
+    known = _wheres.get(key)
+    if known is not None and known[0] is code:
+        return known[1]
+    if len(_wheres) > _WHERES_KEPT:
+        _wheres.clear()
+    where = Where(code.co_filename, f.f_lineno, code.co_name)
+    _wheres[key] = (code, where)
+    return where
+
+
+_SIMCONC, _LIBRARY, _USER = 0, 1, 2
+_STDLIB = tuple({os.path.dirname(os.__file__), os.path.dirname(os.path.realpath(os.__file__))})
+
+
+def _kind_of(filename: str) -> int:
+    """Whose a file's code is: simconc's, the standard library's (and code it compiled from a
+    string: ``<string>``), or the program's (its own files, the packages it uses)."""
+    if filename.startswith(_SIMCONC_DIR) or filename.startswith(_GREENLET_INTERNAL):
+        return _SIMCONC
+    if (filename.startswith(_STDLIB) and "site-packages" not in filename) \
+            or filename == "<string>":
+        return _LIBRARY
+    return _USER
 
 
 #: Whether the kernel was compiled (by mypyc: its functions have no code objects).

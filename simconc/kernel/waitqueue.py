@@ -52,6 +52,14 @@ class WaitQueue:
         #: What it is called when it has no owner to name it ("the GIL", "sleep").
         self.label = label
 
+    def named(self) -> str:
+        """What a thread parked here waits for, as the trace's ``block`` event names it: its
+        own label, else its owner's."""
+        if self.label:
+            return self.label
+        owner = self.owner
+        return getattr(owner, "label", "") if owner is not None else ""
+
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes
         (False). ``timeout=None`` waits forever; the caller handles non-blocking attempts."""

@@ -71,6 +71,10 @@ class _current_set:
         _current = None
 
 
+#: An interpreter global that an interpreter does not have (see World.enter).
+ABSENT: Any = type("Absent", (), {"__repr__": lambda self: "ABSENT"})()
+
+
 class Abort(BaseException):
     """Unwinds the hub when the world has a fatal error (never seen by the program)."""
 
@@ -96,6 +100,9 @@ class World:
         #: Whether operations go on the trace. An exploration runs most executions without it
         #: (nobody reads their traces) and re-runs the few it reports with it.
         self.tracing = True
+        #: Without the trace, the operations whose events are kept all the same (an
+        #: exploration's lock-order graph reads each execution's acquires and releases).
+        self.kept_ops: frozenset[str] = frozenset()
         #: Whether the trace also says how threads are scheduled: who blocked on what, became
         #: ready, ran (the events a timeline needs, see analysis/intervals.py). Off by
         #: default: a timed run makes several for each wait.
@@ -104,6 +111,16 @@ class World:
         #: The simulated time (0.0 throughout an untimed run; the timed semantics moves it).
         self.now = 0.0
         self.interpreters = [Interpreter(self, 0, self.profile.switch_interval)]
+        #: Module globals of which each interpreter has its own value, as each process has its
+        #: own memory (``multiprocessing.process._current_process``): (namespace, name) pairs.
+        #: The namespaces hold the values of ``running``, the interpreter whose thread runs
+        #: (or ran last); each other interpreter keeps its values in ``Interpreter.globals``.
+        self.interpreter_globals: list[tuple[dict, str]] = []
+        #: Dicts of which each interpreter has its own contents, where the dict itself is bound
+        #: elsewhere too (``multiprocessing.util._finalizer_registry``, a default argument of
+        #: its finalizers): the same object, its contents swapped.
+        self.interpreter_contents: list[dict] = []
+        self.running: Interpreter = self.interpreters[0]
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
         self.hub: Any = None   # the greenlet run() is called in: it runs the semantics' loop
@@ -205,6 +222,33 @@ class World:
         self.semantics.add_interpreter(interpreter)
         return interpreter
 
+    def enter(self, interpreter: Interpreter) -> None:
+        """A thread of ``interpreter`` is about to run: the interpreter globals take its values
+        (those of the interpreter that ran until now are kept in its ``globals``)."""
+        left = self.running
+        if left is interpreter:
+            return
+        pairs = self.interpreter_globals
+        if pairs:
+            left.globals = [namespace.get(name, ABSENT) for namespace, name in pairs]
+            values = interpreter.globals
+            for i in range(min(len(values), len(pairs))):
+                namespace, name = pairs[i]
+                value = values[i]
+                if value is ABSENT:   # (a name only some processes have: __mp_main__)
+                    namespace.pop(name, None)
+                else:
+                    namespace[name] = value
+        shared = self.interpreter_contents
+        if shared:
+            left.contents = [dict(d) for d in shared]
+            contents = interpreter.contents
+            for i in range(min(len(contents), len(shared))):
+                d = shared[i]
+                d.clear()
+                d.update(contents[i])
+        self.running = interpreter
+
     def current_interpreter(self) -> Interpreter:
         """The interpreter of the running thread (the first one outside any thread)."""
         thread = self.current
@@ -217,6 +261,8 @@ class World:
         if interpreter is None:   # (current_interpreter(), inline: a call a thread saved)
             current = self.current
             interpreter = current.interpreter if current is not None else self.interpreters[0]
+        if interpreter.prefix:
+            name = interpreter.prefix + name
         thread = self._thread_class(self, interpreter, run, name, daemon, self._next_ident,
                                     face)
         self._next_ident += 1
@@ -233,8 +279,8 @@ class World:
         """Put an operation on the trace, at ``where`` or else at the user's line that led to
         it. ``skip``: how many frames between the caller and the user's code are simconc's
         for certain (see caller_where); None when no line of the user's led to it."""
-        if self.tearing_down or not self.tracing:  # unwinding threads after the end is not
-            return                                # part of the execution
+        if self.tearing_down or not self.tracing and op not in self.kept_ops:
+            return   # (unwinding threads after the end is not part of the execution)
         if where is None and skip is not None:
             where = caller_where(2 + skip)
         if thread is None:
@@ -293,7 +339,39 @@ class World:
             for hook in interpreter.exit_hooks:
                 hook()
             self.semantics.settle(me)   # its last operations' CPU time passes before the end
-            self.finished = True
+            if interpreter is self.interpreters[0]:
+                self.finished = True
+
+    def start_interpreter(self, interpreter: Interpreter, main: Callable[[], Any],
+                          name: str = "MainThread", face: Any = None) -> SimThread:
+        """Start ``interpreter``'s main thread (a process's), running ``main``; when it returns,
+        the interpreter waits for its non-daemon threads and runs its exit hooks."""
+        thread = self.new_thread(lambda: self._main(main, interpreter), name, False, face,
+                                 interpreter)
+        interpreter.main = thread
+        self.start(thread)
+        return thread
+
+    def end_interpreter(self, interpreter: Interpreter) -> None:
+        """``interpreter``'s process ends (``os._exit``, a kill): every thread of it but the
+        running one unwinds the next time it runs, and one that waits is woken to do so."""
+        for thread in self.threads:
+            if thread.interpreter is not interpreter or thread is self.current \
+                    or thread.state == "done" or thread.killed:
+                continue
+            thread.killed = True
+            queue = thread.waiting_on
+            if queue is None:
+                continue
+            for i, entry in enumerate(queue.waiters):
+                if entry[0] is thread:
+                    del queue.waiters[i]
+                    wake = entry[1]
+                    if type(wake) is bool:   # (untimed: a flag; timed: a SimPy event)
+                        entry[1] = True
+                    elif not wake.triggered:
+                        wake.succeed(True)
+                    break
 
     @property
     def stopped_at_limit(self) -> bool:
@@ -321,6 +399,7 @@ class World:
                 # (An ended thread's greenlet may be running another thread already.)
                 if g is not None and not g.dead and thread.state != "done":
                     self.current = thread
+                    self.enter(thread.interpreter)
                     try:
                         g.throw(GreenletExit)
                     except GreenletExit:
@@ -328,6 +407,8 @@ class World:
                     except BaseException:  # a finally block that raised: nothing left to report to
                         pass
         finally:
+            # (the modules keep the main interpreter's values, which the runner puts back)
+            self.enter(self.interpreters[0])
             _current = previous
 
     def dispose(self) -> None:

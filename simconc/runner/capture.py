@@ -36,6 +36,8 @@ class Capture(io.TextIOBase):
             return len(text)
         world = self.world
         if world is not None and world.current is not None:
+            if world.current.killed:   # (its process was killed: CPython runs none of its code)
+                return len(text)
             world.point(_STDOUT, "w")
         self.parts.append(text)
         if self.echo is not None:

@@ -11,7 +11,8 @@ import builtins
 import gc
 import os
 import sys
-from typing import Any, Callable, Optional, TextIO, Union
+import types
+from typing import Any, Callable, Collection, Optional, TextIO, Union
 
 from greenlet import GreenletExit
 
@@ -25,7 +26,7 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import format_user_exception, record_uncaught
-from ..stdlib.state import FaceState, face_state
+from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
 from .patching import simulated_modules, users_module
@@ -45,6 +46,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
         trace: bool = True, timeline: bool = False, gil: bool = True,
+        trace_ops: Collection[str] = (),
         at_end: Optional[Callable[[World], None]] = None) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
@@ -67,7 +69,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     would contradict it, it is ``switch_points="any"``, the default).
 
     ``trace=False`` keeps no trace (and no file:line of blocked threads): faster, for the many
-    executions of an exploration that nobody will read. ``timeline=True`` also puts on the
+    executions of an exploration that nobody will read; but the events of the operations named
+    in ``trace_ops`` (``{"acquire", "release"}`` for a lock-order graph) are kept all the same. ``timeline=True`` also puts on the
     trace how the threads were scheduled (who blocked on what, became ready, ran: see
     :mod:`simconc.analysis.intervals`), which a timeline draws.
 
@@ -126,15 +129,43 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         counter = world.counter
         code = load_scenario(path, memory, switch_points == "gil", counter is not None)
     world.tracing = trace
+    world.kept_ops = frozenset(trace_ops)
     world.timeline = timeline and trace
     if trace_listener is not None:
         world.trace.listeners.append(trace_listener)
     out, err = captures(echo, echo_err, world)
     modules = fresh_modules()
-    world.interpreters[0].face = FaceState(modules)
-    namespace: dict[str, Any] = {}
+    state = world.interpreters[0].face = FaceState(modules)
+    # A scenario runs as the module __main__ (pickle finds its functions there, and a child
+    # process its copy of them)
+    main_module = types.ModuleType("__main__")
+    namespace: dict[str, Any] = vars(main_module)
+    if code is not None:
+        state.main = main_module
     exit_code = 0
     main_exc: list[ExceptionInfo] = []
+
+    def main_namespace(namespace: dict[str, Any], name: str) -> dict[str, Any]:
+        """``namespace`` made ready to run the scenario in as the module ``name``."""
+        namespace.update({"__name__": name, "__file__": path, "__builtins__": builtins,
+                          "__doc__": None})
+        if counter is not None:
+            namespace.update({COUNTER: counter, NEXT: next})
+        if memory:
+            record = world.record_access if trace else None
+            namespace.update(hooks(record, namespace, world.access, switch=world.switch_point,
+                                   body_thread=lambda: world.current is world.main,
+                                   alone=lambda: len(world.threads) == 1))
+        return namespace
+
+    def run_main(name: str) -> types.ModuleType:
+        """The scenario run afresh as the module ``name`` (a spawned process's __mp_main__)."""
+        module = types.ModuleType(name)
+        exec(code, main_namespace(vars(module), name))
+        return module
+
+    if code is not None:
+        state.run_main = run_main
 
     def main() -> None:
         nonlocal exit_code
@@ -144,17 +175,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         world.current_thread().face = main_face
         try:
             if code is not None:
-                namespace.update({"__name__": "__main__", "__file__": path,
-                                  "__builtins__": builtins, "__doc__": None})
-                if counter is not None:
-                    namespace.update({COUNTER: counter, NEXT: next})
-                if memory:
-                    record = world.record_access if trace else None
-                    namespace.update(hooks(record, namespace, world.access,
-                                           switch=world.switch_point,
-                                           body_thread=lambda: world.current is world.main,
-                                           alone=lambda: len(world.threads) == 1))
-                exec(code, namespace)
+                exec(code, main_namespace(namespace, "__main__"))
             else:
                 body()
         except SystemExit as exc:
@@ -186,6 +207,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
+    saved_main = sys.modules["__main__"]
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
     saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
     # No automatic collection during the run: when the collector runs depends on everything
@@ -199,6 +221,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
             sys.path.insert(0, folder_of(path))
+            sys.modules["__main__"] = main_module
         # A callable's module bound threading's names before the run (a script's
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
@@ -241,6 +264,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             gc.enable()
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
+        sys.modules["__main__"] = saved_main
         if sys.gettrace() is not saved_trace:
             sys.settrace(saved_trace)
         if sys.getprofile() is not saved_profile:
@@ -249,7 +273,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if isinstance(fatal, (BadToken, ScheduleMismatch)):
         raise fatal
     exceptions = main_exc + [
-        ExceptionInfo(*exception) for exception in face_state(world).thread_exceptions]
+        ExceptionInfo(*exception) for interpreter in world.interpreters
+        for exception in interpreter.face.thread_exceptions]
     exceptions.sort(key=lambda e: e.time)
     deadlock = report(stuck)  # out here: building it imports networkx, which must see real modules
     if fatal is not None:

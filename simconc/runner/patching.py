@@ -12,13 +12,18 @@ happens, everything is put back, and modules first imported during the run are f
 """
 from __future__ import annotations
 
+import _multiprocessing
 import _thread
 import atexit
 import ctypes
 import importlib
+import itertools
 import multiprocessing.connection
+import multiprocessing.context
+import multiprocessing.popen_fork
+import multiprocessing.popen_forkserver
+import multiprocessing.popen_spawn_posix
 import multiprocessing.process
-import multiprocessing.queues
 import operator
 import os
 import select
@@ -38,7 +43,7 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import mp_pipes
+from ..stdlib import mp_pipes, processes
 from ..stdlib._traceback import SIMCONC_FILES
 
 
@@ -54,9 +59,9 @@ def _refuse(*args: object, **kwargs: object) -> None:
 def _refuse_process(*args: object, **kwargs: object) -> None:
     _stop(UnsimulatedError(
         "the simulated program tried to start or become a real process (os.fork, subprocess, "
-        "os.system, os.exec*, os.posix_spawn or multiprocessing). simconc does not simulate "
-        "processes yet: only threads, in this version; a real one would run outside the "
-        "simulation."))
+        "os.system, os.exec* or os.posix_spawn): a real one would run outside the simulation. "
+        "simconc simulates processes started with multiprocessing (Process, Pool, "
+        "concurrent.futures.ProcessPoolExecutor)."))
 
 
 #: Native functions a program could reach through ctypes to start a real thread or process,
@@ -116,6 +121,9 @@ def _exit(status: int) -> None:
     if not -2 ** 31 <= status < 2 ** 31:
         raise OverflowError("Python int too large to convert to C int")
     world.record(world.current, "os._exit", str(status), skip=0)
+    if world.current_interpreter() is not world.interpreters[0]:   # (a child process's)
+        from ..stdlib.children import exit_process
+        exit_process(world, status)
     world.abort(ProgramExit(status))
 
 
@@ -213,8 +221,18 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
-    (multiprocessing.queues, "SimpleQueue", mp_pipes.SimpleQueue),
     (multiprocessing.connection, "wait", mp_pipes.wait),
+    (multiprocessing.connection, "Pipe", mp_pipes.Pipe),
+    (multiprocessing.connection, "SocketListener", mp_pipes.SocketListener),
+    (multiprocessing.connection, "SocketClient", mp_pipes.SocketClient),
+    (_multiprocessing, "SemLock", processes.SemLock),
+    (_multiprocessing, "sem_unlink", processes.sem_unlink),
+    (multiprocessing.popen_fork, "Popen", processes.Popen),
+    (multiprocessing.popen_spawn_posix, "Popen", processes.SpawnPopen),
+    (multiprocessing.popen_forkserver, "Popen", processes.ForkServerPopen),
+    (os, "getpid", processes.getpid), (os, "getppid", processes.getppid),
+    (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
+    (os, "register_at_fork", processes.register_at_fork),
 ) if hasattr(mod, attr)]
 
 
@@ -232,8 +250,6 @@ def _guarded(original: Callable[..., Any], refusal: Callable[..., Any]) -> Calla
 #: a class's attribute invalidates every type's method cache, which, twice an execution, cost a
 #: run of no threads a sixth more instructions. Outside an execution they are the originals.
 _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
-    # (before it pickles the target, which a scenario's __main__ cannot give it)
-    (multiprocessing.process.BaseProcess, "start", _refuse_process),
     (ctypes.CDLL, "__getitem__", _cdll_getitem),
     (socket.socket, "connect", _refuse_network), (socket.socket, "connect_ex", _refuse_network),
     (socket.socket, "sendto", _refuse_network),
@@ -243,9 +259,19 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
 _class_guards_installed = False
 
 
+def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
+    """``hash()`` of a process object: in a run, its identity (``(1,)`` is the first child),
+    so that the set of a process's children (``active_children()``, the joins at exit) comes
+    in the same order in every execution; an id, as for real, otherwise."""
+    if maybe_current_world() is None:
+        return object.__hash__(self)
+    return hash(self._identity)
+
+
 def _install_class_guards() -> None:
     global _class_guards_installed
     _class_guards_installed = True
+    multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
     for cls, attr, refusal in _CLASS_GUARDS:
         original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
         if refusal is _cdll_getitem:   # (it tells inside from outside itself)
@@ -358,6 +384,28 @@ class LockInRun:
         return repr(self._simulated())
 
 
+#: ``multiprocessing``'s module globals that a run starts afresh (its main process, its
+#: children, the start method it chose) and that are put back after it.
+_PROCESS_GLOBALS = ((vars(multiprocessing.process), "_current_process"),
+                    (vars(multiprocessing.process), "_parent_process"),
+                    (vars(multiprocessing.process), "_children"),
+                    (vars(multiprocessing.process), "_process_counter"),
+                    (vars(multiprocessing.process), "threading"),
+                    (vars(multiprocessing.context._default_context), "_actual_context"))
+
+
+_MAIN_PROCESS = type(multiprocessing.process._current_process)   # (the module deletes its name)
+
+
+def _fresh_process_globals(modules: dict[str, types.ModuleType]) -> list[object]:
+    """The values of ``_PROCESS_GLOBALS`` in a run: a main process of its own (named
+    MainProcess, children counted from 1), and the face's threading where multiprocessing's
+    modules imported the real one."""
+    main = _MAIN_PROCESS()
+    main._config["authkey"] = multiprocessing.process.AuthenticationString(b"simconc" * 4)
+    return [main, None, set(), itertools.count(1), modules["threading"], None]
+
+
 class simulated_modules:
     """Install ``modules`` in ``sys.modules`` and guard the real thread starters; undo on exit.
 
@@ -367,7 +415,7 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings", "rebind", "hidden")
+                 "saved_bindings", "rebind", "hidden", "process_globals")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
@@ -407,6 +455,9 @@ class simulated_modules:
         for package, attr in hidden_in:
             vars(package).pop(attr, None)
         rebound = rebound + packages
+        self.process_globals = [namespace[name] for namespace, name in _PROCESS_GLOBALS]
+        for (namespace, name), value in zip(_PROCESS_GLOBALS, _fresh_process_globals(modules)):
+            namespace[name] = value
         try:
             for holder, attr, face in rebound:
                 setattr(holder, attr, face)
@@ -427,6 +478,8 @@ class simulated_modules:
                 setattr(holder, attr, original)
         for (mod, attr, _), original in zip(_SWAPS, self.originals):
             setattr(mod, attr, original)
+        for (namespace, name), value in zip(_PROCESS_GLOBALS, self.process_globals):
+            namespace[name] = value
         for name, module in self.saved.items():
             if module is None:
                 sys.modules.pop(name, None)
@@ -451,10 +504,14 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: which start threads too, are left out: wsgiref and others import them.)
 #: multiprocessing.util too: made afresh, it registers its exit function (which terminates the
 #: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
-#: runs inside the execution, not at the collector's whim after it.
+#: runs inside the execution, not at the collector's whim after it; and the modules that bind
+#: its registries (a Queue's finalizers must go to the run's util, whose registries are each
+#: simulated process's own).
 HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
           "concurrent.futures.thread", "concurrent.futures.process", "multiprocessing.pool",
-          "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util")
+          "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util",
+          "multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.managers",
+          "multiprocessing.sharedctypes", "multiprocessing.heap")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None
@@ -498,4 +555,9 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
             break
         forgotten.update(found)
     for name in forgotten:
-        del sys.modules[name]
+        module = sys.modules.pop(name)
+        # (and its package's attribute: `from . import heap` finds it there, without importing)
+        parent, _, attr = name.rpartition(".")
+        package = sys.modules.get(parent)
+        if package is not None and vars(package).get(attr) is module:
+            delattr(package, attr)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..analysis.deadlock import DeadlockReport
+from ..analysis.lockorder import LockOrder, lock_names, lock_order
 from ..kernel import Step, Trace
 from ..kernel.scheduler import Scheduler
 
@@ -69,6 +70,12 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    def lock_order(self) -> LockOrder:
+        """The run's lock-order graph: which lock was taken while holding which, and its
+        cycles, potential deadlocks even where this run did not deadlock (see
+        :mod:`simconc.analysis.lockorder`). Read from the trace: empty for ``trace=False``."""
+        return lock_order(self.trace.events, self.deadlock, lock_names(self.namespace))
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,19 +1,21 @@
-"""``multiprocessing``'s pipes on the simulated machine, as far as thread pools need them.
+"""``multiprocessing``'s pipes on the simulated machine: ``Pipe()``'s connections and
+``connection.wait``.
 
-``multiprocessing.pool.ThreadPool`` (and ``multiprocessing.dummy.Pool``, which is one) tells its
-worker handler of changes through a ``multiprocessing.queues.SimpleQueue`` (a real pipe) and
-waits for it with ``multiprocessing.connection.wait`` (a real ``select``): a simulated program
-would block the simulation there. For the length of a run both are these: a ``SimpleQueue`` of
-pickled items (what crosses a pipe is a copy, as for real) whose reader is a simulated
-connection, and a ``wait`` that waits for such connections on the kernel's one waiting
-mechanism (a real connection is refused, as ``select`` is).
+CPython's ``multiprocessing`` (its ``Queue``, ``Pool``, ``ProcessPoolExecutor``; the thread
+pools' change notifier) moves everything between processes through OS pipes and waits for them
+with ``select``. For the length of a run ``multiprocessing.connection.Pipe`` and
+``multiprocessing.connection.wait`` are these: a
+connection sends bytes (``send`` pickles, ``recv`` unpickles: what crosses is a copy, as for
+real) into a channel that its peer reads, and ``wait`` waits for channels, and for processes'
+sentinels, on the kernel's one waiting mechanism. A real connection is refused.
 
-Every operation on these pipes is a step on one location, shared by all of them: a sound
-over-approximation for exploration (operations on two pipes are taken to conflict), and what
-lets one wait watch several. After its execution, a pipe still takes what is sent (a pool's
-finalizer, run by the collector or at exit, tells its handler to stop) and gives what it has,
-without waiting: nobody is left to wait for. Processes (issue 21) will put their queues and
-pipes here.
+A pipe's channels are the machine's, not one process's memory: a forked child shares them, as it
+shares the OS pipes for real, through copies of its parent's connections. Every operation on a pipe
+is a step on one location, shared by all of them: a sound over-approximation for exploration
+(operations on two pipes are taken to conflict), and what lets one wait watch several. After its
+execution, a pipe still takes what is sent (a pool's finalizer, run by the collector or at
+exit, tells its handler to stop) and gives what it has, without waiting: nobody is left to wait
+for.
 """
 from __future__ import annotations
 
@@ -21,117 +23,355 @@ from collections import deque
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Iterable, Optional
 
+from greenlet import GreenletExit
+
 from ..kernel import WaitQueue, current_world, maybe_current_world
-from .state import face_state
 
 #: The location every operation on a simulated pipe touches (see the module's docstring).
 PIPES = ("multiprocessing", "pipes")
 
 
-def _waiting() -> WaitQueue:
-    """The running interpreter's queue of threads waiting for a simulated pipe."""
-    state = face_state()
+def check_alive(world: Any) -> None:
+    """A thread of a process that has ended (``os._exit``, a kill) unwinds without doing
+    anything another process could see (it writes to no pipe, releases no semaphore)."""
+    thread = world.current
+    if thread is not None and thread.killed:
+        raise GreenletExit
+
+
+def waiting(world: Any = None) -> WaitQueue:
+    """The world's queue of threads waiting for a simulated pipe or a process's end (one for all
+    interpreters: a child's write wakes its parent)."""
+    if world is None:
+        world = current_world()
+    state = world.interpreters[0].face
     if state.pipes is None:
-        state.pipes = WaitQueue(current_world(), None, PIPES, "a pipe")
+        state.pipes = WaitQueue(world, None, PIPES, "a pipe")
     return state.pipes
 
 
-class Reader:
-    """The reading end of a simulated pipe (``multiprocessing.connection.Connection``'s
-    methods that the pools use)."""
+class Channel:
+    """One direction of a pipe: the messages sent and not yet received, and how many open
+    connections (in all processes) can write to it: none left, a reader that finds it empty
+    gets EOFError."""
+
+    __slots__ = ("items", "writers", "token")
+    _simconc_fork_shared = True
 
     def __init__(self) -> None:
         self.items: deque[bytes] = deque()
-        self.closed = False
+        self.writers = 1
+        #: What a connection pickled for a spawned child names it by (see _rebuild_connection).
+        self.token = -1
 
-    def poll(self, timeout: Optional[float] = 0.0) -> bool:
+    @property
+    def eof(self) -> bool:
+        return self.writers <= 0
+
+
+class Connection:
+    """``multiprocessing.connection.Connection`` over simulated channels. A forked child gets
+    its own copy of each connection (closing it closes the child's handle only), on the same
+    channels."""
+
+    def __init__(self, incoming: Optional[Channel], outgoing: Optional[Channel]) -> None:
+        self._in = incoming
+        self._out = outgoing
+        self._closed = False
+
+    def __deepcopy__(self, memo: dict) -> "Connection":
+        copied = Connection(self._in, self._out)
+        copied._closed = self._closed
+        if not self._closed and self._out is not None:
+            self._out.writers += 1
+        memo[id(self)] = copied
+        return copied
+
+    # -- what CPython's Connection has -------------------------------------------------------
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def readable(self) -> bool:
+        return self._in is not None
+
+    @property
+    def writable(self) -> bool:
+        return self._out is not None
+
+    def _check_closed(self) -> None:
+        if self._closed:
+            raise OSError("handle is closed")
+
+    def _check_readable(self) -> None:
+        if self._in is None:
+            raise OSError("connection is write-only")
+
+    def _check_writable(self) -> None:
+        if self._out is None:
+            raise OSError("connection is read-only")
+
+    def fileno(self) -> int:
         self._check_closed()
+        return -1 - id(self) % 1000   # (never a real descriptor: nothing real can select it)
+
+    def close(self) -> None:
+        if not self._closed:
+            self._closed = True
+            if self._out is not None:
+                self._out.writers -= 1
+                world = maybe_current_world()
+                if world is not None:
+                    waiting(world).unpark_all()
+
+    def __enter__(self) -> "Connection":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def send_bytes(self, buf: Any, offset: int = 0, size: Optional[int] = None) -> None:
+        self._check_closed()
+        self._check_writable()
+        m = memoryview(buf)
+        if m.itemsize > 1:
+            m = m.cast('B')
+        n = m.nbytes
+        if offset < 0:
+            raise ValueError("offset is negative")
+        if n < offset:
+            raise ValueError("buffer length < offset")
+        if size is None:
+            size = n - offset
+        elif size < 0:
+            raise ValueError("size is negative")
+        elif offset + size > n:
+            raise ValueError("buffer length < offset + size")
+        self._put(bytes(m[offset:offset + size]))
+
+    def send(self, obj: Any) -> None:
+        self._check_closed()
+        self._check_writable()
+        self._put(bytes(ForkingPickler.dumps(obj)))
+
+    def _put(self, data: bytes) -> None:
         world = maybe_current_world()
-        if world is None:
-            return bool(self.items)
-        if timeout is None or timeout > 0:
-            return bool(wait([self], timeout))
-        world.point(PIPES, "r")
-        return bool(self.items)
+        if world is not None:
+            check_alive(world)
+            world.point(PIPES, "w")
+            world.spend(world.profile.pipe_op)
+        assert self._out is not None
+        self._out.items.append(data)
+        if world is not None:
+            waiting(world).unpark_all()
 
     def recv_bytes(self, maxlength: Optional[int] = None) -> bytes:
         self._check_closed()
+        self._check_readable()
+        if maxlength is not None and maxlength < 0:
+            raise ValueError("negative maxlength")
+        data = self._take()
+        if maxlength is not None and len(data) > maxlength:
+            raise OSError("bad message length")
+        return data
+
+    def recv_bytes_into(self, buf: Any, offset: int = 0) -> int:
+        self._check_closed()
+        self._check_readable()
+        from multiprocessing import BufferTooShort
+        with memoryview(buf) as m:
+            itemsize = m.itemsize
+            bytesize = itemsize * len(m)
+            if offset < 0:
+                raise ValueError("negative offset")
+            elif offset > bytesize:
+                raise ValueError("offset too large")
+            data = self._take()
+            if bytesize - offset < len(data):
+                raise BufferTooShort(data)
+            m.cast('B')[offset:offset + len(data)] = data
+            return len(data)
+
+    def recv(self) -> Any:
+        self._check_closed()
+        self._check_readable()
+        return ForkingPickler.loads(self._take())
+
+    def _take(self) -> bytes:
+        channel = self._in
+        assert channel is not None
         world = maybe_current_world()
         if world is not None:
+            check_alive(world)
             world.point(PIPES, "w")
-            _waiting().wait(lambda: bool(self.items))
-        elif not self.items:
+            world.spend(world.profile.pipe_op)
+            waiting(world).wait(lambda: bool(channel.items) or channel.eof)
+        if not channel.items:
             raise EOFError
-        return self.items.popleft()
+        return channel.items.popleft()
 
-    def close(self) -> None:
-        self.closed = True
-
-    def _check_closed(self) -> None:
-        if self.closed:
-            raise OSError("handle is closed")
-
-
-class Writer:
-    """The writing end of a simulated pipe."""
-
-    def __init__(self, reader: Reader) -> None:
-        self.reader = reader
-        self.closed = False
-
-    def send_bytes(self, data: Any, offset: int = 0, size: Optional[int] = None) -> None:
-        if self.closed:
-            raise OSError("handle is closed")
-        view = memoryview(data)[offset:None if size is None else offset + size]
+    def poll(self, timeout: Optional[float] = 0.0) -> bool:
+        self._check_closed()
+        self._check_readable()
         world = maybe_current_world()
-        if world is not None:
-            world.point(PIPES, "w")
-        self.reader.items.append(bytes(view))
-        if world is not None:
-            _waiting().unpark_all()
+        if world is None:
+            return bool(self._in.items) or self._in.eof   # type: ignore[union-attr]
+        if timeout is None or timeout > 0:
+            return bool(wait([self], timeout))
+        world.point(PIPES, "r")
+        world.spend(world.profile.pipe_op)
+        return self._sim_ready()
+
+    def _sim_ready(self) -> bool:
+        """Readable: a message waits, or the other end is closed (recv would raise EOFError)."""
+        channel = self._in
+        return channel is not None and (bool(channel.items) or channel.eof)
+
+    def __repr__(self) -> str:
+        return f"<multiprocessing.connection.Connection (simulated) {'closed' if self._closed else 'open'}>"
+
+
+def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
+    """``multiprocessing.Pipe``: two connected ends (the first only receives, the second only
+    sends, unless ``duplex``)."""
+    there = Channel()
+    if duplex:
+        back = Channel()
+        return Connection(back, there), Connection(there, back)
+    return Connection(there, None), Connection(None, there)
+
+
+def _reduce_connection(connection: Connection) -> tuple:
+    """A connection pickled (for a spawned child, or sent through another pipe) names its
+    channels by token: the unpickled one uses the same channels, as a duplicated descriptor
+    would the same pipe."""
+    world = current_world()
+    tokens = []
+    for channel in (connection._in, connection._out):
+        if channel is None:
+            tokens.append(None)
+            continue
+        if channel.token < 0:
+            channels = _channels(world)
+            channel.token = len(channels)
+            channels.append(channel)
+        tokens.append(channel.token)
+    return _rebuild_connection, (tokens[0], tokens[1], connection._closed)
+
+
+def _rebuild_connection(incoming: Optional[int], outgoing: Optional[int],
+                        closed: bool) -> Connection:
+    channels = _channels(current_world())
+    out = channels[outgoing] if outgoing is not None else None
+    connection = Connection(channels[incoming] if incoming is not None else None, out)
+    connection._closed = closed
+    if out is not None and not closed:
+        out.writers += 1
+    return connection
+
+
+def _channels(world: Any) -> list:
+    state = world.interpreters[0].face
+    if state.channels is None:
+        state.channels = []
+    return state.channels
+
+
+ForkingPickler.register(Connection, _reduce_connection)
+
+
+class SocketListener:
+    """``multiprocessing.connection.SocketListener``: a listening address of the simulated
+    machine (a Unix socket's path or a TCP address) that ``SocketClient`` connects to. Each
+    connection is a simulated duplex pipe; CPython's ``Listener`` and ``Client`` around these
+    do the authentication (managers use it)."""
+
+    def __init__(self, address: Any, family: str, backlog: int = 1) -> None:
+        world = current_world()
+        listeners = _listeners(world)
+        if family == "AF_INET":
+            host, port = address
+            if port == 0:
+                port = 40000 + len(listeners)
+            address = (host, port)
+        if address in listeners:
+            raise OSError(98, "Address already in use")
+        self._address = address
+        self._family = family
+        self._last_accepted: Any = None
+        self._pending: deque[Connection] = deque()
+        self._closed = False
+        listeners[address] = self
+
+    def _sim_ready(self) -> bool:
+        return bool(self._pending) or self._closed
+
+    def accept(self) -> Connection:
+        world = current_world()
+        check_alive(world)
+        world.point(PIPES, "w")
+        waiting(world).wait(lambda: self._sim_ready())
+        if self._closed:
+            raise OSError(22, "Invalid argument")
+        connection = self._pending.popleft()
+        self._last_accepted = "" if self._family == "AF_UNIX" else self._address
+        return connection
 
     def close(self) -> None:
-        self.closed = True
+        if not self._closed:
+            self._closed = True
+            world = maybe_current_world()
+            if world is not None:
+                _listeners(world).pop(self._address, None)
+                waiting(world).unpark_all()
 
 
-class SimpleQueue:
-    """``multiprocessing.queues.SimpleQueue`` over a simulated pipe: items are pickled at put and
-    unpickled at get, as for real."""
+def SocketClient(address: Any) -> Connection:
+    """``multiprocessing.connection.SocketClient``: a connection to a simulated listener."""
+    world = current_world()
+    check_alive(world)
+    world.point(PIPES, "w")
+    listener = _listeners(world).get(address)
+    if listener is None:
+        if isinstance(address, tuple):
+            raise ConnectionRefusedError(111, "Connection refused")
+        raise FileNotFoundError(2, "No such file or directory")
+    ours, theirs = Pipe(duplex=True)
+    listener._pending.append(theirs)
+    waiting(world).unpark_all()
+    return ours
 
-    def __init__(self, *, ctx: Any = None) -> None:
-        self._reader = Reader()
-        self._writer = Writer(self._reader)
-        self._poll = self._reader.poll
 
-    def close(self) -> None:
-        self._reader.close()
-        self._writer.close()
-
-    def empty(self) -> bool:
-        return not self._poll()
-
-    def get(self) -> Any:
-        return ForkingPickler.loads(self._reader.recv_bytes())
-
-    def put(self, obj: Any) -> None:
-        self._writer.send_bytes(ForkingPickler.dumps(obj))
+def _listeners(world: Any) -> dict:
+    state = world.interpreters[0].face
+    if state.listeners is None:
+        state.listeners = {}
+    return state.listeners
 
 
 def wait(object_list: Iterable[Any], timeout: Optional[float] = None) -> list:
-    """``multiprocessing.connection.wait`` for simulated connections: those of ``object_list``
-    that are readable, waiting (at most ``timeout`` seconds) until one is."""
+    """``multiprocessing.connection.wait`` for simulated connections and processes' sentinels:
+    those of ``object_list`` that are ready, waiting (at most ``timeout`` seconds) until one
+    is."""
     objects = list(object_list)
     for o in objects:
-        if not isinstance(o, Reader):
+        if not hasattr(o, "_sim_ready"):
             from ..kernel import UnsimulatedError
             raise UnsimulatedError(
-                f"the simulated program waited on a real connection ({o!r}) with "
-                f"multiprocessing.connection.wait: simconc does not simulate processes yet")
-    current_world().point(PIPES, "r")
+                f"the simulated program waited on a real connection or descriptor ({o!r}) "
+                f"with multiprocessing.connection.wait: simconc simulates only the pipes and "
+                f"processes a simulated program makes")
+    world = current_world()
+    world.point(PIPES, "r")
+    world.spend(world.profile.pipe_op)
+    world.record(world.current, "wait", "pipes", None, 0, PIPES,
+                 detail=f"for {len(objects)} connection{'s' if len(objects) != 1 else ''} "
+                        f"or process{'es' if len(objects) != 1 else ''}")
 
     def ready() -> list:
-        return [o for o in objects if o.items or o.closed]
-    if timeout is not None and timeout <= 0:
-        return ready()
-    _waiting().wait(lambda: bool(ready()), timeout)
+        return [o for o in objects if o._sim_ready()]
+    if timeout is None or timeout > 0:
+        waiting(world).wait(lambda: bool(ready()), timeout)
     return ready()
+

@@ -9,10 +9,12 @@ some (``tutorial-2017``: the tutorial's URLs, so its code runs unchanged); a pro
 more with :func:`simconc.serve`. A host that nobody declared does not resolve, as a DNS lookup
 would fail: nothing ever reaches the real network.
 
-A fetch opened at time ``t`` receives its headers at ``t + latency`` and the ``k``-th byte of
-its body at ``t + latency + k / bandwidth``: reading waits, without the GIL, until the bytes it
-asks for have arrived (what arrived while the thread did something else is there at once, as
-in a socket's buffer). Each connection has the site's bandwidth to itself.
+A fetch opened at time ``t`` receives its headers at ``t + latency``, then its body at the
+site's bandwidth, or less: the machine's line (the profile's ``line_bandwidth``) is shared
+fairly by the bodies arriving at once (:class:`Line`, a fluid model: each gets an equal share,
+and what a site cannot use goes to the others). Reading waits, without the GIL, until the
+bytes it asks for have arrived (what arrived while the thread did something else is there at
+once, as in a socket's buffer).
 """
 from __future__ import annotations
 
@@ -57,12 +59,66 @@ def body_of(url: str, size: int) -> bytes:
     return text[:size]
 
 
+class Line:
+    """The machine's line to the network, shared by the responses whose bodies arrive at once
+    (see the module's docstring). Each transfer is ``[body start, body bytes, its site's
+    bandwidth]``; when a body's ``n``-th byte arrives follows from every transfer known: one
+    opened later can only slow it down, so a reader that finds its bytes not there yet waits
+    again."""
+
+    def __init__(self, bandwidth: float) -> None:
+        self.bandwidth = bandwidth
+        self.transfers: list[list[float]] = []
+
+    def add(self, start: float, size: int, cap: float) -> list[float]:
+        transfer = [start, float(size), cap]
+        self.transfers.append(transfer)
+        return transfer
+
+    def arrived(self, transfer: list[float], amount: float) -> float:
+        """When the first ``amount`` bytes of ``transfer``'s body have arrived."""
+        start, _size, cap = transfer
+        if amount <= 0:
+            return start
+        if self.bandwidth == float("inf") or len(self.transfers) == 1:
+            return start + amount / min(cap, self.bandwidth)
+        transfers = self.transfers
+        done = [0.0] * len(transfers)
+        me = transfers.index(transfer)
+        starts = sorted({t[0] for t in transfers})
+        now = min(starts)
+        while True:
+            active = [i for i, t in enumerate(transfers) if t[0] <= now and done[i] < t[1]]
+            rates = self._shares([transfers[i][2] for i in active])
+            later = [s for s in starts if s > now]
+            step = (later[0] - now) if later else float("inf")
+            for i, rate in zip(active, rates):
+                left = (amount if i == me else transfers[i][1]) - done[i]
+                if rate > 0:
+                    step = min(step, left / rate)
+            for i, rate in zip(active, rates):
+                done[i] += rate * step
+            now += step
+            if done[me] >= amount - 1e-9:
+                return now
+
+    def _shares(self, caps: list[float]) -> list[float]:
+        """Max-min fair shares of the line among transfers capped at ``caps``."""
+        order = sorted(range(len(caps)), key=lambda i: caps[i])
+        shares = [0.0] * len(caps)
+        left = self.bandwidth
+        for n, i in enumerate(order):
+            shares[i] = min(caps[i], left / (len(caps) - n))
+            left -= shares[i]
+        return shares
+
+
 class Arriving(io.RawIOBase):
     """The bytes of one response, as the program reads them from its socket: each read waits
     (blocking IO, without the GIL) until the bytes it returns have arrived."""
 
     def __init__(self, data: bytes, header: int, opened: float, site: Site,
-                 timeout: Optional[float]) -> None:
+                 timeout: Optional[float], line: Line) -> None:
         super().__init__()
         self.data = data
         self.header = header          # how many of the bytes are the status line and headers
@@ -70,24 +126,27 @@ class Arriving(io.RawIOBase):
         self.site = site
         self.timeout = timeout
         self.pos = 0
+        self.line = line
+        self.transfer = line.add(opened + site.latency, len(data) - header, site.bandwidth)
 
     def readable(self) -> bool:
         return True
 
     def _arrived(self, end: int) -> float:
-        """When the first ``end`` bytes have all arrived."""
-        site = self.site
-        return self.opened + site.latency + max(0, end - self.header) / site.bandwidth
+        """When the first ``end`` bytes have all arrived (as far as the fetches opened until
+        now tell)."""
+        return self.line.arrived(self.transfer, max(0, end - self.header))
 
     def _wait_for(self, end: int) -> None:
         world = current_world()
-        wait = self._arrived(end) - world.read_clock()
-        if wait <= 0:
-            return
-        if self.timeout is not None and wait > self.timeout:
-            world.io(self.timeout)
-            raise TimeoutError("timed out")
-        world.io(wait)
+        while True:   # (a fetch opened meanwhile may have slowed these bytes down)
+            wait = self._arrived(end) - world.read_clock()
+            if wait <= 1e-12:
+                return
+            if self.timeout is not None and wait > self.timeout:
+                world.io(self.timeout)
+                raise TimeoutError("timed out")
+            world.io(wait)
 
     def readinto(self, buffer: Any) -> int:
         n = min(len(buffer), len(self.data) - self.pos)
@@ -123,6 +182,15 @@ class Connection:
 
     def makefile(self, mode: str = "rb", *args: Any, **kwargs: Any) -> Arriving:
         return self.stream
+
+
+def line() -> Line:
+    """The running machine's line to the network."""
+    world = current_world()
+    state = world.interpreters[0].face
+    if state.line is None:
+        state.line = Line(world.profile.line_bandwidth)
+    return state.line
 
 
 def sites() -> dict[str, Site]:

@@ -12,7 +12,8 @@ class FaceState:
     """The face's per-execution state (see the module's docstring)."""
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
-                 "thread_exceptions", "reseeds", "sites", "hashed", "pipes")
+                 "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
+                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -38,6 +39,25 @@ class FaceState:
         self.hashed = 0
         #: Where threads wait for a simulated pipe (``mp_pipes``), made on first use.
         self.pipes: Any = None
+        #: The interpreter's process (``processes.ProcessState``), once it is one: a child, or
+        #: a parent whose children watch its sentinel.
+        self.process: Any = None
+        #: Its ``__main__`` module (the scenario's, or a child's copy of its parent's).
+        self.main: Optional[types.ModuleType] = None
+        #: ``os.register_at_fork``'s hooks, by kind ("before", "parent", "child").
+        self.at_fork: dict[str, list] = {}
+        #: The simulated machine's listening addresses (``mp_pipes.SocketListener``), kept by
+        #: the main interpreter's state.
+        self.listeners: Optional[dict] = None
+        #: The machine's semaphores by handle, and pipes' channels by token: what a spawned
+        #: child finds them by (main interpreter's state; made on first use).
+        self.semlocks: Optional[dict] = None
+        self.channels: Optional[list] = None
+        #: Runs the program's main module afresh under a name (a spawned child's
+        #: ``__mp_main__``), instrumented as the run's; None for a callable program.
+        self.run_main: Any = None
+        #: The machine's line to the network (``network.Line``; main interpreter's state).
+        self.line: Any = None
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None

@@ -332,7 +332,7 @@ class Thread:
         assert self._initialized, "Thread.__init__() not called"
         self._name = str(name)
         if self._sim is not None:
-            self._sim.name = self._name
+            self._sim.name = self._sim.interpreter.prefix + self._name
 
     @property
     def ident(self) -> Optional[int]:
@@ -340,6 +340,9 @@ class Thread:
         return self._ident
 
     native_id = ident
+
+    def _set_native_id(self) -> None:
+        """(CPython's forked child sets its main thread's native id: here it is its ident)"""
 
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"

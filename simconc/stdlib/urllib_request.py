@@ -15,7 +15,7 @@ import sys
 from typing import Any, Optional
 
 from ..kernel import current_world
-from .network import Arriving, Connection, body_of, path_of, sites
+from .network import Arriving, Connection, body_of, line, path_of, sites
 
 _real_module: Any = None
 
@@ -87,7 +87,7 @@ def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TI
     wait: Optional[float] = getattr(request, "timeout", None)
     if wait is socket._GLOBAL_DEFAULT_TIMEOUT:
         wait = None
-    stream = Arriving(head + body, len(head), world.read_clock(), site, wait)
+    stream = Arriving(head + body, len(head), world.read_clock(), site, wait, line())
     response = http.client.HTTPResponse(Connection(stream), method=request.get_method(),
                                         url=full_url)
     response.begin()   # (waits for the status line and the headers)

@@ -52,6 +52,20 @@ def number_for(kind: str) -> int:
     return current_world().current_interpreter().numbers.number(kind)
 
 
+#: What an acquire that cannot wait for ever says of itself on the trace (in its ``detail``):
+#: such an acquire cannot be part of a deadlock (simconc.analysis.lockorder reads it).
+NON_BLOCKING = "non-blocking"
+CANNOT_WAIT = (NON_BLOCKING, "timeout ")
+
+
+def how_acquired(blocking: bool, wait: Optional[float]) -> str:
+    """The ``detail`` of an acquire's trace event: "" for one that waits for as long as it
+    takes, else ``non-blocking`` or ``timeout 0.5s``."""
+    if wait is None:
+        return ""
+    return NON_BLOCKING if not blocking else f"timeout {wait:g}s"
+
+
 def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
     """CPython's argument checks for ``acquire(blocking, timeout)``; the timeout to wait (None is
     forever)."""
@@ -169,7 +183,8 @@ class Lock(_Base):
         thread = world.current_thread()
         self._step(wait)
         got = self._take(thread, wait)
-        self._record(thread, "acquire" if got else "acquire-failed")
+        self._record(thread, "acquire" if got else "acquire-failed",
+                     "" if wait is None else how_acquired(blocking, wait))
         return got
 
     def release(self) -> None:
@@ -228,7 +243,8 @@ class RLock(_Base):
         got = self._take(thread, wait)
         if got:
             self._count = 1
-        self._record(thread, "acquire" if got else "acquire-failed")
+        self._record(thread, "acquire" if got else "acquire-failed",
+                     "" if wait is None else how_acquired(blocking, wait))
         return got
 
     def release(self) -> None:

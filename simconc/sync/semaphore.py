@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 from ._common import Labelled, PY311, _time, address, new_serial, object_repr, record
 from .condition import _inner_condition
+from .lock import how_acquired
 
 
 class Semaphore(Labelled):
@@ -38,6 +39,7 @@ class Semaphore(Labelled):
             raise ValueError("can't specify timeout for non-blocking acquire")
         rc = False
         endtime = None
+        asked = timeout if blocking else 0.0
         with self._cond:
             while self._value == 0:
                 if not blocking:
@@ -53,7 +55,9 @@ class Semaphore(Labelled):
             else:
                 self._value -= 1
                 rc = True
-            record("acquire" if rc else "acquire-failed", self, f"value {self._value}")
+            how = how_acquired(blocking, asked)
+            record("acquire" if rc else "acquire-failed", self,
+                   f"value {self._value}, {how}" if how else f"value {self._value}")
         return rc
 
     __enter__ = acquire

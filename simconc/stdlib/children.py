@@ -1,0 +1,272 @@
+"""A simulated process's life: its start as a new interpreter of the world, and its end.
+
+``start_forked`` starts a child as ``fork()`` does: its memory is a copy of its parent's
+(``fork.py``), and its main thread goes straight to the process object's ``_bootstrap``.
+``start_spawned`` starts one as ``spawn`` (and ``forkserver``) do: a fresh interpreter that
+runs the program's main module afresh, as ``__mp_main__``, then unpickles the process object
+its parent pickled; a program that starts a process outside its ``if __name__ == "__main__":``
+guard fails there, with CPython's RuntimeError. Either way the child is an interpreter with its
+own GIL and main thread, on the machine's cores; when its main thread is done it waits for its
+non-daemon threads, and its end wakes whoever waits on its sentinel.
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import itertools
+import sys
+import types
+import weakref
+from typing import Any, Callable
+
+from greenlet import GreenletExit
+
+from ..kernel import SimconcError, World, current_world
+from ..kernel.interpreter import Interpreter
+from ..kernel.world import ABSENT
+from . import fresh_modules, mp_pipes
+from ._traceback import format_user_exception
+from .fork import Fork, interpreter_globals
+from .processes import MAIN_PID, ProcessState, Sentinel
+from .state import FaceState
+
+
+def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
+    """Start ``process_obj`` (a ``multiprocessing.process.BaseProcess``) in a new interpreter
+    forked from the running one."""
+    world = current_world()
+    mp_pipes.check_alive(world)
+    parent = world.current_interpreter()
+    _prepare_parent(world)
+    parent_state: FaceState = parent.face
+    _call_hooks(parent_state.at_fork.get("before", ())[::-1])   # (last registered first)
+    world.cpu(world.profile.process_start)
+    child, state = _new_child(world, parent, process_obj.name,
+                              FaceState(_child_modules(parent_state)))
+    fork = Fork(parent_state, state)
+    obj = fork.copy(process_obj)
+    child.globals = [fork.copy(namespace[name]) for namespace, name in world.interpreter_globals]
+    child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
+    state.at_fork = fork.copy(parent_state.at_fork)
+    parent_sentinel = parent_state.process.sentinel
+
+    def main() -> None:
+        me = _attach_main(world, state)
+        _call_hooks(state.at_fork.get("child", ()))
+        code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        if not me.killed:   # (a killed process's code is its signal's, set by kill())
+            state.process.exitcode = code
+
+    _launch(world, child, state, main)
+    _call_hooks(parent_state.at_fork.get("parent", ()))
+    return child, state.process
+
+
+def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessState]:
+    """Start ``process_obj`` as ``spawn`` and ``forkserver`` do (see the module's docstring)."""
+    from multiprocessing import context, reduction, spawn
+    world = current_world()
+    mp_pipes.check_alive(world)
+    parent = world.current_interpreter()
+    # (raises in a child still running its main module: CPython's RuntimeError)
+    preparation = spawn.get_preparation_data(process_obj._name)
+    stream = io.BytesIO()
+    context.set_spawning_popen(popen)
+    try:
+        reduction.dump(preparation, stream)
+        reduction.dump(process_obj, stream)
+    finally:
+        context.set_spawning_popen(None)
+    data = stream.getvalue()
+    _prepare_parent(world)
+    parent_state: FaceState = parent.face
+    child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
+    state.run_main = parent_state.run_main
+    child.globals = [_fresh_value(name, namespace.get(name, ABSENT))
+                     for namespace, name in world.interpreter_globals]
+    child.contents = [{} for _ in world.interpreter_contents]
+    parent_sentinel = parent_state.process.sentinel
+
+    def main() -> None:
+        me = _attach_main(world, state)
+        world.cpu(world.profile.spawn_start)   # (a new interpreter starts, and imports)
+        process = sys.modules["multiprocessing.process"]
+        process.current_process()._inheriting = True
+        try:
+            received = io.BytesIO(data)
+            _prepare(reduction.pickle.load(received), state)
+            obj = reduction.pickle.load(received)
+        except BaseException as exc:
+            if isinstance(exc, (GreenletExit, SimconcError)):
+                raise
+            # (as CPython's spawned child does: the traceback, and exit code 1)
+            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            state.process.exitcode = 1
+            return
+        finally:
+            vars(process.current_process()).pop("_inheriting", None)
+        code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        if not me.killed:
+            state.process.exitcode = code
+
+    _launch(world, child, state, main)
+    return child, state.process
+
+
+def _prepare_parent(world: World) -> None:
+    """What the first start of a run sets up in the parent."""
+    # (imported now, in the parent, whose registries it has from now on: a child's _bootstrap
+    # imports it, and one first imported there would be every process's)
+    util = importlib.import_module("multiprocessing.util")
+    # (a real child gives its stdin up for /dev/null; here that stdin is simconc's own)
+    util._close_stdin = _keep_stdin
+    if not world.interpreter_globals:
+        # (only the parent runs yet: the namespaces hold its values)
+        world.interpreter_globals = interpreter_globals()
+        world.interpreter_contents = [util._finalizer_registry]
+    state = world.current_interpreter().face
+    if state.process is None:
+        state.process = ProcessState(Sentinel(world.current_interpreter()))
+
+
+def _new_child(world: World, parent: Interpreter, name: str,
+               state: FaceState) -> tuple[Interpreter, FaceState]:
+    child = world.add_interpreter()
+    child.parent = parent
+    child.pid = MAIN_PID + child.number
+    child.prefix = f"{name}/"
+    state.process = ProcessState(Sentinel(child))
+    child.face = state
+    return child, state
+
+
+def _attach_main(world: World, state: FaceState) -> Any:
+    """The child's main thread gets its ``threading`` face (CPython's child keeps the thread
+    that forked, as its main thread)."""
+    me = world.current_thread()
+    face = state.modules["threading"]._MainThread()
+    face._attach(me)
+    me.face = face
+    return me
+
+
+def _launch(world: World, child: Interpreter, state: FaceState,
+            main: Callable[[], None]) -> None:
+    name = child.prefix.rstrip("/")
+
+    def ended() -> None:
+        if state.process.exitcode is None:
+            state.process.exitcode = 1
+        world.point(mp_pipes.PIPES, "w")   # (its end is seen by a wait on its sentinel)
+        world.record(world.current, "exit-process", name, None, None, mp_pipes.PIPES,
+                     detail=f"exit code {state.process.exitcode}")
+        _ended(world, child, state.process)
+
+    child.exit_hooks.append(ended)
+    world.start_interpreter(child, main)
+
+
+def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
+    """A forked child's copies of the face's modules: its parent's names (a program's
+    ``threading.excepthook = f`` stays), and its own thread registry."""
+    fresh = fresh_modules()
+    for name, module in fresh.items():
+        theirs = parent.modules.get(name)
+        if theirs is None:
+            continue
+        own = {key: vars(module)[key] for key in ("_active", "_dangling") if key in vars(module)}
+        vars(module).update(vars(theirs))
+        vars(module).update(own)
+    return fresh
+
+
+def _fresh_value(name: str, parent_value: Any) -> Any:
+    """What a spawned process starts with in the interpreter global ``name``: a fresh
+    interpreter's value, where it is not the run's."""
+    if name == "__main__":
+        return types.ModuleType("__main__")
+    if name == "__mp_main__":
+        return ABSENT
+    if name == "_current_process":
+        return type(parent_value)()   # (a _MainProcess; its name and authkey: _prepare)
+    if name in ("_parent_process", "_actual_context"):
+        return None
+    if name == "_children":
+        return set()
+    if name in ("_process_counter", "_afterfork_counter", "_finalizer_counter"):
+        return itertools.count(1 if name == "_process_counter" else 0)
+    if name == "_afterfork_registry":
+        return weakref.WeakValueDictionary()
+    if name == "_exiting":
+        return False
+    return parent_value   # (sys.stdout, sys.stderr: the run's)
+
+
+def _prepare(data: dict, state: FaceState) -> None:
+    """``multiprocessing.spawn.prepare`` for a simulated child: its name, authkey and start
+    method, and its main module run afresh as ``__mp_main__`` (sys.path, argv and the working
+    directory are its parent's already: all processes are one real one)."""
+    from multiprocessing import process, spawn
+    current = process.current_process()
+    if "name" in data:
+        current.name = data["name"]
+    if "authkey" in data:
+        current.authkey = data["authkey"]
+    if "start_method" in data:
+        spawn.set_start_method(data["start_method"], force=True)
+    if state.run_main is not None:
+        module = state.run_main("__mp_main__")
+        sys.modules["__main__"] = sys.modules["__mp_main__"] = module
+
+
+def _call_hooks(hooks: Any) -> None:
+    """``os.register_at_fork``'s hooks, as CPython calls them: an exception is reported as
+    unraisable, and the fork goes on."""
+    for hook in hooks:
+        try:
+            hook()
+        except GreenletExit:
+            raise
+        except Exception as exc:
+            sys.unraisablehook(_Unraisable(exc, hook))
+
+
+class _Unraisable:
+    """What ``sys.unraisablehook`` is given (CPython's UnraisableHookArgs)."""
+
+    def __init__(self, exc: BaseException, hook: Any) -> None:
+        self.exc_type, self.exc_value = type(exc), exc
+        self.exc_traceback, self.err_msg, self.object = exc.__traceback__, None, hook
+
+
+def _keep_stdin() -> None:
+    """``multiprocessing.util._close_stdin`` in a simulated child: stdin is not the child's."""
+
+
+def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> None:
+    """``interpreter``'s process has ended: its other threads end with it (``os._exit``), and
+    whoever waits for its sentinel is woken."""
+    world.end_interpreter(interpreter)
+    process.sentinel.ended = True
+    mp_pipes.waiting(world).unpark_all()
+
+
+def kill(world: World, interpreter: Interpreter, exitcode: int) -> None:
+    """``Process.terminate()``/``kill()``: the process ends at once with ``exitcode``."""
+    process: ProcessState = interpreter.face.process
+    if process.sentinel.ended:
+        return
+    process.exitcode = exitcode
+    world.point(mp_pipes.PIPES, "w")
+    world.record(world.current, "kill", interpreter.prefix.rstrip("/"), None, 0, mp_pipes.PIPES,
+                 detail=f"exit code {exitcode}")
+    _ended(world, interpreter, process)
+
+
+def exit_process(world: World, status: int) -> None:
+    """``os._exit(status)`` in a simulated child process: it ends there, every thread of it at
+    once, with no clean-up (the running thread unwinds silently, its output dropped)."""
+    interpreter = world.current_interpreter()
+    kill(world, interpreter, status)
+    world.current_thread().killed = True
+    raise GreenletExit

@@ -1,0 +1,238 @@
+"""A forked child's memory: a copy of its parent's, as ``fork()`` makes it.
+
+All simulated processes live in one real one, so a child's memory is made by copying what it
+can reach: its process object (target, arguments), the parent's ``__main__`` namespace, the
+module globals each process has its own of (the world's interpreter globals). The copy is
+``copy.deepcopy`` with the rules of a fork (:class:`Fork`):
+
+- the parent's ``__main__`` module and its namespace become the child's own; a function whose
+  globals are that namespace is rebound to the child's copy (same code, copied defaults and
+  closure), and a class defined in it is made again from its copied namespace, so that the
+  child's code reads and writes the child's globals;
+- the stdlib face's modules become the child's copies (its threads are its own);
+- what the machine shares between processes is shared (``_simconc_fork_shared``: pipes,
+  semaphores, process sentinels), as are modules, code and the kernel's objects;
+- an object of ``multiprocessing`` whose class refuses pickling outside a spawn (a ``Queue``, a
+  ``Lock``) is copied attribute by attribute, as fork copies its memory.
+
+Modules other than ``__main__`` and the face are shared by all processes (see
+docs/processes.md): a child that assigns another module's global changes its parent's too.
+"""
+from __future__ import annotations
+
+import copy
+import ctypes
+import mmap
+import sys
+import types
+import weakref
+from typing import Any, Callable
+
+from ..kernel import SimThread, World
+from ..kernel.interpreter import Interpreter
+from ..kernel.waitqueue import WaitQueue
+from .state import FaceState
+
+_ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, types.CodeType,
+                 types.BuiltinFunctionType, types.MethodWrapperType, types.GeneratorType,
+                 types.FrameType)
+
+
+_IMMUTABLE = (bytes, str, int, float, tuple, frozenset)
+#: The modules whose classes a fork copies by the rules below (multiprocessing's refuse pickling
+#: outside a spawn, and concurrent.futures derives from them).
+_SCANNED = ("multiprocessing", "concurrent.", "simconc.", "simpy")
+#: Modules whose objects are the simulated machine's, never a process's memory: shared.
+_THE_MACHINES = ("simconc.kernel", "simconc.instrument", "simconc.runner", "simconc.explore",
+                 "simconc.analysis", "simpy")
+
+
+def interpreter_globals() -> list[tuple[dict, str]]:
+    """The module globals each simulated process has its own value of."""
+    # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
+    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
+                                     (vars(sys), "stderr")]
+    process = sys.modules.get("multiprocessing.process")
+    if process is not None:
+        pairs += [(vars(process), name) for name in (
+            "_current_process", "_parent_process", "_children", "_process_counter")]
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        pairs += [(vars(util), name) for name in (
+            "_afterfork_registry", "_afterfork_counter", "_finalizer_counter", "_exiting")]
+    context = sys.modules.get("multiprocessing.context")
+    if context is not None:
+        pairs.append((vars(context._default_context), "_actual_context"))
+    return pairs
+
+
+class Fork:
+    """The copy of a parent's memory for one child (see the module's docstring)."""
+
+    def __init__(self, parent: FaceState, child: FaceState) -> None:
+        self.memo: dict[int, Any] = {}
+        self.owned: set[int] = set()   # the namespaces whose functions are rebound
+        for name, module in parent.modules.items():
+            self.memo[id(module)] = child.modules[name]
+        main = parent.main
+        if main is not None:
+            copied = types.ModuleType(main.__name__)
+            self.memo[id(main)] = copied
+            self.memo[id(vars(main))] = vars(copied)
+            self.owned.add(id(vars(main)))
+            child.main = copied
+            for key, value in list(vars(main).items()):
+                vars(copied)[key] = self.copy(value)
+
+    def copy(self, obj: Any) -> Any:
+        saved = dict(_DISPATCH)
+        _DISPATCH.update(self._rules())
+        try:
+            return copy.deepcopy(obj, self.memo)
+        finally:
+            _DISPATCH.clear()
+            _DISPATCH.update(saved)
+
+    def _rules(self) -> dict[type, Callable[[Any, dict], Any]]:
+        rules: dict[type, Callable[[Any, dict], Any]] = {
+            types.FunctionType: self._function, type: self._class,
+            staticmethod: lambda x, memo: staticmethod(copy.deepcopy(x.__func__, memo)),
+            classmethod: lambda x, memo: classmethod(copy.deepcopy(x.__func__, memo)),
+            property: lambda x, memo: property(*(copy.deepcopy(f, memo) for f in (
+                x.fget, x.fset, x.fdel)), x.__doc__),
+            types.MethodType: lambda x, memo: types.MethodType(
+                copy.deepcopy(x.__func__, memo), copy.deepcopy(x.__self__, memo)),
+            WaitQueue: _fresh_wait_queue,
+            weakref.WeakValueDictionary: _weak_values,
+            weakref.WeakSet: lambda x, memo: weakref.WeakSet(
+                copy.deepcopy(list(x), memo)),
+        }
+        for atomic in _ATOMIC_TYPES:
+            rules[atomic] = _shared
+        # multiprocessing's classes (which refuse pickling outside a spawn), the face's and
+        # the kernel's objects: attribute by attribute, or shared where the machine shares them
+        for name, module in list(sys.modules.items()):
+            if module is None or not name.startswith(_SCANNED):
+                continue
+            machine = name.startswith(_THE_MACHINES)
+            for value in list(vars(module).values()):
+                if isinstance(value, type) and value.__module__ == name \
+                        and value not in rules:
+                    if machine or getattr(value, "_simconc_fork_shared", False) \
+                            or issubclass(value, _IMMUTABLE):
+                        rules[value] = _shared
+                    elif value.__new__ is object.__new__ and "__deepcopy__" not in vars(value):
+                        rules[value] = _attributes
+        return rules
+
+    def _function(self, function: types.FunctionType, memo: dict) -> Any:
+        globals_ = function.__globals__
+        if id(globals_) not in self.owned:
+            return function
+        copied = types.FunctionType(function.__code__, memo[id(globals_)], function.__name__,
+                                    None, _cells(function.__closure__, memo))
+        memo[id(function)] = copied
+        copied.__defaults__ = copy.deepcopy(function.__defaults__, memo)
+        copied.__kwdefaults__ = copy.deepcopy(function.__kwdefaults__, memo)
+        copied.__qualname__ = function.__qualname__
+        copied.__module__ = function.__module__
+        copied.__doc__ = function.__doc__
+        copied.__annotations__ = function.__annotations__
+        copied.__dict__.update(copy.deepcopy(function.__dict__, memo))
+        return copied
+
+    def _class(self, cls: type, memo: dict) -> Any:
+        main = self.memo.get(id(sys.modules.get("__main__")))
+        if main is None or cls.__module__ != main.__name__ or not any(
+                isinstance(f, types.FunctionType) and id(f.__globals__) in self.owned
+                for f in vars(cls).values()):
+            return cls
+        slots = set(getattr(cls, "__slots__", ()) if not isinstance(
+            getattr(cls, "__slots__", ()), str) else (cls.__slots__,))
+        namespace = {key: value for key, value in vars(cls).items()
+                     if key not in ("__dict__", "__weakref__") and key not in slots}
+        bases = tuple(copy.deepcopy(base, memo) for base in cls.__bases__)
+        copied = type(cls)(cls.__name__, bases, {
+            key: copy.deepcopy(value, memo) for key, value in namespace.items()})
+        copied.__qualname__ = cls.__qualname__
+        memo[id(cls)] = copied
+        return copied
+
+
+_DISPATCH = copy._deepcopy_dispatch   # type: ignore[attr-defined]
+
+
+def _shared(obj: Any, memo: dict) -> Any:
+    return obj
+
+
+def _cells(closure: Any, memo: dict) -> Any:
+    if closure is None:
+        return None
+    cells = []
+    for cell in closure:
+        try:
+            contents = cell.cell_contents
+        except ValueError:   # (an empty cell)
+            cells.append(types.CellType())
+        else:
+            cells.append(types.CellType(copy.deepcopy(contents, memo)))
+    return tuple(cells)
+
+
+def _attributes(obj: Any, memo: dict) -> Any:
+    """A copy of ``obj`` with copies of its attributes (``__dict__`` and slots): what a fork
+    makes of an object that would not pickle."""
+    cls = copy.deepcopy(type(obj), memo)
+    copied = object.__new__(cls)
+    memo[id(obj)] = copied
+    for klass in type(obj).__mro__:
+        for slot in vars(klass).get("__slots__", ()):
+            if slot in ("__dict__", "__weakref__"):
+                continue
+            name = f"_{klass.__name__.lstrip('_')}{slot}" if slot.startswith("__") \
+                and not slot.endswith("__") else slot
+            try:
+                value = object.__getattribute__(obj, name)
+            except AttributeError:
+                continue
+            object.__setattr__(copied, name, _copy_attribute(value, memo))
+    state = getattr(obj, "__dict__", None)
+    if state is not None:
+        vars(copied).update({key: _copy_attribute(value, memo) for key, value in state.items()})
+    return copied
+
+
+_CTYPES_DATA = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union)
+
+
+def _copy_attribute(value: Any, memo: dict) -> Any:
+    """An attribute of a ``multiprocessing`` object in the child: the same ctypes object where
+    it is one (``Value``'s and ``Array``'s, in memory shared between processes), a copy of
+    anything else."""
+    if isinstance(value, _CTYPES_DATA):
+        return value
+    return copy.deepcopy(value, memo)
+
+
+def _fresh_wait_queue(queue: WaitQueue, memo: dict) -> WaitQueue:
+    """A wait queue in the child: the same object waited for, none of the parent's waiters."""
+    copied = WaitQueue(queue.world, None, queue.key, queue.label)
+    memo[id(queue)] = copied
+    owner = queue.owner
+    if owner is not None:
+        copied.owner = copy.deepcopy(owner, memo)
+    return copied
+
+
+def _weak_values(registry: weakref.WeakValueDictionary, memo: dict) -> Any:
+    """A weak registry keyed by an object's id (``multiprocessing.util``'s after-fork one): the
+    child's holds its copies, by their ids."""
+    copied: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
+    memo[id(registry)] = copied
+    for key, value in list(registry.items()):
+        value_copy = copy.deepcopy(value, memo)
+        if isinstance(key, tuple) and len(key) == 3 and key[1] == id(value):
+            key = (key[0], id(value_copy), key[2])
+        copied[key] = value_copy
+    return copied

@@ -1,0 +1,353 @@
+"""``multiprocessing``'s processes on the simulated machine.
+
+A simulated program runs CPython's own ``multiprocessing`` (``Process``, its ``Queue``,
+``Pool``, the synchronisation objects, ``concurrent.futures.ProcessPoolExecutor``); for the
+length of a run its low-level parts are these:
+
+- :class:`Popen`, for every start method: it starts a process as a new interpreter of the world
+  (its own GIL, its own main thread, on the machine's cores: processes compute in parallel) whose
+  main thread runs the process object's ``_bootstrap``, as a real child does. The child's memory
+  is a copy of its parent's, made at ``start()`` (``fork.py``); under ``spawn`` and
+  ``forkserver`` too, for now (see docs/processes.md).
+- :class:`SemLock`, ``_multiprocessing.SemLock``: a semaphore of the machine (shared by the
+  processes that inherit it, as a named OS semaphore is), on the kernel's one waiting mechanism.
+- the pipes and ``connection.wait`` of ``mp_pipes.py``; a process's ``sentinel``
+  (:class:`Sentinel`) is ready once it has ended.
+- ``os.getpid()``/``os.getppid()``: the running interpreter's (:func:`getpid`).
+
+What each process has of its own in the modules' globals (``multiprocessing.process``'s current
+process and children, ``multiprocessing.util``'s registries, ``sys.modules['__main__']``) is a
+world's *interpreter globals*, which the kernel swaps as it switches between processes
+(:data:`World.interpreter_globals`).
+"""
+from __future__ import annotations
+
+import signal
+import sys
+from typing import Any, Optional
+
+from ..kernel import WaitQueue, current_world, maybe_current_world
+from ..sync.lock import fake_address
+from . import mp_pipes
+
+#: ``os.getpid()`` of a run's main process; its children count up from it.
+MAIN_PID = 4000
+#: ``os.getppid()`` of the main process (the shell that started it).
+SHELL_PID = 3999
+
+#: ``_multiprocessing.SemLock``'s kinds.
+RECURSIVE_MUTEX, SEMAPHORE = 0, 1
+SEM_VALUE_MAX = 2147483647
+
+
+def getpid() -> int:
+    """``os.getpid()`` in a simulated program: its process's id."""
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_GETPID()
+    return world.current_interpreter().pid or MAIN_PID
+
+
+def getppid() -> int:
+    """``os.getppid()`` in a simulated program."""
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_GETPPID()
+    parent = world.current_interpreter().parent
+    return SHELL_PID if parent is None else (parent.pid or MAIN_PID)
+
+
+import os as _os   # noqa: E402  (after the stand-ins' definitions, which name the originals)
+_REAL_GETPID, _REAL_GETPPID = _os.getpid, _os.getppid
+
+
+def register_at_fork(*args: Any, before: Any = None, after_in_child: Any = None,
+                     after_in_parent: Any = None) -> None:
+    """``os.register_at_fork`` in a simulated program: the hooks are its process's, called
+    around each simulated fork (not the real interpreter's, which would call a finished run's
+    code at a real fork)."""
+    if args:
+        raise TypeError("register_at_fork() takes no positional arguments")
+    world = maybe_current_world()
+    if world is None:
+        _REAL_REGISTER_AT_FORK(before=before, after_in_child=after_in_child,
+                               after_in_parent=after_in_parent)
+        return
+    if before is None and after_in_child is None and after_in_parent is None:
+        raise TypeError("At least one argument is required.")
+    for name, hook in (("before", before), ("after_in_child", after_in_child),
+                       ("after_in_parent", after_in_parent)):
+        if hook is not None and not callable(hook):
+            raise TypeError(f"'{name}' must be callable, not {type(hook).__name__}")
+    hooks = world.current_interpreter().face.at_fork
+    for kind, hook in (("before", before), ("child", after_in_child),
+                       ("parent", after_in_parent)):
+        if hook is not None:
+            hooks.setdefault(kind, []).append(hook)
+
+
+_REAL_REGISTER_AT_FORK = _os.register_at_fork
+
+
+def cpu_count() -> int:
+    """``os.cpu_count()`` in a simulated program: the simulated machine's cores."""
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_CPU_COUNT() or 1
+    return world.profile.cores
+
+
+_REAL_CPU_COUNT = _os.cpu_count
+
+
+class SemLock:
+    """``_multiprocessing.SemLock``: a semaphore of the machine with CPython's bookkeeping of
+    who acquired it (``_count``, ``_is_mine``), as ``Modules/_multiprocessing/semaphore.c``
+    keeps it."""
+
+    SEM_VALUE_MAX = SEM_VALUE_MAX
+    _simconc_fork_shared = True
+
+    def __init__(self, kind: int, value: int, maxvalue: int, name: str, unlink: bool) -> None:
+        if kind not in (RECURSIVE_MUTEX, SEMAPHORE):
+            raise ValueError("unrecognized kind")
+        world = current_world()
+        self._world = world
+        self.kind = kind
+        self.maxvalue = maxvalue
+        # (no name: a simulated semaphore is never registered with the OS, nor with
+        # multiprocessing's resource tracker, a real process)
+        self.name = None
+        self._value = value
+        self._owner: Any = None   # the thread that acquired it last (CPython's last_tid)
+        self._acquired = 0        # CPython's count
+        self._key = world.name_new(self)
+        self._queue = WaitQueue(world, self, self._key)
+        numbers = world.current_interpreter().numbers
+        numbers.serial += 1
+        self._serial = numbers.serial
+        self._label = f"{'RLock' if kind == RECURSIVE_MUTEX else 'SemLock'}#{numbers.number('SemLock')}"
+        # (what a spawned child's _rebuild finds it by)
+        handles = _handles(world)
+        self.handle = 0x5e000 + len(handles)
+        handles[self.handle] = self
+
+    @property
+    def label(self) -> str:
+        return f"multiprocessing {self._label}"
+
+    def holders(self) -> list:
+        return [self._owner] if self._owner is not None and self._value == 0 else []
+
+    def _mine(self) -> bool:
+        return self._acquired > 0 and self._owner is self._world.current_thread()
+
+    def _available(self) -> bool:
+        return self._value > 0
+
+    def acquire(self, block: bool = True, timeout: Optional[float] = None) -> bool:
+        world = self._world
+        if maybe_current_world() is not world:
+            # (after its execution: a finalizer's; nobody is left to wait for)
+            if self._value <= 0:
+                return False
+            self._value -= 1
+            return True
+        mp_pipes.check_alive(world)
+        thread = world.current_thread()
+        if self.kind == RECURSIVE_MUTEX and self._mine():
+            self._acquired += 1
+            return True
+        if not block:
+            wait: Optional[float] = 0.0
+        elif timeout is None:
+            wait = None
+        else:
+            wait = max(0.0, float(timeout))
+        if wait is None:
+            world.point(self._key, "acq", self._available, self._queue)
+        else:
+            world.point(self._key, "try")
+        if self._value <= 0 and not self._queue.wait(self._available, wait):
+            world.record(thread, "acquire-failed", self.label, None, 1, self._key)
+            return False
+        self._value -= 1
+        self._acquired += 1
+        self._owner = thread
+        world.record(thread, "acquire", self.label, None, 1, self._key)
+        return True
+
+    def release(self) -> None:
+        world = self._world
+        if maybe_current_world() is not world:
+            self._value += 1
+            return
+        mp_pipes.check_alive(world)
+        if self.kind == RECURSIVE_MUTEX:
+            if not self._mine():
+                raise AssertionError("attempt to release recursive lock not owned by thread")
+            if self._acquired > 1:
+                self._acquired -= 1
+                return
+        world.point(self._key, "rel")
+        if self.kind != RECURSIVE_MUTEX and self._value >= self.maxvalue:
+            raise ValueError("semaphore or lock released too many times")
+        self._acquired -= 1
+        self._value += 1
+        world.record(world.current_thread(), "release", self.label, None, 1, self._key)
+        self._queue.unpark()
+
+    __enter__ = acquire
+
+    def __exit__(self, *args: object) -> None:
+        self.release()
+
+    def _count(self) -> int:
+        return self._acquired
+
+    def _is_mine(self) -> bool:
+        return self._mine()
+
+    def _get_value(self) -> int:
+        self._world.point(self._key, "r")
+        return self._value
+
+    def _is_zero(self) -> bool:
+        self._world.point(self._key, "r")
+        return self._value == 0
+
+    def _after_fork(self) -> None:
+        # (CPython zeroes the child's count; here the count goes with the thread that holds it,
+        # which is not in the child)
+        pass
+
+    @classmethod
+    def _rebuild(cls, handle: int, kind: int, maxvalue: int, name: Optional[str]) -> "SemLock":
+        """The semaphore a spawned child was given (pickled by its handle): the same one."""
+        return _handles(current_world())[handle]
+
+    def __repr__(self) -> str:
+        return f"<_multiprocessing.SemLock object at {fake_address(self._serial)}>"
+
+
+def _handles(world: Any) -> dict:
+    """The machine's semaphores by handle (kept by the main interpreter's face state)."""
+    state = world.interpreters[0].face
+    if state.semlocks is None:
+        state.semlocks = {}
+    return state.semlocks
+
+
+def sem_unlink(name: str) -> None:
+    """``_multiprocessing.sem_unlink``: a simulated semaphore has no name in the OS."""
+
+
+class Sentinel:
+    """A process's ``sentinel``: ready (``connection.wait`` returns it) once the process has
+    ended."""
+
+    _simconc_fork_shared = True
+
+    def __init__(self, interpreter: Any) -> None:
+        self._interpreter = interpreter
+        self.ended = False
+
+    def _sim_ready(self) -> bool:
+        return self.ended
+
+    def fileno(self) -> int:
+        return -2
+
+    def __repr__(self) -> str:
+        return f"<process sentinel {self._interpreter.pid}>"
+
+
+class ProcessState:
+    """What the face keeps of a simulated process (its ``FaceState.process``): the sentinel its
+    parent waits on, and its exit code once it has ended."""
+
+    __slots__ = ("sentinel", "exitcode")
+
+    def __init__(self, sentinel: Sentinel) -> None:
+        self.sentinel = sentinel
+        self.exitcode: Optional[int] = None
+
+
+class Popen:
+    """``multiprocessing.popen_fork.Popen`` (and, for now, the other start methods'): starts
+    the process object as a child interpreter of the world (see the module's docstring)."""
+
+    method = "fork"
+    _simconc_fork_shared = True
+
+    def __init__(self, process_obj: Any) -> None:
+        util = sys.modules.get("multiprocessing.util")
+        if util is not None:
+            util._flush_std_streams()
+        self.returncode: Optional[int] = None
+        self.finalizer = None
+        self._launch(process_obj)
+
+    def duplicate_for_child(self, fd: int) -> int:
+        return fd
+
+    def poll(self, flag: int = _os.WNOHANG) -> Optional[int]:
+        if self.returncode is None:
+            world = current_world()
+            world.point(mp_pipes.PIPES, "r")
+            if self.sentinel.ended:
+                self.returncode = self._state.exitcode
+            world.record(world.current, "poll", self._child.prefix.rstrip("/"), None, 0,
+                         mp_pipes.PIPES, detail="ended" if self.sentinel.ended else "running")
+        return self.returncode
+
+    def wait(self, timeout: Optional[float] = None) -> Optional[int]:
+        if self.returncode is None:
+            if not mp_pipes.wait([self.sentinel], timeout):
+                return None
+            return self.poll()
+        return self.returncode
+
+    def _send_signal(self, sig: int) -> None:
+        if self.returncode is None and not self.sentinel.ended:
+            from .children import kill
+            kill(current_world(), self._child, -sig)
+
+    def terminate(self) -> None:
+        self._send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self._send_signal(signal.SIGKILL)
+
+    def close(self) -> None:
+        if self.finalizer is not None:
+            self.finalizer()
+
+    def _launch(self, process_obj: Any) -> None:
+        from .children import start_forked
+        self._child, self._state = start_forked(process_obj)
+        self.pid = self._child.pid
+        self.sentinel = self._state.sentinel
+
+    def __repr__(self) -> str:
+        return f"<simulated Popen pid={self.pid}>"
+
+
+class SpawnPopen(Popen):
+    """``multiprocessing.popen_spawn_posix.Popen``: the child is a fresh interpreter that runs
+    the main module afresh and unpickles its process object (``children.start_spawned``)."""
+
+    method = "spawn"
+
+    def _launch(self, process_obj: Any) -> None:
+        from .children import start_spawned
+        self._child, self._state = start_spawned(process_obj, self)
+        self.pid = self._child.pid
+        self.sentinel = self._state.sentinel
+
+
+class ForkServerPopen(SpawnPopen):
+    """``multiprocessing.popen_forkserver.Popen``: a child forked from a server process that
+    imported the main module afresh, which is what a spawned child sees of its parent."""
+
+    method = "forkserver"
