@@ -245,6 +245,23 @@ def test_where_it_stands_is_plain_data_for_a_page():
     assert main["line"] == 25 and [25, "for t in threads:"] in main["context"]
 
 
+def test_the_timeline_grows_as_the_learner_steps():
+    session = Session(LOCK_ORDER, goal="deadlock", timeline=True)
+    session.pick("A-then-B")
+    session.pick("MainThread")
+    before = session.timeline()
+    assert [lane.name for lane in before.lanes if lane.kind == "thread"] == \
+        ["MainThread", "A-then-B", "B-then-A"]
+    session.pick("B-then-A")
+    after = session.timeline()
+    assert after.end > before.end
+    blocked = [span for lane in after.lanes if lane.name == "A-then-B"
+               for span in lane.spans if span.state == "blocked"]
+    assert blocked and "Lock#2" in blocked[-1].on
+    with pytest.raises(ValueError, match="timeline=True"):
+        Session(LOCK_ORDER).timeline()
+
+
 def test_goals_are_parsed_or_refused_with_the_choices():
     assert parse_goal("critical:enqueue, dequeue") == Goal("critical", ("enqueue", "dequeue"))
     assert str(parse_goal("deadlock")) == "deadlock"

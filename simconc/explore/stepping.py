@@ -37,6 +37,7 @@ from ..analysis.deadlock import namer, wait_of
 from ..kernel import (Option, SimconcError, SimThread, Strategy, Trace, Where, World,
                       decode_token, encode_token, maybe_current_world, switch_points_named)
 from ..kernel.scheduler import MAX_STEPS, token_semantics, token_switch_points
+from ..render import Timeline, timeline_of
 from ..runner import Check, RunResult, run
 from .goals import Goal, parse_goal, uncaught_text
 from .report import interleaving
@@ -135,13 +136,14 @@ class Session:
     after how many steps. ``seed`` seeds the program's random numbers and :meth:`auto`'s
     choices. ``schedule`` starts where a session's token stood. ``check`` is the invariant (the
     program's ``check()`` by default); ``switch_points``, ``max_steps`` and ``spin_timeout``
-    are :func:`simconc.run`'s.
+    are :func:`simconc.run`'s. ``timeline=True`` records what :meth:`timeline` draws (who was
+    blocked on what, step by step).
     """
 
     def __init__(self, program: str, *, goal: "Goal | str | None" = None, seed: int = 0,
                  schedule: Optional[str] = None, check: Check = None,
                  switch_points: str = "any", max_steps: int = MAX_STEPS,
-                 spin_timeout: float = 10.0) -> None:
+                 spin_timeout: float = 10.0, timeline: bool = False) -> None:
         self.program = os.fspath(program)
         self.goal = parse_goal(goal) if isinstance(goal, str) else goal
         self.seed = seed
@@ -149,6 +151,8 @@ class Session:
         self.switch_points = switch_points_named(switch_points)
         self.max_steps = max_steps
         self.spin_timeout = spin_timeout
+        #: Each run records how the threads were scheduled too, for :meth:`timeline`.
+        self.recording = timeline
         if max_steps < 1:
             raise ValueError(f"the step limit is at least 1 step, not {max_steps}")
         paths: list[tuple] = []
@@ -213,6 +217,14 @@ class Session:
     def trace(self) -> Trace:
         """The trace of the run up to here (what a timeline of the session draws)."""
         return self._stop.result.trace
+
+    def timeline(self, title: str = "") -> Timeline:
+        """The run so far as a timeline (:mod:`simconc.render`; its x axis is the step index):
+        what a page shows growing as the learner steps. Needs ``timeline=True``."""
+        if not self.recording:
+            raise ValueError("this session does not record a timeline: make it with "
+                             "timeline=True")
+        return timeline_of(self._stop.result, title)
 
     @property
     def reached(self) -> Optional[Reached]:
@@ -329,7 +341,7 @@ class Session:
         result = run(self.program, strategy=driver, semantics="untimed",
                      switch_points=self.switch_points, check=self.check,
                      max_steps=self.max_steps, spin_timeout=self.spin_timeout,
-                     echo=echo, echo_err=echo, at_end=at_end)
+                     echo=echo, echo_err=echo, at_end=at_end, timeline=self.recording)
         if driver.error is not None:
             raise driver.error
         taken = [step.thread for step in result.steps]
