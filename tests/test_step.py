@@ -357,3 +357,6 @@ def test_puzzles_lists_every_puzzle_with_its_goal_and_fewest_steps():
     rows = lines[1:len(files) + 1]
     assert sorted(row.split()[0] + ".py" for row in rows) == sorted(files)
     assert lines[len(files) + 2].startswith(f"{len(files)} puzzles")
+    listed = json.loads(simconc("puzzles", "--json").stdout)
+    assert [p["name"] for p in listed] == [row.split()[0] for row in rows]
+    assert listed[0]["fewest"] == 10 and listed[0]["goal"] == "check" and listed[0]["hint"]

@@ -10,7 +10,7 @@ import threading
 ORDER = 17
 GOAL = "critical:enqueue,dequeue"
 FEWEST = 6
-HINT = "The consumer only looks at the count before it goes in."
+HINT = "The consumer checks the count, not whether the producer is inside."
 
 
 class UnsafeQueue:
