@@ -61,10 +61,12 @@ class _Watching(_DporStrategy):
     step (it then runs to its next one): only the threads of the steps taken since the last
     look, and the threads started since, stand somewhere new."""
 
-    def __init__(self, engine: Dpor, goal: Goal) -> None:
+    #: The goal searched for (set on the subclass :func:`_watching` makes).
+    goal: Goal
+
+    def __init__(self, engine: Dpor) -> None:
         super().__init__(engine)
-        self.goal = goal
-        self._functions = frozenset(goal.functions)
+        self._functions = frozenset(self.goal.functions)
         self.inside: dict[tuple[tuple, int], bool] = {}
         self._counts: dict[tuple, int] = {}
         self._threads: dict[tuple, SimThread] = {}
@@ -93,6 +95,12 @@ class _Watching(_DporStrategy):
         return super()._step(options)
 
 
+def _watching(goal: Goal) -> "type[_Watching]":
+    """The strategy class for a search for ``goal`` (the engine makes each execution's from a
+    class, :meth:`.dpor.Dpor.begin`)."""
+    return type("_Watching", (_Watching,), {"goal": goal})
+
+
 def fewest_steps(program: str, goal: "Goal | str", *, check: Check = None,
                  max_executions: int = MAX_EXECUTIONS, spin_timeout: float = 10.0) -> Fewest:
     """The fewest steps in which a session of ``program`` can meet ``goal`` (see the module's
@@ -103,9 +111,10 @@ def fewest_steps(program: str, goal: "Goal | str", *, check: Check = None,
     max_steps = FIRST_STEP_LIMIT
     executions = 0
     cut = False   # some execution was cut at the step limit, or the search at max_executions
+    kind = _watching(goal)
     with spin_watchdog(None, spin_timeout), scenarios_pinned():
         while True:
-            strategy = engine.begin(lambda e: _Watching(e, goal))   # type: ignore
+            strategy: _Watching = engine.begin(kind)   # type: ignore[assignment]
             result = run(program, strategy=strategy, semantics="untimed", check=check,
                          max_steps=max_steps, spin_timeout=spin_timeout,
                          trace=goal.kind == "exception")

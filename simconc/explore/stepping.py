@@ -23,6 +23,7 @@ stands (a run that ended has no limit to keep).
 """
 from __future__ import annotations
 
+import io
 import linecache
 import os
 import random
@@ -332,8 +333,7 @@ class Session:
     def _run(self, paths: list[tuple], action: tuple) -> _Stop:
         driver = _Driver(paths, action, self.goal, self.seed)
         seen: list[list[ThreadView]] = []
-        out: list[str] = []
-        echo = _Collect(out)
+        echo = io.StringIO()   # (both streams, in the order the program wrote them)
 
         def at_end(world: World) -> None:
             seen.append(look(world))
@@ -356,25 +356,11 @@ class Session:
                                  len(taken))
         else:
             token = result.schedule
-        return _Stop(taken, seen[0] if seen else [], result, "".join(out), token, reached,
+        return _Stop(taken, seen[0] if seen else [], result, echo.getvalue(), token, reached,
                      paused, driver.because)
 
 
 _PAUSED = "the stepping session stopped here"
-
-
-class _Collect:
-    """The program's output, both streams in the order written (the runner's echo)."""
-
-    def __init__(self, parts: list[str]) -> None:
-        self.parts = parts
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
 
 
 class _Driver(Strategy):
