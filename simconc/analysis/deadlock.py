@@ -156,8 +156,10 @@ def _owner(world: World, thread: SimThread) -> Any:
     queue = thread.waiting_on
     assert queue is not None
     owner = queue.owner
-    if owner is None:
+    if owner is None:   # a join: the queue is a thread's own ``done`` (see SimThread)
         owner = next((t for t in world.threads if t.done is queue), None)
+    if owner is None:   # a queue with no owner (a pipe of multiprocessing): its label
+        owner = _Unowned(queue.label or "something")
     return owner
 
 
@@ -189,6 +191,16 @@ def wait_of(world: World, thread: SimThread, name: Any = None,
         held=[Resource(name(lock), lock.label, "lock",
                        taken.get((thread.ident, getattr(lock, "_sim_key", None))))
               for lock in thread.held])
+
+
+class _Unowned:
+    """What a thread waits for on a queue no object owns: named by the queue's label."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def holders(self) -> list:
+        return []
 
 
 def _resource(obj: Any, name, where: Optional[str]) -> Resource:

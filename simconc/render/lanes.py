@@ -144,12 +144,14 @@ def timed(trace: Trace, end: float, title: str = "", cores: int = 0,
     lanes: list[Lane] = []
     of_thread: dict[int, Lane] = {}
     running: dict[int, list[Span]] = {}   # interpreter -> its threads' running spans
+    groups: dict[int, str] = {}   # interpreter -> its lanes' group
     for interval in intervals(trace, end):
         lane = of_thread.get(interval.ident)
         if lane is None:
             lane = of_thread[interval.ident] = Lane(
-                "thread", interval.name, f"interpreter {interval.interpreter}",
+                "thread", interval.name, _group(interval.interpreter, interval.name),
                 who=len(of_thread), ident=interval.ident)
+            groups.setdefault(interval.interpreter, lane.group)
             lanes.append(lane)
         state, on, op, where = interval.state, "", "", _where(interval.where)
         if state == "blocked" and interval.on == "a core":
@@ -176,14 +178,25 @@ def timed(trace: Trace, end: float, title: str = "", cores: int = 0,
     if gil:
         for interpreter in sorted(running):
             held = sorted(running[interpreter], key=lambda s: s.start)
-            ordered.append(Lane("gil", "GIL", f"interpreter {interpreter}", _merged(held)))
+            ordered.append(Lane("gil", "GIL", groups.get(interpreter, f"interpreter {interpreter}"),
+                                _merged(held)))
         ordered.sort(key=lambda lane: _interpreter(lane.group))
     ordered += _core_lanes(events, of_thread, end, cores)
     return Timeline(title, "s", end, ordered)
 
 
+def _group(interpreter: int, name: str) -> str:
+    """The group of an interpreter's lanes: ``interpreter 1: Process-1``, its process named as
+    its threads' names say (``Process-1/MainThread``); the first is ``interpreter 0``."""
+    if interpreter and "/" in name:
+        return f"interpreter {interpreter}: {name.split('/', 1)[0]}"
+    return f"interpreter {interpreter}"
+
+
 def _interpreter(group: str) -> int:
-    return int(group.rsplit(" ", 1)[1]) if group.startswith("interpreter ") else 1 << 30
+    if not group.startswith("interpreter "):
+        return 1 << 30
+    return int(group.split(" ", 2)[1].rstrip(":"))
 
 
 def _blocking_operations(events: list[TraceEvent]
@@ -293,7 +306,7 @@ def untimed(trace: Trace, title: str = "") -> Timeline:
     def lane_of(ident: int, name: str, interpreter: int) -> Lane:
         lane = of_thread.get(ident)
         if lane is None:
-            lane = of_thread[ident] = Lane("thread", name, f"interpreter {interpreter}",
+            lane = of_thread[ident] = Lane("thread", name, _group(interpreter, name),
                                            who=len(of_thread), ident=ident)
             lanes.append(lane)
         return lane

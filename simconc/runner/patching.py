@@ -193,16 +193,31 @@ _atexit_sink: Optional[list] = None   # where atexit.register goes during a run
 
 
 def _atexit_register(func, *args, **kwargs):
-    if _atexit_sink is None:
+    sink = _exit_handlers()
+    if sink is None:
         return _REAL_ATEXIT_REGISTER(func, *args, **kwargs)
-    _atexit_sink.append((func, args, kwargs))
+    sink.append((func, args, kwargs))
     return func
 
 
 def _atexit_unregister(func) -> None:
-    if _atexit_sink is None:
+    sink = _exit_handlers()
+    if sink is None:
         return _REAL_ATEXIT_UNREGISTER(func)
-    _atexit_sink[:] = [h for h in _atexit_sink if h[0] != func]
+    sink[:] = [h for h in sink if h[0] != func]
+
+
+def _exit_handlers() -> Optional[list]:
+    """Where ``atexit.register`` goes: the run's main process's handlers (run at its end), a
+    simulated child process's own, or (no run) the real interpreter's (None)."""
+    if _atexit_sink is None:
+        return None
+    world = maybe_current_world()
+    if world is not None and world.current is not None:
+        interpreter = world.current.interpreter
+        if interpreter.number:
+            return interpreter.face.atexit
+    return _atexit_sink
 
 
 _REAL_ATEXIT_REGISTER, _REAL_ATEXIT_UNREGISTER = atexit.register, atexit.unregister

@@ -48,12 +48,25 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     child.globals = [fork.copy(namespace[name]) for namespace, name in world.interpreter_globals]
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
     state.at_fork = fork.copy(parent_state.at_fork)
+    # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
+    # of what the fork copied run (a module's own, logging's, would reset its parent's state,
+    # which the child shares)
+    copies = {id(value) for value in fork.memo.values()}
+    child_hooks = [hook for hook in state.at_fork.get("child", ())
+                   if id(getattr(hook, "__self__", None)) in copies
+                   or id(getattr(hook, "__globals__", None)) in copies]
     parent_sentinel = parent_state.process.sentinel
 
     def main() -> None:
         me = _attach_main(world, state)
-        _call_hooks(state.at_fork.get("child", ()))
-        code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        _call_hooks(child_hooks)
+        if _EXIT_FUNCTIONS_RUN:   # (3.13's popen_fork: atexit cleared, util's registered)
+            state.atexit = [(sys.modules["multiprocessing.util"]._exit_function, (), {})]
+        try:
+            code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        finally:
+            if _EXIT_FUNCTIONS_RUN and not me.killed:
+                _run_exit_functions(state)
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
             state.process.exitcode = code
 
@@ -89,6 +102,9 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
 
     def main() -> None:
         me = _attach_main(world, state)
+        # (a fresh interpreter's multiprocessing.util registers its exit function as it is
+        # imported; up to 3.12 _bootstrap calls it too, and it runs once)
+        state.atexit = [(sys.modules["multiprocessing.util"]._exit_function, (), {})]
         world.cpu(world.profile.spawn_start)   # (a new interpreter starts, and imports)
         process = sys.modules["multiprocessing.process"]
         process.current_process()._inheriting = True
@@ -105,12 +121,35 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
             return
         finally:
             vars(process.current_process()).pop("_inheriting", None)
-        code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        try:
+            code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        finally:
+            if not me.killed:   # (spawn_main's sys.exit: the interpreter's exit)
+                _run_exit_functions(state)
         if not me.killed:
             state.process.exitcode = code
 
     _launch(world, child, state, main)
     return child, state.process
+
+
+#: A forked child runs its atexit functions at its end from Python 3.13 on (before, popen_fork
+#: ended it with os._exit, and _bootstrap called multiprocessing's exit function itself).
+_EXIT_FUNCTIONS_RUN = sys.version_info >= (3, 13)
+
+
+def _run_exit_functions(state: FaceState) -> None:
+    """A child process's atexit functions, last registered first, as the interpreter runs
+    them at exit: an exception is reported and the next one runs."""
+    while state.atexit:
+        func, args, kwargs = state.atexit.pop()
+        try:
+            func(*args, **kwargs)
+        except GreenletExit:
+            raise
+        except Exception as exc:
+            sys.stderr.write(f"Exception ignored in atexit callback: {func!r}\n")
+            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
 
 def _prepare_parent(world: World) -> None:
@@ -221,22 +260,15 @@ def _prepare(data: dict, state: FaceState) -> None:
 
 def _call_hooks(hooks: Any) -> None:
     """``os.register_at_fork``'s hooks, as CPython calls them: an exception is reported as
-    unraisable, and the fork goes on."""
+    unraisable (as its default hook prints it), and the fork goes on."""
     for hook in hooks:
         try:
             hook()
         except GreenletExit:
             raise
         except Exception as exc:
-            sys.unraisablehook(_Unraisable(exc, hook))
-
-
-class _Unraisable:
-    """What ``sys.unraisablehook`` is given (CPython's UnraisableHookArgs)."""
-
-    def __init__(self, exc: BaseException, hook: Any) -> None:
-        self.exc_type, self.exc_value = type(exc), exc
-        self.exc_traceback, self.err_msg, self.object = exc.__traceback__, None, hook
+            sys.stderr.write(f"Exception ignored in: {hook!r}\n")
+            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
 
 def _keep_stdin() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import itertools
 import mmap
 import sys
 import types
@@ -106,6 +107,7 @@ class Fork:
             weakref.WeakValueDictionary: _weak_values,
             weakref.WeakSet: lambda x, memo: weakref.WeakSet(
                 copy.deepcopy(list(x), memo)),
+            itertools.count: _copy_count,
         }
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
@@ -164,6 +166,14 @@ _DISPATCH = copy._deepcopy_dispatch   # type: ignore[attr-defined]
 
 def _shared(obj: Any, memo: dict) -> Any:
     return obj
+
+
+def _copy_count(counter: "itertools.count", memo: dict) -> "itertools.count":
+    """A copy of an ``itertools.count`` at the same place (its repr says where: its pickling
+    goes in Python 3.14)."""
+    start, _, step = repr(counter)[len("count("):-1].partition(", ")
+    number = float if "." in start + step or "e" in start + step else int
+    return itertools.count(number(start), number(step) if step else 1)
 
 
 def _cells(closure: Any, memo: dict) -> Any:

@@ -13,7 +13,7 @@ class FaceState:
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
-                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line")
+                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -58,6 +58,9 @@ class FaceState:
         self.run_main: Any = None
         #: The machine's line to the network (``network.Line``; main interpreter's state).
         self.line: Any = None
+        #: A child process's ``atexit`` handlers: (function, args, kwargs), in the order
+        #: registered (the main process's are the runner's).
+        self.atexit: list[tuple[Any, tuple, dict]] = []
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None
