@@ -16,6 +16,8 @@ from .runner import ExceptionInfo, RunResult, ScenarioError, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
+from .explore.fewest import fewest_steps
+from .explore.stepping import Session
 from .analysis.lockorder import LockOrder
 from .render import timeline_of, write_timeline
 from .render.graphs import lock_order_svg, wait_for_svg
@@ -28,7 +30,7 @@ __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "LockOrder",
     "NotInSimulation",
     "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
-    "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore", "get_profile",
-    "io", "lock_order_svg", "render_html", "render_svg", "run", "serve", "shrink",
-    "timeline_of", "wait_for_svg", "write_timeline",
+    "Session", "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore",
+    "fewest_steps", "get_profile", "io", "lock_order_svg", "render_html", "render_svg", "run",
+    "serve", "shrink", "timeline_of", "wait_for_svg", "write_timeline",
 ]

@@ -7,7 +7,9 @@ together, as a terminal shows them), then the next ``$`` line. The commands chec
 each optionally preceded by environment assignments (``PYTHONHASHSEED=1 simconc ...``), and
 ``echo $?``, whose documented output must be the exit status of the command before it. Every
 command runs from the repository root, with this checkout's simconc first on the path. Any other
-command, or one with a pipe or a redirection, is shown to the reader but not checked.
+command, or one with a pipe or another redirection, is shown to the reader but not checked; a
+command may read its input from a file of the repository (``simconc step ... < FILE``), as a
+person's keystrokes piped in.
 
 A command that draws a picture into ``docs/`` (``--deadlock-graph docs/images/x.svg``) draws it
 into a temporary folder instead, and the picture must be the one committed there: what the page
@@ -48,33 +50,37 @@ class Command:
     env: dict = field(default_factory=dict)
     is_status: bool = False  # `echo $?`: checks the exit status of the command before it
     previous: Optional["Command"] = None
+    stdin: Optional[str] = None   # `< FILE`: the file (relative to the repository) it reads
 
     @property
     def id(self) -> str:
         return f"{self.page}:{self.lineno}: {self.text}"
 
 
-def _parse_command(text: str) -> tuple[Optional[list[str]], dict, bool]:
+def _parse_command(text: str) -> tuple[Optional[list[str]], dict, bool, Optional[str]]:
     if text.strip() == "echo $?":
-        return None, {}, True
+        return None, {}, True, None
     try:
         words = shlex.split(text)
     except ValueError:
-        return None, {}, False
+        return None, {}, False, None
+    stdin = None
+    if len(words) > 2 and words[-2] == "<" and (REPO / words[-1]).is_file():
+        stdin, words = words[-1], words[:-2]
     if any(w in _SHELL_OPERATORS for w in words):
-        return None, {}, False
+        return None, {}, False, None
     env = {}
     while words and _ENV_ASSIGNMENT.match(words[0]):
         name, _, value = words.pop(0).partition("=")
         env[name] = value
     if not words:
-        return None, {}, False
+        return None, {}, False, None
     if words[0] == "simconc":
-        return [sys.executable, "-m", "simconc", *words[1:]], env, False
+        return [sys.executable, "-m", "simconc", *words[1:]], env, False, stdin
     if words[0] in ("python", "python3") and len(words) > 1 and (
             words[1] == "-c" or not words[1].startswith("-")):
-        return [sys.executable, *words[1:]], env, False
-    return None, {}, False
+        return [sys.executable, *words[1:]], env, False, stdin
+    return None, {}, False, None
 
 
 def collect(docs: Path = DOCS) -> list[Command]:
@@ -96,8 +102,9 @@ def collect(docs: Path = DOCS) -> list[Command]:
                 continue
             if line.startswith("$ "):
                 text = line[2:]
-                argv, env, is_status = _parse_command(text)
-                current = Command(page.name, i + 1, text, [], argv, env, is_status, previous)
+                argv, env, is_status, stdin = _parse_command(text)
+                current = Command(page.name, i + 1, text, [], argv, env, is_status, previous,
+                                  stdin)
                 commands.append(current)
                 previous = current
             elif current is not None:
@@ -149,8 +156,13 @@ def _execute(command: Command, argv: list[str]) -> Outcome:
         "PYTHONDONTWRITEBYTECODE": "1",
     })
     env.update(command.env)
-    proc = subprocess.run(argv, cwd=REPO, env=env, stdout=subprocess.PIPE,
-                          stderr=subprocess.STDOUT, text=True, timeout=120)
+    stdin = open(REPO / command.stdin, encoding="utf-8") if command.stdin else subprocess.DEVNULL
+    try:
+        proc = subprocess.run(argv, cwd=REPO, env=env, stdin=stdin, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=120)
+    finally:
+        if command.stdin:
+            stdin.close()
     # (An exploration that runs for long says how far it got every ten seconds, in a log, and a
     # run whose thread computes for ten seconds of real time says so: lines of the machine's
     # speed, which a page cannot show.)
@@ -170,14 +182,18 @@ def run_all(commands: list[Command]) -> dict[int, Outcome]:
     unique: dict[tuple, Command] = {}
     for c in commands:
         if c.argv is not None:
-            unique.setdefault((tuple(c.argv), tuple(sorted(c.env.items()))), c)
+            unique.setdefault(_key(c), c)
     workers = max(2, min(8, (os.cpu_count() or 2)))
     with concurrent.futures.ThreadPoolExecutor(workers) as pool:
         # The spin-timeout example waits in real time: start it first.
         order = sorted(unique, key=lambda k: "--spin-timeout" not in k[0])
         done = dict(zip(order, pool.map(execute, [unique[k] for k in order])))
-    return {id(c): done[(tuple(c.argv), tuple(sorted(c.env.items())))]
-            for c in commands if c.argv is not None}
+    return {id(c): done[_key(c)] for c in commands if c.argv is not None}
+
+
+def _key(command: Command) -> tuple:
+    assert command.argv is not None
+    return tuple(command.argv), tuple(sorted(command.env.items())), command.stdin
 
 
 COMMANDS = collect()

@@ -81,7 +81,9 @@ class DeadlockReport:
         return "\n".join(lines)
 
 
-def _namer(names: Mapping[int, str]):
+def namer(names: Mapping[int, str]):
+    """How a report names an object: its variable and its label, ``lock_a (Lock#1)``, where
+    ``names`` (:func:`variable_names`) knows its variable; else its label."""
     def name(obj: Any) -> str:
         label = getattr(obj, "label", None) or type(obj).__name__
         var = names.get(id(obj))
@@ -134,40 +136,61 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
     stuck = [t for t in world.threads if t.state != "done" and t.waiting_on is not None]
     if not stuck:
         return None
-    name = _namer(names)
+    name = namer(names)
     state = StuckState(world.now, [t.name for t in world.threads if t.state != "done"], [], [])
     taken = _taken_at(world, stuck)
     for thread in stuck:  # creation order, so the cycle found is the same every run
-        queue = thread.waiting_on
-        owner = queue.owner
-        if owner is None:   # a join: the queue is a thread's own ``done`` (see SimThread)
-            owner = next((t for t in world.threads if t.done is queue), None)
-        if owner is None:   # a queue with no owner (a pipe of multiprocessing): its label
-            owner = _Unowned(queue.label or "something")
+        owner = _owner(world, thread)
         holders = getattr(owner, "holders", None)
         holding = holders() if holders is not None else []
         # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.
         state.edges.extend((thread.name, h.name) for h in holding
                            if h is not thread or owner in thread.held)
-        if isinstance(owner, SimThread):
-            waits = f"{owner.label} to finish (join)"
-            if thread is thread.interpreter.main and thread.interpreter.main_returned:
-                waits = (f"{owner.label} to finish (at exit the interpreter waits for every "
-                         f"non-daemon thread)")
-            held_by = []
-        else:
-            waits = _describe_wait(owner, name)
-            held_by = [h.name for h in holding if h is not thread or owner in thread.held]
-        where = thread.waiting_where
-        at = f"{os.path.basename(where.filename)}:{where.lineno}" if where else None
-        state.threads.append(ThreadWait(
-            thread=thread.name, waits_for=waits, held_by=held_by,
-            holds=[name(lock) for lock in thread.held], where=at, daemon=thread.daemon,
-            waits_on=_resource(owner, name, at),
-            held=[Resource(name(lock), lock.label, "lock",
-                           taken.get((thread.ident, getattr(lock, "_sim_key", None))))
-                  for lock in thread.held]))
+        state.threads.append(wait_of(world, thread, name, taken))
     return state
+
+
+def _owner(world: World, thread: SimThread) -> Any:
+    """What ``thread`` is parked on: a lock, an event's condition..., or for a join the thread
+    it waits for (a join's queue is that thread's own ``done``)."""
+    queue = thread.waiting_on
+    assert queue is not None
+    owner = queue.owner
+    if owner is None:   # a join: the queue is a thread's own ``done`` (see SimThread)
+        owner = next((t for t in world.threads if t.done is queue), None)
+    if owner is None:   # a queue with no owner (a pipe of multiprocessing): its label
+        owner = _Unowned(queue.label or "something")
+    return owner
+
+
+def wait_of(world: World, thread: SimThread, name: Any = None,
+            taken: Optional[dict[tuple[int, Any], str]] = None) -> ThreadWait:
+    """What ``thread``, parked (its ``waiting_on`` set), waits for, who holds that, what it
+    holds itself and where it waits. ``name`` names an object (default: its label, see
+    :func:`namer`); ``taken``: where each lock held was taken (:func:`_taken_at`)."""
+    name = name or namer({})
+    owner = _owner(world, thread)
+    holders = getattr(owner, "holders", None)
+    holding = holders() if holders is not None else []
+    if isinstance(owner, SimThread):
+        waits = f"{owner.label} to finish (join)"
+        if thread is thread.interpreter.main and thread.interpreter.main_returned:
+            waits = (f"{owner.label} to finish (at exit the interpreter waits for every "
+                     f"non-daemon thread)")
+        held_by = []
+    else:
+        waits = _describe_wait(owner, name)
+        held_by = [h.name for h in holding if h is not thread or owner in thread.held]
+    where = thread.waiting_where
+    at = f"{os.path.basename(where.filename)}:{where.lineno}" if where else None
+    taken = taken or {}
+    return ThreadWait(
+        thread=thread.name, waits_for=waits, held_by=held_by,
+        holds=[name(lock) for lock in thread.held], where=at, daemon=thread.daemon,
+        waits_on=_resource(owner, name, at),
+        held=[Resource(name(lock), lock.label, "lock",
+                       taken.get((thread.ident, getattr(lock, "_sim_key", None))))
+              for lock in thread.held])
 
 
 class _Unowned:

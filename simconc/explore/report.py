@@ -464,6 +464,13 @@ def _is_noise(event: TraceEvent) -> bool:
 _NOT_SHOWN = frozenset(("sleep", "cpu", "io")) | SCHEDULING
 
 
+def interleaving(result: RunResult) -> list[dict]:
+    """The rows of ``result``'s interleaving, as a failure shows them: each trace record
+    (``step``, ``thread``, ``op``, ``obj``, ``where``; ``noise`` for a read of a variable that
+    only holds an object), numbered by the step it belongs to (0: before the first step)."""
+    return _interleaving(result)[0]
+
+
 def _interleaving(result: RunResult) -> tuple[list[dict], dict[int, int], list[list[int]]]:
     """Every trace record in order, numbered by the step it belongs to (0: before the first
     step, while the main thread was alone); each record's row, by its place in the trace; and

@@ -1,4 +1,5 @@
-"""The command line: ``simconc run | explore | replay | compare | shrink | list | profiles``.
+"""The command line: ``simconc run | explore | replay | compare | shrink | step | list |
+puzzles | profiles``.
 
 Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
 failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
@@ -27,6 +28,8 @@ from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
 from ..render.trace_lines import trace_line
 from .scenarios import list_scenarios
+from .puzzles import describe_puzzle, find_puzzle, list_puzzles
+from .stepper import Stepper, drive, file_name, undefined
 from .timelines import TimelineOutput, add_compare, compare
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -173,6 +176,33 @@ def build_parser() -> argparse.ArgumentParser:
     p_shrink.add_argument("--full", action="store_true",
                           help="show every row of a long interleaving")
     _check_option(p_shrink)
+    p_step = sub.add_parser(
+        "step", help="be the scheduler: step through a scenario or puzzle, choosing which "
+                     "thread takes each step")
+    p_step.add_argument("file", help="the scenario, or puzzles/NAME for a puzzle "
+                                     "(simconc puzzles lists them)")
+    p_step.add_argument("--goal", metavar="GOAL",
+                        help="what to make happen: check (the check fails), exception (one "
+                             "escapes a thread), deadlock, or critical:FUNCTION (two threads "
+                             "inside FUNCTION at once); default: the puzzle's")
+    p_step.add_argument("--seed", type=int, default=0,
+                        help="the seed of the program's random numbers and of the "
+                             "scheduler's choices when it runs (a)")
+    p_step.add_argument("--schedule", metavar="TOKEN",
+                        help="start where a token from simconc step (or explore) stands")
+    p_step.add_argument("--context", type=int, default=1, metavar="N",
+                        help="lines of code shown around each thread's line (default 1)")
+    p_step.add_argument("--switch-points", default="any", choices=list(SWITCH_POINT_NAMES),
+                        metavar="WHERE",
+                        help="where a thread may be switched out, as for explore "
+                             "(default: any)")
+    p_step.add_argument("--spin-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="stop a thread that runs this long in real time without "
+                             "reaching a step (default: 10)")
+    _check_option(p_step)
+    p_puzzles = sub.add_parser("puzzles", help="the puzzles for simconc step: make a "
+                                               "program fail by choosing who runs")
+    p_puzzles.add_argument("--json", action="store_true")
     add_compare(sub)
     p_list = sub.add_parser("list", help="the scenarios and what each shows")
     p_list.add_argument("--json", action="store_true")
@@ -209,6 +239,10 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "list":
         return _list(args)
+    if args.command == "puzzles":
+        return _puzzles(args)
+    if args.command == "step":
+        return _step(args)
     if args.command == "calibrate":
         return _calibrate(args)
     if args.command == "profiles":
@@ -357,6 +391,56 @@ def _list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _puzzles(args: argparse.Namespace) -> int:
+    puzzles = list_puzzles()
+    if args.json:
+        print(json.dumps([p.to_dict() for p in puzzles], indent=2))
+        return EXIT_OK
+    width = max((len(p.name) for p in puzzles), default=0)
+    goals = max((len(p.goal or "") for p in puzzles), default=0)
+    print(f"{'puzzle':<{width}}  {'goal':<{goals}}  fewest  what")
+    for p in puzzles:
+        fewest = str(p.fewest) if p.fewest is not None else "?"
+        print(f"{p.name:<{width}}  {p.goal or '':<{goals}}  {fewest:>6}  {p.title}")
+    print(f"\n{len(puzzles)} puzzles: `simconc step puzzles/NAME` plays one; fewest is the "
+          f"fewest steps known to meet its goal.")
+    return EXIT_OK
+
+
+def _step(args: argparse.Namespace) -> int:
+    from ..explore.stepping import Session
+    try:
+        path = find_puzzle(args.file)
+        puzzle = describe_puzzle(path)
+        if args.context < 0:
+            raise ValueError(f"--context is a number of lines, 0 or more, not {args.context}")
+        session = Session(path, goal=args.goal or puzzle.goal, seed=args.seed,
+                          schedule=args.schedule, check=args.check,
+                          switch_points=args.switch_points, spin_timeout=args.spin_timeout)
+    except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except SimconcError as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    goal = session.goal
+    if goal is not None and goal.kind == "critical":
+        missing = undefined(path, goal.functions)
+        if missing:
+            print(f"simconc: warning: {path} defines no function {', '.join(missing)}: the "
+                  f"goal {goal} is met only if a module it imports does", file=sys.stderr)
+    fewest = puzzle.fewest if not args.goal or args.goal == puzzle.goal else None
+    stepper = Stepper(session, file_name(path), title=puzzle.title, hint=puzzle.hint,
+                      fewest=fewest, context=args.context)
+    try:
+        drive(stepper, sys.stdin)
+    except KeyboardInterrupt:
+        print()
+        stepper.finish()
+    except SimconcError as exc:
+        print(f"simconc: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
 def _svg_path(option: str, path: Optional[str]) -> Optional[str]:
     """Why ``path`` cannot take a drawing (a message), or None if it can."""
     if path is None or path == "":

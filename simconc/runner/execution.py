@@ -46,7 +46,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         trace_listener: Optional[Callable[[TraceEvent], None]] = None,
         echo: Optional[TextIO] = None, echo_err: Optional[TextIO] = None,
         trace: bool = True, timeline: bool = False, gil: bool = True,
-        trace_ops: Collection[str] = ()) -> RunResult:
+        trace_ops: Collection[str] = (),
+        at_end: Optional[Callable[[World], None]] = None) -> RunResult:
     """Run ``program`` (a scenario path, or a callable run as the main thread) once.
 
     ``seed`` picks the schedule (and the program's ``random`` numbers); ``schedule`` (a token
@@ -72,6 +73,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     in ``trace_ops`` (``{"acquire", "release"}`` for a lock-order graph) are kept all the same. ``timeline=True`` also puts on the
     trace how the threads were scheduled (who blocked on what, became ready, ran: see
     :mod:`simconc.analysis.intervals`), which a timeline draws.
+
+    ``at_end`` is called with the world once the run is over (it ended, no thread can go on, a
+    limit or an error stopped it), before the threads left are unwound: what each was doing
+    can still be read from it then (their greenlets' frames). It must not run the program.
     """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
@@ -90,8 +95,11 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             raise BadToken(f"the schedule token was recorded with switch points "
                            f"{token_switches!r}, not {switch_points!r}")
         switch_points = token_switches
-        # A replay stops where the run stopped (or goes on as far): at the run's step limit.
-        max_steps = token_step_limit(schedule) or max_steps
+        # A replay stops where the run stopped (or goes on as far): at the run's step limit
+        # (0 too: a stepping session's token before its first step).
+        limit = token_step_limit(schedule)
+        if limit is not None:
+            max_steps = limit
     if max_steps is None:
         max_steps = MAX_STEPS
     semantics = semantics or "timed"
@@ -240,6 +248,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                     world.scheduler.step_limit = max_steps
                 stuck = None if finished or limit_hit or fatal is not None \
                     else stuck_state(world, variable_names(namespace))
+                if at_end is not None:
+                    at_end(world)
                 # What their finally blocks print is not the program's: CPython never runs them.
                 out.muted = err.muted = True
                 try:
