@@ -37,7 +37,9 @@ def test_a_program_with_processes_prints_what_cpython_prints(name, semantics):
     # (untimed: as explore runs it, its reads and writes of globals instrumented: a child's
     # must go to its own copy of them)
     path = PROGRAMS / name
-    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+    # (-u: a child forked while the parent's stdout buffer holds lines would write them again,
+    # as 3.13's children flush their streams at exit; the simulated streams are not buffered)
+    real = subprocess.run([sys.executable, "-u", str(path)], capture_output=True, text=True,
                           timeout=120, cwd=PROGRAMS)
     assert real.returncode == 0, real.stderr
     result = simconc.run(str(path), spin_timeout=120, semantics=semantics)
