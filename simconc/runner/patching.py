@@ -17,6 +17,8 @@ import _thread
 import atexit
 import ctypes
 import importlib
+import importlib.abc
+import importlib.machinery
 import itertools
 import multiprocessing.connection
 import multiprocessing.context
@@ -268,9 +270,32 @@ def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
     return hash(self._identity)
 
 
+class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``asyncio`` for a program that imports it in a run (afresh: the runner hides the
+    one imported before), and makes its event loops simulated ones once it is loaded."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "asyncio" or maybe_current_world() is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)   # type: ignore[arg-type]
+        if spec is not None:
+            spec.loader_state = spec.loader
+            spec.loader = self
+        return spec
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__spec__.loader_state.exec_module(module)
+        from ..stdlib.asyncio_loop import install
+        install(module)
+
+
 def _install_class_guards() -> None:
     global _class_guards_installed
     _class_guards_installed = True
+    sys.meta_path.insert(0, _SimulatedAsyncio())
     multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
     for cls, attr, refusal in _CLASS_GUARDS:
         original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
@@ -415,7 +440,7 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings", "rebind", "hidden", "process_globals")
+                 "saved_bindings", "rebind", "hidden", "process_globals", "accelerator")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
@@ -434,6 +459,13 @@ class simulated_modules:
         self.before = _known_modules()
         # (after: their fresh copies are not new modules, and go when the originals come back)
         self.hidden = {name: sys.modules.pop(name) for name in HIDDEN if name in sys.modules}
+        if "asyncio" in sys.modules:   # (imported before the run: hidden whole, as the pools)
+            self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
+                               if name.startswith("asyncio."))
+            self.hidden["asyncio"] = sys.modules.pop("asyncio")
+        # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
+        self.accelerator = sys.modules.get("_asyncio", _ABSENT)
+        sys.modules["_asyncio"] = None   # type: ignore[assignment]
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
         rebind = REBIND if self.rebind is None or self.rebind in REBIND \
             else REBIND + [self.rebind]
@@ -485,6 +517,10 @@ class simulated_modules:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+        if self.accelerator is _ABSENT:
+            del sys.modules["_asyncio"]
+        else:
+            sys.modules["_asyncio"] = self.accelerator
         before = self.before
         if len(sys.modules) != len(before) - len(self.hidden):
             _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
