@@ -12,12 +12,14 @@ thread's ``call_soon_threadsafe`` ends early; there is no self-pipe.
 """
 from __future__ import annotations
 
+import os
 import selectors
 import types
 from typing import Any, Optional
 
 from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
+from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
 
 
@@ -120,3 +122,79 @@ def install(asyncio: types.ModuleType) -> None:
     if hasattr(asyncio, "unix_events"):
         asyncio.unix_events.SelectorEventLoop = SimulatedEventLoop
     asyncio.events._event_loop_policy = SimulatedPolicy()
+    _trace_tasks(asyncio)
+
+
+def _trace_tasks(asyncio: types.ModuleType) -> None:
+    """For a timeline, a task's life on the trace: when it is made, when a step of it runs,
+    and what it awaits when the step ends (this run's own Task class: patched freely)."""
+    task_class = asyncio.tasks.Task
+    init, step = task_class.__init__, task_class._Task__step
+    home = os.path.dirname(asyncio.__file__) + os.sep
+    own = asyncio.base_events.__file__   # (asyncio.run's own clean-up tasks: not the program's)
+
+    def traced(task: Any) -> Any:
+        world = maybe_current_world()
+        if world is None or not world.timeline or world.current is None:
+            return None
+        code = getattr(task.get_coro(), "cr_code", None)
+        return None if code is not None and code.co_filename == own else world
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        world = traced(self)
+        if world is not None:
+            world.record(world.current, "task-new", _task_name(self), skip=None, key=id(self))
+
+    def _Task__step(self: Any, exc: Any = None) -> None:
+        world = traced(self)
+        if world is None:
+            return step(self, exc)
+        thread, name = world.current, _task_name(self)
+        world.record(thread, "task-run", name, skip=None, key=id(self))
+        try:
+            return step(self, exc)
+        finally:
+            if self.done():
+                world.record(thread, "task-done", name, skip=None, key=id(self))
+            elif self._fut_waiter is None:
+                world.record(thread, "task-yield", name, skip=None, key=id(self))
+            else:
+                what, where = _awaiting(self, home)
+                world.record(thread, "task-wait", name, where, None, id(self), detail=what)
+
+    task_class.__init__ = __init__
+    task_class._Task__step = _Task__step
+
+
+def _task_name(task: Any) -> str:
+    """A task as a timeline names it: ``Task-2 (download)``, as a thread ``Thread-1 (add)``."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return f"{task.get_name()} ({code.co_name})" if code is not None else task.get_name()
+
+
+def _awaiting(task: Any, home: str) -> tuple[str, Optional[Where]]:
+    """What a suspended task awaits (asyncio's coroutine it is in, ``sleep``, ``Queue.get``; or
+    the future: another task, ``gather``), and the program's line that awaits it."""
+    coro, what, where = task.get_coro(), "", None
+    while coro is not None:
+        code, frame = getattr(coro, "cr_code", None), getattr(coro, "cr_frame", None)
+        if code is None or frame is None:
+            break
+        if code.co_filename.startswith(home):
+            if not what:
+                what = getattr(code, "co_qualname", None) or _qualname(code, frame)
+        else:
+            where = Where(code.co_filename, frame.f_lineno, code.co_name)
+        coro = coro.cr_await
+    if not what:
+        waited = task._fut_waiter
+        what = (_task_name(waited) if hasattr(waited, "get_coro")
+                else "gather" if type(waited).__name__ == "_GatheringFuture" else "a future")
+    return what, where
+
+
+def _qualname(code: Any, frame: Any) -> str:
+    """3.10's code has no ``co_qualname``: a method's class from its ``self``."""
+    owner = frame.f_locals.get("self")
+    return f"{type(owner).__name__}.{code.co_name}" if owner is not None else code.co_name
