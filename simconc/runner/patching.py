@@ -19,6 +19,7 @@ import ctypes
 import importlib
 import importlib.abc
 import importlib.machinery
+import inspect
 import itertools
 import multiprocessing.connection
 import multiprocessing.context
@@ -87,19 +88,35 @@ def _cdll_getitem(self: ctypes.CDLL, name_or_ordinal: object) -> object:
 _REAL_CDLL_GETITEM = ctypes.CDLL.__getitem__
 
 
+_ASYNCIO = os.path.join(sysconfig.get_paths()["stdlib"], "asyncio") + os.sep
+
+
 def _refuse_select(*args: object, **kwargs: object) -> None:
     frame = sys._getframe(1)
-    while frame is not None and "asyncio" not in frame.f_code.co_filename:
+    while frame is not None and not frame.f_code.co_filename.startswith(_ASYNCIO):
         frame = frame.f_back
     if frame is not None:
-        message = ("asyncio's event loop is not simulated yet: it waits on real file "
-                   "descriptors (its selector), which would block the simulation. simconc "
-                   "runs threads (threading, queue, time) in this version.")
+        _close_unstarted(frame.f_locals.get("self"))
+        message = ("asyncio's event loop was given a real selector: it would wait on real "
+                   "file descriptors, which would block the simulation. Let asyncio make its "
+                   "own loop (asyncio.run, asyncio.new_event_loop()): simconc's wait on "
+                   "simulated time.")
     else:
         message = ("the simulated program waited on real file descriptors (select, poll, "
                    "epoll or selectors), which would block the simulation: simconc does not "
                    "simulate them. Use simulated threads, queues and time.sleep().")
     _stop(UnsimulatedError(message))
+
+
+def _close_unstarted(loop: object) -> None:
+    """Close the coroutines of the tasks a refused loop never started: left for the collector,
+    each would warn that it was never awaited, which is not the program's fault."""
+    for handle in list(getattr(loop, "_ready", ())):
+        task = getattr(getattr(handle, "_callback", None), "__self__", None)
+        coro = getattr(task, "_coro", None)
+        if inspect.iscoroutine(coro) and \
+                inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+            coro.close()
 
 
 def _refuse_network(sock: object, *args: object) -> None:
@@ -590,7 +607,11 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
         if not found:
             break
         forgotten.update(found)
-    for name in forgotten:
+    # And a forgotten package's modules (asyncio's): imported afresh, `from .coroutines import *`
+    # would find the old one in sys.modules and bind no name in the new package.
+    forgotten.update(name for name in candidates
+                     if any(name.startswith(package + ".") for package in forgotten))
+    for name in sorted(forgotten):
         module = sys.modules.pop(name)
         # (and its package's attribute: `from . import heap` finds it there, without importing)
         parent, _, attr = name.rpartition(".")

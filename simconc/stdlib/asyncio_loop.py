@@ -41,10 +41,10 @@ class SimulatedSelector(selectors.BaseSelector):
         self.skipped = 0.0
 
     def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        raise UnsimulatedError(
+        _refuse(UnsimulatedError(
             f"the simulated program's event loop was asked to wait on a real file descriptor "
             f"({fileobj!r}): simconc simulates asyncio's tasks, timers, queues and locks, not "
-            f"real sockets or pipes.")
+            f"real sockets or pipes."))
 
     def unregister(self, fileobj: Any) -> selectors.SelectorKey:
         raise KeyError(fileobj)
@@ -79,6 +79,15 @@ class SimulatedSelector(selectors.BaseSelector):
         self._closed = True
 
 
+def _refuse(error: UnsimulatedError) -> None:
+    """Raise ``error`` where the program asked, and stop the run at its next switch even if the
+    program catches it (a task's exception may be kept, or caught as any Exception)."""
+    world = maybe_current_world()
+    if world is not None and world.fatal is None:
+        world.fatal = error
+    raise error
+
+
 def install(asyncio: types.ModuleType) -> None:
     """Make the freshly imported ``asyncio`` package's loops simulated ones."""
     base = asyncio.SelectorEventLoop
@@ -108,9 +117,9 @@ def install(asyncio: types.ModuleType) -> None:
             pass
 
         def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
-            raise UnsimulatedError(
+            _refuse(UnsimulatedError(
                 "the simulated program's event loop was asked to handle a real signal: "
-                "simconc does not simulate signals.")
+                "simconc does not simulate signals."))
 
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
