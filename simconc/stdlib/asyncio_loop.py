@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import os
 import selectors
+import sys
+import sysconfig
 import types
 from typing import Any, Optional
 
@@ -21,6 +23,7 @@ from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
+from ._traceback import SIMCONC_FILES
 
 
 class SimulatedSelector(selectors.BaseSelector):
@@ -42,9 +45,9 @@ class SimulatedSelector(selectors.BaseSelector):
 
     def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
         _refuse(UnsimulatedError(
-            f"the simulated program's event loop was asked to wait on a real file descriptor "
-            f"({fileobj!r}): simconc simulates asyncio's tasks, timers, queues and locks, not "
-            f"real sockets or pipes."))
+            "the simulated program's event loop was asked to wait on a real file descriptor "
+            "(a socket, a pipe): simconc simulates asyncio's tasks, timers, queues and locks, "
+            "not real IO."))
 
     def unregister(self, fileobj: Any) -> selectors.SelectorKey:
         raise KeyError(fileobj)
@@ -82,10 +85,20 @@ class SimulatedSelector(selectors.BaseSelector):
 def _refuse(error: UnsimulatedError) -> None:
     """Raise ``error`` where the program asked, and stop the run at its next switch even if the
     program catches it (a task's exception may be kept, or caught as any Exception)."""
+    frame: Optional[types.FrameType] = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_NOT_THE_PROGRAMS):
+        frame = frame.f_back
+    if frame is not None:
+        path, here = frame.f_code.co_filename, os.getcwd() + os.sep
+        error.args = (f"{error.args[0]} (at {path[len(here):] if path.startswith(here) else path}"
+                      f":{frame.f_lineno})",)
     world = maybe_current_world()
     if world is not None and world.fatal is None:
         world.fatal = error
     raise error
+
+
+_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
 
 
 def install(asyncio: types.ModuleType) -> None:
