@@ -19,6 +19,8 @@ import sysconfig
 import types
 from typing import Any, Optional
 
+from greenlet import GreenletExit
+
 from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
@@ -74,8 +76,12 @@ class SimulatedSelector(selectors.BaseSelector):
 
     def wake(self) -> None:
         """What a byte written to the self-pipe does: the loop's select returns."""
+        world = maybe_current_world()
+        if world is not None:
+            # (a step on what the loop's wait touches: an exploration orders the two)
+            world.point(self._queue.key, "w")
         self._woken = True
-        if maybe_current_world() is not None and self._queue.waiters:
+        if world is not None and self._queue.waiters:
             self._queue.unpark_all()
 
     def close(self) -> None:
@@ -113,6 +119,20 @@ def install(asyncio: types.ModuleType) -> None:
 
         def time(self) -> float:
             return self._selector.time()
+
+        def run_forever(self) -> None:
+            try:
+                super().run_forever()
+            except GreenletExit:
+                # The run is over (a deadlock, a cut-short execution): its tasks' coroutines
+                # are closed now, in the simulation, not by the collector after it, where
+                # their clean-up (a finally that joins a thread) would reach for a world gone.
+                for task in sorted(asyncio.all_tasks(self), key=lambda t: t.get_name()):
+                    try:
+                        task.get_coro().close()
+                    except BaseException:
+                        pass
+                raise
 
         def _make_self_pipe(self) -> None:
             self._ssock = self._csock = None
