@@ -284,6 +284,11 @@ def test_the_async_models_timeline_has_a_lane_per_task_on_one_thread():
     running = sorted((s.start, s.end) for lane in tasks for s in lane.spans
                      if s.state == "running")
     assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(running, running[1:]))
+    # The last task made waits, ready, while the two before it compute their first part.
+    first_ready = tasks[2].spans[0]
+    assert (first_ready.state, first_ready.on) == ("ready", "the event loop")
+    assert first_ready.end == min(s.start for s in tasks[2].spans if s.state == "running")
+    assert first_ready.end - first_ready.start > 0.1
     # While one task computes, the others' downloads overlap it.
     first_wait = min(s.start for lane in tasks for s in lane.spans if s.state == "blocked")
     assert any(s.state == "running" and s.start >= first_wait

@@ -84,8 +84,9 @@ def what(event: TraceEvent) -> str:
 #: hand-overs; iterating a trace leaves them all out. An asyncio task's, on the thread running
 #: its event loop (the label: the task): made (``task-new``), a step run (``task-run``), the
 #: step ended awaiting what its detail names (``task-wait``), yielding (``task-yield``) or done
-#: (``task-done``).
-TASK_OPS = frozenset(("task-new", "task-run", "task-wait", "task-yield", "task-done"))
+#: (``task-done``), what it awaited done and its next step due (``task-ready``).
+TASK_OPS = frozenset(("task-new", "task-run", "task-wait", "task-yield", "task-done",
+                      "task-ready"))
 SCHEDULING = frozenset(("block", "ready", "run", "gil-take", "core-take", "core-free")) | TASK_OPS
 
 

@@ -186,7 +186,8 @@ def timed(trace: Trace, end: float, title: str = "", cores: int = 0,
 #: What an asyncio task's event starts: its state, and what it waits on (``task-wait``: its
 #: detail, what it awaits).
 _TASK_STATE = {"task-new": ("ready", "the event loop"), "task-yield": ("ready", "the event loop"),
-               "task-run": ("running", ""), "task-wait": ("blocked", "")}
+               "task-ready": ("ready", "the event loop"), "task-run": ("running", ""),
+               "task-wait": ("blocked", "")}
 
 #: A task lane's ``ident`` (the Chrome trace's ``tid``): past any thread's, below a GIL's.
 _TASK_IDENT = 500_000
@@ -195,8 +196,8 @@ _TASK_IDENT = 500_000
 def _with_tasks(lanes: list[Lane], events: list[TraceEvent], of_thread: dict[int, Lane],
                 end: float) -> list[Lane]:
     """``lanes`` with a lane per asyncio task after its event loop's thread: running while a
-    step of it runs, ready until its loop runs it, blocked on what it awaits (the trace's
-    ``task-*`` events)."""
+    step of it runs, blocked on what it awaits, ready from when that is done (or it was made,
+    or it yielded) until its loop runs it (the trace's ``task-*`` events)."""
     of_task: dict[Any, Lane] = {}
     under: dict[int, list[Lane]] = {}   # a thread's ident -> its tasks' lanes
     open_: dict[Any, Span] = {}

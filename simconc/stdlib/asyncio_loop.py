@@ -110,6 +110,7 @@ _NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen "
 def install(asyncio: types.ModuleType) -> None:
     """Make the freshly imported ``asyncio`` package's loops simulated ones."""
     base = asyncio.SelectorEventLoop
+    wakeup = asyncio.tasks.Task._Task__wakeup
 
     class SimulatedEventLoop(base):   # type: ignore[misc, valid-type]
         """asyncio's selector event loop, on simulated time (simconc)."""
@@ -119,6 +120,17 @@ def install(asyncio: types.ModuleType) -> None:
 
         def time(self) -> float:
             return self._selector.time()
+
+        def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
+            handle = super().call_soon(callback, *args, context=context)
+            if getattr(callback, "__func__", None) is wakeup:   # (what it awaited is done)
+                world = maybe_current_world()
+                task = callback.__self__
+                if world is not None and world.timeline and world.current is not None \
+                        and _traced(task):
+                    world.record(world.current, "task-ready", _task_name(task), skip=None,
+                                 key=id(task))
+            return handle
 
         def run_forever(self) -> None:
             try:
@@ -173,14 +185,12 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
     task_class = asyncio.tasks.Task
     init, step = task_class.__init__, task_class._Task__step
     home = os.path.dirname(asyncio.__file__) + os.sep
-    own = asyncio.base_events.__file__   # (asyncio.run's own clean-up tasks: not the program's)
 
     def traced(task: Any) -> Any:
         world = maybe_current_world()
         if world is None or not world.timeline or world.current is None:
             return None
-        code = getattr(task.get_coro(), "cr_code", None)
-        return None if code is not None and code.co_filename == own else world
+        return world if _traced(task) else None
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
@@ -207,6 +217,13 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
 
     task_class.__init__ = __init__
     task_class._Task__step = _Task__step
+
+
+def _traced(task: Any) -> bool:
+    """Whether ``task`` is the program's: not one of asyncio.run's own clean-up tasks."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is None or os.path.basename(code.co_filename) != "base_events.py" \
+        or os.path.basename(os.path.dirname(code.co_filename)) != "asyncio"
 
 
 def _task_name(task: Any) -> str:
