@@ -79,6 +79,26 @@ SAME_AS_REAL = {
 
         asyncio.run(main())
     """,
+    "semaphore_condition": """
+        import asyncio
+
+        async def worker(sem, cond, n, box):
+            async with sem:
+                print("in", n, "free", sem._value)
+                await asyncio.sleep(0.01)
+            async with cond:
+                box.append(n)
+                cond.notify_all()
+
+        async def main():
+            sem, cond, box = asyncio.Semaphore(2), asyncio.Condition(), []
+            tasks = [asyncio.create_task(worker(sem, cond, n, box)) for n in range(4)]
+            async with cond:
+                await cond.wait_for(lambda: len(box) == 4)
+            print(box)
+
+        asyncio.run(main())
+    """,
     "wait_as_completed_timeout": """
         import asyncio
 
