@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "scenarios"
 
 ROWS = {
+    "models_sync.py": 1, "models_threaded.py": 1, "models_async.py": 1,
     "gil.py": 2, "semaphore.py": 3, "bounded_semaphore.py": 4, "nolock.py": 5, "lock.py": 6,
     "lock_exception.py": 7, "lock_order_deadlock.py": 8, "rlock.py": 9, "event.py": 10,
     "condition.py": 11, "condition_while.py": 12, "queue_exp.py": 13, "priority_queue.py": 14,

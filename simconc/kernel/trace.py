@@ -81,8 +81,13 @@ def what(event: TraceEvent) -> str:
 #: when it has just started), who runs (``run``), who took the GIL from whom (``gil-take``), who
 #: computes on which core (``core-take``, ``core-free``). Recorded only for a timeline
 #: (``World.timeline``): the timelines read them; ``--trace`` prints the blocks, wake-ups and
-#: hand-overs; iterating a trace leaves them all out.
-SCHEDULING = frozenset(("block", "ready", "run", "gil-take", "core-take", "core-free"))
+#: hand-overs; iterating a trace leaves them all out. An asyncio task's, on the thread running
+#: its event loop (the label: the task): made (``task-new``), a step run (``task-run``), the
+#: step ended awaiting what its detail names (``task-wait``), yielding (``task-yield``) or done
+#: (``task-done``), what it awaited done and its next step due (``task-ready``).
+TASK_OPS = frozenset(("task-new", "task-run", "task-wait", "task-yield", "task-done",
+                      "task-ready"))
+SCHEDULING = frozenset(("block", "ready", "run", "gil-take", "core-take", "core-free")) | TASK_OPS
 
 
 class Step(NamedTuple):

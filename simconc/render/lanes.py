@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional, Sequence
 from ..analysis.intervals import intervals
 from ..kernel import Trace, TraceEvent, Where, get_profile
 from ..kernel.thread import ALIVE
-from ..kernel.trace import SCHEDULING, what
+from ..kernel.trace import SCHEDULING, TASK_OPS, what
 from .axis import duration, moment
 
 #: What a stretch of a lane can be: a thread ``running`` (it holds its GIL), ``ready`` (it may
@@ -174,6 +174,7 @@ def timed(trace: Trace, end: float, title: str = "", cores: int = 0,
         lane.name = event.thread   # (a thread renamed while it ran: drawn under its last name)
         if event.op in MARKED:
             lane.marks.append(_mark(event, event.time))
+    lanes = _with_tasks(lanes, events, of_thread, end)
     ordered = sorted(lanes, key=lambda lane: _interpreter(lane.group))
     if gil:
         for interpreter in sorted(running):
@@ -191,6 +192,59 @@ def _group(interpreter: int, name: str) -> str:
     if interpreter and "/" in name:
         return f"interpreter {interpreter}: {name.split('/', 1)[0]}"
     return f"interpreter {interpreter}"
+
+
+#: What an asyncio task's event starts: its state, and what it waits on (``task-wait``: its
+#: detail, what it awaits).
+_TASK_STATE = {"task-new": ("ready", "the event loop"), "task-yield": ("ready", "the event loop"),
+               "task-ready": ("ready", "the event loop"), "task-run": ("running", ""),
+               "task-wait": ("blocked", "")}
+
+#: A task lane's ``ident`` (the Chrome trace's ``tid``): past any thread's, below a GIL's.
+_TASK_IDENT = 500_000
+
+
+def _with_tasks(lanes: list[Lane], events: list[TraceEvent], of_thread: dict[int, Lane],
+                end: float) -> list[Lane]:
+    """``lanes`` with a lane per asyncio task after its event loop's thread: running while a
+    step of it runs, blocked on what it awaits, ready from when that is done (or it was made,
+    or it yielded) until its loop runs it (the trace's ``task-*`` events)."""
+    of_task: dict[Any, Lane] = {}
+    under: dict[int, list[Lane]] = {}   # a thread's ident -> its tasks' lanes
+    open_: dict[Any, Span] = {}
+    for event in events:
+        if event.op not in TASK_OPS or event.ident not in of_thread:
+            continue
+        lane = of_task.get(event.key)
+        if lane is None:
+            thread = of_thread[event.ident]
+            lane = of_task[event.key] = Lane(
+                "thread", event.label, thread.group, ident=_TASK_IDENT + len(of_task))
+            under.setdefault(event.ident, []).append(lane)
+        span = open_.pop(event.key, None)
+        if span is not None and event.time > span.start:
+            lane.spans.append(span._replace(end=event.time))
+        state = _TASK_STATE.get(event.op)
+        if state is not None:
+            on = event.detail if event.op == "task-wait" else state[1]
+            op = "await" if event.op == "task-wait" else ""
+            open_[event.key] = Span(event.time, event.time, state[0], on, op,
+                                    _where(event.where))
+    for key, span in open_.items():
+        if end > span.start:
+            of_task[key].spans.append(span._replace(end=end))
+    if not of_task:
+        return lanes
+    out: list[Lane] = []
+    for lane in lanes:
+        out.append(lane)
+        out += under.get(lane.ident, [])
+    who = len(of_thread)
+    for lane in of_task.values():   # (colours past the threads', in the order tasks appeared)
+        lane.who = who
+        lane.spans = [span._replace(who=who) for span in lane.spans]
+        who += 1
+    return out
 
 
 def _interpreter(group: str) -> int:

@@ -17,6 +17,9 @@ import _thread
 import atexit
 import ctypes
 import importlib
+import importlib.abc
+import importlib.machinery
+import inspect
 import itertools
 import multiprocessing.connection
 import multiprocessing.context
@@ -85,19 +88,35 @@ def _cdll_getitem(self: ctypes.CDLL, name_or_ordinal: object) -> object:
 _REAL_CDLL_GETITEM = ctypes.CDLL.__getitem__
 
 
+_ASYNCIO = os.path.join(sysconfig.get_paths()["stdlib"], "asyncio") + os.sep
+
+
 def _refuse_select(*args: object, **kwargs: object) -> None:
     frame = sys._getframe(1)
-    while frame is not None and "asyncio" not in frame.f_code.co_filename:
+    while frame is not None and not frame.f_code.co_filename.startswith(_ASYNCIO):
         frame = frame.f_back
     if frame is not None:
-        message = ("asyncio's event loop is not simulated yet: it waits on real file "
-                   "descriptors (its selector), which would block the simulation. simconc "
-                   "runs threads (threading, queue, time) in this version.")
+        _close_unstarted(frame.f_locals.get("self"))
+        message = ("asyncio's event loop was given a real selector: it would wait on real "
+                   "file descriptors, which would block the simulation. Let asyncio make its "
+                   "own loop (asyncio.run, asyncio.new_event_loop()): simconc's wait on "
+                   "simulated time.")
     else:
         message = ("the simulated program waited on real file descriptors (select, poll, "
                    "epoll or selectors), which would block the simulation: simconc does not "
                    "simulate them. Use simulated threads, queues and time.sleep().")
     _stop(UnsimulatedError(message))
+
+
+def _close_unstarted(loop: object) -> None:
+    """Close the coroutines of the tasks a refused loop never started: left for the collector,
+    each would warn that it was never awaited, which is not the program's fault."""
+    for handle in list(getattr(loop, "_ready", ())):
+        task = getattr(getattr(handle, "_callback", None), "__self__", None)
+        coro = getattr(task, "_coro", None)
+        if inspect.iscoroutine(coro) and \
+                inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
+            coro.close()
 
 
 def _refuse_network(sock: object, *args: object) -> None:
@@ -283,9 +302,32 @@ def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
     return hash(self._identity)
 
 
+class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``asyncio`` for a program that imports it in a run (afresh: the runner hides the
+    one imported before), and makes its event loops simulated ones once it is loaded."""
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+        if name != "asyncio" or maybe_current_world() is None:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)   # type: ignore[arg-type]
+        if spec is not None:
+            spec.loader_state = spec.loader
+            spec.loader = self
+        return spec
+
+    def create_module(self, spec: Any) -> None:
+        return None
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        module.__spec__.loader_state.exec_module(module)
+        from ..stdlib.asyncio_loop import install
+        install(module)
+
+
 def _install_class_guards() -> None:
     global _class_guards_installed
     _class_guards_installed = True
+    sys.meta_path.insert(0, _SimulatedAsyncio())
     multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
     for cls, attr, refusal in _CLASS_GUARDS:
         original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
@@ -430,7 +472,7 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings", "rebind", "hidden", "process_globals")
+                 "saved_bindings", "rebind", "hidden", "process_globals", "accelerator")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
@@ -449,6 +491,13 @@ class simulated_modules:
         self.before = _known_modules()
         # (after: their fresh copies are not new modules, and go when the originals come back)
         self.hidden = {name: sys.modules.pop(name) for name in HIDDEN if name in sys.modules}
+        if "asyncio" in sys.modules:   # (imported before the run: hidden whole, as the pools)
+            self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
+                               if name.startswith("asyncio."))
+            self.hidden["asyncio"] = sys.modules.pop("asyncio")
+        # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
+        self.accelerator = sys.modules.get("_asyncio", _ABSENT)
+        sys.modules["_asyncio"] = None   # type: ignore[assignment]
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
         rebind = REBIND if self.rebind is None or self.rebind in REBIND \
             else REBIND + [self.rebind]
@@ -500,6 +549,10 @@ class simulated_modules:
                 sys.modules.pop(name, None)
             else:
                 sys.modules[name] = module
+        if self.accelerator is _ABSENT:
+            del sys.modules["_asyncio"]
+        else:
+            sys.modules["_asyncio"] = self.accelerator
         before = self.before
         if len(sys.modules) != len(before) - len(self.hidden):
             _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
@@ -569,7 +622,11 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
         if not found:
             break
         forgotten.update(found)
-    for name in forgotten:
+    # And a forgotten package's modules (asyncio's): imported afresh, `from .coroutines import *`
+    # would find the old one in sys.modules and bind no name in the new package.
+    forgotten.update(name for name in candidates
+                     if any(name.startswith(package + ".") for package in forgotten))
+    for name in sorted(forgotten):
         module = sys.modules.pop(name)
         # (and its package's attribute: `from . import heap` finds it there, without importing)
         parent, _, attr = name.rpartition(".")

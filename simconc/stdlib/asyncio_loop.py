@@ -1,0 +1,259 @@
+"""asyncio's event loop on the simulated clock: CPython's own asyncio, with a selector that lets
+simulated time pass instead of waiting on real file descriptors.
+
+A run imports asyncio afresh for its program (the runner hides the one imported before, and
+blocks the C accelerator ``_asyncio``, whose state would be the first asyncio's): its modules
+then bind the face's ``time`` and ``threading``, and its pure-Python tasks and futures keep the
+running loop in the face's thread-local. :func:`install` is called on that fresh package: its
+event loop policy, and ``asyncio.SelectorEventLoop``, make :class:`SimulatedSelector` loops, whose
+``time()`` is the simulated clock. A ``select(timeout)`` is a park on the loop's own queue for
+``timeout`` simulated seconds (it releases the GIL, as a real select does), which another
+thread's ``call_soon_threadsafe`` ends early; there is no self-pipe.
+"""
+from __future__ import annotations
+
+import os
+import selectors
+import sys
+import sysconfig
+import types
+from typing import Any, Optional
+
+from greenlet import GreenletExit
+
+from ..kernel import current_world, maybe_current_world
+from ..kernel.errors import UnsimulatedError
+from ..kernel.trace import Where
+from ..kernel.waitqueue import WaitQueue
+from ._traceback import SIMCONC_FILES
+
+
+class SimulatedSelector(selectors.BaseSelector):
+    """What a simulated event loop waits in: only for time to pass and for another thread's
+    wake-up. Real file descriptors (sockets, pipes) are refused: no real IO is simulated."""
+
+    #: What a thread parked here waits for, as a deadlock report names it (a task awaits what
+    #: nothing will ever complete: the loop waits with no timer due).
+    label = "asyncio's event loop (no task ready, no timer due)"
+
+    def __init__(self) -> None:
+        world = current_world()
+        self._queue = WaitQueue(world, self, world.name_new(self), "select")
+        self._woken = False
+        self._closed = False
+        #: Simulated seconds the loop's clock is ahead of the world's: under untimed semantics
+        #: no time passes, so a wait that timed out moves the loop's own clock to its deadline.
+        self.skipped = 0.0
+
+    def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
+        _refuse(UnsimulatedError(
+            "the simulated program's event loop was asked to wait on a real file descriptor "
+            "(a socket, a pipe): simconc simulates asyncio's tasks, timers, queues and locks, "
+            "not real IO."))
+
+    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
+        raise KeyError(fileobj)
+
+    def get_map(self) -> dict:
+        return {}
+
+    def time(self) -> float:
+        return current_world().read_clock() + self.skipped
+
+    def select(self, timeout: Optional[float] = None) -> list:
+        if not self._woken:
+            if timeout is None:
+                self._queue.wait(self._was_woken)
+            elif timeout > 0:
+                deadline = self.time() + timeout
+                if not self._queue.wait(self._was_woken, timeout):
+                    self.skipped += max(0.0, deadline - self.time())
+        self._woken = False
+        return []
+
+    def _was_woken(self) -> bool:
+        return self._woken
+
+    def wake(self) -> None:
+        """What a byte written to the self-pipe does: the loop's select returns."""
+        world = maybe_current_world()
+        if world is not None:
+            # (a step on what the loop's wait touches: an exploration orders the two)
+            world.point(self._queue.key, "w")
+        self._woken = True
+        if world is not None and self._queue.waiters:
+            self._queue.unpark_all()
+
+    def close(self) -> None:
+        self._closed = True
+
+
+def _refuse(error: UnsimulatedError) -> None:
+    """Raise ``error`` where the program asked, and stop the run at its next switch even if the
+    program catches it (a task's exception may be kept, or caught as any Exception)."""
+    frame: Optional[types.FrameType] = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_NOT_THE_PROGRAMS):
+        frame = frame.f_back
+    if frame is not None:
+        path, here = frame.f_code.co_filename, os.getcwd() + os.sep
+        error.args = (f"{error.args[0]} (at {path[len(here):] if path.startswith(here) else path}"
+                      f":{frame.f_lineno})",)
+    world = maybe_current_world()
+    if world is not None and world.fatal is None:
+        world.fatal = error
+    raise error
+
+
+_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
+
+
+def install(asyncio: types.ModuleType) -> None:
+    """Make the freshly imported ``asyncio`` package's loops simulated ones."""
+    base = asyncio.SelectorEventLoop
+    wakeup = asyncio.tasks.Task._Task__wakeup
+
+    class SimulatedEventLoop(base):   # type: ignore[misc, valid-type]
+        """asyncio's selector event loop, on simulated time (simconc)."""
+
+        def __init__(self, selector: Any = None) -> None:
+            super().__init__(SimulatedSelector() if selector is None else selector)
+
+        def time(self) -> float:
+            return self._selector.time()
+
+        def call_soon(self, callback: Any, *args: Any, context: Any = None) -> Any:
+            handle = super().call_soon(callback, *args, context=context)
+            if getattr(callback, "__func__", None) is wakeup:   # (what it awaited is done)
+                world = maybe_current_world()
+                task = callback.__self__
+                if world is not None and world.timeline and world.current is not None \
+                        and _traced(task):
+                    world.record(world.current, "task-ready", _task_name(task), skip=None,
+                                 key=id(task))
+            return handle
+
+        def run_forever(self) -> None:
+            try:
+                super().run_forever()
+            except GreenletExit:
+                # The run is over (a deadlock, a cut-short execution): its tasks' coroutines
+                # are closed now, in the simulation, not by the collector after it, where
+                # their clean-up (a finally that joins a thread) would reach for a world gone.
+                for task in sorted(asyncio.all_tasks(self), key=lambda t: t.get_name()):
+                    try:
+                        task.get_coro().close()
+                    except BaseException:
+                        pass
+                raise
+
+        def _make_self_pipe(self) -> None:
+            self._ssock = self._csock = None
+            self._internal_fds = 0
+
+        def _close_self_pipe(self) -> None:
+            pass
+
+        def _write_to_self(self) -> None:
+            selector = self._selector
+            if selector is not None:
+                selector.wake()
+
+        def _read_from_self(self) -> None:
+            pass
+
+        def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
+            _refuse(UnsimulatedError(
+                "the simulated program's event loop was asked to handle a real signal: "
+                "simconc does not simulate signals."))
+
+    SimulatedEventLoop.__module__ = "asyncio.unix_events"
+    SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
+
+    class SimulatedPolicy(asyncio.events.BaseDefaultEventLoopPolicy):
+        _loop_factory = SimulatedEventLoop
+
+    asyncio.SelectorEventLoop = SimulatedEventLoop
+    if hasattr(asyncio, "unix_events"):
+        asyncio.unix_events.SelectorEventLoop = SimulatedEventLoop
+    asyncio.events._event_loop_policy = SimulatedPolicy()
+    _trace_tasks(asyncio)
+
+
+def _trace_tasks(asyncio: types.ModuleType) -> None:
+    """For a timeline, a task's life on the trace: when it is made, when a step of it runs,
+    and what it awaits when the step ends (this run's own Task class: patched freely)."""
+    task_class = asyncio.tasks.Task
+    init, step = task_class.__init__, task_class._Task__step
+    home = os.path.dirname(asyncio.__file__) + os.sep
+
+    def traced(task: Any) -> Any:
+        world = maybe_current_world()
+        if world is None or not world.timeline or world.current is None:
+            return None
+        return world if _traced(task) else None
+
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        world = traced(self)
+        if world is not None:
+            world.record(world.current, "task-new", _task_name(self), skip=None, key=id(self))
+
+    def _Task__step(self: Any, exc: Any = None) -> None:
+        world = traced(self)
+        if world is None:
+            return step(self, exc)
+        thread, name = world.current, _task_name(self)
+        world.record(thread, "task-run", name, skip=None, key=id(self))
+        try:
+            return step(self, exc)
+        finally:
+            if self.done():
+                world.record(thread, "task-done", name, skip=None, key=id(self))
+            elif self._fut_waiter is None:
+                world.record(thread, "task-yield", name, skip=None, key=id(self))
+            else:
+                what, where = _awaiting(self, home)
+                world.record(thread, "task-wait", name, where, None, id(self), detail=what)
+
+    task_class.__init__ = __init__
+    task_class._Task__step = _Task__step
+
+
+def _traced(task: Any) -> bool:
+    """Whether ``task`` is the program's: not one of asyncio.run's own clean-up tasks."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return code is None or os.path.basename(code.co_filename) != "base_events.py" \
+        or os.path.basename(os.path.dirname(code.co_filename)) != "asyncio"
+
+
+def _task_name(task: Any) -> str:
+    """A task as a timeline names it: ``Task-2 (download)``, as a thread ``Thread-1 (add)``."""
+    code = getattr(task.get_coro(), "cr_code", None)
+    return f"{task.get_name()} ({code.co_name})" if code is not None else task.get_name()
+
+
+def _awaiting(task: Any, home: str) -> tuple[str, Optional[Where]]:
+    """What a suspended task awaits (asyncio's coroutine it is in, ``sleep``, ``Queue.get``; or
+    the future: another task, ``gather``), and the program's line that awaits it."""
+    coro, what, where = task.get_coro(), "", None
+    while coro is not None:
+        code, frame = getattr(coro, "cr_code", None), getattr(coro, "cr_frame", None)
+        if code is None or frame is None:
+            break
+        if code.co_filename.startswith(home):
+            if not what:
+                what = getattr(code, "co_qualname", None) or _qualname(code, frame)
+        else:
+            where = Where(code.co_filename, frame.f_lineno, code.co_name)
+        coro = coro.cr_await
+    if not what:
+        waited = task._fut_waiter
+        what = (_task_name(waited) if hasattr(waited, "get_coro")
+                else "gather" if type(waited).__name__ == "_GatheringFuture" else "a future")
+    return what, where
+
+
+def _qualname(code: Any, frame: Any) -> str:
+    """3.10's code has no ``co_qualname``: a method's class from its ``self``."""
+    owner = frame.f_locals.get("self")
+    return f"{type(owner).__name__}.{code.co_name}" if owner is not None else code.co_name
