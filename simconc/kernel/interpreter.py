@@ -41,7 +41,8 @@ class Interpreter:
     """One interpreter of a world (see the module's docstring)."""
 
     __slots__ = ("world", "number", "main", "main_returned", "shutdown_hooks", "exit_hooks",
-                 "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid", "parent", "prefix")
+                 "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid",
+                 "parent", "prefix")
 
     def __init__(self, world: "World", number: int, switch_interval: float) -> None:
         self.world: Any = world   # (None once the run is disposed of)

@@ -14,14 +14,13 @@ put inline in a page (``id_prefix`` keeps the arrowheads' ids apart when several
 """
 from __future__ import annotations
 
-import html
 import math
-import re
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Sequence
 
 from ..analysis.deadlock import DeadlockReport
 from ..analysis.lockorder import LockOrder
+from .markup import escape
 
 #: Sizes, in pixels (12 px monospace text is about 7.3 px a character).
 _CHAR = 7.3
@@ -38,14 +37,6 @@ _EDGE = "#6b7280"
 _STYLES = {"thread": ("#dbeafe", "#2563eb", ""),
            "lock": ("#fef3c7", "#b45309", ""),
            "object": ("#ede9fe", "#7c3aed", ' stroke-dasharray="5,3"')}
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _escape(text: str) -> str:
-    """``text`` for SVG: markup escaped, and what XML cannot hold written as Python writes it."""
-    return html.escape(_NOT_XML.sub(lambda m: repr(m.group())[1:-1], text))
-
 
 def _n(x: float) -> str:
     """A coordinate: a tenth of a pixel, the same text on every machine."""
@@ -139,7 +130,7 @@ def wait_for_svg(report: DeadlockReport, id_prefix: str = "wait-for") -> str:
         at = f" at {w.where}" if w.where else ""
         if on.kind == "thread":
             target = thread(on.label)
-            label = f"joins{at}" if "(join)" in w.waits_for else f"waits for its end at exit"
+            label = f"joins{at}" if "(join)" in w.waits_for else "waits for its end at exit"
         else:
             target = f"r:{on.label}"
             g.node(target, _name_lines(on.name), "lock" if on.kind == "lock" else "object",
@@ -464,7 +455,7 @@ def _draw(g: _Graph, id_prefix: str) -> str:
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" font-family="ui-monospace, Menlo, Consolas, '
            f'monospace" font-size="12">',
-           f"<title>{_escape(g.title)}</title>",
+           f"<title>{escape(g.title)}</title>",
            "<defs>"]
     for name, colour in (("arrow", _EDGE), ("arrow-hot", _HOT)):
         out.append(f'<marker id="{id_prefix}-{name}" viewBox="0 0 10 10" refX="9" refY="5" '
@@ -472,15 +463,15 @@ def _draw(g: _Graph, id_prefix: str) -> str:
                    f'<path d="M0,0 L10,5 L0,10 z" fill="{colour}"/></marker>')
     out += ["</defs>", f'<rect width="{width}" height="{height}" fill="white"/>',
             f'<text x="{_MARGIN}" y="{_MARGIN + 4}" font-size="14" font-weight="bold">'
-            f"{_escape(g.title)}</text>"]
+            f"{escape(g.title)}</text>"]
     # Edges first, then the nodes over their ends, then the labels over everything.
     for edge, p in zip(g.edges, curves):
         colour, width_, marker = (_HOT, "2.2", "arrow-hot") if edge.hot else (_EDGE, "1.3",
                                                                               "arrow")
         dash = ' stroke-dasharray="6,4"' if edge.kind == "holds" else ""
         hot = " hot" if edge.hot else ""
-        out.append(f'<g class="edge {edge.kind}{hot}" data-from="{_escape(edge.a)}" '
-                   f'data-to="{_escape(edge.b)}"><title>{_escape(edge.tip)}</title>'
+        out.append(f'<g class="edge {edge.kind}{hot}" data-from="{escape(edge.a)}" '
+                   f'data-to="{escape(edge.b)}"><title>{escape(edge.tip)}</title>'
                    f'<path d="M{x(p[0])},{y(p[1])} Q{x(p[2])},{y(p[3])} {x(p[4])},{y(p[5])}" '
                    f'fill="none" stroke="{colour}" stroke-width="{width_}"{dash} '
                    f'marker-end="url(#{id_prefix}-{marker})"/></g>')
@@ -489,8 +480,8 @@ def _draw(g: _Graph, id_prefix: str) -> str:
         hot = " hot" if node.hot else ""
         stroke, stroke_width = (_HOT, "2.5") if node.hot else (stroke, "1.2")
         rx = "14" if node.kind == "thread" else "3"
-        out.append(f'<g class="node {node.kind}{hot}" data-node="{_escape(node.key)}">'
-                   f"<title>{_escape(node.tip)}</title>"
+        out.append(f'<g class="node {node.kind}{hot}" data-node="{escape(node.key)}">'
+                   f"<title>{escape(node.tip)}</title>"
                    f'<rect x="{x(node.x - node.width / 2)}" y="{y(node.y - node.height / 2)}" '
                    f'width="{_n(node.width)}" height="{_n(node.height)}" rx="{rx}" '
                    f'fill="{fill}" stroke="{stroke}" stroke-width="{stroke_width}"{dash}/>')
@@ -498,14 +489,14 @@ def _draw(g: _Graph, id_prefix: str) -> str:
         for k, line in enumerate(node.lines):
             weight = ' font-weight="bold"' if k == 0 else ' fill="#4b5563"'
             out.append(f'<text x="{x(node.x)}" y="{y(first + k * _LINE)}" '
-                       f'text-anchor="middle"{weight}>{_escape(line)}</text>')
+                       f'text-anchor="middle"{weight}>{escape(line)}</text>')
         out.append("</g>")
     for edge, label in zip(g.edges, labels):
         colour = _HOT if edge.hot else "#374151"
         out.append(f'<text class="label" x="{x(label.x)}" y="{y(label.y)}" '
                    f'text-anchor="{label.anchor}" '
                    f'font-size="11" fill="{colour}" stroke="white" stroke-width="4" '
-                   f'paint-order="stroke">{_escape(edge.label)}</text>')
+                   f'paint-order="stroke">{escape(edge.label)}</text>')
     out += _legend(g.legend, _MARGIN, height - _LEGEND + 6, id_prefix)
     out.append("</svg>")
     return "\n".join(out) + "\n"
@@ -527,7 +518,7 @@ def _legend(items: list[tuple[str, str]], left: float, top: float, id_prefix: st
             out.append(f'<path d="M{_n(at)},{_n(top + 7)} L{_n(at + 28)},{_n(top + 7)}" '
                        f'stroke="{colour}" stroke-width="{2.2 if kind == "hot" else 1.3}"'
                        f'{dash} marker-end="url(#{id_prefix}-{marker})"/>')
-        out.append(f'<text x="{_n(at + 36)}" y="{_n(top + 11)}">{_escape(text)}</text>')
+        out.append(f'<text x="{_n(at + 36)}" y="{_n(top + 11)}">{escape(text)}</text>')
         at += len(text) * _CHAR + 46
     out.append("</g>")
     return out
