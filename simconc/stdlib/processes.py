@@ -22,6 +22,7 @@ world's *interpreter globals*, which the kernel swaps as it switches between pro
 """
 from __future__ import annotations
 
+import os as _os
 import signal
 import sys
 from typing import Any, Optional
@@ -57,7 +58,6 @@ def getppid() -> int:
     return SHELL_PID if parent is None else (parent.pid or MAIN_PID)
 
 
-import os as _os   # noqa: E402  (after the stand-ins' definitions, which name the originals)
 _REAL_GETPID, _REAL_GETPPID = _os.getpid, _os.getppid
 
 
