@@ -4,11 +4,11 @@ A simulated program runs CPython's own ``multiprocessing`` (``Process``, its ``Q
 ``Pool``, the synchronisation objects, ``concurrent.futures.ProcessPoolExecutor``); for the
 length of a run its low-level parts are these:
 
-- :class:`Popen`, for every start method: it starts a process as a new interpreter of the world
-  (its own GIL, its own main thread, on the machine's cores: processes compute in parallel) whose
-  main thread runs the process object's ``_bootstrap``, as a real child does. The child's memory
-  is a copy of its parent's, made at ``start()`` (``fork.py``); under ``spawn`` and
-  ``forkserver`` too, for now (see docs/processes.md).
+- :class:`Popen` (``fork``), :class:`SpawnPopen` (``spawn``) and :class:`ForkServerPopen`: each
+  starts a process as a new interpreter of the world (its own GIL, its own main thread, on the
+  machine's cores: processes compute in parallel) whose main thread runs the process object's
+  ``_bootstrap``, as a real child does (``children.py``). A forked child's memory is a copy of
+  its parent's, made at ``start()`` (``fork.py``); a spawned one runs the main module afresh.
 - :class:`SemLock`, ``_multiprocessing.SemLock``: a semaphore of the machine (shared by the
   processes that inherit it, as a named OS semaphore is), on the kernel's one waiting mechanism.
 - the pipes and ``connection.wait`` of ``mp_pipes.py``; a process's ``sentinel``
