@@ -162,6 +162,12 @@ _SIMCONC, _LIBRARY, _USER = 0, 1, 2
 _STDLIB = tuple({os.path.dirname(os.__file__), os.path.dirname(os.path.realpath(os.__file__))})
 
 
+def in_standard_library(filename: str) -> bool:
+    """Whether ``filename`` is the standard library's (its line numbers differ from one Python
+    to the next: a picture that must be the same on all of them leaves them out)."""
+    return _kind_of(filename) == _LIBRARY
+
+
 def _kind_of(filename: str) -> int:
     """Whose a file's code is: simconc's, the standard library's (and code it compiled from a
     string: ``<string>``), or the program's (its own files, the packages it uses)."""

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple, Optional, Sequence
 from ..analysis.intervals import intervals
 from ..kernel import Trace, TraceEvent, Where, get_profile
 from ..kernel.thread import ALIVE
-from ..kernel.trace import SCHEDULING, TASK_OPS, what
+from ..kernel.trace import SCHEDULING, TASK_OPS, in_standard_library, what
 from .axis import duration, moment
 
 #: What a stretch of a lane can be: a thread ``running`` (it holds its GIL), ``ready`` (it may
@@ -112,7 +112,11 @@ def display(label: str) -> str:
 
 
 def _where(where: Optional[Where]) -> str:
-    return f"{os.path.basename(where.filename)}:{where.lineno}" if where is not None else ""
+    """file:line of the program's; none of the standard library's (which Python's it is would
+    change the picture)."""
+    if where is None or in_standard_library(where.filename):
+        return ""
+    return f"{os.path.basename(where.filename)}:{where.lineno}"
 
 
 def timeline_of(result: Any, title: str = "") -> Timeline:
