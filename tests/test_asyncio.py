@@ -350,4 +350,6 @@ def test_an_exploration_of_tasks_and_a_thread_is_exhaustive_and_quiet(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "every schedule that matters was run" in proc.stdout
     assert "from the thread" in proc.stdout
-    assert proc.stderr == ""
+    # (nothing but the progress line a slow machine prints every 10 s of an exploration)
+    assert [line for line in proc.stderr.splitlines()
+            if not line.startswith("simconc: exploring: ")] == []
