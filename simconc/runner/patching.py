@@ -20,7 +20,6 @@ import importlib
 import importlib.abc
 import importlib.machinery
 import inspect
-import itertools
 import multiprocessing.connection
 import multiprocessing.context
 import multiprocessing.popen_fork
@@ -47,6 +46,7 @@ except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
 from ..stdlib import mp_pipes, processes
+from ..stdlib.children import fresh_value
 from ..stdlib._traceback import SIMCONC_FILES
 
 
@@ -451,16 +451,11 @@ _PROCESS_GLOBALS = ((vars(multiprocessing.process), "_current_process"),
                     (vars(multiprocessing.context._default_context), "_actual_context"))
 
 
-_MAIN_PROCESS = type(multiprocessing.process._current_process)   # (the module deletes its name)
-
-
 def _fresh_process_globals(modules: dict[str, types.ModuleType]) -> list[object]:
-    """The values of ``_PROCESS_GLOBALS`` in a run: a main process of its own (named
-    MainProcess, children counted from 1), and the face's threading where multiprocessing's
-    modules imported the real one."""
-    main = _MAIN_PROCESS()
-    main._config["authkey"] = multiprocessing.process.AuthenticationString(b"simconc" * 4)
-    return [main, None, set(), itertools.count(1), modules["threading"], None]
+    """The values of ``_PROCESS_GLOBALS`` in a run: a fresh interpreter's (a main process of
+    its own), and the face's threading where multiprocessing's modules imported the real one."""
+    return [modules["threading"] if name == "threading" else fresh_value(name, namespace[name])
+            for namespace, name in _PROCESS_GLOBALS]
 
 
 class simulated_modules:

@@ -26,7 +26,7 @@ from ..kernel.interpreter import Interpreter
 from ..kernel.world import ABSENT
 from . import fresh_modules, mp_pipes
 from ._traceback import format_user_exception
-from .fork import Fork, interpreter_globals
+from .fork import Fork
 from .processes import MAIN_PID, ProcessState, Sentinel
 from .state import FaceState
 
@@ -95,7 +95,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent_state: FaceState = parent.face
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
-    child.globals = [_fresh_value(name, namespace.get(name, ABSENT))
+    child.globals = [fresh_value(name, namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
     child.contents = [{} for _ in world.interpreter_contents]
     parent_sentinel = parent_state.process.sentinel
@@ -219,15 +219,38 @@ def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
     return fresh
 
 
-def _fresh_value(name: str, parent_value: Any) -> Any:
-    """What a spawned process starts with in the interpreter global ``name``: a fresh
-    interpreter's value, where it is not the run's."""
+def interpreter_globals() -> list[tuple[dict, str]]:
+    """The module globals each simulated process has its own value of."""
+    # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
+    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
+                                     (vars(sys), "stderr")]
+    process = sys.modules.get("multiprocessing.process")
+    if process is not None:
+        pairs += [(vars(process), name) for name in (
+            "_current_process", "_parent_process", "_children", "_process_counter")]
+    util = sys.modules.get("multiprocessing.util")
+    if util is not None:
+        pairs += [(vars(util), name) for name in (
+            "_afterfork_registry", "_afterfork_counter", "_finalizer_counter", "_exiting")]
+    context = sys.modules.get("multiprocessing.context")
+    if context is not None:
+        pairs.append((vars(context._default_context), "_actual_context"))
+    return pairs
+
+
+def fresh_value(name: str, value: Any) -> Any:
+    """What a fresh interpreter has in the interpreter global ``name`` (``value``: what the
+    running one has): a run's main process (its own process object, named MainProcess, its
+    children counted from 1) and a spawned child start from these."""
     if name == "__main__":
         return types.ModuleType("__main__")
     if name == "__mp_main__":
         return ABSENT
     if name == "_current_process":
-        return type(parent_value)()   # (a _MainProcess; its name and authkey: _prepare)
+        main = type(value)()   # (a _MainProcess: the module deletes the class's name)
+        # (deterministic: a spawned child's comes from its parent, in _prepare)
+        main._config["authkey"] = type(main._config["authkey"])(b"simconc" * 4)
+        return main
     if name in ("_parent_process", "_actual_context"):
         return None
     if name == "_children":
@@ -238,7 +261,7 @@ def _fresh_value(name: str, parent_value: Any) -> Any:
         return weakref.WeakValueDictionary()
     if name == "_exiting":
         return False
-    return parent_value   # (sys.stdout, sys.stderr: the run's)
+    return value   # (sys.stdout, sys.stderr: the run's)
 
 
 def _prepare(data: dict, state: FaceState) -> None:

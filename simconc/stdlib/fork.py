@@ -48,25 +48,6 @@ _THE_MACHINES = ("simconc.kernel", "simconc.instrument", "simconc.runner", "simc
                  "simconc.analysis", "simpy")
 
 
-def interpreter_globals() -> list[tuple[dict, str]]:
-    """The module globals each simulated process has its own value of."""
-    # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
-    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
-                                     (vars(sys), "stderr")]
-    process = sys.modules.get("multiprocessing.process")
-    if process is not None:
-        pairs += [(vars(process), name) for name in (
-            "_current_process", "_parent_process", "_children", "_process_counter")]
-    util = sys.modules.get("multiprocessing.util")
-    if util is not None:
-        pairs += [(vars(util), name) for name in (
-            "_afterfork_registry", "_afterfork_counter", "_finalizer_counter", "_exiting")]
-    context = sys.modules.get("multiprocessing.context")
-    if context is not None:
-        pairs.append((vars(context._default_context), "_actual_context"))
-    return pairs
-
-
 class Fork:
     """The copy of a parent's memory for one child (see the module's docstring)."""
 
