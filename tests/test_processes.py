@@ -29,6 +29,7 @@ def _addresses_out(text: str) -> str:
 
 
 @pytest.mark.parametrize("name, semantics", [
+    # (program_modules.py: its package mylib is each process's own, as for real)
     (p.name, semantics) for p in sorted(PROGRAMS.glob("*.py")) for semantics in ("timed", "untimed")
     # (under untimed semantics a wait with a timeout may time out, as no time passes to say it
     # would not: another outcome, one CPython can have too)

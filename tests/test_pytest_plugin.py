@@ -435,3 +435,33 @@ def test_the_real_locks_are_back():
 ''')
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "error")
     result.assert_outcomes(passed=3)
+
+
+def test_a_child_process_changes_its_own_copy_of_the_test_modules_state(pytester):
+    # A real fork copies every module: the child's append is its own. (The test module was
+    # imported before the run: it is the program's all the same.)
+    pytester.makepyfile(test_child='''
+import multiprocessing as mp
+import pytest
+
+seen = []
+
+
+def work(q):
+    seen.append("child")
+    q.put(list(seen))
+
+
+@pytest.mark.explore
+def test_child_has_its_own_list():
+    seen.clear()
+    seen.append("parent")
+    q = mp.Queue()
+    p = mp.Process(target=work, args=(q,))
+    p.start()
+    got = q.get()
+    p.join()
+    assert got == ["parent", "child"] and seen == ["parent"]
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore")
+    result.assert_outcomes(passed=1)

@@ -123,6 +123,22 @@ def test_modules_first_imported_during_a_run_are_imported_afresh_next_time(tmp_p
             sys.modules["logging"] = saved
 
 
+def test_each_execution_imports_the_programs_own_modules_afresh(tmp_path):
+    # As each `python FILE` does: a module of the program's counts from zero in every execution
+    # the search runs (it kept its count from the previous one, and the check failed).
+    (tmp_path / "tally.py").write_text("count = 0\n\ndef bump():\n"
+                                       "    global count\n    count += 1\n")
+    path = tmp_path / "uses_tally.py"
+    path.write_text("import threading\nimport tally\nx = 0\n\n"
+                    "def work():\n    global x\n    x += 1\n    tally.bump()\n\n"
+                    "def check():\n    assert tally.count == 2, tally.count\n\n"
+                    "t = threading.Thread(target=work)\nt.start()\nwork()\nt.join()\n")
+    report = simconc.explore(str(path))
+    assert report.executions > 1
+    assert report.ok, report.format()
+    assert "tally" not in sys.modules
+
+
 def polling_program():
     import threading
     lock = threading.Lock()

@@ -81,6 +81,8 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
         except (pytest.skip.Exception, pytest.xfail.Exception) as exc:
             outcomes.append(exc)   # (the test's outcome, not an execution's failure)
 
+    body.__wrapped__ = test   # type: ignore[attr-defined]   # (its module is the program's)
+
     module = pyfuncitem.module.__name__
     added = module not in REBIND
     if added:

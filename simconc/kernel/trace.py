@@ -168,6 +168,12 @@ def in_standard_library(filename: str) -> bool:
     return _kind_of(filename) == _LIBRARY
 
 
+def programs_file(filename: str) -> bool:
+    """Whether ``filename`` is the program's (its own files and the packages it uses: neither
+    simconc's nor the standard library's)."""
+    return _kind_of(filename) == _USER
+
+
 def _kind_of(filename: str) -> int:
     """Whose a file's code is: simconc's, the standard library's (and code it compiled from a
     string: ``<string>``), or the program's (its own files, the packages it uses)."""

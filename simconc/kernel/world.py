@@ -120,6 +120,9 @@ class World:
         #: elsewhere too (``multiprocessing.util._finalizer_registry``, a default argument of
         #: its finalizers): the same object, its contents swapped.
         self.interpreter_contents: list[dict] = []
+        #: Called with the interpreter that ran until now as another one is about to run
+        #: (the face finds there what that one imported meanwhile: stdlib/program_modules.py).
+        self.leaving: Optional[Callable[[Interpreter], None]] = None
         self.running: Interpreter = self.interpreters[0]
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
@@ -228,6 +231,9 @@ class World:
         left = self.running
         if left is interpreter:
             return
+        leaving = self.leaving
+        if leaving is not None:
+            leaving(left)
         pairs = self.interpreter_globals
         if pairs:
             left.globals = [namespace.get(name, ABSENT) for namespace, name in pairs]

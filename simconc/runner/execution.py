@@ -29,6 +29,7 @@ from ..stdlib._traceback import format_user_exception, record_uncaught
 from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
+from .own_modules import programs_test
 from .patching import simulated_modules, users_module
 from .result import ExceptionInfo, RunResult
 from .watchdog import spin_watchdog
@@ -228,7 +229,12 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         # A callable's module bound threading's names before the run (a script's
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
-        with simulated_modules(modules, atexit_handlers, own and own.__name__), \
+        patched = simulated_modules(modules, atexit_handlers, own and own.__name__)
+        # (a wrapper's module is the wrapped callable's: the pytest plugin's body, a test's)
+        programs = users_module(getattr(program, "__wrapped__", program)) \
+            if code is None else None
+        state.is_programs = programs_test(lambda: patched.before, programs and programs.__name__)
+        with patched, \
                 spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err
             try:

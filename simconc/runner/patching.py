@@ -48,6 +48,7 @@ from ..kernel.world import maybe_current_world
 from ..stdlib import mp_pipes, processes
 from ..stdlib.children import fresh_value
 from ..stdlib._traceback import SIMCONC_FILES
+from .own_modules import forget_programs
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -551,6 +552,7 @@ class simulated_modules:
         before = self.before
         if len(sys.modules) != len(before) - len(self.hidden):
             _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
+            forget_programs([n for n in sys.modules if n not in before])
         sys.modules.update(self.hidden)
         if len(sys.modules) != len(before) or self.hidden:
             _known_modules()

@@ -28,6 +28,7 @@ from . import fresh_modules, mp_pipes
 from ._traceback import format_user_exception
 from .fork import Fork
 from .processes import MAIN_PID, ProcessState, Sentinel
+from .program_modules import owned_modules, program_modules
 from .state import FaceState
 
 
@@ -41,11 +42,13 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     parent_state: FaceState = parent.face
     _call_hooks(parent_state.at_fork.get("before", ())[::-1])   # (last registered first)
     world.cpu(world.profile.process_start)
+    program_modules(world)(world.running)   # (what the parent imported since it last ran)
     child, state = _new_child(world, parent, process_obj.name,
                               FaceState(_child_modules(parent_state)))
-    fork = Fork(parent_state, state, child.prefix)
+    fork = Fork(parent_state, state, child.prefix, owned_modules(world))
     obj = fork.copy(process_obj)
-    child.globals = [fork.copy(namespace[name]) for namespace, name in world.interpreter_globals]
+    child.globals = [fork.copy(namespace.get(name, ABSENT))
+                     for namespace, name in world.interpreter_globals]
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
     state.at_fork = fork.copy(parent_state.at_fork)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
@@ -92,10 +95,13 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
         context.set_spawning_popen(None)
     data = stream.getvalue()
     _prepare_parent(world)
+    program_modules(world)(world.running)
     parent_state: FaceState = parent.face
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
-    child.globals = [fresh_value(name, namespace.get(name, ABSENT))
+    # (the program's modules none: a fresh interpreter imports them afresh)
+    child.globals = [ABSENT if namespace is sys.modules and name not in ("__main__", "__mp_main__")
+                     else fresh_value(name, namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
     child.contents = [{} for _ in world.interpreter_contents]
     parent_sentinel = parent_state.process.sentinel

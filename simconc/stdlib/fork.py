@@ -5,21 +5,24 @@ can reach: its process object (target, arguments), the parent's ``__main__`` nam
 module globals each process has its own of (the world's interpreter globals). The copy is
 ``copy.deepcopy`` with the rules of a fork (:class:`Fork`):
 
-- the parent's ``__main__`` module and its namespace become the child's own; a function whose
-  globals are that namespace is rebound to the child's copy (same code, copied defaults and
-  closure), and a class defined in it is made again from its copied namespace, so that the
-  child's code reads and writes the child's globals;
+- the parent's ``__main__`` module and the program's other modules (program_modules.py) and
+  their namespaces become the child's own; a function whose globals are one of those namespaces
+  is rebound to the child's copy (same code, copied defaults and closure), and a class defined
+  in one is made again from its copied namespace, so that the child's code reads and writes the
+  child's globals;
 - the stdlib face's modules become the child's copies (its threads are its own);
 - what the machine shares between processes is shared (``_simconc_fork_shared``: pipes,
-  semaphores, process sentinels), as are modules, code and the kernel's objects;
+  semaphores, process sentinels; the ctypes objects of ``RawValue``/``RawArray`` and of
+  ``Value``/``Array``, in shared memory), as are modules, code and the kernel's objects;
 - an object of ``multiprocessing`` whose class refuses pickling outside a spawn (a ``Queue``, a
   ``Lock``) is copied attribute by attribute, as fork copies its memory.
 
-Modules other than ``__main__`` and the face are shared by all processes (see
-docs/processes.md): a child that assigns another module's global changes its parent's too.
+The standard library's modules (but the face's) are shared by all processes (see
+docs/processes.md): what of theirs each process has its own of is among the interpreter globals.
 """
 from __future__ import annotations
 
+import builtins
 import copy
 import ctypes
 import itertools
@@ -27,11 +30,12 @@ import mmap
 import sys
 import types
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
 from ..kernel.waitqueue import WaitQueue
+from ..kernel.world import ABSENT
 from .state import FaceState
 
 _ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, types.CodeType,
@@ -40,6 +44,9 @@ _ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, typ
 
 
 _IMMUTABLE = (bytes, str, int, float, tuple, frozenset)
+#: What a module's namespace holds of the interpreter's and its import's: the same in the copy.
+_MODULES_OWN = frozenset(("__builtins__", "__loader__", "__spec__", "__file__", "__cached__",
+                          "__name__", "__package__", "__path__"))
 #: The modules whose classes a fork copies by the rules below (multiprocessing's refuse pickling
 #: outside a spawn, and concurrent.futures derives from them).
 _SCANNED = ("multiprocessing", "concurrent.", "simconc.", "simpy")
@@ -51,22 +58,42 @@ _THE_MACHINES = ("simconc.kernel", "simconc.instrument", "simconc.runner", "simc
 class Fork:
     """The copy of a parent's memory for one child (see the module's docstring)."""
 
-    def __init__(self, parent: FaceState, child: FaceState, scope: str = "") -> None:
+    def __init__(self, parent: FaceState, child: FaceState, scope: str = "",
+                 modules: Iterable[types.ModuleType] = ()) -> None:
         #: What tells the child's globals apart from its parent's for exploration.
         self.scope = scope
-        self.memo: dict[int, Any] = {}
+        self.memo: dict[int, Any] = {id(ABSENT): ABSENT, id(vars(builtins)): vars(builtins)}
         self.owned: set[int] = set()   # the namespaces whose functions are rebound
+        self.owned_names: set[str] = set()   # and their modules' names (their classes too)
         for name, module in parent.modules.items():
             self.memo[id(module)] = child.modules[name]
-        main = parent.main
-        if main is not None:
-            copied = types.ModuleType(main.__name__)
-            self.memo[id(main)] = copied
-            self.memo[id(vars(main))] = vars(copied)
-            self.owned.add(id(vars(main)))
-            child.main = copied
-            for key, value in list(vars(main).items()):
-                vars(copied)[key] = self.copy(value)
+        # The parent's __main__ and the program's modules (program_modules.py) become the
+        # child's own: all made first, so that what one of them holds of another is the
+        # child's copy of it
+        owned = ([parent.main] if parent.main is not None else []) + [
+            module for module in modules if module is not parent.main]
+        copies = [self._own(module) for module in owned]
+        if parent.main is not None:
+            child.main = copies[0]
+        for module, copied in zip(owned, copies):
+            for key, value in list(vars(module).items()):
+                vars(copied)[key] = value if key in _MODULES_OWN else self._global(value)
+
+    def _global(self, value: Any) -> Any:
+        try:
+            return self.copy(value)
+        except (TypeError, copy.Error):
+            # (what cannot be copied, an open file or a socket, is shared: a fork shares the
+            # descriptor under it)
+            return value
+
+    def _own(self, module: types.ModuleType) -> types.ModuleType:
+        copied = types.ModuleType(module.__name__)
+        self.memo[id(module)] = copied
+        self.memo[id(vars(module))] = vars(copied)
+        self.owned.add(id(vars(module)))
+        self.owned_names.add(module.__name__)
+        return copied
 
     def copy(self, obj: Any) -> Any:
         saved = dict(_DISPATCH)
@@ -94,6 +121,13 @@ class Fork:
         }
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
+        # (the ctypes types multiprocessing made shared memory of: sharedctypes registers
+        # each with the pickler)
+        reduction = sys.modules.get("multiprocessing.reduction")
+        if reduction is not None:
+            for cls, reducer in list(reduction.ForkingPickler._extra_reducers.items()):
+                if getattr(reducer, "__name__", "") == "reduce_ctype":
+                    rules[cls] = _ctypes_object
         # multiprocessing's classes (which refuse pickling outside a spawn), the face's and
         # the kernel's objects: attribute by attribute, or shared where the machine shares them
         for name, module in list(sys.modules.items()):
@@ -132,8 +166,7 @@ class Fork:
         return copied
 
     def _class(self, cls: type, memo: dict) -> Any:
-        main = self.memo.get(id(sys.modules.get("__main__")))
-        if main is None or cls.__module__ != main.__name__ or not any(
+        if cls.__module__ not in self.owned_names or not any(
                 isinstance(f, types.FunctionType) and id(f.__globals__) in self.owned
                 for f in vars(cls).values()):
             return cls
@@ -202,6 +235,15 @@ def _attributes(obj: Any, memo: dict) -> Any:
 
 
 _CTYPES_DATA = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union)
+
+
+def _ctypes_object(obj: Any, memo: dict) -> Any:
+    """A ctypes object in the child: the same where its memory is multiprocessing's shared
+    memory (a ``RawValue``, a ``RawArray``: an mmap a fork shares), a copy where it is the
+    program's own."""
+    if "_wrapper" in vars(obj):
+        return obj
+    return copy._reconstruct(obj, memo, *obj.__reduce_ex__(4))   # type: ignore[attr-defined]
 
 
 def _copy_attribute(value: Any, memo: dict) -> Any:

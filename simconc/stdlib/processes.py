@@ -339,6 +339,21 @@ class SpawnPopen(Popen):
 
     method = "spawn"
 
+    class DupFd:
+        """``popen_spawn_posix._DupFd``: a file descriptor of the parent's as its child gets
+        it (a shared memory arena's: ``RawValue``, ``Value``)."""
+
+        def __init__(self, fd: int) -> None:
+            self.fd = fd
+
+        def detach(self) -> int:
+            return self.fd
+
+    def duplicate_for_child(self, fd: int) -> int:
+        # (all processes are one real one: the child's own descriptor of the same file, which
+        # its arena maps again, sharing its pages, and closes when it is done with it)
+        return _os.dup(fd)
+
     def _launch(self, process_obj: Any) -> None:
         from .children import start_spawned
         self._child, self._state = start_spawned(process_obj, self)

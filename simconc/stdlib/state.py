@@ -13,7 +13,8 @@ class FaceState:
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
-                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit")
+                 "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
+                 "is_programs")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -64,6 +65,9 @@ class FaceState:
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None
+        #: Whether a module (name, module) is the program's, each process's own
+        #: (``program_modules.py``): the runner's say, in the main interpreter's state.
+        self.is_programs: Any = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:

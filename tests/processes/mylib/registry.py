@@ -1,0 +1,5 @@
+notes = []
+
+
+def note(text):
+    notes.append(text)
