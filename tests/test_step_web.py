@@ -156,13 +156,20 @@ def test_the_page_is_self_contained():
 
 # -- the command -----------------------------------------------------------------------------------
 
+def _ctrl_c_interrupts() -> None:
+    # (a shell starts a background job with Ctrl-C ignored, and its children inherit that:
+    # the server here is told to stop by Ctrl-C whatever ran these tests)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextlib.contextmanager
 def served(*args: str, env: Optional[dict] = None) -> Iterator[tuple[subprocess.Popen, str]]:
     """`simconc step ARGS --web --no-open` running, and its page's address; stopped (Ctrl-C,
     then killed if need be) whatever happens."""
     proc = subprocess.Popen([sys.executable, "-m", "simconc", "step", *args, "--web",
                              "--no-open"], cwd=REPO, text=True, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})})
+                            stderr=subprocess.PIPE, env={**os.environ, **(env or {})},
+                            preexec_fn=_ctrl_c_interrupts)
     # (a server that never says where it is would hang the read: it is killed instead)
     watchdog = threading.Timer(60, proc.kill)
     watchdog.start()
@@ -225,6 +232,37 @@ def test_the_same_clicks_show_the_same_page_whatever_the_hash_seed():
             http(url + "api/auto", "POST", {"until": "event"})
             shown.append(http(url + "api/state")[1])
     assert shown[0] == shown[1] and shown[0]["reached"]["steps"] == 10
+
+
+SPINS = """
+import threading
+
+
+def spin():
+    while True:
+        pass
+
+
+def other():
+    print("other")
+
+
+threading.Thread(target=other, name="O").start()
+threading.Thread(target=spin, name="S").start()
+"""
+
+
+def test_a_spinning_thread_is_stopped_as_in_the_terminal(tmp_path):
+    # (the runs are the main thread's, where the spin watchdog's alarm goes off)
+    program = tmp_path / "spins.py"
+    program.write_text(SPINS)
+    with served(str(program), "--spin-timeout", "1") as (_proc, url):
+        status, state = http(url + "api/auto", "POST", {"until": "goal"})
+        assert status == 200 and state["over"] and state["outcome"] == "error"
+        assert state["ending"].startswith("thread 'S' ran for 1 s of real time without "
+                                          "blocking at spins.py:6 (in spin)")
+        status, state = http(url + "api/undo", "POST", {})
+        assert status == 200 and state["steps"] == 0 and not state["over"]
 
 
 def test_bad_input_gets_the_terminals_errors():
