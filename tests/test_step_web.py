@@ -10,6 +10,7 @@ chromium is missing these tests skip, except in CI (CI=true) or with SIMCONC_REQ
 from __future__ import annotations
 
 import contextlib
+import http.client as http_client
 import json
 import os
 import shutil
@@ -216,6 +217,15 @@ def test_the_command_serves_the_api_and_ctrl_c_ends_it_with_the_token():
         assert http(url + "api/state", headers={"Host": "evil.example:80"}) == \
             (403, {"error": "this page is served to 127.0.0.1 only"})
         assert http(url + "api/undo", "POST", {}, {"Content-Type": "text/plain"})[0] == 415
+        huge = http_client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")),
+                                          timeout=60)
+        huge.putrequest("POST", "/api/undo")
+        huge.putheader("Content-Type", "application/json")
+        huge.putheader("Content-Length", str(10 ** 12))
+        huge.endheaders()
+        assert huge.getresponse().status == 413
+        huge.close()
+        assert http(url + "api/state")[1]["steps"] == 5   # (and the server goes on)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0 and err == ""

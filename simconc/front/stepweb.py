@@ -34,6 +34,9 @@ from .stepweb_page import PAGE
 #: The timeline's width in pixels (the page scales it to fit).
 TIMELINE_WIDTH = 1000
 
+#: The largest request body the API reads (its bodies are a few bytes).
+MAX_BODY = 65536
+
 #: Seconds a connection that has begun its request gets to finish it.
 REQUEST_TIMEOUT = 5.0
 
@@ -186,21 +189,24 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer()
 
     def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length > 0 else b""
+        app = self.server.app
+        length = self.headers.get("Content-Length") or "0"
         port = self.server.server_address[1]
         # Another site's page in the learner's browser may not drive the session: only this
         # address by name (no DNS rebinding), and JSON posts only (a form cannot send them
         # without the browser asking first, which this server never allows).
         if self.headers.get("Host") not in (f"127.0.0.1:{port}", f"localhost:{port}"):
-            answer = self.server.app._json(403, {"error": "this page is served to "
-                                                          "127.0.0.1 only"})
+            answer = app._json(403, {"error": "this page is served to 127.0.0.1 only"})
+        elif not length.isdigit() or int(length) > MAX_BODY:
+            answer = app._json(413, {"error": f"the API takes a JSON body of at most "
+                                              f"{MAX_BODY} bytes"})
         elif self.command == "POST" and \
                 self.headers.get_content_type() != "application/json":
-            answer = self.server.app._json(415, {"error": "the API takes JSON "
-                                                          "(Content-Type: application/json)"})
+            answer = app._json(415, {"error": "the API takes JSON "
+                                              "(Content-Type: application/json)"})
         else:
-            answer = self.server.app.respond(self.command, self.path, body)
+            body = self.rfile.read(int(length)) if int(length) > 0 else b""
+            answer = app.respond(self.command, self.path, body)
         status, kind, data = answer
         self.send_response(status)
         self.send_header("Content-Type", kind)
@@ -252,6 +258,9 @@ class _Server(HTTPServer):
             self.finish_request(connection, address)
         except OSError:
             pass   # (the browser went away, or took too long: nothing to answer)
+        except Exception:
+            # (a fault of ours: said on stderr, as socketserver does; the session goes on)
+            self.handle_error(connection, address)
         finally:
             self.shutdown_request(connection)
 
