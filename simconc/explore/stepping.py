@@ -233,6 +233,11 @@ class Session:
         return self._stop.reached
 
     @property
+    def undoable(self) -> int:
+        """How many actions :meth:`undo` can take back, one a call."""
+        return len(self._undo)
+
+    @property
     def because(self) -> str:
         """Why the last action stopped where it did (after :meth:`auto`), or ""."""
         return self._stop.because

@@ -13,7 +13,7 @@ import os
 import platform
 import shlex
 import sys
-from typing import Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
 from ..kernel.profile import get_profile
@@ -31,6 +31,9 @@ from .scenarios import list_scenarios
 from .puzzles import describe_puzzle, find_puzzle, list_puzzles
 from .stepper import Stepper, drive, file_name, undefined
 from .timelines import TimelineOutput, add_compare, compare
+
+if TYPE_CHECKING:
+    from ..explore.stepping import Session
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -190,8 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "scheduler's choices when it runs (a)")
     p_step.add_argument("--schedule", metavar="TOKEN",
                         help="start where a token from simconc step (or explore) stands")
-    p_step.add_argument("--context", type=int, default=1, metavar="N",
-                        help="lines of code shown around each thread's line (default 1)")
+    p_step.add_argument("--context", type=int, default=None, metavar="N",
+                        help="lines of code shown around each thread's line (default 1; 3 "
+                             "with --web)")
     p_step.add_argument("--switch-points", default="any", choices=list(SWITCH_POINT_NAMES),
                         metavar="WHERE",
                         help="where a thread may be switched out, as for explore "
@@ -200,6 +204,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="stop a thread that runs this long in real time without "
                              "reaching a step (default: 10)")
     _check_option(p_step)
+    p_step.add_argument("--web", action="store_true",
+                        help="step in a browser: serve a page on 127.0.0.1 (until Ctrl-C) "
+                             "instead of reading commands from the terminal")
+    p_step.add_argument("--port", type=int, default=None, metavar="N",
+                        help="with --web: the port to serve on (default: a free one)")
+    p_step.add_argument("--no-open", action="store_true",
+                        help="with --web: print the page's address, do not open a browser")
     p_puzzles = sub.add_parser("puzzles", help="the puzzles for simconc step: make a "
                                                "program fail by choosing who runs")
     p_puzzles.add_argument("--json", action="store_true")
@@ -412,11 +423,22 @@ def _step(args: argparse.Namespace) -> int:
     try:
         path = find_puzzle(args.file)
         puzzle = describe_puzzle(path)
-        if args.context < 0:
-            raise ValueError(f"--context is a number of lines, 0 or more, not {args.context}")
-        session = Session(path, goal=args.goal or puzzle.goal, seed=args.seed,
-                          schedule=args.schedule, check=args.check,
-                          switch_points=args.switch_points, spin_timeout=args.spin_timeout)
+        context = args.context if args.context is not None else 3 if args.web else 1
+        if context < 0:
+            raise ValueError(f"--context is a number of lines, 0 or more, not {context}")
+        if not args.web and (args.port is not None or args.no_open):
+            raise ValueError("--port and --no-open are options of --web")
+        if args.port is not None and not 0 <= args.port <= 65535:
+            raise ValueError(f"--port is a port number, 0 to 65535 (0: a free one), not "
+                             f"{args.port}")
+
+        def make() -> Session:
+            return Session(path, goal=args.goal or puzzle.goal, seed=args.seed,
+                           schedule=args.schedule, check=args.check,
+                           switch_points=args.switch_points, spin_timeout=args.spin_timeout,
+                           timeline=args.web)
+
+        session = make()
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -430,8 +452,12 @@ def _step(args: argparse.Namespace) -> int:
             print(f"simconc: warning: {path} defines no function {', '.join(missing)}: the "
                   f"goal {goal} is met only if a module it imports does", file=sys.stderr)
     fewest = puzzle.fewest if not args.goal or args.goal == puzzle.goal else None
+    if args.web:
+        return _step_web(make, session, file_name(path), title=puzzle.title, hint=puzzle.hint,
+                         fewest=fewest, context=context, port=args.port or 0,
+                         open_browser=not args.no_open)
     stepper = Stepper(session, file_name(path), title=puzzle.title, hint=puzzle.hint,
-                      fewest=fewest, context=args.context)
+                      fewest=fewest, context=context)
     try:
         drive(stepper, sys.stdin)
     except KeyboardInterrupt:
@@ -441,6 +467,22 @@ def _step(args: argparse.Namespace) -> int:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+def _step_web(make: Callable[[], "Session"], session: "Session", file: str, *, title: str,
+              hint: str, fewest: Optional[int], context: int, port: int,
+              open_browser: bool) -> int:
+    from .stepweb import StepWeb, serve
+    app = StepWeb(make, file, title=title, hint=hint, fewest=fewest, context=context,
+                  session=session)
+    try:
+        serve(app, port, open_browser=open_browser)
+    except OSError as exc:
+        print(f"simconc: error: cannot serve on 127.0.0.1 port {port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    Stepper(app.session, file).finish()
+    return EXIT_OK
+
+
 def _svg_path(option: str, path: Optional[str]) -> Optional[str]:
     """Why ``path`` cannot take a drawing (a message), or None if it can."""
     if path is None or path == "":

@@ -15,6 +15,7 @@ import sys
 from typing import Optional, Sequence, TextIO
 
 from ..explore.stepping import Session, ThreadView
+from ..runner import RunResult
 
 HELP = """\
   NUMBER     run that thread one step (then, while only one thread can go on, it goes on)
@@ -109,10 +110,8 @@ class Stepper:
         self._told_goal = True
         self.say(f"*** goal met after {reached.steps} steps: {reached.how}")
         if self.fewest is not None:
-            verdict = "you matched it" if reached.steps == self.fewest else \
-                f"{reached.steps - self.fewest} more than that: u undoes" \
-                if reached.steps > self.fewest else "fewer than known: please tell us how"
-            self.say(f"    fewest steps known: {self.fewest} ({verdict})")
+            self.say(f"    fewest steps known: {self.fewest} "
+                     f"({verdict(reached.steps, self.fewest, 'u undoes')})")
         self._show_token()
 
     def _show_token(self) -> None:
@@ -123,22 +122,7 @@ class Stepper:
     def _ending(self) -> str:
         result = self.session.result
         assert result is not None
-        if result.status == "ok":
-            return "the program ended"
-        if result.status == "check":
-            return result.check_failure or "the check failed"
-        if result.status == "deadlock" and result.deadlock is not None:
-            cycle = result.deadlock.cycle
-            return "deadlock: " + (" -> ".join(cycle + cycle[:1]) if cycle else
-                                   "no thread can go on")
-        if result.status == "limit":
-            return "the step limit stopped it"
-        if result.error:
-            return result.error
-        if result.exceptions:
-            first = result.exceptions[0]
-            return f"it ended with an uncaught {first.type}: {first.message} (in {first.thread})"
-        return f"it exited with status {result.exit_code}"
+        return ending(result)
 
     # -- commands ----------------------------------------------------------------------------------
     def do(self, line: str) -> bool:
@@ -194,6 +178,36 @@ class Stepper:
         steps = self.session.steps
         self.say(f"simconc step: {steps} step{'s' if steps != 1 else ''} taken")
         self._show_token()
+
+
+def ending(result: RunResult) -> str:
+    """How an ended run ended, in a few words (what a session shows once it is over)."""
+    if result.status == "ok":
+        return "the program ended"
+    if result.status == "check":
+        return result.check_failure or "the check failed"
+    if result.status == "deadlock" and result.deadlock is not None:
+        cycle = result.deadlock.cycle
+        return "deadlock: " + (" -> ".join(cycle + cycle[:1]) if cycle else
+                               "no thread can go on")
+    if result.status == "limit":
+        return "the step limit stopped it"
+    if result.error:
+        return result.error
+    if result.exceptions:
+        first = result.exceptions[0]
+        return f"it ended with an uncaught {first.type}: {first.message} (in {first.thread})"
+    return f"it exited with status {result.exit_code}"
+
+
+def verdict(steps: int, fewest: int, undo: str = "undo") -> str:
+    """How a goal met after ``steps`` steps compares with the ``fewest`` known (``undo``: how
+    the learner undoes a step, to say so)."""
+    if steps == fewest:
+        return "you matched it"
+    if steps > fewest:
+        return f"{steps - fewest} more than that: {undo}"
+    return "fewer than known: please tell us how"
 
 
 def drive(stepper: Stepper, commands: TextIO, prompt: str = "> ") -> None:
