@@ -205,3 +205,26 @@ def test_exploring_processes_finds_both_orders_and_follows_every_plan(tmp_path):
     assert {outcome for outcome, _count in report.outcomes} == {"ab", "ba"}
     assert report.unfollowed == 0
     assert not report.failures
+
+
+def test_entropy_and_shared_memory_names_replay_with_the_seed(tmp_path):
+    # os.urandom (secrets, uuid4, SystemRandom, a shared memory block's name) draws from the
+    # run's own stream: the same seed, the same bytes; another seed, others. Nothing is made in
+    # the real /dev/shm.
+    path = tmp_path / "entropy.py"
+    path.write_text("import os, random, secrets, uuid\n"
+                    "from multiprocessing import shared_memory\n"
+                    "shm = shared_memory.SharedMemory(create=True, size=8)\n"
+                    "print(shm.name, secrets.token_hex(4), uuid.uuid4(),\n"
+                    "      random.SystemRandom().random(), random.random())\n")
+    import glob
+    before = set(glob.glob("/dev/shm/*"))
+    runs = [simconc.run(str(path), seed=seed) for seed in (1, 1, 2)]
+    assert all(r.status == "ok" for r in runs), runs[0].stderr
+    assert runs[0].stdout == runs[1].stdout != runs[2].stdout
+    name = runs[0].stdout.split()[0]
+    assert re.fullmatch(r"/?psm_[0-9a-f]{8}", name)   # (its name shows no slash)
+    # (the program's random numbers are random.seed(1)'s, whatever it drew of entropy)
+    import random
+    assert runs[0].stdout.split()[-1] == repr(random.Random(1).random())
+    assert set(glob.glob("/dev/shm/*")) == before

@@ -13,6 +13,7 @@ happens, everything is put back, and modules first imported during the run are f
 from __future__ import annotations
 
 import _multiprocessing
+import _posixshmem
 import _thread
 import atexit
 import ctypes
@@ -26,8 +27,10 @@ import multiprocessing.popen_fork
 import multiprocessing.popen_forkserver
 import multiprocessing.popen_spawn_posix
 import multiprocessing.process
+import multiprocessing.resource_tracker
 import operator
 import os
+import random
 import select
 import selectors
 import socket
@@ -45,7 +48,8 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import mp_pipes, processes
+from ..stdlib import mp_pipes, processes, shm
+from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
 from ..stdlib._traceback import SIMCONC_FILES
 from .own_modules import forget_programs
@@ -268,6 +272,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "getpid", processes.getpid), (os, "getppid", processes.getppid),
     (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
     (os, "register_at_fork", processes.register_at_fork),
+    (os, "urandom", random_face.urandom), (random, "_urandom", random_face.urandom),
+    (_posixshmem, "shm_open", shm.shm_open), (_posixshmem, "shm_unlink", shm.shm_unlink),
+    (multiprocessing.resource_tracker, "register", shm.untracked),
+    (multiprocessing.resource_tracker, "unregister", shm.untracked),
 ) if hasattr(mod, attr)]
 
 

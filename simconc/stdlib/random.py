@@ -4,7 +4,9 @@ so the program's random numbers replay with the schedule. ``seed()`` and ``Rando
 seed draw a seed from the run's instead of ``os.urandom``."""
 from __future__ import annotations
 
+import operator
 import random as _real
+from os import urandom as _real_urandom
 from typing import Any
 
 from ..kernel import maybe_current_world
@@ -57,9 +59,28 @@ for _name in _FUNCTIONS:
         globals()[_name] = _bind(_name)
 del _name
 
-SystemRandom = _real.SystemRandom   # the OS's entropy, by definition not reproducible
-__all__ = [n for n in _FUNCTIONS if n in globals()] + ["seed", "Random", "SystemRandom"]
+SystemRandom = _real.SystemRandom   # (its entropy is os.urandom's: the run's, see urandom)
 
 
-def __getattr__(name: str) -> Any:
-    return getattr(_real, name)
+def urandom(size: int) -> bytes:
+    """``os.urandom`` in a run: bytes drawn from a stream of the run's own, seeded from its seed
+    (a stream apart from ``random``'s, which the program's draws of entropy leave alone), so
+    that ``secrets``, ``uuid.uuid4()``, ``SystemRandom`` and a shared memory block's name replay
+    with the schedule."""
+    size = _real_urandom_check(size)
+    world = maybe_current_world()
+    if world is None:
+        return _real_urandom(size)
+    state = world.interpreters[0].face
+    if state is None:
+        return _real_urandom(size)
+    if state.entropy is None:
+        state.entropy = _real.Random(f"simconc:urandom:{world.run_seed}")
+    return state.entropy.randbytes(size) if size else b""
+
+
+def _real_urandom_check(size: object) -> int:
+    size = operator.index(size)   # type: ignore[arg-type]   # (os.urandom's own TypeError)
+    if size < 0:
+        raise ValueError("negative argument not allowed")
+    return size

@@ -14,7 +14,7 @@ class FaceState:
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
-                 "is_programs")
+                 "is_programs", "segments", "entropy")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -68,6 +68,10 @@ class FaceState:
         #: Whether a module (name, module) is the program's, each process's own
         #: (``program_modules.py``): the runner's say, in the main interpreter's state.
         self.is_programs: Any = None
+        #: The machine's POSIX shared memory (``shm.Segments``) and its entropy (what
+        #: ``os.urandom`` reads: ``random.urandom``): main interpreter's state, made on first use.
+        self.segments: Any = None
+        self.entropy: Any = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
