@@ -11,7 +11,7 @@ import importlib
 import sys
 import unittest
 from types import ModuleType
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import pytest
 # What the suites import besides the faces is the real thing, imported before they are loaded
@@ -104,11 +104,20 @@ def run_case(suite: type, name: str, module: Optional[ModuleType] = None,
     unittest's alone, as under CPython (some tests' threads raise on purpose, which makes the
     run's status "error"); a spin or a deadlock still fails. ``module``: see
     _faces_of_this_execution."""
+    def case() -> unittest.TestCase:
+        return suite(name)
+    run_in_execution(case, module, threads_may_fail)
+
+
+def run_in_execution(case: Callable[[], unittest.TestCase], module: Optional[ModuleType] = None,
+                     threads_may_fail: bool = False) -> None:
+    """``run_case`` for the test ``case()`` makes in the execution (a suite whose module is
+    imported there, as tests/test_cpython_futures_tests.py does)."""
     outcome = unittest.TestResult()
 
     def body() -> None:
         with _faces_of_this_execution(module), _support_polls_simulated_time():
-            suite(name).run(outcome)
+            case().run(outcome)
 
     # A minute before the spin watchdog stops a test, not its default 10 s: test_queue's
     # test_references calls gc.collect() 60 times, which over a full session's heap took 6 to

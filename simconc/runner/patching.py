@@ -17,6 +17,7 @@ import _posixshmem
 import _thread
 import atexit
 import ctypes
+import faulthandler
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -33,6 +34,7 @@ import os
 import random
 import select
 import selectors
+import signal
 import socket
 import subprocess
 import sys
@@ -152,6 +154,25 @@ def _exit(status: int) -> None:
 
 
 _REAL_EXIT = os._exit
+
+
+def _fatal_signal(signum: int, real: Callable[..., Any]) -> Callable[..., Any]:
+    """``faulthandler``'s crash of the process by a fatal signal (``_sigsegv()``, which
+    CPython's tests use to crash a pool's worker), in a simulated program: its process dies of
+    that signal (exit code ``-signum``), as a real one would; the real one would kill simconc
+    and every simulated process with it."""
+    def crash(*args: Any, **kwargs: Any) -> None:
+        world = maybe_current_world()
+        if world is None or world.current is None:
+            real(*args, **kwargs)
+            return
+        world.record(world.current, "signal", signal.Signals(signum).name, skip=0)
+        if world.current_interpreter() is not world.interpreters[0]:   # (a child process's)
+            from ..stdlib.children import exit_process
+            exit_process(world, -signum)
+        world.abort(ProgramExit(-signum))
+    crash.__wrapped__ = real   # type: ignore[attr-defined]
+    return crash
 
 
 def _stop(error: UnsimulatedError) -> None:
@@ -276,6 +297,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (_posixshmem, "shm_open", shm.shm_open), (_posixshmem, "shm_unlink", shm.shm_unlink),
     (multiprocessing.resource_tracker, "register", shm.untracked),
     (multiprocessing.resource_tracker, "unregister", shm.untracked),
+    *((faulthandler, name, _fatal_signal(signum, getattr(faulthandler, name)))
+      for name, signum in (("_sigsegv", signal.SIGSEGV), ("_read_null", signal.SIGSEGV),
+                           ("_sigabrt", signal.SIGABRT), ("_sigfpe", signal.SIGFPE))
+      if hasattr(faulthandler, name)),
 ) if hasattr(mod, attr)]
 
 

@@ -309,6 +309,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
     whoever waits for its sentinel is woken."""
     world.end_interpreter(interpreter)
     process.sentinel.ended = True
+    mp_pipes.close_listeners(world, interpreter)
     mp_pipes.waiting(world).unpark_all()
 
 

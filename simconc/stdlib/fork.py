@@ -15,7 +15,9 @@ module globals each process has its own of (the world's interpreter globals). Th
   semaphores, process sentinels; the ctypes objects of ``RawValue``/``RawArray`` and of
   ``Value``/``Array``, in shared memory), as are modules, code and the kernel's objects;
 - an object of ``multiprocessing`` whose class refuses pickling outside a spawn (a ``Queue``, a
-  ``Lock``) is copied attribute by attribute, as fork copies its memory.
+  ``Lock``) is copied attribute by attribute, as fork copies its memory; so is an object of a
+  program's class that has pickling of its own (``__reduce__``, ``__getstate__``...): a fork
+  copies memory and never calls them (one that raises, or exits, must not break the fork).
 
 The standard library's modules (but the face's) are shared by all processes (see
 docs/processes.md): what of theirs each process has its own of is among the interpreter globals.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import builtins
 import copy
+import copyreg
 import ctypes
 import itertools
 import mmap
@@ -96,13 +99,13 @@ class Fork:
         return copied
 
     def copy(self, obj: Any) -> Any:
-        saved = dict(_DISPATCH)
-        _DISPATCH.update(self._rules())
+        rules = _ForkRules(_DISPATCH)
+        rules.update(self._rules())
+        copy._deepcopy_dispatch = rules   # type: ignore[attr-defined]
         try:
             return copy.deepcopy(obj, self.memo)
         finally:
-            _DISPATCH.clear()
-            _DISPATCH.update(saved)
+            copy._deepcopy_dispatch = _DISPATCH   # type: ignore[attr-defined]
 
     def _rules(self) -> dict[type, Callable[[Any, dict], Any]]:
         rules: dict[type, Callable[[Any, dict], Any]] = {
@@ -183,6 +186,30 @@ class Fork:
 
 
 _DISPATCH = copy._deepcopy_dispatch   # type: ignore[attr-defined]
+
+#: How ``object`` pickles: a class that changes one of these pickles its own way.
+_PICKLING = ("__reduce_ex__", "__reduce__", "__getstate__", "__setstate__")
+_OBJECTS_PICKLING = tuple(getattr(object, name, None) for name in _PICKLING)
+_HEAP_TYPE = 1 << 9   # (Py_TPFLAGS_HEAPTYPE: a class made by a class statement)
+
+
+class _ForkRules(dict):
+    """``copy``'s dispatch table during a fork, with a rule found for a class it lacks: an
+    object of a Python class with pickling of its own is copied attribute by attribute
+    (deepcopy would call its ``__reduce_ex__`` and what that returns, as a fork never does)."""
+
+    def get(self, cls: Any, default: Any = None) -> Any:
+        rule = dict.get(self, cls)
+        if rule is None and isinstance(cls, type) and _pickles_its_own_way(cls):
+            rule = self[cls] = _attributes
+        return default if rule is None else rule
+
+
+def _pickles_its_own_way(cls: type) -> bool:
+    return bool(cls.__flags__ & _HEAP_TYPE) and cls.__new__ is object.__new__ \
+        and not hasattr(cls, "__deepcopy__") and cls not in copyreg.dispatch_table \
+        and any(getattr(cls, name, None) is not original
+                for name, original in zip(_PICKLING, _OBJECTS_PICKLING))
 
 
 def _shared(obj: Any, memo: dict) -> Any:

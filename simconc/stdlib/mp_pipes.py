@@ -302,6 +302,8 @@ class SocketListener:
         self._last_accepted: Any = None
         self._pending: deque[Connection] = deque()
         self._closed = False
+        #: The process listening: when it ends, nothing listens here any more.
+        self._owner = world.current_interpreter()
         listeners[address] = self
 
     def _sim_ready(self) -> bool:
@@ -341,6 +343,14 @@ def SocketClient(address: Any) -> Connection:
     listener._pending.append(theirs)
     waiting(world).unpark_all()
     return ours
+
+
+def close_listeners(world: Any, interpreter: Any) -> None:
+    """``interpreter``'s process has ended: the OS closes its listening sockets, so that a
+    client connecting to one then is refused, as it is for real."""
+    for listener in list(_listeners(world).values()):
+        if listener._owner is interpreter:
+            listener.close()
 
 
 def _listeners(world: Any) -> dict:
