@@ -360,3 +360,16 @@ def test_puzzles_lists_every_puzzle_with_its_goal_and_fewest_steps():
     listed = json.loads(simconc("puzzles", "--json").stdout)
     assert [p["name"] for p in listed] == [row.split()[0] for row in rows]
     assert listed[0]["fewest"] == 10 and listed[0]["goal"] == "check" and listed[0]["hint"]
+
+
+def test_the_timeline_of_steps_has_a_tick_per_whole_step():
+    # (there is no step 0.5: an axis of four steps is numbered 0 to 4)
+    import xml.etree.ElementTree as ET
+    from simconc.render import svg
+    session = Session(LOST_UPDATE, goal="check", timeline=True)
+    for thread in ("A", "MainThread", "B", "A"):
+        session.pick(thread)
+    drawn = ET.fromstring(svg.render([session.timeline()]))
+    ticks = [t.text for t in drawn.iter("{http://www.w3.org/2000/svg}text")
+             if t.get("text-anchor") == "middle"]
+    assert ticks == ["0", "1", "2", "3", "4"]

@@ -4,14 +4,16 @@ from __future__ import annotations
 import math
 
 
-def ticks(end: float, most: int = 10) -> list[float]:
+def ticks(end: float, most: int = 10, unit: str = "s") -> list[float]:
     """Round positions from 0 to ``end``, at most about ``most`` of them: steps of 1, 2 or 5
-    times a power of ten."""
+    times a power of ten (whole ones on an axis of steps: there is no step 0.5)."""
     if end <= 0:
         return [0.0]
     raw = end / max(most, 1)
     power = 10.0 ** math.floor(math.log10(raw))
     step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    if unit == "step":
+        step = max(step, 1.0)
     count = int(end / step + 1e-9)
     return [round(k * step, 12) for k in range(count + 1)]
 

@@ -58,7 +58,7 @@ def render(timelines: Sequence[Timeline], width: int = WIDTH) -> str:
     top, bottom = _TITLE + _AXIS, height - _LEGEND
     axis = "steps" if unit == "step" else "simulated time"
     out.append(f'<text x="8" y="{_TITLE + 14}" fill="#6b7280">{axis}</text>')
-    for value in ticks(end):
+    for value in ticks(end, unit=unit):
         x = _num(_NAMES + value * scale)
         out.append(f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{bottom}" stroke="#eceef1"/>')
         out.append(f'<text x="{x}" y="{_TITLE + 14}" text-anchor="middle" fill="#6b7280">'

@@ -79,7 +79,7 @@ def _name(lane: Lane) -> str:
 def _axis(end: float, unit: str, columns: int) -> str:
     """The tick labels, each from its column on (marked ``╵``), as many as fit."""
     line = ""
-    for value in ticks(end, max(columns // 12, 1)):
+    for value in ticks(end, max(columns // 12, 1), unit):
         at = round(value / end * columns)
         text = "╵" + tick_label(value, end, unit)
         if (line and at <= len(line)) or at + len(text) > columns + 2:
