@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import importlib
-import importlib.util
 import logging
 import sys
 import unittest
@@ -36,6 +35,10 @@ if _SHIPPED.is_file():
 else:
     NAME = "cpython_test_concurrent_futures_310"
     PATH = Path(__file__).parent / "cpython" / f"{NAME}.py"
+    # (importable by its name, as CPython's is: a spawned worker imports it afresh to find the
+    # functions it was sent)
+    if str(PATH.parent) not in sys.path:
+        sys.path.append(str(PATH.parent))
 
 _CHILD = "runs its code in a real child interpreter (script_helper.assert_python_ok): " \
          "what it checks is that interpreter, not the simulation"
@@ -66,13 +69,7 @@ EXCLUDED: dict[tuple[str, str], str] = {
 def _import() -> ModuleType:
     """The suite's module, imported afresh (in an execution: under its faces)."""
     sys.modules.pop(NAME, None)
-    if NAME.startswith("test."):
-        return importlib.import_module(NAME)
-    spec = importlib.util.spec_from_file_location(NAME, PATH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[NAME] = module   # (its functions pickle by name for a spawned worker)
-    spec.loader.exec_module(module)
-    return module
+    return importlib.import_module(NAME)
 
 
 def _suites() -> list[type]:

@@ -178,10 +178,14 @@ class Fork:
         namespace = {key: value for key, value in vars(cls).items()
                      if key not in ("__dict__", "__weakref__") and key not in slots}
         bases = tuple(copy.deepcopy(base, memo) for base in cls.__bases__)
-        copied = type(cls)(cls.__name__, bases, {
-            key: copy.deepcopy(value, memo) for key, value in namespace.items()})
+        # (made first and remembered, then given copies of its attributes: a method that calls
+        # super() holds the class in its closure, and copying it must find this copy)
+        copied = type(cls)(cls.__name__, bases, dict(namespace))
         copied.__qualname__ = cls.__qualname__
         memo[id(cls)] = copied
+        for key, value in namespace.items():
+            if not isinstance(value, _IMMUTABLE):
+                setattr(copied, key, copy.deepcopy(value, memo))
         return copied
 
 
