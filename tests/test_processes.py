@@ -204,3 +204,22 @@ def test_exploring_processes_finds_both_orders_and_follows_every_plan(tmp_path):
     assert {outcome for outcome, _count in report.outcomes} == {"ab", "ba"}
     assert report.unfollowed == 0
     assert not report.failures
+
+
+def test_a_runs_shared_ctypes_leave_nothing_behind_in_multiprocessings_pickler():
+    # multiprocessing.heap and sharedctypes, imported afresh by each run, register their
+    # reducers with the one ForkingPickler: kept, each run's modules would stay for good (and
+    # every later run, an exploration's, would slow down)
+    from multiprocessing.reduction import ForkingPickler
+    before = dict(ForkingPickler._extra_reducers)
+
+    def program():
+        import multiprocessing
+        value = multiprocessing.Value("i", 1)
+        array = multiprocessing.RawArray("d", 3)
+        print(value.value, len(array))
+
+    for _ in range(2):
+        result = simconc.run(program)
+        assert result.status == "ok" and result.stdout == "1 3\n", (result.error, result.stderr)
+    assert ForkingPickler._extra_reducers == before
