@@ -223,3 +223,22 @@ def test_a_runs_shared_ctypes_leave_nothing_behind_in_multiprocessings_pickler()
         result = simconc.run(program)
         assert result.status == "ok" and result.stdout == "1 3\n", (result.error, result.stderr)
     assert ForkingPickler._extra_reducers == before
+
+
+def test_a_childs_daemon_thread_asleep_when_its_process_ends_goes_silently():
+    def child():
+        import threading
+        import time
+        threading.Thread(target=time.sleep, args=(20,), daemon=True).start()
+        time.sleep(0.1)
+
+    def program():
+        import multiprocessing
+        p = multiprocessing.Process(target=child)
+        p.start()
+        p.join()
+        print("exit", p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "exit 0\n", (result.exceptions,
+                                                                   result.stderr)
