@@ -242,3 +242,18 @@ def test_a_childs_daemon_thread_asleep_when_its_process_ends_goes_silently():
     result = simconc.run(program)
     assert result.status == "ok" and result.stdout == "exit 0\n", (result.exceptions,
                                                                    result.stderr)
+
+
+def test_a_manager_started_again_at_the_address_of_one_shut_down_listens_there():
+    # (the first server's process has ended: its listening socket closed with it)
+    def program():
+        from multiprocessing.managers import SyncManager
+        for _ in range(2):
+            manager = SyncManager(address=("127.0.0.1", 50000), authkey=b"key")
+            manager.start()
+            print(manager.address, manager.dict(a=1).copy())
+            manager.shutdown()
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "('127.0.0.1', 50000) {'a': 1}\n" * 2

@@ -302,6 +302,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
     """``interpreter``'s process has ended: its other threads end with it (``os._exit``), and
     whoever waits for its sentinel is woken."""
     world.end_interpreter(interpreter)
+    mp_pipes.close_listeners(world, interpreter)
     process.sentinel.ended = True
     mp_pipes.waiting(world).unpark_all()
 

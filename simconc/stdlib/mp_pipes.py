@@ -292,8 +292,10 @@ class SocketListener:
         listeners = _listeners(world)
         if family == "AF_INET":
             host, port = address
-            if port == 0:
-                port = 40000 + len(listeners)
+            if port == 0:   # (a free port of the machine's)
+                port = 40000
+                while (host, port) in listeners:
+                    port += 1
             address = (host, port)
         if address in listeners:
             raise OSError(98, "Address already in use")
@@ -302,6 +304,8 @@ class SocketListener:
         self._last_accepted: Any = None
         self._pending: deque[Connection] = deque()
         self._closed = False
+        #: The process whose socket it is: it closes as that process ends.
+        self.owner = world.current_interpreter()
         listeners[address] = self
 
     def _sim_ready(self) -> bool:
@@ -341,6 +345,13 @@ def SocketClient(address: Any) -> Connection:
     listener._pending.append(theirs)
     waiting(world).unpark_all()
     return ours
+
+
+def close_listeners(world: Any, interpreter: Any) -> None:
+    """``interpreter``'s process has ended: its listening sockets close, as the OS closes a
+    dead process's descriptors (a manager started again may listen at its address)."""
+    for listener in [each for each in _listeners(world).values() if each.owner is interpreter]:
+        listener.close()
 
 
 def _listeners(world: Any) -> dict:
