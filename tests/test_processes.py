@@ -257,3 +257,26 @@ def test_a_manager_started_again_at_the_address_of_one_shut_down_listens_there()
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "('127.0.0.1', 50000) {'a': 1}\n" * 2
+
+
+def test_a_connection_sent_through_a_pipe_then_closed_by_its_sender_still_reaches_its_peer():
+    # (as CPython's DupFd, pickling it duplicates its descriptor: CPython's test_access)
+    def child(conn):
+        writer = conn.recv()
+        writer.send("all is well")
+        writer.close()
+
+    def program():
+        import multiprocessing
+        conn, child_conn = multiprocessing.Pipe()
+        p = multiprocessing.Process(target=child, args=(child_conn,))
+        p.start()
+        r, w = multiprocessing.Pipe(duplex=False)
+        conn.send(w)
+        w.close()
+        print(r.recv())
+        p.join()
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "all is well\n", (result.error,
+                                                                        result.stderr)

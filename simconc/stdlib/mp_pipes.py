@@ -245,8 +245,12 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
 def _reduce_connection(connection: Connection) -> tuple:
     """A connection pickled (for a spawned child, or sent through another pipe) names its
     channels by token: the unpickled one uses the same channels, as a duplicated descriptor
-    would the same pipe."""
+    would the same pipe. The descriptor is duplicated as it is pickled, as CPython's
+    ``DupFd`` does: closing the original before the copy is unpickled leaves the pipe open."""
     world = current_world()
+    connection._check_closed()
+    if connection._out is not None:
+        connection._out.writers += 1
     tokens = []
     for channel in (connection._in, connection._out):
         if channel is None:
@@ -266,8 +270,6 @@ def _rebuild_connection(incoming: Optional[int], outgoing: Optional[int],
     out = channels[outgoing] if outgoing is not None else None
     connection = Connection(channels[incoming] if incoming is not None else None, out)
     connection._closed = closed
-    if out is not None and not closed:
-        out.writers += 1
     return connection
 
 
