@@ -280,3 +280,32 @@ def test_a_connection_sent_through_a_pipe_then_closed_by_its_sender_still_reache
     result = simconc.run(program)
     assert result.status == "ok" and result.stdout == "all is well\n", (result.error,
                                                                         result.stderr)
+
+
+def _in_a_child(work):
+    """The program: ``work(*shared)`` in a forked child, and what the parent reads after."""
+    def program():
+        import multiprocessing
+        barrier = multiprocessing.Barrier(2)
+        raw = multiprocessing.RawArray("i", 3)
+        value = multiprocessing.RawValue("d", 0.5)
+        p = multiprocessing.Process(target=work, args=(barrier, raw, value))
+        p.start()
+        print("parent passes", barrier.wait() in (0, 1))
+        p.join()
+        print(list(raw), value.value, p.exitcode)
+    return program
+
+
+def _child_work(barrier, raw, value):
+    barrier.wait()
+    raw[:] = [1, 2, 3]
+    value.value = 2.5
+
+
+def test_a_barrier_and_raw_shared_memory_are_shared_with_a_forked_child():
+    # (multiprocessing.Barrier keeps its state in the shared heap, as an int; RawArray and
+    # RawValue live there too: a fork shares them, it does not copy them)
+    result = simconc.run(_in_a_child(_child_work))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "parent passes True\n[1, 2, 3] 2.5 0\n"

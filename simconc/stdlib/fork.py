@@ -29,6 +29,8 @@ import types
 import weakref
 from typing import Any, Callable
 
+from multiprocessing.reduction import ForkingPickler
+
 from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
 from ..kernel.waitqueue import WaitQueue
@@ -91,7 +93,18 @@ class Fork:
             weakref.WeakSet: lambda x, memo: weakref.WeakSet(
                 copy.deepcopy(list(x), memo)),
             itertools.count: _copy_count,
+            memoryview: _memoryview,
         }
+        # The ctypes types of multiprocessing's shared memory (RawValue, RawArray, and what a
+        # Value or Array wraps): sharedctypes registers each with multiprocessing's pickler
+        for cls, reducer in list(_REDUCERS.items()):
+            if getattr(reducer, "__qualname__", "") == "reduce_ctype" \
+                    and getattr(reducer, "__module__", "") == "multiprocessing.sharedctypes":
+                rules[cls] = _ctypes_data
+        sharedctypes = sys.modules.get("multiprocessing.sharedctypes")
+        if sharedctypes is not None:   # (and the Synchronized classes made for a Structure)
+            for cls in list(sharedctypes.class_cache.values()):
+                rules.setdefault(cls, _attributes)
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
         # multiprocessing's classes (which refuse pickling outside a spawn), the face's and
@@ -154,6 +167,30 @@ _DISPATCH = copy._deepcopy_dispatch   # type: ignore[attr-defined]
 
 def _shared(obj: Any, memo: dict) -> Any:
     return obj
+
+
+_REDUCERS = ForkingPickler._extra_reducers   # type: ignore[attr-defined]
+
+
+def _ctypes_data(obj: Any, memo: dict) -> Any:
+    """A ctypes object in the child: the same one where it lives in multiprocessing's shared
+    heap (``sharedctypes`` gives it the ``_wrapper`` of its block), a copy of one in the
+    process's own memory."""
+    if "_wrapper" in vars(obj):
+        return obj
+    return copy._reconstruct(obj, memo, *obj.__reduce_ex__(4))   # type: ignore[attr-defined]
+
+
+def _memoryview(view: memoryview, memo: dict) -> memoryview:
+    """A memoryview in the child: the same view of memory the processes share (an ``mmap``:
+    multiprocessing's heap, where a ``Barrier`` keeps its state), a view of a copy of the
+    process's own buffer."""
+    if isinstance(view.obj, mmap.mmap):
+        return view
+    data = bytearray(view.tobytes()) if not view.readonly else view.tobytes()
+    copied = memoryview(data)
+    return copied if view.format == "B" and view.ndim == 1 else copied.cast(view.format,
+                                                                             view.shape)
 
 
 def _copy_count(counter: "itertools.count", memo: dict) -> "itertools.count":
