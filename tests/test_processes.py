@@ -309,3 +309,24 @@ def test_a_barrier_and_raw_shared_memory_are_shared_with_a_forked_child():
     result = simconc.run(_in_a_child(_child_work))
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "parent passes True\n[1, 2, 3] 2.5 0\n"
+
+
+def _put_from_child(q):
+    q.put("from the child")
+
+
+def test_a_managers_queue_reaches_a_forked_child():
+    # (its proxy type is made on the fly, AutoProxy's: a fork copies the proxy, where its
+    # __deepcopy__ would fetch the queue's value, which cannot be pickled)
+    def program():
+        import multiprocessing
+        with multiprocessing.Manager() as manager:
+            q = manager.Queue()
+            p = multiprocessing.Process(target=_put_from_child, args=(q,))
+            p.start()
+            p.join()
+            print(q.get(), p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "from the child 0\n"

@@ -101,6 +101,15 @@ class Fork:
             if getattr(reducer, "__qualname__", "") == "reduce_ctype" \
                     and getattr(reducer, "__module__", "") == "multiprocessing.sharedctypes":
                 rules[cls] = _ctypes_data
+        managers = sys.modules.get("multiprocessing.managers")
+        if managers is not None:
+            # (and the proxy types made on the fly, AutoProxy's: a proxy's __deepcopy__ would
+            # fetch its referent's value, where a fork copies the proxy)
+            subclasses = managers.BaseProxy.__subclasses__()
+            while subclasses:
+                cls = subclasses.pop()
+                subclasses += cls.__subclasses__()
+                rules.setdefault(cls, _attributes)
         sharedctypes = sys.modules.get("multiprocessing.sharedctypes")
         if sharedctypes is not None:   # (and the Synchronized classes made for a Structure)
             for cls in list(sharedctypes.class_cache.values()):
