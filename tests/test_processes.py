@@ -330,3 +330,19 @@ def test_a_managers_queue_reaches_a_forked_child():
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "from the child 0\n"
+
+
+def test_queue_empty_from_a_managers_queue_reaches_the_caller_as_queue_empty():
+    # (CPython's queue.Empty is _queue.Empty: it pickles by that name)
+    def program():
+        import multiprocessing
+        import queue
+        with multiprocessing.Manager() as manager:
+            try:
+                manager.Queue().get_nowait()
+            except queue.Empty as exc:
+                print(type(exc))
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "<class '_queue.Empty'>\n"
