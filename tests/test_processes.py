@@ -346,3 +346,16 @@ def test_queue_empty_from_a_managers_queue_reaches_the_caller_as_queue_empty():
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "<class '_queue.Empty'>\n"
+
+
+def test_a_process_sentinel_is_an_int_that_connection_wait_waits_for():
+    def program():
+        import multiprocessing
+        from multiprocessing.connection import wait
+        p = multiprocessing.Process(target=print, args=("child",))
+        p.start()
+        print(isinstance(p.sentinel, int), wait([p.sentinel], timeout=10) == [p.sentinel])
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "child\nTrue True\n"

@@ -242,24 +242,24 @@ def sem_unlink(name: str) -> None:
     """``_multiprocessing.sem_unlink``: a simulated semaphore has no name in the OS."""
 
 
-class Sentinel:
-    """A process's ``sentinel``: ready (``connection.wait`` returns it) once the process has
-    ended."""
+class Sentinel(int):
+    """A process's ``sentinel``: an int, as CPython's (a descriptor), one no other process of
+    the run has; ready (``connection.wait`` returns it) once the process has ended."""
 
     _simconc_fork_shared = True
 
-    def __init__(self, interpreter: Any) -> None:
-        self._interpreter = interpreter
-        self.ended = False
+    def __new__(cls, interpreter: Any) -> "Sentinel":
+        sentinel = super().__new__(cls, SENTINEL_FDS + interpreter.number)
+        sentinel._interpreter = interpreter
+        sentinel.ended = False
+        return sentinel
 
     def _sim_ready(self) -> bool:
         return self.ended
 
-    def fileno(self) -> int:
-        return -2
 
-    def __repr__(self) -> str:
-        return f"<process sentinel {self._interpreter.pid}>"
+#: The first process sentinel's number (never a real descriptor: nothing real can select it).
+SENTINEL_FDS = 1000
 
 
 class ProcessState:
