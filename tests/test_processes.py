@@ -359,3 +359,23 @@ def test_a_process_sentinel_is_an_int_that_connection_wait_waits_for():
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "child\nTrue True\n"
+
+
+def test_a_process_starts_while_sys_stdout_is_a_closed_stringio():
+    def program():
+        import io
+        import multiprocessing
+        import sys
+        closed = io.StringIO()
+        closed.close()
+        sys.stdout, saved = closed, sys.stdout
+        try:
+            p = multiprocessing.Process(target=int)
+            p.start()
+            p.join()
+        finally:
+            sys.stdout = saved
+        print(p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "0\n", (result.error, result.stderr)

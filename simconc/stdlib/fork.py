@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import ctypes
+import io
 import itertools
 import mmap
 import sys
@@ -94,6 +95,7 @@ class Fork:
                 copy.deepcopy(list(x), memo)),
             itertools.count: _copy_count,
             memoryview: _memoryview,
+            io.StringIO: _in_memory_stream, io.BytesIO: _in_memory_stream,
         }
         # The ctypes types of multiprocessing's shared memory (RawValue, RawArray, and what a
         # Value or Array wraps): sharedctypes registers each with multiprocessing's pickler
@@ -188,6 +190,17 @@ def _ctypes_data(obj: Any, memo: dict) -> Any:
     if "_wrapper" in vars(obj):
         return obj
     return copy._reconstruct(obj, memo, *obj.__reduce_ex__(4))   # type: ignore[attr-defined]
+
+
+def _in_memory_stream(stream: Any, memo: dict) -> Any:
+    """A ``StringIO`` or ``BytesIO`` in the child: a copy, closed if it is (one that is closed
+    will not pickle: a program's ``sys.stdout`` may be one)."""
+    if stream.closed:
+        copied = type(stream)()
+        copied.close()
+        memo[id(stream)] = copied
+        return copied
+    return copy._reconstruct(stream, memo, *stream.__reduce_ex__(4))   # type: ignore[attr-defined]
 
 
 def _memoryview(view: memoryview, memo: dict) -> memoryview:
