@@ -379,3 +379,27 @@ def test_a_process_starts_while_sys_stdout_is_a_closed_stringio():
 
     result = simconc.run(program)
     assert result.status == "ok" and result.stdout == "0\n", (result.error, result.stderr)
+
+
+def test_os_kill_ends_a_child_with_sigterm_and_refuses_a_real_process_or_another_signal():
+    def program():
+        import multiprocessing
+        import os
+        import signal
+        import time
+        p = multiprocessing.Process(target=time.sleep, args=(10,))
+        p.start()
+        os.kill(p.pid, 0)
+        for pid, signum in ((p.pid, signal.SIGUSR1), (os.getpid(), signal.SIGTERM)):
+            try:
+                os.kill(pid, signum)
+            except simconc.UnsimulatedError:
+                print("refused", signum)
+        os.kill(p.pid, signal.SIGTERM)
+        p.join()
+        print("exit", p.exitcode)
+        os.kill(4194999, signal.SIGTERM)   # (above any pid_max: harmless, were it real)
+
+    result = simconc.run(program)
+    assert result.stdout == "refused 10\nrefused 15\nexit -15\n"
+    assert result.status == "error" and "os.kill(4194999, 15)" in str(result.error)

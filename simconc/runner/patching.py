@@ -266,6 +266,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (multiprocessing.popen_spawn_posix, "Popen", processes.SpawnPopen),
     (multiprocessing.popen_forkserver, "Popen", processes.ForkServerPopen),
     (os, "getpid", processes.getpid), (os, "getppid", processes.getppid),
+    (os, "kill", processes.kill),
     (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
     (os, "register_at_fork", processes.register_at_fork),
 ) if hasattr(mod, attr)]

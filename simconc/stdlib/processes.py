@@ -22,12 +22,15 @@ world's *interpreter globals*, which the kernel swaps as it switches between pro
 """
 from __future__ import annotations
 
+import operator
 import os as _os
 import signal
 import sys
 from typing import Any, Optional
 
-from ..kernel import WaitQueue, current_world, maybe_current_world
+from greenlet import GreenletExit
+
+from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
 from ..sync.lock import fake_address
 from . import mp_pipes
 
@@ -87,6 +90,39 @@ def register_at_fork(*args: Any, before: Any = None, after_in_child: Any = None,
 
 
 _REAL_REGISTER_AT_FORK = _os.register_at_fork
+
+
+def kill(pid: int, signum: int) -> None:
+    """``os.kill`` in a simulated program. ``SIGTERM`` and ``SIGKILL`` end a simulated child
+    process as ``terminate()`` and ``kill()`` do (no handler runs: simconc does not simulate
+    signal handlers); signal 0 asks whether the process is there. Any other signal, a signal
+    to the main process, and one to a real process (a pid no simulated process has) are
+    refused: a real signal would reach outside the simulation."""
+    world = maybe_current_world()
+    if world is None:
+        _REAL_KILL(pid, signum)
+        return
+    pid, signum = operator.index(pid), operator.index(signum)
+    target = next((each for each in world.interpreters if (each.pid or MAIN_PID) == pid), None)
+    if target is None:
+        raise UnsimulatedError(
+            f"the simulated program sent a signal (os.kill({pid}, {signum})) to a process that "
+            f"is not one of the simulation's: a real one would receive it")
+    if signum == 0:
+        return
+    if signum not in (signal.SIGTERM, signal.SIGKILL) or target is world.interpreters[0]:
+        raise UnsimulatedError(
+            f"the simulated program sent signal {signum} to process {pid} (os.kill): simconc "
+            f"simulates SIGTERM and SIGKILL to a child process (as Process.terminate() and "
+            f"kill()) and signal 0, not signal handlers nor signals to the main process")
+    from .children import kill as end
+    end(world, target, -signum)
+    if target is world.current_interpreter():   # (it killed itself: this thread goes too)
+        world.current_thread().killed = True
+        raise GreenletExit
+
+
+_REAL_KILL = _os.kill
 
 
 def cpu_count() -> int:
