@@ -23,12 +23,22 @@ from collections import deque
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Iterable, Optional
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit, getcurrent
 
 from ..kernel import WaitQueue, current_world, maybe_current_world
 
 #: The location every operation on a simulated pipe touches (see the module's docstring).
 PIPES = ("multiprocessing", "pipes")
+
+
+def thread_world() -> Any:
+    """The running world, if a simulated thread of it runs now; None otherwise: outside any
+    execution, or in one's own loop (a finalizer that a garbage collection runs in the hub, or
+    in the teardown), where nobody is left to wait."""
+    world = maybe_current_world()
+    if world is None or world.current is None or getcurrent() is world.hub:
+        return None
+    return world
 
 
 def check_alive(world: Any) -> None:
@@ -156,7 +166,7 @@ class Connection:
         self._put(bytes(ForkingPickler.dumps(obj)))
 
     def _put(self, data: bytes) -> None:
-        world = maybe_current_world()
+        world = thread_world()
         if world is not None:
             check_alive(world)
             world.point(PIPES, "w")
@@ -201,7 +211,7 @@ class Connection:
     def _take(self) -> bytes:
         channel = self._in
         assert channel is not None
-        world = maybe_current_world()
+        world = thread_world()
         if world is not None:
             check_alive(world)
             world.point(PIPES, "w")

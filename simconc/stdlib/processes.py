@@ -183,8 +183,8 @@ class SemLock:
 
     def acquire(self, block: bool = True, timeout: Optional[float] = None) -> bool:
         world = self._world
-        if maybe_current_world() is not world:
-            # (after its execution: a finalizer's; nobody is left to wait for)
+        if mp_pipes.thread_world() is not world:
+            # (after its execution, or in its loop: a finalizer's; nobody is left to wait for)
             if self._value <= 0:
                 return False
             self._value -= 1
@@ -215,7 +215,7 @@ class SemLock:
 
     def release(self) -> None:
         world = self._world
-        if maybe_current_world() is not world:
+        if mp_pipes.thread_world() is not world:
             self._value += 1
             return
         mp_pipes.check_alive(world)
