@@ -403,3 +403,4 @@ def test_os_kill_ends_a_child_with_sigterm_and_refuses_a_real_process_or_another
     result = simconc.run(program)
     assert result.stdout == "refused 10\nrefused 15\nexit -15\n"
     assert result.status == "error" and "os.kill(4194999, 15)" in str(result.error)
+
