@@ -369,11 +369,24 @@ class Popen:
         return f"<simulated Popen pid={self.pid}>"
 
 
+class DupFd:
+    """A descriptor pickled for a spawned child (``reduction.DupFd``: the file of
+    multiprocessing's shared heap): a duplicate, the child's own to close, of the real file
+    (all simulated processes are one real one, where it is valid)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = _os.dup(fd)
+
+    def detach(self) -> int:
+        return self.fd
+
+
 class SpawnPopen(Popen):
     """``multiprocessing.popen_spawn_posix.Popen``: the child is a fresh interpreter that runs
     the main module afresh and unpickles its process object (``children.start_spawned``)."""
 
     method = "spawn"
+    DupFd = DupFd
 
     def _launch(self, process_obj: Any) -> None:
         from .children import start_spawned
