@@ -404,3 +404,27 @@ def test_os_kill_ends_a_child_with_sigterm_and_refuses_a_real_process_or_another
     assert result.stdout == "refused 10\nrefused 15\nexit -15\n"
     assert result.status == "error" and "os.kill(4194999, 15)" in str(result.error)
 
+
+
+def _add_one(value):
+    with value.get_lock():
+        value.value += 1
+
+
+def test_a_spawned_child_shares_a_value_and_a_spawned_manager_serves_a_lock():
+    # (the shared heap's file goes to a spawned child as a duplicated descriptor; a manager's
+    # registry, pickled for its spawned server, names threading.Lock as _thread.lock)
+    def program():
+        import multiprocessing
+        ctx = multiprocessing.get_context("spawn")
+        value = ctx.Value("i", 41)
+        p = ctx.Process(target=_add_one, args=(value,))
+        p.start()
+        p.join()
+        with ctx.Manager() as manager:
+            lock = manager.Lock()
+            print(value.value, p.exitcode, lock.acquire(), type(lock).__name__)
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "42 0 True AcquirerProxy\n"
