@@ -28,9 +28,10 @@ import simconc
 from cpython_suites import _support_polls_simulated_time, runs_a_child
 
 SUITE = "test._test_multiprocessing"
-#: The start methods bound. (spawn and forkserver differ from fork in what a child starts
-#: from; each costs the run of the whole suite again.)
-START_METHODS = ("fork",)
+#: The start methods bound: fork (the default on Linux up to 3.13) and spawn, whose children
+#: start afresh and get what they are given pickled. (forkserver's children are spawned ones
+#: here: docs/processes.md.)
+START_METHODS = ("fork", "spawn")
 #: The module the bound classes live in, as test.test_multiprocessing_fork is CPython's: a
 #: pool pickles a test's bound method by its class's module and name.
 BOUND = "simconc_test_multiprocessing_{}"
@@ -54,53 +55,67 @@ def exclude(reason: str, *keys: tuple[str, str]) -> None:
         EXCLUDED[key] = reason
 
 
-def excluded(suite: str, test: str) -> str:
-    """Why test ``test`` of ``suite`` is not run, or ""."""
-    for key in ((suite, test), (type_of(suite), test), ("*", test)):
-        if key in EXCLUDED:
-            return EXCLUDED[key]
+def excluded(suite: str, test: str, start_method: str = "fork") -> str:
+    """Why test ``test`` of ``suite`` is not run under ``start_method``, or "" (a key's suite
+    may be ``spawn:`` something: under that start method only)."""
+    for kind in (suite, type_of(suite), "*"):
+        for key in ((kind, test), (f"{start_method}:{kind}", test)):
+            if key in EXCLUDED:
+                return EXCLUDED[key]
     return ""
+
+
+def of(suite: str, *tests: str) -> list[tuple[str, str]]:
+    return [(suite, test) for test in tests]
 
 
 # -- what CPython skips too, for the type or start method (the test's own skipTest) --------
 _NOT_FOR = "CPython skips it too: 'test not appropriate for {}'"
-exclude(_NOT_FOR.format("threads"), *(("threads", test) for test in (
-    "test_child_fd_inflation", "test_close", "test_current", "test_daemon_argument",
-    "test_forkserver_sigint", "test_forkserver_sigkill", "test_kill", "test_many_processes",
-    "test_parent_process", "test_parent_process_attributes", "test_process_mainthread_native_id",
-    "test_sentinel", "test_set_executable", "test_terminate", "test_wait_for_threads",
-    "test_queue_feeder_donot_stop_onexc", "test_queue_feeder_on_queue_feeder_error",
-    "test_timeout", "test_map_unplicklable", "test_sendbytes")))
-exclude("CPython skips it too: 'only makes sense with processes'", *(("threads", test) for test in (
-    "test_fd_transfer", "test_large_fd_transfer", "test_missing_fd_transfer")))
-exclude(_NOT_FOR.format("manager"), *(("manager", test) for test in (
-    "test_thousand", "test_imap_handle_iterable_exception",
-    "test_imap_unordered_handle_iterable_exception", "test_map_handle_iterable_exception",
-    "test_queue_feeder_donot_stop_onexc", "test_queue_feeder_on_queue_feeder_error",
-    "test_timeout")))
-exclude("CPython skips it too: 'test not applicable to manager'", *(("manager", test) for test in (
-    "test_enter", "test_resource_warning")))
+exclude(_NOT_FOR.format("threads"), *of(
+    "WithThreadsTestProcess", "test_child_fd_inflation", "test_close", "test_current",
+    "test_daemon_argument", "test_forkserver_sigint", "test_forkserver_sigkill", "test_kill",
+    "test_many_processes", "test_parent_process", "test_parent_process_attributes",
+    "test_process_mainthread_native_id", "test_sentinel", "test_set_executable",
+    "test_terminate", "test_wait_for_threads"), *of(
+    "WithThreadsTestQueue", "test_queue_feeder_donot_stop_onexc",
+    "test_queue_feeder_on_queue_feeder_error"),
+    ("WithThreadsTestSemaphore", "test_timeout"), ("WithThreadsTestPool", "test_map_unplicklable"),
+    ("WithThreadsTestConnection", "test_sendbytes"))
+exclude("CPython skips it too: 'only makes sense with processes'", *of(
+    "WithThreadsTestConnection", "test_fd_transfer", "test_large_fd_transfer",
+    "test_missing_fd_transfer"))
+exclude(_NOT_FOR.format("manager"), ("WithManagerTestBarrier", "test_thousand"), *of(
+    "WithManagerTestPool", "test_imap_handle_iterable_exception",
+    "test_imap_unordered_handle_iterable_exception", "test_map_handle_iterable_exception"), *of(
+    "WithManagerTestQueue", "test_queue_feeder_donot_stop_onexc",
+    "test_queue_feeder_on_queue_feeder_error"), ("WithManagerTestSemaphore", "test_timeout"))
+exclude("CPython skips it too: 'test not applicable to manager'", *of(
+    "WithManagerTestPool", "test_enter", "test_resource_warning"))
 exclude("CPython skips it too: 'only run in test_multiprocessing_spawn.'",
-        ("TestInternalDecorators", "test_only_run_in_spawn_testsuite"))
+        ("fork:TestInternalDecorators", "test_only_run_in_spawn_testsuite"))
 exclude("CPython skips it too: 'skipped on non-Windows platforms'",
         ("TestInvalidFamily", "test_invalid_family_win32"))
 exclude("CPython skips it too under fork: 'avoids redundant testing'",
-        ("TestStartMethod", "test_mixed_startmethod"))
-exclude("CPython skips it too: 'test not appropriate for fork'", *(("processes", test) for test in (
-    "test_child_fd_inflation", "test_forkserver_sigint", "test_forkserver_sigkill")))
+        ("fork:TestStartMethod", "test_mixed_startmethod"))
+exclude(_NOT_FOR.format("fork"), *of(
+    "fork:WithProcessesTestProcess", "test_child_fd_inflation", "test_forkserver_sigint",
+    "test_forkserver_sigkill"))
+exclude(_NOT_FOR.format("spawn"), *of(
+    "spawn:WithProcessesTestProcess", "test_forkserver_sigint", "test_forkserver_sigkill"))
 
 # -- needs what simconc does not simulate, by design ----------------------------------------
 _FD = "passes a real file descriptor to another process (reduction.send_handle over a Unix socket)"
-exclude(_FD, *(("processes", test) for test in (
-    "test_fd_transfer", "test_large_fd_transfer", "test_missing_fd_transfer")))
+exclude(_FD, *of("WithProcessesTestConnection", "test_fd_transfer", "test_large_fd_transfer",
+                 "test_missing_fd_transfer"))
 exclude("passes real sockets between processes (a socket pickled, a real listening socket "
         "accepting): simconc simulates multiprocessing's pipes and managers' listeners, not "
-        "the network's sockets", ("processes", "test_pickling"))
+        "the network's sockets", ("WithProcessesTestPicklingConnections", "test_pickling"))
 _SIGNALS = "sends a real signal to a process, with a handler of its own ({}): simconc " \
            "simulates SIGTERM and SIGKILL to a child (os.kill), not signal handlers"
 exclude(_SIGNALS.format("SIGINT, which raises KeyboardInterrupt in the parent"),
-        ("processes", "test_wait_result"))
-exclude(_SIGNALS.format("SIGUSR1, which must interrupt a poll"), ("processes", "test_poll_eintr"))
+        ("WithProcessesTestCondition", "test_wait_result"))
+exclude(_SIGNALS.format("SIGUSR1, which must interrupt a poll"), ("WithProcessesTestPollEintr",
+                                                                "test_poll_eintr"))
 exclude(_SIGNALS.format("SIGUSR1, which must not interrupt a send or an accept"),
         ("TestIgnoreEINTR", "test_ignore"), ("TestIgnoreEINTR", "test_ignore_listener"))
 exclude("waits on real sockets (socket.socket, connected between processes) with "
@@ -114,10 +129,11 @@ exclude("a CPython internal: the resource tracker, a real process that watches n
         *(("TestResourceTracker", test) for test in (
             "test_resource_tracker_reused", "test_resource_tracker_sigint",
             "test_resource_tracker_sigkill", "test_resource_tracker_sigterm",
-            "test_too_long_name_resource", "test_resource_tracker")))
+            "test_too_long_name_resource", "test_resource_tracker",
+            "test_resource_tracker_exit_code")))
 exclude("multiprocessing.shared_memory is not simulated (named POSIX shared memory, and the "
         "resource tracker, a real process that watches it): docs/processes.md, 'Not yet'",
-        *(("processes", test) for test in (
+        *(("WithProcessesTestSharedMemory", test) for test in (
             "test_shared_memory_ShareableList_basics", "test_shared_memory_ShareableList_pickling",
             "test_shared_memory_ShareableList_pickling_dead_object",
             "test_shared_memory_SharedMemoryManager_basics",
@@ -131,15 +147,21 @@ exclude("multiprocessing.shared_memory is not simulated (named POSIX shared memo
 exclude("a thread computes without a visible operation (no lock, no sleep) until another's "
         "time.sleep(4.0) is over: the suite's module is not instrumented, so its Python costs no "
         "simulated time and the loop never gives the GIL way; simconc stops it as a spin "
-        "(errors.md), after a minute of real time and memory", ("*", "test_thread_safety"))
+        "(errors.md), after a minute of real time and memory",
+        ("WithProcessesTestFinalize", "test_thread_safety"))
+
+exclude("a spawned child must not have its parent's real descriptors (a socket's): simconc "
+        "does not simulate descriptors, and all simulated processes are one real process, "
+        "which has them", ("spawn:TestCloseFds", "test_closefd"))
 
 # -- simconc differs (open gaps) -------------------------------------------------------------
 exclude("simconc differs: modules other than __main__ are shared by all simulated processes "
         "(docs/processes.md, 'Not yet'): the copies the manager's process keeps count in the "
-        "test's class attribute, which is the parent's", ("manager", "test_release_task_refs"))
+        "test's class attribute, which is the parent's",
+        ("WithManagerTestPool", "test_release_task_refs"))
 exclude("simconc differs: the face's time.sleep is a Python function, with a __dict__, where "
         "CPython's is a builtin: the xmlrpclib serializer marshals it as a struct where it "
-        "refuses CPython's", ("manager", "test_remote"))
+        "refuses CPython's", ("WithManagerTestRemoteManager", "test_remote"))
 
 #: What a test calls to run code in a real child interpreter (besides cpython_suites')
 _REAL_CHILD = ("run_python_until_end", "script_helper.", "assert_python_ok",
@@ -223,7 +245,7 @@ def cases() -> Iterator:
     for start_method in START_METHODS:
         for suite in sorted(listing):
             for test in listing[suite]:
-                if not excluded(suite, test):
+                if not excluded(suite, test, start_method):
                     yield pytest.param(start_method, suite, test,
                                        id=f"{start_method}-{suite}.{test}")
 
