@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
+import re
 import sys
 import unittest
 from types import ModuleType
@@ -55,6 +57,23 @@ def cases(suites: list[type], excluded: dict[tuple[str, str], str]) -> Iterator:
             if (("*", name) in excluded) or ((suite.__name__, name) in excluded):
                 continue
             yield pytest.param(suite, name, id=f"{suite.__name__}.{name}")
+
+
+#: What a test calls to run its code in a real child interpreter (or a real fork), which it then
+#: checks: that interpreter, not the simulation. simconc refuses real processes.
+_CHILD_PROCESS = ("assert_python_ok", "assert_python_failure", "spawn_python", "subprocess.",
+                  "os.fork(")
+
+
+def runs_a_child(suite: type, name: str, seen: frozenset = frozenset(),
+                 markers: tuple[str, ...] = _CHILD_PROCESS) -> bool:
+    """Whether test ``name`` (or a method of the suite it calls) runs a child process (calls
+    one of ``markers``)."""
+    source = inspect.getsource(getattr(suite, name))
+    return any(call in source for call in markers) or any(
+        runs_a_child(suite, called, seen | {name}, markers)
+        for called in re.findall(r"self\.(\w+)\(", source)
+        if called not in seen | {name} and inspect.isfunction(getattr(suite, called, None)))
 
 
 @contextlib.contextmanager

@@ -9,14 +9,12 @@ already; here run the tests of ``Thread``, ``Timer``, ``excepthook``, the module
 """
 from __future__ import annotations
 
-import inspect
-import re
 import sys
 import unittest
 
 import pytest
 
-from cpython_suites import cases, load_fresh, run_case
+from cpython_suites import cases, load_fresh, run_case, runs_a_child
 
 SUITES_BY_NAME = ("ThreadTests", "ThreadingExceptionTests", "ExceptHookTests", "TimerTests",
                   "MiscTestCase")
@@ -50,25 +48,10 @@ if sys.version_info >= (3, 13):
 
 test_threading, _ = load_fresh("test.test_threading")
 
-#: What a test calls to run its code in a real child interpreter (or a real fork), which it then
-#: checks: that interpreter, not the simulation. simconc refuses real processes.
-_CHILD_PROCESS = ("assert_python_ok", "assert_python_failure", "spawn_python", "subprocess.",
-                  "os.fork(")
-
-
-def _runs_a_child(suite: type, name: str, seen: frozenset = frozenset()) -> bool:
-    """Whether test ``name`` (or a method of the suite it calls) runs a child process."""
-    source = inspect.getsource(getattr(suite, name))
-    return any(call in source for call in _CHILD_PROCESS) or any(
-        _runs_a_child(suite, called, seen | {name})
-        for called in re.findall(r"self\.(\w+)\(", source)
-        if called not in seen | {name} and inspect.isfunction(getattr(suite, called, None)))
-
-
 for _suite_name in SUITES_BY_NAME:
     _suite = getattr(test_threading, _suite_name)
     for _name in unittest.TestLoader().getTestCaseNames(_suite):
-        if _runs_a_child(_suite, _name):
+        if runs_a_child(_suite, _name):
             EXCLUDED.setdefault((_suite_name, _name), "runs its code in a real child "
                                 "interpreter (script_helper) or a fork: not simulated")
 test_threading_local, _faces = load_fresh("test.test_threading_local")

@@ -228,3 +228,227 @@ def test_entropy_and_shared_memory_names_replay_with_the_seed(tmp_path):
     import random
     assert runs[0].stdout.split()[-1] == repr(random.Random(1).random())
     assert set(glob.glob("/dev/shm/*")) == before
+
+
+def test_a_runs_shared_ctypes_leave_nothing_behind_in_multiprocessings_pickler():
+    # multiprocessing.heap and sharedctypes, imported afresh by each run, register their
+    # reducers with the one ForkingPickler: kept, each run's modules would stay for good (and
+    # every later run, an exploration's, would slow down)
+    from multiprocessing.reduction import ForkingPickler
+    before = dict(ForkingPickler._extra_reducers)
+
+    def program():
+        import multiprocessing
+        value = multiprocessing.Value("i", 1)
+        array = multiprocessing.RawArray("d", 3)
+        print(value.value, len(array))
+
+    for _ in range(2):
+        result = simconc.run(program)
+        assert result.status == "ok" and result.stdout == "1 3\n", (result.error, result.stderr)
+    assert ForkingPickler._extra_reducers == before
+
+
+def test_a_childs_daemon_thread_asleep_when_its_process_ends_goes_silently():
+    def child():
+        import threading
+        import time
+        threading.Thread(target=time.sleep, args=(20,), daemon=True).start()
+        time.sleep(0.1)
+
+    def program():
+        import multiprocessing
+        p = multiprocessing.Process(target=child)
+        p.start()
+        p.join()
+        print("exit", p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "exit 0\n", (result.exceptions,
+                                                                   result.stderr)
+
+
+def test_a_manager_started_again_at_the_address_of_one_shut_down_listens_there():
+    # (the first server's process has ended: its listening socket closed with it)
+    def program():
+        from multiprocessing.managers import SyncManager
+        for _ in range(2):
+            manager = SyncManager(address=("127.0.0.1", 50000), authkey=b"key")
+            manager.start()
+            print(manager.address, manager.dict(a=1).copy())
+            manager.shutdown()
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "('127.0.0.1', 50000) {'a': 1}\n" * 2
+
+
+def test_a_connection_sent_through_a_pipe_then_closed_by_its_sender_still_reaches_its_peer():
+    # (as CPython's DupFd, pickling it duplicates its descriptor: CPython's test_access)
+    def child(conn):
+        writer = conn.recv()
+        writer.send("all is well")
+        writer.close()
+
+    def program():
+        import multiprocessing
+        conn, child_conn = multiprocessing.Pipe()
+        p = multiprocessing.Process(target=child, args=(child_conn,))
+        p.start()
+        r, w = multiprocessing.Pipe(duplex=False)
+        conn.send(w)
+        w.close()
+        print(r.recv())
+        p.join()
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "all is well\n", (result.error,
+                                                                        result.stderr)
+
+
+def _in_a_child(work):
+    """The program: ``work(*shared)`` in a forked child, and what the parent reads after."""
+    def program():
+        import multiprocessing
+        barrier = multiprocessing.Barrier(2)
+        raw = multiprocessing.RawArray("i", 3)
+        value = multiprocessing.RawValue("d", 0.5)
+        p = multiprocessing.Process(target=work, args=(barrier, raw, value))
+        p.start()
+        print("parent passes", barrier.wait() in (0, 1))
+        p.join()
+        print(list(raw), value.value, p.exitcode)
+    return program
+
+
+def _child_work(barrier, raw, value):
+    barrier.wait()
+    raw[:] = [1, 2, 3]
+    value.value = 2.5
+
+
+def test_a_barrier_and_raw_shared_memory_are_shared_with_a_forked_child():
+    # (multiprocessing.Barrier keeps its state in the shared heap, as an int; RawArray and
+    # RawValue live there too: a fork shares them, it does not copy them)
+    result = simconc.run(_in_a_child(_child_work))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "parent passes True\n[1, 2, 3] 2.5 0\n"
+
+
+def _put_from_child(q):
+    q.put("from the child")
+
+
+def test_a_managers_queue_reaches_a_forked_child():
+    # (its proxy type is made on the fly, AutoProxy's: a fork copies the proxy, where its
+    # __deepcopy__ would fetch the queue's value, which cannot be pickled)
+    def program():
+        import multiprocessing
+        with multiprocessing.Manager() as manager:
+            q = manager.Queue()
+            p = multiprocessing.Process(target=_put_from_child, args=(q,))
+            p.start()
+            p.join()
+            print(q.get(), p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "from the child 0\n"
+
+
+def test_queue_empty_from_a_managers_queue_reaches_the_caller_as_queue_empty():
+    # (CPython's queue.Empty is _queue.Empty: it pickles by that name)
+    def program():
+        import multiprocessing
+        import queue
+        with multiprocessing.Manager() as manager:
+            try:
+                manager.Queue().get_nowait()
+            except queue.Empty as exc:
+                print(type(exc))
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "<class '_queue.Empty'>\n"
+
+
+def test_a_process_sentinel_is_an_int_that_connection_wait_waits_for():
+    def program():
+        import multiprocessing
+        from multiprocessing.connection import wait
+        p = multiprocessing.Process(target=print, args=("child",))
+        p.start()
+        print(isinstance(p.sentinel, int), wait([p.sentinel], timeout=10) == [p.sentinel])
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "child\nTrue True\n"
+
+
+def test_a_process_starts_while_sys_stdout_is_a_closed_stringio():
+    def program():
+        import io
+        import multiprocessing
+        import sys
+        closed = io.StringIO()
+        closed.close()
+        sys.stdout, saved = closed, sys.stdout
+        try:
+            p = multiprocessing.Process(target=int)
+            p.start()
+            p.join()
+        finally:
+            sys.stdout = saved
+        print(p.exitcode)
+
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "0\n", (result.error, result.stderr)
+
+
+def test_os_kill_ends_a_child_with_sigterm_and_refuses_a_real_process_or_another_signal():
+    def program():
+        import multiprocessing
+        import os
+        import signal
+        import time
+        p = multiprocessing.Process(target=time.sleep, args=(10,))
+        p.start()
+        os.kill(p.pid, 0)
+        for pid, signum in ((p.pid, signal.SIGUSR1), (os.getpid(), signal.SIGTERM)):
+            try:
+                os.kill(pid, signum)
+            except simconc.UnsimulatedError:
+                print("refused", signum)
+        os.kill(p.pid, signal.SIGTERM)
+        p.join()
+        print("exit", p.exitcode)
+        os.kill(4194999, signal.SIGTERM)   # (above any pid_max: harmless, were it real)
+
+    result = simconc.run(program)
+    assert result.stdout == "refused 10\nrefused 15\nexit -15\n"
+    assert result.status == "error" and "os.kill(4194999, 15)" in str(result.error)
+
+
+
+def _add_one(value):
+    with value.get_lock():
+        value.value += 1
+
+
+def test_a_spawned_child_shares_a_value_and_a_spawned_manager_serves_a_lock():
+    # (the shared heap's file goes to a spawned child as a duplicated descriptor; a manager's
+    # registry, pickled for its spawned server, names threading.Lock as _thread.lock)
+    def program():
+        import multiprocessing
+        ctx = multiprocessing.get_context("spawn")
+        value = ctx.Value("i", 41)
+        p = ctx.Process(target=_add_one, args=(value,))
+        p.start()
+        p.join()
+        with ctx.Manager() as manager:
+            lock = manager.Lock()
+            print(value.value, p.exitcode, lock.acquire(), type(lock).__name__)
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "42 0 True AcquirerProxy\n"

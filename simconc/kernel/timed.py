@@ -180,7 +180,8 @@ class Timed(Semantics):
         try:
             self._block(thread, queue, event, None)
         finally:
-            queue.waiters.remove(entry)
+            if entry in queue.waiters:   # (its process's end took it out: World.end_interpreter)
+                queue.waiters.remove(entry)
 
     def _block(self, thread: SimThread, queue: WaitQueue, event: Any,
                where: Optional[Where]) -> Any:

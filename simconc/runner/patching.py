@@ -29,6 +29,7 @@ import multiprocessing.popen_forkserver
 import multiprocessing.popen_spawn_posix
 import multiprocessing.process
 import multiprocessing.resource_tracker
+import multiprocessing.reduction
 import operator
 import os
 import random
@@ -291,6 +292,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (multiprocessing.popen_spawn_posix, "Popen", processes.SpawnPopen),
     (multiprocessing.popen_forkserver, "Popen", processes.ForkServerPopen),
     (os, "getpid", processes.getpid), (os, "getppid", processes.getppid),
+    (os, "kill", processes.kill),
     (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
     (os, "register_at_fork", processes.register_at_fork),
     (os, "urandom", random_face.urandom), (random, "_urandom", random_face.urandom),
@@ -485,6 +487,10 @@ _PROCESS_GLOBALS = ((vars(multiprocessing.process), "_current_process"),
                     (vars(multiprocessing.context._default_context), "_actual_context"))
 
 
+#: The reducers ``multiprocessing``'s pickler knows besides copyreg's, by class.
+_REDUCERS: dict = multiprocessing.reduction.ForkingPickler._extra_reducers   # type: ignore[attr-defined]
+
+
 def _fresh_process_globals(modules: dict[str, types.ModuleType]) -> list[object]:
     """The values of ``_PROCESS_GLOBALS`` in a run: a fresh interpreter's (a main process of
     its own), and the face's threading where multiprocessing's modules imported the real one."""
@@ -501,7 +507,8 @@ class simulated_modules:
     costs more than this one's work.)"""
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
-                 "saved_bindings", "rebind", "hidden", "process_globals", "accelerator")
+                 "saved_bindings", "rebind", "hidden", "process_globals", "accelerator",
+                 "reducers")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
@@ -549,6 +556,9 @@ class simulated_modules:
             vars(package).pop(attr, None)
         rebound = rebound + packages
         self.process_globals = [namespace[name] for namespace, name in _PROCESS_GLOBALS]
+        # (a run's multiprocessing.heap and sharedctypes, imported afresh, register their
+        # reducers with the one ForkingPickler: kept, each would hold its run's modules for good)
+        self.reducers = _REDUCERS.copy()
         for (namespace, name), value in zip(_PROCESS_GLOBALS, _fresh_process_globals(modules)):
             namespace[name] = value
         try:
@@ -573,6 +583,9 @@ class simulated_modules:
             setattr(mod, attr, original)
         for (namespace, name), value in zip(_PROCESS_GLOBALS, self.process_globals):
             namespace[name] = value
+        if _REDUCERS != self.reducers:
+            _REDUCERS.clear()
+            _REDUCERS.update(self.reducers)
         for name, module in self.saved.items():
             if module is None:
                 sys.modules.pop(name, None)

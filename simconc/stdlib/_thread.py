@@ -17,6 +17,9 @@ error = RuntimeError
 LockType = Lock
 allocate_lock = Lock
 allocate = Lock
+#: The lock type's own name (3.13's, and the name it pickles by: a manager's registry of
+#: threading.Lock is pickled for a spawned server process).
+lock = Lock
 
 
 def get_ident() -> int:

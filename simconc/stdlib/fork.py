@@ -28,12 +28,15 @@ import builtins
 import copy
 import copyreg
 import ctypes
+import io
 import itertools
 import mmap
 import sys
 import types
 import weakref
 from typing import Any, Callable, Iterable
+
+from multiprocessing.reduction import ForkingPickler
 
 from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
@@ -121,16 +124,30 @@ class Fork:
             weakref.WeakSet: lambda x, memo: weakref.WeakSet(
                 copy.deepcopy(list(x), memo)),
             itertools.count: _copy_count,
+            memoryview: _memoryview,
+            io.StringIO: _in_memory_stream, io.BytesIO: _in_memory_stream,
         }
+        # The ctypes types of multiprocessing's shared memory (RawValue, RawArray, and what a
+        # Value or Array wraps): sharedctypes registers each with multiprocessing's pickler
+        for cls, reducer in list(_REDUCERS.items()):
+            if getattr(reducer, "__qualname__", "") == "reduce_ctype" \
+                    and getattr(reducer, "__module__", "") == "multiprocessing.sharedctypes":
+                rules[cls] = _ctypes_data
+        managers = sys.modules.get("multiprocessing.managers")
+        if managers is not None:
+            # (and the proxy types made on the fly, AutoProxy's: a proxy's __deepcopy__ would
+            # fetch its referent's value, where a fork copies the proxy)
+            subclasses = managers.BaseProxy.__subclasses__()
+            while subclasses:
+                cls = subclasses.pop()
+                subclasses += cls.__subclasses__()
+                rules.setdefault(cls, _attributes)
+        sharedctypes = sys.modules.get("multiprocessing.sharedctypes")
+        if sharedctypes is not None:   # (and the Synchronized classes made for a Structure)
+            for cls in list(sharedctypes.class_cache.values()):
+                rules.setdefault(cls, _attributes)
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
-        # (the ctypes types multiprocessing made shared memory of: sharedctypes registers
-        # each with the pickler)
-        reduction = sys.modules.get("multiprocessing.reduction")
-        if reduction is not None:
-            for cls, reducer in list(reduction.ForkingPickler._extra_reducers.items()):
-                if getattr(reducer, "__name__", "") == "reduce_ctype":
-                    rules[cls] = _ctypes_object
         # multiprocessing's classes (which refuse pickling outside a spawn), the face's and
         # the kernel's objects: attribute by attribute, or shared where the machine shares them
         for name, module in list(sys.modules.items()):
@@ -220,6 +237,41 @@ def _shared(obj: Any, memo: dict) -> Any:
     return obj
 
 
+_REDUCERS = ForkingPickler._extra_reducers   # type: ignore[attr-defined]
+
+
+def _ctypes_data(obj: Any, memo: dict) -> Any:
+    """A ctypes object in the child: the same one where it lives in multiprocessing's shared
+    heap (``sharedctypes`` gives it the ``_wrapper`` of its block), a copy of one in the
+    process's own memory."""
+    if "_wrapper" in vars(obj):
+        return obj
+    return copy._reconstruct(obj, memo, *obj.__reduce_ex__(4))   # type: ignore[attr-defined]
+
+
+def _in_memory_stream(stream: Any, memo: dict) -> Any:
+    """A ``StringIO`` or ``BytesIO`` in the child: a copy, closed if it is (one that is closed
+    will not pickle: a program's ``sys.stdout`` may be one)."""
+    if stream.closed:
+        copied = type(stream)()
+        copied.close()
+        memo[id(stream)] = copied
+        return copied
+    return copy._reconstruct(stream, memo, *stream.__reduce_ex__(4))   # type: ignore[attr-defined]
+
+
+def _memoryview(view: memoryview, memo: dict) -> memoryview:
+    """A memoryview in the child: the same view of memory the processes share (an ``mmap``:
+    multiprocessing's heap, where a ``Barrier`` keeps its state), a view of a copy of the
+    process's own buffer."""
+    if isinstance(view.obj, mmap.mmap):
+        return view
+    data = bytearray(view.tobytes()) if not view.readonly else view.tobytes()
+    copied = memoryview(data)
+    return copied if view.format == "B" and view.ndim == 1 else copied.cast(view.format,
+                                                                             view.shape)
+
+
 def _copy_count(counter: "itertools.count", memo: dict) -> "itertools.count":
     """A copy of an ``itertools.count`` at the same place (its repr says where: its pickling
     goes in Python 3.14)."""
@@ -266,15 +318,6 @@ def _attributes(obj: Any, memo: dict) -> Any:
 
 
 _CTYPES_DATA = (ctypes._SimpleCData, ctypes.Array, ctypes.Structure, ctypes.Union)
-
-
-def _ctypes_object(obj: Any, memo: dict) -> Any:
-    """A ctypes object in the child: the same where its memory is multiprocessing's shared
-    memory (a ``RawValue``, a ``RawArray``: an mmap a fork shares), a copy where it is the
-    program's own."""
-    if "_wrapper" in vars(obj):
-        return obj
-    return copy._reconstruct(obj, memo, *obj.__reduce_ex__(4))   # type: ignore[attr-defined]
 
 
 def _copy_attribute(value: Any, memo: dict) -> Any:

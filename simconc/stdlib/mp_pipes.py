@@ -23,12 +23,22 @@ from collections import deque
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Iterable, Optional
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit, getcurrent
 
 from ..kernel import WaitQueue, current_world, maybe_current_world
 
 #: The location every operation on a simulated pipe touches (see the module's docstring).
 PIPES = ("multiprocessing", "pipes")
+
+
+def thread_world() -> Any:
+    """The running world, if a simulated thread of it runs now; None otherwise: outside any
+    execution, or in one's own loop (a finalizer that a garbage collection runs in the hub, or
+    in the teardown), where nobody is left to wait."""
+    world = maybe_current_world()
+    if world is None or world.current is None or getcurrent() is world.hub:
+        return None
+    return world
 
 
 def check_alive(world: Any) -> None:
@@ -156,7 +166,7 @@ class Connection:
         self._put(bytes(ForkingPickler.dumps(obj)))
 
     def _put(self, data: bytes) -> None:
-        world = maybe_current_world()
+        world = thread_world()
         if world is not None:
             check_alive(world)
             world.point(PIPES, "w")
@@ -201,7 +211,7 @@ class Connection:
     def _take(self) -> bytes:
         channel = self._in
         assert channel is not None
-        world = maybe_current_world()
+        world = thread_world()
         if world is not None:
             check_alive(world)
             world.point(PIPES, "w")
@@ -245,8 +255,12 @@ def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
 def _reduce_connection(connection: Connection) -> tuple:
     """A connection pickled (for a spawned child, or sent through another pipe) names its
     channels by token: the unpickled one uses the same channels, as a duplicated descriptor
-    would the same pipe."""
+    would the same pipe. The descriptor is duplicated as it is pickled, as CPython's
+    ``DupFd`` does: closing the original before the copy is unpickled leaves the pipe open."""
     world = current_world()
+    connection._check_closed()
+    if connection._out is not None:
+        connection._out.writers += 1
     tokens = []
     for channel in (connection._in, connection._out):
         if channel is None:
@@ -266,8 +280,6 @@ def _rebuild_connection(incoming: Optional[int], outgoing: Optional[int],
     out = channels[outgoing] if outgoing is not None else None
     connection = Connection(channels[incoming] if incoming is not None else None, out)
     connection._closed = closed
-    if out is not None and not closed:
-        out.writers += 1
     return connection
 
 
@@ -292,8 +304,10 @@ class SocketListener:
         listeners = _listeners(world)
         if family == "AF_INET":
             host, port = address
-            if port == 0:
-                port = 40000 + len(listeners)
+            if port == 0:   # (a free port of the machine's)
+                port = 40000
+                while (host, port) in listeners:
+                    port += 1
             address = (host, port)
         if address in listeners:
             raise OSError(98, "Address already in use")
@@ -302,8 +316,8 @@ class SocketListener:
         self._last_accepted: Any = None
         self._pending: deque[Connection] = deque()
         self._closed = False
-        #: The process listening: when it ends, nothing listens here any more.
-        self._owner = world.current_interpreter()
+        #: The process whose socket it is: it closes as that process ends.
+        self.owner = world.current_interpreter()
         listeners[address] = self
 
     def _sim_ready(self) -> bool:
@@ -346,11 +360,10 @@ def SocketClient(address: Any) -> Connection:
 
 
 def close_listeners(world: Any, interpreter: Any) -> None:
-    """``interpreter``'s process has ended: the OS closes its listening sockets, so that a
-    client connecting to one then is refused, as it is for real."""
-    for listener in list(_listeners(world).values()):
-        if listener._owner is interpreter:
-            listener.close()
+    """``interpreter``'s process has ended: its listening sockets close, as the OS closes a
+    dead process's descriptors (a manager started again may listen at its address)."""
+    for listener in [each for each in _listeners(world).values() if each.owner is interpreter]:
+        listener.close()
 
 
 def _listeners(world: Any) -> dict:

@@ -22,12 +22,15 @@ world's *interpreter globals*, which the kernel swaps as it switches between pro
 """
 from __future__ import annotations
 
+import operator
 import os as _os
 import signal
 import sys
 from typing import Any, Optional
 
-from ..kernel import WaitQueue, current_world, maybe_current_world
+from greenlet import GreenletExit
+
+from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
 from ..sync.lock import fake_address
 from . import mp_pipes
 
@@ -89,6 +92,39 @@ def register_at_fork(*args: Any, before: Any = None, after_in_child: Any = None,
 _REAL_REGISTER_AT_FORK = _os.register_at_fork
 
 
+def kill(pid: int, signum: int) -> None:
+    """``os.kill`` in a simulated program. ``SIGTERM`` and ``SIGKILL`` end a simulated child
+    process as ``terminate()`` and ``kill()`` do (no handler runs: simconc does not simulate
+    signal handlers); signal 0 asks whether the process is there. Any other signal, a signal
+    to the main process, and one to a real process (a pid no simulated process has) are
+    refused: a real signal would reach outside the simulation."""
+    world = maybe_current_world()
+    if world is None:
+        _REAL_KILL(pid, signum)
+        return
+    pid, signum = operator.index(pid), operator.index(signum)
+    target = next((each for each in world.interpreters if (each.pid or MAIN_PID) == pid), None)
+    if target is None:
+        raise UnsimulatedError(
+            f"the simulated program sent a signal (os.kill({pid}, {signum})) to a process that "
+            f"is not one of the simulation's: a real one would receive it")
+    if signum == 0:
+        return
+    if signum not in (signal.SIGTERM, signal.SIGKILL) or target is world.interpreters[0]:
+        raise UnsimulatedError(
+            f"the simulated program sent signal {signum} to process {pid} (os.kill): simconc "
+            f"simulates SIGTERM and SIGKILL to a child process (as Process.terminate() and "
+            f"kill()) and signal 0, not signal handlers nor signals to the main process")
+    from .children import kill as end
+    end(world, target, -signum)
+    if target is world.current_interpreter():   # (it killed itself: this thread goes too)
+        world.current_thread().killed = True
+        raise GreenletExit
+
+
+_REAL_KILL = _os.kill
+
+
 def cpu_count() -> int:
     """``os.cpu_count()`` in a simulated program: the simulated machine's cores."""
     world = maybe_current_world()
@@ -147,8 +183,8 @@ class SemLock:
 
     def acquire(self, block: bool = True, timeout: Optional[float] = None) -> bool:
         world = self._world
-        if maybe_current_world() is not world:
-            # (after its execution: a finalizer's; nobody is left to wait for)
+        if mp_pipes.thread_world() is not world:
+            # (after its execution, or in its loop: a finalizer's; nobody is left to wait for)
             if self._value <= 0:
                 return False
             self._value -= 1
@@ -179,7 +215,7 @@ class SemLock:
 
     def release(self) -> None:
         world = self._world
-        if maybe_current_world() is not world:
+        if mp_pipes.thread_world() is not world:
             self._value += 1
             return
         mp_pipes.check_alive(world)
@@ -242,24 +278,24 @@ def sem_unlink(name: str) -> None:
     """``_multiprocessing.sem_unlink``: a simulated semaphore has no name in the OS."""
 
 
-class Sentinel:
-    """A process's ``sentinel``: ready (``connection.wait`` returns it) once the process has
-    ended."""
+class Sentinel(int):
+    """A process's ``sentinel``: an int, as CPython's (a descriptor), one no other process of
+    the run has; ready (``connection.wait`` returns it) once the process has ended."""
 
     _simconc_fork_shared = True
 
-    def __init__(self, interpreter: Any) -> None:
-        self._interpreter = interpreter
-        self.ended = False
+    def __new__(cls, interpreter: Any) -> "Sentinel":
+        sentinel = super().__new__(cls, SENTINEL_FDS + interpreter.number)
+        sentinel._interpreter = interpreter
+        sentinel.ended = False
+        return sentinel
 
     def _sim_ready(self) -> bool:
         return self.ended
 
-    def fileno(self) -> int:
-        return -2
 
-    def __repr__(self) -> str:
-        return f"<process sentinel {self._interpreter.pid}>"
+#: The first process sentinel's number (never a real descriptor: nothing real can select it).
+SENTINEL_FDS = 1000
 
 
 class ProcessState:
@@ -333,26 +369,24 @@ class Popen:
         return f"<simulated Popen pid={self.pid}>"
 
 
+class DupFd:
+    """A descriptor pickled for a spawned child (``reduction.DupFd``: the file of
+    multiprocessing's shared heap): a duplicate, the child's own to close, of the real file
+    (all simulated processes are one real one, where it is valid)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = _os.dup(fd)
+
+    def detach(self) -> int:
+        return self.fd
+
+
 class SpawnPopen(Popen):
     """``multiprocessing.popen_spawn_posix.Popen``: the child is a fresh interpreter that runs
     the main module afresh and unpickles its process object (``children.start_spawned``)."""
 
     method = "spawn"
-
-    class DupFd:
-        """``popen_spawn_posix._DupFd``: a file descriptor of the parent's as its child gets
-        it (a shared memory arena's: ``RawValue``, ``Value``)."""
-
-        def __init__(self, fd: int) -> None:
-            self.fd = fd
-
-        def detach(self) -> int:
-            return self.fd
-
-    def duplicate_for_child(self, fd: int) -> int:
-        # (all processes are one real one: the child's own descriptor of the same file, which
-        # its arena maps again, sharing its pages, and closes when it is done with it)
-        return _os.dup(fd)
+    DupFd = DupFd
 
     def _launch(self, process_obj: Any) -> None:
         from .children import start_spawned

@@ -1,14 +1,15 @@
-"""Barrier: a port of CPython's ``Lib/threading.py`` Barrier, with its state as an enum.
+"""Barrier: a port of CPython's ``Lib/threading.py`` Barrier, with its state named.
 
-CPython keeps the state as magic numbers (0 filling, 1 draining, -1 resetting, -2 broken); the
-behaviour here is the same, state for state.
+CPython keeps the state as magic numbers (0 filling, 1 draining, -1 resetting, -2 broken); here
+they have names, and are the same numbers: ``multiprocessing``'s Barrier, a subclass, keeps
+``_state`` in shared memory, as an int.
 """
 from __future__ import annotations
 
 import enum
 from typing import Callable, Optional
 
-from ._common import Labelled, PY311, PY313, address, new_serial, object_repr, record
+from ._common import Labelled, PY311, PY313, address, label_of, new_serial, object_repr, record
 from .condition import _inner_condition
 
 
@@ -16,11 +17,11 @@ class BrokenBarrierError(RuntimeError):
     __module__ = "threading"  # tracebacks print threading.BrokenBarrierError, as in CPython
 
 
-class _State(enum.Enum):
-    FILLING = "filling"      # threads may enter and wait
-    DRAINING = "draining"    # released: the waiters are leaving; new arrivals wait for the end
-    RESETTING = "resetting"  # like draining, but the leavers raise BrokenBarrierError
-    BROKEN = "broken"        # everyone, now and later, raises BrokenBarrierError
+class _State(enum.IntEnum):
+    FILLING = 0      # threads may enter and wait
+    DRAINING = 1     # released: the waiters are leaving; new arrivals wait for the end
+    RESETTING = -1   # like draining, but the leavers raise BrokenBarrierError
+    BROKEN = -2      # everyone, now and later, raises BrokenBarrierError
 
 
 class Barrier(Labelled):
@@ -40,7 +41,18 @@ class Barrier(Labelled):
         self._state = _State.FILLING
         self._count = 0
 
+    @property
+    def label(self) -> str:
+        self._numbered()
+        return label_of(self)
+
+    def _numbered(self) -> None:
+        if "_sim_serial" not in vars(self):
+            # (multiprocessing's Barrier, a subclass, sets its state without calling __init__)
+            self._sim_serial = new_serial(self)
+
     def __repr__(self) -> str:
+        self._numbered()
         if not PY311:  # 3.10 has no __repr__ of its own
             return object_repr(self)
         cls = self.__class__
@@ -78,9 +90,9 @@ class Barrier(Labelled):
             # It is draining or resetting, wait until done
             self._cond.wait()
         # see if the barrier is in a broken state
-        if self._state is _State.BROKEN:
+        if self._state == _State.BROKEN:
             raise BrokenBarrierError
-        assert self._state is _State.FILLING
+        assert self._state == _State.FILLING
 
     # Optionally run the 'action' and release the threads waiting
     # in the barrier.
@@ -99,13 +111,13 @@ class Barrier(Labelled):
     # Wait in the barrier until we are released.  Raise an exception
     # if the barrier is reset or broken.
     def _wait(self, timeout: Optional[float]) -> None:
-        if not self._cond.wait_for(lambda: self._state is not _State.FILLING, timeout):
+        if not self._cond.wait_for(lambda: self._state != _State.FILLING, timeout):
             # timed out.  Break the barrier
             self._break()
             raise BrokenBarrierError
         if self._state in (_State.RESETTING, _State.BROKEN):
             raise BrokenBarrierError
-        assert self._state is _State.DRAINING
+        assert self._state == _State.DRAINING
 
     # If we are the last thread to exit the barrier, signal any threads
     # waiting for the barrier to drain.
@@ -121,10 +133,10 @@ class Barrier(Labelled):
         with self._cond:
             record("reset", self)
             if self._count > 0:
-                if self._state is _State.FILLING:
+                if self._state == _State.FILLING:
                     # reset the barrier, waking up threads
                     self._state = _State.RESETTING
-                elif self._state is _State.BROKEN:
+                elif self._state == _State.BROKEN:
                     # was broken, set it to reset state
                     # which clears when the last thread exits
                     self._state = _State.RESETTING
@@ -154,11 +166,11 @@ class Barrier(Labelled):
         """Return the number of threads currently waiting at the barrier."""
         # We don't need synchronization here since this is an ephemeral result
         # anyway.  It returns the correct value in the steady state.
-        if self._state is _State.FILLING:
+        if self._state == _State.FILLING:
             return self._count
         return 0
 
     @property
     def broken(self) -> bool:
         """Return True if the barrier is in a broken state."""
-        return self._state is _State.BROKEN
+        return self._state == _State.BROKEN

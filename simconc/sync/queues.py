@@ -23,9 +23,14 @@ from .lock import _NS_MAX, TIMEOUT_MAX, Lock, timeout_ns as _timeout_ns
 __all__ = ['Empty', 'Full', 'Queue', 'PriorityQueue', 'LifoQueue', 'SimpleQueue']
 
 
-class Empty(Exception):
-    'Exception raised by Queue.get(block=0)/get_nowait().'
-    __module__ = "_queue"  # CPython's Empty comes from the C module: tracebacks say _queue.Empty
+try:
+    # CPython's, from the C module: the same class pickles by its name (_queue.Empty: a
+    # manager's queue sends it to the process that called get) and prints as it
+    from _queue import Empty
+except ImportError:   # pragma: no cover - CPython always builds _queue
+    class Empty(Exception):   # type: ignore[no-redef]
+        'Exception raised by Queue.get(block=0)/get_nowait().'
+        __module__ = "_queue"
 
 
 class Full(Exception):
