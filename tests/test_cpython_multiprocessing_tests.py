@@ -131,19 +131,9 @@ exclude("a CPython internal: the resource tracker, a real process that watches n
             "test_resource_tracker_sigkill", "test_resource_tracker_sigterm",
             "test_too_long_name_resource", "test_resource_tracker",
             "test_resource_tracker_exit_code")))
-exclude("multiprocessing.shared_memory is not simulated (named POSIX shared memory, and the "
-        "resource tracker, a real process that watches it): docs/processes.md, 'Not yet'",
-        *(("WithProcessesTestSharedMemory", test) for test in (
-            "test_shared_memory_ShareableList_basics", "test_shared_memory_ShareableList_pickling",
-            "test_shared_memory_ShareableList_pickling_dead_object",
-            "test_shared_memory_SharedMemoryManager_basics",
-            "test_shared_memory_SharedMemoryManager_reuses_resource_tracker",
-            "test_shared_memory_SharedMemoryServer_ignores_sigint",
-            "test_shared_memory_across_processes", "test_shared_memory_basics",
-            "test_shared_memory_cleaned_after_process_termination",
-            "test_shared_memory_pickle_unpickle", "test_shared_memory_pickle_unpickle_dead_object",
-            "test_shared_memory_recreate", "test_shared_memory_name_with_embedded_null",
-            "test_shared_memory_untracking", "test_shared_memory_tracking")))
+exclude("sends SIGINT to the shared memory manager's process: simconc simulates SIGTERM and "
+        "SIGKILL to a child, not signal handlers",
+        ("WithProcessesTestSharedMemory", "test_shared_memory_SharedMemoryServer_ignores_sigint"))
 exclude("a thread computes without a visible operation (no lock, no sleep) until another's "
         "time.sleep(4.0) is over: the suite's module is not instrumented, so its Python costs no "
         "simulated time and the loop never gives the GIL way; simconc stops it as a spin "
@@ -155,9 +145,10 @@ exclude("a spawned child must not have its parent's real descriptors (a socket's
         "which has them", ("spawn:TestCloseFds", "test_closefd"))
 
 # -- simconc differs (open gaps) -------------------------------------------------------------
-exclude("simconc differs: modules other than __main__ are shared by all simulated processes "
-        "(docs/processes.md, 'Not yet'): the copies the manager's process keeps count in the "
-        "test's class attribute, which is the parent's",
+exclude("the suite's own module is the standard library's (Lib/test), which all simulated "
+        "processes share, as they share the standard library (docs/processes.md): the copies the "
+        "manager's process keeps count in the class attribute of the parent's module. A "
+        "program's own modules are each process's own",
         ("WithManagerTestPool", "test_release_task_refs"))
 exclude("simconc differs: the face's time.sleep is a Python function, with a __dict__, where "
         "CPython's is a builtin: the xmlrpclib serializer marshals it as a struct where it "

@@ -299,6 +299,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (_posixshmem, "shm_open", shm.shm_open), (_posixshmem, "shm_unlink", shm.shm_unlink),
     (multiprocessing.resource_tracker, "register", shm.untracked),
     (multiprocessing.resource_tracker, "unregister", shm.untracked),
+    (multiprocessing.resource_tracker, "ensure_running", shm.untracked),
     *((faulthandler, name, _fatal_signal(signum, getattr(faulthandler, name)))
       for name, signum in (("_sigsegv", signal.SIGSEGV), ("_read_null", signal.SIGSEGV),
                            ("_sigabrt", signal.SIGABRT), ("_sigfpe", signal.SIGFPE))

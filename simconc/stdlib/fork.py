@@ -42,6 +42,7 @@ from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
 from ..kernel.waitqueue import WaitQueue
 from ..kernel.world import ABSENT
+from .shm import forked_block
 from .state import FaceState
 
 _ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, types.CodeType,
@@ -148,6 +149,9 @@ class Fork:
                 rules.setdefault(cls, _attributes)
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
+        shared_memory = sys.modules.get("multiprocessing.shared_memory")
+        if shared_memory is not None:
+            rules[shared_memory.SharedMemory] = forked_block
         # multiprocessing's classes (which refuse pickling outside a spawn), the face's and
         # the kernel's objects: attribute by attribute, or shared where the machine shares them
         for name, module in list(sys.modules.items()):

@@ -6,13 +6,16 @@ All simulated processes are one real one, so a segment is an anonymous file of t
 (``memfd_create``) that each open duplicates: mapped by several processes, its pages are the
 same memory, as a real segment's are. The names are the execution's own and go with it (nothing
 is left in ``/dev/shm``), and no resource tracker process is started: the machine forgets what it
-made when the execution ends, as a tracker would unlink what was leaked.
+made when the execution ends, as a tracker would unlink what was leaked. A forked child's
+``SharedMemory`` has its own descriptor and mapping of its parent's segment (``forked_block``).
 """
 from __future__ import annotations
 
 import _posixshmem
 import errno
+import mmap
 import os
+import sys
 import tempfile
 from typing import Any
 
@@ -52,16 +55,27 @@ def _error(kind: type, code: int, path: str) -> OSError:
     return kind(code, os.strerror(code), path)
 
 
+def _check(path: str) -> str:
+    """The name the OS is given: up to a NUL character (before 3.13, whose C function refuses
+    one, as a path converter does)."""
+    if "\0" in path:
+        if sys.version_info >= (3, 13):
+            raise ValueError("embedded null character")
+        path = path[:path.index("\0")]
+    return path
+
+
 def shm_open(path: Any, flags: int, mode: int = 0o777) -> int:
     """``_posixshmem.shm_open``: a new file descriptor of the segment ``path``."""
     if not isinstance(path, str) or not isinstance(flags, int) or not isinstance(mode, int):
         _posixshmem.shm_open(path, flags, mode)   # (raises the TypeError this Python raises)
+    name = _check(path)
     segments = _segments().fds
-    fd = segments.get(path)
+    fd = segments.get(name)
     if fd is None:
         if not flags & os.O_CREAT:
             raise _error(FileNotFoundError, errno.ENOENT, path)
-        fd = segments[path] = _anonymous_file()
+        fd = segments[name] = _anonymous_file()
     elif flags & os.O_CREAT and flags & os.O_EXCL:
         raise _error(FileExistsError, errno.EEXIST, path)
     elif flags & os.O_TRUNC:
@@ -73,12 +87,25 @@ def shm_unlink(path: Any) -> None:
     """``_posixshmem.shm_unlink``: the name goes; whoever has the segment open keeps it."""
     if not isinstance(path, str):
         _posixshmem.shm_unlink(path)   # (raises the TypeError this Python raises)
-    fd = _segments().fds.pop(path, None)
+    fd = _segments().fds.pop(_check(path), None)
     if fd is None:
         raise _error(FileNotFoundError, errno.ENOENT, path)
     os.close(fd)
 
 
-def untracked(name: str, rtype: str) -> None:
-    """``resource_tracker.register``/``unregister``: no tracker process is simulated (what it
-    would clean up at the end, the machine forgets with the execution)."""
+def untracked(*args: Any) -> None:
+    """``resource_tracker.register``/``unregister``/``ensure_running``: no tracker process is
+    simulated (what it would clean up at the end, the machine forgets with the execution)."""
+
+
+def forked_block(block: Any, memo: dict) -> Any:
+    """A ``SharedMemory`` in a forked child: its own descriptor and mapping of the same
+    segment, as a fork duplicates both (the child closing its block leaves its parent's open)."""
+    copied = object.__new__(type(block))
+    memo[id(block)] = copied
+    vars(copied).update(vars(block))
+    if getattr(block, "_mmap", None) is not None and block._fd >= 0:
+        copied._fd = os.dup(block._fd)
+        copied._mmap = mmap.mmap(copied._fd, block._size)
+        copied._buf = memoryview(copied._mmap)
+    return copied
