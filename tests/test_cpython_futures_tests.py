@@ -59,10 +59,6 @@ EXCLUDED: dict[tuple[str, str], str] = {
         "CPython skips it too under fork (\"Incompatible with the fork start method\")",
     ("ProcessPoolForkProcessPoolExecutorTest", "test_idle_process_reuse_multiple"):
         "CPython skips it too under fork (\"Incompatible with the fork start method\")",
-    **{(f"ProcessPool{method}ProcessPoolExecutorTest", "test_ressources_gced_in_workers"):
-       "simconc differs: a Manager does not start under spawn or forkserver (its server "
-       "process's registry holds the face's threading.Lock, which does not pickle on 3.10 to "
-       "3.12), to fix" for method in ("Forkserver", "Spawn")},
 }
 
 
