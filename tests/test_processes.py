@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PROGRAMS = Path(__file__).resolve().parent / "processes"
 SCENARIOS = ROOT / "scenarios"
 
-#: Programs that wait with a timeout (pool_api.py's ``get(timeout=10)``).
-_WAITS_WITH_A_TIMEOUT = {"pool_api.py"}
+#: Programs that wait with a timeout (pool_api.py's ``get(timeout=10)``), or whose output
+#: depends on time passing (signal_handlers.py terminates a child 0.1 s after its start).
+_WAITS_WITH_A_TIMEOUT = {"pool_api.py", "signal_handlers.py"}
 
 
 def _addresses_out(text: str) -> str:
@@ -452,3 +453,49 @@ def test_a_spawned_child_shares_a_value_and_a_spawned_manager_serves_a_lock():
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "42 0 True AcquirerProxy\n"
+
+
+def test_a_programs_signal_handlers_are_its_processes_never_the_real_ones():
+    # A SharedMemoryManager's server process ignores SIGINT: before, the real process did, for
+    # good (Ctrl-C no longer stopped an exploration after it)
+    import signal
+
+    def program():
+        from multiprocessing.managers import SharedMemoryManager
+        with SharedMemoryManager() as manager:
+            print(list(manager.ShareableList([1, 2])))
+        signal.signal(signal.SIGTERM, lambda *args: None)
+
+    before = [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)]
+    result = simconc.run(program)
+    assert result.status == "ok" and result.stdout == "[1, 2]\n", result.stderr
+    assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
+
+
+def test_a_real_signal_or_timer_is_refused_clearly():
+    def program():
+        import signal
+        signal.alarm(1)
+
+    result = simconc.run(program)
+    assert result.status == "error" and "asked for a real signal or timer" in result.error
+
+
+def test_a_child_with_a_handler_of_its_own_for_sigterm_is_not_terminated_silently():
+    def child():
+        import signal
+        import time
+        signal.signal(signal.SIGTERM, lambda *args: print("handled"))
+        time.sleep(1)
+
+    def program():
+        import multiprocessing
+        import time
+        p = multiprocessing.Process(target=child)
+        p.start()
+        time.sleep(0.1)
+        p.terminate()
+
+    result = simconc.run(program)
+    assert result.status != "ok" and "does not run signal handlers" in (result.error or
+                                                                          result.stderr)

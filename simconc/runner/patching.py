@@ -51,7 +51,7 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import mp_pipes, processes, shm
+from ..stdlib import mp_pipes, processes, shm, signals
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
 from ..stdlib._traceback import SIMCONC_FILES
@@ -73,6 +73,15 @@ def _refuse_process(*args: object, **kwargs: object) -> None:
         "os.system, os.exec* or os.posix_spawn): a real one would run outside the simulation. "
         "simconc simulates processes started with multiprocessing (Process, Pool, "
         "concurrent.futures.ProcessPoolExecutor)."))
+
+
+def _refuse_signal(*args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        "the simulated program asked for a real signal or timer (signal.alarm, setitimer, "
+        "raise_signal, pthread_kill, pause, sigwait, set_wakeup_fd...): it would reach the "
+        "real process, outside the simulation. simconc keeps each simulated process's handlers "
+        "(signal.signal, getsignal) and delivers SIGTERM and SIGKILL to a child (os.kill, "
+        "Process.terminate and kill); other signals are not simulated."))
 
 
 #: Native functions a program could reach through ctypes to start a real thread or process,
@@ -300,6 +309,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (multiprocessing.resource_tracker, "register", shm.untracked),
     (multiprocessing.resource_tracker, "unregister", shm.untracked),
     (multiprocessing.resource_tracker, "ensure_running", shm.untracked),
+    (signal, "signal", signals.signal), (signal, "getsignal", signals.getsignal),
+    *((signal, name, _refuse_signal) for name in (
+        "alarm", "setitimer", "raise_signal", "pthread_kill", "pause", "sigwait",
+        "sigwaitinfo", "sigtimedwait", "set_wakeup_fd", "siginterrupt", "pthread_sigmask")),
     *((faulthandler, name, _fatal_signal(signum, getattr(faulthandler, name)))
       for name, signum in (("_sigsegv", signal.SIGSEGV), ("_read_null", signal.SIGSEGV),
                            ("_sigabrt", signal.SIGABRT), ("_sigfpe", signal.SIGFPE))

@@ -51,6 +51,7 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
                      for namespace, name in world.interpreter_globals]
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
     state.at_fork = fork.copy(parent_state.at_fork)
+    state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (a module's own, logging's, would reset its parent's state,
     # which the child shares)

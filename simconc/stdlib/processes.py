@@ -32,7 +32,7 @@ from greenlet import GreenletExit
 
 from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
 from ..sync.lock import fake_address
-from . import mp_pipes
+from . import mp_pipes, signals
 
 #: ``os.getpid()`` of a run's main process; its children count up from it.
 MAIN_PID = 4000
@@ -115,6 +115,8 @@ def kill(pid: int, signum: int) -> None:
             f"the simulated program sent signal {signum} to process {pid} (os.kill): simconc "
             f"simulates SIGTERM and SIGKILL to a child process (as Process.terminate() and "
             f"kill()) and signal 0, not signal handlers nor signals to the main process")
+    if not signals.delivered(target, signum):
+        return
     from .children import kill as end
     end(world, target, -signum)
     if target is world.current_interpreter():   # (it killed itself: this thread goes too)
@@ -345,7 +347,8 @@ class Popen:
         return self.returncode
 
     def _send_signal(self, sig: int) -> None:
-        if self.returncode is None and not self.sentinel.ended:
+        if self.returncode is None and not self.sentinel.ended \
+                and signals.delivered(self._child, sig):
             from .children import kill
             kill(current_world(), self._child, -sig)
 

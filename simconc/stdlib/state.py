@@ -14,7 +14,8 @@ class FaceState:
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
-                 "is_programs", "segments", "entropy")
+                 "is_programs", "segments", "entropy",
+                 "signals")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -72,6 +73,8 @@ class FaceState:
         #: ``os.urandom`` reads: ``random.urandom``): main interpreter's state, made on first use.
         self.segments: Any = None
         self.entropy: Any = None
+        #: The process's signal handlers by number, those it set (``signals.py``).
+        self.signals: Optional[dict[int, Any]] = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
