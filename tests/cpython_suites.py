@@ -10,6 +10,7 @@ import contextlib
 import importlib
 import inspect
 import re
+import signal
 import sys
 import unittest
 from types import ModuleType
@@ -27,6 +28,7 @@ from test.support import script_helper as _script_helper  # noqa: F401
 from test.support import threading_helper as _threading_helper  # noqa: F401
 
 import simconc
+from simconc.kernel import current_world
 from simconc.runner.patching import simulated_modules
 from simconc.stdlib import fresh_modules
 
@@ -116,6 +118,33 @@ def _faces_of_this_execution(module: Optional[ModuleType]) -> Iterator[None]:
             setattr(module, face, original)
 
 
+#: The CPU time one test may take before it is stopped. The spin watchdog stops a thread that
+#: never blocks; threads that block and wake for ever (a livelock: the simulated clock runs on)
+#: look alive to it, and would hang the whole suite. (The slowest test takes 25 s, from the
+#: sources, on 3.13.)
+CPU_LIMIT = 300.0
+
+
+@contextlib.contextmanager
+def _stopped_after(seconds: float, worlds: list) -> Iterator[None]:
+    """Stop the execution in ``worlds`` (the body puts it there) once the process has spent
+    ``seconds`` of CPU time: its run ends with the error (the timed loop raises a world's
+    ``fatal`` after each of its steps). CPU time, not real time: the spin watchdog owns the
+    real-time alarm while an execution runs."""
+    def stop(signum: int, frame: object) -> None:
+        if worlds and worlds[0].fatal is None:
+            worlds[0].fatal = simconc.SimconcError(
+                f"the test ran for {seconds:g} s of CPU time and was stopped: its threads "
+                f"still block and wake (a livelock?) at {worlds[0].now:.3f} s of simulated time")
+    previous = signal.signal(signal.SIGPROF, stop)
+    signal.setitimer(signal.ITIMER_PROF, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
 def run_case(suite: type, name: str, module: Optional[ModuleType] = None,
              threads_may_fail: bool = False) -> None:
     """Run test ``name`` of ``suite`` as the main thread of one execution; fail unless it
@@ -129,19 +158,23 @@ def run_case(suite: type, name: str, module: Optional[ModuleType] = None,
 
 
 def run_in_execution(case: Callable[[], unittest.TestCase], module: Optional[ModuleType] = None,
-                     threads_may_fail: bool = False) -> None:
+                     threads_may_fail: bool = False, cpu_limit: float = CPU_LIMIT) -> None:
     """``run_case`` for the test ``case()`` makes in the execution (a suite whose module is
-    imported there, as tests/test_cpython_futures_tests.py does)."""
+    imported there, as tests/test_cpython_futures_tests.py does). A test that runs for more
+    than ``cpu_limit`` seconds of CPU time fails."""
     outcome = unittest.TestResult()
+    worlds: list = []
 
     def body() -> None:
+        worlds.append(current_world())
         with _faces_of_this_execution(module), _support_polls_simulated_time():
             case().run(outcome)
 
     # A minute before the spin watchdog stops a test, not its default 10 s: test_queue's
     # test_references calls gc.collect() 60 times, which over a full session's heap took 6 to
     # 8 s on 3.13, and more under tox's parallel load. (A test that really spins still stops.)
-    result = simconc.run(body, seed=0, profile="tutorial-2017", spin_timeout=60.0)
+    with _stopped_after(cpu_limit, worlds):
+        result = simconc.run(body, seed=0, profile="tutorial-2017", spin_timeout=60.0)
     problems = [text for _case, text in outcome.errors + outcome.failures]
     allowed = ("ok", "error") if threads_may_fail and result.error is None else ("ok",)
     assert result.status in allowed and result.deadlock is None, (

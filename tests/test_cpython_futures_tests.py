@@ -109,3 +109,25 @@ def test_cpython_futures_tests(suite, name):
             run_in_execution(lambda: getattr(_import(), suite.__name__)(name))
     finally:
         sys.modules.pop(NAME, None)
+
+
+def test_a_test_whose_threads_never_end_is_stopped_not_left_to_hang_the_suite():
+    # Two threads hand a turn to each other for ever: each blocks and is woken, so the spin
+    # watchdog sees life; the CPU limit stops the test instead.
+    class PingPong(unittest.TestCase):
+        def test_for_ever(self):
+            import threading
+            turns = [threading.Event(), threading.Event()]
+
+            def player(me: int) -> None:
+                while True:
+                    turns[me].wait()
+                    turns[me].clear()
+                    turns[1 - me].set()
+
+            threading.Thread(target=player, args=(1,), daemon=True).start()
+            turns[0].set()
+            player(0)
+
+    with pytest.raises(AssertionError, match="2 s of CPU time and was stopped"):
+        run_in_execution(lambda: PingPong("test_for_ever"), cpu_limit=2.0)

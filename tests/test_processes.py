@@ -104,6 +104,33 @@ def test_a_spawned_child_without_the_main_guard_fails_as_cpythons_does(tmp_path)
            "the\n        current process has finished its bootstrapping phase." in result.stderr
 
 
+def test_a_fork_that_fails_runs_the_after_in_parent_hooks_as_cpythons_does(tmp_path,
+                                                                           monkeypatch):
+    # CPython's os.fork calls the after_in_parent hooks whether fork() worked or not: here
+    # concurrent.futures' before hook takes a lock its after hook releases (a pool's workers
+    # would wait for it for ever).
+    class FailingFork:
+        def __init__(self, *args, **kwargs):
+            raise OSError(11, "Resource temporarily unavailable")   # (fork()'s EAGAIN)
+
+    monkeypatch.setattr("simconc.stdlib.children.Fork", FailingFork)
+    path = tmp_path / "failed_fork.py"
+    path.write_text("import multiprocessing as mp, os, threading\n"
+                    "lock = threading.Lock()\n"
+                    "os.register_at_fork(before=lock.acquire, after_in_parent=lock.release)\n"
+                    "if __name__ == '__main__':\n"
+                    "    p = mp.get_context('fork').Process(target=print)\n"
+                    "    try:\n"
+                    "        p.start()\n"
+                    "    except OSError as exc:\n"
+                    "        print('fork failed:', exc)\n"
+                    "    print('held after it:', lock.locked())\n")
+    result = simconc.run(str(path))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == ("fork failed: [Errno 11] Resource temporarily unavailable\n"
+                             "held after it: False\n")
+
+
 def test_a_terminated_process_ends_at_once_with_minus_sigterm_and_prints_nothing(tmp_path):
     path = tmp_path / "terminate.py"
     path.write_text("import multiprocessing as mp, time\n"

@@ -1,5 +1,6 @@
 """threading.Thread and friends, as CPython behaves: names, start/join, liveness, daemons,
 enumerate, Timer, local, _thread."""
+import subprocess
 import sys
 
 import pytest
@@ -358,3 +359,37 @@ def test_a_programs_trace_and_profile_functions_end_with_its_run():
     before = sys.gettrace(), sys.getprofile()
     assert simconc.run(program).status == "ok"
     assert (sys.gettrace(), sys.getprofile()) == before
+
+
+def test_a_lock_taken_again_in_a_loop_does_not_starve_a_waiter_as_in_cpython(tmp_path):
+    # The spinner reads the clock inside its critical section, so that is where its CPU time
+    # passes and where the GIL leaves it, every time: woken there, the waiter found the lock
+    # taken again, for ever (simconc hung). CPython's waiter gets it: on 3.13 a release hands it
+    # over to a waiter of more than 1 ms; before, the waiter takes it without the GIL.
+    path = tmp_path / "starve.py"
+    path.write_text("import threading, time\n"
+                    "lock = threading.Lock()\n"
+                    "stop = False\n"
+                    "def spin():\n"
+                    "    rounds = 0\n"
+                    "    while not stop:\n"
+                    "        with lock:\n"
+                    "            time.monotonic()\n"
+                    "            rounds += 1\n"
+                    "    print('spinner stopped', rounds > 0)\n"
+                    "thread = threading.Thread(target=spin)\n"
+                    "thread.start()\n"
+                    "time.sleep(0.01)\n"
+                    "with lock:\n"
+                    "    stop = True\n"
+                    "thread.join()\n"
+                    "print('main took the lock')\n")
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert real.returncode == 0, real.stderr
+    # (until: a starved waiter would stop there, not hang the test)
+    result = simconc.run(str(path), until=0.2)
+    assert result.status == "ok", (result.status, result.error, result.stderr)
+    assert result.stdout == real.stdout == "spinner stopped True\nmain took the lock\n"
+    # (handed over at the first release after a millisecond of waiting, as 3.13's is)
+    assert result.elapsed < 0.05

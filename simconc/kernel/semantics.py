@@ -78,6 +78,15 @@ class Semantics:
         """Wake every one of ``queue``'s waiters; how many there were."""
         raise NotImplementedError
 
+    def hand_over(self, queue: "WaitQueue",
+                  patient: Callable[["SimThread"], bool]) -> "Optional[SimThread]":
+        """Wake one of ``queue``'s waiters (there is one), as :meth:`unpark` does; the woken
+        thread if what was freed is handed straight to it (a fair unlock: ``patient(thread)``
+        says it has waited long enough), else None. A semantics without time hands nothing
+        over: the woken thread competes again, which covers every order."""
+        self.unpark(queue)
+        return None
+
     # -- time ---------------------------------------------------------------------------------------
     def read_clock(self) -> float:
         """The simulated time as the running thread reads it (``time.monotonic()``)."""

@@ -167,6 +167,14 @@ class Timed(Semantics):
         waiters.pop(index)[1].succeed(True)
         return True
 
+    def hand_over(self, queue: WaitQueue,
+                  patient: Callable[[SimThread], bool]) -> Optional[SimThread]:
+        waiters = queue.waiters
+        index = self.world.choose("wake", len(waiters)) if len(waiters) > 1 else 0
+        thread, event = waiters.pop(index)
+        event.succeed(True)
+        return thread if patient(thread) else None
+
     def unpark_all(self, queue: WaitQueue) -> int:
         waiters, queue.waiters = queue.waiters, []
         for _thread, event in waiters:

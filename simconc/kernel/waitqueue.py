@@ -92,6 +92,14 @@ class WaitQueue:
             return False
         return self.world.unpark(self)
 
+    def hand_over(self, patient: Callable[[Any], bool]) -> Optional[Any]:
+        """Wake one waiter, as :meth:`unpark` does, and return it if what its owner frees goes
+        straight to it (it is ``patient``, and the semantics has time: see
+        ``Semantics.hand_over``); None if nobody waits or the woken thread must compete."""
+        if not self.waiters:
+            return None
+        return self.world.semantics.hand_over(self, patient)
+
     def unpark_all(self) -> int:
         """Wake every waiter (they then race for the GIL, which the scheduler decides)."""
         if not self.waiters:

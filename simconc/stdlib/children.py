@@ -41,6 +41,22 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     _prepare_parent(world)
     parent_state: FaceState = parent.face
     _call_hooks(parent_state.at_fork.get("before", ())[::-1])   # (last registered first)
+    try:
+        child, state, main = _fork(world, parent, parent_state, process_obj)
+    except Exception:
+        # (CPython's os.fork runs them when fork() fails too: a before hook took a lock that
+        # an after hook releases)
+        _call_hooks(parent_state.at_fork.get("parent", ()))
+        raise
+    _launch(world, child, state, main)
+    _call_hooks(parent_state.at_fork.get("parent", ()))
+    return child, state.process
+
+
+def _fork(world: World, parent: Interpreter, parent_state: FaceState,
+          process_obj: Any) -> tuple[Interpreter, FaceState, Callable[[], None]]:
+    """The child of ``start_forked``, with a copy of its parent's memory, and its main
+    thread's code; not started yet."""
     world.cpu(world.profile.process_start)
     program_modules(world)(world.running)   # (what the parent imported since it last ran)
     child, state = _new_child(world, parent, process_obj.name,
@@ -74,9 +90,7 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
             state.process.exitcode = code
 
-    _launch(world, child, state, main)
-    _call_hooks(parent_state.at_fork.get("parent", ()))
-    return child, state.process
+    return child, state, main
 
 
 def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessState]:

@@ -3,7 +3,8 @@
 Everything else in ``threading`` (Condition, Semaphore, Event, Barrier, Timer) and ``queue`` is
 CPython's Python code over these two, so their behaviour follows from here. A released lock
 wakes one waiter picked by the scheduler; the waiter then competes for the lock again and may
-lose it to a thread that arrives first, exactly like the OS mutex under CPython's lock.
+lose it to a thread that arrives first, as under CPython's lock; unless it has waited for more
+than a millisecond, when the release hands the lock straight to it (see FAIR_AFTER).
 """
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ TIMEOUT_MAX = 9223372036.0
 
 _PY311 = sys.version_info >= (3, 11)
 _PY313 = sys.version_info >= (3, 13)
+
+#: A waiter that has waited longer than this is handed the lock by the release, so that a
+#: thread that releases it and takes it again in a loop cannot starve it. 3.13's lock is a
+#: PyMutex that does just that (Python/lock.c, TIME_TO_BE_FAIR_NS). Before, an OS semaphore:
+#: the woken waiter took it in the kernel, without the GIL, whenever it ran before the
+#: releaser came back to it, which sooner or later it did; here a woken waiter tries again
+#: only once it has the GIL, which a looping releaser drops inside its critical section, every
+#: time at the same place, and it would never win (a livelock CPython does not have).
+FAIR_AFTER: Optional[float] = 0.001
 
 
 def fake_address(serial: int) -> str:
@@ -88,11 +98,13 @@ def check_timeout(blocking: bool, timeout: float) -> Optional[float]:
 
 class _Base:
     __slots__ = ("_world", "_sim_key", "_queue", "_owner", "_serial", "_number", "_name",
-                 "_internal", "_sim_owner_ref", "__weakref__")
+                 "_internal", "_sim_owner_ref", "_since", "__weakref__")
 
     _sim_owner = WeakAttribute("_sim_owner_ref")
 
     _kind = "Lock"
+    #: After how long a waiter is handed the lock as it is released (None: never).
+    _fair_after: Optional[float] = None
 
     def __init__(self) -> None:
         self._setup(number_for(self._kind))
@@ -112,6 +124,9 @@ class _Base:
         #: its own operations on the trace, so the lock's acquire/release would only be noise.
         self._internal = False
         self._sim_owner_ref = None
+        #: Under a fair lock, when each of its waiters began to wait for it (made on first
+        #: need: most locks never have a waiter).
+        self._since: Optional[dict[SimThread, float]] = None
 
     @classmethod
     def _part(cls, owner: Any, name: str, internal: bool = True) -> Any:
@@ -151,17 +166,47 @@ class _Base:
         return [self._owner] if self._owner is not None else []
 
     def _take(self, thread: SimThread, timeout: Optional[float]) -> bool:
-        """Wait (timeout None: forever) until the lock is free, then hold it."""
-        if self._owner is not None and not self._queue.wait(self._free, timeout):
-            return False
+        """Wait (timeout None: forever) until the lock is free, then hold it (or until a
+        fair release hands it over)."""
+        if self._owner is not None:
+            if self._fair_after is None:
+                if not self._queue.wait(self._free, timeout):
+                    return False
+            elif not self._wait_fairly(thread, timeout):
+                return False
         self._owner = thread
         thread.held.append(self)
         return True
 
+    def _wait_fairly(self, thread: SimThread, timeout: Optional[float]) -> bool:
+        since = self._since
+        if since is None:
+            since = self._since = {}
+        since[thread] = self._world.now   # (once per acquire, however often it is woken)
+        try:
+            # (handed over: it owns it and waits no more; a thread may wait for a lock it
+            # holds itself, a Condition's waiter does, until another releases it)
+            return self._queue.wait(
+                lambda: self._owner is None or (self._owner is thread and thread not in since),
+                timeout)
+        finally:
+            since.pop(thread, None)
+
+    def _patient(self, thread: SimThread) -> bool:
+        started = self._since.get(thread) if self._since is not None else None
+        fair_after: Any = self._fair_after
+        return started is not None and self._world.now - started > fair_after
+
     def _give_up(self) -> None:
         self._owner.held.remove(self)
         self._owner = None
-        self._queue.unpark()
+        if self._since:
+            # (the heir holds it from now on; its acquire adds it to what it holds)
+            heir = self._owner = self._queue.hand_over(self._patient)
+            if heir is not None:
+                del self._since[heir]
+        else:
+            self._queue.unpark()
 
 
 class Lock(_Base):
@@ -169,6 +214,8 @@ class Lock(_Base):
 
     __slots__ = ()
     __module__ = "_thread"   # type(lock) prints as CPython's <class '_thread.lock'>
+
+    _fair_after = FAIR_AFTER
 
     def __init_subclass__(cls, internal: bool = False, **kwargs: Any) -> None:
         # CPython's lock type is final (before 3.13 threading.Lock was a function, from which
