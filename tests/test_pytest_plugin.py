@@ -465,3 +465,49 @@ def test_child_has_its_own_list():
 ''')
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-W", "ignore")
     result.assert_outcomes(passed=1)
+
+
+def test_each_execution_starts_from_the_test_modules_globals_as_the_test_began(pytester):
+    # Each execution runs the body again in the same process: what one left in the module's
+    # globals (a list appended to, a number rebound, an attribute of the module's object) is
+    # put back first, so every execution is the test's one pytest run would be. (Before, the
+    # list grew from one execution to the next and the second one failed.)
+    pytester.makepyfile(test_carried='''
+import threading
+import pytest
+
+seen = []
+total = 0
+
+
+class Box:
+    def __init__(self):
+        self.n = 0
+
+
+box = Box()
+_lock = threading.Lock()
+
+
+@pytest.mark.explore
+def test_counts():
+    def work():
+        global total
+        with _lock:
+            total += 1
+            box.n += 1
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seen.append(total)
+    assert seen == [2] and box.n == 2, (seen, box.n)
+
+
+def test_after():
+    # (the exploration leaves what the last execution made, as one run of it would)
+    assert seen == [2] and total == 2 and box.n == 2
+''')
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2)

@@ -34,6 +34,7 @@ from ..instrument.inplace import instrumented_in_place
 from ..runner.patching import REBIND
 from ..kernel import SimconcError
 from ..runner import run
+from .module_state import ModuleState
 
 
 class SimconcWarning(pytest.PytestWarning):
@@ -75,7 +76,10 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
     test = pyfuncitem.obj
     outcomes: list[BaseException] = []   # pytest.skip() or pytest.xfail() in the body
 
+    begun: list[ModuleState] = []   # (its module's globals as the test began)
+
     def body() -> None:
+        begun[0].restore()   # (each execution starts from them: module_state.py)
         try:
             test(**args)
         except (pytest.skip.Exception, pytest.xfail.Exception) as exc:
@@ -90,6 +94,7 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
     in_place = _in_place(pyfuncitem)
     try:
         in_place.__enter__()
+        begun.append(ModuleState(pyfuncitem.module))
         token = pyfuncitem.config.getoption("--simconc-replay")
         try:
             if token:
