@@ -49,12 +49,6 @@ EXCLUDED: dict[tuple[str, str], str] = {
     ("*", "test_submit_after_interpreter_shutdown"): _CHILD,
     ("ThreadPoolShutdownTest", "test_cancel_futures_wait_false"): _CHILD,
     ("ThreadPoolShutdownTest", "test_hang_gh83386"): _CHILD,
-    **{(suite, "test_hang_gh94440"):
-       "sets a real alarm (signal.alarm) to stop a hang: simconc refuses real signals and "
-       "timers (errors.md), whose SIGALRM would replace simconc's own watchdog; a hang here is "
-       "caught as a deadlock or a spin instead"
-       for suite in ("ThreadPoolShutdownTest", *(f"ProcessPool{method}ProcessPoolShutdownTest"
-                                                 for method in ("Fork", "Forkserver", "Spawn")))},
     **{(f"ProcessPool{method}ProcessPoolShutdownTest", "test_hang_gh83386"):
        "CPython skips it too for process pools (\"Hangs, see gh-83386\")"
        for method in ("Fork", "Forkserver", "Spawn")},

@@ -499,13 +499,35 @@ def test_a_programs_signal_handlers_are_its_processes_never_the_real_ones():
     assert [signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)] == before
 
 
-def test_a_real_signal_or_timer_is_refused_clearly():
-    def program():
+def test_an_alarm_is_armed_on_the_simulated_clock_and_never_delivered_silently():
+    # A watchdog armed around a wait and cancelled after it runs as for real; one that comes
+    # due stops the run, as SIGALRM is not delivered; a real signal is refused.
+    def watchdog():
         import signal
-        signal.alarm(1)
+        import time
+        print(signal.alarm(10), signal.getitimer(signal.ITIMER_REAL))
+        time.sleep(2.5)
+        print(signal.alarm(0), signal.setitimer(signal.ITIMER_REAL, 0.25))
+        print(signal.setitimer(signal.ITIMER_REAL, 0))
 
-    result = simconc.run(program)
-    assert result.status == "error" and "asked for a real signal or timer" in result.error
+    def overslept():
+        import signal
+        import time
+        signal.alarm(1)
+        time.sleep(2)
+        print("never reached for real")
+
+    def raised():
+        import signal
+        signal.raise_signal(signal.SIGUSR1)
+
+    result = simconc.run(watchdog, profile="ideal")
+    assert result.status == "ok", result.error
+    assert result.stdout == "0 (10.0, 0.0)\n8 (0.0, 0.0)\n(0.25, 0.0)\n"
+    result = simconc.run(overslept, profile="ideal")
+    assert result.status == "error" and "came due at 1.000 s" in result.error
+    result = simconc.run(raised)
+    assert result.status == "error" and "asked for a real signal" in result.error
 
 
 def test_a_child_with_a_handler_of_its_own_for_sigterm_is_not_terminated_silently():

@@ -77,10 +77,11 @@ def _refuse_process(*args: object, **kwargs: object) -> None:
 
 def _refuse_signal(*args: object, **kwargs: object) -> None:
     _stop(UnsimulatedError(
-        "the simulated program asked for a real signal or timer (signal.alarm, setitimer, "
-        "raise_signal, pthread_kill, pause, sigwait, set_wakeup_fd...): it would reach the "
-        "real process, outside the simulation. simconc keeps each simulated process's handlers "
-        "(signal.signal, getsignal) and delivers SIGTERM and SIGKILL to a child (os.kill, "
+        "the simulated program asked for a real signal (signal.raise_signal, pthread_kill, "
+        "pause, sigwait, set_wakeup_fd...): it would reach the real process, outside the "
+        "simulation. simconc keeps each simulated process's handlers (signal.signal, "
+        "getsignal) and alarm (signal.alarm, setitimer: armed and cancelled on the simulated "
+        "clock, never delivered), and delivers SIGTERM and SIGKILL to a child (os.kill, "
         "Process.terminate and kill); other signals are not simulated."))
 
 
@@ -310,8 +311,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (multiprocessing.resource_tracker, "unregister", shm.untracked),
     (multiprocessing.resource_tracker, "ensure_running", shm.untracked),
     (signal, "signal", signals.signal), (signal, "getsignal", signals.getsignal),
+    (signal, "alarm", signals.alarm), (signal, "setitimer", signals.setitimer),
+    (signal, "getitimer", signals.getitimer),
     *((signal, name, _refuse_signal) for name in (
-        "alarm", "setitimer", "raise_signal", "pthread_kill", "pause", "sigwait",
+        "raise_signal", "pthread_kill", "pause", "sigwait",
         "sigwaitinfo", "sigtimedwait", "set_wakeup_fd", "siginterrupt", "pthread_sigmask")),
     *((faulthandler, name, _fatal_signal(signum, getattr(faulthandler, name)))
       for name, signum in (("_sigsegv", signal.SIGSEGV), ("_read_null", signal.SIGSEGV),

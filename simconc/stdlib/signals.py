@@ -10,6 +10,12 @@ A signal reaches a process only as the machine sends it: ``os.kill`` and ``termi
 ``kill()`` (``processes.kill``): SIGKILL ends it; SIGTERM ends it where its handler is the
 default, does nothing where it is ``SIG_IGN``, and is refused where it is a function (simconc
 runs no signal handler: it says so rather than end the process as the handler would not).
+
+``signal.alarm`` and a one-shot ``setitimer(ITIMER_REAL)`` arm a timer on the simulated clock,
+which ``getitimer`` reads and a new call replaces or cancels, as the OS's: the common use, a
+watchdog armed around a wait and cancelled after it, runs as it does for real. SIGALRM itself
+is never delivered: an alarm that comes due stops the run with a clear error, when the process
+next asks for its timer or ends (a periodic timer, which would come due, is refused at once).
 """
 from __future__ import annotations
 
@@ -70,6 +76,76 @@ def signal(signalnum: Any, handler: Any) -> Any:
     previous = getsignal(signalnum)
     _handlers()[signalnum] = handler
     return previous
+
+
+def alarm(seconds: Any) -> int:
+    """``signal.alarm`` in a simulated process: arms (0: cancels) its alarm on the simulated
+    clock; the whole seconds that were left of the previous one, as the C library rounds them."""
+    seconds = operator.index(seconds) % 2 ** 32   # (C's unsigned int)
+    left = _arm(float(seconds))
+    whole = int(left) + (left - int(left) >= 0.5)
+    return whole if whole or not left else 1
+
+
+def setitimer(which: Any, seconds: Any, interval: Any = 0.0) -> tuple[float, float]:
+    """``signal.setitimer`` in a simulated process: ``ITIMER_REAL``, once (see the module's
+    docstring); (what was left of the previous one, 0.0)."""
+    which, seconds, interval = operator.index(which), float(seconds), float(interval)
+    if which not in (_real.ITIMER_REAL, _real.ITIMER_VIRTUAL, _real.ITIMER_PROF) \
+            or seconds < 0 or interval < 0:
+        raise _real.ItimerError(22, "Invalid argument")
+    if which != _real.ITIMER_REAL or (seconds and interval):
+        _refuse(f"signal.setitimer({which}, {seconds:g}, {interval:g}): only a one-shot "
+                f"ITIMER_REAL timer (a watchdog) is simulated, not one that would come due")
+    return (_arm(seconds), 0.0)
+
+
+def getitimer(which: Any) -> tuple[float, float]:
+    """``signal.getitimer`` in a simulated process: what is left of its ``ITIMER_REAL``."""
+    which = operator.index(which)
+    if which != _real.ITIMER_REAL:
+        _refuse(f"signal.getitimer({which}): only ITIMER_REAL is simulated")
+    state = _due()
+    return (max(state.alarm - current_world().now, 0.0) if state.alarm is not None else 0.0,
+            0.0)
+
+
+def _arm(seconds: float) -> float:
+    """Arm the running process's alarm ``seconds`` from now (0: disarm it); what was left of
+    the one before."""
+    state = _due()
+    world = current_world()
+    left = max(state.alarm - world.now, 0.0) if state.alarm is not None else 0.0
+    state.alarm = world.now + seconds if seconds else None
+    if seconds:
+        interpreter = world.current_interpreter()
+        if _check_at_exit not in interpreter.exit_hooks:
+            interpreter.exit_hooks.append(_check_at_exit)
+    return left
+
+
+def _due() -> Any:
+    """The running process's face state, once its alarm is known not to have come due."""
+    world = current_world()
+    state = world.current_interpreter().face
+    if state.alarm is not None and world.now >= state.alarm:
+        when = state.alarm
+        state.alarm = None
+        _refuse(f"the alarm it armed (signal.alarm or setitimer) came due at {when:.3f} s of "
+                f"simulated time, before it was cancelled: simconc does not deliver SIGALRM")
+    return state
+
+
+def _check_at_exit() -> None:
+    _due()
+
+
+def _refuse(what: str) -> None:
+    error = UnsimulatedError(f"the simulated program: {what}")
+    world = current_world()
+    if world.fatal is None:
+        world.fatal = error   # (the run stops at the next switch, whatever the program catches)
+    raise error
 
 
 def delivered(interpreter: Any, signum: int) -> bool:

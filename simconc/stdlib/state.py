@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals")
+                 "signals", "alarm")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -75,6 +75,8 @@ class FaceState:
         self.entropy: Any = None
         #: The process's signal handlers by number, those it set (``signals.py``).
         self.signals: Optional[dict[int, Any]] = None
+        #: When its alarm comes due (``signal.alarm``, ``setitimer``), in simulated time.
+        self.alarm: Optional[float] = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
