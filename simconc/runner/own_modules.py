@@ -17,7 +17,7 @@ from typing import Callable, Collection, Optional
 from ..kernel.trace import programs_file
 
 #: Where installed packages are (their modules are not the program's own).
-_INSTALLED = re.compile(r"[/\\\\](site|dist)-packages[/\\\\]")
+_INSTALLED = re.compile(r"[/\\](site|dist)-packages[/\\]")
 #: Packages by their top-level name: whether one of their modules is an extension module.
 _native: dict[str, bool] = {}
 
