@@ -5,8 +5,8 @@ time and print, the indentation). `map_run` fetches the 13 course pages one afte
 `pool_run` fetches them with a pool of 4 threads (`multiprocessing.dummy` is the
 `multiprocessing` API over threads). The simulated network serves the tutorial's pages with the
 sizes it printed; each takes 0.39 s to answer and its 83 KB come at 10 Mbit/s, so `map_run`
-takes the tutorial's 5.933 s, and four threads overlap their waits: about a third of it (the
-tutorial: 1.938 s, a ratio of 0.327).
+takes the tutorial's 5.933 s, and four threads overlap their waits: 1.626 s, a ratio of 0.274
+(the tutorial: 1.938 s, 0.327; docs/network.md says what could have cost its run the rest).
 """
 import time
 # from multiprocessing import Pool
