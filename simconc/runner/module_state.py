@@ -1,10 +1,14 @@
-"""A test module's globals as a test began, put back before each execution of it.
+"""The program's own module as an exploration began, put back before each of its executions.
 
-The pytest plugin runs a test's body once per execution, in the same process: what the body
-leaves in its module's globals (a list it appends to, a counter it rebinds, an attribute of an
-object of the module's) would be there when the next execution begins, so that every execution
-after the first would start from another state, which its schedule token does not replay. Each
-execution starts from the state the test began with instead, as one pytest run of it does.
+An exploration of a callable (``simconc.explore(main)``; the pytest plugin's test body) runs it
+once per execution, in the same process: what one execution leaves in the globals of the
+callable's own module (a list it appends to, a counter it rebinds, an attribute of an object of
+the module's) would be there when the next one begins, so that every execution after the first
+would start from another state, which its schedule token does not replay, and the search would
+plan from executions of different programs. Each execution starts from the state the
+exploration began with instead (:func:`from_its_start`), and the exploration leaves the module
+as it found it. Only the user's own module is: not simconc's, the standard library's or an
+installed package's (:func:`.own_modules.is_programs`), whose state is theirs to keep.
 
 The state put back is shallow: each global's binding, the contents of a list, dict, set,
 bytearray or deque bound to one, and the attributes of an object of a class the module defines.
@@ -13,13 +17,17 @@ What lies deeper (a dict inside a list) is the program's own to reset.
 from __future__ import annotations
 
 import collections
+import contextlib
 import types
-from typing import Any
+from typing import Any, Callable, Iterator, Optional
+
+from .own_modules import is_programs
+from .patching import users_module
 
 _CONTAINERS = (list, dict, set, bytearray, collections.deque)
 
 
-#: Values a global holds as data (what a test rebinds: ``total = 0``), as opposed to code or
+#: Values a global holds as data (what a program rebinds: ``total = 0``), as opposed to code or
 #: machinery (a module, a class, a function, a lock), which a run rebinds to the face itself.
 _VALUES = (int, float, complex, str, bytes, bool, type(None), tuple, frozenset)
 
@@ -49,7 +57,7 @@ class ModuleState:
         namespace = self.namespace
         for name in [name for name, value in namespace.items()
                      if name not in self.data and not name.startswith("__") and _is_data(value)]:
-            del namespace[name]   # (a global the test added)
+            del namespace[name]   # (a global an execution added)
         namespace.update(self.data)
         for container, saved in self.contents:
             container.clear()
@@ -70,3 +78,35 @@ def _owns(module: types.ModuleType, value: Any) -> bool:
 
 def _is_data(value: Any) -> bool:
     return isinstance(value, _VALUES + _CONTAINERS)
+
+
+def own_module(program: object) -> Optional[types.ModuleType]:
+    """The module of the callable ``program`` (of the callable it wraps: ``__wrapped__``, the
+    pytest plugin's body's test) if it is the user's own, which an exploration puts back; None
+    for a scenario's path, or a callable of simconc's, the standard library's or an installed
+    package's."""
+    if not callable(program):
+        return None
+    module = users_module(getattr(program, "__wrapped__", program))
+    return module if module is not None and is_programs(module.__name__, module) else None
+
+
+def _nothing() -> None:
+    pass
+
+
+@contextlib.contextmanager
+def from_its_start(program: object) -> Iterator[Callable[[], None]]:
+    """Within the block, a function that puts ``program``'s own module (:func:`own_module`)
+    back as it is now: call it before each execution. It is put back once more as the block
+    ends. (Nothing is done for a program with no module of the user's: a scenario's file is
+    loaded afresh by each run.)"""
+    module = own_module(program)
+    if module is None:
+        yield _nothing
+        return
+    state = ModuleState(module)
+    try:
+        yield state.restore
+    finally:
+        state.restore()
