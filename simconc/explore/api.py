@@ -22,6 +22,7 @@ from ..kernel import switch_points_named
 from ..kernel.scheduler import MAX_STEPS
 from ..instrument.inplace import instrumented_in_place
 from ..runner import Check, Program, RunResult, check_arguments, run, scenarios_pinned
+from ..runner.module_state import from_its_start
 from ..runner.patching import users_module
 from ..runner.watchdog import spin_watchdog
 from .dpor import Dpor
@@ -64,7 +65,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             jobs: int = 1, semantics: str = "untimed", switch_points: str = "any",
             profile: str = "tutorial-2017", lock_order: bool = False,
             _share: tuple[int, int] = (0, 1),
-            progress: Optional[Callable[[ExploreReport], None]] = None) -> ExploreReport:
+            progress: Optional[Callable[[ExploreReport], None]] = None,
+            _begin: Optional[Callable[[], None]] = None) -> ExploreReport:
     """Explore ``program`` (a scenario path, or a callable run as the main thread).
 
     ``strategy``: ``dpor`` (every Mazurkiewicz trace once: exhaustive), ``enumerate`` (every
@@ -103,13 +105,20 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
 
     A callable's own module (a script's ``main``, not a library's) is the user's code: its
     reads and writes of shared state are seen, as a scenario file's are (see
-    :mod:`simconc.instrument.inplace`).
+    :mod:`simconc.instrument.inplace`). Its globals are put back before each execution as they
+    were when the exploration began, and once more when it ends: every execution starts from
+    the same state, and the exploration leaves the module as it found it
+    (:mod:`simconc.runner.module_state`).
     """
-    arguments = dict(locals())   # (first: exactly the arguments, for the call below)
+    arguments = dict(locals())   # (first: exactly the arguments, for the calls below)
     own = users_module(program) if callable(program) and semantics == "untimed" else None
     if own is not None and "__simconc__" not in vars(own):
         with instrumented_in_place(own, extra=(program,)):
             return explore(**arguments)
+    if _begin is None:
+        # (``_begin``: the caller's, shrink's, which began before this exploration did)
+        with from_its_start(program) as begin:
+            return explore(**dict(arguments, _begin=begin))
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}: choose one of {', '.join(STRATEGIES)}")
     if max_executions is not None and max_executions < 1:
@@ -151,10 +160,12 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             max_executions = DEFAULT_SAMPLES
         length = 1
         if strategy == "pct" or max_steps is None and semantics == "untimed":
+            _begin()
             length = _length(program, switch_points, check, max_steps, spin_timeout)
             if max_steps is None:
                 max_steps = step_limit_after(length)
         if jobs > 1:
+            _begin()   # (forked, each worker's exploration begins from the module as it is)
             return _in_processes(program, jobs, progress, strategy=strategy, check=check,
                                  max_executions=max_executions, seed=seed, depth=depth,
                                  max_steps=max_steps, spin_timeout=spin_timeout,
@@ -185,6 +196,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
         # An execution that ran without a trace and showed a new failure runs again, with it,
         # from its token. Should the program not replay (it depends on something the schedule
         # does not decide), the failure is still reported, unexplained.
+        _begin()
         try:
             again = run(program, schedule=result.schedule, check=check, max_steps=max_steps,
                         spin_timeout=spin_timeout, profile=profile, timeline=True)
@@ -204,11 +216,13 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 if mixed is None and number >= Interleaved.AFTER:
                     # (PCT's length measured as strategy="pct" measures it: its samples are
                     # that strategy's executions)
+                    _begin()
                     mixed = Interleaved(seed, depth, _length(program, switch_points, check,
                                                              max_steps, spin_timeout))
                 if mixed is not None:
                     number += mixed.ran
                     if mixed.due(engine.index):
+                        _begin()
                         result = run(program, strategy=mixed.begin(), semantics=semantics,
                                      switch_points=switch_points, check=check,
                                      max_steps=max_steps, spin_timeout=spin_timeout,
@@ -232,6 +246,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
             else:
                 strat = engine.begin()
                 with_trace = number < TRACED_FIRST and not failures
+                _begin()
                 result = run(program, strategy=strat, semantics=semantics,
                              switch_points=switch_points, check=check,
                              max_steps=max_steps or FIRST_STEP_LIMIT,
@@ -246,6 +261,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
                 # may take a few times as many steps before they are cut as a livelock.
                 max_steps = step_limit_after(len(result.steps))
             if ahead_options is not None and ahead is None:
+                _begin()   # (forked, each worker begins from the module as it is: parallel.py)
                 ahead = stack.enter_context(Ahead(program, jobs - 1, preemption_bound,
                                                   dict(ahead_options, max_steps=max_steps)))
             more = engine.end(result.steps, blocked, result.pending)
@@ -358,24 +374,30 @@ def shrink(program: Program, schedule: str, *, check: Check = None,
            max_steps: Optional[int] = None, spin_timeout: float = 10.0) -> Failure:
     """The failure ``schedule`` shows, reached with the fewest preemptions: preemption-bounded
     searches with bounds 0, 1, 2... until one shows the same failure. A schedule with fewer
-    preemptions is fewer places where "another thread ran in between" needs explaining."""
-    result = run(program, schedule=schedule, check=check, max_steps=max_steps,
-                 spin_timeout=spin_timeout)
-    found = failure_kind(result)
-    if found is None:
-        raise ValueError("the schedule does not fail: there is nothing to shrink")
-    target = (found[0], _ADDRESS.sub("0x...", found[1]))
-    most = sum(step.preempts for step in result.steps)
-    for bound in range(most):
-        report = explore(program, preemption_bound=bound, check=check, max_steps=max_steps,
-                         spin_timeout=spin_timeout,
-                         stop_on_failure=lambda f: _key(f.kind, f.message) == target)
-        for failure in report.failures:
-            if _key(failure.kind, failure.message) == target:
-                return failure
-    failure = failure_of(result)
-    assert failure is not None
-    return failure
+    preemptions is fewer places where "another thread ran in between" needs explaining.
+
+    As in :func:`explore`, every execution of a callable starts from its own module as it was
+    when the shrinking began (the state the exploration that found ``schedule`` left it in),
+    and the module is left so."""
+    with from_its_start(program) as begin:
+        result = run(program, schedule=schedule, check=check, max_steps=max_steps,
+                     spin_timeout=spin_timeout)
+        found = failure_kind(result)
+        if found is None:
+            raise ValueError("the schedule does not fail: there is nothing to shrink")
+        target = (found[0], _ADDRESS.sub("0x...", found[1]))
+        most = sum(step.preempts for step in result.steps)
+        for bound in range(most):
+            report = explore(program, preemption_bound=bound, check=check,
+                             max_steps=max_steps, spin_timeout=spin_timeout,
+                             stop_on_failure=lambda f: _key(f.kind, f.message) == target,
+                             _begin=begin)
+            for failure in report.failures:
+                if _key(failure.kind, failure.message) == target:
+                    return failure
+        failure = failure_of(result)
+        assert failure is not None
+        return failure
 
 
 def _key(kind: str, message: str) -> tuple[str, str]:

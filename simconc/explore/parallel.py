@@ -23,10 +23,11 @@ import pickle
 import signal
 from collections import deque
 from multiprocessing.connection import Connection, wait
-from typing import Any, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Optional, Sequence
 
 from ..kernel import Option, SimconcError, Step
 from ..runner import Program, RunResult, run
+from ..runner.module_state import from_its_start
 from .dpor import Dpor, Plan, SleepBlocked, _DporStrategy
 
 
@@ -86,13 +87,15 @@ class _Recording(_DporStrategy):
 
 
 def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Optional[int],
-                     options: dict[str, Any], limit: int) -> None:
+                     options: dict[str, Any], limit: int, begin: Callable[[], None]) -> None:
     """Explore the subtree ``plan`` starts, sending ``("ran", branch, Ran)`` for each execution
-    in the order the search runs them, then ``("end",)``; stop early when told to."""
+    in the order the search runs them, then ``("end",)``; stop early when told to. ``begin``
+    puts the program's own module back as the exploration began, before each execution."""
     engine = Dpor.following(plan, bound)
     for _ in range(limit):
         branch = _branch(plan)
         strategy = engine.begin(_Recording)
+        begin()
         result = run(program, strategy=strategy, semantics="untimed", trace=False, **options)
         if strategy.error is not None:
             break   # the search runs it itself, and meets the error the same way
@@ -132,20 +135,23 @@ def _serve(conn: Connection, program: Program, bound: Optional[int],
     # Ctrl-C and SIGTERM are the search's to handle: it stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    while True:
-        try:
-            message = conn.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        if message == "stop":    # it came after the subtree ended: nothing to stop
-            continue
-        plan, limit = message
-        try:
-            _explore_subtree(conn, program, plan, bound, options, limit)
-        except BaseException:  # noqa: BLE001 - whatever it was, the search runs those itself
-            conn.send(("end",))
+    # The program's own module as the exploration began: forked, as the search put it back just
+    # before; spawned, as importing it made it.
+    with from_its_start(program) as begin:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:
+                return
+            if message is None:
+                return
+            if message == "stop":    # it came after the subtree ended: nothing to stop
+                continue
+            plan, limit = message
+            try:
+                _explore_subtree(conn, program, plan, bound, options, limit, begin)
+            except BaseException:  # noqa: BLE001 - whatever it was, the search runs those itself
+                conn.send(("end",))
 
 
 class _Stream:

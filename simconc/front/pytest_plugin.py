@@ -34,7 +34,6 @@ from ..instrument.inplace import instrumented_in_place
 from ..runner.patching import REBIND
 from ..kernel import SimconcError
 from ..runner import run
-from .module_state import ModuleState
 
 
 class SimconcWarning(pytest.PytestWarning):
@@ -76,16 +75,15 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
     test = pyfuncitem.obj
     outcomes: list[BaseException] = []   # pytest.skip() or pytest.xfail() in the body
 
-    begun: list[ModuleState] = []   # (its module's globals as the test began)
-
     def body() -> None:
-        begun[0].restore()   # (each execution starts from them: module_state.py)
         try:
             test(**args)
         except (pytest.skip.Exception, pytest.xfail.Exception) as exc:
             outcomes.append(exc)   # (the test's outcome, not an execution's failure)
 
-    body.__wrapped__ = test   # type: ignore[attr-defined]   # (its module is the program's)
+    # Its module is the program's: the exploration puts its globals back as the test began
+    # before each execution, and after the last (simconc/runner/module_state.py).
+    body.__wrapped__ = test   # type: ignore[attr-defined]
 
     module = pyfuncitem.module.__name__
     added = module not in REBIND
@@ -94,7 +92,6 @@ def explore_test(pyfuncitem: Any, marker: Any) -> bool:
     in_place = _in_place(pyfuncitem)
     try:
         in_place.__enter__()
-        begun.append(ModuleState(pyfuncitem.module))
         token = pyfuncitem.config.getoption("--simconc-replay")
         try:
             if token:

@@ -18,6 +18,7 @@ from greenlet import GreenletExit
 
 from ..analysis.deadlock import report, stuck_state, variable_names
 from ..instrument.hooks import hooks
+from ..instrument.inplace import instrumented_in_place
 from ..instrument.ticks import COUNTER, NEXT
 from ..kernel import (BadToken, CostProfile, ProgramExit, RandomStrategy, ReplayStrategy,
                      ScheduleMismatch, SimconcError, Stepped, Strategy, Timed, TraceEvent, World,
@@ -78,7 +79,14 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     ``at_end`` is called with the world once the run is over (it ended, no thread can go on, a
     limit or an error stopped it), before the threads left are unwound: what each was doing
     can still be read from it then (their greenlets' frames). It must not run the program.
+
+    A callable's own module (a script's ``main``, not simconc's or the standard library's) runs
+    instrumented under untimed semantics, as in an exploration: its reads and writes of shared
+    state are steps, and a token an exploration recorded replays here. Its globals are not put
+    back (an exploration does that, :mod:`.module_state`): one run is one call of the program,
+    and leaves what the call leaves.
     """
+    arguments = dict(locals())   # (first: exactly the arguments, for the call below)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, not {type(seed).__name__}")
     check_arguments(seed=seed, until=until, spin_timeout=spin_timeout, check=check)
@@ -114,6 +122,11 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     if not gil and switch_points != "any":
         raise ValueError("the GIL build's switch points (switch_points='gil') and no GIL "
                          "(gil=False) contradict each other")
+    own = users_module(program) if untimed and callable(program) else None
+    if own is not None and "__simconc__" not in vars(own):
+        # (an exploration instruments it once for all its executions: see explore/api.py)
+        with instrumented_in_place(own, extra=(program,)):
+            return run(**arguments)
     if strategy is None:
         strategy = ReplayStrategy(decode_token(schedule)) if schedule is not None \
             else RandomStrategy(seed)
