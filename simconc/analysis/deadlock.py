@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Optional
 from ..kernel import SimThread, World
 
 if TYPE_CHECKING:  # pragma: no cover
-    import networkx as nx
+    import networkx as nx  # type: ignore[import-untyped]
 
 
 @dataclass

@@ -10,7 +10,7 @@ the same report: nothing here reads the clock, an id or a set's order.
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from ..analysis.deadlock import DeadlockReport, ThreadWait
 from ..render import svg as timeline_svg
@@ -73,7 +73,12 @@ def render_svg(failure: Failure, marker: str = "arrow") -> str:
     def lane_of(name: str) -> Optional[int]:
         return lanes.get(by_name.get(name, name))
 
-    stuck = _ROW * 2 + max((_sag(lane_of(w["thread"]), lane_of(h)) // 2
+    def known_lane(name: str) -> int:
+        # (a thread known to have a lane: a waiting thread, given one above, or a holder
+        # whose lane_of was checked first)
+        return cast(int, lane_of(name))
+
+    stuck = _ROW * 2 + max((_sag(known_lane(w["thread"]), known_lane(h)) // 2
                             for w in failure.waits for h in w["held_by"]
                             if lane_of(h) is not None), default=0) if failure.waits else 0
     width = _GUTTER + _LANE * max(len(lanes), 1)
@@ -119,7 +124,7 @@ def render_svg(failure: Failure, marker: str = "arrow") -> str:
     # A deadlock: where each stuck thread stays, and an arrow to the thread it waits for.
     y = _HEAD + _ROW * (len(rows) + 1)
     for wait in failure.waits:
-        x = _GUTTER + lane_of(wait["thread"]) * _LANE
+        x = _GUTTER + known_lane(wait["thread"]) * _LANE
         tip = f"{wait['thread']} waits for {wait['waits_for']}" + (
             f" (held by {', '.join(wait['held_by'])})" if wait["held_by"] else "") + (
             f" at {wait['where']}" if wait["where"] else "")
@@ -134,7 +139,7 @@ def render_svg(failure: Failure, marker: str = "arrow") -> str:
                 continue
             # From the bottom of one box to the bottom of the other, bent below the line (the
             # further apart, the deeper), so that the arrows of a cycle pass under the boxes.
-            a, b = lane_of(wait["thread"]), lane_of(holder)
+            a, b = known_lane(wait["thread"]), known_lane(holder)
             x1 = _GUTTER + a * _LANE + _LANE // 2 + (12 if b > a else -12)
             x2 = _GUTTER + b * _LANE + _LANE // 2 + (-12 if b > a else 12)
             bottom = y + _ROW - 3
@@ -145,8 +150,8 @@ def render_svg(failure: Failure, marker: str = "arrow") -> str:
     for first, second in failure.conflicts:
         if first not in place or second not in place:
             continue   # (a row the drawing leaves out)
-        a, b = failure.steps[first], failure.steps[second]
-        lane_a, lane_b = lanes[_lane_key(a)], lanes[_lane_key(b)]
+        step_a, step_b = failure.steps[first], failure.steps[second]
+        lane_a, lane_b = lanes[_lane_key(step_a)], lanes[_lane_key(step_b)]
         y1 = _HEAD + _ROW * place[first] + _ROW // 2
         y2 = _HEAD + _ROW * place[second] + _ROW // 2
         if lane_a == lane_b:   # (one thread's two accesses: a loop out to the right)

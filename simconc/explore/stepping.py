@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any, Callable, Optional, Sequence, Union
 
-from greenlet import getcurrent
+from greenlet import getcurrent  # type: ignore[import-untyped]
 
 from ..analysis.deadlock import namer, wait_of
 from ..kernel import (Option, SimconcError, SimThread, Strategy, Trace, Where, World,

@@ -62,6 +62,7 @@ def lock_op(quick: bool) -> float:
 
 def queue_op(quick: bool, lock: float) -> float:
     """A put or a get of a queue.Queue, besides its locks' four operations a pair."""
+    q: queue.Queue[int]
     q, count = queue.Queue(), 5_000 if quick else 50_000
 
     def once() -> float:
@@ -98,7 +99,9 @@ def process_start(method: str, quick: bool) -> float:
 
     def once() -> float:
         reader, writer = context.Pipe(duplex=False)
-        process = context.Process(target=_child_started, args=(writer,))
+        # (a fork or spawn context: both have Process, which the stubs' BaseContext has not)
+        process = context.Process(  # type: ignore[attr-defined]
+            target=_child_started, args=(writer,))
         start = time.perf_counter()
         process.start()
         started = reader.recv()

@@ -23,7 +23,7 @@ import socket
 import sys
 import webbrowser
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, cast
 
 from ..kernel import SimconcError
 from ..render import colors, draw
@@ -244,13 +244,13 @@ class _Server(HTTPServer):
                                 continue
                             waiting.register(connection, selectors.EVENT_READ, address)
                             continue
-                        connection = key.fileobj
+                        connection = cast(socket.socket, key.fileobj)   # (one accepted above)
                         waiting.unregister(connection)
                         self._handle(connection, key.data)
             finally:
                 for key in list(waiting.get_map().values()):
                     if key.fileobj is not self.socket:
-                        key.fileobj.close()
+                        cast(socket.socket, key.fileobj).close()   # (one accepted above)
 
     def _handle(self, connection: socket.socket, address: Any) -> None:
         connection.settimeout(REQUEST_TIMEOUT)

@@ -24,7 +24,9 @@ def _matches(name: str, packages: Sequence[str]) -> bool:
 
 
 class _InstrumentingLoader(importlib.machinery.SourceFileLoader):
-    def source_to_code(self, data: Any, path: Any, *, _optimize: int = -1) -> Any:
+    # (SourceLoader's signature, which get_code calls; the stubs give InspectLoader's static one)
+    def source_to_code(  # type: ignore[override]
+            self, data: Any, path: Any, *, _optimize: int = -1) -> Any:
         source = importlib.util.decode_source(data) if isinstance(data, bytes) else data
         # With the GIL build's switch points marked: an exploration of either kind may import
         # it (the marks cost a call each and do nothing under switch_points="any").

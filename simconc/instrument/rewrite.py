@@ -224,7 +224,7 @@ class _Rewriter(ast.NodeTransformer):
                 return child
         return None
 
-    def _scoped(self, node: ast.AST, name: str) -> ast.AST:
+    def _scoped(self, node: ast.expr, name: str) -> ast.AST:
         table = self._child_table(name, node.lineno)
         if table is None:  # a scope symtable folds away (3.12's inlined comprehensions)
             return self.generic_visit(node)
@@ -264,7 +264,8 @@ class _Rewriter(ast.NodeTransformer):
                 name not in self.body.private:
             # ``for x in ...`` assigns a module variable other code reads: each item is a write
             # step, as ``x = item`` would be.
-            node.target = ast.Name("__simconc_item__", ast.Store())
+            # (a For or an AsyncFor: a While has no target)
+            node.target = ast.Name("__simconc_item__", ast.Store())  # type: ignore[union-attr]
             store = ast.Assign([ast.Name(target.id, ast.Store())], _call(
                 self._assign_hook(name), ast.Constant(name),
                 ast.Name("__simconc_item__", ast.Load())))
@@ -280,7 +281,7 @@ class _Rewriter(ast.NodeTransformer):
             return [ast.copy_location(_switch(), node), node]
         return node
 
-    def _comprehension(self, node: ast.AST, name: str) -> ast.AST:
+    def _comprehension(self, node: ast.expr, name: str) -> ast.AST:
         generators: list[ast.comprehension] = node.generators   # type: ignore[attr-defined]
         # The first iterable is evaluated in the enclosing scope; the rest in the
         # comprehension's, where the names its targets bind are its own.

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence, cast
 
 from ..analysis.intervals import intervals
 from ..kernel import Trace, TraceEvent, Where, get_profile
@@ -321,9 +321,9 @@ def _core_lanes(events: list[TraceEvent], of_thread: dict[int, Lane], end: float
     taken: dict[int, tuple[float, int]] = {}   # core -> (since, the thread's ident)
     for event in events:
         if event.op == "core-take":   # (its key: the core's number)
-            taken[event.key] = (event.time, event.ident)
+            taken[cast(int, event.key)] = (event.time, event.ident)
         elif event.op == "core-free":
-            number = event.key
+            number = cast(int, event.key)   # (the core's number, as above)
             since, ident = taken.pop(number, (event.time, event.ident))
             if event.time > since:
                 lane = of_thread.get(ident)
@@ -464,7 +464,8 @@ class Blend(NamedTuple):
     first: int
     last: int
     parts: tuple[tuple[str, int, float], ...]   # (state, who, share), in STATES order
-    count: int      # how many stretches, in all the columns
+    # how many stretches, in all the columns (a field, which hides tuple.count)
+    count: int  # type: ignore[assignment]
 
 
 #: How far a column's share of a part may be from its neighbours' to be drawn with them.

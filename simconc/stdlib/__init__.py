@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import types
+from typing import Any, Callable, Optional
 
 #: The real modules that the face stands in for, by the name a program imports.
 FACES = ("threading", "_thread", "queue", "time", "random", "urllib.request")
@@ -18,7 +19,8 @@ def face_module(name: str) -> types.ModuleType:
     return importlib.import_module(f"{__name__}.{name.replace('.', '_')}")
 
 
-_templates: list[tuple[str, dict, object]] = []   # name, contents, _fresh_state or None
+#: Each face's name, contents, and _fresh_state (if it has one).
+_templates: list[tuple[str, dict, Optional[Callable[[], dict[str, Any]]]]] = []
 
 
 def face_contents() -> set[int]:

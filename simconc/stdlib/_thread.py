@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from ..kernel import current_world
 from ..kernel.trace import caller_where

@@ -17,9 +17,9 @@ import selectors
 import sys
 import sysconfig
 import types
-from typing import Any, Optional
+from typing import Any, NoReturn, Optional, cast
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
@@ -88,7 +88,7 @@ class SimulatedSelector(selectors.BaseSelector):
         self._closed = True
 
 
-def _refuse(error: UnsimulatedError) -> None:
+def _refuse(error: UnsimulatedError) -> NoReturn:
     """Raise ``error`` where the program asked, and stop the run at its next switch even if the
     program catches it (a task's exception may be kept, or caught as any Exception)."""
     frame: Optional[types.FrameType] = sys._getframe(1)
@@ -169,10 +169,10 @@ def install(asyncio: types.ModuleType) -> None:
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
 
-    class SimulatedPolicy(asyncio.events.BaseDefaultEventLoopPolicy):
+    class SimulatedPolicy(asyncio.events.BaseDefaultEventLoopPolicy):  # type: ignore[name-defined]
         _loop_factory = SimulatedEventLoop
 
-    asyncio.SelectorEventLoop = SimulatedEventLoop
+    asyncio.SelectorEventLoop = SimulatedEventLoop  # type: ignore[attr-defined]
     if hasattr(asyncio, "unix_events"):
         asyncio.unix_events.SelectorEventLoop = SimulatedEventLoop
     asyncio.events._event_loop_policy = SimulatedPolicy()
@@ -184,7 +184,7 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
     and what it awaits when the step ends (this run's own Task class: patched freely)."""
     task_class = asyncio.tasks.Task
     init, step = task_class.__init__, task_class._Task__step
-    home = os.path.dirname(asyncio.__file__) + os.sep
+    home = os.path.dirname(cast(str, asyncio.__file__)) + os.sep   # (a package: it has a file)
 
     def traced(task: Any) -> Any:
         world = maybe_current_world()

@@ -116,8 +116,8 @@ class Fork:
             types.FunctionType: self._function, type: self._class,
             staticmethod: lambda x, memo: staticmethod(copy.deepcopy(x.__func__, memo)),
             classmethod: lambda x, memo: classmethod(copy.deepcopy(x.__func__, memo)),
-            property: lambda x, memo: property(*(copy.deepcopy(f, memo) for f in (
-                x.fget, x.fset, x.fdel)), x.__doc__),
+            property: lambda x, memo: property(  # type: ignore[call-arg]   # (fget, fset, fdel, doc)
+                *(copy.deepcopy(f, memo) for f in (x.fget, x.fset, x.fdel)), x.__doc__),
             types.MethodType: lambda x, memo: types.MethodType(
                 copy.deepcopy(x.__func__, memo), copy.deepcopy(x.__self__, memo)),
             WaitQueue: _fresh_wait_queue,
@@ -195,7 +195,7 @@ class Fork:
                 for f in vars(cls).values()):
             return cls
         slots = set(getattr(cls, "__slots__", ()) if not isinstance(
-            getattr(cls, "__slots__", ()), str) else (cls.__slots__,))
+            getattr(cls, "__slots__", ()), str) else (cls.__slots__,))  # type: ignore[attr-defined]
         namespace = {key: value for key, value in vars(cls).items()
                      if key not in ("__dict__", "__weakref__") and key not in slots}
         bases = tuple(copy.deepcopy(base, memo) for base in cls.__bases__)
@@ -272,8 +272,9 @@ def _memoryview(view: memoryview, memo: dict) -> memoryview:
         return view
     data = bytearray(view.tobytes()) if not view.readonly else view.tobytes()
     copied = memoryview(data)
-    return copied if view.format == "B" and view.ndim == 1 else copied.cast(view.format,
-                                                                             view.shape)
+    # (a format and shape from a memoryview: ones cast accepts, which the stubs cannot tell)
+    return copied if view.format == "B" and view.ndim == 1 else \
+        copied.cast(view.format, view.shape)  # type: ignore[call-overload]
 
 
 def _copy_count(counter: "itertools.count", memo: dict) -> "itertools.count":

@@ -23,7 +23,7 @@ from collections import deque
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Iterable, Optional
 
-from greenlet import GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from ..kernel import WaitQueue, current_world, maybe_current_world
 
@@ -261,7 +261,7 @@ def _reduce_connection(connection: Connection) -> tuple:
     connection._check_closed()
     if connection._out is not None:
         connection._out.writers += 1
-    tokens = []
+    tokens: list[Optional[int]] = []
     for channel in (connection._in, connection._out):
         if channel is None:
             tokens.append(None)

@@ -11,7 +11,7 @@ made when the execution ends, as a tracker would unlink what was leaked. A forke
 """
 from __future__ import annotations
 
-import _posixshmem
+import _posixshmem  # type: ignore[import-not-found]   # (C, no stubs)
 import errno
 import mmap
 import os

@@ -37,7 +37,7 @@ def _real() -> Any:
             if known is not None:   # (the face, during a run: it stays what programs import)
                 sys.modules["urllib.request"] = known
                 if in_package is not None:
-                    sys.modules["urllib"].request = in_package
+                    sys.modules["urllib"].request = in_package  # type: ignore[attr-defined]
     return _real_module
 
 
@@ -48,7 +48,9 @@ def __getattr__(name: str) -> Any:
     return getattr(_real(), name)
 
 
-def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *,
+# (socket._GLOBAL_DEFAULT_TIMEOUT: CPython's sentinel for "no timeout given", not in the stubs)
+def urlopen(url: Any, data: Any = None,
+            timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT, *,  # type: ignore[attr-defined]
             cafile: Any = None, capath: Any = None, cadefault: bool = False,
             context: Any = None) -> Any:
     """Open ``url`` (a string or a ``Request``) on the simulated network."""
@@ -65,7 +67,7 @@ def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TI
     if request.data is not None and isinstance(request.data, str):
         raise TypeError("POST data should be bytes, an iterable of bytes, or a file object. "
                         "It cannot be of type str.")
-    if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:
+    if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
         request.timeout = timeout
     full_url = request.full_url
     if request.type not in ("http", "https"):
@@ -85,14 +87,15 @@ def urlopen(url: Any, data: Any = None, timeout: Any = socket._GLOBAL_DEFAULT_TI
             f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("ascii")
     world = current_world()
     wait: Optional[float] = getattr(request, "timeout", None)
-    if wait is socket._GLOBAL_DEFAULT_TIMEOUT:
+    if wait is socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
         wait = None
     stream = Arriving(head + body, len(head), world.read_clock(), site, wait, line())
-    response = http.client.HTTPResponse(Connection(stream), method=request.get_method(),
-                                        url=full_url)
+    # (a Connection is socket enough: HTTPResponse only calls its makefile)
+    response = http.client.HTTPResponse(Connection(stream),  # type: ignore[arg-type]
+                                        method=request.get_method(), url=full_url)
     response.begin()   # (waits for the status line and the headers)
     response.url = full_url
-    response.msg = response.reason
+    response.msg = response.reason  # type: ignore[assignment]   # (as urllib's do_open does)
     if not 200 <= response.status < 300:
         raise urllib.error.HTTPError(full_url, response.status, response.reason,
                                      response.headers, response)

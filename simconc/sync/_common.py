@@ -3,7 +3,7 @@ labels and reprs, trace records, and a lock that is only ever used as a signal."
 from __future__ import annotations
 
 import sys
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, Protocol, cast
 
 from ..kernel import NOTHING, SimThread, current_world
 from .lock import Lock, fake_address
@@ -18,7 +18,7 @@ def _time() -> float:
     return current_world().read_clock()
 
 
-def new_serial(obj: object, numbered: bool = True) -> int:
+def new_serial(obj: _Numbered, numbered: bool = True) -> int:
     """Number ``obj``: the next of the interpreter's one serial counter (the one lock.py uses;
     fake addresses come from it) and, unless it is a part of another object (a Queue's
     not_empty), the next of its kind (``_sim_number``; labels come from it), so both are the
@@ -29,7 +29,12 @@ def new_serial(obj: object, numbered: bool = True) -> int:
     return numbers.serial
 
 
-def label_of(obj: object) -> str:
+class _Numbered(Protocol):
+    """What new_serial numbers: a port (a Labelled, whose subclasses all have a ``__dict__``)."""
+    _sim_number: int
+
+
+def label_of(obj: Labelled) -> str:
     """``Event#4``: the name reports use. Attributes are prefixed ``_sim_`` because user
     subclasses (of Queue especially) may well have a ``_name`` or ``_serial`` of their own."""
     return getattr(obj, "_sim_name", None) or f"{type(obj).__name__}#{obj._sim_number}"
@@ -40,12 +45,16 @@ class Labelled:
 
     __slots__ = ()
 
+    if TYPE_CHECKING:   # set on every port by new_serial (its own, not a slot)
+        _sim_number: int
+        _sim_serial: int
+
     @property
     def label(self) -> str:
         return label_of(self)
 
 
-def record(op: str, obj: object, detail: str = "") -> None:
+def record(op: str, obj: Labelled, detail: str = "") -> None:
     """Put one visible operation on ``obj`` (a port: an Event, a Queue...) on the trace, at the
     user's line (simconc frames are skipped)."""
     world = current_world()
@@ -53,13 +62,13 @@ def record(op: str, obj: object, detail: str = "") -> None:
                  NOTHING, detail)
 
 
-def object_repr(obj: object) -> str:
+def object_repr(obj: Labelled) -> str:
     """``object.__repr__`` with a deterministic stand-in for ``id()``."""
     cls = type(obj)
     return f"<{cls.__module__}.{cls.__qualname__} object at {fake_address(obj._sim_serial)}>"
 
 
-def address(obj: object) -> str:
+def address(obj: Labelled) -> str:
     return fake_address(obj._sim_serial)
 
 
@@ -96,5 +105,6 @@ class SignalLock(Lock, internal=True):
         return True
 
     def _give_up(self) -> None:
-        self._owner.held.append(self)  # what _Base._give_up takes off again
+        # (the callers checked the lock is held: _owner is the thread that holds it)
+        cast(SimThread, self._owner).held.append(self)  # what _Base._give_up takes off again
         super()._give_up()

@@ -57,11 +57,11 @@ class Condition(Labelled):
         # these override the default implementations (which just call
         # release() and acquire() on the lock).  Ditto for _is_owned().
         if hasattr(lock, '_release_save'):
-            self._release_save = lock._release_save
+            self._release_save = lock._release_save  # type: ignore[method-assign]
         if hasattr(lock, '_acquire_restore'):
-            self._acquire_restore = lock._acquire_restore
+            self._acquire_restore = lock._acquire_restore  # type: ignore[method-assign]
         if hasattr(lock, '_is_owned'):
-            self._is_owned = lock._is_owned
+            self._is_owned = lock._is_owned  # type: ignore[method-assign]
         self._waiters: _deque = _deque()
 
     def _at_fork_reinit(self) -> None:
@@ -77,7 +77,7 @@ class Condition(Labelled):
     def __repr__(self) -> str:
         return "<Condition(%s, %d)>" % (self._lock, len(self._waiters))
 
-    def _release_save(self) -> None:
+    def _release_save(self) -> Any:   # (replaced by the lock's own if it has one: state)
         self._lock.release()           # No state to save
 
     def _acquire_restore(self, x: Any) -> None:

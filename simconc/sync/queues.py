@@ -12,7 +12,7 @@ from __future__ import annotations
 import types
 from collections import deque
 from heapq import heappop, heappush
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Hashable, Optional
 
 from ..kernel import WaitQueue, current_world, maybe_current_world
 from ._common import (Labelled, PY311, PY313, _time as time, new_serial,
@@ -226,7 +226,7 @@ class Queue(Labelled):
     def _get(self) -> Any:
         return self.queue.popleft()
 
-    __class_getitem__ = classmethod(types.GenericAlias)
+    __class_getitem__ = classmethod(types.GenericAlias)  # type: ignore[var-annotated]
 
 
 def _queue_work() -> None:
@@ -290,6 +290,12 @@ class SimpleQueue(Labelled):
 
     __module__ = "_queue"
 
+    if TYPE_CHECKING:   # the C object's fields, set by __new__ (no class annotations at run time)
+        _sim_key: Hashable
+        _queue: deque[Any]
+        _parked: deque[_Parked]   # 3.13+
+        _waiting: WaitQueue       # 3.10-3.12
+
     def __new__(cls, *args: Any, **kwargs: Any) -> "SimpleQueue":
         # The C type's argument checks: the base class takes no arguments; a subclass with an
         # __init__ of its own may.
@@ -301,10 +307,10 @@ class SimpleQueue(Labelled):
         self = super().__new__(cls)
         self._sim_serial = new_serial(self)
         self._sim_key = current_world().name_new(self)   # the location its steps touch
-        self._queue: deque = deque()
+        self._queue = deque()
         if PY313:
             # Waiting gets, in a parking lot (see _get_handoff): FIFO.
-            self._parked: deque[_Parked] = deque()
+            self._parked = deque()
         else:
             # Waiting gets, which a put wakes one at a time (see _get_woken).
             self._waiting = WaitQueue(current_world(), self, self._sim_key)
@@ -436,4 +442,4 @@ class SimpleQueue(Labelled):
         current_world().point(self._sim_key, "r")
         return len(self._queue)
 
-    __class_getitem__ = classmethod(types.GenericAlias)
+    __class_getitem__ = classmethod(types.GenericAlias)  # type: ignore[var-annotated]
