@@ -3,7 +3,7 @@ labels and reprs, trace records, and a lock that is only ever used as a signal."
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Optional, Protocol, cast
+from typing import TYPE_CHECKING, Optional, Protocol
 
 from ..kernel import NOTHING, SimThread, current_world
 from .lock import Lock, fake_address
@@ -106,5 +106,6 @@ class SignalLock(Lock, internal=True):
 
     def _give_up(self) -> None:
         # (the callers checked the lock is held: _owner is the thread that holds it)
-        cast(SimThread, self._owner).held.append(self)  # what _Base._give_up takes off again
+        owner: SimThread = self._owner   # type: ignore[assignment]
+        owner.held.append(self)  # what _Base._give_up takes off again
         super()._give_up()

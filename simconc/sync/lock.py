@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import operator
 import sys
-from typing import Any, Optional, cast
+from typing import Any, Optional
 
 from ..kernel import NOTHING, SimThread, WaitQueue, WeakAttribute, World, current_world
 
@@ -198,8 +198,10 @@ class _Base:
         return started is not None and self._world.now - started > fair_after
 
     def _give_up(self) -> None:
-        # (the callers checked the lock is held: _owner is the thread that holds it)
-        cast(SimThread, self._owner).held.remove(self)
+        # (the callers checked the lock is held: _owner is the thread that holds it; an
+        # annotation, not a cast(): no call on the release path)
+        owner: SimThread = self._owner   # type: ignore[assignment]
+        owner.held.remove(self)
         self._owner = None
         if self._since:
             # (the heir holds it from now on; its acquire adds it to what it holds)
@@ -321,8 +323,8 @@ class RLock(_Base):
         if self._count == 0:
             raise RuntimeError("cannot release un-acquired lock")
         self._world.point(self._sim_key, "rel")
-        # (a count above 0: owned, by a thread)
-        state = (self._count, cast(SimThread, self._owner).ident)
+        owner: SimThread = self._owner   # type: ignore[assignment]   # (a count above 0: owned)
+        state = (self._count, owner.ident)
         self._count = 0
         self._record(self._world.current_thread(), "release")
         self._give_up()
