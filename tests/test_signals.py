@@ -224,14 +224,16 @@ def test_a_handler_that_would_interrupt_is_refused_by_an_exploration():
     def program():
         import multiprocessing
         import signal
-        import time
+        import threading
 
         ready = multiprocessing.Event()
 
         def child():
             signal.signal(signal.SIGTERM, lambda *args: print("handled"))
             ready.set()
-            time.sleep(1)
+            stuck = threading.Lock()
+            stuck.acquire()
+            stuck.acquire()   # (waits until the handler would run)
 
         p = multiprocessing.Process(target=child)
         p.start()

@@ -209,9 +209,8 @@ def send(world: World, target: Interpreter, signum: int, what: str) -> None:
     """``signum`` arrives at ``target``'s process (sent by ``what``, for messages), from the
     running thread or from no thread (an alarm); its disposition decides (module docstring)."""
     if signum in _STOPPING:
-        raise UnsimulatedError(
-            f"the simulated program sent {name_of(signum)} ({what}): it would stop or continue "
-            f"the process, and simconc does not simulate job control")
+        _refuse(f"it sent {name_of(signum)} ({what}), which would stop or continue the "
+                f"process: simconc does not simulate job control")
     if _ended(world, target):
         return
     if signum == _real.SIGKILL:
@@ -237,13 +236,14 @@ def trip(world: World, target: Interpreter, signum: int, what: str) -> None:
         return
     if signum not in state.pending:
         if sender is not main and world.semantics.name != "timed":
-            raise UnsimulatedError(
-                f"the simulated program sent {name_of(signum)} ({what}) to a process whose "
-                f"handler for it is a function of its own ({handler_of(target, signum)!r}): "
-                f"it would run in that process's main thread whenever CPython next checks for "
-                f"signals there, interrupting its wait if it waits, and an exploration does not "
-                f"explore where among the threads' steps that falls. Run it with `simconc run` "
-                f"(timed semantics), which runs handlers")
+            handler = handler_of(target, signum)
+            _refuse(f"it sent {name_of(signum)} ({what}) to a process whose handler for it "
+                    f"is a function of its own "
+                    f"({getattr(handler, '__qualname__', type(handler).__name__)}): "
+                    f"it would run in that process's main thread whenever CPython next checks "
+                    f"for signals there, interrupting its wait if it waits, and an exploration "
+                    f"does not explore where among the threads' steps that falls. Run it with "
+                    f"`simconc run` (timed semantics), which runs handlers")
         state.pending.add(signum)
         world.interrupt(main, lambda: _handle(target, signum))
     if sender is main:
