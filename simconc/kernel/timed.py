@@ -154,6 +154,11 @@ class Timed(Semantics):
         thread = world.current_thread()
         if thread.killed:
             raise GreenletExit   # (its process has ended: it unwinds)
+        if thread.interrupts:
+            # (they came while it ran: it runs them before it would wait, as CPython's eval
+            # loop would have; then its caller looks again)
+            world.run_interrupts(thread)
+            return True
         if self.settle(thread):
             # What it owed passed first, and other threads ran meanwhile: what it was about to
             # wait for may have happened. Woken at once, the caller looks again (every park is
@@ -312,13 +317,15 @@ class Timed(Semantics):
         world = self.world
         deadline = world.now + seconds
         while True:
+            if thread.interrupts:   # (they came while it ran)
+                world.run_interrupts(thread)
+                seconds = deadline - world.now
+                if seconds <= _TIME_EPSILON:
+                    return
             event = self.env.timeout(self.timed_delay(seconds) if slack else seconds)
             if self._wait_out(thread, queue, event) is not INTERRUPTED:
                 return
-            world.run_interrupts(thread)
             seconds = deadline - world.now
-            if seconds <= _TIME_EPSILON:
-                return
 
     def interrupt(self, thread: SimThread) -> None:
         """A thread parked in a queue, asleep or in IO is taken out of its wait, which returns
