@@ -261,7 +261,7 @@ def _handle(interpreter: Interpreter, signum: int) -> None:
         return
     world = current_world()
     world.record(world.current, "signal", name_of(signum), skip=None, detail="handler")
-    handler(signum, _program_frame())
+    handler(int(signum), _program_frame())   # (a plain int, as CPython passes it)
 
 
 _SIMCONC = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
