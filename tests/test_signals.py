@@ -132,6 +132,16 @@ PROGRAMS = {
             time.sleep(1)
         except KeyboardInterrupt:
             print("KeyboardInterrupt")
+
+        # interrupt_main() sends no signal: the sleep is not interrupted, the handler runs
+        # once it is over
+        import _thread
+        threading.Thread(target=lambda: (time.sleep(0.1), _thread.interrupt_main())).start()
+        start = time.monotonic()
+        try:
+            time.sleep(0.5)
+        except KeyboardInterrupt:
+            print("KeyboardInterrupt after the sleep:", time.monotonic() - start >= 0.5)
     """,
     # Signals to the program's own process (the first one): from a child; an alarm with the
     # default action ends it, the status a shell reports as killed by SIGALRM.

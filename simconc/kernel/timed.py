@@ -324,6 +324,8 @@ class Timed(Semantics):
                     return
             event = self.env.timeout(self.timed_delay(seconds) if slack else seconds)
             if self._wait_out(thread, queue, event) is not INTERRUPTED:
+                if thread.interrupts:   # (queued without waking it: World.interrupt)
+                    world.run_interrupts(thread)
                 return
             seconds = deadline - world.now
 

@@ -279,16 +279,17 @@ class World:
         self.semantics.start(thread, where)
 
     # -- interrupting a thread -------------------------------------------------------------
-    def interrupt(self, thread: SimThread, action: Callable[[], Any]) -> None:
+    def interrupt(self, thread: SimThread, action: Callable[[], Any], wake: bool = True) -> None:
         """Have ``thread`` run ``action`` before it goes on: when it next resumes from a wait,
-        or at its next visible operation. A thread parked in a queue, asleep or in IO is taken
-        out of its wait and woken to run it (the wait returns early, as an EINTR does; a park
-        returns True, so its caller looks again); one waiting for the GIL or a core is not (it
-        is running, as far as the program can tell). An exception out of ``action`` comes out
-        of the wait, or the operation. (How a semantics wakes a thread is its own: see
-        ``Semantics.interrupt``.)"""
+        or at its next visible operation. With ``wake``, a thread parked in a queue, asleep or
+        in IO is taken out of its wait and woken to run it (the wait returns early, as an EINTR
+        does; a park returns True, so its caller looks again); one waiting for the GIL or a
+        core is not (it is running, as far as the program can tell). An exception out of
+        ``action`` comes out of the wait, or the operation. (How a semantics wakes a thread is
+        its own: see ``Semantics.interrupt``.)"""
         thread.interrupts.append(action)
-        self.semantics.interrupt(thread)
+        if wake:
+            self.semantics.interrupt(thread)
 
     def run_interrupts(self, thread: SimThread) -> None:
         """Run what :meth:`interrupt` queued on ``thread`` (the running thread), oldest first.

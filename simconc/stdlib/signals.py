@@ -131,12 +131,14 @@ def raise_signal(signalnum: Any) -> None:
 
 def interrupt_main(signalnum: Any = _real.SIGINT) -> None:
     """``_thread.interrupt_main``: the process's main thread runs its handler of
-    ``signalnum``, if it is a function (nothing is sent: SIG_DFL and SIG_IGN do nothing)."""
+    ``signalnum``, if it is a function (nothing is sent: SIG_DFL and SIG_IGN do nothing, and a
+    wait of the main thread is not interrupted, as CPython's ``PyErr_SetInterruptEx`` wakes no
+    system call)."""
     signalnum = _number(signalnum)
     world = current_world()
     interpreter = world.current_interpreter()
     if not isinstance(handler_of(interpreter, signalnum), _real.Handlers):
-        trip(world, interpreter, signalnum, "_thread.interrupt_main()")
+        trip(world, interpreter, signalnum, "_thread.interrupt_main()", wake=False)
 
 
 def _arm(seconds: float) -> float:
@@ -226,9 +228,11 @@ def send(world: World, target: Interpreter, signum: int, what: str) -> None:
     trip(world, target, signum, what)
 
 
-def trip(world: World, target: Interpreter, signum: int, what: str) -> None:
+def trip(world: World, target: Interpreter, signum: int, what: str, wake: bool = True) -> None:
     """``target``'s handler of ``signum`` is to run in its main thread (CPython's C handler
-    trips the signal; the eval loop of the main thread runs the handler)."""
+    trips the signal; the eval loop of the main thread runs the handler). Without ``wake``
+    (no signal was sent: ``_thread.interrupt_main``), a wait of the main thread is not
+    interrupted: the handler runs once it is over."""
     state = target.face
     main = target.main
     sender = world.current if getcurrent() is not world.hub else None
@@ -245,7 +249,7 @@ def trip(world: World, target: Interpreter, signum: int, what: str) -> None:
                     f"does not explore where among the threads' steps that falls. Run it with "
                     f"`simconc run` (timed semantics), which runs handlers")
         state.pending.add(signum)
-        world.interrupt(main, lambda: _handle(target, signum))
+        world.interrupt(main, lambda: _handle(target, signum), wake)
     if sender is main:
         # CPython's os.kill and raise_signal check for signals before they return
         # (PyErr_CheckSignals): the handler runs now, in the thread that sent it.
