@@ -143,6 +143,19 @@ PROGRAMS = {
         except KeyboardInterrupt:
             print("KeyboardInterrupt after the sleep:", time.monotonic() - start >= 0.5)
     """,
+    # A signal that arrives while the main thread runs (not waiting): its handler has run by
+    # the time the main thread's next wait is over.
+    "arriving_while_the_main_thread_runs": """
+        import os, signal, threading
+        got = []
+        signal.signal(signal.SIGUSR1, lambda signum, frame: got.append(signum))
+        t = threading.Thread(target=lambda: os.kill(os.getpid(), signal.SIGUSR1))
+        t.start()
+        total = sum(i * i for i in range(100000))
+        with threading.Lock():
+            t.join()
+        print(got)
+    """,
     # Signals to the program's own process (the first one): from a child; an alarm with the
     # default action ends it, the status a shell reports as killed by SIGALRM.
     "the_programs_process_receives_signals": """

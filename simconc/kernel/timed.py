@@ -40,6 +40,9 @@ _TIME_EPSILON = 1e-12
 #: What a wait returns when World.interrupt woke the thread before it was over.
 INTERRUPTED: Final = object()
 
+#: The accesses of a visible operation that may wait (see Timed.point).
+_MAY_WAIT = frozenset(("acq", "join", "wait"))
+
 #: The accesses of a visible operation that take or give back a lock (see Timed.point).
 _LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
 
@@ -154,7 +157,7 @@ class Timed(Semantics):
         thread = world.current_thread()
         if thread.killed:
             raise GreenletExit   # (its process has ended: it unwinds)
-        if thread.interrupts:
+        if thread.interrupts and not world.tearing_down:
             # (they came while it ran: it runs them before it would wait, as CPython's eval
             # loop would have; then its caller looks again)
             world.run_interrupts(thread)
@@ -514,11 +517,14 @@ class Timed(Semantics):
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
         """Durations decide what runs first, not steps: here a lock's acquire or release costs
-        the profile's ``lock_op`` of CPU time (:meth:`spend`). A thread runs what interrupted
-        it here first (World.interrupt)."""
-        thread = self.world.current
-        if thread is not None and thread.interrupts and getcurrent() is not self.world.hub:
-            self.world.run_interrupts(thread)
+        the profile's ``lock_op`` of CPU time (:meth:`spend`). Before an operation that may
+        wait, a thread runs what interrupted it (World.interrupt) first. (Not before a release
+        or a write: an exception there would leave it half done, where CPython checks for
+        signals only between the program's bytecodes.)"""
+        if access in _MAY_WAIT:
+            thread = self.world.current
+            if thread is not None and thread.interrupts and getcurrent() is not self.world.hub:
+                self.world.run_interrupts(thread)
         if self._lock_op and access in _LOCK_ACCESSES:
             self.spend(self._lock_op)
 
