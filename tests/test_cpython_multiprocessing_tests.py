@@ -110,14 +110,6 @@ exclude(_FD, *of("WithProcessesTestConnection", "test_fd_transfer", "test_large_
 exclude("passes real sockets between processes (a socket pickled, a real listening socket "
         "accepting): simconc simulates multiprocessing's pipes and managers' listeners, not "
         "the network's sockets", ("WithProcessesTestPicklingConnections", "test_pickling"))
-_SIGNALS = "sends a real signal to a process, with a handler of its own ({}): simconc " \
-           "simulates SIGTERM and SIGKILL to a child (os.kill), not signal handlers"
-exclude(_SIGNALS.format("SIGINT, which raises KeyboardInterrupt in the parent"),
-        ("WithProcessesTestCondition", "test_wait_result"))
-exclude(_SIGNALS.format("SIGUSR1, which must interrupt a poll"), ("WithProcessesTestPollEintr",
-                                                                "test_poll_eintr"))
-exclude(_SIGNALS.format("SIGUSR1, which must not interrupt a send or an accept"),
-        ("TestIgnoreEINTR", "test_ignore"), ("TestIgnoreEINTR", "test_ignore_listener"))
 exclude("waits on real sockets (socket.socket, connected between processes) with "
         "connection.wait: simconc simulates multiprocessing's pipes, not the network's sockets",
         ("TestWait", "test_wait_socket"), ("TestWait", "test_wait_socket_slow"))
@@ -131,9 +123,6 @@ exclude("a CPython internal: the resource tracker, a real process that watches n
             "test_resource_tracker_sigkill", "test_resource_tracker_sigterm",
             "test_too_long_name_resource", "test_resource_tracker",
             "test_resource_tracker_exit_code")))
-exclude("sends SIGINT to the shared memory manager's process: simconc simulates SIGTERM and "
-        "SIGKILL to a child, not signal handlers",
-        ("WithProcessesTestSharedMemory", "test_shared_memory_SharedMemoryServer_ignores_sigint"))
 exclude("a thread computes without a visible operation (no lock, no sleep) until another's "
         "time.sleep(4.0) is over: the suite's module is not instrumented, so its Python costs no "
         "simulated time and the loop never gives the GIL way; simconc stops it as a spin "

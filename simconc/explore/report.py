@@ -330,7 +330,7 @@ def failure_kind(result: RunResult) -> Optional[tuple[str, str]]:
         return "error", result.error
     first = result.exceptions[0] if result.exceptions else None
     return "exception", (f"{first.type}: {first.message} (in {first.thread})" if first else
-                         f"the program exited with status {result.exit_code}")
+                         f"the program {result.exit_status}")
 
 
 class _Run(NamedTuple):

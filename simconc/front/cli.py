@@ -646,7 +646,7 @@ def _report(result: RunResult, args: argparse.Namespace,
               "limit": "stopped at the --until limit" if result.semantics == "timed"
               else "stopped at the step limit"}[result.status]
     if result.status == "error" and result.exit_code:
-        status += f" (the program exited with status {result.exit_code})"
+        status += f" (the program {result.exit_status})"
     elif result.status == "error" and result.exceptions:
         status += f" ({len(result.exceptions)} uncaught exception" \
                   f"{'s' if len(result.exceptions) > 1 else ''})"

@@ -197,7 +197,7 @@ def ending(result: RunResult) -> str:
     if result.exceptions:
         first = result.exceptions[0]
         return f"it ended with an uncaught {first.type}: {first.message} (in {first.thread})"
-    return f"it exited with status {result.exit_code}"
+    return f"it {result.exit_status}"
 
 
 def verdict(steps: int, fewest: int, undo: str = "undo") -> str:

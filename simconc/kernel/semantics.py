@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
+from .errors import UnsimulatedError
 from .profile import CostProfile
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,6 +87,22 @@ class Semantics:
         over: the woken thread competes again, which covers every order."""
         self.unpark(queue)
         return None
+
+    def interrupt(self, thread: "SimThread") -> None:
+        """``thread`` has something to run before it goes on (``World.interrupt``): if it
+        waits, take it out of its wait and wake it. Without time (untimed), there is no saying
+        when a wait would be interrupted relative to the other threads' steps (the steps would
+        need a choice of their own for it, which the exploration does not make): only the
+        running thread, which runs it at once, may be asked."""
+        if thread is not self.world.current:
+            raise UnsimulatedError(
+                "untimed semantics cannot interrupt another thread: when the interruption "
+                "arrives among the other threads' steps is not a choice it explores")
+
+    def timer(self, seconds: float, action: Callable[[], Any]) -> Callable[[], None]:
+        """Call ``action`` once ``seconds`` have passed (``World.timer``); what cancels it.
+        Untimed semantics has no clock that would bring it due: refused."""
+        raise UnsimulatedError("untimed semantics has no clock for a timer to come due on")
 
     # -- time ---------------------------------------------------------------------------------------
     def read_clock(self) -> float:

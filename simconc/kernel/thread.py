@@ -29,7 +29,8 @@ class SimThread:
 
     __slots__ = ("world", "interpreter", "ident", "name", "daemon", "face", "_run", "greenlet",
                  "state", "done", "waiting_on", "waiting_where", "started_at", "ended_at",
-                 "held", "path", "spawned", "made", "alive_key", "on_finish", "killed")
+                 "held", "path", "spawned", "made", "alive_key", "on_finish", "killed",
+                 "interrupts")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
@@ -71,11 +72,14 @@ class SimThread:
         self.on_finish: Optional[Callable[[], None]] = None
         #: Its process has ended (``os._exit``, a kill): the next time it runs, it unwinds.
         self.killed = False
+        #: What others asked it to run before it goes on (:meth:`World.interrupt`), in order.
+        self.interrupts: list[Callable[[], Any]] = []
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world."""
         self.face = self._run = self.greenlet = None
         self.waiting_on = self.on_finish = None
+        self.interrupts = []
 
     # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
     @property

@@ -15,7 +15,7 @@ ends, nothing is left to happen (a deadlock), or the ``until`` limit.
 from __future__ import annotations
 
 from heapq import heappop
-from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Final, Hashable, Optional
 
 import simpy
 from greenlet import GreenletExit, getcurrent
@@ -37,6 +37,12 @@ if TYPE_CHECKING:  # pragma: no cover
 #: Durations below this are rounding noise (a nanosecond is 1e-9).
 _TIME_EPSILON = 1e-12
 
+#: What a wait returns when World.interrupt woke the thread before it was over.
+INTERRUPTED: Final = object()
+
+#: The accesses of a visible operation that may wait (see Timed.point).
+_MAY_WAIT = frozenset(("acq", "join", "wait"))
+
 #: The accesses of a visible operation that take or give back a lock (see Timed.point).
 _LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
 
@@ -44,7 +50,7 @@ _LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
 class TimedThread(SimThread):
     """A thread under timed semantics: what it owes of CPU time (:meth:`Timed.spend`)."""
 
-    __slots__ = ("debt", "quiet")
+    __slots__ = ("debt", "quiet", "process")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
@@ -53,6 +59,8 @@ class TimedThread(SimThread):
         self.debt = 0.0
         #: While it pays for what it computed: its waits are no sign of life (Timed.pay).
         self.quiet = False
+        #: The SimPy process that drives it (Timed.interrupt redirects it).
+        self.process: Any = None
 
 
 class Timed(Semantics):
@@ -121,7 +129,8 @@ class Timed(Semantics):
                                                                 p.thread_start_jitter)
         if world.current is not None:
             world.record(world.current, "start", thread.name, where, 0, thread.alive_key)
-        self.env.process(drive(thread, delay, self.env, self._bootstrap))
+        timed: TimedThread = thread   # type: ignore[assignment]
+        timed.process = self.env.process(drive(thread, delay, self.env, self._bootstrap))
 
     def _bootstrap(self, thread: SimThread) -> object:
         """The life of ``thread``'s greenlet: it takes the GIL, runs, pays, ends, lets go."""
@@ -148,6 +157,11 @@ class Timed(Semantics):
         thread = world.current_thread()
         if thread.killed:
             raise GreenletExit   # (its process has ended: it unwinds)
+        if thread.interrupts and not world.tearing_down:
+            # (they came while it ran: it runs them before it would wait, as CPython's eval
+            # loop would have; then its caller looks again)
+            world.run_interrupts(thread)
+            return True
         if self.settle(thread):
             # What it owed passed first, and other threads ran meanwhile: what it was about to
             # wait for may have happened. Woken at once, the caller looks again (every park is
@@ -159,7 +173,10 @@ class Timed(Semantics):
         if timeout is not None:
             self.env.timeout(self.timed_delay(timeout)).callbacks.append(
                 lambda _: _expire(queue, entry))
-        return self._block(thread, queue, event, where or caller_where())
+        woken = self._block(thread, queue, event, where or caller_where())
+        if thread.interrupts:
+            world.run_interrupts(thread)
+        return woken is not False   # (interrupted: woken early, the caller looks again)
 
     def unpark(self, queue: WaitQueue) -> bool:
         waiters = queue.waiters
@@ -181,12 +198,13 @@ class Timed(Semantics):
             event.succeed(True)
         return len(waiters)
 
-    def _wait_out(self, thread: SimThread, queue: WaitQueue, event: Any) -> None:
-        """``thread`` parks on one of the kernel's own queues until SimPy fires ``event``."""
+    def _wait_out(self, thread: SimThread, queue: WaitQueue, event: Any) -> Any:
+        """``thread`` parks on one of the kernel's own queues until SimPy fires ``event`` (its
+        value), or an interrupt wakes it first (``INTERRUPTED``)."""
         entry = [thread, event]
         queue.waiters.append(entry)
         try:
-            self._block(thread, queue, event, None)
+            return self._block(thread, queue, event, None)
         finally:
             if entry in queue.waiters:   # (its process's end took it out: World.end_interpreter)
                 queue.waiters.remove(entry)
@@ -285,7 +303,7 @@ class Timed(Semantics):
         thread = world.current_thread()
         world.record(thread, "sleep", detail=f"{seconds:g}s", skip=1)
         self.settle(thread)
-        self._wait_out(thread, self._queue("sleep"), self.env.timeout(self.timed_delay(seconds)))
+        self._sleep(thread, self._queue("sleep"), seconds, True)
 
     def io(self, seconds: float) -> None:
         """The current thread blocks on IO for ``seconds``, without the GIL."""
@@ -293,7 +311,76 @@ class Timed(Semantics):
         thread = world.current_thread()
         world.record(thread, "io", detail=f"{seconds:g}s", skip=1)
         self.settle(thread)
-        self._wait_out(thread, self._queue("IO"), self.env.timeout(seconds))
+        self._sleep(thread, self._queue("IO"), seconds, False)
+
+    def _sleep(self, thread: SimThread, queue: WaitQueue, seconds: float, slack: bool) -> None:
+        """Wait ``seconds`` on ``queue`` (``slack``: with a timer's). Interrupted, the thread
+        runs what interrupted it, then waits for what is left, as CPython's sleep and its
+        system calls do after an EINTR (PEP 475)."""
+        world = self.world
+        deadline = world.now + seconds
+        while True:
+            if thread.interrupts:   # (they came while it ran)
+                world.run_interrupts(thread)
+                seconds = deadline - world.now
+                if seconds <= _TIME_EPSILON:
+                    return
+            event = self.env.timeout(self.timed_delay(seconds) if slack else seconds)
+            if self._wait_out(thread, queue, event) is not INTERRUPTED:
+                if thread.interrupts:   # (queued without waking it: World.interrupt)
+                    world.run_interrupts(thread)
+                return
+            seconds = deadline - world.now
+
+    def interrupt(self, thread: SimThread) -> None:
+        """A thread parked in a queue, asleep or in IO is taken out of its wait, which returns
+        ``INTERRUPTED`` (see ``World.interrupt``). One that is already woken, that waits for
+        the GIL or a core (it runs, as far as its program can tell), or that runs, runs its
+        interrupts when it next resumes or does a visible operation."""
+        if thread.state != "blocked":
+            return
+        queue = thread.waiting_on
+        if queue is None or queue.label == "a core":
+            return
+        waiters = queue.waiters
+        for i in range(len(waiters)):
+            entry = waiters[i]
+            if entry[0] is thread:
+                del waiters[i]
+                event = entry[1]
+                if not event.triggered:   # (a park's own event)
+                    event.succeed(INTERRUPTED)
+                    return
+                # A deadline (sleep, IO), already scheduled: the thread's process waits for it
+                # no more (it then moves nothing, not even the clock: see run), but for an
+                # event of its own that fires now.
+                timed: TimedThread = thread   # type: ignore[assignment]
+                process = timed.process
+                resume = process._resume
+                event.callbacks.remove(resume)
+                wake = self.env.event()
+                wake.callbacks.append(resume)
+                wake.succeed(INTERRUPTED)
+                return
+
+    def timer(self, seconds: float, action: Callable[[], Any]) -> Callable[[], None]:
+        event = self.env.timeout(max(seconds, 0.0))
+        world = self.world
+
+        def fire(_: Any) -> None:
+            previous, world.current = world.current, None   # (no thread runs it)
+            try:
+                action()
+            finally:
+                world.current = previous
+
+        def cancel() -> None:
+            callbacks = event.callbacks
+            if callbacks and fire in callbacks:
+                callbacks.remove(fire)
+
+        event.callbacks.append(fire)
+        return cancel
 
     def cpu(self, seconds: float) -> None:
         """The current thread computes for ``seconds`` holding the GIL and a core; another thread
@@ -389,6 +476,8 @@ class Timed(Semantics):
         world.computed += ticks
         thread.debt += ticks * self._python_step
         self.pay(thread)
+        if thread.interrupts:   # (as CPython's eval loop checks its pending calls)
+            world.run_interrupts(thread)
         counter: Any = world.counter
         counter.batch = self._batch(thread.interpreter)   # (sys.setswitchinterval may change)
 
@@ -428,7 +517,14 @@ class Timed(Semantics):
     def point(self, key: Any, access: str, enabled: Optional[Callable[[], bool]] = None,
               waiting_on: Any = None) -> None:
         """Durations decide what runs first, not steps: here a lock's acquire or release costs
-        the profile's ``lock_op`` of CPU time (:meth:`spend`)."""
+        the profile's ``lock_op`` of CPU time (:meth:`spend`). Before an operation that may
+        wait, a thread runs what interrupted it (World.interrupt) first. (Not before a release
+        or a write: an exception there would leave it half done, where CPython checks for
+        signals only between the program's bytecodes.)"""
+        if access in _MAY_WAIT:
+            thread = self.world.current
+            if thread is not None and thread.interrupts and getcurrent() is not self.world.hub:
+                self.world.run_interrupts(thread)
         if self._lock_op and access in _LOCK_ACCESSES:
             self.spend(self._lock_op)
 

@@ -278,6 +278,33 @@ class World:
         """Make ``thread`` runnable (the running thread started it)."""
         self.semantics.start(thread, where)
 
+    # -- interrupting a thread -------------------------------------------------------------
+    def interrupt(self, thread: SimThread, action: Callable[[], Any], wake: bool = True) -> None:
+        """Have ``thread`` run ``action`` before it goes on: when it next resumes from a wait,
+        or at its next visible operation. With ``wake``, a thread parked in a queue, asleep or
+        in IO is taken out of its wait and woken to run it (the wait returns early, as an EINTR
+        does; a park returns True, so its caller looks again); one waiting for the GIL or a
+        core is not (it is running, as far as the program can tell). An exception out of
+        ``action`` comes out of the wait, or the operation. (How a semantics wakes a thread is
+        its own: see ``Semantics.interrupt``.)"""
+        thread.interrupts.append(action)
+        if wake:
+            self.semantics.interrupt(thread)
+
+    def run_interrupts(self, thread: SimThread) -> None:
+        """Run what :meth:`interrupt` queued on ``thread`` (the running thread), oldest first.
+        One that raises leaves the others queued, for the next time."""
+        interrupts = thread.interrupts
+        while interrupts and not thread.killed and not self.tearing_down:
+            action = interrupts.pop(0)
+            action()
+
+    def timer(self, seconds: float, action: Callable[[], Any]) -> Callable[[], None]:
+        """Call ``action`` once ``seconds`` of simulated time have passed, outside any thread
+        (``current`` is None meanwhile); what cancels it. A run waits for a timer as for any
+        other event: a program whose threads all wait is no deadlock while one is due."""
+        return self.semantics.timer(seconds, action)
+
     # -- trace ---------------------------------------------------------------------------------
     def record(self, thread: Optional[SimThread], op: str, label: str = "",
                where: Optional[Where] = None, skip: Optional[int] = 0, key: Hashable = None,

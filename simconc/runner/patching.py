@@ -77,12 +77,12 @@ def _refuse_process(*args: object, **kwargs: object) -> None:
 
 def _refuse_signal(*args: object, **kwargs: object) -> None:
     _stop(UnsimulatedError(
-        "the simulated program asked for a real signal (signal.raise_signal, pthread_kill, "
-        "pause, sigwait, set_wakeup_fd...): it would reach the real process, outside the "
-        "simulation. simconc keeps each simulated process's handlers (signal.signal, "
-        "getsignal) and alarm (signal.alarm, setitimer: armed and cancelled on the simulated "
-        "clock, never delivered), and delivers SIGTERM and SIGKILL to a child (os.kill, "
-        "Process.terminate and kill); other signals are not simulated."))
+        "the simulated program asked for a real signal (signal.pthread_kill, pause, sigwait, "
+        "set_wakeup_fd, pthread_sigmask...): it would reach the real process, outside the "
+        "simulation. simconc simulates signals sent to a process (os.kill, "
+        "Process.terminate and kill, signal.raise_signal, signal.alarm and a one-shot "
+        "setitimer) and their handlers (signal.signal), not signals to one thread, masks, "
+        "nor waiting for a signal."))
 
 
 #: Native functions a program could reach through ctypes to start a real thread or process,
@@ -312,9 +312,9 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (multiprocessing.resource_tracker, "ensure_running", shm.untracked),
     (signal, "signal", signals.signal), (signal, "getsignal", signals.getsignal),
     (signal, "alarm", signals.alarm), (signal, "setitimer", signals.setitimer),
-    (signal, "getitimer", signals.getitimer),
+    (signal, "getitimer", signals.getitimer), (signal, "raise_signal", signals.raise_signal),
     *((signal, name, _refuse_signal) for name in (
-        "raise_signal", "pthread_kill", "pause", "sigwait",
+        "pthread_kill", "pause", "sigwait",
         "sigwaitinfo", "sigtimedwait", "set_wakeup_fd", "siginterrupt", "pthread_sigmask")),
     *((faulthandler, name, _fatal_signal(signum, getattr(faulthandler, name)))
       for name, signum in (("_sigsegv", signal.SIGSEGV), ("_read_null", signal.SIGSEGV),

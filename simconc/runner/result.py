@@ -1,6 +1,7 @@
 """What one execution did: :class:`RunResult`, as the runner returns it."""
 from __future__ import annotations
 
+import signal
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -66,6 +67,18 @@ class RunResult:
         if token is None:
             token = self.__dict__["_token"] = self.scheduler.token
         return token
+
+    @property
+    def exit_status(self) -> str:
+        """How the program's process ended, as a shell says it: "exited with status 3", or
+        "was killed by SIGALRM" (a negative exit code: it died of that signal)."""
+        code = self.exit_code
+        if code < 0:
+            try:
+                return f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                return f"was killed by signal {-code}"
+        return f"exited with status {code}"
 
     @property
     def ok(self) -> bool:

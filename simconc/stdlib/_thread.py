@@ -83,8 +83,10 @@ def stack_size(size: int = 0) -> int:
 
 
 def interrupt_main(signum: int = 2) -> None:
-    raise NotImplementedError("simconc does not simulate signals yet: interrupt_main() "
-                              "cannot be delivered to the simulated main thread")
+    """As if ``signum`` arrived: the main thread runs its handler (none where it is
+    ``SIG_DFL`` or ``SIG_IGN``, as CPython's ``PyErr_SetInterruptEx``)."""
+    from .signals import interrupt_main as trip
+    trip(signum)
 
 
 def exit() -> None:

@@ -163,8 +163,10 @@ def install(asyncio: types.ModuleType) -> None:
 
         def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
             _refuse(UnsimulatedError(
-                "the simulated program's event loop was asked to handle a real signal: "
-                "simconc does not simulate signals."))
+                "the simulated program's event loop was asked to handle a signal "
+                "(loop.add_signal_handler): simconc does not simulate an event loop's signal "
+                "handlers, which wake it through a real descriptor (signal.signal's are "
+                "simulated)."))
 
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__

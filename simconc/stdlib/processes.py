@@ -28,7 +28,6 @@ import signal
 import sys
 from typing import Any, Optional
 
-from greenlet import GreenletExit
 
 from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
 from ..sync.lock import fake_address
@@ -93,11 +92,10 @@ _REAL_REGISTER_AT_FORK = _os.register_at_fork
 
 
 def kill(pid: int, signum: int) -> None:
-    """``os.kill`` in a simulated program. ``SIGTERM`` and ``SIGKILL`` end a simulated child
-    process as ``terminate()`` and ``kill()`` do (no handler runs: simconc does not simulate
-    signal handlers); signal 0 asks whether the process is there. Any other signal, a signal
-    to the main process, and one to a real process (a pid no simulated process has) are
-    refused: a real signal would reach outside the simulation."""
+    """``os.kill`` in a simulated program: the signal reaches the simulated process with that
+    pid, whose disposition of it decides (``signals.send``); signal 0 asks whether the process
+    is there. A signal to a real process (a pid no simulated process has) is refused: it would
+    reach outside the simulation."""
     world = maybe_current_world()
     if world is None:
         _REAL_KILL(pid, signum)
@@ -108,20 +106,11 @@ def kill(pid: int, signum: int) -> None:
         raise UnsimulatedError(
             f"the simulated program sent a signal (os.kill({pid}, {signum})) to a process that "
             f"is not one of the simulation's: a real one would receive it")
+    if not 0 <= signum < signal.NSIG:
+        raise OSError(22, "Invalid argument")
     if signum == 0:
         return
-    if signum not in (signal.SIGTERM, signal.SIGKILL) or target is world.interpreters[0]:
-        raise UnsimulatedError(
-            f"the simulated program sent signal {signum} to process {pid} (os.kill): simconc "
-            f"simulates SIGTERM and SIGKILL to a child process (as Process.terminate() and "
-            f"kill()) and signal 0, not signal handlers nor signals to the main process")
-    if not signals.delivered(target, signum):
-        return
-    from .children import kill as end
-    end(world, target, -signum)
-    if target is world.current_interpreter():   # (it killed itself: this thread goes too)
-        world.current_thread().killed = True
-        raise GreenletExit
+    signals.send(world, target, signum, f"os.kill({pid}, {signum})")
 
 
 _REAL_KILL = _os.kill
@@ -347,10 +336,9 @@ class Popen:
         return self.returncode
 
     def _send_signal(self, sig: int) -> None:
-        if self.returncode is None and not self.sentinel.ended \
-                and signals.delivered(self._child, sig):
-            from .children import kill
-            kill(current_world(), self._child, -sig)
+        if self.returncode is None and not self.sentinel.ended:
+            signals.send(current_world(), self._child, sig,
+                         "terminate()" if sig == signal.SIGTERM else "kill()")
 
     def terminate(self) -> None:
         self._send_signal(signal.SIGTERM)

@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm")
+                 "signals", "alarm", "alarm_cancel", "pending")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -77,6 +77,11 @@ class FaceState:
         self.signals: Optional[dict[int, Any]] = None
         #: When its alarm comes due (``signal.alarm``, ``setitimer``), in simulated time.
         self.alarm: Optional[float] = None
+        #: What cancels its alarm's timer on the simulated clock (``World.timer``), if armed.
+        self.alarm_cancel: Any = None
+        #: The signals that arrived for a handler that has not run yet (each is pending once,
+        #: however often it arrives meanwhile, as the kernel keeps it).
+        self.pending: set[int] = set()
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
