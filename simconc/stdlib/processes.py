@@ -28,7 +28,6 @@ import signal
 import sys
 from typing import Any, Optional
 
-
 from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
 from ..sync.lock import fake_address
 from . import mp_pipes, signals
