@@ -81,7 +81,8 @@ def choose() -> None:
     if any(isinstance(f, _Sources) for f in sys.meta_path):
         return
     try:
-        from ._compiled_from import SHA256   # written by setup.py once it has compiled
+        # (written by setup.py once it has compiled)
+        from ._compiled_from import SHA256  # type: ignore[import-not-found, import-untyped]
     except ImportError:
         return   # a pure install: nothing compiled
     if os.environ.get("SIMCONC_PURE", "") in ("", "0"):

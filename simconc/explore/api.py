@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import _signal
+import _signal  # type: ignore[import-not-found]
 import threading
 import time
 from typing import Any, Callable, Hashable, Iterator, Optional
@@ -395,9 +395,9 @@ def shrink(program: Program, schedule: str, *, check: Check = None,
             for failure in report.failures:
                 if _key(failure.kind, failure.message) == target:
                     return failure
-        failure = failure_of(result)
-        assert failure is not None
-        return failure
+        failed = failure_of(result)
+        assert failed is not None
+        return failed
 
 
 def _key(kind: str, message: str) -> tuple[str, str]:
@@ -490,7 +490,9 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     if known is not None:
         known.count += 1
         return None
-    failures[key] = failure = failure_of(traced(result)) or failure_of(result)
+    # (failure_kind found one: the result has a failure)
+    failure: Failure = failure_of(traced(result)) or failure_of(result)   # type: ignore[assignment]
+    failures[key] = failure
     failure.execution = number
     report.failures.append(failure)
     return failure

@@ -94,7 +94,7 @@ def _explore_subtree(conn: Connection, program: Program, plan: Plan, bound: Opti
     engine = Dpor.following(plan, bound)
     for _ in range(limit):
         branch = _branch(plan)
-        strategy = engine.begin(_Recording)
+        strategy: _Recording = engine.begin(_Recording)   # type: ignore[assignment]
         begin()
         result = run(program, strategy=strategy, semantics="untimed", trace=False, **options)
         if strategy.error is not None:
@@ -195,7 +195,7 @@ class Ahead:
         self._serving: Optional[_Stream] = None      # the one the search is in now
         for _ in range(workers):
             mine, theirs = context.Pipe()
-            process = context.Process(target=_serve,
+            process = context.Process(target=_serve,   # type: ignore[attr-defined]
                                       args=(theirs, program, bound, options, os.getpid()),
                                       daemon=True)
             try:
@@ -263,7 +263,8 @@ class Ahead:
         busy = {worker.conn: worker for worker in self._workers if worker.stream is not None}
         if not busy:
             return
-        for conn in wait(list(busy), timeout=0):
+        ready: list[Connection] = wait(list(busy), timeout=0)   # type: ignore[assignment]
+        for conn in ready:
             worker = busy[conn]
             stream = worker.stream
             assert stream is not None

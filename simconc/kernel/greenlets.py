@@ -25,7 +25,7 @@ from __future__ import annotations
 import threading as _real_threading
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Optional
 
-from greenlet import getcurrent, greenlet
+from greenlet import getcurrent, greenlet  # type: ignore[import-untyped]
 
 if TYPE_CHECKING:  # pragma: no cover
     from .thread import SimThread

@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
-from greenlet import GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from .errors import SimconcError
 from .greenlets import EXITED, idle_greenlet

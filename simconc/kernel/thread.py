@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from .trace import Where
 from .waitqueue import WaitQueue

@@ -18,7 +18,7 @@ from heapq import heappop
 from typing import TYPE_CHECKING, Any, Callable, Final, Hashable, Optional
 
 import simpy
-from greenlet import GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from .counting import Counter
 from .gil import GIL, NoGIL

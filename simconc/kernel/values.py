@@ -57,7 +57,7 @@ def value_of(value: Any, names: Optional[dict] = None) -> Any:
         # (its plain base's repr: the subclass's own is the program's code, which may do
         # anything, where the program itself calls nothing)
         base = next(plain for plain in _PLAIN if issubclass(kind, plain))
-        return Repr(base.__repr__(value))
+        return Repr(base.__repr__(value))   # type: ignore[call-arg]
     found = TypeName(kind.__name__)
     if names is not None:
         names[kind] = found

@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
-from greenlet import GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from .errors import NotInSimulation, SimconcError
 from .interpreter import Interpreter

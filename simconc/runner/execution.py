@@ -14,7 +14,7 @@ import sys
 import types
 from typing import Any, Callable, Collection, Optional, TextIO, Union
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from ..analysis.deadlock import report, stuck_state, variable_names
 from ..instrument.hooks import hooks
@@ -178,7 +178,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         """The scenario run afresh as the module ``name`` (a spawned process's __mp_main__,
         ``scope`` its process)."""
         module = types.ModuleType(name)
-        exec(code, main_namespace(vars(module), name, scope))
+        exec(code, main_namespace(vars(module), name, scope))   # type: ignore[arg-type]
         return module
 
     if code is not None:
@@ -242,11 +242,13 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         # A callable's module bound threading's names before the run (a script's
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
-        patched = simulated_modules(modules, atexit_handlers, own and own.__name__)
+        patched = simulated_modules(modules, atexit_handlers,
+                                    own.__name__ if own is not None else None)
         # (a wrapper's module is the wrapped callable's: the pytest plugin's body, a test's)
         programs = users_module(getattr(program, "__wrapped__", program)) \
             if code is None else None
-        state.is_programs = programs_test(lambda: patched.before, programs and programs.__name__)
+        state.is_programs = programs_test(lambda: patched.before,
+                                         programs.__name__ if programs is not None else None)
         with patched, \
                 spin_watchdog(world, spin_timeout):
             sys.stdout, sys.stderr = out, err

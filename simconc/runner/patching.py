@@ -12,8 +12,8 @@ happens, everything is put back, and modules first imported during the run are f
 """
 from __future__ import annotations
 
-import _multiprocessing
-import _posixshmem
+import _multiprocessing  # type: ignore[import-not-found]
+import _posixshmem  # type: ignore[import-not-found]
 import _thread
 import atexit
 import ctypes
@@ -42,7 +42,7 @@ import sys
 import sysconfig
 import threading as _real_threading
 import types
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Sequence
 
 from ..kernel.errors import ProgramExit, RealThreadError, UnsimulatedError
 
@@ -100,7 +100,7 @@ def _cdll_getitem(self: ctypes.CDLL, name_or_ordinal: object) -> object:
             f"the simulated program looked up the native function {name_or_ordinal!r} through "
             f"ctypes: a real thread or process it started, or an exit, would escape the "
             f"simulation. simconc does not simulate native threads or processes."))
-    return _REAL_CDLL_GETITEM(self, name_or_ordinal)
+    return _REAL_CDLL_GETITEM(self, name_or_ordinal)   # type: ignore[arg-type]   # (or an int)
 
 
 _REAL_CDLL_GETITEM = ctypes.CDLL.__getitem__
@@ -110,7 +110,7 @@ _ASYNCIO = os.path.join(sysconfig.get_paths()["stdlib"], "asyncio") + os.sep
 
 
 def _refuse_select(*args: object, **kwargs: object) -> None:
-    frame = sys._getframe(1)
+    frame: Optional[types.FrameType] = sys._getframe(1)
     while frame is not None and not frame.f_code.co_filename.startswith(_ASYNCIO):
         frame = frame.f_back
     if frame is not None:
@@ -359,10 +359,12 @@ class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``asyncio`` for a program that imports it in a run (afresh: the runner hides the
     one imported before), and makes its event loops simulated ones once it is loaded."""
 
-    def find_spec(self, name: str, path: object = None, target: object = None) -> object:
+    def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[types.ModuleType] = None,
+                  ) -> Optional[importlib.machinery.ModuleSpec]:
         if name != "asyncio" or maybe_current_world() is None:
             return None
-        spec = importlib.machinery.PathFinder.find_spec(name, path)   # type: ignore[arg-type]
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None:
             spec.loader_state = spec.loader
             spec.loader = self
@@ -372,7 +374,7 @@ class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__spec__.loader_state.exec_module(module)
+        module.__spec__.loader_state.exec_module(module)   # type: ignore[union-attr]
         from ..stdlib.asyncio_loop import install
         install(module)
 
@@ -387,7 +389,7 @@ def _install_class_guards() -> None:
         if refusal is _cdll_getitem:   # (it tells inside from outside itself)
             setattr(cls, attr, refusal)
         else:
-            setattr(cls, attr, _guarded(original, refusal))
+            setattr(cls, attr, _guarded(original, refusal))   # type: ignore[arg-type]
 
 
 #: Modules (by name) that imported the real concurrency modules, or names from them, before a
@@ -415,9 +417,9 @@ def _rebindings(modules: dict[str, types.ModuleType],
     out: list[tuple[object, str, object]] = []
     for module in _modules_of(tuple(rebind)):
         for attr, value in list(vars(module).items()):
-            face = face_of.get(id(value))
-            if face is not None:
-                out.append((module, attr, face))
+            stand_in = face_of.get(id(value))
+            if stand_in is not None:
+                out.append((module, attr, stand_in))
             elif type(value) in _REAL_LOCKS:
                 _lock_in_run(module, attr, value, modules, out)
             elif isinstance(value, type) and value.__module__ == module.__name__:
@@ -559,8 +561,9 @@ class simulated_modules:
                                for holder, attr, _ in rebound]
         # A face of a submodule (urllib.request) is its package's attribute too, where
         # `import urllib.request` looks for it.
-        packages = [(importlib.import_module(name.rpartition(".")[0]), name.rpartition(".")[2],
-                     module) for name, module in modules.items() if "." in name]
+        packages: list[tuple[object, str, object]] = [
+            (importlib.import_module(name.rpartition(".")[0]), name.rpartition(".")[2], module)
+            for name, module in modules.items() if "." in name]
         self.saved_bindings += [(package, attr, vars(package).get(attr, _ABSENT))
                                 for package, attr, _ in packages]
         # (and a hidden module's package, which a fresh import of it sets the attribute of; the
@@ -611,7 +614,7 @@ class simulated_modules:
         if self.accelerator is _ABSENT:
             del sys.modules["_asyncio"]
         else:
-            sys.modules["_asyncio"] = self.accelerator
+            sys.modules["_asyncio"] = self.accelerator   # type: ignore[assignment]   # (a module)
         before = self.before
         if len(sys.modules) != len(before) - len(self.hidden):
             _forget_face_bound([n for n in sys.modules if n not in before], self.modules)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import gc
 import os
-import _signal  # the C module: signal.signal's enum wrapping costs more than the run it guards
+# (the C module: signal.signal's enum wrapping costs more than the run it guards)
+import _signal  # type: ignore[import-not-found]
 import signal
 import sys
 import threading
 from typing import Optional
 
-from greenlet import getcurrent
+from greenlet import getcurrent  # type: ignore[import-untyped]
 
 from ..kernel import SpinError, World
 

@@ -19,7 +19,7 @@ import types
 import weakref
 from typing import Any, Callable
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from ..kernel import SimconcError, World, current_world
 from ..kernel.interpreter import Interpreter
@@ -131,8 +131,8 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
         process.current_process()._inheriting = True
         try:
             received = io.BytesIO(data)
-            _prepare(reduction.pickle.load(received), state)
-            obj = reduction.pickle.load(received)
+            _prepare(reduction.pickle.load(received), state)   # type: ignore[attr-defined]
+            obj = reduction.pickle.load(received)   # type: ignore[attr-defined]
         except BaseException as exc:
             if isinstance(exc, (GreenletExit, SimconcError)):
                 raise
@@ -179,7 +179,7 @@ def _prepare_parent(world: World) -> None:
     # imports it, and one first imported there would be every process's)
     util = importlib.import_module("multiprocessing.util")
     # (a real child gives its stdin up for /dev/null; here that stdin is simconc's own)
-    util._close_stdin = _keep_stdin
+    util._close_stdin = _keep_stdin   # type: ignore[attr-defined]
     if not world.interpreter_globals:
         # (only the parent runs yet: the namespaces hold its values)
         world.interpreter_globals = interpreter_globals()
@@ -234,7 +234,8 @@ def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
         theirs = parent.modules.get(name)
         if theirs is None:
             continue
-        own = {key: vars(module)[key] for key in ("_active", "_dangling") if key in vars(module)}
+        own: dict[str, Any] = {key: vars(module)[key] for key in ("_active", "_dangling")
+                               if key in vars(module)}
         vars(module).update(vars(theirs))
         vars(module).update(own)
     return fresh
@@ -296,7 +297,7 @@ def _prepare(data: dict, state: FaceState) -> None:
     if "authkey" in data:
         current.authkey = data["authkey"]
     if "start_method" in data:
-        spawn.set_start_method(data["start_method"], force=True)
+        spawn.set_start_method(data["start_method"], force=True)   # type: ignore[attr-defined]
     if state.run_main is not None:
         module = state.run_main("__mp_main__", process.current_process().name + "/")
         sys.modules["__main__"] = sys.modules["__mp_main__"] = module

@@ -273,6 +273,8 @@ class Sentinel(int):
     the run has; ready (``connection.wait`` returns it) once the process has ended."""
 
     _simconc_fork_shared = True
+    _interpreter: Any
+    ended: bool
 
     def __new__(cls, interpreter: Any) -> "Sentinel":
         sentinel = super().__new__(cls, SENTINEL_FDS + interpreter.number)

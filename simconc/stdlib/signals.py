@@ -32,7 +32,7 @@ import sys
 import types
 from typing import Any, Optional
 
-from greenlet import GreenletExit, getcurrent
+from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from ..kernel import Interpreter, ProgramExit, UnsimulatedError, World, current_world
 

@@ -12,7 +12,7 @@ from weakref import WeakSet as _WeakSet
 import warnings as _warnings
 from typing import Any, Callable, Optional
 
-from greenlet import GreenletExit
+from greenlet import GreenletExit  # type: ignore[import-untyped]
 
 from ..kernel import SimThread, WaitQueue, current_world, maybe_current_world
 from ..kernel.thread import ALIVE as _ALIVE
@@ -42,7 +42,7 @@ def _fresh_state() -> dict[str, Any]:
     return {"_dangling": _WeakSet(), "_counter": _itertools.count(1).__next__, "_active": {}}
 
 
-_dangling = _WeakSet()
+_dangling: _WeakSet[Any] = _WeakSet()
 _active: dict = {}   # (each execution's module has its own: see _fresh_state)
 
 
@@ -88,7 +88,7 @@ def currentThread() -> "Thread":
 
 
 def main_thread() -> "Thread":
-    return current_world().current_interpreter().main.face
+    return current_world().current_interpreter().main.face   # type: ignore[union-attr]
 
 
 def enumerate() -> list["Thread"]:
@@ -271,7 +271,7 @@ class Thread:
             self._started_queue.park(where=where)
 
     def _bootstrap(self) -> None:
-        self._ident = self._sim.ident
+        self._ident = self._sim.ident   # type: ignore[union-attr]   # (started: it has one)
         self._started_flag = True
         self._started_queue.unpark_all()
         try:
@@ -279,7 +279,7 @@ class Thread:
         except GreenletExit:
             raise  # the run is over and simconc is unwinding this thread: not the program's error
         except BaseException as exc:
-            if exc is self._sim.world.fatal:
+            if exc is self._sim.world.fatal:   # type: ignore[union-attr]
                 raise   # simconc's own refusal, which stops the run: not the program's error
             self._invoke_excepthook(self)
 
@@ -287,7 +287,7 @@ class Thread:
         """The thread has ended (kernel's ``on_finish``): it leaves ``threading._active``, as
         CPython's does, and its thread-local data goes with it."""
         state = _face_state()
-        ident = self._sim.ident
+        ident = self._sim.ident   # type: ignore[union-attr]
         state.active.pop(ident, None)
         for dicts in state.locals.pop(ident, ()):
             dicts.pop(ident, None)
@@ -406,12 +406,15 @@ def _make_invoke_excepthook() -> Callable[[Thread], None]:
         module = _module(world)
         hook = getattr(module, "excepthook", excepthook) if module is not None else excepthook
         exc_type, exc_value, exc_tb = _sys.exc_info()
-        if not issubclass(exc_type, SystemExit):  # CPython's hook ignores it: not a failure
+        # (called in an except clause: there is an exception; CPython's hook ignores SystemExit:
+        # not a failure)
+        if not issubclass(exc_type, SystemExit):  # type: ignore[arg-type]
             # (its name and message, not the exception: its traceback would keep the thread's
             # frames, and the Thread, alive for the rest of the run)
             _face_state(world).thread_exceptions.append(
-                (thread.name, world.now, exc_type.__name__, str(exc_value)))
-            _record_uncaught(world, thread._sim, exc_value)
+                (thread.name, world.now, exc_type.__name__,  # type: ignore[union-attr]
+                 str(exc_value)))
+            _record_uncaught(world, thread._sim, exc_value)  # type: ignore[arg-type]
         try:
             hook(ExceptHookArgs([exc_type, exc_value, exc_tb, thread]))
         except Exception as exc:
@@ -452,7 +455,7 @@ class _DummyThread(Thread):
 
     def is_alive(self) -> bool:
         # CPython takes a foreign thread for alive for good (3.10 to 3.12); 3.13 asks its handle.
-        if _sys.version_info < (3, 13) or self._sim.state != "done":
+        if _sys.version_info < (3, 13) or self._sim.state != "done":  # type: ignore[union-attr]
             return True
         raise RuntimeError("thread is not alive")
 
@@ -539,13 +542,13 @@ def _local_delattr(self: local, name: str) -> None:
     object.__delattr__(self, name)
 
 
-local.__getattribute__ = _local_getattribute  # type: ignore[method-assign]
-local.__setattr__ = _local_setattr  # type: ignore[method-assign]
-local.__delattr__ = _local_delattr  # type: ignore[method-assign]
+local.__getattribute__ = _local_getattribute  # type: ignore[method-assign, assignment]
+local.__setattr__ = _local_setattr  # type: ignore[method-assign, assignment]
+local.__delattr__ = _local_delattr  # type: ignore[method-assign, assignment]
 
 # CPython's threading.local is _thread._local, and prints as such.
 local.__module__, local.__name__, local.__qualname__ = "_thread", "_local", "_local"
-_thread_face._local = local
+_thread_face._local = local  # type: ignore[attr-defined]
 
 
 _HAVE_THREAD_NATIVE_ID = True
