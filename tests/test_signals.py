@@ -176,6 +176,69 @@ PROGRAMS = {
             time.sleep(5)
             print("never reached")
     """,
+    # asyncio's loop.add_signal_handler: the callback runs in the loop, woken from its wait by
+    # a signal another thread sends; SIGTERM cancelling the main task (a graceful shutdown);
+    # asyncio's own errors.
+    "asyncio_add_signal_handler": """
+        import asyncio, os, signal, threading
+
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            got = asyncio.Event()
+
+            def on_usr1(tag):
+                print("SIGUSR1 callback", tag, threading.current_thread().name)
+                got.set()
+            loop.add_signal_handler(signal.SIGUSR1, on_usr1, "from a thread")
+            # sent by another thread while the loop waits
+            threading.Timer(0.05, os.kill, (os.getpid(), signal.SIGUSR1)).start()
+            await got.wait()
+            print("removed", loop.remove_signal_handler(signal.SIGUSR1),
+                  loop.remove_signal_handler(signal.SIGUSR1), signal.getsignal(signal.SIGUSR1))
+            for sig in (signal.SIGKILL, 0):
+                try:
+                    loop.add_signal_handler(sig, print)
+                except (RuntimeError, ValueError) as exc:
+                    print(type(exc).__name__, exc)
+
+            async def coro():
+                pass
+            try:
+                loop.add_signal_handler(signal.SIGUSR2, coro)
+            except TypeError as exc:
+                print("TypeError", exc)
+
+            def elsewhere():
+                try:
+                    loop.add_signal_handler(signal.SIGUSR2, print)
+                except RuntimeError as exc:
+                    print("RuntimeError", exc)
+            t = threading.Thread(target=elsewhere)
+            t.start()
+            t.join()
+
+            # a graceful shutdown: SIGTERM cancels the main task, which cleans up
+            task = asyncio.current_task()
+            loop.add_signal_handler(signal.SIGTERM, task.cancel)
+            loop.call_later(0.1, os.kill, os.getpid(), signal.SIGTERM)
+            try:
+                await asyncio.sleep(10)
+            except asyncio.CancelledError:
+                print("cancelled by SIGTERM at", round(loop.time() - start, 1))
+            loop.remove_signal_handler(signal.SIGTERM)
+
+        start = 0.0
+
+
+        async def outer():
+            global start
+            start = asyncio.get_running_loop().time()
+            await main()
+
+        asyncio.run(outer())
+        print("done", signal.getsignal(signal.SIGTERM))
+    """,
     "the_program_blocked_for_ever_past_its_alarm": """
         import signal, threading
         signal.signal(signal.SIGALRM, lambda signum, frame: print("alarm", signum))

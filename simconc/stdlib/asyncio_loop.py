@@ -8,12 +8,15 @@ running loop in the face's thread-local. :func:`install` is called on that fresh
 event loop policy, and ``asyncio.SelectorEventLoop``, make :class:`SimulatedSelector` loops, whose
 ``time()`` is the simulated clock. A ``select(timeout)`` is a park on the loop's own queue for
 ``timeout`` simulated seconds (it releases the GIL, as a real select does), which another
-thread's ``call_soon_threadsafe`` ends early; there is no self-pipe.
+thread's ``call_soon_threadsafe`` ends early; there is no self-pipe. ``add_signal_handler``
+sets a handler of the simulated process (``signals.py``) that schedules the callback.
 """
 from __future__ import annotations
 
+import errno
 import os
 import selectors
+import signal
 import sys
 import sysconfig
 import types
@@ -25,6 +28,7 @@ from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
+from . import signals
 from ._traceback import SIMCONC_FILES
 
 
@@ -161,12 +165,46 @@ def install(asyncio: types.ModuleType) -> None:
         def _read_from_self(self) -> None:
             pass
 
+        # asyncio's own (unix_events), but for the wakeup descriptor: where the real loop has
+        # the C handler write the signal's number to it, for the loop to read and schedule the
+        # callback, the simulated process's handler (signals.py, run in the main thread, its
+        # wait interrupted) schedules it and wakes the loop itself.
         def add_signal_handler(self, sig: int, callback: Any, *args: Any) -> None:
-            _refuse(UnsimulatedError(
-                "the simulated program's event loop was asked to handle a signal "
-                "(loop.add_signal_handler): simconc does not simulate an event loop's signal "
-                "handlers, which wake it through a real descriptor (signal.signal's are "
-                "simulated)."))
+            if asyncio.coroutines.iscoroutine(callback) \
+                    or asyncio.coroutines.iscoroutinefunction(callback):
+                raise TypeError("coroutines cannot be used with add_signal_handler()")
+            self._check_signal(sig)
+            self._check_closed()
+            world = current_world()
+            if world.current_thread() is not world.current_interpreter().main:
+                raise RuntimeError("set_wakeup_fd only works in main thread of the main "
+                                   "interpreter")
+            self._signal_handlers[sig] = asyncio.events.Handle(callback, args, self, None)
+            try:
+                signals.signal(sig, self._simulated_signal)
+            except OSError as exc:
+                del self._signal_handlers[sig]
+                if exc.errno == errno.EINVAL:
+                    raise RuntimeError(f"sig {sig:d} cannot be caught")
+                raise
+
+        def remove_signal_handler(self, sig: int) -> bool:
+            self._check_signal(sig)
+            try:
+                del self._signal_handlers[sig]
+            except KeyError:
+                return False
+            handler = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
+            try:
+                signals.signal(sig, handler)
+            except OSError as exc:
+                if exc.errno == errno.EINVAL:
+                    raise RuntimeError(f"sig {sig:d} cannot be caught")
+                raise
+            return True
+
+        def _simulated_signal(self, signum: int, frame: Any) -> None:
+            self._handle_signal(signum)
 
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
