@@ -32,6 +32,7 @@ from .capture import captures
 from .loading import folder_of, load_scenario
 from .own_modules import programs_test
 from .patching import simulated_modules, users_module
+from .process_state import ProcessState
 from .result import ExceptionInfo, RunResult
 from .watchdog import spin_watchdog
 
@@ -224,6 +225,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
+    saved_process = ProcessState()
     saved_main = sys.modules["__main__"]
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
     saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
@@ -243,7 +245,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
         patched = simulated_modules(modules, atexit_handlers,
-                                    own.__name__ if own is not None else None)
+                                    own.__name__ if own is not None else None,
+                                    world.profile.epoch)
         # (a wrapper's module is the wrapped callable's: the pytest plugin's body, a test's)
         programs = users_module(getattr(program, "__wrapped__", program)) \
             if code is None else None
@@ -289,6 +292,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
         sys.modules["__main__"] = saved_main
+        saved_process.restore()
         if sys.gettrace() is not saved_trace:
             sys.settrace(saved_trace)
         if sys.getprofile() is not saved_profile:

@@ -527,14 +527,17 @@ class simulated_modules:
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
                  "saved_bindings", "rebind", "hidden", "process_globals", "accelerator",
-                 "reducers")
+                 "reducers", "epoch")
 
     def __init__(self, modules: dict[str, types.ModuleType],
-                 atexit_handlers: Optional[list] = None, rebind: Optional[str] = None) -> None:
+                 atexit_handlers: Optional[list] = None, rebind: Optional[str] = None,
+                 epoch: Optional[float] = None) -> None:
         self.modules = modules
         self.atexit_handlers = atexit_handlers
         #: A module more to rebind, beside REBIND's: the program's own, for a callable.
         self.rebind = rebind
+        #: ``time.time()`` as the run starts (the simulated clock's epoch).
+        self.epoch = epoch
 
     def __enter__(self) -> None:
         global _atexit_sink
@@ -556,7 +559,18 @@ class simulated_modules:
         self.sink, _atexit_sink = _atexit_sink, self.atexit_handlers
         rebind = REBIND if self.rebind is None or self.rebind in REBIND \
             else REBIND + [self.rebind]
+        if "logging" in sys.modules:
+            # (imported before the run, by pytest or a library, logging would name the real
+            # thread in its records, MainThread, give them the real clock's time and lock a
+            # real lock; one first imported in the run binds the face, and is forgotten after)
+            rebind = rebind + ["logging"]
         rebound = _rebindings(modules, rebind) if rebind else []
+        logging = sys.modules.get("logging")
+        if logging is not None and self.epoch is not None:
+            # (and its records' relativeCreated counts from the run's start, not its import's)
+            started = vars(logging).get("_startTime")
+            rebound.append((logging, "_startTime", int(self.epoch * 1e9)
+                            if isinstance(started, int) else self.epoch))
         self.saved_bindings = [(holder, attr, getattr(holder, attr))
                                for holder, attr, _ in rebound]
         # A face of a submodule (urllib.request) is its package's attribute too, where

@@ -11,9 +11,12 @@ non-daemon threads, and its end wakes whoever waits on its sentinel.
 """
 from __future__ import annotations
 
+import copy
+import errno
 import importlib
 import io
 import itertools
+import os
 import sys
 import types
 import weakref
@@ -65,6 +68,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     obj = fork.copy(process_obj)
     child.globals = [fork.copy(namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
+    _own_environment(world, child.globals, copied=True)
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
     state.at_fork = fork.copy(parent_state.at_fork)
     state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
@@ -118,6 +122,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     child.globals = [ABSENT if namespace is sys.modules and name not in ("__main__", "__mp_main__")
                      else fresh_value(name, namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
+    _own_environment(world, child.globals, copied=False)
     child.contents = [{} for _ in world.interpreter_contents]
     parent_sentinel = parent_state.process.sentinel
 
@@ -257,7 +262,52 @@ def interpreter_globals() -> list[tuple[dict, str]]:
     context = sys.modules.get("multiprocessing.context")
     if context is not None:
         pairs.append((vars(context._default_context), "_actual_context"))
+    pairs += [(vars(os), name) for name in _ENVIRONMENT]
     return pairs
+
+
+#: What a process has of its own environment in the os module (see _own_environment).
+_ENVIRONMENT = ("environ", "environb", "putenv", "unsetenv")
+
+
+def _own_environment(world: World, values: list, copied: bool) -> None:
+    """A child's environment (in ``values``, its interpreter globals): a copy of its parent's
+    as it starts (``copied``: the fork copied it already), which it changes alone. Its
+    ``os.putenv`` and ``os.unsetenv`` check their arguments and change nothing else: all
+    processes are one real one, whose C environment is the main process's."""
+    at = {name: i for i, (namespace, name) in enumerate(world.interpreter_globals)
+          if namespace is vars(os) and name in _ENVIRONMENT}
+    if not copied:   # (both on one copy of the data, as os makes environb on environ's)
+        data = dict(values[at["environ"]]._data)
+        for name in ("environ", "environb"):
+            if name in at and values[at[name]] is not ABSENT:
+                mapping = values[at[name]] = copy.copy(values[at[name]])
+                mapping._data = data
+    values[at["putenv"]], values[at["unsetenv"]] = _putenv, _unsetenv
+
+
+def _putenv(name: Any, value: Any) -> None:
+    """``os.putenv`` in a child process: CPython's checks, and nothing to change."""
+    name, value = os.fsencode(name), os.fsencode(value)
+    if b"\0" in name or b"\0" in value:
+        raise ValueError("embedded null byte")
+    if b"=" in name:
+        raise ValueError("illegal environment variable name")
+    if not name:   # (setenv's EINVAL)
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+
+def _unsetenv(name: Any) -> None:
+    """``os.unsetenv`` in a child process: CPython's checks, and nothing to change."""
+    name = os.fsencode(name)
+    if b"\0" in name:
+        raise ValueError("embedded null byte")
+    if not name or b"=" in name:   # (unsetenv's EINVAL)
+        raise OSError(errno.EINVAL, os.strerror(errno.EINVAL))
+
+
+_putenv.__name__ = _putenv.__qualname__ = "putenv"
+_unsetenv.__name__ = _unsetenv.__qualname__ = "unsetenv"
 
 
 def fresh_value(name: str, value: Any) -> Any:

@@ -16,8 +16,19 @@ _fallback = _real.Random()
 
 
 def _rng() -> _real.Random:
+    """The running process's stream: the main process's is the world's; a child's is its own,
+    seeded afresh as it starts (CPython's ``random`` reseeds itself in a forked child, and a
+    spawned one imports it afresh), so that what it draws leaves its parent's numbers alone."""
     world = maybe_current_world()
-    return world.random if world is not None else _fallback
+    if world is None:
+        return _fallback
+    thread = world.current
+    if thread is None or not thread.interpreter.number:
+        return world.random
+    state = thread.interpreter.face
+    if state.random is None:
+        state.random = _real.Random(f"simconc:{world.run_seed}:process {thread.interpreter.number}")
+    return state.random
 
 
 def _bind(name: str):
@@ -36,7 +47,10 @@ def _fresh_seed() -> Any:
         return None
     state = _face_state(world)
     state.reseeds += 1
-    return f"simconc:{world.run_seed}:{state.reseeds}"   # str seeds are hashed with SHA-512: stable
+    number = world.current_interpreter().number   # (each process draws seeds of its own)
+    process = f":process {number}" if number else ""
+    # (str seeds are hashed with SHA-512: stable)
+    return f"simconc:{world.run_seed}{process}:{state.reseeds}"
 
 
 class Random(_real.Random):

@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm", "alarm_cancel", "pending")
+                 "signals", "alarm", "alarm_cancel", "pending", "random")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -82,6 +82,8 @@ class FaceState:
         #: The signals that arrived for a handler that has not run yet (each is pending once,
         #: however often it arrives meanwhile, as the kernel keeps it).
         self.pending: set[int] = set()
+        #: A child process's own ``random`` stream (``random._rng``), made on first use.
+        self.random: Any = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:

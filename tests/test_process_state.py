@@ -1,0 +1,205 @@
+"""What belongs to a process: each simulated process has its own environment and its own
+``random`` stream, as real ones do; and a run leaves the real process's state (environment,
+working directory, recursion limit, warnings' filters, logging's configuration) as it found
+it, so that every run, every execution of an exploration, starts from the same state.
+
+The programs run twice: for real, under this interpreter, and under simconc; both must print
+the same.
+"""
+import logging
+import os
+import socket
+import subprocess
+import sys
+import textwrap
+import warnings
+
+import pytest
+
+import simconc
+
+PROGRAMS = {
+    # A child's os.environ is a copy of its parent's as it starts: what it sets or deletes
+    # changes its own alone, with fork and spawn.
+    "environment": """
+        import multiprocessing as mp, os
+
+        def child(q):
+            q.put(("child sees", os.environ.get("SIMC_PARENT"), os.getenv("SIMC_CHILD")))
+            os.environ["SIMC_CHILD"] = "child"
+            del os.environ["SIMC_PARENT"]
+            os.environb[b"SIMC_BYTES"] = b"b"
+            q.put(("child set", os.environ.get("SIMC_PARENT"), os.getenv("SIMC_CHILD"),
+                   os.environ.get("SIMC_BYTES")))
+
+        if __name__ == "__main__":
+            for method in ("fork", "spawn"):
+                os.environ["SIMC_PARENT"] = method
+                ctx = mp.get_context(method)
+                q = ctx.Queue()
+                p = ctx.Process(target=child, args=(q,))
+                p.start()
+                print(method, q.get())
+                print(method, q.get())
+                p.join()
+                print(method, "parent", os.environ.get("SIMC_PARENT"),
+                      os.environ.get("SIMC_CHILD"), os.environ.get("SIMC_BYTES"))
+    """,
+    # CPython reseeds random in a forked child (a spawned one imports it afresh): the children's
+    # draws leave the parent's numbers as they were, and are not the parent's.
+    "random_per_process": """
+        import multiprocessing as mp, random
+
+        def child(q, parents_next):
+            q.put(random.random() != parents_next)
+
+        if __name__ == "__main__":
+            for method in ("fork", "spawn"):
+                random.seed(42)
+                expected = random.Random(42).random()
+                ctx = mp.get_context(method)
+                q = ctx.Queue()
+                children = [ctx.Process(target=child, args=(q, expected)) for _ in range(2)]
+                for p in children:
+                    p.start()
+                print(method, "children draw their own:", q.get(), q.get())
+                for p in children:
+                    p.join()
+                print(method, "parent's next number:", random.random() == expected)
+    """,
+    # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
+    "putenv_checks": """
+        import multiprocessing as mp, os
+
+        def attempts():
+            for call, args in ((os.putenv, ("A", "b")), (os.putenv, ("", "b")),
+                               (os.putenv, ("a=b", "c")), (os.putenv, ("=a", "c")),
+                               (os.putenv, ("a\\0", "c")), (os.putenv, ("a", "c\\0")),
+                               (os.putenv, (1, "c")), (os.unsetenv, ("A",)),
+                               (os.unsetenv, ("",)), (os.unsetenv, ("a=b",)),
+                               (os.unsetenv, ("a\\0",))):
+                try:
+                    call(*args)
+                    print(call.__name__, args, "ok")
+                except Exception as exc:
+                    print(call.__name__, args, type(exc).__name__, exc)
+
+        if __name__ == "__main__":
+            p = mp.get_context("fork").Process(target=attempts)
+            p.start()
+            p.join()
+    """,
+}
+
+
+def _real(path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-u", str(path)], capture_output=True, text=True,
+                          timeout=60, cwd=path.parent)
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMS))
+def test_each_process_has_its_own_as_cpythons_do(name, tmp_path):
+    path = tmp_path / f"{name}.py"
+    path.write_text(textwrap.dedent(PROGRAMS[name]))
+    real = _real(path)
+    assert real.returncode == 0, real.stderr
+    result = simconc.run(str(path))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == real.stdout
+
+
+def test_a_child_process_changes_the_real_environment_not():
+    def program():
+        import multiprocessing
+        import os
+
+        def child():
+            os.environ["SIMC_FROM_CHILD"] = "1"
+            os.putenv("SIMC_PUT_BY_CHILD", "1")
+
+        p = multiprocessing.get_context("fork").Process(target=child)
+        p.start()
+        p.join()
+
+    result = simconc.run(program)
+    assert result.status == "ok", result.stderr
+    assert "SIMC_FROM_CHILD" not in os.environ
+    for name in ("SIMC_FROM_CHILD", "SIMC_PUT_BY_CHILD"):   # (the C environment)
+        assert subprocess.run([sys.executable, "-c", f"import os; print(os.getenv({name!r}))"],
+                              capture_output=True, text=True).stdout == "None\n"
+
+
+def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
+    calls = []
+
+    def program():
+        import logging
+        import os
+        import socket
+        import sys
+        import warnings
+        calls.append((os.environ.get("SIMC_LEFT"), len(logging.getLogger().handlers),
+                      logging.getLogger("simc.left").level, sys.getrecursionlimit()))
+        os.environ["SIMC_LEFT"] = "set"
+        os.chdir(tmp_path)
+        sys.setrecursionlimit(4321)
+        warnings.simplefilter("error")
+        socket.setdefaulttimeout(3)
+        logging.basicConfig(level=logging.DEBUG)
+        logging.getLogger("simc.left").setLevel(logging.ERROR)
+        logging.disable(logging.CRITICAL)
+
+    cwd, limit, filters = os.getcwd(), sys.getrecursionlimit(), list(warnings.filters)
+    handlers, level = logging.getLogger().handlers[:], logging.getLogger().level
+    for _ in range(2):
+        result = simconc.run(program)
+        assert result.status == "ok", result.stderr
+    # (the second run started where the first did)
+    assert calls[0] == calls[1] == (None, len(handlers), logging.NOTSET, limit)
+    assert "SIMC_LEFT" not in os.environ and os.getcwd() == cwd
+    assert sys.getrecursionlimit() == limit and warnings.filters == filters
+    assert socket.getdefaulttimeout() is None
+    assert logging.getLogger().handlers == handlers and logging.getLogger().level == level
+    assert logging.root.manager.disable == 0 and "simc.left" not in logging.root.manager.loggerDict
+    assert logging.getLogger("simc.left").isEnabledFor(logging.WARNING)
+
+
+def test_logging_imported_before_the_run_names_the_simulated_threads_and_time():
+    # (this module imported logging before any run, as pytest does: the run's records come
+    # from it, and name the simulated thread and the simulated clock's time)
+    def program():
+        import logging
+        import threading
+        import time
+
+        records = []
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                records.append((record.threadName, record.thread, record.relativeCreated))
+
+        log = logging.getLogger("simc.threads")
+        log.addHandler(Keep())
+
+        def work():
+            time.sleep(1.5)
+            log.warning("working")
+
+        t = threading.Thread(target=work, name="worker")
+        t.start()
+        t.join()
+        log.warning("done")
+        print(records, threading.get_ident(), t.ident)
+
+    outputs = set()
+    for _ in range(2):
+        result = simconc.run(program)
+        assert result.status == "ok", result.stderr
+        outputs.add(result.stdout)
+    (output,) = outputs   # (the same in each run: nothing of the real clock)
+    records, main, worker = eval(output.rpartition("]")[0] + "]"), *map(
+        int, output.rpartition("]")[2].split())
+    assert [(name, ident) for name, ident, _ in records] == [("worker", worker),
+                                                             ("MainThread", main)]
+    assert all(1500 <= at < 1510 for _, _, at in records), records   # (1.5 s, and CPU time)
+    assert "simc.threads" not in logging.root.manager.loggerDict
