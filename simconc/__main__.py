@@ -1,5 +1,5 @@
 import sys
 
-from .front.cli import main
+from _simconc_launcher import main
 
 sys.exit(main())
