@@ -1,7 +1,8 @@
-"""What belongs to a process: each simulated process has its own environment and its own
-``random`` stream, as real ones do; and a run leaves the real process's state (environment,
-working directory, recursion limit, warnings' filters, logging's configuration) as it found
-it, so that every run, every execution of an exploration, starts from the same state.
+"""What belongs to a process: each simulated process has its own environment, ``random``
+stream, ``logging`` and ``gc.isenabled()``, as real ones do; and a run leaves the real
+process's state (environment, working directory, recursion limit, warnings' filters, logging's
+configuration) as it found it, so that every run, every execution of an exploration, starts
+from the same state.
 
 The programs run twice: for real, under this interpreter, and under simconc; both must print
 the same.
@@ -67,6 +68,88 @@ PROGRAMS = {
                     p.join()
                 print(method, "parent's next number:", random.random() == expected)
     """,
+    # A spawned child imports logging afresh: none of its parent's configuration (its INFO is
+    # dropped, its WARNING goes bare to stderr), and its basicConfig is its own; a forked one
+    # has its parent's.
+    "logging_per_process": """
+        import logging, multiprocessing as mp, sys
+
+        def work():
+            log = logging.getLogger("work")
+            log.info("info from the child")
+            log.warning("warning from the child")
+            logging.basicConfig(level=logging.DEBUG, format="child's format: %(message)s",
+                                stream=sys.stdout)
+            log.debug("debug from the child, configured")
+
+        if __name__ == "__main__":
+            for method in ("spawn", "fork"):
+                ctx = mp.get_context(method)
+                p = ctx.Process(target=work)
+                if method == "fork":
+                    logging.basicConfig(level=logging.INFO, stream=sys.stdout,
+                                        format="%(processName)s %(levelname)s %(message)s")
+                p.start()
+                p.join()
+                logging.getLogger("main").info("parent after its %s child", method)
+                print(method, "parent's root handlers:", len(logging.getLogger().handlers))
+    """,
+    # A library's module-level logger (concurrent.futures._base.LOGGER) is, in a child, the
+    # child's logger of that name: what the library logs there reaches the handler the child
+    # gave it, and never the parent's.
+    "library_logger_in_a_child": """
+        import concurrent.futures, logging, multiprocessing as mp
+
+        class Keep(logging.Handler):
+            def emit(self, record):
+                print(mp.current_process().name, "kept:", record.getMessage().split(" for ")[0],
+                      "(the root's)" if self in logging.getLogger().handlers else "")
+
+        def child():
+            logging.getLogger("concurrent.futures").addHandler(Keep())
+            future = concurrent.futures.Future()
+            future.add_done_callback(lambda f: 1 / 0)
+            future.set_result(1)   # (the library logs the callback's exception)
+
+        if __name__ == "__main__":
+            logging.getLogger().addHandler(Keep())   # (a forked child's copy has it too)
+            for method in ("fork", "spawn"):
+                p = mp.get_context(method).Process(target=child)
+                p.start()
+                p.join()
+            print("parent's concurrent.futures handlers:",
+                  logging.getLogger("concurrent.futures").handlers)
+    """,
+    # gc.isenabled() is each process's: a forked child's is its parent's, a spawned one's on;
+    # gc.collect() collects (automatic collection never runs inside a run: patching.py).
+    "gc_state": """
+        import gc, multiprocessing as mp
+
+        def child(q):
+            q.put(gc.isenabled())
+
+        if __name__ == "__main__":
+            print("start", gc.isenabled())
+            gc.disable()
+            for method in ("fork", "spawn"):
+                ctx = mp.get_context(method)
+                q = ctx.Queue()
+                p = ctx.Process(target=child, args=(q,))
+                p.start()
+                print(method, "child", q.get())
+                p.join()
+            gc.enable()
+            print("end", gc.isenabled())
+
+            class Cycle:
+                def __del__(self):
+                    print("collected")
+
+            c = Cycle()
+            c.me = c
+            del c
+            print("found", gc.collect() > 0)
+    """,
     # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
     "putenv_checks": """
         import multiprocessing as mp, os
@@ -105,7 +188,7 @@ def test_each_process_has_its_own_as_cpythons_do(name, tmp_path):
     assert real.returncode == 0, real.stderr
     result = simconc.run(str(path))
     assert result.status == "ok", (result.error, result.stderr)
-    assert result.stdout == real.stdout
+    assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
 
 
 def test_a_child_process_changes_the_real_environment_not():
@@ -203,3 +286,36 @@ def test_logging_imported_before_the_run_names_the_simulated_threads_and_time():
                                                              ("MainThread", main)]
     assert all(1500 <= at < 1510 for _, _, at in records), records   # (1.5 s, and CPU time)
     assert "simc.threads" not in logging.root.manager.loggerDict
+
+
+def test_a_forked_child_has_a_copy_of_its_parents_logging(caplog):
+    # The test's own logging, pytest's (its handlers, caplog's among them): a forked child's
+    # changes stay in the child, and the parent's records still reach caplog.
+    log = logging.getLogger("simc.forked")
+
+    def program():
+        import multiprocessing
+
+        def child():
+            print("child: the module's logger is getLogger's:",
+                  log is logging.getLogger("simc.forked"))
+            log.setLevel(logging.CRITICAL)
+            logging.getLogger().addHandler(logging.NullHandler())
+            logging.getLogger("simc.made.in.child")
+
+        log.setLevel(logging.INFO)
+        p = multiprocessing.get_context("fork").Process(target=child)
+        p.start()
+        p.join()
+        print("parent: level", logging.getLevelName(log.level),
+              "root handlers", len(logging.getLogger().handlers),
+              "child's logger", "simc.made.in.child" in logging.root.manager.loggerDict)
+        log.info("the parent's record")
+
+    handlers = len(logging.getLogger().handlers)
+    with caplog.at_level(logging.INFO, logger="simc.forked"):
+        result = simconc.run(program)
+    assert result.status == "ok", result.stderr
+    assert result.stdout == (f"child: the module's logger is getLogger's: True\n"
+                             f"parent: level INFO root handlers {handlers} child's logger False\n")
+    assert [r.getMessage() for r in caplog.records] == ["the parent's record"]

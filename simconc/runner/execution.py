@@ -246,7 +246,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         own = users_module(program) if code is None else None
         patched = simulated_modules(modules, atexit_handlers,
                                     own.__name__ if own is not None else None,
-                                    world.profile.epoch)
+                                    world.profile.epoch, fresh_logging=code is not None)
         # (a wrapper's module is the wrapped callable's: the pytest plugin's body, a test's)
         programs = users_module(getattr(program, "__wrapped__", program)) \
             if code is None else None

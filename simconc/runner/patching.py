@@ -18,6 +18,7 @@ import _thread
 import atexit
 import ctypes
 import faulthandler
+import gc
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -245,6 +246,31 @@ def _getswitchinterval() -> float:
     return world.current_interpreter().switch_interval if world is not None else 0.005
 
 
+def _gc_enable() -> None:
+    """``gc.enable()`` in a run: the simulated process's collector is on, as it says (its
+    ``gc.isenabled()``); but the real one collects only when the program calls
+    ``gc.collect()``. An automatic collection could come in the middle of simconc's own code,
+    between two of the program's threads, and run the program's finalizers in no thread at all;
+    and when it comes depends on what the process allocated before the run."""
+    world = maybe_current_world()
+    if world is not None:
+        world.current_interpreter().face.gc_enabled = True
+
+
+def _gc_disable() -> None:
+    world = maybe_current_world()
+    if world is not None:
+        world.current_interpreter().face.gc_enabled = False
+
+
+def _gc_isenabled() -> bool:
+    world = maybe_current_world()
+    return world.current_interpreter().face.gc_enabled if world is not None \
+        else _REAL_GC_ISENABLED()
+
+
+_REAL_GC_ISENABLED = gc.isenabled
+
 _atexit_sink: Optional[list] = None   # where atexit.register goes during a run
 
 
@@ -292,6 +318,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
+    (gc, "enable", _gc_enable), (gc, "disable", _gc_disable), (gc, "isenabled", _gc_isenabled),
     (multiprocessing.connection, "wait", mp_pipes.wait),
     (multiprocessing.connection, "Pipe", mp_pipes.Pipe),
     (multiprocessing.connection, "SocketListener", mp_pipes.SocketListener),
@@ -527,17 +554,20 @@ class simulated_modules:
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
                  "saved_bindings", "rebind", "hidden", "process_globals", "accelerator",
-                 "reducers", "epoch")
+                 "reducers", "epoch", "fresh_logging")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None,
-                 epoch: Optional[float] = None) -> None:
+                 epoch: Optional[float] = None, fresh_logging: bool = False) -> None:
         self.modules = modules
         self.atexit_handlers = atexit_handlers
         #: A module more to rebind, beside REBIND's: the program's own, for a callable.
         self.rebind = rebind
         #: ``time.time()`` as the run starts (the simulated clock's epoch).
         self.epoch = epoch
+        #: Whether the program imports a logging of its own (a program file), or uses the one
+        #: imported before the run (a callable: a pytest test's, which caplog watches).
+        self.fresh_logging = fresh_logging
 
     def __enter__(self) -> None:
         global _atexit_sink
@@ -553,6 +583,11 @@ class simulated_modules:
             self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
                                if name.startswith("asyncio."))
             self.hidden["asyncio"] = sys.modules.pop("asyncio")
+        if self.fresh_logging and "logging" in sys.modules:
+            # (a program file runs as `python FILE` does: its logging is a fresh interpreter's,
+            # with none of pytest's handlers, and goes with the run)
+            self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
+                               if name == "logging" or name.startswith("logging."))
         # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
         self.accelerator = sys.modules.get("_asyncio", _ABSENT)
         sys.modules["_asyncio"] = None   # type: ignore[assignment]

@@ -30,8 +30,9 @@ from ..kernel.world import ABSENT
 from . import fresh_modules, mp_pipes
 from ._traceback import format_user_exception
 from .fork import Fork
+from .module_loggers import logger_globals, own_loggers
 from .processes import MAIN_PID, ProcessState, Sentinel
-from .program_modules import owned_modules, program_modules
+from .program_modules import OWN_IMPORTS, owned_modules, program_modules
 from .state import FaceState
 
 
@@ -65,6 +66,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     child, state = _new_child(world, parent, process_obj.name,
                               FaceState(_child_modules(parent_state)))
     fork = Fork(parent_state, state, child.prefix, owned_modules(world))
+    logger_globals(world)   # (their values copied below: the child's copies of its loggers)
     obj = fork.copy(process_obj)
     child.globals = [fork.copy(namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
@@ -72,9 +74,10 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     child.contents = [fork.copy(dict(d)) for d in world.interpreter_contents]
     state.at_fork = fork.copy(parent_state.at_fork)
     state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
+    state.gc_enabled = parent_state.gc_enabled
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
-    # of what the fork copied run (a module's own, logging's, would reset its parent's state,
-    # which the child shares)
+    # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
+    # reset its parent's state, which the child shares)
     copies = {id(value) for value in fork.memo.values()}
     child_hooks = [hook for hook in state.at_fork.get("child", ())
                    if id(getattr(hook, "__self__", None)) in copies
@@ -105,6 +108,13 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent = world.current_interpreter()
     # (raises in a child still running its main module: CPython's RuntimeError)
     preparation = spawn.get_preparation_data(process_obj._name)
+    # (multiprocessing's logger as the run's util has it: spawn holds the util imported before
+    # the run, which the run hides)
+    util = importlib.import_module("multiprocessing.util")
+    preparation["log_to_stderr"] = util._log_to_stderr
+    preparation.pop("log_level", None)
+    if util._logger is not None:
+        preparation["log_level"] = util._logger.getEffectiveLevel()
     stream = io.BytesIO()
     context.set_spawning_popen(popen)
     try:
@@ -118,6 +128,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent_state: FaceState = parent.face
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
+    loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
     # (the program's modules none: a fresh interpreter imports them afresh)
     child.globals = [ABSENT if namespace is sys.modules and name not in ("__main__", "__mp_main__")
                      else fresh_value(name, namespace.get(name, ABSENT))
@@ -132,6 +143,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
         # imported; up to 3.12 _bootstrap calls it too, and it runs once)
         state.atexit = [(sys.modules["multiprocessing.util"]._exit_function, (), {})]
         world.cpu(world.profile.spawn_start)   # (a new interpreter starts, and imports)
+        own_loggers(world, loggers)
         process = sys.modules["multiprocessing.process"]
         process.current_process()._inheriting = True
         try:
@@ -258,11 +270,13 @@ def interpreter_globals() -> list[tuple[dict, str]]:
     util = sys.modules.get("multiprocessing.util")
     if util is not None:
         pairs += [(vars(util), name) for name in (
-            "_afterfork_registry", "_afterfork_counter", "_finalizer_counter", "_exiting")]
+            "_afterfork_registry", "_afterfork_counter", "_finalizer_counter", "_exiting",
+            "_logger", "_log_to_stderr")]
     context = sys.modules.get("multiprocessing.context")
     if context is not None:
         pairs.append((vars(context._default_context), "_actual_context"))
     pairs += [(vars(os), name) for name in _ENVIRONMENT]
+    pairs += [(sys.modules, name) for name in OWN_IMPORTS]
     return pairs
 
 
@@ -331,15 +345,18 @@ def fresh_value(name: str, value: Any) -> Any:
         return itertools.count(1 if name == "_process_counter" else 0)
     if name == "_afterfork_registry":
         return weakref.WeakValueDictionary()
-    if name == "_exiting":
+    if name in ("_exiting", "_log_to_stderr"):
         return False
+    if name == "_logger":
+        return None
     return value   # (sys.stdout, sys.stderr: the run's)
 
 
 def _prepare(data: dict, state: FaceState) -> None:
-    """``multiprocessing.spawn.prepare`` for a simulated child: its name, authkey and start
-    method, and its main module run afresh as ``__mp_main__`` (sys.path, argv and the working
-    directory are its parent's already: all processes are one real one)."""
+    """``multiprocessing.spawn.prepare`` for a simulated child: its name, authkey, start
+    method and multiprocessing's logger, and its main module run afresh as ``__mp_main__``
+    (sys.path, argv and the working directory are its parent's already: all processes are one
+    real one)."""
     from multiprocessing import process, spawn
     current = process.current_process()
     if "name" in data:
@@ -348,6 +365,12 @@ def _prepare(data: dict, state: FaceState) -> None:
         current.authkey = data["authkey"]
     if "start_method" in data:
         spawn.set_start_method(data["start_method"], force=True)   # type: ignore[attr-defined]
+    # (multiprocessing's logger, as its parent had it: a spawned child's logging is its own)
+    util = sys.modules["multiprocessing.util"]
+    if data.get("log_to_stderr"):
+        util.log_to_stderr()
+    if "log_level" in data:
+        util.get_logger().setLevel(data["log_level"])
     if state.run_main is not None:
         module = state.run_main("__mp_main__", process.current_process().name + "/")
         sys.modules["__main__"] = sys.modules["__mp_main__"] = module

@@ -34,7 +34,7 @@ import mmap
 import sys
 import types
 import weakref
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Optional
 
 from multiprocessing.reduction import ForkingPickler
 
@@ -74,6 +74,11 @@ class Fork:
         self.owned_names: set[str] = set()   # and their modules' names (their classes too)
         for name, module in parent.modules.items():
             self.memo[id(module)] = child.modules[name]
+        #: The child's threading (the face's), whose RLock a copied logging handler gets.
+        self.threading = child.modules.get("threading")
+        logging = sys.modules.get("logging")
+        #: The parent's logging.Handler: its objects are copied by :meth:`_handler`.
+        self.handler_class: Optional[type] = logging.Handler if logging is not None else None
         # The parent's __main__ and the program's modules (program_modules.py) become the
         # child's own: all made first, so that what one of them holds of another is the
         # child's copy of it
@@ -85,6 +90,11 @@ class Fork:
         for module, copied in zip(owned, copies):
             for key, value in list(vars(module).items()):
                 vars(copied)[key] = value if key in _MODULES_OWN else self._global(value)
+            if module.__name__ == "logging" and self.threading is not None \
+                    and vars(copied).get("_lock") is vars(module).get("_lock"):
+                # (a lock the run stands in for logging's real one, made before it: the
+                # machine's, shared; the child's logging locks its own, as after a real fork)
+                vars(copied)["_lock"] = self.threading.RLock()
 
     def _global(self, value: Any) -> Any:
         try:
@@ -104,6 +114,7 @@ class Fork:
 
     def copy(self, obj: Any) -> Any:
         rules = _ForkRules(_DISPATCH)
+        rules.handlers = self.handler_class, self._handler
         rules.update(self._rules())
         copy._deepcopy_dispatch = rules   # type: ignore[attr-defined]
         try:
@@ -173,6 +184,26 @@ class Fork:
     def _forked(self, obj: Any, memo: dict) -> Any:
         return obj._simconc_fork(memo, self.scope)
 
+    def _handler(self, handler: Any, memo: dict) -> Any:
+        """A ``logging`` handler in the child: a copy, with a lock of its own (logging's
+        at-fork hook makes the child's anew), and what cannot be copied (its stream, a file)
+        shared, as a fork shares the descriptor under it."""
+        cls = copy.deepcopy(type(handler), memo)
+        if id(handler) in memo:   # (copied meanwhile, as its class was: see _attributes)
+            return memo[id(handler)]
+        copied = object.__new__(cls)
+        memo[id(handler)] = copied
+        for key, value in vars(handler).items():
+            if key == "lock" and value is not None and self.threading is not None:
+                value = self.threading.RLock()
+            else:
+                try:
+                    value = copy.deepcopy(value, memo)
+                except (TypeError, copy.Error):
+                    pass
+            vars(copied)[key] = value
+        return copied
+
     def _function(self, function: types.FunctionType, memo: dict) -> Any:
         globals_ = function.__globals__
         if id(globals_) not in self.owned:
@@ -223,10 +254,17 @@ class _ForkRules(dict):
     object of a Python class with pickling of its own is copied attribute by attribute
     (deepcopy would call its ``__reduce_ex__`` and what that returns, as a fork never does)."""
 
+    #: logging's Handler class, and the rule that copies its objects (Fork._handler).
+    handlers: tuple[Optional[type], Callable[[Any, dict], Any]] = (None, lambda x, memo: x)
+
     def get(self, cls: Any, default: Any = None) -> Any:
         rule = dict.get(self, cls)
-        if rule is None and isinstance(cls, type) and _pickles_its_own_way(cls):
-            rule = self[cls] = _attributes
+        if rule is None and isinstance(cls, type):
+            handler_class, handler_rule = self.handlers
+            if handler_class is not None and issubclass(cls, handler_class):
+                rule = self[cls] = handler_rule
+            elif _pickles_its_own_way(cls):
+                rule = self[cls] = _attributes
         return default if rule is None else rule
 
 
@@ -303,6 +341,10 @@ def _attributes(obj: Any, memo: dict) -> Any:
     """A copy of ``obj`` with copies of its attributes (``__dict__`` and slots): what a fork
     makes of an object that would not pickle."""
     cls = copy.deepcopy(type(obj), memo)
+    if id(obj) in memo:
+        # (copied meanwhile, as its class was: a class attribute reaches it, as a logger's
+        # class reaches every logger through Logger.manager)
+        return memo[id(obj)]
     copied = object.__new__(cls)
     memo[id(obj)] = copied
     for klass in type(obj).__mro__:

@@ -10,7 +10,10 @@ child gets a copy of its parent's module (``fork.py`` copies it as it copies ``_
 spawned child none, so that its import runs the module afresh.
 
 The standard library's modules and simconc's stay shared: what of theirs differs between
-processes is among the interpreter globals (``children.interpreter_globals``).
+processes is among the interpreter globals (``children.interpreter_globals``). Of those,
+``logging``'s modules (:data:`OWN_IMPORTS`) are each process's own as the program's are: a
+forked child gets a copy of its parent's configuration (``fork.py``), a spawned one imports
+them afresh, with none of it, as real ones do.
 """
 from __future__ import annotations
 
@@ -64,8 +67,13 @@ def program_modules(world: World) -> ProgramModules:
     return hook
 
 
+#: The standard library's modules each process imports for itself (see the module's docstring).
+OWN_IMPORTS = ("logging", "logging.handlers", "logging.config")
+
+
 def owned_modules(world: World) -> list:
-    """The program's modules the running process has (those ``fork.py`` copies)."""
+    """The program's modules the running process has, and its logging (those ``fork.py``
+    copies)."""
     return [module for namespace, name in world.interpreter_globals
             if namespace is sys.modules and name not in ("__main__", "__mp_main__")
             and (module := namespace.get(name)) is not None]

@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm", "alarm_cancel", "pending", "random")
+                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -84,6 +84,9 @@ class FaceState:
         self.pending: set[int] = set()
         #: A child process's own ``random`` stream (``random._rng``), made on first use.
         self.random: Any = None
+        #: What its ``gc.isenabled()`` says (``gc.enable()`` and ``disable()`` set it; the real
+        #: collector runs only when the program calls ``gc.collect()``: runner/patching.py).
+        self.gc_enabled = True
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
