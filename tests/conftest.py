@@ -1,4 +1,6 @@
 """What every test of simconc's shares."""
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -19,3 +21,13 @@ def scenario(tmp_path):
         path.write_text(textwrap.dedent(source))
         return str(path)
     return write
+
+
+@pytest.fixture
+def run_for_real():
+    """``run_for_real(path)``: the program file ``path`` run by this interpreter, for real,
+    from its folder (what simconc's run of it is compared with)."""
+    def run(path) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-u", str(path)], capture_output=True,
+                              text=True, timeout=60, cwd=path.parent)
+    return run

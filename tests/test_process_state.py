@@ -175,16 +175,11 @@ PROGRAMS = {
 }
 
 
-def _real(path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-u", str(path)], capture_output=True, text=True,
-                          timeout=60, cwd=path.parent)
-
-
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_each_process_has_its_own_as_cpythons_do(name, tmp_path):
+def test_each_process_has_its_own_as_cpythons_do(name, tmp_path, run_for_real):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(PROGRAMS[name]))
-    real = _real(path)
+    real = run_for_real(path)
     assert real.returncode == 0, real.stderr
     result = simconc.run(str(path))
     assert result.status == "ok", (result.error, result.stderr)

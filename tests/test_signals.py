@@ -253,16 +253,11 @@ PROGRAMS = {
 }
 
 
-def _real(path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-u", str(path)], capture_output=True, text=True,
-                          timeout=60, cwd=path.parent)
-
-
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_a_program_with_signals_prints_what_cpython_prints(name, tmp_path):
+def test_a_program_with_signals_prints_what_cpython_prints(name, tmp_path, run_for_real):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(PROGRAMS[name]))
-    real = _real(path)
+    real = run_for_real(path)
     assert real.returncode <= 0, real.stderr
     result = simconc.run(str(path), spin_timeout=60)
     assert result.stdout == real.stdout, (result.error, result.stderr)
