@@ -150,6 +150,23 @@ PROGRAMS = {
             del c
             print("found", gc.collect() > 0)
     """,
+    # The main thread's uncaught exception goes to the program's sys.excepthook, with the
+    # traceback from the program's first frame; what the hook raises is reported as CPython
+    # reports it. (A process's own: its sys.excepthook is put back after the run.)
+    "excepthook": """
+        import sys
+
+        def hook(exc_type, exc, tb):
+            print("hook:", exc_type.__name__, exc, tb.tb_frame.f_code.co_name, tb.tb_lineno,
+                  sys.exc_info())
+            raise RuntimeError("the hook fails too")
+
+        def fail():
+            raise KeyError("k")
+
+        sys.excepthook = hook
+        fail()
+    """,
     # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
     "putenv_checks": """
         import multiprocessing as mp, os
@@ -180,9 +197,9 @@ def test_each_process_has_its_own_as_cpythons_do(name, tmp_path, run_for_real):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(PROGRAMS[name]))
     real = run_for_real(path)
-    assert real.returncode == 0, real.stderr
+    assert real.returncode == (1 if name == "excepthook" else 0), real.stderr
     result = simconc.run(str(path))
-    assert result.status == "ok", (result.error, result.stderr)
+    assert result.status == ("error" if real.returncode else "ok"), (result.error, result.stderr)
     assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
 
 
@@ -223,11 +240,13 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
         sys.setrecursionlimit(4321)
         warnings.simplefilter("error")
         socket.setdefaulttimeout(3)
+        sys.excepthook = sys.unraisablehook = print
         logging.basicConfig(level=logging.DEBUG)
         logging.getLogger("simc.left").setLevel(logging.ERROR)
         logging.disable(logging.CRITICAL)
 
     cwd, limit, filters = os.getcwd(), sys.getrecursionlimit(), list(warnings.filters)
+    hooks = sys.excepthook, sys.unraisablehook
     handlers, level = logging.getLogger().handlers[:], logging.getLogger().level
     for _ in range(2):
         result = simconc.run(program)
@@ -237,6 +256,7 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
     assert "SIMC_LEFT" not in os.environ and os.getcwd() == cwd
     assert sys.getrecursionlimit() == limit and warnings.filters == filters
     assert socket.getdefaulttimeout() is None
+    assert (sys.excepthook, sys.unraisablehook) == hooks
     assert logging.getLogger().handlers == handlers and logging.getLogger().level == level
     assert logging.root.manager.disable == 0 and "simc.left" not in logging.root.manager.loggerDict
     assert logging.getLogger("simc.left").isEnabledFor(logging.WARNING)

@@ -26,7 +26,7 @@ from ..kernel import (BadToken, CostProfile, ProgramExit, RandomStrategy, Replay
 from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
-from ..stdlib._traceback import format_user_exception, record_uncaught
+from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
 from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
@@ -191,6 +191,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         main_face = threading_face._MainThread()
         main_face._attach(world.current_thread())
         world.current_thread().face = main_face
+        uncaught: Optional[BaseException] = None
         try:
             if code is not None:
                 exec(code, main_namespace(namespace, "__main__"))
@@ -203,10 +204,14 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         except BaseException as exc:
             if isinstance(exc, (SimconcError, GreenletExit)):
                 raise
-            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
-            main_exc.append(ExceptionInfo("MainThread", world.now, type(exc).__name__,
-                                          str(exc)))
-            record_uncaught(world, world.main, exc)
+            uncaught = exc
+        if uncaught is not None:   # (out of the except clause: no exception is being handled)
+            hook_exit = _print_uncaught(uncaught, saved_process.excepthook)
+            if hook_exit is not None:
+                exit_code = hook_exit
+            main_exc.append(ExceptionInfo("MainThread", world.now, type(uncaught).__name__,
+                                          str(uncaught)))
+            record_uncaught(world, world.main, uncaught)
 
     atexit_handlers: list = []
 
@@ -326,6 +331,32 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         gil=switch_points == "gil" if untimed else gil)
     world.dispose()
     return result
+
+
+def _print_uncaught(exc: BaseException, hook_before: Any) -> Optional[int]:
+    """What the interpreter prints of the main thread's uncaught exception ``exc``: its
+    traceback, or, if the program set ``sys.excepthook`` (``hook_before``: the one there was as
+    the run began), what that hook does with it, and what the hook raised after CPython's
+    ``Error in sys.excepthook:``. The exit code a hook's ``SystemExit`` asks for, if it did."""
+    hook = sys.excepthook
+    if hook is hook_before or hook is sys.__excepthook__:
+        sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+        return None
+    tb = exc.__traceback__   # (from the program's first frame, as CPython passes it)
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(SIMCONC_FILES):
+        tb = tb.tb_next
+    try:
+        hook(type(exc), exc, tb)
+    except SystemExit as stop:
+        return stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+    except BaseException as error:
+        if isinstance(error, (SimconcError, GreenletExit)):
+            raise
+        sys.stderr.write("Error in sys.excepthook:\n"
+                         + format_user_exception(type(error), error, error.__traceback__)
+                         + "\nOriginal exception was:\n"
+                         + format_user_exception(type(exc), exc, exc.__traceback__))
+    return None
 
 
 SEEDS = 2 ** 32   # a run's seed is one choice among this many (kernel/world.py)

@@ -5,7 +5,8 @@ as every ``python FILE`` starts from a fresh interpreter's.
 A simulated program runs inside the real process that runs simconc (pytest's, a script's),
 and some of what it changes is that process's: its environment (``os.environ`` and the real
 environment under it), working directory and recursion limit, ``warnings``' filters, the
-socket module's default timeout, and ``logging``'s configuration when ``logging`` was imported
+socket module's default timeout, ``sys.excepthook`` and ``sys.unraisablehook``, and
+``logging``'s configuration when ``logging`` was imported
 before the run (pytest's, or a library's: one first imported in the run is forgotten after
 it, patching.py). Left changed, the second execution of an exploration would start where the
 first ended (its ``logging.basicConfig`` a no-op, its handler writing to the first one's
@@ -25,7 +26,8 @@ from typing import Any, Optional
 class ProcessState:
     """The real process's state as a run begins; :meth:`restore` puts it back."""
 
-    __slots__ = ("environ", "cwd", "recursion_limit", "filters", "timeout", "logging")
+    __slots__ = ("environ", "cwd", "recursion_limit", "filters", "timeout", "logging",
+                 "excepthook", "unraisablehook")
 
     def __init__(self) -> None:
         # (the encoded mapping under os.environ: comparing it is one dict comparison)
@@ -37,6 +39,7 @@ class ProcessState:
         self.recursion_limit = sys.getrecursionlimit()
         self.filters = list(warnings.filters)
         self.timeout = socket.getdefaulttimeout()
+        self.excepthook, self.unraisablehook = sys.excepthook, sys.unraisablehook
         logging = sys.modules.get("logging")
         self.logging = _LoggingState(logging) if logging is not None else None
 
@@ -70,6 +73,7 @@ class ProcessState:
                 mutated()
         if socket.getdefaulttimeout() != self.timeout:
             socket.setdefaulttimeout(self.timeout)
+        sys.excepthook, sys.unraisablehook = self.excepthook, self.unraisablehook
         if self.logging is not None:
             self.logging.restore()
 
