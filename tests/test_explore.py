@@ -152,6 +152,43 @@ def test_a_lock_protects_the_counter_in_every_interleaving(tmp_path):
     assert report.executions == 6    # the three threads take the lock in each of 3! orders
 
 
+@pytest.mark.parametrize("consumer", [
+    "if items:\n    seen.append(1)",
+    "while items:\n    seen.append(1)\n    break",
+    "if not items:\n    return\nseen.append(1)",
+    "seen.extend(items and [1])",
+    "seen.extend(1 for _ in range(1) if box.items)",
+    "assert not box.items, 'saw it'",
+])
+def test_the_truth_of_a_shared_container_races_with_its_writes(scenario, consumer):
+    # CPython takes a container's truth with its __len__, from C: the test is a read of the
+    # whole container all the same, and its race with the producer's append is explored
+    path = scenario(textwrap.dedent("""
+        import threading
+        items = []
+        seen = []
+
+        class Box:
+            items = items
+
+        box = Box()
+
+        def producer():
+            items.append(1)
+
+    """) + "def consumer():\n" + textwrap.indent(consumer, "    ") + textwrap.dedent("""
+
+        threads = [threading.Thread(target=consumer), threading.Thread(target=producer)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    """))
+    report = simconc.explore(path, check="seen == []")
+    assert report.exhausted and report.executions == 2
+    assert not report.ok   # (the consumer saw the item in one of the two orders)
+
+
 def test_a_callable_is_explored_with_its_locks_seen(tmp_path):
     def program():
         import threading

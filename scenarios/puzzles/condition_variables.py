@@ -8,7 +8,7 @@ import threading
 
 ORDER = 18
 GOAL = "exception"
-FEWEST = 16
+FEWEST = 18
 HINT = "notify_all() wakes both; only one item is there."
 
 cv = threading.Condition()

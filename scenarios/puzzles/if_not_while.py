@@ -8,7 +8,7 @@ import threading
 
 ORDER = 4
 GOAL = "exception"
-FEWEST = 18
+FEWEST = 20
 HINT = ("Let one consumer wait, then let the producer make an item and notify; before the "
         "woken consumer takes the lock back, let the other consumer in.")
 

@@ -8,7 +8,7 @@ import threading
 
 ORDER = 20
 GOAL = "exception"
-FEWEST = 8
+FEWEST = 9
 HINT = "Let the consumer in when there is exactly one item."
 
 cv = threading.Condition()

@@ -17,7 +17,8 @@ What is rewritten:
 - what is done to a builtin container (a list, dict, set, bytearray or deque) as a whole: a
   method call (``xs.append(x)`` writes it, ``d.get(k)`` reads it: every method not known to
   only read counts as a write; the step is the call, after its arguments), ``key in d`` (reads
-  that key), a ``for`` loop over it and ``len(xs)``, ``sorted(xs)``... (read it).
+  that key), a ``for`` loop over it, ``len(xs)``, ``sorted(xs)``... and its truth, ``if xs:``,
+  ``while xs:``, ``not xs``, ``xs or ys``, a comprehension's ``if`` (read it).
 - ``del obj.attr``, and the builtins ``getattr``, ``setattr``, ``delattr`` and ``hasattr``
   called with an attribute's name (a read, a write, a write, a read of it).
 Other deletions, compound targets (``a.x, b.y = ...``) and the names a ``match`` pattern captures
@@ -255,9 +256,12 @@ class _Rewriter(ast.NodeTransformer):
 
     # -- loops and calls: the GIL build's switch points ---------------------------------------
     def _loop(self, node: "ast.For | ast.While | ast.AsyncFor") -> ast.AST:
+        test = node.test if isinstance(node, ast.While) else None
         node = self.generic_visit(node)   # type: ignore[assignment]
         if isinstance(node, ast.For):     # iterating reads the whole of a container
             node.iter = ast.copy_location(_call("whole", node.iter), node.iter)
+        elif isinstance(node, ast.While) and test is not None:
+            node.test = _truth(test, node.test)
         target = getattr(node, "target", None)
         name = self._name(target.id) if isinstance(target, ast.Name) else ""
         if isinstance(target, ast.Name) and self._is_shared(name) and \
@@ -275,6 +279,38 @@ class _Rewriter(ast.NodeTransformer):
         return node
 
     visit_For = visit_While = visit_AsyncFor = _loop  # type: ignore[assignment]
+
+    # -- truth tests: ``if items:`` reads the whole of a container, as ``len(items)`` does ------
+    def visit_If(self, node: ast.If) -> ast.AST:
+        test = node.test
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        node.test = _truth(test, node.test)
+        return node
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        test = node.test
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        node.test = _truth(test, node.test)
+        return node
+
+    def visit_Assert(self, node: ast.Assert) -> ast.AST:
+        test = node.test
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        node.test = _truth(test, node.test)
+        return node
+
+    def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
+        operand = node.operand
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        if isinstance(node.op, ast.Not):
+            node.operand = _truth(operand, node.operand)
+        return node
+
+    def visit_BoolOp(self, node: ast.BoolOp) -> ast.AST:
+        values = list(node.values)
+        node = self.generic_visit(node)   # type: ignore[assignment]
+        node.values = [_truth(old, new) for old, new in zip(values, node.values)]
+        return node
 
     def visit_Continue(self, node: ast.Continue) -> Any:
         if self.switches:
@@ -299,7 +335,7 @@ class _Rewriter(ast.NodeTransformer):
                 generator.target = self.visit(generator.target)
                 if n:
                     generator.iter = self.visit(generator.iter)
-                generator.ifs = [self.visit(test) for test in generator.ifs]
+                generator.ifs = [_truth(test, self.visit(test)) for test in generator.ifs]
         finally:
             self.comprehension_locals.pop()
             if table is not None:
@@ -446,7 +482,7 @@ class _Rewriter(ast.NodeTransformer):
         # dotted names, and its captures bind names. Only the guard and the body are code.
         guard = getattr(node, "guard", None)
         if guard is not None:
-            node.guard = self.visit(guard)   # type: ignore[attr-defined]
+            node.guard = _truth(guard, self.visit(guard))   # type: ignore[attr-defined]
         node.body = self._statements(node.body)   # type: ignore[attr-defined]
         return node
 
@@ -554,6 +590,20 @@ def instrument(tree: ast.Module, source: str, filename: str,
             # statement's last line. Its first is the one the program wrote the access on.
             node.end_lineno, node.end_col_offset = node.lineno, node.col_offset
     return new
+
+
+#: The tests whose truth may be a container's (``if items:``, ``while self.queue:``): CPython
+#: takes it with the container's ``__len__``, from C, where the rewrite sees nothing else.
+_MAY_BE_CONTAINERS = (ast.Name, ast.Attribute, ast.Subscript, ast.Call)
+
+
+def _truth(test: ast.expr, visited: ast.expr) -> ast.expr:
+    """The test ``test`` (``visited``: rewritten) of a truth test: a read of the whole of a
+    container it may be (``__simconc__.whole``, which returns it as it is, so the test takes
+    the same truth), as ``len(items)`` is one. Other tests, and pytest's own, as they are."""
+    if not isinstance(test, _MAY_BE_CONTAINERS) or _internal(test) or _is_hook(test):
+        return visited
+    return ast.copy_location(_call("whole", visited), test)
 
 
 def _internal(node: ast.expr) -> bool:
