@@ -281,23 +281,13 @@ class _Rewriter(ast.NodeTransformer):
     visit_For = visit_While = visit_AsyncFor = _loop  # type: ignore[assignment]
 
     # -- truth tests: ``if items:`` reads the whole of a container, as ``len(items)`` does ------
-    def visit_If(self, node: ast.If) -> ast.AST:
+    def _tested(self, node: "ast.If | ast.IfExp | ast.Assert") -> ast.AST:
         test = node.test
         node = self.generic_visit(node)   # type: ignore[assignment]
         node.test = _truth(test, node.test)
         return node
 
-    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
-        test = node.test
-        node = self.generic_visit(node)   # type: ignore[assignment]
-        node.test = _truth(test, node.test)
-        return node
-
-    def visit_Assert(self, node: ast.Assert) -> ast.AST:
-        test = node.test
-        node = self.generic_visit(node)   # type: ignore[assignment]
-        node.test = _truth(test, node.test)
-        return node
+    visit_If = visit_IfExp = visit_Assert = _tested  # type: ignore[assignment]
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
         operand = node.operand
