@@ -111,6 +111,17 @@ def _refuse(error: UnsimulatedError) -> NoReturn:
 _NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
 
 
+def _set_handler(sig: int, handler: Any) -> None:
+    """The simulated process's handler of ``sig``, with asyncio's error for one that cannot be
+    caught (``SIGKILL``: CPython's ``signal.signal`` raises ``OSError(EINVAL)``)."""
+    try:
+        signals.signal(sig, handler)
+    except OSError as exc:
+        if exc.errno == errno.EINVAL:
+            raise RuntimeError(f"sig {sig:d} cannot be caught")
+        raise
+
+
 def install(asyncio: types.ModuleType) -> None:
     """Make the freshly imported ``asyncio`` package's loops simulated ones."""
     base = asyncio.SelectorEventLoop
@@ -181,11 +192,9 @@ def install(asyncio: types.ModuleType) -> None:
                                    "interpreter")
             self._signal_handlers[sig] = asyncio.events.Handle(callback, args, self, None)
             try:
-                signals.signal(sig, self._simulated_signal)
-            except OSError as exc:
+                _set_handler(sig, self._simulated_signal)
+            except BaseException:
                 del self._signal_handlers[sig]
-                if exc.errno == errno.EINVAL:
-                    raise RuntimeError(f"sig {sig:d} cannot be caught")
                 raise
 
         def remove_signal_handler(self, sig: int) -> bool:
@@ -194,13 +203,8 @@ def install(asyncio: types.ModuleType) -> None:
                 del self._signal_handlers[sig]
             except KeyError:
                 return False
-            handler = signal.default_int_handler if sig == signal.SIGINT else signal.SIG_DFL
-            try:
-                signals.signal(sig, handler)
-            except OSError as exc:
-                if exc.errno == errno.EINVAL:
-                    raise RuntimeError(f"sig {sig:d} cannot be caught")
-                raise
+            _set_handler(sig, signal.default_int_handler if sig == signal.SIGINT
+                         else signal.SIG_DFL)
             return True
 
         def _simulated_signal(self, signum: int, frame: Any) -> None:

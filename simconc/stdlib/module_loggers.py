@@ -41,6 +41,7 @@ def logger_globals(world: World) -> list[int]:
 
     def is_logging(value: Any) -> bool:
         return isinstance(value, logger_class) or id(value) in modules
+
     pairs = world.interpreter_globals
     owned = {name for namespace, name in pairs if namespace is sys.modules}
     known = {(id(namespace), name): i for i, (namespace, name) in enumerate(pairs)}
