@@ -26,8 +26,8 @@ def scenario(tmp_path):
 @pytest.fixture
 def run_for_real():
     """``run_for_real(path)``: the program file ``path`` run by this interpreter, for real,
-    from its folder (what simconc's run of it is compared with)."""
-    def run(path) -> subprocess.CompletedProcess:
+    from its folder or ``cwd`` (what simconc's run of it is compared with)."""
+    def run(path, cwd=None) -> subprocess.CompletedProcess:
         return subprocess.run([sys.executable, "-u", str(path)], capture_output=True,
-                              text=True, timeout=60, cwd=path.parent)
+                              text=True, timeout=60, cwd=cwd or path.parent)
     return run

@@ -167,6 +167,60 @@ PROGRAMS = {
         sys.excepthook = hook
         fail()
     """,
+    # A process's working directory, recursion limit, socket timeout and warnings
+    # configuration are its own: a forked child starts from its parent's, a spawned one in its
+    # parent's directory with a fresh interpreter's others; what a child changes, and what the
+    # parent changes while it runs, stays where it was changed. A relative path is found from
+    # the process's own directory.
+    "real_state": """
+        import multiprocessing as mp, os, socket, sys, warnings
+
+        def show(who):
+            warnings.warn(f"{who}: a warning")   # (a filter of "error" makes it raise)
+            return (who, os.path.basename(os.getcwd()) == "sub", sys.getrecursionlimit(),
+                    socket.getdefaulttimeout(), os.path.exists("marker"))
+
+        def to_stdout(message, category, filename, lineno, file=None, line=None):
+            print("shown:", message)
+
+        def child(q, go):
+            q.put(show("child starts"))
+            os.chdir("sub")
+            sys.setrecursionlimit(1234)
+            socket.setdefaulttimeout(7.0)
+            warnings.simplefilter("ignore")
+            go.wait()   # (the parent changes its own meanwhile)
+            q.put(show("child after"))
+            with open("marker") as f:
+                q.put(("child reads", f.read()))
+
+        if __name__ == "__main__":
+            os.mkdir("sub")
+            with open(os.path.join("sub", "marker"), "w") as f:
+                f.write("the child's")
+            warnings.simplefilter("always")
+            warnings.showwarning = to_stdout   # (a spawned child has the default: stderr)
+            sys.setrecursionlimit(2345)
+            for method in ("fork", "spawn"):
+                ctx = mp.get_context(method)
+                q, go = ctx.Queue(), ctx.Event()
+                p = ctx.Process(target=child, args=(q, go))
+                p.start()
+                print(method, q.get())
+                socket.setdefaulttimeout(3.0)
+                try:
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("error")
+                        go.set()
+                        print(method, q.get())
+                        print(method, q.get())
+                        show("parent")
+                except UserWarning as exc:
+                    print(method, "raised:", exc)
+                p.join()
+                print(method, show("parent after"))
+                socket.setdefaulttimeout(None)
+    """,
     # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
     "putenv_checks": """
         import multiprocessing as mp, os
@@ -193,11 +247,13 @@ PROGRAMS = {
 
 
 @pytest.mark.parametrize("name", sorted(PROGRAMS))
-def test_each_process_has_its_own_as_cpythons_do(name, tmp_path, run_for_real):
+def test_each_process_has_its_own_as_cpythons_do(name, tmp_path, run_for_real, monkeypatch):
     path = tmp_path / f"{name}.py"
     path.write_text(textwrap.dedent(PROGRAMS[name]))
-    real = run_for_real(path)
+    (tmp_path / "real").mkdir()
+    real = run_for_real(path, cwd=tmp_path / "real")
     assert real.returncode == (1 if name == "excepthook" else 0), real.stderr
+    monkeypatch.chdir(tmp_path)   # (from a folder of its own too)
     result = simconc.run(str(path))
     assert result.status == ("error" if real.returncode else "ok"), (result.error, result.stderr)
     assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
@@ -260,6 +316,38 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
     assert logging.getLogger().handlers == handlers and logging.getLogger().level == level
     assert logging.root.manager.disable == 0 and "simc.left" not in logging.root.manager.loggerDict
     assert logging.getLogger("simc.left").isEnabledFor(logging.WARNING)
+
+
+def test_each_run_shows_the_warnings_a_fresh_interpreter_would(tmp_path):
+    # A warning shown once where a standard-library module called (copy's registry, which
+    # outlives the run): the second run shows it as the first did. The program's showwarning
+    # and catch_warnings' rebinding go with the run.
+    path = tmp_path / "warns.py"
+    path.write_text(textwrap.dedent("""
+        import copy, warnings
+
+        def show(message, category, filename, lineno, file=None, line=None):
+            print("shown:", message)
+
+        warnings.showwarning = show   # (under pytest, whose own records warnings)
+
+        class C:
+            def __deepcopy__(self, memo):
+                warnings.warn("deep", UserWarning, stacklevel=2)
+                return C()
+
+        copy.deepcopy(C())
+    """))
+    shown = warnings.showwarning, warnings.filters
+    outputs = []
+    for _ in range(2):
+        result = simconc.run(str(path))
+        assert result.status == "ok", result.stderr
+        outputs.append(result.stdout)
+    assert outputs == ["shown: deep\n"] * 2
+    path.write_text("import warnings\nwarnings.catch_warnings().__enter__()   # (never left)\n")
+    assert simconc.run(str(path)).status == "ok"
+    assert (warnings.showwarning, warnings.filters) == shown
 
 
 def test_logging_imported_before_the_run_names_the_simulated_threads_and_time():

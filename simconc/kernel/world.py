@@ -120,9 +120,11 @@ class World:
         #: elsewhere too (``multiprocessing.util._finalizer_registry``, a default argument of
         #: its finalizers): the same object, its contents swapped.
         self.interpreter_contents: list[dict] = []
-        #: Called with the interpreter that ran until now as another one is about to run
-        #: (the face finds there what that one imported meanwhile: stdlib/program_modules.py).
-        self.leaving: Optional[Callable[[Interpreter], None]] = None
+        #: Called in order with the interpreter that ran until now and the one about to run,
+        #: before the interpreter globals are swapped (the face finds what the first imported
+        #: meanwhile, stdlib/program_modules.py, and swaps the real process's working
+        #: directory and the like, stdlib/real_state.py).
+        self.switching: list[Callable[[Interpreter, Interpreter], None]] = []
         self.running: Interpreter = self.interpreters[0]
         self.current: Optional[SimThread] = None
         self.main: Optional[SimThread] = None
@@ -231,9 +233,8 @@ class World:
         left = self.running
         if left is interpreter:
             return
-        leaving = self.leaving
-        if leaving is not None:
-            leaving(left)
+        for hook in self.switching:
+            hook(left, interpreter)
         pairs = self.interpreter_globals
         if pairs:
             left.globals = [namespace.get(name, ABSENT) for namespace, name in pairs]

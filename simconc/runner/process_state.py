@@ -4,8 +4,8 @@ as every ``python FILE`` starts from a fresh interpreter's.
 
 A simulated program runs inside the real process that runs simconc (pytest's, a script's),
 and some of what it changes is that process's: its environment (``os.environ`` and the real
-environment under it), working directory and recursion limit, ``warnings``' filters, the
-socket module's default timeout, ``sys.excepthook`` and ``sys.unraisablehook``, and
+environment under it), working directory and recursion limit, ``warnings``' filters and
+``showwarning``, the socket module's default timeout, ``sys.excepthook`` and ``sys.unraisablehook``, and
 ``logging``'s configuration when ``logging`` was imported
 before the run (pytest's, or a library's: one first imported in the run is forgotten after
 it, patching.py). Left changed, the second execution of an exploration would start where the
@@ -22,12 +22,14 @@ import sys
 import warnings
 from typing import Any, Optional
 
+from ..stdlib.real_state import WARNINGS
+
 
 class ProcessState:
     """The real process's state as a run begins; :meth:`restore` puts it back."""
 
-    __slots__ = ("environ", "cwd", "recursion_limit", "filters", "timeout", "logging",
-                 "excepthook", "unraisablehook")
+    __slots__ = ("environ", "cwd", "recursion_limit", "filters", "warnings", "timeout",
+                 "logging", "excepthook", "unraisablehook")
 
     def __init__(self) -> None:
         # (the encoded mapping under os.environ: comparing it is one dict comparison)
@@ -38,6 +40,9 @@ class ProcessState:
             self.cwd = None
         self.recursion_limit = sys.getrecursionlimit()
         self.filters = list(warnings.filters)
+        # (the module's globals themselves: catch_warnings rebinds filters, a program may set
+        # showwarning)
+        self.warnings = [vars(warnings)[name] for name in WARNINGS]
         self.timeout = socket.getdefaulttimeout()
         self.excepthook, self.unraisablehook = sys.excepthook, sys.unraisablehook
         logging = sys.modules.get("logging")
@@ -65,12 +70,15 @@ class ProcessState:
                     pass
         if sys.getrecursionlimit() != self.recursion_limit:
             sys.setrecursionlimit(self.recursion_limit)
+        namespace = vars(warnings)
+        if any(namespace[name] is not value for name, value in zip(WARNINGS, self.warnings)):
+            namespace.update(zip(WARNINGS, self.warnings))
         if warnings.filters != self.filters:
             filters: list = warnings.filters   # type: ignore[assignment]   # (a list, in fact)
             filters[:] = self.filters
-            mutated = getattr(warnings, "_filters_mutated", None)
-            if mutated is not None:   # (the C accelerator's cache of the filters)
-                mutated()
+        # (always: the registries of warnings shown, modules' and "once"'s, forget this run's,
+        # as a fresh interpreter has shown none: the next run shows them again)
+        warnings._filters_mutated()   # type: ignore[attr-defined]
         if socket.getdefaulttimeout() != self.timeout:
             socket.setdefaulttimeout(self.timeout)
         sys.excepthook, sys.unraisablehook = self.excepthook, self.unraisablehook

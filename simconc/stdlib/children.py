@@ -27,7 +27,7 @@ from greenlet import GreenletExit  # type: ignore[import-untyped]
 from ..kernel import SimconcError, World, current_world
 from ..kernel.interpreter import Interpreter
 from ..kernel.world import ABSENT
-from . import fresh_modules, mp_pipes
+from . import fresh_modules, mp_pipes, real_state
 from ._traceback import format_user_exception
 from .fork import Fork
 from .module_loggers import logger_globals, own_loggers
@@ -75,6 +75,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     state.at_fork = fork.copy(parent_state.at_fork)
     state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
     state.gc_enabled = parent_state.gc_enabled
+    state.real = real_state.current(copy=fork.copy)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
     # reset its parent's state, which the child shares)
@@ -128,6 +129,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent_state: FaceState = parent.face
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
+    state.real = real_state.fresh()
     loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
     # (the program's modules none: a fresh interpreter imports them afresh)
     child.globals = [ABSENT if namespace is sys.modules and name not in ("__main__", "__mp_main__")
@@ -201,6 +203,7 @@ def _prepare_parent(world: World) -> None:
         # (only the parent runs yet: the namespaces hold its values)
         world.interpreter_globals = interpreter_globals()
         world.interpreter_contents = [util._finalizer_registry]
+    real_state.own_real_state(world)
     state = world.current_interpreter().face
     if state.process is None:
         state.process = ProcessState(Sentinel(world.current_interpreter()))

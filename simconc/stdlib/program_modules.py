@@ -18,7 +18,7 @@ them afresh, with none of it, as real ones do.
 from __future__ import annotations
 
 import sys
-from typing import Callable
+from typing import Callable, Optional
 
 from ..kernel import World
 from ..kernel.interpreter import Interpreter
@@ -26,8 +26,9 @@ from ..kernel.world import ABSENT
 
 
 class ProgramModules:
-    """Makes each program module imported so far the importing process's own: the world's
-    ``leaving`` hook (called as a process stops running), and called before a fork."""
+    """Makes each program module imported so far the importing process's own: one of the
+    world's ``switching`` hooks (called as a process stops running), and called before a
+    fork."""
 
     __slots__ = ("world", "is_programs", "known", "count", "last")
 
@@ -38,7 +39,7 @@ class ProgramModules:
         self.count = -1             # len(sys.modules) when last looked
         self.last: object = None    # and its newest name (an import appends to it)
 
-    def __call__(self, running: Interpreter) -> None:
+    def __call__(self, running: Interpreter, entering: Optional[Interpreter] = None) -> None:
         modules = sys.modules
         if len(modules) == self.count and next(reversed(modules), None) == self.last:
             return
@@ -58,13 +59,15 @@ class ProgramModules:
 
 
 def program_modules(world: World) -> ProgramModules:
-    """The world's :class:`ProgramModules`, installed as its ``leaving`` hook on first use."""
-    hook = world.leaving
-    if not isinstance(hook, ProgramModules):
-        state = world.interpreters[0].face
-        is_programs = getattr(state, "is_programs", None) or _none
-        hook = world.leaving = ProgramModules(world, is_programs)
-    return hook
+    """The world's :class:`ProgramModules`, installed as its first ``switching`` hook on first
+    use."""
+    for hook in world.switching:
+        if isinstance(hook, ProgramModules):
+            return hook
+    state = world.interpreters[0].face
+    modules = ProgramModules(world, getattr(state, "is_programs", None) or _none)
+    world.switching.insert(0, modules)
+    return modules
 
 
 #: The standard library's modules each process imports for itself (see the module's docstring).

@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled")
+                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -87,6 +87,10 @@ class FaceState:
         #: What its ``gc.isenabled()`` says (``gc.enable()`` and ``disable()`` set it; the real
         #: collector runs only when the program calls ``gc.collect()``: runner/patching.py).
         self.gc_enabled = True
+        #: Its working directory, recursion limit, socket default timeout and warnings
+        #: configuration while another process runs (``real_state.RealState``); None until a
+        #: process starts.
+        self.real: Any = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
