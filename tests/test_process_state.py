@@ -221,6 +221,21 @@ PROGRAMS = {
                 print(method, show("parent after"))
                 socket.setdefaulttimeout(None)
     """,
+    # multiprocessing's own logger crosses a spawn as spawn.prepare carries it: its level, and
+    # whether it logs to stderr.
+    "multiprocessing_logger_spawned": """
+        import logging, multiprocessing as mp, multiprocessing.util as util
+
+        def child():
+            print("child:", mp.get_logger().getEffectiveLevel(), util._log_to_stderr)
+
+        if __name__ == "__main__":
+            mp.log_to_stderr(logging.WARNING)
+            mp.get_logger().setLevel(logging.ERROR)
+            p = mp.get_context("spawn").Process(target=child)
+            p.start()
+            p.join()
+    """,
     # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
     "putenv_checks": """
         import multiprocessing as mp, os

@@ -686,12 +686,12 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
 #: runs inside the execution, not at the collector's whim after it; and the modules that bind
 #: its registries (a Queue's finalizers must go to the run's util, whose registries are each
-#: simulated process's own).
+#: simulated process's own; spawn's preparation data names its logger's level).
 HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
           "concurrent.futures.thread", "concurrent.futures.process", "multiprocessing.pool",
           "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util",
           "multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.managers",
-          "multiprocessing.sharedctypes", "multiprocessing.heap")
+          "multiprocessing.sharedctypes", "multiprocessing.heap", "multiprocessing.spawn")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None

@@ -109,13 +109,6 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent = world.current_interpreter()
     # (raises in a child still running its main module: CPython's RuntimeError)
     preparation = spawn.get_preparation_data(process_obj._name)
-    # (multiprocessing's logger as the run's util has it: spawn holds the util imported before
-    # the run, which the run hides)
-    util = importlib.import_module("multiprocessing.util")
-    preparation["log_to_stderr"] = util._log_to_stderr
-    preparation.pop("log_level", None)
-    if util._logger is not None:
-        preparation["log_level"] = util._logger.getEffectiveLevel()
     stream = io.BytesIO()
     context.set_spawning_popen(popen)
     try:
