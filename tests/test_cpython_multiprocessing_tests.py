@@ -28,10 +28,10 @@ import simconc
 from cpython_suites import _support_polls_simulated_time, runs_a_child
 
 SUITE = "test._test_multiprocessing"
-#: The start methods bound: fork (the default on Linux up to 3.13) and spawn, whose children
-#: start afresh and get what they are given pickled. (forkserver's children are spawned ones
-#: here: docs/processes.md.)
-START_METHODS = ("fork", "spawn")
+#: The start methods bound: fork (the default on Linux up to 3.13), spawn, whose children
+#: start afresh and get what they are given pickled, and forkserver (whose children are
+#: spawned ones here, as CPython 3.10 to 3.13 make them: docs/decisions.md).
+START_METHODS = ("fork", "spawn", "forkserver")
 #: The module the bound classes live in, as test.test_multiprocessing_fork is CPython's: a
 #: pool pickles a test's bound method by its class's module and name.
 BOUND = "simconc_test_multiprocessing_{}"
@@ -92,11 +92,13 @@ exclude(_NOT_FOR.format("manager"), ("WithManagerTestBarrier", "test_thousand"),
 exclude("CPython skips it too: 'test not applicable to manager'", *of(
     "WithManagerTestPool", "test_enter", "test_resource_warning"))
 exclude("CPython skips it too: 'only run in test_multiprocessing_spawn.'",
-        ("fork:TestInternalDecorators", "test_only_run_in_spawn_testsuite"))
+        ("fork:TestInternalDecorators", "test_only_run_in_spawn_testsuite"),
+        ("forkserver:TestInternalDecorators", "test_only_run_in_spawn_testsuite"))
 exclude("CPython skips it too: 'skipped on non-Windows platforms'",
         ("TestInvalidFamily", "test_invalid_family_win32"))
-exclude("CPython skips it too under fork: 'avoids redundant testing'",
-        ("fork:TestStartMethod", "test_mixed_startmethod"))
+exclude("CPython skips it too under fork and forkserver: 'avoids redundant testing'",
+        ("fork:TestStartMethod", "test_mixed_startmethod"),
+        ("forkserver:TestStartMethod", "test_mixed_startmethod"))
 exclude(_NOT_FOR.format("fork"), *of(
     "fork:WithProcessesTestProcess", "test_child_fd_inflation", "test_forkserver_sigint",
     "test_forkserver_sigkill"))
@@ -104,6 +106,12 @@ exclude(_NOT_FOR.format("spawn"), *of(
     "spawn:WithProcessesTestProcess", "test_forkserver_sigint", "test_forkserver_sigkill"))
 
 # -- needs what simconc does not simulate, by design ----------------------------------------
+exclude("signals the fork server, a real process (forkserver.ensure_running starts it with "
+        "spawnv_passfds, which a simulated program is refused): no server runs, and simconc's "
+        "forkserver children run the main module afresh as spawned ones, as CPython 3.10 to "
+        "3.13 make them do", *of(
+            "forkserver:WithProcessesTestProcess", "test_forkserver_sigint",
+            "test_forkserver_sigkill"))
 _FD = "passes a real file descriptor to another process (reduction.send_handle over a Unix socket)"
 exclude(_FD, *of("WithProcessesTestConnection", "test_fd_transfer", "test_large_fd_transfer",
                  "test_missing_fd_transfer"))
@@ -129,9 +137,10 @@ exclude("a thread computes without a visible operation (no lock, no sleep) until
         "(errors.md), after a minute of real time and memory",
         ("WithProcessesTestFinalize", "test_thread_safety"))
 
-exclude("a spawned child must not have its parent's real descriptors (a socket's): simconc "
-        "does not simulate descriptors, and all simulated processes are one real process, "
-        "which has them", ("spawn:TestCloseFds", "test_closefd"))
+exclude("a spawned (or forkserver) child must not have its parent's real descriptors (a "
+        "socket's): simconc does not simulate descriptors, and all simulated processes are one "
+        "real process, which has them", ("spawn:TestCloseFds", "test_closefd"),
+        ("forkserver:TestCloseFds", "test_closefd"))
 
 # -- simconc differs (open gaps) -------------------------------------------------------------
 exclude("the suite's own module is the standard library's (Lib/test), which all simulated "

@@ -167,7 +167,7 @@ PROGRAMS = {
         sys.excepthook = hook
         fail()
     """,
-    # A process's working directory, recursion limit, socket timeout and warnings
+    # A process's working directory, umask, recursion limit, socket timeout and warnings
     # configuration are its own: a forked child starts from its parent's, a spawned one in its
     # parent's directory with a fresh interpreter's others; what a child changes, and what the
     # parent changes while it runs, stays where it was changed. A relative path is found from
@@ -177,8 +177,10 @@ PROGRAMS = {
 
         def show(who):
             warnings.warn(f"{who}: a warning")   # (a filter of "error" makes it raise)
-            return (who, os.path.basename(os.getcwd()) == "sub", sys.getrecursionlimit(),
-                    socket.getdefaulttimeout(), os.path.exists("marker"))
+            mask = os.umask(0)
+            os.umask(mask)
+            return (who, os.path.basename(os.getcwd()) == "sub", oct(mask),
+                    sys.getrecursionlimit(), socket.getdefaulttimeout(), os.path.exists("marker"))
 
         def to_stdout(message, category, filename, lineno, file=None, line=None):
             print("shown:", message)
@@ -186,6 +188,7 @@ PROGRAMS = {
         def child(q, go):
             q.put(show("child starts"))
             os.chdir("sub")
+            os.umask(0o077)
             sys.setrecursionlimit(1234)
             socket.setdefaulttimeout(7.0)
             warnings.simplefilter("ignore")
@@ -200,6 +203,7 @@ PROGRAMS = {
                 f.write("the child's")
             warnings.simplefilter("always")
             warnings.showwarning = to_stdout   # (a spawned child has the default: stderr)
+            os.umask(0o027)
             sys.setrecursionlimit(2345)
             for method in ("fork", "spawn"):
                 ctx = mp.get_context(method)
@@ -235,6 +239,54 @@ PROGRAMS = {
             p = mp.get_context("spawn").Process(target=child)
             p.start()
             p.join()
+    """,
+    # sys.path and sys.argv are each process's: a child starts with a copy of its parent's
+    # (spawn's preparation data carries them), and what it appends or rebinds is its own. So
+    # is sys.excepthook: the main thread's uncaught exception goes to its process's.
+    "sys_path_and_argv": """
+        import multiprocessing as mp, sys
+
+        def child(q):
+            q.put(("child sees", sys.path[-1], sys.argv[1:]))
+            sys.path.append("/from-child")
+            sys.argv.append("from-child")
+            sys.path = sys.path + ["/rebound-in-child"]
+
+        if __name__ == "__main__":
+            sys.argv[1:] = ["parent-arg"]
+            for method in ("fork", "spawn"):
+                sys.path.append("/from-parent-" + method)
+                ctx = mp.get_context(method)
+                q = ctx.Queue()
+                p = ctx.Process(target=child, args=(q,))
+                p.start()
+                print(method, q.get())
+                p.join()
+                print(method, "parent", sys.path[-1], sys.argv[1:])
+            hook = sys.excepthook
+            p = mp.get_context("fork").Process(target=setattr, args=(sys, "excepthook", print))
+            p.start()
+            p.join()
+            print("parent's excepthook is its own:", sys.excepthook is hook)
+    """,
+    # A forkserver child's parent (os.getppid) is the server, a process of its own, not the
+    # process that started it (parent_process), and it imports the main module afresh, as
+    # CPython 3.10 to 3.13 do (the server means to import it once, but never does).
+    "forkserver_parent": """
+        import multiprocessing as mp, os
+
+        print("module level in", mp.current_process().name, __name__)
+
+        def child():
+            parent = mp.parent_process()
+            print(mp.current_process().name, "getppid is the server's:",
+                  os.getppid() not in (parent.pid, os.getpid()), parent.name)
+
+        if __name__ == "__main__":
+            for method in ("forkserver", "fork", "spawn"):
+                p = mp.get_context(method).Process(target=child)
+                p.start()
+                p.join()
     """,
     # A child's os.putenv and os.unsetenv take and refuse what CPython's do.
     "putenv_checks": """
@@ -308,6 +360,7 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
                       logging.getLogger("simc.left").level, sys.getrecursionlimit()))
         os.environ["SIMC_LEFT"] = "set"
         os.chdir(tmp_path)
+        os.umask(0o077)
         sys.setrecursionlimit(4321)
         warnings.simplefilter("error")
         socket.setdefaulttimeout(3)
@@ -317,6 +370,8 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
         logging.disable(logging.CRITICAL)
 
     cwd, limit, filters = os.getcwd(), sys.getrecursionlimit(), list(warnings.filters)
+    mask = os.umask(0o022)
+    os.umask(mask)
     hooks = sys.excepthook, sys.unraisablehook
     handlers, level = logging.getLogger().handlers[:], logging.getLogger().level
     for _ in range(2):
@@ -324,7 +379,7 @@ def test_a_run_leaves_the_process_as_it_found_it(tmp_path):
         assert result.status == "ok", result.stderr
     # (the second run started where the first did)
     assert calls[0] == calls[1] == (None, len(handlers), logging.NOTSET, limit)
-    assert "SIMC_LEFT" not in os.environ and os.getcwd() == cwd
+    assert "SIMC_LEFT" not in os.environ and os.getcwd() == cwd and os.umask(mask) == mask
     assert sys.getrecursionlimit() == limit and warnings.filters == filters
     assert socket.getdefaulttimeout() is None
     assert (sys.excepthook, sys.unraisablehook) == hooks

@@ -4,7 +4,7 @@ as every ``python FILE`` starts from a fresh interpreter's.
 
 A simulated program runs inside the real process that runs simconc (pytest's, a script's),
 and some of what it changes is that process's: its environment (``os.environ`` and the real
-environment under it), working directory and recursion limit, ``warnings``' filters and
+environment under it), working directory, umask and recursion limit, ``warnings``' filters and
 ``showwarning``, the socket module's default timeout, ``sys.excepthook`` and ``sys.unraisablehook``, and
 ``logging``'s configuration when ``logging`` was imported
 before the run (pytest's, or a library's: one first imported in the run is forgotten after
@@ -28,7 +28,7 @@ from ..stdlib.real_state import WARNINGS
 class ProcessState:
     """The real process's state as a run begins; :meth:`restore` puts it back."""
 
-    __slots__ = ("environ", "cwd", "recursion_limit", "filters", "warnings", "timeout",
+    __slots__ = ("environ", "cwd", "umask", "recursion_limit", "filters", "warnings", "timeout",
                  "logging", "excepthook", "unraisablehook")
 
     def __init__(self) -> None:
@@ -38,6 +38,8 @@ class ProcessState:
             self.cwd: Optional[str] = os.getcwd()
         except OSError:   # (the working directory was removed: nothing to go back to)
             self.cwd = None
+        self.umask = os.umask(0)   # (the only way to read it is to set it)
+        os.umask(self.umask)
         self.recursion_limit = sys.getrecursionlimit()
         self.filters = list(warnings.filters)
         # (the module's globals themselves: catch_warnings rebinds filters, a program may set
@@ -68,6 +70,7 @@ class ProcessState:
                     os.chdir(self.cwd)
                 except OSError:
                     pass
+        os.umask(self.umask)
         if sys.getrecursionlimit() != self.recursion_limit:
             sys.setrecursionlimit(self.recursion_limit)
         namespace = vars(warnings)

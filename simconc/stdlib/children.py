@@ -258,7 +258,8 @@ def interpreter_globals() -> list[tuple[dict, str]]:
     """The module globals each simulated process has its own value of."""
     # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
     pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
-                                     (vars(sys), "stderr")]
+                                     (vars(sys), "stderr"), (vars(sys), "path"),
+                                     (vars(sys), "argv"), (vars(sys), "excepthook")]
     process = sys.modules.get("multiprocessing.process")
     if process is not None:
         pairs += [(vars(process), name) for name in (
@@ -345,14 +346,18 @@ def fresh_value(name: str, value: Any) -> Any:
         return False
     if name == "_logger":
         return None
+    if name in ("path", "argv"):   # (sys's: spawn's preparation data has its parent's)
+        return list(value)
+    if name == "excepthook":
+        return sys.__excepthook__
     return value   # (sys.stdout, sys.stderr: the run's)
 
 
 def _prepare(data: dict, state: FaceState) -> None:
     """``multiprocessing.spawn.prepare`` for a simulated child: its name, authkey, start
     method and multiprocessing's logger, and its main module run afresh as ``__mp_main__``
-    (sys.path, argv and the working directory are its parent's already: all processes are one
-    real one)."""
+    (its ``sys.path`` and ``sys.argv`` are copies of its parent's already, interpreter globals,
+    and its working directory is its parent's: ``real_state.fresh``)."""
     from multiprocessing import process, spawn
     current = process.current_process()
     if "name" in data:

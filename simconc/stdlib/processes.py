@@ -36,6 +36,9 @@ from . import mp_pipes, signals
 MAIN_PID = 4000
 #: ``os.getppid()`` of the main process (the shell that started it).
 SHELL_PID = 3999
+#: ``os.getppid()`` of a forkserver child of the main process (its server's pid; another
+#: process's server counts down from it by the process's number).
+FORKSERVER_PID = 3998
 
 #: ``_multiprocessing.SemLock``'s kinds.
 RECURSIVE_MUTEX, SEMAPHORE = 0, 1
@@ -55,7 +58,11 @@ def getppid() -> int:
     world = maybe_current_world()
     if world is None:
         return _REAL_GETPPID()
-    parent = world.current_interpreter().parent
+    interpreter = world.current_interpreter()
+    ppid = getattr(interpreter.face, "ppid", None)   # (a forkserver child's)
+    if ppid is not None:
+        return ppid
+    parent = interpreter.parent
     return SHELL_PID if parent is None else (parent.pid or MAIN_PID)
 
 
@@ -388,7 +395,14 @@ class SpawnPopen(Popen):
 
 
 class ForkServerPopen(SpawnPopen):
-    """``multiprocessing.popen_forkserver.Popen``: a child forked from a server process that
-    imported the main module afresh, which is what a spawned child sees of its parent."""
+    """``multiprocessing.popen_forkserver.Popen``: a child forked from a server process, which
+    runs the main module afresh as a spawned one does. (CPython 3.10 to 3.13 mean the server to
+    import it once for all its children, but ask ``get_preparation_data`` for a ``main_path``
+    it names ``init_main_from_path``: each child imports it, docs/decisions.md.) The server
+    itself is not simulated: it is the child's parent, :func:`getppid`, by its pid alone."""
 
     method = "forkserver"
+
+    def _launch(self, process_obj: Any) -> None:
+        super()._launch(process_obj)
+        self._child.face.ppid = FORKSERVER_PID - self._child.parent.number

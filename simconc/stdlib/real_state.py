@@ -1,6 +1,6 @@
 """What each simulated process has of its own in the real process's state: its working
-directory, recursion limit, socket default timeout and ``warnings`` configuration (filters,
-``showwarning``).
+directory, umask, recursion limit, socket default timeout and ``warnings`` configuration
+(filters, ``showwarning``).
 
 A real process has its own; all simulated processes are one real one, whose state is the
 running process's. So each process's values are kept in its face state (``FaceState.real``)
@@ -27,11 +27,12 @@ from ..kernel.interpreter import Interpreter
 class RealState:
     """One process's values of the real process's state."""
 
-    __slots__ = ("cwd", "recursion_limit", "timeout", "warnings")
+    __slots__ = ("cwd", "umask", "recursion_limit", "timeout", "warnings")
 
-    def __init__(self, cwd: Optional[str], recursion_limit: int, timeout: Optional[float],
-                 warnings: tuple) -> None:
+    def __init__(self, cwd: Optional[str], umask: int, recursion_limit: int,
+                 timeout: Optional[float], warnings: tuple) -> None:
         self.cwd = cwd   # (None: removed while the process was in it)
+        self.umask = umask
         self.recursion_limit = recursion_limit
         self.timeout = timeout
         #: The values of the warnings module's globals :data:`WARNINGS`.
@@ -47,14 +48,15 @@ def current(copy: Optional[Callable[[Any], Any]] = None) -> RealState:
     """The running process's values (``copy``: a forked child's, made by its fork's copy)."""
     namespace = vars(warnings)
     values = tuple(namespace[name] for name in WARNINGS)
-    return RealState(_getcwd(), sys.getrecursionlimit(), socket.getdefaulttimeout(),
+    return RealState(_getcwd(), _umask(), sys.getrecursionlimit(), socket.getdefaulttimeout(),
                      values if copy is None else tuple(copy(value) for value in values))
 
 
 def fresh() -> RealState:
-    """A spawned child's values: its parent's working directory, a fresh interpreter's others
-    (see :func:`_fresh_warnings`)."""
-    return RealState(_getcwd(), _FRESH_RECURSION_LIMIT, None, _fresh_warnings())
+    """A spawned child's values: its parent's working directory and umask (a spawned child is
+    a fork that executes a new interpreter), a fresh interpreter's others (see
+    :func:`_fresh_warnings`)."""
+    return RealState(_getcwd(), _umask(), _FRESH_RECURSION_LIMIT, None, _fresh_warnings())
 
 
 class RealStates:
@@ -73,6 +75,8 @@ class RealStates:
                 os.chdir(theirs.cwd)
             except OSError:   # (removed by another process: a real one would still be there)
                 pass
+        if theirs.umask != mine.umask:
+            os.umask(theirs.umask)
         if theirs.recursion_limit != mine.recursion_limit:
             try:
                 sys.setrecursionlimit(theirs.recursion_limit)
@@ -92,6 +96,12 @@ def own_real_state(world: World) -> None:
     if not any(isinstance(hook, RealStates) for hook in world.switching):
         world.switching.append(RealStates())
         world.current_interpreter().face.real = current()
+
+
+def _umask() -> int:
+    mask = os.umask(0)   # (the only way to read it is to set it)
+    os.umask(mask)
+    return mask
 
 
 def _getcwd() -> Optional[str]:

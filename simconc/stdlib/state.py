@@ -15,7 +15,7 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real")
+                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -91,6 +91,9 @@ class FaceState:
         #: configuration while another process runs (``real_state.RealState``); None until a
         #: process starts.
         self.real: Any = None
+        #: Its ``os.getppid()`` when its parent is not a simulated process (a forkserver
+        #: child's: ``processes.ForkServerPopen``); None: its interpreter's parent's pid.
+        self.ppid: Optional[int] = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:
