@@ -5,9 +5,9 @@ as every ``python FILE`` starts from a fresh interpreter's.
 A simulated program runs inside the real process that runs simconc (pytest's, a script's),
 and some of what it changes is that process's: its environment (``os.environ`` and the real
 environment under it), working directory, umask and recursion limit, ``warnings``' filters and
-``showwarning``, the socket module's default timeout, ``sys.excepthook`` and ``sys.unraisablehook``, and
-``logging``'s configuration when ``logging`` was imported
-before the run (pytest's, or a library's: one first imported in the run is forgotten after
+``showwarning``, the socket module's default timeout, ``sys.excepthook`` and
+``sys.unraisablehook``, and ``logging``'s configuration when ``logging`` was imported before the
+run (pytest's, or a library's: one first imported in the run is forgotten after
 it, patching.py). Left changed, the second execution of an exploration would start where the
 first ended (its ``logging.basicConfig`` a no-op, its handler writing to the first one's
 captured output) and a token would not replay what it recorded.

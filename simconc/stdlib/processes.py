@@ -405,4 +405,6 @@ class ForkServerPopen(SpawnPopen):
 
     def _launch(self, process_obj: Any) -> None:
         super()._launch(process_obj)
-        self._child.face.ppid = FORKSERVER_PID - self._child.parent.number
+        parent = self._child.parent
+        assert parent is not None   # (a child's)
+        self._child.face.ppid = FORKSERVER_PID - parent.number

@@ -8,8 +8,8 @@ while another one runs, and put in place as it runs again (:class:`RealStates`, 
 hook of the world): a child's ``os.chdir`` leaves its parent where it was, and a relative path
 opened by the child is found from the child's directory, as for real. Only what differs is set.
 
-A forked child starts from its parent's values, a spawned one in its parent's working
-directory (``spawn.prepare`` changes to it) with a fresh interpreter's other values.
+A forked child starts from its parent's values, a spawned one with its parent's working
+directory (``spawn.prepare`` changes to it) and umask, and a fresh interpreter's other values.
 """
 from __future__ import annotations
 
