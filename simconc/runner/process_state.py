@@ -17,35 +17,25 @@ Taking the state costs a few microseconds: it is taken at every run.
 from __future__ import annotations
 
 import os
-import socket
 import sys
 import warnings
-from typing import Any, Optional
+from typing import Any
 
-from ..stdlib.real_state import WARNINGS
+from ..stdlib import real_state
 
 
 class ProcessState:
     """The real process's state as a run begins; :meth:`restore` puts it back."""
 
-    __slots__ = ("environ", "cwd", "umask", "recursion_limit", "filters", "warnings", "timeout",
-                 "logging", "excepthook", "unraisablehook")
+    __slots__ = ("environ", "real", "filters", "logging", "excepthook", "unraisablehook")
 
     def __init__(self) -> None:
         # (the encoded mapping under os.environ: comparing it is one dict comparison)
         self.environ = dict(_environ_data())
-        try:
-            self.cwd: Optional[str] = os.getcwd()
-        except OSError:   # (the working directory was removed: nothing to go back to)
-            self.cwd = None
-        self.umask = os.umask(0)   # (the only way to read it is to set it)
-        os.umask(self.umask)
-        self.recursion_limit = sys.getrecursionlimit()
-        self.filters = list(warnings.filters)
-        # (the module's globals themselves: catch_warnings rebinds filters, a program may set
-        # showwarning)
-        self.warnings = [vars(warnings)[name] for name in WARNINGS]
-        self.timeout = socket.getdefaulttimeout()
+        # (working directory, umask, recursion limit, socket timeout, and the warnings module's
+        # globals themselves: catch_warnings rebinds filters, a program may set showwarning)
+        self.real = real_state.current()
+        self.filters = list(warnings.filters)   # (and the filters in it, changed in place)
         self.excepthook, self.unraisablehook = sys.excepthook, sys.unraisablehook
         logging = sys.modules.get("logging")
         self.logging = _LoggingState(logging) if logging is not None else None
@@ -61,29 +51,13 @@ class ProcessState:
                     os.putenv(key, value)
             data.clear()
             data.update(self.environ)
-        if self.cwd is not None:
-            try:
-                if os.getcwd() != self.cwd:
-                    os.chdir(self.cwd)
-            except OSError:   # (removed meanwhile, or the program's own removed: go back)
-                try:
-                    os.chdir(self.cwd)
-                except OSError:
-                    pass
-        os.umask(self.umask)
-        if sys.getrecursionlimit() != self.recursion_limit:
-            sys.setrecursionlimit(self.recursion_limit)
-        namespace = vars(warnings)
-        if any(namespace[name] is not value for name, value in zip(WARNINGS, self.warnings)):
-            namespace.update(zip(WARNINGS, self.warnings))
+        real_state.put(self.real, real_state.current())
         if warnings.filters != self.filters:
             filters: list = warnings.filters   # type: ignore[assignment]   # (a list, in fact)
             filters[:] = self.filters
         # (always: the registries of warnings shown, modules' and "once"'s, forget this run's,
         # as a fresh interpreter has shown none: the next run shows them again)
         warnings._filters_mutated()   # type: ignore[attr-defined]
-        if socket.getdefaulttimeout() != self.timeout:
-            socket.setdefaulttimeout(self.timeout)
         sys.excepthook, sys.unraisablehook = self.excepthook, self.unraisablehook
         if self.logging is not None:
             self.logging.restore()

@@ -70,24 +70,30 @@ class RealStates:
             return
         mine = current()
         left.face.real = mine
-        if theirs.cwd != mine.cwd and theirs.cwd is not None:
-            try:
-                os.chdir(theirs.cwd)
-            except OSError:   # (removed by another process: a real one would still be there)
-                pass
-        if theirs.umask != mine.umask:
-            os.umask(theirs.umask)
-        if theirs.recursion_limit != mine.recursion_limit:
-            try:
-                sys.setrecursionlimit(theirs.recursion_limit)
-            except RecursionError:   # (lower than simconc's own depth here: cannot be)
-                pass
-        if theirs.timeout != mine.timeout:
-            socket.setdefaulttimeout(theirs.timeout)
-        if any(a is not b for a, b in zip(theirs.warnings, mine.warnings)):
-            vars(warnings).update(zip(WARNINGS, theirs.warnings))
-            # (the C accelerator's registries remember what was shown under other filters)
-            warnings._filters_mutated()   # type: ignore[attr-defined]
+        put(theirs, mine)
+
+
+def put(state: RealState, now: RealState) -> None:
+    """Make the real process's state ``state``, where it is ``now`` (only what differs is
+    set; the runner puts a run's starting state back with it too)."""
+    if state.cwd != now.cwd and state.cwd is not None:
+        try:
+            os.chdir(state.cwd)
+        except OSError:   # (removed meanwhile: nothing to go back to)
+            pass
+    if state.umask != now.umask:
+        os.umask(state.umask)
+    if state.recursion_limit != now.recursion_limit:
+        try:
+            sys.setrecursionlimit(state.recursion_limit)
+        except RecursionError:   # (lower than simconc's own depth here: cannot be)
+            pass
+    if state.timeout != now.timeout:
+        socket.setdefaulttimeout(state.timeout)
+    if any(a is not b for a, b in zip(state.warnings, now.warnings)):
+        vars(warnings).update(zip(WARNINGS, state.warnings))
+        # (the C accelerator's registries remember what was shown under other filters)
+        warnings._filters_mutated()   # type: ignore[attr-defined]
 
 
 def own_real_state(world: World) -> None:
