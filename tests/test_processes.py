@@ -235,6 +235,29 @@ def test_exploring_processes_finds_both_orders_and_follows_every_plan(tmp_path):
     assert not report.failures
 
 
+@pytest.mark.parametrize("switch_points", ["any", "gil"])
+def test_a_thread_of_an_ended_process_ends_without_a_livelock(tmp_path, switch_points):
+    # The child's daemon thread waits on a pipe when its process ends: it unwinds, and takes no
+    # step to end. (It used to take its end step for ever: exploration reported most schedules
+    # as livelocks cut at the step limit; a manager's accepter thread did the same.)
+    path = tmp_path / "daemon_left.py"
+    path.write_text("import multiprocessing as mp, threading\n"
+                    "def child(conn):\n"
+                    "    threading.Thread(target=conn.recv, daemon=True).start()\n"
+                    "if __name__ == '__main__':\n"
+                    "    a, b = mp.Pipe()\n"
+                    "    p = mp.Process(target=child, args=(b,))\n"
+                    "    p.start()\n"
+                    "    p.join()\n"
+                    "    for i in range(3):\n"
+                    "        a.poll()\n"
+                    "    print(p.exitcode)\n")
+    report = simconc.explore(str(path), switch_points=switch_points)
+    assert not report.failures, report.failures[0].message
+    assert [outcome for outcome, _count in report.outcomes] == ["0"]
+    assert report.exhausted
+
+
 def test_entropy_and_shared_memory_names_replay_with_the_seed(tmp_path):
     # os.urandom (secrets, uuid4, SystemRandom, a shared memory block's name) draws from the
     # run's own stream: the same seed, the same bytes; another seed, others. Nothing is made in

@@ -15,9 +15,11 @@ import threading
 import time
 from typing import Any, Callable, Hashable, Iterator, Optional
 
+from greenlet import getcurrent  # type: ignore[import-untyped]
+
 from ..analysis.lockorder import LOCK_OPS, LockOrder, lock_names
 from ..analysis.lockorder import lock_order as lock_order_of
-from ..kernel import SimconcError
+from ..kernel import SimconcError, maybe_current_world
 from ..kernel import switch_points_named
 from ..kernel.scheduler import MAX_STEPS
 from ..instrument.inplace import instrumented_in_place
@@ -355,6 +357,11 @@ def _interruptible() -> Iterator[_Interrupted]:
 
     def on_signal(signum: int, frame: Any) -> None:
         if signum in interrupted:
+            world = maybe_current_world()
+            if world is not None and world.hub is not None and getcurrent() is not world.hub:
+                # (in a thread of the program: raised there, it would be the program's
+                # uncaught KeyboardInterrupt, a failure counted and explained)
+                world.abort(KeyboardInterrupt())
             raise KeyboardInterrupt
         interrupted.append(signum)
 

@@ -213,11 +213,21 @@ class Stepped(Semantics):
             if not thread.killed:
                 raise
         # Its end is a step: a join (or the interpreter's wait at exit) sees it. (The main
-        # thread's end is the end of the program: nothing is left to see it.)
-        if not self.world.finished:
-            self.point(thread.alive_key, "w")
-            if self.gil_build and thread.interpreter.gil.holder is thread:
-                self._release_gil(thread)
+        # thread's end is the end of the program: nothing is left to see it.) A thread whose
+        # process has ended takes no step to end: the process's end was the step the others
+        # see, and nobody is left in it to join the thread. (A step raises GreenletExit in a
+        # killed thread: out of here, it would leave the thread ready, at a step taken for
+        # ever.)
+        if not self.world.finished and not thread.killed:
+            try:
+                self.point(thread.alive_key, "w")
+                if self.gil_build and thread.interpreter.gil.holder is thread:
+                    self._release_gil(thread)
+            except GreenletExit:
+                if not thread.killed:
+                    raise
+        if self.gil_build and thread.killed and thread.interpreter.gil.holder is thread:
+            thread.interpreter.gil.holder = None
         thread.finish()
         return EXITED
 
