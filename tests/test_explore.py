@@ -4,6 +4,7 @@ from __future__ import annotations
 import builtins
 import json
 import os
+import re
 import signal
 import textwrap
 
@@ -17,6 +18,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCENARIOS = os.path.join(os.path.dirname(HERE), "scenarios")
 LOST_UPDATE = os.path.join(SCENARIOS, "lost_update.py")
 NOLOCK = os.path.join(SCENARIOS, "nolock.py")
+DOCS = os.path.join(os.path.dirname(HERE), "docs", "examples")
 PHILOSOPHERS = os.path.join(SCENARIOS, "dining_philosophers.py")
 
 
@@ -634,6 +636,29 @@ def test_ctrl_c_stops_the_command_with_the_summary_so_far():
     assert "interrupted: a partial exploration" in text
     assert "failure 1 of 1 (check" in text and "replay: simconc replay" in text
     assert b"Traceback" not in err
+
+
+def test_ctrl_c_twice_stops_at_once_and_never_blames_the_program():
+    # The second Ctrl-C (or a `timeout` passing its SIGINT on after the terminal's) interrupts
+    # at once, here in the middle of a long execution or of its explanation: it is never the
+    # program's KeyboardInterrupt, and a failure found is reported with its outcome.
+    import signal
+    import subprocess
+    import sys
+    import time
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "simconc", "explore", os.path.join(DOCS, "long_count.py")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(3)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    text = out.decode()
+    assert "interrupted: a partial exploration" in text, text + err.decode()
+    assert "KeyboardInterrupt" not in text
+    assert ("[check failed]" in text) == bool(re.search(r"failure 1 of \d+ \(check", text)), text
+    assert b"Traceback" not in err, err.decode()
 
 
 @pytest.mark.parametrize("args", [[], ["--jobs", "2"], ["--strategy", "random", "--jobs", "2"]],

@@ -497,9 +497,20 @@ def _count(report: ExploreReport, result: RunResult, failures: dict[tuple, Failu
     if known is not None:
         known.count += 1
         return None
+    try:
+        explained = failure_of(traced(result))
+    except KeyboardInterrupt:
+        # (stopped at once while it ran the execution again to explain it: what was found
+        # is kept, with its schedule, unexplained)
+        explained = None
+        stopping = True
+    else:
+        stopping = False
     # (failure_kind found one: the result has a failure)
-    failure: Failure = failure_of(traced(result)) or failure_of(result)   # type: ignore[assignment]
+    failure: Failure = explained or failure_of(result)   # type: ignore[assignment]
     failures[key] = failure
     failure.execution = number
     report.failures.append(failure)
+    if stopping:
+        raise KeyboardInterrupt
     return failure
