@@ -124,6 +124,18 @@ SAME_AS_REAL = {
 
         asyncio.run(main())
     """,
+    # (debug mode names where each task was made: the program's, or asyncio's, line)
+    "debug_task_created_at": """
+        import asyncio
+        import os
+
+        async def main():
+            task = asyncio.create_task(asyncio.sleep(0))
+            print(os.path.basename(repr(task).rpartition(" created at ")[2]))
+            await task
+
+        asyncio.run(main(), debug=True)
+    """,
 }
 
 

@@ -238,6 +238,10 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
+        if self._source_traceback:
+            # (debug mode's record of where the task was made, which Task.__init__ takes from
+            # its caller's frame on: the program's line, as in CPython, not this wrapper's)
+            del self._source_traceback[-1]
         world = traced(self)
         if world is not None:
             world.record(world.current, "task-new", _task_name(self), skip=None, key=id(self))
