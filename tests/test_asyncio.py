@@ -124,6 +124,22 @@ SAME_AS_REAL = {
 
         asyncio.run(main())
     """,
+    # (a failed task nobody holds is collected at once, and reports its exception unretrieved)
+    "failed_task_nobody_holds": """
+        import asyncio
+
+        async def fail():
+            1 / 0
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            loop.set_exception_handler(lambda loop, context: print(context["message"]))
+            asyncio.create_task(fail())
+            await asyncio.sleep(0)
+            print("after one step")
+
+        asyncio.run(main())
+    """,
     # (debug mode names where each task was made: the program's, or asyncio's, line)
     "debug_task_created_at": """
         import asyncio

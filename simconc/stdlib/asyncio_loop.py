@@ -247,9 +247,16 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
             world.record(world.current, "task-new", _task_name(self), skip=None, key=id(self))
 
     def _Task__step(self: Any, exc: Any = None) -> None:
+        # (``self`` is dropped as the step ends, as asyncio's own __step drops it: the frame
+        # stays alive in the traceback of the exception a failed task keeps, which would keep
+        # the task; one nobody holds must go at once, and report its exception never
+        # retrieved to the loop's exception handler)
         world = traced(self)
         if world is None:
-            return step(self, exc)
+            try:
+                return step(self, exc)
+            finally:
+                self = exc = None
         thread, name = world.current, _task_name(self)
         world.record(thread, "task-run", name, skip=None, key=id(self))
         try:
@@ -262,6 +269,7 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
             else:
                 what, where = _awaiting(self, home)
                 world.record(thread, "task-wait", name, where, None, id(self), detail=what)
+            self = exc = None
 
     task_class.__init__ = __init__
     task_class._Task__step = _Task__step
