@@ -177,3 +177,29 @@ def test_the_suites_left_out_whole_are_the_c_accelerators():
     assert set(SKIPPED_SUITES.values()) == {_NO_C}, SKIPPED_SUITES
     assert all(re.search(r"(^|_|[a-z])C(Task|Future|SubFuture|Introspection|CurrentLoop|Eager)",
                          name.partition(".")[2]) for name in SKIPPED_SUITES), SKIPPED_SUITES
+
+
+def test_an_isolated_asyncio_test_runs_on_simconcs_loop_in_simulated_time():
+    # (what the binding claims for the IsolatedAsyncioTestCase suites: their loop is the run's)
+    seen: list = []
+
+    def body() -> None:
+        import asyncio
+        from unittest.async_case import IsolatedAsyncioTestCase
+
+        class Probe(IsolatedAsyncioTestCase):
+            async def test_probe(self) -> None:
+                loop = asyncio.get_running_loop()
+                start = loop.time()
+                await asyncio.sleep(5)
+                seen.extend([type(loop._selector).__name__, loop.time() - start])
+
+        outcome = unittest.TestResult()
+        Probe("test_probe").run(outcome)
+        seen.append(outcome.wasSuccessful())
+
+    with _imported_afresh():
+        result = simconc.run(body, seed=0)
+    assert result.status == "ok", result.error
+    assert seen[0] == "SimulatedSelector" and 5.0 <= seen[1] < 5.01 and seen[2], seen
+    assert result.elapsed >= 5.0
