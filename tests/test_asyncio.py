@@ -124,6 +124,23 @@ SAME_AS_REAL = {
 
         asyncio.run(main())
     """,
+    # (each way a program makes a loop makes a simulated one: the default policy after a
+    # reset, a new one, 3.13's EventLoop)
+    "loops_a_program_makes": """
+        import asyncio
+
+        async def main():
+            await asyncio.sleep(0.01)
+            print("slept in", type(asyncio.get_running_loop()).__name__)
+
+        asyncio.set_event_loop_policy(None)
+        asyncio.run(main())
+        asyncio.set_event_loop_policy(asyncio.DefaultEventLoopPolicy())
+        asyncio.run(main())
+        loop = getattr(asyncio, "EventLoop", asyncio.SelectorEventLoop)()
+        loop.run_until_complete(main())
+        loop.close()
+    """,
     # (a failed task nobody holds is collected at once, and reports its exception unretrieved)
     "failed_task_nobody_holds": """
         import asyncio

@@ -213,13 +213,16 @@ def install(asyncio: types.ModuleType) -> None:
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
 
-    class SimulatedPolicy(asyncio.events.BaseDefaultEventLoopPolicy):  # type: ignore[name-defined]
-        _loop_factory = SimulatedEventLoop
-
-    asyncio.SelectorEventLoop = SimulatedEventLoop  # type: ignore[attr-defined]
-    if hasattr(asyncio, "unix_events"):
-        asyncio.unix_events.SelectorEventLoop = SimulatedEventLoop
-    asyncio.events._event_loop_policy = SimulatedPolicy()
+    # Every name a program makes a loop by is this run's: SelectorEventLoop, 3.13's EventLoop,
+    # and the default policy's class, which asyncio instantiates afresh after a program's
+    # set_event_loop_policy(None) (this run's own class: patched freely).
+    for module in (asyncio, getattr(asyncio, "unix_events", None)):
+        for name in ("SelectorEventLoop", "EventLoop"):
+            if module is not None and hasattr(module, name):
+                setattr(module, name, SimulatedEventLoop)
+    policy = asyncio.DefaultEventLoopPolicy   # type: ignore[attr-defined]
+    policy._loop_factory = SimulatedEventLoop
+    asyncio.events._event_loop_policy = policy()
     _trace_tasks(asyncio)
 
 
