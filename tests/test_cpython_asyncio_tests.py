@@ -11,10 +11,10 @@ clock (``test_utils.TestLoop``) or on a loop ``asyncio.new_event_loop()`` makes,
 
 The modules: those that test what a simulated program uses and need no real IO: tasks, futures,
 locks, queues, ``wait_for``, timeouts, task groups, runners, ``to_thread``, the eager task
-factory (the streams, sockets, subprocess and event-loop IO suites are not bound). Left out,
-each with its reason (docs/cpython-conformance.md lists them by reason): the suites of the C
-accelerator, which CPython's own decorator skips in a run; the tests that run a real child
-interpreter; and EXCLUDED.
+factory, ``staggered_race`` (the streams, sockets, subprocess and event-loop IO suites are not
+bound). Left out, each with its reason (docs/cpython-conformance.md lists them by reason): the
+suites of the C accelerator, which CPython's own decorator skips in a run; the tests that run a
+real child interpreter; and EXCLUDED.
 """
 from __future__ import annotations
 
