@@ -129,13 +129,15 @@ def _refuse_select(*args: object, **kwargs: object) -> None:
 
 def _close_unstarted(loop: object) -> None:
     """Close the coroutines of the tasks a refused loop never started: left for the collector,
-    each would warn that it was never awaited, which is not the program's fault."""
+    each would warn that it was never awaited, and its task that it was destroyed pending (after
+    the run, through the run's logging), which is not the program's fault."""
     for handle in list(getattr(loop, "_ready", ())):
         task = getattr(getattr(handle, "_callback", None), "__self__", None)
         coro = getattr(task, "_coro", None)
         if inspect.iscoroutine(coro) and \
                 inspect.getcoroutinestate(coro) == inspect.CORO_CREATED:
             coro.close()
+            task._log_destroy_pending = False   # type: ignore[union-attr]
 
 
 def _refuse_network(sock: object, *args: object) -> None:
