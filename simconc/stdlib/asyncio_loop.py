@@ -220,7 +220,7 @@ def install(asyncio: types.ModuleType) -> None:
         for name in ("SelectorEventLoop", "EventLoop"):
             if module is not None and hasattr(module, name):
                 setattr(module, name, SimulatedEventLoop)
-    policy = asyncio.DefaultEventLoopPolicy   # type: ignore[attr-defined]
+    policy = asyncio.DefaultEventLoopPolicy
     policy._loop_factory = SimulatedEventLoop
     asyncio.events._event_loop_policy = policy()
     _trace_tasks(asyncio)
