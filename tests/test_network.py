@@ -179,9 +179,9 @@ def test_the_same_pages_under_the_ideal_profile_take_no_time(scenario):
 
 @pytest.mark.parametrize("call", [
     'socket.create_connection(("example.com", 80), timeout=1)',
-    'socket.getaddrinfo("localhost", 80)',
-    's = socket.socket(); s.connect(("127.0.0.1", 9))',
-    's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b"x", ("127.0.0.1", 9))',
+    'socket.getaddrinfo("example.org", 80)',
+    'socket.gethostbyname("example.com")',
+    's = socket.socket(); s.connect(("192.0.2.7", 9))',
 ])
 def test_the_real_network_is_never_reached(scenario, call):
     result = simconc.run(scenario(f"""

@@ -60,6 +60,9 @@ class CostProfile:
     #: CPU time of one system call on a pipe between processes (a write, a read, a select),
     #: besides pickling what crosses it.
     pipe_op: float = 3e-6
+    #: CPU time of one system call on a TCP socket over loopback (a connect, an accept, a send,
+    #: a recv, a select): not measured, taken as a pipe's, as small a part of the kernel's work.
+    loopback_op: float = 3e-6
     #: CPU time of one tick of counted Python (simconc.instrument.ticks): a function call or a
     #: loop iteration of a scenario's own code.
     python_step: float = 203.13e-9
@@ -128,11 +131,11 @@ TUTORIAL_2017 = register(CostProfile(
 IDEAL = register(CostProfile(
     name="ideal",
     description="No overheads: threads and processes start instantly, sleeps are exact, "
-                "switches, lock, queue and pipe operations, pure Python and the network's "
+                "switches, lock, queue, pipe and socket operations, pure Python and the network's "
                 "waits are free, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
     forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0, process_start=0.0,
-    spawn_start=0.0, pipe_op=0.0, line_bandwidth=float("inf"),
+    spawn_start=0.0, pipe_op=0.0, loopback_op=0.0, line_bandwidth=float("inf"),
     sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
                 for site in TUTORIAL_2017.sites),
 ))

@@ -52,7 +52,7 @@ try:
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import mp_pipes, processes, shm, signals
+from ..stdlib import mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
 from ..stdlib._traceback import SIMCONC_FILES
@@ -145,10 +145,39 @@ def _refuse_network(sock: object, *args: object) -> None:
 
 
 def _refuse_lookup(host: object = None, *args: object, **kwargs: object) -> None:
-    _stop(UnsimulatedError(
-        f"the simulated program reached for the real network ({host!r}): simconc never "
-        f"reaches the real network. urllib.request.urlopen fetches from the simulated one: "
-        f"declare a site with simconc.serve(url, size), or use the profile's."))
+    _stop(sockets.real_network(host))
+
+
+def _selector_select(self: selectors.BaseSelector, timeout: Optional[float] = None) -> Any:
+    """A ``selectors`` class's ``select`` in a run: a wait on the simulated sockets it watches;
+    refused, as real descriptors are, otherwise."""
+    if selecting.watches_simulated(self):
+        return selecting.selector_select(self, timeout)
+    _refuse_select()
+
+
+def _poll_like(method: str) -> Callable[..., Any]:
+    """``register``/``unregister`` of the poll-like selectors (poll, epoll) in a run: a
+    simulated socket is kept in the selector's map alone (the real poller cannot watch it:
+    epoll would refuse its number)."""
+    original = vars(selectors._PollLikeSelector)[method]   # type: ignore[attr-defined]
+    base = vars(selectors._BaseSelectorImpl)[method]   # type: ignore[attr-defined]
+
+    def stand_in(self: Any, fileobj: Any, *args: Any) -> Any:
+        if selecting.fd_of(fileobj) >= sockets.FD_BASE:
+            return base(self, fileobj, *args)
+        return original(self, fileobj, *args)
+    return stand_in
+
+
+def _poll_like_modify(self: Any, fileobj: Any, events: int, data: Any = None) -> Any:
+    if selecting.fd_of(fileobj) >= sockets.FD_BASE:
+        return selectors._BaseSelectorImpl.modify(   # type: ignore[attr-defined]
+            self, fileobj, events, data)
+    return _REAL_POLL_MODIFY(self, fileobj, events, data)
+
+
+_REAL_POLL_MODIFY = selectors._PollLikeSelector.modify   # type: ignore[attr-defined]
 
 
 def _exit(status: int) -> None:
@@ -315,8 +344,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "system", _refuse_process), (os, "execv", _refuse_process),
     (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
     (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
-    (subprocess, "_fork_exec", _refuse_process), (select, "select", _refuse_select),
-    (socket, "getaddrinfo", _refuse_lookup), (socket, "gethostbyname", _refuse_lookup),
+    (subprocess, "_fork_exec", _refuse_process), (select, "select", selecting.select),
+    (select, "poll", selecting.poll),
+    (socket, "socket", sockets.socket), (socket, "socketpair", sockets.socketpair),
+    (socket, "getaddrinfo", sockets.getaddrinfo), (socket, "gethostbyname", sockets.gethostbyname),
     (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
@@ -369,8 +400,11 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     (ctypes.CDLL, "__getitem__", _cdll_getitem),
     (socket.socket, "connect", _refuse_network), (socket.socket, "connect_ex", _refuse_network),
     (socket.socket, "sendto", _refuse_network),
-    *((cls, "select", _refuse_select) for cls in vars(selectors).values()
+    *((cls, "select", _selector_select) for cls in vars(selectors).values()
       if isinstance(cls, type) and "select" in vars(cls)),
+    *((selectors._PollLikeSelector, method, _poll_like(method))   # type: ignore[attr-defined]
+      for method in ("register", "unregister")),
+    (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
 )]
 _class_guards_installed = False
 
@@ -682,8 +716,9 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: start real threads for the program (a ThreadPoolExecutor). A run hides them, so that the
 #: program's import makes them afresh, on the face; the originals are put back after it. (Only
 #: the pools: a module first imported in a run that imports one of these holds the face, and
-#: is imported again in each run, as one that imports threading is. socketserver and sched,
-#: which start threads too, are left out: wsgiref and others import them.)
+#: is imported again in each run, as one that imports threading is. sched, which starts
+#: threads too, is left out.) socketserver too: a program's servers run on the simulated
+#: loopback, and http.server (simconc's stepping page, wsgiref) imports it before many runs.
 #: multiprocessing.util too: made afresh, it registers its exit function (which terminates the
 #: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
 #: runs inside the execution, not at the collector's whim after it; and the modules that bind
@@ -693,7 +728,8 @@ HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
           "concurrent.futures.thread", "concurrent.futures.process", "multiprocessing.pool",
           "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util",
           "multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.managers",
-          "multiprocessing.sharedctypes", "multiprocessing.heap", "multiprocessing.spawn")
+          "multiprocessing.sharedctypes", "multiprocessing.heap", "multiprocessing.spawn",
+          "socketserver")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None

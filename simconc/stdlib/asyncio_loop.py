@@ -8,7 +8,9 @@ running loop in the face's thread-local. :func:`install` is called on that fresh
 event loop policy, and ``asyncio.SelectorEventLoop``, make :class:`SimulatedSelector` loops, whose
 ``time()`` is the simulated clock. A ``select(timeout)`` is a park on the loop's own queue for
 ``timeout`` simulated seconds (it releases the GIL, as a real select does), which another
-thread's ``call_soon_threadsafe`` ends early; there is no self-pipe. ``add_signal_handler``
+thread's ``call_soon_threadsafe`` ends early; there is no self-pipe. The simulated sockets a
+program makes (``sockets.py``: ``asyncio.start_server``, ``open_connection``) are watched as a
+real loop watches its descriptors. ``add_signal_handler``
 sets a handler of the simulated process (``signals.py``) that schedules the callback.
 """
 from __future__ import annotations
@@ -17,10 +19,8 @@ import errno
 import os
 import selectors
 import signal
-import sys
-import sysconfig
 import types
-from typing import Any, NoReturn, Optional, cast
+from typing import Any, Optional, cast
 
 from greenlet import GreenletExit  # type: ignore[import-untyped]
 
@@ -28,19 +28,21 @@ from ..kernel import current_world, maybe_current_world
 from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
-from . import signals
-from ._traceback import SIMCONC_FILES
+from . import selecting, signals, sockets
+from .refusal import refuse as _refuse
 
 
-class SimulatedSelector(selectors.BaseSelector):
-    """What a simulated event loop waits in: only for time to pass and for another thread's
-    wake-up. Real file descriptors (sockets, pipes) are refused: no real IO is simulated."""
+class SimulatedSelector(selectors._BaseSelectorImpl):   # type: ignore[name-defined, misc]
+    """What a simulated event loop waits in: for time to pass, for another thread's wake-up,
+    and for the simulated sockets it watches (``sockets.py``). Real file descriptors (a real
+    socket, a pipe) are refused: no real IO is simulated."""
 
     #: What a thread parked here waits for, as a deadlock report names it (a task awaits what
     #: nothing will ever complete: the loop waits with no timer due).
     label = "asyncio's event loop (no task ready, no timer due)"
 
     def __init__(self) -> None:
+        super().__init__()
         world = current_world()
         self._queue = WaitQueue(world, self, world.name_new(self), "select")
         self._woken = False
@@ -50,30 +52,45 @@ class SimulatedSelector(selectors.BaseSelector):
         self.skipped = 0.0
 
     def register(self, fileobj: Any, events: int, data: Any = None) -> selectors.SelectorKey:
-        _refuse(UnsimulatedError(
-            "the simulated program's event loop was asked to wait on a real file descriptor "
-            "(a socket, a pipe): simconc simulates asyncio's tasks, timers, queues and locks, "
-            "not real IO."))
-
-    def unregister(self, fileobj: Any) -> selectors.SelectorKey:
-        raise KeyError(fileobj)
-
-    def get_map(self) -> dict:
-        return {}
+        if sockets.endpoint_of(selecting.fd_of(fileobj)) is None:
+            _refuse(UnsimulatedError(
+                "the simulated program's event loop was asked to wait on a real file "
+                "descriptor (a real socket, a pipe): simconc simulates asyncio's tasks, timers, "
+                "queues and locks, and the sockets the program makes, not real IO."))
+        return super().register(fileobj, events, data)
 
     def time(self) -> float:
         return current_world().read_clock() + self.skipped
 
     def select(self, timeout: Optional[float] = None) -> list:
-        if not self._woken:
+        keys = [(key, sockets.endpoint_of(key.fd)) for key in self._fd_to_key.values()]
+
+        def ready() -> list:
+            out = []
+            for key, endpoint in keys:
+                if endpoint is None:
+                    continue
+                events = (selectors.EVENT_READ if endpoint.readable() else 0) \
+                    | (selectors.EVENT_WRITE if endpoint.writable() else 0)
+                if events & key.events:
+                    out.append((key, events & key.events))
+            return out
+
+        def done() -> bool:
+            return self._woken or bool(ready())
+        # (with sockets to watch, the loop waits where their waiters do: a send wakes it)
+        queue = sockets.loopback().queue if keys else self._queue
+        if keys:
+            sockets._enter(current_world())
+        if not done():
             if timeout is None:
-                self._queue.wait(self._was_woken)
+                queue.wait(done)
             elif timeout > 0:
                 deadline = self.time() + timeout
-                if not self._queue.wait(self._was_woken, timeout):
+                if not queue.wait(done, timeout):
                     self.skipped += max(0.0, deadline - self.time())
         self._woken = False
-        return []
+        return ready()
 
     def _was_woken(self) -> bool:
         return self._woken
@@ -83,32 +100,17 @@ class SimulatedSelector(selectors.BaseSelector):
         world = maybe_current_world()
         if world is not None:
             # (a step on what the loop's wait touches: an exploration orders the two)
-            world.point(self._queue.key, "w")
+            world.point(sockets.LOCATION if self._fd_to_key else self._queue.key, "w")
         self._woken = True
-        if world is not None and self._queue.waiters:
-            self._queue.unpark_all()
+        if world is not None:
+            if self._queue.waiters:
+                self._queue.unpark_all()
+            if self._fd_to_key:
+                sockets.loopback(world).queue.unpark_all()
 
     def close(self) -> None:
         self._closed = True
-
-
-def _refuse(error: UnsimulatedError) -> NoReturn:
-    """Raise ``error`` where the program asked, and stop the run at its next switch even if the
-    program catches it (a task's exception may be kept, or caught as any Exception)."""
-    frame: Optional[types.FrameType] = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_NOT_THE_PROGRAMS):
-        frame = frame.f_back
-    if frame is not None:
-        path, here = frame.f_code.co_filename, os.getcwd() + os.sep
-        error.args = (f"{error.args[0]} (at {path[len(here):] if path.startswith(here) else path}"
-                      f":{frame.f_lineno})",)
-    world = maybe_current_world()
-    if world is not None and world.fatal is None:
-        world.fatal = error
-    raise error
-
-
-_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
+        super().close()
 
 
 def _set_handler(sig: int, handler: Any) -> None:

@@ -27,7 +27,7 @@ from greenlet import GreenletExit  # type: ignore[import-untyped]
 from ..kernel import SimconcError, World, current_world
 from ..kernel.interpreter import Interpreter
 from ..kernel.world import ABSENT
-from . import fresh_modules, mp_pipes, real_state
+from . import fresh_modules, mp_pipes, real_state, sockets
 from ._traceback import format_user_exception
 from .fork import Fork
 from .module_loggers import logger_globals, own_loggers
@@ -400,6 +400,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
     world.end_interpreter(interpreter)
     process.sentinel.ended = True
     mp_pipes.close_listeners(world, interpreter)
+    sockets.close_sockets(world, interpreter)
     mp_pipes.waiting(world).unpark_all()
 
 

@@ -15,7 +15,8 @@ class FaceState:
                  "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
-                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid")
+                 "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
+                 "loopback")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -94,6 +95,9 @@ class FaceState:
         #: Its ``os.getppid()`` when its parent is not a simulated process (a forkserver
         #: child's: ``processes.ForkServerPopen``); None: its interpreter's parent's pid.
         self.ppid: Optional[int] = None
+        #: The machine's loopback: its sockets, ports and descriptors (``sockets.Loopback``;
+        #: main interpreter's state, made on first use).
+        self.loopback: Any = None
 
 
 def face_state(world: Optional[World] = None) -> FaceState:

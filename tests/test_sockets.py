@@ -1,0 +1,135 @@
+"""Sockets on the simulated machine's loopback: a program's own servers and clients (threads,
+socketserver, select and selectors, asyncio's streams) run under simconc as they run for real.
+
+The programs of tests/sockets/ print only what is deterministic, so each runs twice: for real
+with this interpreter, and under simconc; both must print the same, errors and messages
+included (Linux's errno values and strings).
+"""
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+import simconc
+
+PROGRAMS = pathlib.Path(__file__).parent / "sockets"
+
+
+#: two_clients prints the order its server accepted them: the scheduler's choice (explored below).
+@pytest.mark.parametrize("name", sorted(p.stem for p in PROGRAMS.glob("*.py")
+                                        if p.stem != "two_clients"))
+def test_a_socket_program_prints_what_it_prints_for_real(name, run_for_real):
+    path = PROGRAMS / f"{name}.py"
+    real = run_for_real(path)
+    assert real.returncode == 0, real.stderr
+    result = simconc.run(str(path))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
+
+
+def test_a_timeout_is_waited_on_the_simulated_clock():
+    def program():
+        import socket
+        server = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(server.getsockname())
+        conn, _ = server.accept()
+        conn.settimeout(2.5)
+        try:
+            conn.recv(1)
+        except TimeoutError as exc:
+            print(type(exc).__name__, exc)
+        for s in (conn, client, server):
+            s.close()
+    result = simconc.run(program)
+    assert result.stdout == "TimeoutError timed out\n"
+    assert 2.5 <= result.elapsed < 2.6
+
+
+def test_a_host_other_than_loopback_is_refused():
+    def program():
+        import socket
+        socket.create_connection(("example.com", 80))
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert "reached for the real network ('example.com')" in result.error
+
+    def by_address():
+        import socket
+        socket.socket().connect(("93.184.216.34", 80))
+    result = simconc.run(by_address)
+    assert result.status == "error"
+    assert "reached for the real network ('93.184.216.34')" in result.error
+
+
+def test_a_real_socket_made_before_the_run_stays_refused():
+    import socket
+    real = socket.socket()
+
+    def program():
+        real.connect(("127.0.0.1", 9))
+    try:
+        result = simconc.run(program)
+    finally:
+        real.close()
+    assert result.status == "error"
+    assert "real network" in result.error
+
+
+def test_udp_is_refused_by_name():
+    def program():
+        import socket
+        socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert "a UDP socket (AF_INET, SOCK_DGRAM)" in result.error
+
+
+def test_a_simulated_descriptor_is_no_real_ones_number():
+    def program():
+        import resource
+        import socket
+        with socket.socket() as sock:
+            print(sock.fileno() >= resource.getrlimit(resource.RLIMIT_NOFILE)[1])
+    assert simconc.run(program).stdout == "True\n"
+
+
+def test_exploring_two_clients_finds_both_orders_of_the_server():
+    report = simconc.explore(str(PROGRAMS / "two_clients.py"))
+    assert {o for o, _ in report.outcomes} == {"a b", "b a"}
+    assert not report.failures
+
+
+def test_a_child_process_connects_to_its_parents_listener(tmp_path):
+    path = tmp_path / "child.py"
+    path.write_text(
+        "import multiprocessing, socket\n"
+        "def child(port):\n"
+        "    with socket.create_connection(('127.0.0.1', port)) as sock:\n"
+        "        sock.sendall(b'from the child')\n"
+        "if __name__ == '__main__':\n"
+        "    server = socket.create_server(('127.0.0.1', 0))\n"
+        "    p = multiprocessing.get_context('fork').Process(\n"
+        "        target=child, args=(server.getsockname()[1],))\n"
+        "    p.start()\n"
+        "    conn, _ = server.accept()\n"
+        "    print(conn.recv(100))\n"
+        "    p.join()\n")
+    result = simconc.run(str(path))
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "b'from the child'\n"
+
+
+@pytest.mark.parametrize("name", ["echo_threads", "asyncio_echo"])
+def test_the_same_output_whatever_the_hash_seed(name):
+    outputs = set()
+    for seed in ("1", "2"):
+        code = ("import simconc; r = simconc.run(%r); "
+                "print(r.stdout, r.elapsed, r.schedule)" % str(PROGRAMS / f"{name}.py"))
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              env=env, timeout=120)
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
