@@ -133,3 +133,27 @@ def test_the_same_output_whatever_the_hash_seed(name):
         assert done.returncode == 0, done.stderr
         outputs.add(done.stdout)
     assert len(outputs) == 1
+
+
+def test_tls_is_refused_by_name():
+    def program():
+        import socket
+        import ssl
+        server = socket.create_server(("127.0.0.1", 0))
+        client = socket.create_connection(server.getsockname())
+        ssl.create_default_context().wrap_socket(client, server_hostname="localhost")
+    result = simconc.run(program)
+    assert result.status == "error"
+    assert "asked for TLS (ssl's wrap_socket)" in result.error
+
+
+def test_each_socket_operation_is_on_the_trace():
+    result = simconc.run(str(PROGRAMS / "echo_threads.py"))
+    lines = [event.format() for event in result.trace.events
+             if event.op in ("listen", "connect", "accept", "send", "recv", "close")]
+    assert any(" listen socket 127.0.0.1:32768" in line and "echo_threads.py:34" in line
+               for line in lines)
+    assert any(" connect socket 127.0.0.1:" in line and "(to 127.0.0.1:32768)" in line
+               for line in lines)
+    assert any(" accept socket 127.0.0.1:32768 (from 127.0.0.1:" in line for line in lines)
+    assert any(" recv " in line and "(end of stream)" in line for line in lines)

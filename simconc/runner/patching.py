@@ -51,6 +51,10 @@ try:
     import _posixsubprocess
 except ImportError:   # (not on Windows: nothing to guard there)
     _posixsubprocess = None   # type: ignore[assignment]
+try:
+    import ssl
+except ImportError:   # (a Python built without OpenSSL: nothing to guard)
+    ssl = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
 from ..stdlib import mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
@@ -146,6 +150,12 @@ def _refuse_network(sock: object, *args: object) -> None:
 
 def _refuse_lookup(host: object = None, *args: object, **kwargs: object) -> None:
     _stop(sockets.real_network(host))
+
+
+def _refuse_tls(*args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        "the simulated program asked for TLS (ssl's wrap_socket): simconc simulates TCP "
+        "sockets on the machine's loopback, not ssl."))
 
 
 def _selector_select(self: selectors.BaseSelector, timeout: Optional[float] = None) -> Any:
@@ -348,7 +358,8 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (select, "poll", selecting.poll),
     (socket, "socket", sockets.socket), (socket, "socketpair", sockets.socketpair),
     (socket, "getaddrinfo", sockets.getaddrinfo), (socket, "gethostbyname", sockets.gethostbyname),
-    (socket, "gethostbyname_ex", _refuse_lookup), (socket, "gethostbyaddr", _refuse_lookup),
+    (socket, "gethostbyname_ex", sockets.gethostbyname_ex),
+    (socket, "gethostbyaddr", sockets.gethostbyaddr),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
     (gc, "enable", _gc_enable), (gc, "disable", _gc_disable), (gc, "isenabled", _gc_isenabled),
@@ -405,6 +416,7 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     *((selectors._PollLikeSelector, method, _poll_like(method))   # type: ignore[attr-defined]
       for method in ("register", "unregister")),
     (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
+    *(((ssl.SSLContext, "wrap_socket", _refuse_tls),) if ssl is not None else ()),
 )]
 _class_guards_installed = False
 
@@ -717,8 +729,8 @@ _ABSENT = object()   # (an attribute that was not there before the run)
 #: program's import makes them afresh, on the face; the originals are put back after it. (Only
 #: the pools: a module first imported in a run that imports one of these holds the face, and
 #: is imported again in each run, as one that imports threading is. sched, which starts
-#: threads too, is left out.) socketserver too: a program's servers run on the simulated
-#: loopback, and http.server (simconc's stepping page, wsgiref) imports it before many runs.
+#: threads too, is left out.) socketserver and http.server too: a program's servers run on
+#: the simulated loopback, and simconc's stepping page imports them before many runs.
 #: multiprocessing.util too: made afresh, it registers its exit function (which terminates the
 #: pools still open, as at a real interpreter's exit) with the program's atexit, so that it
 #: runs inside the execution, not at the collector's whim after it; and the modules that bind
@@ -729,7 +741,7 @@ HIDDEN = ("concurrent", "concurrent.futures", "concurrent.futures._base",
           "multiprocessing.dummy", "multiprocessing.dummy.connection", "multiprocessing.util",
           "multiprocessing.queues", "multiprocessing.synchronize", "multiprocessing.managers",
           "multiprocessing.sharedctypes", "multiprocessing.heap", "multiprocessing.spawn",
-          "socketserver")
+          "socketserver", "http.server")
 
 _known: set[str] = set()    # the names in sys.modules when last looked (membership only)
 _known_last: Optional[str] = None

@@ -277,6 +277,20 @@ def _enter(world: Any) -> None:
     world.spend(world.profile.loopback_op)
 
 
+def _record(world: Any, op: str, endpoint: Endpoint, detail: str = "") -> None:
+    """An operation done, on the trace (``--trace``): the socket named by its local address."""
+    if world is not None and world.tracing:
+        world.record(world.current, op, f"socket {_name(endpoint.address())}", key=LOCATION,
+                     detail=detail)
+
+
+def _name(address: Any) -> str:
+    if not address:
+        return "(unnamed)"
+    host, port = address[0], address[1]
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+
 def _unsupported(what: str) -> UnsimulatedError:
     return UnsimulatedError(
         f"the simulated program asked for {what}: simconc simulates TCP sockets "
@@ -399,6 +413,7 @@ class socket:
     """``socket.socket`` on the simulated machine (see the module's docstring)."""
 
     __slots__ = ("_ep", "_fd", "_timeout", "_closed", "_released", "_io_refs", "__weakref__")
+    _timeout: Optional[float]
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1,
                  fileno: Optional[int] = None) -> None:
@@ -494,6 +509,7 @@ class socket:
             world = thread_world()
             if world is not None:
                 _enter(world)
+                _record(world, "close", endpoint)
             world = maybe_current_world()
             endpoint.close(loopback(world) if world is not None else None)
 
@@ -634,6 +650,7 @@ class socket:
         if endpoint.state == "bound" and _conflicts(machine, endpoint, True):
             raise _in_use()
         endpoint.state = "listening"
+        _record(world, "listen", endpoint)
 
     def getsockname(self) -> tuple:
         return self._check().address()
@@ -660,6 +677,7 @@ class socket:
             conn = endpoint.backlog.popleft()
         finally:
             self._settle(endpoint)
+        _record(world, "accept", endpoint, f"from {_name(conn.peer_address)}")
         # (CPython's accept: the default timeout, whatever the listener's)
         accepted = socket._around(conn, _real_socket.getdefaulttimeout())
         return accepted, conn.peer_address
@@ -693,6 +711,7 @@ class socket:
         machine = loopback()
         listener = _listener(machine, endpoint.family, host, port)
         if listener is None:
+            _record(world, "connect", endpoint, f"to {_name((host, port))}: refused")
             if self._timeout == 0.0:
                 endpoint.error = 111
                 return _in_progress()
@@ -716,6 +735,7 @@ class socket:
         machine.bound.append(accepted)
         listener.backlog.append(accepted)
         machine.queue.unpark_all()
+        _record(world, "connect", endpoint, f"to {_name(endpoint.peer_address)}")
         if self._timeout == 0.0:
             return _in_progress()
         return None
@@ -750,9 +770,11 @@ class socket:
             _enter(world)
         self._hold(endpoint)
         try:
-            return self._send(world, endpoint, view, flags, self._timeout)
+            sent = self._send(world, endpoint, view, flags, self._timeout)
         finally:
             self._settle(endpoint)
+        _record(world, "send", endpoint, f"{sent} bytes")
+        return sent
 
     def _send(self, world: Any, endpoint: Endpoint, view: memoryview, flags: int,
               timeout: Optional[float]) -> int:
@@ -796,6 +818,7 @@ class socket:
             self._sendall(world, endpoint, view, flags, timeout, deadline)
         finally:
             self._settle(endpoint)
+        _record(world, "send", endpoint, f"{len(view)} bytes")
 
     def _sendall(self, world: Any, endpoint: Endpoint, view: memoryview, flags: int,
                  timeout: Optional[float], deadline: Optional[float]) -> None:
@@ -840,6 +863,7 @@ class socket:
             del endpoint.incoming[:bufsize]
             if data and world is not None:
                 loopback(world).queue.unpark_all()
+        _record(world, "recv", endpoint, f"{len(data)} bytes" if data else "end of stream")
         return data
 
     def recv_into(self, buffer: Any, nbytes: int = 0, flags: int = 0) -> int:
@@ -875,11 +899,11 @@ class socket:
 
 # CPython's own Python-level methods: its repr, makefile (over recv_into and send, by
 # SocketIO) work on a simulated socket as they are.
-for _name in ("__repr__", "makefile"):
-    setattr(socket, _name, vars(_real_socket_class)[_name])
+for _method in ("__repr__", "makefile"):
+    setattr(socket, _method, vars(_real_socket_class)[_method])
 socket.__module__ = "socket"
 socket.__qualname__ = "socket"
-del _name
+del _method
 
 
 def _as_seen_by(family: int, endpoint: Endpoint) -> tuple:
@@ -1005,3 +1029,22 @@ def gethostbyname(hostname: Any) -> str:
     address = getaddrinfo(hostname, None, AF_INET, SOCK_STREAM)[0][4][0] \
         if hostname else "0.0.0.0"
     return address
+
+
+def gethostbyname_ex(hostname: Any) -> tuple[str, list, list]:
+    """``socket.gethostbyname_ex`` for the machine's names (any other is refused)."""
+    address = gethostbyname(hostname)
+    return ("localhost" if _is_loopback(address) else address, [], [address])
+
+
+def gethostbyaddr(ip_address: Any) -> tuple[str, list, list]:
+    """``socket.gethostbyaddr`` for the machine's addresses: loopback's name is ``localhost``
+    (any other address is refused: its name would come from the real network)."""
+    if not isinstance(ip_address, str):
+        raise TypeError(f"gethostbyaddr() argument 1 must be str, bytes or bytearray, not "
+                        f"{type(ip_address).__name__}")
+    family, _, _, _, sockaddr = getaddrinfo(ip_address, None, 0, SOCK_STREAM)[0]
+    address = sockaddr[0]
+    if not _is_loopback(address):
+        refuse(real_network(ip_address))
+    return ("localhost", [], [address])
