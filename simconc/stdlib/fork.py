@@ -42,6 +42,7 @@ from ..kernel import SimThread, World
 from ..kernel.interpreter import Interpreter
 from ..kernel.waitqueue import WaitQueue
 from ..kernel.world import ABSENT
+from . import sockets
 from .shm import forked_block
 from .state import FaceState
 
@@ -138,6 +139,9 @@ class Fork:
             itertools.count: _copy_count,
             memoryview: _memoryview,
             io.StringIO: _in_memory_stream, io.BytesIO: _in_memory_stream,
+            # (a simulated socket: another handle of it, the child's; its class is named for
+            # the socket module, where the scan below would not find it)
+            sockets.socket: self._forked,
         }
         # The ctypes types of multiprocessing's shared memory (RawValue, RawArray, and what a
         # Value or Array wraps): sharedctypes registers each with multiprocessing's pickler

@@ -38,7 +38,7 @@ them apart.
 from __future__ import annotations
 
 import ipaddress
-import numbers
+import operator
 import socket as _real_socket
 from collections import deque
 from typing import Any, Callable, Optional
@@ -129,7 +129,7 @@ class Loopback:
     """The machine's sockets: who is bound to which port, the descriptors, and the queue their
     waiters park on (one for all processes: a child's send wakes its parent)."""
 
-    __slots__ = ("queue", "bound", "fds", "next_fd", "next_port")
+    __slots__ = ("queue", "bound", "fds", "next_fd", "next_port", "handles")
 
     def __init__(self, world: Any) -> None:
         self.queue = WaitQueue(world, None, LOCATION, "a socket")
@@ -139,6 +139,9 @@ class Loopback:
         self.fds: dict[int, Endpoint] = {}
         self.next_fd = FD_BASE
         self.next_port = EPHEMERAL
+        #: The open handles (socket objects) of every process, in the order made: a process
+        #: that ends closes its own.
+        self.handles: list[socket] = []
 
     def new_fd(self, endpoint: "Endpoint") -> int:
         fd = self.next_fd
@@ -178,7 +181,7 @@ class Endpoint:
 
     __slots__ = ("family", "proto", "fd", "handles", "state", "host", "port", "peer_address",
                  "wildcard", "options", "backlog", "incoming", "peer", "eof", "shut_rd",
-                 "shut_wr", "reset", "peer_closed", "broken", "error", "owner", "busy",
+                 "shut_wr", "reset", "peer_closed", "broken", "error", "busy",
                  "doomed")
     _simconc_fork_shared = True
 
@@ -211,8 +214,6 @@ class Endpoint:
         self.broken = False
         #: SO_ERROR: what a non-blocking connect ended with.
         self.error = 0
-        #: The interpreter that made it (its sockets close as its process ends).
-        self.owner: Any = None
         #: Threads inside a call on it (accept, recv, send), and whether its last handle was
         #: closed meanwhile: Linux closes it once those calls return (each holds the file),
         #: so a listener closed under a blocked accept still takes the next connection.
@@ -397,11 +398,10 @@ def _listener(machine: Loopback, family: int, host: str, port: int) -> Optional[
 # -- the socket -------------------------------------------------------------------------------
 
 def _timeout_value(value: Any) -> Optional[float]:
+    """A timeout as CPython's ``settimeout`` takes it (a float, or an integer: its errors)."""
     if value is None:
         return None
-    if not isinstance(value, numbers.Real) or isinstance(value, complex):
-        raise TypeError("Timeout value must be int, float or None")
-    value = float(value)
+    value = float(value) if isinstance(value, float) else float(operator.index(value))
     if value != value:
         raise ValueError("Invalid value NaN (not a number)")
     if value < 0:
@@ -412,7 +412,8 @@ def _timeout_value(value: Any) -> Optional[float]:
 class socket:
     """``socket.socket`` on the simulated machine (see the module's docstring)."""
 
-    __slots__ = ("_ep", "_fd", "_timeout", "_closed", "_released", "_io_refs", "__weakref__")
+    __slots__ = ("_ep", "_fd", "_timeout", "_closed", "_released", "_io_refs", "_owner",
+                 "__weakref__")
     _timeout: Optional[float]
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1,
@@ -442,10 +443,11 @@ class socket:
                 self._fd = endpoint.fd
             else:
                 self._fd = machine.new_fd(endpoint)
-            if endpoint.owner is None:
-                endpoint.owner = world.current_interpreter()
+            self._owner = world.current_interpreter()
+            machine.handles.append(self)
         else:
             self._fd = -1
+            self._owner = None
         self._ep = endpoint
         self._timeout = timeout
         self._closed = self._released = False
@@ -457,13 +459,17 @@ class socket:
         made._open(endpoint, timeout)
         return made
 
-    def __deepcopy__(self, memo: dict) -> "socket":
-        """A forked child's copy: another handle of the same endpoint, same number."""
+    def _simconc_fork(self, memo: dict, scope: str) -> "socket":
+        """A forked child's copy (fork.py): another handle of the same endpoint, the same
+        number, the child's (the interpreter being forked is the newest, named ``scope``)."""
         copied = type(self).__new__(type(self))
         copied._ep, copied._fd, copied._timeout = self._ep, self._fd, self._timeout
         copied._closed, copied._released, copied._io_refs = self._closed, self._released, 0
+        world = current_world()
+        copied._owner = next(i for i in reversed(world.interpreters) if i.prefix == scope)
         if not self._released:
             self._ep.handles += 1
+            loopback(world).handles.append(copied)
         memo[id(self)] = copied
         return copied
 
@@ -500,9 +506,8 @@ class socket:
     def _real_close(self) -> None:
         if self._released:
             return
-        self._released = True
+        self._release()
         endpoint = self._ep
-        endpoint.handles -= 1
         if endpoint.handles <= 0 and endpoint.busy:
             endpoint.doomed = True
         elif endpoint.handles <= 0:
@@ -512,6 +517,16 @@ class socket:
                 _record(world, "close", endpoint)
             world = maybe_current_world()
             endpoint.close(loopback(world) if world is not None else None)
+
+    def _release(self) -> None:
+        """This handle is closed (the endpoint with it, if it was the last: the caller's)."""
+        self._released = True
+        self._ep.handles -= 1
+        world = maybe_current_world()
+        if world is not None:
+            handles = loopback(world).handles
+            if self in handles:
+                handles.remove(self)
 
     def close(self) -> None:
         self._closed = True
@@ -534,6 +549,9 @@ class socket:
         copied._ep = endpoint
         world = maybe_current_world()
         copied._fd = loopback(world).new_fd(endpoint) if world is not None else -1
+        copied._owner = world.current_interpreter() if world is not None else None
+        if world is not None:
+            loopback(world).handles.append(copied)
         copied._timeout, copied._io_refs = self._timeout, 0
         copied._closed = copied._released = False
         return copied
@@ -723,7 +741,6 @@ class socket:
         elif endpoint.wildcard:
             endpoint.host, endpoint.wildcard = host, False
         accepted = Endpoint(listener.family, listener.proto)
-        accepted.owner = listener.owner
         accepted.host, accepted.port, accepted.wildcard = host, port, False
         if listener.family == AF_INET6 and endpoint.family == AF_INET:
             accepted.host = "::ffff:" + host
@@ -836,6 +853,7 @@ class socket:
         raise _unsupported("sendto() (UDP)")
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
+        bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recv")
         return self._recv(bufsize, flags)
@@ -879,6 +897,7 @@ class socket:
         return len(data)
 
     def recvfrom(self, bufsize: int, flags: int = 0) -> tuple[bytes, Any]:
+        bufsize = operator.index(bufsize)
         if bufsize < 0:
             raise ValueError("negative buffersize in recvfrom")
         return self._recv(bufsize, flags), None
@@ -958,8 +977,10 @@ def close_sockets(world: Any, interpreter: Any) -> None:
     machine = state.loopback
     if machine is None:
         return
-    for endpoint in [e for e in dict.fromkeys(machine.fds.values()) if e.owner is interpreter]:
-        endpoint.close(machine)
+    for handle in [h for h in machine.handles if h._owner is interpreter]:
+        handle._release()
+        if handle._ep.handles <= 0:
+            handle._ep.close(machine)
 
 
 # -- names ------------------------------------------------------------------------------------
