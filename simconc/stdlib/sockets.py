@@ -415,6 +415,7 @@ class socket:
     __slots__ = ("_ep", "_fd", "_timeout", "_closed", "_released", "_io_refs", "_owner",
                  "__weakref__")
     _timeout: Optional[float]
+    _owner: Any   # (the interpreter whose handle it is; None made outside a run)
 
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1,
                  fileno: Optional[int] = None) -> None:
