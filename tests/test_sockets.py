@@ -62,19 +62,19 @@ def test_a_host_other_than_loopback_is_refused():
     assert result.status == "error"
     assert "reached for the real network ('93.184.216.34')" in result.error
 
-
-def test_a_real_socket_made_before_the_run_stays_refused():
+    # and a real socket made before the run, even to loopback
     import socket
     real = socket.socket()
 
-    def program():
+    def made_before():
         real.connect(("127.0.0.1", 9))
     try:
-        result = simconc.run(program)
+        result = simconc.run(made_before)
     finally:
         real.close()
     assert result.status == "error"
-    assert "real network" in result.error
+    assert "reached for the real network (('127.0.0.1', 9))" in result.error
+    assert "Sockets connect on the simulated machine's loopback" in result.error
 
 
 def test_udp_is_refused_by_name():
@@ -126,11 +126,12 @@ def test_the_same_output_whatever_the_hash_seed(name):
     outputs = set()
     for seed in ("1", "2"):
         code = ("import simconc; r = simconc.run(%r); "
-                "print(r.stdout, r.elapsed, r.schedule)" % str(PROGRAMS / f"{name}.py"))
+                "print(r.status, r.stdout, r.elapsed, r.schedule)" % str(PROGRAMS / f"{name}.py"))
         env = dict(os.environ, PYTHONHASHSEED=seed)
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                               env=env, timeout=120)
         assert done.returncode == 0, done.stderr
+        assert done.stdout.startswith("ok ")
         outputs.add(done.stdout)
     assert len(outputs) == 1
 
