@@ -355,7 +355,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "execve", _refuse_process), (os, "posix_spawn", _refuse_process),
     (os, "posix_spawnp", _refuse_process), (_posixsubprocess, "fork_exec", _refuse_process),
     (subprocess, "_fork_exec", _refuse_process), (select, "select", selecting.select),
-    (select, "poll", selecting.poll),
+    (select, "poll", selecting.poll), (select, "epoll", selecting.epoll),
     (socket, "socket", sockets.socket), (socket, "socketpair", sockets.socketpair),
     (socket, "getaddrinfo", sockets.getaddrinfo), (socket, "gethostbyname", sockets.gethostbyname),
     (socket, "gethostbyname_ex", sockets.gethostbyname_ex),

@@ -1,5 +1,5 @@
-"""Waiting for simulated sockets: ``select.select``, ``select.poll`` and the ``selectors``
-classes' ``select``, for the length of a run.
+"""Waiting for simulated sockets: ``select.select``, ``select.poll``, ``select.epoll`` and the
+``selectors`` classes' ``select``, for the length of a run.
 
 They wait on the machine's queue of socket waiters (``sockets.Loopback``), for at most their
 timeout on the simulated clock, releasing the GIL as the real system calls do. They watch only
@@ -152,3 +152,60 @@ def watches_simulated(selector: Any) -> bool:
     """Whether a ``selectors`` selector watches simulated sockets only (and something)."""
     fds = list(getattr(selector, "_fd_to_key", {}))
     return bool(fds) and all(fd >= FD_BASE for fd in fds)
+
+
+class epoll(poll):
+    """``select.epoll()`` over simulated sockets (level-triggered; its events are poll's
+    numbers on Linux)."""
+
+    def __init__(self, sizehint: int = -1, flags: int = 0) -> None:
+        super().__init__()
+        self._closed = False
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    def close(self) -> None:
+        self._closed = True
+
+    def _check(self) -> None:
+        if self._closed:
+            raise ValueError("I/O operation on closed epoll object")
+
+    def fileno(self) -> int:
+        self._check()
+        raise OSError(9, "Bad file descriptor")   # (it has no descriptor to wait on)
+
+    def register(self, fd: Any, eventmask: int = _real_select.POLLIN | _real_select.POLLPRI
+                 | _real_select.POLLOUT) -> None:
+        self._check()
+        if fd_of(fd) in self._fds:
+            raise FileExistsError(17, "File exists")
+        super().register(fd, eventmask)
+
+    def modify(self, fd: Any, eventmask: int) -> None:
+        self._check()
+        super().modify(fd, eventmask)
+
+    def unregister(self, fd: Any) -> None:
+        self._check()
+        if fd_of(fd) not in self._fds:
+            raise FileNotFoundError(2, "No such file or directory")
+        super().unregister(fd)
+
+    def poll(self, timeout: Any = None, maxevents: int = -1) -> list[tuple[int, int]]:
+        self._check()
+        if timeout is not None and timeout >= 0:
+            timeout = timeout * 1000
+        elif timeout is not None:
+            timeout = None
+        events = super().poll(timeout)
+        return events if maxevents is None or maxevents < 0 else events[:maxevents]
+
+    def __enter__(self) -> "epoll":
+        self._check()
+        return self
+
+    def __exit__(self, *args: object) -> None:
+        self.close()

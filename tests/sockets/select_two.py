@@ -28,3 +28,26 @@ with selectors.DefaultSelector() as sel:
     print([key.data for key, _ in sel.select(timeout=0.05)])
 for s in (a_srv, b_srv, b, server):
     s.close()
+
+# epoll, level-triggered, as select.poll
+server = socket.create_server(("127.0.0.1", 0))
+c = socket.create_connection(server.getsockname())
+s, _ = server.accept()
+with select.epoll() as ep:
+    ep.register(s.fileno(), select.EPOLLIN)
+    print(ep.poll(0.05))
+    c.sendall(b"x")
+    print([(fd == s.fileno(), ev) for fd, ev in ep.poll(1)])
+    print([(fd == s.fileno(), ev) for fd, ev in ep.poll(1)])
+    try:
+        ep.register(s.fileno(), select.EPOLLIN)
+    except OSError as exc:
+        print(type(exc).__name__, exc)
+    ep.unregister(s)
+    try:
+        ep.unregister(s)
+    except OSError as exc:
+        print(type(exc).__name__, exc)
+print(ep.closed)
+for x in (c, s, server):
+    x.close()
