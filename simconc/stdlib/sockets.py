@@ -369,12 +369,13 @@ def _reuse(e: Endpoint) -> bool:
 
 def _conflicts(machine: Loopback, new: Endpoint, listening: bool) -> bool:
     """Linux's rule, for the cases loopback has: an address in use by a listener, or by any
-    socket unless both set SO_REUSEADDR (no TIME_WAIT: a closed socket frees its port)."""
+    socket (a connection a listener accepted too) unless both set SO_REUSEADDR (no TIME_WAIT:
+    a closed socket frees its port)."""
     for other in machine.bound:
         if other is new or other.port != new.port or not _overlap(other, new):
             continue
-        if other.state == "listening" or listening and other.state != "connected" \
-                or not (_reuse(other) and _reuse(new)):
+        # (at listen, the bind's check is done: only another listener is in the way)
+        if other.state == "listening" or not listening and not (_reuse(other) and _reuse(new)):
             return True
     return False
 
@@ -742,6 +743,7 @@ class socket:
         elif endpoint.wildcard:
             endpoint.host, endpoint.wildcard = host, False
         accepted = Endpoint(listener.family, listener.proto)
+        accepted.options = dict(listener.options)   # (as Linux's clone: SO_REUSEADDR too)
         accepted.host, accepted.port, accepted.wildcard = host, port, False
         if listener.family == AF_INET6 and endpoint.family == AF_INET:
             accepted.host = "::ffff:" + host
