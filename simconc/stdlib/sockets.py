@@ -421,14 +421,14 @@ class socket:
     def __init__(self, family: int = -1, type: int = -1, proto: int = -1,
                  fileno: Optional[int] = None) -> None:
         if fileno is not None:
-            raise _unsupported("a socket made from a descriptor (socket(fileno=...))")
+            refuse(_unsupported("a socket made from a descriptor (socket(fileno=...))"))
         family = AF_INET if family == -1 else family
         type = SOCK_STREAM if type == -1 else type
         proto = 0 if proto == -1 else proto
         kind = type & ~(getattr(_real_socket, "SOCK_NONBLOCK", 0)
                         | getattr(_real_socket, "SOCK_CLOEXEC", 0))
         if family not in (AF_INET, AF_INET6) or kind != SOCK_STREAM:
-            raise _unsupported(_describe(family, kind))
+            refuse(_unsupported(_describe(family, kind)))
         if proto not in (0, _real_socket.IPPROTO_TCP):
             raise OSError(93, "Protocol not supported")
         endpoint = Endpoint(family, proto)
@@ -542,7 +542,7 @@ class socket:
             self._real_close()
 
     def detach(self) -> int:
-        raise _unsupported("a simulated socket's descriptor (detach())")
+        refuse(_unsupported("a simulated socket's descriptor (detach())"))
 
     def dup(self) -> "socket":
         endpoint = self._check()
@@ -703,7 +703,7 @@ class socket:
         return accepted, conn.peer_address
 
     def _accept(self) -> tuple[int, tuple]:
-        raise _unsupported("a simulated socket's accept() as a descriptor (_accept())")
+        refuse(_unsupported("a simulated socket's accept() as a descriptor (_accept())"))
 
     def connect(self, address: Any) -> None:
         error = self._connect(address)
@@ -853,7 +853,7 @@ class socket:
                 return
 
     def sendto(self, *args: Any) -> int:
-        raise _unsupported("sendto() (UDP)")
+        refuse(_unsupported("sendto() (UDP)"))
 
     def recv(self, bufsize: int, flags: int = 0) -> bytes:
         bufsize = operator.index(bufsize)
@@ -916,7 +916,7 @@ class socket:
             self.close()
 
     def sendfile(self, file: Any, offset: int = 0, count: Optional[int] = None) -> int:
-        raise _unsupported("socket.sendfile()")
+        refuse(_unsupported("socket.sendfile()"))
 
 
 # CPython's own Python-level methods: its repr, makefile (over recv_into and send, by
@@ -953,7 +953,7 @@ def _describe(family: int, kind: int) -> str:
     kind_name = kinds.get(kind, f"socket type {kind}")
     if kind_name == "SOCK_DGRAM":
         return f"a UDP socket ({family_name}, SOCK_DGRAM)"
-    return f"a {family_name}, {kind_name} socket"
+    return f"a socket of {family_name}, {kind_name}"
 
 
 def socketpair(family: Any = None, type: int = SOCK_STREAM, proto: int = 0) -> tuple[socket, socket]:
@@ -961,9 +961,9 @@ def socketpair(family: Any = None, type: int = SOCK_STREAM, proto: int = 0) -> t
     (the only ``AF_UNIX`` sockets simulated)."""
     if family is not None and family != getattr(_real_socket, "AF_UNIX", family):
         if family not in (AF_INET, AF_INET6):
-            raise _unsupported(_describe(family, type))
+            refuse(_unsupported(_describe(family, type)))
     if type != SOCK_STREAM:
-        raise _unsupported(_describe(family or 1, type))
+        refuse(_unsupported(_describe(family or 1, type)))
     first, second = Endpoint(_AF_UNIX, proto), Endpoint(_AF_UNIX, proto)
     first.state = second.state = "connected"
     first.peer, second.peer = second, first
