@@ -163,3 +163,20 @@ def test_each_socket_operation_is_on_the_trace():
                for line in lines)
     assert any(" accept socket 127.0.0.1:32768 (from 127.0.0.1:" in line for line in lines)
     assert any(" recv " in line and "(end of stream)" in line for line in lines)
+
+
+def test_the_machine_is_named_for_its_loopback_whatever_the_real_one():
+    # (http.server's server_bind looks the machine up by its name: the real machine's would be
+    # the real network, and a name printed would differ from one machine to the next)
+    def program():
+        import socket
+        print(socket.gethostname(), socket.getfqdn(), socket.gethostbyname(socket.gethostname()))
+        print(socket.getnameinfo(("127.0.0.1", 8080), socket.NI_NUMERICSERV),
+              socket.getnameinfo(("::1", 8080, 0, 0),
+                                 socket.NI_NUMERICHOST | socket.NI_NUMERICSERV))
+        socket.getnameinfo(("93.184.216.34", 80), 0)
+    result = simconc.run(program)
+    assert result.stdout == ("localhost localhost 127.0.0.1\n"
+                             "('localhost', '8080') ('::1', '8080')\n")
+    assert result.status == "error"
+    assert "reached for the real network ('93.184.216.34')" in result.error

@@ -350,6 +350,16 @@ def _is_loopback(host: str) -> bool:
     return host in (_V4_LOOPBACK, _V6_LOOPBACK) or host.startswith("127.")
 
 
+def on_loopback(host: str) -> bool:
+    """Whether ``host`` (a name or an address, as a URL has it) is the machine's loopback."""
+    if host.lower() in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
 def _is_wildcard(host: str) -> bool:
     return host in ("0.0.0.0", "::")
 
@@ -1072,3 +1082,38 @@ def gethostbyaddr(ip_address: Any) -> tuple[str, list, list]:
     if not _is_loopback(address):
         refuse(real_network(ip_address))
     return ("localhost", [], [address])
+
+
+#: The simulated machine's name: its loopback's, so that what looks the machine up by its name
+#: (``socket.getfqdn()``, ``http.server``'s ``server_bind``) finds loopback, and a program prints
+#: the same name on every machine.
+HOSTNAME = "localhost"
+
+
+_REAL_GETNAMEINFO = _real_socket.getnameinfo   # (the module's is getnameinfo below, in a run)
+
+
+def gethostname() -> str:
+    """``socket.gethostname`` on the simulated machine: :data:`HOSTNAME`, never the real one's."""
+    return HOSTNAME
+
+
+def getnameinfo(sockaddr: Any, flags: int) -> tuple[str, str]:
+    """``socket.getnameinfo`` for the machine's addresses: loopback's name is ``localhost``;
+    the service's name is the real function's (from the local services database, no lookup on
+    any network). Any other address is refused: its name would come from the real network."""
+    if not isinstance(sockaddr, tuple):
+        raise TypeError("getnameinfo() argument 1 must be a tuple")
+    if not 2 <= len(sockaddr) <= 4 or not isinstance(sockaddr[0], str):
+        raise TypeError("getnameinfo(): illegal sockaddr argument")
+    try:
+        ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
+    except ValueError:
+        ip = None
+    if ip is None and sockaddr[0].lower() not in ("localhost", "localhost.localdomain") \
+            or ip is not None and not ip.is_loopback:
+        refuse(real_network(sockaddr[0]))
+    address = str(ip) if ip is not None else _V4_LOOPBACK
+    host, service = _REAL_GETNAMEINFO((address, *sockaddr[1:]),
+                                      flags | _real_socket.NI_NUMERICHOST)
+    return (host if flags & _real_socket.NI_NUMERICHOST else "localhost"), service

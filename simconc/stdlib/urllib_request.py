@@ -4,7 +4,9 @@
 The response is CPython's own ``http.client.HTTPResponse``, reading the simulated site's bytes
 (status line, headers, body) as they arrive: ``read()``, ``status``, ``headers``, ``geturl()``,
 ``with`` behave as for real. A site's status other than 2xx raises ``urllib.error.HTTPError``;
-a host nobody declared raises ``URLError`` with the reason a failed DNS lookup gives on Linux;
+a host nobody declared raises ``URLError`` with the reason a failed DNS lookup gives on Linux,
+but the machine's own (``localhost``, a loopback address), where the program's servers answer
+over simulated sockets (:mod:`.sockets`);
 a ``timeout`` shorter than the wait raises ``TimeoutError: timed out``.
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, Optional
 
 from ..kernel import current_world
 from .network import Arriving, Connection, body_of, line, path_of, sites
+from .sockets import on_loopback
 
 _real_module: Any = None
 
@@ -74,6 +77,12 @@ def urlopen(url: Any, data: Any = None,
         raise urllib.error.URLError(f"unknown url type: {request.type}")
     host, path = path_of(full_url)
     site = sites().get(host)
+    if site is None and on_loopback(host):
+        # The program's own server, on the machine's loopback (sockets.py): urllib's own way
+        # there, over simulated sockets. (No proxy: the real machine's environment may name
+        # one, which would be the real network, and differ from one machine to the next.)
+        opener = real.build_opener(real.ProxyHandler({}))
+        return opener.open(request, timeout=timeout)
     if site is None:   # (raised as urllib raises it: while handling the lookup's error)
         try:
             raise socket.gaierror(-2, "Name or service not known")
