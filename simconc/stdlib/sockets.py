@@ -513,6 +513,15 @@ class socket:
             raise _bad_fd()
         return self._ep
 
+    def _begin(self) -> tuple[Endpoint, Any]:
+        """An operation begins: this handle's endpoint (EBADF once closed), and the world whose
+        simulated thread runs it (None outside one), the operation's step taken."""
+        endpoint = self._check()
+        world = thread_world()
+        if world is not None:
+            _enter(world)
+        return endpoint, world
+
     # (CPython's close and makefile's reference count: the descriptor stays open until the
     # last file object that makefile() made closes too)
     def _real_close(self) -> None:
@@ -668,10 +677,7 @@ class socket:
         machine.bound.append(endpoint)
 
     def listen(self, backlog: int = 128) -> None:
-        endpoint = self._check()
-        world = thread_world()
-        if world is not None:
-            _enter(world)
+        endpoint, world = self._begin()
         machine = loopback()
         if endpoint.state == "connected":
             raise _invalid()
@@ -693,10 +699,7 @@ class socket:
 
     # -- connections --
     def accept(self) -> tuple["socket", tuple]:
-        endpoint = self._check()
-        world = thread_world()
-        if world is not None:
-            _enter(world)
+        endpoint, world = self._begin()
         if endpoint.state != "listening":
             raise _invalid()
         self._hold(endpoint)
@@ -794,10 +797,7 @@ class socket:
     # -- bytes --
     def send(self, data: Any, flags: int = 0) -> int:
         view = _bytes_view(data)
-        endpoint = self._check()
-        world = thread_world()
-        if world is not None:
-            _enter(world)
+        endpoint, world = self._begin()
         self._hold(endpoint)
         try:
             sent = self._send(world, endpoint, view, flags, self._timeout)
@@ -836,10 +836,7 @@ class socket:
 
     def sendall(self, data: Any, flags: int = 0) -> None:
         view = _bytes_view(data)
-        endpoint = self._check()
-        world = thread_world()
-        if world is not None:
-            _enter(world)
+        endpoint, world = self._begin()
         timeout = self._timeout
         deadline = None if timeout is None or world is None \
             else world.read_clock() + timeout
@@ -872,10 +869,7 @@ class socket:
         return self._recv(bufsize, flags)
 
     def _recv(self, bufsize: int, flags: int) -> bytes:
-        endpoint = self._check()
-        world = thread_world()
-        if world is not None:
-            _enter(world)
+        endpoint, world = self._begin()
         if endpoint.state != "connected":
             raise _not_connected()
         self._hold(endpoint)
