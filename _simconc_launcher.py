@@ -12,6 +12,7 @@ its seed or token alone (docs/determinism.md). An interpreter that ignores the e
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 
@@ -29,4 +30,9 @@ def pin_hash_seed() -> None:
 def main() -> int:
     pin_hash_seed()
     from simconc.front.cli import main as command
-    return command()
+    status = command()
+    # The command's work is done and written: a Ctrl-C now (a second one, pressed while an
+    # interrupted exploration wrote its report) would only print a traceback of the
+    # interpreter's exit. (SIGTERM still ends it.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    return status

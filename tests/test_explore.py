@@ -649,11 +649,16 @@ def test_ctrl_c_twice_stops_at_once_and_never_blames_the_program():
     proc = subprocess.Popen(
         [sys.executable, "-m", "simconc", "explore", os.path.join(DOCS, "long_count.py")],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3)
+    seen = b""
+    while b"simconc: exploring" not in seen:   # (the search runs: its first progress line)
+        chunk = os.read(proc.stderr.fileno(), 4096)
+        assert chunk, seen.decode()
+        seen += chunk
     proc.send_signal(signal.SIGINT)
     time.sleep(0.3)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
+    err = seen + err
     text = out.decode()
     assert "interrupted: a partial exploration" in text, text + err.decode()
     assert "KeyboardInterrupt" not in text

@@ -8,12 +8,15 @@ seed or token).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
 import shlex
+import signal
 import sys
-from typing import TYPE_CHECKING, Callable, Optional, Sequence
+import threading
+from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
 from ..kernel.profile import get_profile
@@ -352,20 +355,47 @@ def _explore(args: argparse.Namespace) -> int:
             os.remove(args.html)   # (nothing to show: no empty page left behind)
     if tty:
         sys.stderr.write("\r\x1b[K")
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        print(report.format(file=shlex.quote(args.file), full=args.full))
-    if page is not None:
-        with page:
-            page.write(render_html(report, f"simconc explore {args.file}",
-                                   replay=f"simconc replay {shlex.quote(args.file)} {{token}}"))
-        print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
-    if args.lock_order and report.lock_order is not None \
-            and not _write(args.lock_order, lock_order_svg(report.lock_order),
-                           "the lock-order graph"):
-        return EXIT_BAD_INPUT
+    with _report_uninterrupted():
+        if args.json:
+            print(json.dumps(report.to_dict(), indent=2))
+        else:
+            print(report.format(file=shlex.quote(args.file), full=args.full))
+        if page is not None:
+            with page:
+                page.write(render_html(report, f"simconc explore {args.file}",
+                                       replay=f"simconc replay {shlex.quote(args.file)} "
+                                              f"{{token}}"))
+            print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
+        if args.lock_order and report.lock_order is not None \
+                and not _write(args.lock_order, lock_order_svg(report.lock_order),
+                               "the lock-order graph"):
+            return EXIT_BAD_INPUT
     return EXIT_FAILED if report.failures else EXIT_OK
+
+
+@contextlib.contextmanager
+def _report_uninterrupted() -> Iterator[None]:
+    """While an exploration's report is written (explaining many failures takes a while): one
+    more Ctrl-C or SIGTERM, after the one that stopped the search, would lose everything it
+    found. The report is written first; the signal is told to have been seen."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    seen: list[int] = []
+
+    def on_signal(signum: int, frame: object) -> None:
+        if not seen:
+            print("simconc: writing the report of what the exploration found; it ends once "
+                  "written", file=sys.stderr, flush=True)
+        seen.append(signum)
+
+    stopping = (signal.SIGINT, signal.SIGTERM)
+    previous = [signal.signal(signum, on_signal) for signum in stopping]
+    try:
+        yield
+    finally:
+        for signum, handler in zip(stopping, previous):
+            signal.signal(signum, handler)
 
 
 #: Seconds between two progress lines where no terminal redraws one (a CI log).
