@@ -1,3 +1,4 @@
+import http.client
 import http.server
 import threading
 import urllib.error
@@ -41,6 +42,12 @@ for t in fetchers:
     t.join()
 for path in sorted(pages):
     print(path, pages[path])
+for path in ("/a", "/b"):   # (http.client, as urllib uses it)
+    connection = http.client.HTTPConnection("localhost", port)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    print(response.status, response.read())
+    connection.close()
 try:
     urllib.request.urlopen(f"http://127.0.0.1:{port}/missing")
 except urllib.error.HTTPError as exc:
