@@ -137,10 +137,12 @@ exclude("a thread computes without a visible operation (no lock, no sleep) until
         "(errors.md), after a minute of real time and memory",
         ("WithProcessesTestFinalize", "test_thread_safety"))
 
-exclude("a spawned (or forkserver) child must not have its parent's real descriptors (a "
-        "socket's): simconc does not simulate descriptors, and all simulated processes are one "
-        "real process, which has them", ("spawn:TestCloseFds", "test_closefd"),
-        ("forkserver:TestCloseFds", "test_closefd"))
+exclude("it makes a real descriptor of a socket (socket.socket().detach(), os.dup, "
+        "socket.fromfd in the child): a simulated program's sockets are the simulated "
+        "machine's, with no real descriptor (detach and fromfd are refused, docs/network.md); "
+        "and a spawned (or forkserver) child must not have its parent's real descriptors, "
+        "where all simulated processes are one real process", ("fork:TestCloseFds", "test_closefd"),
+        ("spawn:TestCloseFds", "test_closefd"), ("forkserver:TestCloseFds", "test_closefd"))
 
 # -- simconc differs (open gaps) -------------------------------------------------------------
 exclude("the suite's own module is the standard library's (Lib/test), which all simulated "
