@@ -59,7 +59,8 @@ from ..kernel.world import maybe_current_world
 from ..stdlib import mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
-from ..stdlib._traceback import SIMCONC_FILES
+from ..stdlib.refusal import NOT_THE_PROGRAMS, real_descriptors
+from ..stdlib.refusal import refuse as _stop
 from .own_modules import forget_programs
 
 
@@ -124,11 +125,8 @@ def _refuse_select(*args: object, **kwargs: object) -> None:
                    "file descriptors, which would block the simulation. Let asyncio make its "
                    "own loop (asyncio.run, asyncio.new_event_loop()): simconc's wait on "
                    "simulated time.")
-    else:
-        message = ("the simulated program waited on real file descriptors (select, poll, "
-                   "epoll or selectors), which would block the simulation: simconc does not "
-                   "simulate them. Use simulated threads, queues and time.sleep().")
-    _stop(UnsimulatedError(message))
+        _stop(UnsimulatedError(message))
+    _stop(real_descriptors())
 
 
 def _close_unstarted(loop: object) -> None:
@@ -228,21 +226,6 @@ def _fatal_signal(signum: int, real: Callable[..., Any]) -> Callable[..., Any]:
     return crash
 
 
-def _stop(error: UnsimulatedError) -> None:
-    where = _program_line()
-    if where:
-        error.args = (f"{error.args[0]} (at {where})",)
-    world = maybe_current_world()
-    if world is not None and world.fatal is None:
-        # Stop the run at the next switch, but raise here normally, so that the real module's
-        # own clean-up (Thread.start() un-registering the thread) still happens.
-        world.fatal = error
-    raise error
-
-
-_NOT_THE_PROGRAMS = (sysconfig.get_paths()["stdlib"], *SIMCONC_FILES, "<frozen ")
-
-
 def users_module(program: object) -> Optional[types.ModuleType]:
     """The module a callable ``program`` was defined in, if it is the user's: not simconc's,
     nor the standard library's (a script run as ``__main__``, a test module, a package)."""
@@ -253,23 +236,9 @@ def users_module(program: object) -> Optional[types.ModuleType]:
     module = sys.modules.get(globals_.get("__name__", ""))
     path = getattr(module, "__file__", None)
     if module is None or vars(module) is not globals_ or not isinstance(path, str) \
-            or path.startswith(_NOT_THE_PROGRAMS):
+            or path.startswith(NOT_THE_PROGRAMS):
         return None
     return module
-
-
-def _program_line() -> Optional[str]:
-    """``file:line`` of the program's innermost frame (not the standard library's or simconc's),
-    which reached for what is refused."""
-    frame: Optional[types.FrameType] = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_NOT_THE_PROGRAMS):
-        frame = frame.f_back
-    if frame is None:
-        return None
-    path = frame.f_code.co_filename
-    here = os.getcwd() + os.sep
-    # (A script's is absolute (3.9+): shown from where the command ran, as the trace shows it.)
-    return f"{path[len(here):] if path.startswith(here) else path}:{frame.f_lineno}"
 
 
 def _setswitchinterval(interval: float) -> None:

@@ -66,19 +66,8 @@ class SimulatedSelector(selectors._BaseSelectorImpl):   # type: ignore[name-defi
     def select(self, timeout: Optional[float] = None) -> list:
         keys = [(key, sockets.endpoint_of(key.fd)) for key in self._fd_to_key.values()]
 
-        def ready() -> list:
-            out = []
-            for key, endpoint in keys:
-                if endpoint is None:
-                    continue
-                events = (selectors.EVENT_READ if endpoint.readable() else 0) \
-                    | (selectors.EVENT_WRITE if endpoint.writable() else 0)
-                if events & key.events:
-                    out.append((key, events & key.events))
-            return out
-
         def done() -> bool:
-            return self._woken or bool(ready())
+            return self._woken or bool(selecting.ready_keys(keys))
         # (with sockets to watch, the loop waits where their waiters do: a send wakes it)
         queue = sockets.loopback().queue if keys else self._queue
         if keys:
@@ -91,7 +80,7 @@ class SimulatedSelector(selectors._BaseSelectorImpl):   # type: ignore[name-defi
                 if not queue.wait(done, timeout):
                     self.skipped += max(0.0, deadline - self.time())
         self._woken = False
-        return ready()
+        return selecting.ready_keys(keys)
 
     def _was_woken(self) -> bool:
         return self._woken

@@ -10,18 +10,11 @@ from __future__ import annotations
 
 import select as _real_select
 import selectors
-from typing import Any, Iterable, NoReturn, Optional
+from typing import Any, Iterable, Optional, Sequence
 
-from ..kernel import UnsimulatedError, current_world
-from .sockets import FD_BASE, Endpoint, _enter, endpoint_of, loopback, refuse
-
-
-def _refuse_real(what: object) -> NoReturn:
-    refuse(UnsimulatedError(
-        f"the simulated program waited on real file descriptors (select, poll, epoll or "
-        f"selectors: {what!r}), which would block the simulation: simconc waits only on the "
-        f"sockets a simulated program makes (socket.socket on the machine's loopback). Use "
-        f"simulated sockets, threads, queues and time.sleep()."))
+from ..kernel import current_world
+from .refusal import real_descriptors, refuse
+from .sockets import FD_BASE, Endpoint, _enter, endpoint_of, loopback
 
 
 def fd_of(obj: Any) -> int:
@@ -46,7 +39,7 @@ def simulated(fd: int, what: object) -> Endpoint:
     if endpoint is None:
         if fd >= FD_BASE:
             raise OSError(9, "Bad file descriptor")
-        _refuse_real(what)
+        refuse(real_descriptors(what))
     return endpoint
 
 
@@ -135,17 +128,23 @@ def selector_select(selector: selectors.BaseSelector,
             for key in list(selector._fd_to_key.values())]   # type: ignore[attr-defined]
     if timeout is not None and timeout < 0:
         timeout = 0
+    _wait(lambda: ready_keys(keys), timeout)
+    return ready_keys(keys)
 
-    def ready() -> list[tuple[selectors.SelectorKey, int]]:
-        out = []
-        for key, endpoint in keys:
-            events = (selectors.EVENT_READ if endpoint.readable() else 0) \
-                | (selectors.EVENT_WRITE if endpoint.writable() else 0)
-            if events & key.events:
-                out.append((key, events & key.events))
-        return out
-    _wait(ready, timeout)
-    return ready()
+
+def ready_keys(keys: Sequence[tuple[selectors.SelectorKey, Optional[Endpoint]]]
+               ) -> list[tuple[selectors.SelectorKey, int]]:
+    """Of a selector's keys, each with its simulated socket (None: not one), those ready for
+    the events they watch, with those events, as a selector's ``select`` returns them."""
+    out = []
+    for key, endpoint in keys:
+        if endpoint is None:
+            continue
+        events = (selectors.EVENT_READ if endpoint.readable() else 0) \
+            | (selectors.EVENT_WRITE if endpoint.writable() else 0)
+        if events & key.events:
+            out.append((key, events & key.events))
+    return out
 
 
 def watches_simulated(selector: Any) -> bool:
