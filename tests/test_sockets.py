@@ -33,6 +33,15 @@ def test_a_socket_program_prints_what_it_prints_for_real(name, run_for_real):
     assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
 
 
+def test_a_selector_that_watches_nothing_waits_for_ever_as_a_deadlock():
+    def program():
+        import selectors
+        selectors.DefaultSelector().select()
+
+    result = simconc.run(program)
+    assert result.status == "deadlock"
+
+
 def test_a_timeout_is_waited_on_the_simulated_clock():
     def program():
         import socket

@@ -27,6 +27,7 @@ from ..runner import Check, Program, RunResult, check_arguments, run, scenarios_
 from ..runner.module_state import from_its_start
 from ..runner.patching import users_module
 from ..runner.watchdog import spin_watchdog
+from ..stdlib.host import Zone
 from .dpor import Dpor
 from .enumerate import Enumeration
 from .parallel import Ahead, die_with_parent
@@ -211,7 +212,8 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     ahead: Optional[Ahead] = None
     next_count = 0.0
     with contextlib.ExitStack() as stack, _interruptible() as interrupted, \
-            spin_watchdog(None, spin_timeout), scenarios_pinned():
+            spin_watchdog(None, spin_timeout), scenarios_pinned(), Zone():
+        # (the machine's time zone set once for all executions, not set and put back in each)
         while not interrupted:
             number = engine.index
             if mixing:

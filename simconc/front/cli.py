@@ -29,6 +29,7 @@ from ..instrument.importer import instrument_packages
 from ..analysis.lockorder import LockOrder
 from ..render.graphs import lock_order_svg, wait_for_svg
 from ..runner import RunResult, ScenarioError, run
+from ..stdlib.host import use_zone
 from ..render.trace_lines import trace_line
 from .scenarios import list_scenarios
 from .puzzles import describe_puzzle, find_puzzle, list_puzzles
@@ -251,6 +252,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    use_zone()   # (once: each run would otherwise set it, and put the real one back)
     if args.command == "list":
         return _list(args)
     if args.command == "puzzles":

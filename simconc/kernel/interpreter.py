@@ -42,7 +42,7 @@ class Interpreter:
 
     __slots__ = ("world", "number", "main", "main_returned", "shutdown_hooks", "exit_hooks",
                  "switch_interval", "gil", "numbers", "face", "globals", "contents", "pid",
-                 "parent", "prefix")
+                 "parent", "prefix", "cpu_time")
 
     def __init__(self, world: "World", number: int, switch_interval: float) -> None:
         self.world: Any = world   # (None once the run is disposed of)
@@ -75,6 +75,8 @@ class Interpreter:
         #: What reports put before the names of its threads: its process's name and a slash
         #: ("Process-1/MainThread"), but for the first interpreter's.
         self.prefix = ""
+        #: The CPU time its threads have computed (``time.process_time()``).
+        self.cpu_time = 0.0
 
     def dispose(self) -> None:
         """The run is over: drop what links back to the world and to the program."""

@@ -109,6 +109,11 @@ class Semantics:
         """The simulated time as the running thread reads it (``time.monotonic()``)."""
         raise NotImplementedError
 
+    def cpu_clock(self, whole_process: bool) -> float:
+        """The CPU time the running thread has computed, or its whole process
+        (``time.thread_time()``, ``time.process_time()``)."""
+        raise NotImplementedError
+
     def settle(self, thread: "SimThread") -> bool:
         """Let the CPU time ``thread`` owes pass (before it ends, say); whether it waited for it
         (other threads may then have run)."""

@@ -527,6 +527,9 @@ class Stepped(Semantics):
     def read_clock(self) -> float:
         return 0.0
 
+    def cpu_clock(self, whole_process: bool) -> float:
+        return 0.0
+
     def settle(self, thread: SimThread) -> bool:
         return False   # no thread owes time
 

@@ -50,7 +50,7 @@ _LOCK_ACCESSES = frozenset(("acq", "try", "rel"))
 class TimedThread(SimThread):
     """A thread under timed semantics: what it owes of CPU time (:meth:`Timed.spend`)."""
 
-    __slots__ = ("debt", "quiet", "process")
+    __slots__ = ("debt", "quiet", "process", "cpu_time")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
@@ -61,6 +61,8 @@ class TimedThread(SimThread):
         self.quiet = False
         #: The SimPy process that drives it (Timed.interrupt redirects it).
         self.process: Any = None
+        #: The CPU time it has computed (``time.thread_time()``).
+        self.cpu_time = 0.0
 
 
 class Timed(Semantics):
@@ -279,6 +281,13 @@ class Timed(Semantics):
             self.settle(thread)
         return world.now
 
+    def cpu_clock(self, whole_process: bool) -> float:
+        """The CPU time the running thread (or its whole process) has computed, as it reads it:
+        once what it owes has passed, as for :meth:`read_clock`."""
+        thread: TimedThread = self.world.current_thread()   # type: ignore[assignment]
+        self.settle(thread)
+        return thread.interpreter.cpu_time if whole_process else thread.cpu_time
+
     def settle(self, thread: SimThread) -> bool:
         """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
         wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
@@ -399,6 +408,7 @@ class Timed(Semantics):
         it over, and queues for it again (CPython's forced switch)."""
         env = self.env
         gil: GIL = thread.interpreter.gil
+        timed: TimedThread = thread   # type: ignore[assignment]   # (declared: see settle)
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
         while True:
@@ -410,7 +420,10 @@ class Timed(Semantics):
                 if remaining > _TIME_EPSILON and not drop.triggered:
                     started = env.now
                     self._wait(env.any_of([env.timeout(remaining), drop]))
-                    remaining -= env.now - started
+                    computed = env.now - started
+                    remaining -= computed
+                    timed.cpu_time += computed
+                    thread.interpreter.cpu_time += computed
                 gil.end_cpu()
                 if number >= 0:
                     self._core_freed(thread, number)

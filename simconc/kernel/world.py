@@ -162,6 +162,7 @@ class World:
         self.cpu: Callable[[float], None] = semantics.cpu
         self.spend: Callable[[float], None] = semantics.spend
         self.read_clock: Callable[[], float] = semantics.read_clock
+        self.cpu_clock: Callable[[bool], float] = semantics.cpu_clock
         self.name_new: Callable[[Any], Hashable] = semantics.name_new
         self.joined: Callable[[SimThread], None] = semantics.joined
         #: The semantics' kind of thread (a subclass of SimThread).
@@ -455,7 +456,8 @@ class World:
         self.semantics = None
         self.park = self.unpark = self.unpark_all = self.point = self.access = _over
         self.switch_point = self.sleep = self.io = self.cpu = self.spend = _over
-        self.read_clock = self.name_new = self.joined = self._thread_class = _over
+        self.read_clock = self.cpu_clock = self.name_new = self.joined = _over
+        self._thread_class = _over
         self._type_names = {}   # (the program's classes)
         for thread in self.threads:
             thread.dispose()

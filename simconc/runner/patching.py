@@ -33,7 +33,9 @@ import multiprocessing.resource_tracker
 import multiprocessing.reduction
 import operator
 import os
+import platform
 import random
+import resource
 import select
 import selectors
 import signal
@@ -41,6 +43,8 @@ import socket
 import subprocess
 import sys
 import sysconfig
+import tempfile
+import uuid
 import threading as _real_threading
 import types
 from typing import Any, Callable, Optional, Sequence
@@ -56,10 +60,10 @@ try:
 except ImportError:   # (a Python built without OpenSSL: nothing to guard)
     ssl = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import mp_pipes, processes, selecting, shm, signals, sockets
+from ..stdlib import host, mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
-from ..stdlib.refusal import NOT_THE_PROGRAMS, real_descriptors
+from ..stdlib.refusal import NOT_THE_PROGRAMS, guarded, real_descriptors
 from ..stdlib.refusal import refuse as _stop
 from .own_modules import forget_programs
 
@@ -79,6 +83,20 @@ def _refuse_process(*args: object, **kwargs: object) -> None:
         "os.system, os.exec* or os.posix_spawn): a real one would run outside the simulation. "
         "simconc simulates processes started with multiprocessing (Process, Pool, "
         "concurrent.futures.ProcessPoolExecutor)."))
+
+
+def _refuse_affinity(*args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        "the simulated program set a process's cores (os.sched_setaffinity): simconc's "
+        "processes run on any of the simulated machine's cores"))
+
+
+def _refuse_rusage(*args: object, **kwargs: object) -> None:
+    _stop(UnsimulatedError(
+        "the simulated program asked for its resource usage (resource.getrusage): its memory, "
+        "page faults and context switches would be the real process's, which runs every "
+        "simulated one. simconc simulates its CPU time: time.process_time(), "
+        "time.thread_time(), os.times()"))
 
 
 def _refuse_signal(*args: object, **kwargs: object) -> None:
@@ -115,10 +133,16 @@ _REAL_CDLL_GETITEM = ctypes.CDLL.__getitem__
 _ASYNCIO = os.path.join(sysconfig.get_paths()["stdlib"], "asyncio") + os.sep
 
 
-def _refuse_select(*args: object, **kwargs: object) -> None:
-    frame: Optional[types.FrameType] = sys._getframe(1)
+def _asyncio_caller() -> Optional[types.FrameType]:
+    """The frame of asyncio's that called, if asyncio called."""
+    frame: Optional[types.FrameType] = sys._getframe(2)
     while frame is not None and not frame.f_code.co_filename.startswith(_ASYNCIO):
         frame = frame.f_back
+    return frame
+
+
+def _refuse_select(*args: object, **kwargs: object) -> None:
+    frame = _asyncio_caller()
     if frame is not None:
         _close_unstarted(frame.f_locals.get("self"))
         message = ("asyncio's event loop was given a real selector: it would wait on real "
@@ -157,9 +181,10 @@ def _refuse_tls(*args: object, **kwargs: object) -> None:
 
 
 def _selector_select(self: selectors.BaseSelector, timeout: Optional[float] = None) -> Any:
-    """A ``selectors`` class's ``select`` in a run: a wait on the simulated sockets it watches;
-    refused, as real descriptors are, otherwise."""
-    if selecting.watches_simulated(self):
+    """A ``selectors`` class's ``select`` in a run: a wait on the simulated sockets it watches
+    (or on nothing, for its timeout); refused, as real descriptors are, otherwise, and when it
+    is asyncio's loop's (a real selector it was given)."""
+    if selecting.watches_simulated(self) and _asyncio_caller() is None:
         return selecting.selector_select(self, timeout)
     _refuse_select()
 
@@ -347,6 +372,10 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (os, "cpu_count", processes.cpu_count), (os, "process_cpu_count", processes.cpu_count),
     (os, "register_at_fork", processes.register_at_fork),
     (os, "urandom", random_face.urandom), (random, "_urandom", random_face.urandom),
+    # (a fresh sequence of tempfile's names, and of uuid1()'s timestamps, in each run; the
+    # machine's network card: see _FUNCTION_GUARDS)
+    (tempfile, "_name_sequence", None), (uuid, "_last_timestamp", None),
+    (uuid, "_node", host.NODE),
     (_posixshmem, "shm_open", shm.shm_open), (_posixshmem, "shm_unlink", shm.shm_unlink),
     (multiprocessing.resource_tracker, "register", shm.untracked),
     (multiprocessing.resource_tracker, "unregister", shm.untracked),
@@ -364,16 +393,6 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
 ) if hasattr(mod, attr)]
 
 
-def _guarded(original: Callable[..., Any], refusal: Callable[..., Any]) -> Callable[..., Any]:
-    """``original``, but ``refusal`` inside a simulated execution."""
-    def guard(*args: Any, **kwargs: Any) -> Any:
-        if maybe_current_world() is None:
-            return original(*args, **kwargs)
-        return refusal(*args, **kwargs)
-    guard.__wrapped__ = original   # type: ignore[attr-defined]
-    return guard
-
-
 #: Methods of classes guarded the same way, but for good, from the first execution on: setting
 #: a class's attribute invalidates every type's method cache, which, twice an execution, cost a
 #: run of no threads a sixth more instructions. Outside an execution they are the originals.
@@ -388,7 +407,23 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
     *(((ssl.SSLContext, "wrap_socket", _refuse_tls),) if ssl is not None else ()),
 )]
-_class_guards_installed = False
+
+#: Functions replaced the same way, for good, by stand-ins that are the originals outside an
+#: execution: those that only read the machine (or would change it), with no state of a run's to
+#: put back after it. Swapped in each run as _SWAPS are, these seven cost a run of no threads 3%
+#: more instructions (bench_instructions).
+_FUNCTION_GUARDS = [(mod, attr, stand_in) for mod, attr, stand_in in (
+    (os, "times", host.times), (os, "uname", host.uname),
+    (os, "sched_getaffinity", processes.sched_getaffinity),
+    (os, "sched_setaffinity", guarded(os.sched_setaffinity, _refuse_affinity)),
+    (resource, "getrusage", guarded(resource.getrusage, _refuse_rusage)),
+    # (tempfile's names: drawn from a random.Random seeded from the run's seed, in a run)
+    (tempfile, "_Random", random_face.Random),
+    # (uuid1(): made from the simulated clock, the run's entropy and the machine's network
+    # card, in a run; libuuid's real one, of the real clock and card, otherwise)
+    (uuid, "_generate_time_safe", host.uuid_time_safe),
+) if getattr(mod, attr, None) is not None]
+_guards_installed = False
 
 
 def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
@@ -424,17 +459,20 @@ class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         install(module)
 
 
-def _install_class_guards() -> None:
-    global _class_guards_installed
-    _class_guards_installed = True
+def _install_guards() -> None:
+    global _guards_installed
+    _guards_installed = True
+    for mod, attr, stand_in in _FUNCTION_GUARDS:
+        setattr(mod, attr, stand_in)
     sys.meta_path.insert(0, _SimulatedAsyncio())
     multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
+    host.install()
     for cls, attr, refusal in _CLASS_GUARDS:
         original = getattr(cls, attr)   # (socket.socket's connect is _socket.socket's)
         if refusal is _cdll_getitem:   # (it tells inside from outside itself)
             setattr(cls, attr, refusal)
         else:
-            setattr(cls, attr, _guarded(original, refusal))   # type: ignore[arg-type]
+            setattr(cls, attr, guarded(original, refusal))   # type: ignore[arg-type]
 
 
 #: Modules (by name) that imported the real concurrency modules, or names from them, before a
@@ -455,8 +493,9 @@ def _rebindings(modules: dict[str, types.ModuleType],
         if real is None or real is face:
             continue
         face_of[id(real)] = face
+        real_names = vars(real)   # (looked up there: a name it lacks costs no AttributeError)
         for attr, value in vars(face).items():
-            real_value = getattr(real, attr, None)
+            real_value = real_names.get(attr)
             if not attr.startswith("__") and callable(real_value):
                 face_of[id(real_value)] = value
     out: list[tuple[object, str, object]] = []
@@ -572,7 +611,7 @@ class simulated_modules:
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
                  "saved_bindings", "rebind", "hidden", "process_globals", "accelerator",
-                 "reducers", "epoch", "fresh_logging")
+                 "reducers", "epoch", "fresh_logging", "zone")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None,
@@ -590,9 +629,11 @@ class simulated_modules:
     def __enter__(self) -> None:
         global _atexit_sink
         modules = self.modules
+        self.zone = host.Zone()
+        self.zone.__enter__()
         self.saved = {name: sys.modules.get(name) for name in modules}
-        if not _class_guards_installed:
-            _install_class_guards()
+        if not _guards_installed:
+            _install_guards()
         self.originals = [getattr(mod, attr) for mod, attr, _ in _SWAPS]
         self.before = _known_modules()
         # (after: their fresh copies are not new modules, and go when the originals come back)
@@ -624,6 +665,8 @@ class simulated_modules:
             started = vars(logging).get("_startTime")
             rebound.append((logging, "_startTime", int(self.epoch * 1e9)
                             if isinstance(started, int) else self.epoch))
+        # (and platform.uname()'s cache, which names the machine)
+        rebound.append((platform, "_uname_cache", host.platform_uname()))
         self.saved_bindings = [(holder, attr, getattr(holder, attr))
                                for holder, attr, _ in rebound]
         # A face of a submodule (urllib.request) is its package's attribute too, where
@@ -661,6 +704,7 @@ class simulated_modules:
     def __exit__(self, *exc: object) -> None:
         global _atexit_sink
         _atexit_sink = self.sink
+        self.zone.__exit__()
         for holder, attr, original in self.saved_bindings:
             if original is _ABSENT:
                 delattr(holder, attr)

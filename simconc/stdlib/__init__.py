@@ -19,6 +19,16 @@ def face_module(name: str) -> types.ModuleType:
     return importlib.import_module(f"{__name__}.{name.replace('.', '_')}")
 
 
+def as_builtins(namespace: dict[str, Any], names: "list[str] | tuple[str, ...]") -> None:
+    """Make the face's functions ``names`` behave as the built-in functions (and bound methods)
+    they stand in for when a class holds one: called, never bound as a method
+    (``converter = time.localtime``, in logging's Formatter; ``clock = time.perf_counter``)."""
+    for name in names:
+        value = namespace.get(name)
+        if isinstance(value, types.FunctionType):
+            namespace[name] = staticmethod(value)
+
+
 #: Each face's name, contents, and _fresh_state (if it has one).
 _templates: list[tuple[str, dict, Optional[Callable[[], dict[str, Any]]]]] = []
 
@@ -28,7 +38,7 @@ def face_contents() -> set[int]:
     bound them (membership only; nothing iterates over this set)."""
     fresh_modules()  # fills the templates
     return {id(v) for _name, contents, _f in _templates for v in contents.values()
-            if isinstance(v, (type, types.FunctionType, types.ModuleType))
+            if isinstance(v, (type, types.FunctionType, types.ModuleType, staticmethod))
             and getattr(v, "__module__", "").startswith(("simconc.", "threading", "queue",
                                                           "_queue", "_thread"))}
 

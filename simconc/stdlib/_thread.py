@@ -1,6 +1,7 @@
 """The simulated ``_thread`` module."""
 from __future__ import annotations
 
+import _thread as _real_thread
 from typing import Any, Callable, Optional
 
 from greenlet import GreenletExit  # type: ignore[import-untyped]
@@ -8,10 +9,9 @@ from greenlet import GreenletExit  # type: ignore[import-untyped]
 from ..kernel import current_world
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
+from . import as_builtins
 from .state import face_state as _face_state
 
-__all__ = ["LockType", "RLock", "TIMEOUT_MAX", "allocate_lock", "error", "get_ident",
-           "get_native_id", "start_new_thread", "start_new", "stack_size", "interrupt_main"]
 
 error = RuntimeError
 LockType = Lock
@@ -100,8 +100,12 @@ def daemon_threads_allowed() -> bool:
     return True
 
 
+#: The real module's public names (it has no ``__all__``: ``from _thread import *`` binds them).
+__all__ = [name for name in dir(_real_thread) if not name.startswith("_") and name in globals()]
+
 # Named as CPython names them: _thread's.
 for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", None) == __name__:
         _obj.__module__ = "_thread"
+as_builtins(globals(), __all__)   # (the real ones are built-in functions)

@@ -133,6 +133,24 @@ def cpu_count() -> int:
 _REAL_CPU_COUNT = _os.cpu_count
 
 
+def sched_getaffinity(pid: int) -> set[int]:
+    """``os.sched_getaffinity()`` in a simulated program: every core of the simulated machine,
+    for itself (0) or another of its processes; a pid no simulated process has is refused, as
+    ``os.kill``'s is (the answer would be a real process's)."""
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_SCHED_GETAFFINITY(pid)
+    pid = operator.index(pid)
+    if pid and not any((each.pid or MAIN_PID) == pid for each in world.interpreters):
+        raise UnsimulatedError(
+            f"the simulated program asked for the cores of a process that is not one of the "
+            f"simulation's (os.sched_getaffinity({pid})): the answer would be a real one's")
+    return set(range(world.profile.cores))
+
+
+_REAL_SCHED_GETAFFINITY = _os.sched_getaffinity
+
+
 class SemLock:
     """``_multiprocessing.SemLock``: a semaphore of the machine with CPython's bookkeeping of
     who acquired it (``_count``, ``_is_mine``), as ``Modules/_multiprocessing/semaphore.c``

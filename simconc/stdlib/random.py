@@ -10,6 +10,7 @@ from os import urandom as _real_urandom
 from typing import Any
 
 from ..kernel import maybe_current_world
+from . import as_builtins
 from .state import face_state as _face_state
 
 _fallback = _real.Random()
@@ -67,13 +68,16 @@ def seed(a: Any = None, version: int = 2) -> None:
 _FUNCTIONS = ["random", "uniform", "triangular", "randint", "choice", "randrange",
               "sample", "shuffle", "choices", "normalvariate", "lognormvariate", "expovariate",
               "vonmisesvariate", "gammavariate", "gauss", "betavariate", "paretovariate",
-              "weibullvariate", "getstate", "setstate", "getrandbits", "randbytes"]
+              "weibullvariate", "getstate", "setstate", "getrandbits", "randbytes",
+              "binomialvariate"]   # (3.12+)
 for _name in _FUNCTIONS:
     if hasattr(_real.Random, _name):
         globals()[_name] = _bind(_name)
 del _name
 
 SystemRandom = _real.SystemRandom   # (its entropy is os.urandom's: the run's, see urandom)
+__all__ = list(_real.__all__)   # (`from random import *` binds the real module's names, no more)
+as_builtins(globals(), ["seed", *_FUNCTIONS])   # (the real ones are a Random's bound methods)
 
 
 def urandom(size: int) -> bytes:

@@ -5,7 +5,7 @@ import os
 import sys
 import sysconfig
 import types
-from typing import NoReturn, Optional
+from typing import Any, Callable, NoReturn, Optional
 
 from ..kernel import maybe_current_world
 from ..kernel.errors import UnsimulatedError
@@ -33,6 +33,16 @@ def refuse(error: UnsimulatedError) -> NoReturn:
     if world is not None and world.fatal is None:
         world.fatal = error
     raise error
+
+
+def guarded(original: Callable[..., Any], refusal: Callable[..., Any]) -> Callable[..., Any]:
+    """``original``, but ``refusal`` inside a simulated execution."""
+    def guard(*args: Any, **kwargs: Any) -> Any:
+        if maybe_current_world() is None:
+            return original(*args, **kwargs)
+        return refusal(*args, **kwargs)
+    guard.__wrapped__ = original   # type: ignore[attr-defined]
+    return guard
 
 
 def real_descriptors(what: object = None) -> UnsimulatedError:

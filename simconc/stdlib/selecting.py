@@ -123,7 +123,10 @@ class poll:
 
 def selector_select(selector: selectors.BaseSelector,
                     timeout: Optional[float] = None) -> list[tuple[selectors.SelectorKey, int]]:
-    """A ``selectors`` selector's ``select`` when what it watches is simulated sockets."""
+    """A ``selectors`` selector's ``select`` when what it watches is simulated sockets, or
+    nothing (then it waits ``timeout``, as the real one does: for ever, without one)."""
+    if getattr(getattr(selector, "_selector", None), "closed", False):
+        raise ValueError("I/O operation on closed epoll object")   # (a closed epoll's own)
     keys = [(key, simulated(key.fd, key.fileobj))
             for key in list(selector._fd_to_key.values())]   # type: ignore[attr-defined]
     if timeout is not None and timeout < 0:
@@ -148,9 +151,8 @@ def ready_keys(keys: Sequence[tuple[selectors.SelectorKey, Optional[Endpoint]]]
 
 
 def watches_simulated(selector: Any) -> bool:
-    """Whether a ``selectors`` selector watches simulated sockets only (and something)."""
-    fds = list(getattr(selector, "_fd_to_key", {}))
-    return bool(fds) and all(fd >= FD_BASE for fd in fds)
+    """Whether a ``selectors`` selector watches simulated sockets only (or nothing)."""
+    return all(fd >= FD_BASE for fd in list(getattr(selector, "_fd_to_key", {})))
 
 
 class epoll(poll):

@@ -16,7 +16,7 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback")
+                 "loopback", "uuid_time")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -74,6 +74,9 @@ class FaceState:
         #: ``os.urandom`` reads: ``random.urandom``): main interpreter's state, made on first use.
         self.segments: Any = None
         self.entropy: Any = None
+        #: The last ``uuid.uuid1()`` timestamp the machine gave (``host.uuid_time_safe``; main
+        #: interpreter's state): the next is later, even at the same simulated instant.
+        self.uuid_time: Optional[int] = None
         #: The process's signal handlers by number, those it set (``signals.py``).
         self.signals: Optional[dict[int, Any]] = None
         #: When its alarm comes due (``signal.alarm``, ``setitimer``), in simulated time.

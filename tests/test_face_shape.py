@@ -1,0 +1,88 @@
+"""The face's modules have the real ones' shape: the same public names (on every Python version,
+``from M import *`` binding the same ones), and functions that behave as the built-in functions
+they stand in for when a class holds one (logging's ``Formatter.converter = time.gmtime``)."""
+import importlib
+import sys
+
+import pytest
+
+import simconc
+
+FACES = ["time", "random", "_thread", "threading", "queue"]
+
+
+@pytest.mark.parametrize("name", FACES)
+def test_a_star_import_binds_what_the_real_module_binds(name):
+    real = importlib.import_module(name)
+    expected = set(getattr(real, "__all__", None) or
+                   [n for n in dir(real) if not n.startswith("_")])
+    seen = {}
+
+    def program():
+        namespace = {}
+        exec(f"from {name} import *", namespace)
+        seen["names"] = {n for n in namespace if n != "__builtins__"}
+
+    result = simconc.run(program)
+    assert result.status == "ok", result.error
+    # (every name the real one binds, and none of the face's own: typing's Any, its imports)
+    missing = expected - seen["names"]
+    if name == "_thread":   # (3.13's thread handles, which the face's threading does not use)
+        missing -= {"start_joinable_thread"}
+    assert not missing and seen["names"] <= expected
+
+
+def test_every_public_function_of_random_is_the_runs_own():
+    seen = {}
+
+    def program():
+        import random
+        random.seed(5)
+        seen["draws"] = [getattr(random, n)(*args) for n, args in (
+            ("random", ()), ("randint", (1, 6)), ("gauss", (0, 1)))]
+        if sys.version_info >= (3, 12):
+            seen["binomial"] = random.binomialvariate(10, 0.5)
+
+    assert simconc.run(program).status == "ok"
+    import random
+    real = random.Random(5)
+    assert seen["draws"] == [real.random(), real.randint(1, 6), real.gauss(0, 1)]
+    if sys.version_info >= (3, 12):
+        assert seen["binomial"] == real.binomialvariate(10, 0.5)
+
+
+def test_functions_a_class_holds_are_called_not_bound_as_methods():
+    seen = {}
+
+    def program():
+        import _thread
+        import io
+        import logging
+        import random
+        import threading
+        import time
+
+        class Stopwatch:
+            clock = time.perf_counter
+            draw = random.random
+            ident = _thread.get_ident
+
+        time.sleep(0.25)
+        watch = Stopwatch()
+        seen["held"] = (watch.clock(), 0 <= watch.draw() < 1,
+                        watch.ident() == threading.get_ident())
+        out = io.StringIO()
+        handler = logging.StreamHandler(out)
+        formatter = logging.Formatter("%(asctime)s %(message)s")
+        formatter.converter = time.gmtime   # (an instance's: called as is)
+        handler.setFormatter(formatter)
+        logging.Formatter.converter = time.gmtime   # (the class's: CPython's idiom)
+        other = logging.Formatter("%(asctime)s")
+        record = logging.LogRecord("x", logging.INFO, __file__, 1, "hi", None, None)
+        seen["logged"] = (formatter.format(record), other.format(record))
+        logging.Formatter.converter = time.localtime
+
+    result = simconc.run(program, profile="ideal")
+    assert result.status == "ok", result.error
+    assert seen["held"] == (0.25, True, True)
+    assert seen["logged"] == ("2017-05-12 07:59:00,250 hi", "2017-05-12 07:59:00,250")
