@@ -398,3 +398,48 @@ def test_an_exploration_of_tasks_and_a_thread_is_exhaustive_and_quiet(tmp_path):
     # (nothing but the progress line a slow machine prints every 10 s of an exploration)
     assert [line for line in proc.stderr.splitlines()
             if not line.startswith("simconc: exploring: ")] == []
+
+
+FAILING_TASKS = {
+    # awaited: the traceback goes from the program's await to the task's raise
+    "awaited": """\
+        import asyncio
+
+        async def work():
+            await asyncio.sleep(0.1)
+            raise ValueError("boom")
+
+        async def main():
+            t = asyncio.create_task(work())
+            await t
+
+        asyncio.run(main())
+        """,
+    # never awaited, in debug mode: the loop reports it, with where the task was made
+    "never retrieved": """\
+        import asyncio
+
+        async def work():
+            await asyncio.sleep(0.1)
+            raise ValueError("boom")
+
+        async def main():
+            asyncio.create_task(work())
+            await asyncio.sleep(0.5)
+
+        asyncio.run(main(), debug=True)
+        """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAILING_TASKS))
+def test_a_failed_tasks_traceback_is_cpythons(name, tmp_path, monkeypatch, run_for_real):
+    # CPython runs its futures and tasks in C (_asyncio), a run's asyncio in Python: their own
+    # frames (Task.__step, Future.result, __await__...) must not show in what is printed.
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(FAILING_TASKS[name]))
+    real = run_for_real(path)
+    monkeypatch.chdir(tmp_path)
+    result = simconc.run("program.py")
+    assert result.stderr == real.stderr.replace(str(tmp_path) + "/", "")
+    assert "__step" not in result.stderr and "futures.py" not in result.stderr

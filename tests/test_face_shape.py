@@ -86,3 +86,21 @@ def test_functions_a_class_holds_are_called_not_bound_as_methods():
     assert result.status == "ok", result.error
     assert seen["held"] == (0.25, True, True)
     assert seen["logged"] == ("2017-05-12 07:59:00,250 hi", "2017-05-12 07:59:00,250")
+
+
+def test_functions_of_the_face_pickle_by_name_as_built_in_ones_do():
+    def program():
+        import _thread
+        import concurrent.futures
+        import pickle
+        import random
+        import time
+        for function in (time.perf_counter, _thread.get_native_id, random.random):
+            pickle.loads(pickle.dumps(function))   # (no PicklingError)
+        # (a process pool sends the function it maps to its workers pickled)
+        with concurrent.futures.ProcessPoolExecutor(2) as pool:
+            print(list(pool.map(time.sleep, [0.1, 0.2])))
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "[None, None]\n"

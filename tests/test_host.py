@@ -302,3 +302,19 @@ def test_resource_usage_which_would_be_the_real_processes_is_refused():
     assert "time.process_time()" in result.error
     import resource
     assert resource.getrusage(resource.RUSAGE_SELF).ru_utime > 0   # (the real one, after)
+
+
+def test_the_build_says_whether_it_has_a_gil():
+    seen = []
+
+    def program():
+        import sys
+        seen.append(sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else None)
+
+    for options in ({}, {"gil": False}, {"semantics": "untimed", "switch_points": "gil"},
+                    {"semantics": "untimed"}):
+        assert simconc.run(program, **options).status == "ok"
+    if sys.version_info >= (3, 13):   # (3.13 has it: the free-threaded build's is False)
+        assert seen == [True, False, True, False]
+    else:
+        assert seen == [None] * 4

@@ -281,6 +281,20 @@ def _getswitchinterval() -> float:
     return world.current_interpreter().switch_interval if world is not None else 0.005
 
 
+def _is_gil_enabled() -> bool:
+    """``sys._is_gil_enabled()`` (3.13+) in a run: whether the simulated build has a GIL (a run
+    with ``gil=False``, ``--no-gil``, and an exploration's ``any`` switch points are the
+    free-threaded build's)."""
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_IS_GIL_ENABLED()
+    semantics: Any = world.semantics
+    return bool(getattr(semantics, "gil", getattr(semantics, "gil_build", True)))
+
+
+_REAL_IS_GIL_ENABLED: Callable[[], bool] = getattr(sys, "_is_gil_enabled", lambda: True)
+
+
 def _gc_enable() -> None:
     """``gc.enable()`` in a run: the simulated process's collector is on, as it says (its
     ``gc.isenabled()``); but the real one collects only when the program calls
@@ -357,6 +371,7 @@ _SWAPS = [(mod, attr, stand_in) for mod, attr, stand_in in (
     (socket, "getnameinfo", sockets.getnameinfo),
     (atexit, "register", _atexit_register), (atexit, "unregister", _atexit_unregister),
     (sys, "setswitchinterval", _setswitchinterval), (sys, "getswitchinterval", _getswitchinterval),
+    (sys, "_is_gil_enabled", _is_gil_enabled),
     (gc, "enable", _gc_enable), (gc, "disable", _gc_disable), (gc, "isenabled", _gc_isenabled),
     (multiprocessing.connection, "wait", mp_pipes.wait),
     (multiprocessing.connection, "Pipe", mp_pipes.Pipe),

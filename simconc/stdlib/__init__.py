@@ -19,6 +19,19 @@ def face_module(name: str) -> types.ModuleType:
     return importlib.import_module(f"{__name__}.{name.replace('.', '_')}")
 
 
+class _BuiltinLike(staticmethod):
+    """A function of the face that stands in for a built-in one: called, never bound as a
+    method when a class holds it; pickled by name, as a built-in function is (a process
+    pool's ``map(time.sleep, ...)``)."""
+
+    def __init__(self, function: Callable[..., Any], name: str) -> None:
+        super().__init__(function)
+        self.name = name   # (its name in its module: an alias's, perf_counter, is its own)
+
+    def __reduce__(self) -> str:
+        return self.name   # (its module's attribute: this very object)
+
+
 def as_builtins(namespace: dict[str, Any], names: "list[str] | tuple[str, ...]") -> None:
     """Make the face's functions ``names`` behave as the built-in functions (and bound methods)
     they stand in for when a class holds one: called, never bound as a method
@@ -26,7 +39,7 @@ def as_builtins(namespace: dict[str, Any], names: "list[str] | tuple[str, ...]")
     for name in names:
         value = namespace.get(name)
         if isinstance(value, types.FunctionType):
-            namespace[name] = staticmethod(value)
+            namespace[name] = _BuiltinLike(value, name)
 
 
 #: Each face's name, contents, and _fresh_state (if it has one).

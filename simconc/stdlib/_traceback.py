@@ -1,11 +1,12 @@
 """Tracebacks of the program's code only: simconc's own frames are left out, as CPython's C
-primitives leave no frame of their own."""
+primitives leave no frame of their own; and so are the frames of asyncio's pure-Python futures
+and tasks, which a run uses where CPython runs its C accelerator (:data:`ACCELERATED`)."""
 from __future__ import annotations
 
 import os
 import traceback
-from types import TracebackType
-from typing import Any, Optional
+from types import CodeType, FrameType, TracebackType
+from typing import Any, Iterator, Optional
 
 from ..kernel import Where
 
@@ -15,6 +16,45 @@ SIMCONC_FILES = (os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + o
                   "simconc" + os.sep)
 
 
+#: The functions of a run's asyncio that CPython runs in C (``_asyncio``: Future's and Task's
+#: methods, the running loop's and current task's bookkeeping), by (file, first line, name):
+#: the same in every run's fresh import of the package (asyncio_loop.install adds them).
+ACCELERATED: set[tuple[str, int, str]] = set()
+
+
+def hidden(code: CodeType) -> bool:
+    """Whether a frame of ``code`` is one CPython's tracebacks never show: simconc's, or one of
+    the pure-Python asyncio's that CPython runs in C."""
+    return code.co_filename.startswith(SIMCONC_FILES) or \
+        (code.co_filename, code.co_firstlineno, code.co_name) in ACCELERATED
+
+
+def drop_accelerated(exc: BaseException) -> None:
+    """Take the frames of asyncio's pure-Python futures and tasks out of ``exc``'s traceback,
+    as a task's exception keeps it (where CPython's C task caught it, no frame of its own)."""
+    kept = []
+    tb = exc.__traceback__
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if (code.co_filename, code.co_firstlineno, code.co_name) not in ACCELERATED:
+            kept.append(tb)
+        tb = tb.tb_next
+    for entry, after in zip(kept, kept[1:] + [None]):
+        if entry.tb_next is not after:
+            entry.tb_next = after
+    if (kept[0] if kept else None) is not exc.__traceback__:
+        exc.__traceback__ = kept[0] if kept else None
+
+
+def visible_stack(frame: Optional[FrameType]) -> Iterator[tuple[FrameType, int]]:
+    """``traceback.walk_stack(frame)`` without the frames CPython would not have (:func:`hidden`)."""
+    if frame is None:
+        return
+    for each, lineno in traceback.walk_stack(frame):
+        if not hidden(each.f_code):
+            yield each, lineno
+
+
 def user_frames(tb: Optional[TracebackType]) -> traceback.StackSummary:
     frames = [f for f in traceback.extract_tb(tb) if not f.filename.startswith(SIMCONC_FILES)]
     return traceback.StackSummary.from_list(frames)
@@ -22,21 +62,43 @@ def user_frames(tb: Optional[TracebackType]) -> traceback.StackSummary:
 
 def format_user_exception(exc_type: type, exc: BaseException,
                           tb: Optional[TracebackType]) -> str:
-    """``traceback.format_exception`` without simconc's frames (chained exceptions included)."""
+    """``traceback.format_exception`` without simconc's frames, nor asyncio's that CPython runs
+    in C (chained exceptions included)."""
     te = traceback.TracebackException(exc_type, exc, tb, compact=True)
-    _strip(te, set())
+    accelerated: set[tuple[str, int, str]] = set()
+    _accelerated_lines(exc, tb, accelerated, set())
+    _strip(te, accelerated, set())
     return "".join(te.format())
 
 
-def _strip(te: traceback.TracebackException, seen: set) -> None:
+def _accelerated_lines(exc: BaseException, tb: Optional[TracebackType],
+                       found: set[tuple[str, int, str]], seen: set[int]) -> None:
+    """The (file, line, name) of each entry of the tracebacks of ``exc`` and of the exceptions
+    it chains whose frame is one of :data:`ACCELERATED`: what :func:`_strip` leaves out."""
+    if id(exc) in seen:
+        return
+    seen.add(id(exc))
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if (code.co_filename, code.co_firstlineno, code.co_name) in ACCELERATED:
+            found.add((code.co_filename, tb.tb_lineno, code.co_name))
+        tb = tb.tb_next
+    for nested in (exc.__cause__, exc.__context__):
+        if nested is not None:
+            _accelerated_lines(nested, nested.__traceback__, found, seen)
+
+
+def _strip(te: traceback.TracebackException, accelerated: set[tuple[str, int, str]],
+           seen: set) -> None:
     if id(te) in seen:
         return
     seen.add(id(te))
     te.stack = traceback.StackSummary.from_list(
-        [f for f in te.stack if not f.filename.startswith(SIMCONC_FILES)])
+        [f for f in te.stack if not f.filename.startswith(SIMCONC_FILES)
+         and (f.filename, f.lineno, f.name) not in accelerated])
     for nested in (te.__cause__, te.__context__):
         if nested is not None:
-            _strip(nested, seen)
+            _strip(nested, accelerated, seen)
 
 
 def record_uncaught(world: Any, thread: Any, exc: BaseException) -> None:

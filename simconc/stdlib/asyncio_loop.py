@@ -16,9 +16,12 @@ sets a handler of the simulated process (``signals.py``) that schedules the call
 from __future__ import annotations
 
 import errno
+import itertools
 import os
 import selectors
 import signal
+import sys
+import traceback
 import types
 from typing import Any, Optional, cast
 
@@ -29,6 +32,7 @@ from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
 from . import selecting, signals, sockets
+from ._traceback import ACCELERATED, drop_accelerated, visible_stack
 from .refusal import refuse as _refuse
 
 
@@ -215,7 +219,54 @@ def install(asyncio: types.ModuleType) -> None:
     policy = asyncio.DefaultEventLoopPolicy
     policy._loop_factory = SimulatedEventLoop
     asyncio.events._event_loop_policy = policy()
+    _hide_accelerated(asyncio)
     _trace_tasks(asyncio)
+
+
+#: The functions of asyncio's modules that CPython's C accelerator replaces (``from _asyncio
+#: import ...`` in each), beside Future's and Task's methods.
+_ACCELERATED_FUNCTIONS = {
+    "tasks": ("current_task", "_register_task", "_register_eager_task", "_unregister_task",
+              "_unregister_eager_task", "_enter_task", "_leave_task", "_swap_current_task"),
+    "events": ("get_running_loop", "_get_running_loop", "_set_running_loop", "get_event_loop"),
+}
+
+
+def _hide_accelerated(asyncio: types.ModuleType) -> None:
+    """A run's asyncio is pure Python where CPython's is C (``_asyncio``): its tracebacks and
+    debug mode's records of where a task was made would show frames of Future's and Task's
+    own that CPython's never have. Name them (``_traceback.ACCELERATED``), and make debug
+    mode's stack records leave them out (and simconc's), as the C future's does."""
+    codes = []
+    for cls in (asyncio.futures.Future, asyncio.tasks.Task):
+        for value in vars(cls).values():
+            value = getattr(value, "fget", value)   # (a property's getter)
+            value = getattr(value, "__func__", value)   # (a classmethod's function)
+            if isinstance(value, types.FunctionType):
+                codes.append(value.__code__)
+    for module, names in _ACCELERATED_FUNCTIONS.items():
+        namespace = vars(getattr(asyncio, module))
+        codes += [namespace[name].__code__ for name in names
+                  if isinstance(namespace.get(name), types.FunctionType)]
+    ACCELERATED.update((code.co_filename, code.co_firstlineno, code.co_name) for code in codes)
+    helpers = asyncio.format_helpers
+    future_init = asyncio.futures.Future.__init__.__code__
+
+    def extract_stack(f: Any = None, limit: Optional[int] = None) -> Any:
+        if f is None:
+            f = sys._getframe().f_back
+        if sys._getframe(1).f_code is future_init:
+            limit = None   # (the C future takes the whole stack: traceback.extract_stack())
+        elif limit is None:
+            limit = asyncio.constants.DEBUG_STACK_DEPTH
+        # (f itself is kept: Task.__init__ takes its own frame off the record it gets)
+        frames = itertools.chain([(f, f.f_lineno)], visible_stack(f.f_back))
+        stack = traceback.StackSummary.extract(frames, limit=limit, lookup_lines=False)
+        stack.reverse()
+        return stack
+
+    extract_stack.__doc__ = helpers.extract_stack.__doc__
+    helpers.extract_stack = extract_stack
 
 
 def _trace_tasks(asyncio: types.ModuleType) -> None:
@@ -233,10 +284,6 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         init(self, *args, **kwargs)
-        if self._source_traceback:
-            # (debug mode's record of where the task was made, which Task.__init__ takes from
-            # its caller's frame on: the program's line, as in CPython, not this wrapper's)
-            del self._source_traceback[-1]
         world = traced(self)
         if world is not None:
             world.record(world.current, "task-new", _task_name(self), skip=None, key=id(self))
@@ -251,12 +298,14 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
             try:
                 return step(self, exc)
             finally:
+                _kept_as_c_keeps_it(self)
                 self = exc = None
         thread, name = world.current, _task_name(self)
         world.record(thread, "task-run", name, skip=None, key=id(self))
         try:
             return step(self, exc)
         finally:
+            _kept_as_c_keeps_it(self)
             if self.done():
                 world.record(thread, "task-done", name, skip=None, key=id(self))
             elif self._fut_waiter is None:
@@ -268,6 +317,16 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
 
     task_class.__init__ = __init__
     task_class._Task__step = _Task__step
+
+
+def _kept_as_c_keeps_it(task: Any) -> None:
+    """A task that failed keeps its exception with the traceback CPython's C task would have:
+    no frame of the pure-Python task's own (``__step``), nor of the futures it awaited."""
+    failure = task._exception
+    if failure is not None and failure.__traceback__ is not None:
+        drop_accelerated(failure)
+        if hasattr(task, "_exception_tb"):   # (3.11+)
+            task._exception_tb = failure.__traceback__
 
 
 def _traced(task: Any) -> bool:
