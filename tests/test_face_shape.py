@@ -104,3 +104,23 @@ def test_functions_of_the_face_pickle_by_name_as_built_in_ones_do():
     result = simconc.run(program)
     assert result.status == "ok", (result.error, result.stderr)
     assert result.stdout == "[None, None]\n"
+
+
+def test_functions_of_the_face_are_shown_as_the_real_ones_with_a_stable_address():
+    import random
+    import re
+    import time
+    seen = []
+
+    def program():
+        import random
+        import time
+        seen.append([repr(f) for f in (time.sleep, time.perf_counter, random.random,
+                                       random.randint)])
+
+    for _ in range(2):
+        assert simconc.run(program).status == "ok"
+    assert seen[0] == seen[1]
+    real = [re.sub(r"0x[0-9a-f]+", "ADDRESS", repr(f))
+            for f in (time.sleep, time.perf_counter, random.random, random.randint)]
+    assert [re.sub(r"0x[0-9a-f]+", "ADDRESS", shown) for shown in seen[0]] == real

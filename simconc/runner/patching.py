@@ -44,9 +44,9 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
-import uuid
 import threading as _real_threading
 import types
+import uuid
 from typing import Any, Callable, Optional, Sequence
 
 from ..kernel.errors import ProgramExit, RealThreadError, UnsimulatedError

@@ -7,8 +7,11 @@ assigns ``threading.excepthook`` or ``time.sleep`` changes only its own executio
 from __future__ import annotations
 
 import importlib
+import re
 import types
 from typing import Any, Callable, Optional
+
+from ..sync.lock import fake_address
 
 #: The real modules that the face stands in for, by the name a program imports.
 FACES = ("threading", "_thread", "queue", "time", "random", "urllib.request")
@@ -22,24 +25,32 @@ def face_module(name: str) -> types.ModuleType:
 class _BuiltinLike(staticmethod):
     """A function of the face that stands in for a built-in one: called, never bound as a
     method when a class holds it; pickled by name, as a built-in function is (a process
-    pool's ``map(time.sleep, ...)``)."""
+    pool's ``map(time.sleep, ...)``); shown as the real one is, but for an address in it
+    (``random.random``'s instance's), which is a stable one."""
 
-    def __init__(self, function: Callable[..., Any], name: str) -> None:
+    def __init__(self, function: Callable[..., Any], name: str, real: Any) -> None:
         super().__init__(function)
         self.name = name   # (its name in its module: an alias's, perf_counter, is its own)
+        self.shown = re.sub(r"0x[0-9a-f]+", fake_address(-1), repr(real)) \
+            if real is not None else f"<built-in function {name}>"
 
     def __reduce__(self) -> str:
         return self.name   # (its module's attribute: this very object)
 
+    def __repr__(self) -> str:
+        return self.shown
 
-def as_builtins(namespace: dict[str, Any], names: "list[str] | tuple[str, ...]") -> None:
+
+def as_builtins(namespace: dict[str, Any], names: "list[str] | tuple[str, ...]",
+                real: types.ModuleType) -> None:
     """Make the face's functions ``names`` behave as the built-in functions (and bound methods)
-    they stand in for when a class holds one: called, never bound as a method
-    (``converter = time.localtime``, in logging's Formatter; ``clock = time.perf_counter``)."""
+    of the ``real`` module they stand in for when a class holds one: called, never bound as a
+    method (``converter = time.localtime``, in logging's Formatter; ``clock =
+    time.perf_counter``); and pickled and shown as those are."""
     for name in names:
         value = namespace.get(name)
         if isinstance(value, types.FunctionType):
-            namespace[name] = _BuiltinLike(value, name)
+            namespace[name] = _BuiltinLike(value, name, getattr(real, name, None))
 
 
 #: Each face's name, contents, and _fresh_state (if it has one).

@@ -108,4 +108,4 @@ for _name in __all__:
     _obj = globals()[_name]
     if getattr(_obj, "__module__", None) == __name__:
         _obj.__module__ = "_thread"
-as_builtins(globals(), __all__)   # (the real ones are built-in functions)
+as_builtins(globals(), __all__, _real_thread)   # (the real ones are built-in functions)

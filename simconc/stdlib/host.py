@@ -41,6 +41,7 @@ from .sockets import HOSTNAME
 #: The simulated machine's time zone (its ``TZ``).
 ZONE = "UTC"
 
+
 class Zone:
     """The simulated machine's time zone for the length of a run: ``TZ`` set to :data:`ZONE`,
     and what it was put back after, with whatever the program set meanwhile. Unless the real
@@ -233,6 +234,8 @@ def uuid_time_safe() -> tuple[bytes, None]:
     if world is None:   # (real code, between a run's executions: the real one, libuuid's)
         return _REAL_UUID_TIME_SAFE()   # type: ignore[misc]
     state = world.interpreters[0].face
+    if state is None:   # (the face used without the runner: no machine of a run's to keep it)
+        return _REAL_UUID_TIME_SAFE()   # type: ignore[misc]
     # (100 ns intervals since the Gregorian calendar's start, 1582-10-15, as RFC 4122 counts)
     timestamp = time_face.time_ns() // 100 + 0x01b21dd213814000
     if state.uuid_time is not None and timestamp <= state.uuid_time:

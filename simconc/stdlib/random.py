@@ -77,7 +77,7 @@ del _name
 
 SystemRandom = _real.SystemRandom   # (its entropy is os.urandom's: the run's, see urandom)
 __all__ = list(_real.__all__)   # (`from random import *` binds the real module's names, no more)
-as_builtins(globals(), ["seed", *_FUNCTIONS])   # (the real ones are a Random's bound methods)
+as_builtins(globals(), ["seed", *_FUNCTIONS], _real)   # (the real ones are a Random's bound methods)
 
 
 def urandom(size: int) -> bytes:

@@ -192,7 +192,7 @@ pthread_getcpuclockid = _reaching_the_real(
     _real.pthread_getcpuclockid, "name a real thread's CPU clock")
 
 
-as_builtins(globals(), __all__)
+as_builtins(globals(), __all__, _real)
 
 
 def __getattr__(name: str) -> Any:
