@@ -194,8 +194,12 @@ def test_datetime_now_is_the_simulated_clock_in_a_run_and_the_real_one_after():
     assert abs(datetime.datetime.now().timestamp() - time.time()) < 60
 
 
-def test_a_run_leaves_the_real_time_zone_and_name_as_they_were(monkeypatch):
-    monkeypatch.setenv("TZ", "Asia/Shanghai")
+@pytest.mark.parametrize("real_zone", ["Asia/Shanghai", "UTC", None])
+def test_a_run_leaves_the_real_time_zone_and_name_as_they_were(monkeypatch, real_zone):
+    if real_zone is None:
+        monkeypatch.delenv("TZ", raising=False)
+    else:
+        monkeypatch.setenv("TZ", real_zone)
     time.tzset()
     try:
         zone = time.strftime("%Z")
@@ -211,7 +215,7 @@ def test_a_run_leaves_the_real_time_zone_and_name_as_they_were(monkeypatch):
 
         assert simconc.run(program).status == "ok"
         assert seen == {"zone": "UTC", "theirs": "CET"}
-        assert os.environ["TZ"] == "Asia/Shanghai" and time.strftime("%Z") == zone == "CST"
+        assert os.environ.get("TZ") == real_zone and time.strftime("%Z") == zone
     finally:
         monkeypatch.undo()
         time.tzset()

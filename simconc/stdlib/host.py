@@ -59,7 +59,7 @@ class Zone:
 
     def __exit__(self, *exc: object) -> None:
         saved = self.saved
-        if not self.changed and _tz() == saved:
+        if not self.changed and _tz() == saved and _in_utc():   # (the program left it alone)
             return
         if saved is None:
             os.environb.pop(b"TZ", None)
