@@ -33,6 +33,10 @@ class _BuiltinLike(staticmethod):
         self.name = name   # (its name in its module: an alias's, perf_counter, is its own)
         self.shown = re.sub(r"0x[0-9a-f]+", fake_address(-1), repr(real)) \
             if real is not None else f"<built-in function {name}>"
+        if real is not None:   # (help() and __module__ as the real one's)
+            self.__doc__ = real.__doc__
+            if getattr(real, "__module__", None):
+                self.__module__ = real.__module__
 
     def __reduce__(self) -> str:
         return self.name   # (its module's attribute: this very object)
@@ -64,7 +68,8 @@ def face_contents() -> set[int]:
     return {id(v) for _name, contents, _f in _templates for v in contents.values()
             if isinstance(v, (type, types.FunctionType, types.ModuleType, staticmethod))
             and getattr(v, "__module__", "").startswith(("simconc.", "threading", "queue",
-                                                          "_queue", "_thread"))}
+                                                          "_queue", "_thread", "time",
+                                                          "random"))}
 
 
 def fresh_modules() -> dict[str, types.ModuleType]:
