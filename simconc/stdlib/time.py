@@ -100,7 +100,6 @@ def _now_if_none(real: Callable[..., Any]) -> Callable[..., Any]:
             return real(time())
         return real(*args, **kwargs)
     function.__name__ = function.__qualname__ = real.__name__
-    function.__doc__ = real.__doc__
     return function
 
 
@@ -120,8 +119,6 @@ def strftime(*args: Any, **kwargs: Any) -> str:
         return _real.strftime(args[0], localtime())
     return _real.strftime(*args, **kwargs)
 
-
-asctime.__doc__, strftime.__doc__ = _real.asctime.__doc__, _real.strftime.__doc__
 
 
 # -- clocks by id ---------------------------------------------------------------------------------
@@ -182,7 +179,6 @@ def _reaching_the_real(real: Callable[..., Any], what: str) -> Callable[..., Any
                                 f"would {what}: simconc does not simulate it"))
     function = guarded(real, refusal)
     function.__name__ = function.__qualname__ = real.__name__
-    function.__doc__ = real.__doc__
     return function
 
 
