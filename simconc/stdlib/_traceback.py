@@ -47,7 +47,8 @@ def drop_accelerated(exc: BaseException) -> None:
 
 
 def visible_stack(frame: Optional[FrameType]) -> Iterator[tuple[FrameType, int]]:
-    """``traceback.walk_stack(frame)`` without the frames CPython would not have (:func:`hidden`)."""
+    """``traceback.walk_stack(frame)`` without the frames CPython would not have
+    (:func:`hidden`)."""
     if frame is None:
         return
     for each, lineno in traceback.walk_stack(frame):

@@ -91,7 +91,7 @@ def use_zone() -> None:
     _real_time.tzset()
 
 
-# -- datetime --------------------------------------------------------------------------------------
+# -- datetime ------------------------------------------------------------------------------------
 
 _REAL_NOW = vars(datetime.datetime)["now"]
 _REAL_UTCNOW = vars(datetime.datetime)["utcnow"]
