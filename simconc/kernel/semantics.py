@@ -28,11 +28,15 @@ if TYPE_CHECKING:  # pragma: no cover
 class Semantics:
     """The interface (every method is a semantics' own; see :mod:`.timed`, :mod:`.stepped`)."""
 
-    def __init__(self, name: str, switch_points: str, profile: CostProfile) -> None:
+    def __init__(self, name: str, switch_points: str, profile: CostProfile,
+                 gil_build: bool) -> None:
         #: ``timed`` or ``untimed``: the first character of a token says which (scheduler.py).
         self.name = name
         #: Where a thread may be switched out (untimed): ``any`` visible operation, or ``gil``.
         self.switch_points = switch_points
+        #: Whether its interpreters are the GIL build's (not the free-threaded one's): what
+        #: ``sys._is_gil_enabled()`` answers.
+        self.gil_build = gil_build
         self.profile = profile
         #: The world (set by attach): a semantics keeps it for good; the world lets go of
         #: its semantics when it is disposed of.

@@ -133,13 +133,12 @@ class Stepped(Semantics):
 
     def __init__(self, max_steps: int = MAX_STEPS, switch_points: str = "any") -> None:
         switch_points = switch_points_named(switch_points)
-        super().__init__("untimed", switch_points, IDEAL)
+        # (The GIL build: a thread runs Python only while it holds the GIL, which it lets go at a
+        # switch point (:meth:`switch_point`) or before an operation that may block. The GIL is
+        # a lock of the model, its steps ``acq``/``rel`` on ``GIL_KEY``: the search orders them
+        # like any lock's, so between two switch points a thread's steps cannot be interleaved.)
+        super().__init__("untimed", switch_points, IDEAL, switch_points == "gil")
         self.thread_class = StepThread
-        #: The GIL build: a thread runs Python only while it holds the GIL, which it lets go at a
-        #: switch point (:meth:`switch_point`) or before an operation that may block. The GIL is
-        #: a lock of the model, its steps ``acq``/``rel`` on ``GIL_KEY``: the search orders them
-        #: like any lock's, so between two switch points a thread's steps cannot be interleaved.
-        self.gil_build = switch_points == "gil"
         self.max_steps = max_steps
         self.step_limit_hit = False
         # The world's, read at every step: kept here too (one attribute nearer).

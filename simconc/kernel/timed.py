@@ -72,10 +72,9 @@ class Timed(Semantics):
 
     def __init__(self, profile: "str | CostProfile" = "tutorial-2017",
                  until: Optional[float] = None, gil: bool = True) -> None:
-        super().__init__("timed", "any", get_profile(profile))
+        super().__init__("timed", "any", get_profile(profile), gil)
         self.thread_class = TimedThread
         self.until = until
-        self.gil = gil
         # The clock is a float from the start (SimPy's would start at the int 0).
         self.env: Any = simpy.Environment(0.0)
         self._lock_op = self.profile.lock_op
@@ -104,7 +103,7 @@ class Timed(Semantics):
         return queue
 
     def add_interpreter(self, interpreter: "Interpreter") -> None:
-        if self.gil:
+        if self.gil_build:
             interpreter.gil = GIL(self.world, interpreter, self.env)
         else:
             interpreter.gil = NoGIL(self.world, interpreter, self.env)

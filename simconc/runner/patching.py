@@ -288,8 +288,7 @@ def _is_gil_enabled() -> bool:
     world = maybe_current_world()
     if world is None:
         return _REAL_IS_GIL_ENABLED()
-    semantics: Any = world.semantics
-    return bool(getattr(semantics, "gil", getattr(semantics, "gil_build", True)))
+    return world.semantics.gil_build
 
 
 _REAL_IS_GIL_ENABLED: Callable[[], bool] = getattr(sys, "_is_gil_enabled", lambda: True)

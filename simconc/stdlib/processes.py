@@ -28,7 +28,8 @@ import signal
 import sys
 from typing import Any, Optional
 
-from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
+from ..kernel import (Interpreter, UnsimulatedError, WaitQueue, World, current_world,
+                      maybe_current_world)
 from ..sync.lock import fake_address
 from . import mp_pipes, signals
 
@@ -107,7 +108,7 @@ def kill(pid: int, signum: int) -> None:
         _REAL_KILL(pid, signum)
         return
     pid, signum = operator.index(pid), operator.index(signum)
-    target = next((each for each in world.interpreters if (each.pid or MAIN_PID) == pid), None)
+    target = _process_of(world, pid)
     if target is None:
         raise UnsimulatedError(
             f"the simulated program sent a signal (os.kill({pid}, {signum})) to a process that "
@@ -120,6 +121,11 @@ def kill(pid: int, signum: int) -> None:
 
 
 _REAL_KILL = _os.kill
+
+
+def _process_of(world: World, pid: int) -> Optional[Interpreter]:
+    """The simulated process whose pid is ``pid``, if one is."""
+    return next((each for each in world.interpreters if (each.pid or MAIN_PID) == pid), None)
 
 
 def cpu_count() -> int:
@@ -141,7 +147,7 @@ def sched_getaffinity(pid: int) -> set[int]:
     if world is None:
         return _REAL_SCHED_GETAFFINITY(pid)
     pid = operator.index(pid)
-    if pid and not any((each.pid or MAIN_PID) == pid for each in world.interpreters):
+    if pid and _process_of(world, pid) is None:
         raise UnsimulatedError(
             f"the simulated program asked for the cores of a process that is not one of the "
             f"simulation's (os.sched_getaffinity({pid})): the answer would be a real one's")

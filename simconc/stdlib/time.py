@@ -127,21 +127,12 @@ _REALTIME, _MONOTONIC = (time, time_ns), (monotonic, monotonic_ns)
 _PROCESS, _THREAD = (process_time, process_time_ns), (thread_time, thread_time_ns)
 
 
-def _clocks() -> dict[int, tuple[Callable[[], float], Callable[[], int]]]:
-    """Linux's clock ids (those the module names, and the coarse and alarm ones) and the
-    simulated clock each reads (in seconds, in nanoseconds)."""
-    ids = {0: _REALTIME, 5: _REALTIME, 8: _REALTIME,   # REALTIME, REALTIME_COARSE, _ALARM
+#: Linux's clock ids and the simulated clock each reads: REALTIME (0), its COARSE (5) and ALARM
+#: (8) forms; MONOTONIC (1), MONOTONIC_RAW (4), MONOTONIC_COARSE (6), BOOTTIME (7) and its ALARM
+#: form (9); PROCESS_CPUTIME_ID (2), THREAD_CPUTIME_ID (3).
+_CLOCKS = {0: _REALTIME, 5: _REALTIME, 8: _REALTIME,
            1: _MONOTONIC, 4: _MONOTONIC, 6: _MONOTONIC, 7: _MONOTONIC, 9: _MONOTONIC,
            2: _PROCESS, 3: _THREAD}
-    named = {"CLOCK_REALTIME": _REALTIME, "CLOCK_MONOTONIC": _MONOTONIC,
-             "CLOCK_MONOTONIC_RAW": _MONOTONIC, "CLOCK_BOOTTIME": _MONOTONIC,
-             "CLOCK_PROCESS_CPUTIME_ID": _PROCESS, "CLOCK_THREAD_CPUTIME_ID": _THREAD}
-    ids.update((getattr(_real, name), clock) for name, clock in named.items()
-               if hasattr(_real, name))
-    return ids
-
-
-_CLOCKS = _clocks()
 
 
 def _clock(clk_id: Any, real: Callable[[Any], Any]) -> Optional[tuple[Callable[[], float],
