@@ -241,6 +241,41 @@ def test_interrupting_keeps_what_was_found():
     assert report.failures and report.failures[0].schedule.startswith("2")
 
 
+def test_a_second_ctrl_c_interrupts_at_once_and_keeps_the_report():
+    # The first request stops the search after the execution running now; the second,
+    # pressed meanwhile, interrupts that execution: the report still holds the ones before.
+    def progress(report):
+        if report.executions == 2:
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    report = simconc.explore(LOST_UPDATE, progress=progress)
+    assert report.interrupted and report.executions == 2
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_requests_to_stop_once_the_executions_are_over_are_let_go_until_the_report_is_written(
+        capsys):
+    # As the command writes its report: a Ctrl-C or SIGTERM pressed once the search has
+    # stopped, however late, must not lose what it found, nor end the command half-written.
+    def progress(report):
+        if report.executions == 1:
+            os.kill(os.getpid(), signal.SIGTERM)
+
+    from simconc.explore.api import stop_requests
+    with stop_requests(late="writing the report") as requests:
+        report = simconc.explore(LOST_UPDATE, progress=progress)
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGINT)
+        written = report.format()
+    assert report.interrupted and report.executions == 1 and "interrupted" in written
+    assert requests == [signal.SIGTERM]
+    assert capsys.readouterr().err.count("writing the report") == 1
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGTERM) is signal.SIG_DFL
+
+
 def test_a_program_the_schedule_does_not_decide_is_a_clear_error():
     runs = []
 

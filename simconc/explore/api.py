@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import sys
 import _signal  # type: ignore[import-not-found]
 import threading
 import time
@@ -84,8 +85,9 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     an unbounded ``dpor``; ``samples=False`` runs the search alone. ``stop_on_failure`` stops
     at the first failure (or the first for which it, a callable, returns true). ``check`` is
     the invariant (see :func:`simconc.run`; a scenario's own ``check()`` by default).
-    ``progress`` is called with the report so far after each execution. Ctrl-C stops the exploration: the report then says
-    ``interrupted`` and holds everything found until then. ``jobs`` runs the exploration
+    ``progress`` is called with the report so far after each execution. Ctrl-C stops the
+    exploration: the report then says ``interrupted`` and holds everything found until then
+    (see :func:`stop_requests`). ``jobs`` runs the exploration
     in that many processes: a sampled one is split between them, and ``dpor``'s workers explore
     planned subtrees ahead of the search (:mod:`.parallel`). The report is the one a single
     process gives, byte for byte.
@@ -114,6 +116,11 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     (:mod:`simconc.runner.module_state`).
     """
     arguments = dict(locals())   # (first: exactly the arguments, for the calls below)
+    if _handling() is None and threading.current_thread() is threading.main_thread():
+        # (from the first step: a request to stop that comes as it begins or as it ends, its
+        # module put back, is one to this exploration too)
+        with stop_requests():
+            return explore(**arguments)
     own = users_module(program) if callable(program) and semantics == "untimed" else None
     if own is not None and "__simconc__" not in vars(own):
         with instrumented_in_place(own, extra=(program,)):
@@ -211,7 +218,7 @@ def explore(program: Program, *, strategy: str = "dpor", check: Check = None,
     # (One spin watchdog for every execution, see watchdog.py; the file read once.)
     ahead: Optional[Ahead] = None
     next_count = 0.0
-    with contextlib.ExitStack() as stack, _interruptible() as interrupted, \
+    with contextlib.ExitStack() as stack, _executions() as interrupted, \
             spin_watchdog(None, spin_timeout), scenarios_pinned(), Zone():
         # (the machine's time zone set once for all executions, not set and put back in each)
         while not interrupted:
@@ -340,43 +347,83 @@ def _as_is(result: RunResult) -> RunResult:
 
 
 class _Interrupted(list):
-    """True once Ctrl-C or SIGTERM (or a KeyboardInterrupt from ``progress``) asked the
-    exploration to stop."""
+    """The requests to stop (Ctrl-C, SIGTERM) an exploration got: true once one came (or a
+    KeyboardInterrupt from ``progress``). ``over``: its executions are over, and what remains
+    is to hand its report over."""
+    over = False
 
 
 #: The signals that stop an exploration with the report of what it found: Ctrl-C, and the
 #: polite request to end that a CI runner or a process manager sends.
 STOPPING = (_signal.SIGINT, _signal.SIGTERM)
 
+#: The process and the requests of the :func:`stop_requests` that handles them now, if any.
+_HANDLER: Optional[tuple[int, _Interrupted]] = None
+
+
+def _handling() -> Optional[_Interrupted]:
+    """The requests :func:`stop_requests` handles in this process now (a forked worker's
+    parent's are not its own)."""
+    return _HANDLER[1] if _HANDLER is not None and _HANDLER[0] == os.getpid() else None
+
 
 @contextlib.contextmanager
-def _interruptible() -> Iterator[_Interrupted]:
+def stop_requests(late: str = "") -> Iterator[_Interrupted]:
     """Ctrl-C (or SIGTERM) stops the exploration after the execution running now, keeping
     everything found: a KeyboardInterrupt raised inside the program's threads would only be
-    the program's error. The same signal again interrupts at once. (A worker of ``--jobs`` gets
-    a terminal's Ctrl-C and, passed on by the search, a SIGTERM: one request to stop.)"""
+    the program's error. The same signal again interrupts at once. Once the executions are
+    over, any more are let go (the first prints ``late``) until this context ends: a caller
+    that writes the report inside it (the command line) loses none of it, however often the
+    key is pressed. One handler from the first step to the last: handed from one to the next,
+    a request would find Python's own between them, and the report would be lost. (A worker of
+    ``--jobs`` gets a terminal's Ctrl-C and, passed on by the search, a SIGTERM: one request.)
+    Within another (the exploration the command line runs), it is that one."""
+    global _HANDLER
+    interrupted = _handling()
+    if interrupted is not None or threading.current_thread() is not threading.main_thread():
+        yield interrupted if interrupted is not None else _Interrupted()
+        return
     interrupted = _Interrupted()
+    told: list[bool] = []
 
     def on_signal(signum: int, frame: Any) -> None:
-        if signum in interrupted:
+        if interrupted.over:
+            if late and not told:
+                print(late, file=sys.stderr, flush=True)
+            told.append(True)
+        elif signum in interrupted:
             world = maybe_current_world()
             if world is not None and world.hub is not None and getcurrent() is not world.hub:
                 # (in a thread of the program: raised there, it would be the program's
                 # uncaught KeyboardInterrupt, a failure counted and explained)
                 world.abort(KeyboardInterrupt())
             raise KeyboardInterrupt
-        interrupted.append(signum)
+        else:
+            interrupted.append(signum)
 
-    installed = threading.current_thread() is threading.main_thread()
     # (the C module, as in watchdog.py: signal.signal wraps what it returns in an enum, 15x slower)
-    previous = [_signal.signal(signum, on_signal) for signum in STOPPING] if installed else []
+    previous = [_signal.signal(signum, on_signal) for signum in STOPPING]
+    outer, _HANDLER = _HANDLER, (os.getpid(), interrupted)
     try:
         yield interrupted
-    except KeyboardInterrupt:
-        interrupted.append(True)
     finally:
+        _HANDLER = outer
         for signum, handler in zip(STOPPING, previous):
             _signal.signal(signum, handler)
+
+
+@contextlib.contextmanager
+def _executions() -> Iterator[_Interrupted]:
+    """Where an exploration runs its executions: the KeyboardInterrupt of a second request
+    ends them, with what they found; after them, requests are let go (:func:`stop_requests`)."""
+    with stop_requests() as interrupted:
+        interrupted.over = False
+        try:
+            yield interrupted
+        except KeyboardInterrupt:
+            interrupted.append(True)
+        finally:
+            interrupted.over = True
 
 
 def shrink(program: Program, schedule: str, *, check: Check = None,
@@ -428,7 +475,7 @@ def _in_processes(program: Program, jobs: int,
                            total=options["max_executions"],
                            lock_order=LockOrder(executions=0) if options["lock_order"] else None)
     started = time.perf_counter()
-    with concurrent.futures.ProcessPoolExecutor(
+    with _executions(), concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method),
             initializer=die_with_parent, initargs=(os.getpid(),)) as pool, \
             _passed_on(pool) as stopped:

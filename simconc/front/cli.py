@@ -8,21 +8,18 @@ seed or token).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import shlex
-import signal
 import sys
-import threading
-from typing import TYPE_CHECKING, Callable, Iterator, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Optional, Sequence
 
 from ..kernel import PROFILES, BadToken, ScheduleMismatch, SimconcError, TraceEvent
 from ..kernel.profile import get_profile
 from ..kernel.trace import SCHEDULING, what
 from ..kernel import SWITCH_POINT_NAMES
-from ..explore.api import STRATEGIES, explore, shrink
+from ..explore.api import STRATEGIES, explore, shrink, stop_requests
 from ..explore.report import ExploreReport
 from ..explore.drawing import render_html
 from ..instrument.importer import instrument_packages
@@ -40,6 +37,8 @@ if TYPE_CHECKING:
     from ..explore.stepping import Session
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+#: As a shell reports a command Ctrl-C ended (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -333,31 +332,39 @@ def _explore(args: argparse.Namespace) -> int:
             print(f"simconc: error: cannot write {args.html}: {exc.strerror}", file=sys.stderr)
             return EXIT_BAD_INPUT
     report: Optional[ExploreReport] = None
-    try:
-        report = explore(args.file, strategy=args.strategy, check=args.check,
-                         max_executions=args.max_executions, seed=args.seed, depth=args.depth,
-                         preemption_bound=args.preemption_bound, samples=args.samples,
-                         jobs=args.jobs,
-                         semantics="timed" if args.timed else "untimed", profile=args.profile,
-                         switch_points=args.switch_points,
-                         max_steps=args.max_steps, spin_timeout=args.spin_timeout,
-                         stop_on_failure=args.stop_on_failure, progress=progress,
-                         lock_order=args.lock_order is not None)
-    except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
-        if args.json:
-            print(json.dumps({"status": "bad-input", "error": str(exc)}))
-        print(f"simconc: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except SimconcError as exc:
-        print(f"simconc: error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    finally:
-        if page is not None and report is None:
-            page.close()
-            os.remove(args.html)   # (nothing to show: no empty page left behind)
-    if tty:
-        sys.stderr.write("\r\x1b[K")
-    with _report_uninterrupted():
+    # (one handler of Ctrl-C and SIGTERM from the exploration's first step until its report
+    # is written: a request once the executions are over would lose everything they found)
+    with stop_requests(late="simconc: writing the report of what the exploration found; it "
+                            "ends once written"):
+        try:
+            report = explore(args.file, strategy=args.strategy, check=args.check,
+                             max_executions=args.max_executions, seed=args.seed, depth=args.depth,
+                             preemption_bound=args.preemption_bound, samples=args.samples,
+                             jobs=args.jobs,
+                             semantics="timed" if args.timed else "untimed", profile=args.profile,
+                             switch_points=args.switch_points,
+                             max_steps=args.max_steps, spin_timeout=args.spin_timeout,
+                             stop_on_failure=args.stop_on_failure, progress=progress,
+                             lock_order=args.lock_order is not None)
+        except KeyboardInterrupt:
+            # (a second request before its first execution ended: nothing found to report)
+            print("simconc: interrupted before the exploration's first execution ended",
+                  file=sys.stderr)
+            return EXIT_INTERRUPTED
+        except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
+            if args.json:
+                print(json.dumps({"status": "bad-input", "error": str(exc)}))
+            print(f"simconc: error: {exc}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except SimconcError as exc:
+            print(f"simconc: error: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        finally:
+            if page is not None and report is None:
+                page.close()
+                os.remove(args.html)   # (nothing to show: no empty page left behind)
+        if tty:
+            sys.stderr.write("\r\x1b[K")
         if args.json:
             print(json.dumps(report.to_dict(), indent=2))
         else:
@@ -373,31 +380,6 @@ def _explore(args: argparse.Namespace) -> int:
                                "the lock-order graph"):
             return EXIT_BAD_INPUT
     return EXIT_FAILED if report.failures else EXIT_OK
-
-
-@contextlib.contextmanager
-def _report_uninterrupted() -> Iterator[None]:
-    """While an exploration's report is written (explaining many failures takes a while): one
-    more Ctrl-C or SIGTERM, after the one that stopped the search, would lose everything it
-    found. The report is written first; the signal is told to have been seen."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    seen: list[int] = []
-
-    def on_signal(signum: int, frame: object) -> None:
-        if not seen:
-            print("simconc: writing the report of what the exploration found; it ends once "
-                  "written", file=sys.stderr, flush=True)
-        seen.append(signum)
-
-    stopping = (signal.SIGINT, signal.SIGTERM)
-    previous = [signal.signal(signum, on_signal) for signum in stopping]
-    try:
-        yield
-    finally:
-        for signum, handler in zip(stopping, previous):
-            signal.signal(signum, handler)
 
 
 #: Seconds between two progress lines where no terminal redraws one (a CI log).
