@@ -29,8 +29,13 @@ def pin_hash_seed() -> None:
 
 def main() -> int:
     pin_hash_seed()
-    from simconc.front.cli import main as command
-    status = command()
+    try:
+        from simconc.front.cli import main as command
+        status = command()
+    except KeyboardInterrupt:
+        # (Ctrl-C where no command handles it: as simconc starts, say, importing itself)
+        print("simconc: interrupted", file=sys.stderr)
+        status = 130
     # The command's work is done and written: a Ctrl-C now (a second one, pressed while an
     # interrupted exploration wrote its report) would only print a traceback of the
     # interpreter's exit. (SIGTERM still ends it.)

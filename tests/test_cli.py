@@ -166,6 +166,66 @@ def test_a_spinning_thread_where_python_is_free_is_stopped_with_its_name_and_lin
     assert "Traceback" not in proc.stderr
 
 
+ENDLESS = {
+    # (each prints "started" once it runs, then never ends, as it would not under CPython)
+    "threads": """
+        import threading, time
+        def tick():
+            while True:
+                time.sleep(0.5)
+        threading.Thread(target=tick).start()
+        print("started", flush=True)
+        while True:
+            time.sleep(1)
+    """,
+    "computing": """
+        print("started", flush=True)
+        x = 0
+        while True:
+            x += 1
+    """,
+    "asyncio": """
+        import asyncio
+        async def main():
+            print("started", flush=True)
+            while True:
+                await asyncio.sleep(1)
+        asyncio.run(main())
+    """,
+    "processes": """
+        import multiprocessing, time
+        def work():
+            while True:
+                time.sleep(1)
+        if __name__ == "__main__":
+            p = multiprocessing.Process(target=work)
+            p.start()
+            print("started", flush=True)
+            p.join()
+    """,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ENDLESS))
+def test_ctrl_c_stops_a_run_that_never_ends_with_its_output_so_far_and_no_traceback(write, kind):
+    # Ctrl-C used to land wherever the signal found Python: in a simulated thread it was the
+    # program's uncaught exception and the run went on (a program that never ends could not be
+    # stopped); in the kernel, a traceback of simconc's insides.
+    import signal
+    import time
+    path = write("endless.py", ENDLESS[kind])
+    for delay in (0.0, 0.15, 0.4):   # (wherever the signal finds the run)
+        proc = subprocess.Popen([sys.executable, "-m", "simconc", "run", path],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert proc.stdout.readline() == "started\n"
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, (delay, err)
+        assert "Traceback" not in err and "KeyboardInterrupt" not in err, (delay, err)
+        assert "simconc: interrupted (Ctrl-C): the run stopped where it was" in err
+
+
 def test_list_names_each_scenario_with_its_row():
     proc = simconc("list", "--json")
     assert proc.returncode == 0

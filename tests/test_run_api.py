@@ -12,6 +12,43 @@ LOCK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
                     "lock.py")
 
 
+def test_ctrl_c_comes_out_of_run_with_the_process_as_it_was(tmp_path):
+    # A Ctrl-C is the user's: run() stops where the program is, unwinds its threads and raises
+    # KeyboardInterrupt, never the program's exception, and the next run works.
+    import signal
+    import subprocess
+    import textwrap
+    script = tmp_path / "caller.py"
+    script.write_text(textwrap.dedent("""
+        import sys, threading, time
+        import simconc
+
+        def endless():
+            def tick():
+                while True:
+                    time.sleep(0.5)
+            threading.Thread(target=tick).start()
+            while True:
+                time.sleep(1)
+
+        print("started", flush=True)   # (the run's own output is its result's)
+        try:
+            simconc.run(endless)
+        except KeyboardInterrupt:
+            print("interrupted", threading.Thread.__module__, sys.stdout is sys.__stdout__,
+                  time.sleep.__module__, flush=True)
+        result = simconc.run(lambda: print("again"))
+        print(result.status, result.stdout.strip())
+    """))
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "started\n"
+    real_time.sleep(1)   # (the run goes on, then: simulated seconds pass by the thousand)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert (proc.returncode, out, err) == (0, "interrupted threading True time\nok again\n", "")
+
+
 def test_a_callable_runs_as_the_main_thread_with_the_face_in_sys_modules():
     seen = {}
 

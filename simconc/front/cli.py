@@ -3,7 +3,7 @@ puzzles | profiles``.
 
 Exit status: 0 when the program ran (``explore``: nothing failed), 1 on a deadlock, an uncaught
 failure in the program or a failed check, 2 for bad input (a missing file, a syntax error, a bad
-seed or token).
+seed or token), 130 when Ctrl-C stopped a run (or an exploration before it had a report).
 """
 from __future__ import annotations
 
@@ -551,6 +551,13 @@ def _run(args: argparse.Namespace) -> int:
                      memory=args.memory, check=args.check, gil=args.gil,
                      trace_listener=listener, timeline=timeline is not None or args.trace,
                      echo=sys.stdout if live else None, echo_err=sys.stderr if live else None)
+    except KeyboardInterrupt:
+        # (what the program printed until then is out already: it was passed on as it came)
+        if args.json:
+            print(json.dumps({"status": "interrupted"}))
+        print("simconc: interrupted (Ctrl-C): the run stopped where it was; --until SECONDS "
+              "ends one at a simulated time", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         if args.json:
             print(json.dumps({"status": "bad-input", "error": str(exc)}))

@@ -34,6 +34,7 @@ from .own_modules import programs_test
 from .patching import simulated_modules, users_module
 from .process_state import ProcessState
 from .result import ExceptionInfo, RunResult
+from .interrupt import ctrl_c_stops
 from .watchdog import spin_watchdog
 
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
@@ -241,6 +242,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     collecting = gc.isenabled()
     gc.disable()
     fatal: Optional[BaseException] = None
+    interrupted = False
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
@@ -258,7 +260,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         state.is_programs = programs_test(lambda: patched.before,
                                          programs.__name__ if programs is not None else None)
         with patched, \
-                spin_watchdog(world, spin_timeout):
+                spin_watchdog(world, spin_timeout), ctrl_c_stops(world):
             sys.stdout, sys.stderr = out, err
             try:
                 world.run(main)
@@ -267,6 +269,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 world.finished = True
             except SimconcError as exc:
                 fatal = exc
+            except KeyboardInterrupt:   # (Ctrl-C, see interrupt.py: raised on once torn down)
+                interrupted = True
+                raise
             finally:
                 # Read the world before tearing it down: teardown unwinds the stuck threads.
                 finished = world.finished
@@ -275,7 +280,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                         limit_hit or len(world.trace.steps) > MAX_STEPS):
                     # Its replay must stop where it stopped, or go on as far: the token says.
                     world.scheduler.step_limit = max_steps
-                stuck = None if finished or limit_hit or fatal is not None \
+                stuck = None if finished or limit_hit or fatal is not None or interrupted \
                     else stuck_state(world, variable_names(namespace))
                 if at_end is not None:
                     at_end(world)
