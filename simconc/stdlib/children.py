@@ -11,6 +11,7 @@ non-daemon threads, and its end wakes whoever waits on its sentinel.
 """
 from __future__ import annotations
 
+import contextvars
 import copy
 import errno
 import importlib
@@ -84,6 +85,9 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
                    if id(getattr(hook, "__self__", None)) in copies
                    or id(getattr(hook, "__globals__", None)) in copies]
     parent_sentinel = parent_state.process.sentinel
+    # (the forking thread's context variables: its thread goes on in the child, the task's
+    # context in force where a coroutine forked)
+    context = fork.copy(contextvars.copy_context())
 
     def main() -> None:
         me = _attach_main(world, state)
@@ -98,7 +102,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
             state.process.exitcode = code
 
-    return child, state, main
+    return child, state, lambda: context.run(main)
 
 
 def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessState]:

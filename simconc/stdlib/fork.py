@@ -25,6 +25,7 @@ docs/processes.md): what of theirs each process has its own of is among the inte
 from __future__ import annotations
 
 import builtins
+import contextvars
 import copy
 import copyreg
 import ctypes
@@ -48,7 +49,7 @@ from .state import FaceState
 
 _ATOMIC_TYPES = (World, Interpreter, SimThread, mmap.mmap, types.ModuleType, types.CodeType,
                  types.BuiltinFunctionType, types.MethodWrapperType, types.GeneratorType,
-                 types.FrameType)
+                 types.CoroutineType, types.AsyncGeneratorType, types.FrameType)
 
 
 _IMMUTABLE = (bytes, str, int, float, tuple, frozenset)
@@ -142,6 +143,10 @@ class Fork:
             # (a simulated socket: another handle of it, the child's; its class is named for
             # the socket module, where the scan below would not find it)
             sockets.socket: self._forked,
+            # (a running asyncio loop's callbacks and tasks hold the context they run in: the
+            # child's is a copy, of its variables' values, whose variables are the same keys)
+            contextvars.Context: _context,
+            contextvars.ContextVar: _shared, contextvars.Token: _shared,
         }
         # The ctypes types of multiprocessing's shared memory (RawValue, RawArray, and what a
         # Value or Array wraps): sharedctypes registers each with multiprocessing's pickler
@@ -162,6 +167,13 @@ class Fork:
         if sharedctypes is not None:   # (and the Synchronized classes made for a Structure)
             for cls in list(sharedctypes.class_cache.values()):
                 rules.setdefault(cls, _attributes)
+        futures = sys.modules.get("asyncio.futures")
+        if futures is not None:   # (the classes a run's asyncio uses, see asyncio_loop.py)
+            subclasses = [futures._PyFuture]
+            while subclasses:
+                cls = subclasses.pop()
+                subclasses += cls.__subclasses__()
+                rules.setdefault(cls, _unlogged_future)
         for atomic in _ATOMIC_TYPES:
             rules[atomic] = _shared
         shared_memory = sys.modules.get("multiprocessing.shared_memory")
@@ -306,6 +318,14 @@ def _in_memory_stream(stream: Any, memo: dict) -> Any:
     return copy._reconstruct(stream, memo, *stream.__reduce_ex__(4))   # type: ignore[attr-defined]
 
 
+def _context(context: contextvars.Context, memo: dict) -> contextvars.Context:
+    copied = contextvars.Context()
+    memo[id(context)] = copied
+    for variable, value in context.items():
+        copied.run(variable.set, copy.deepcopy(value, memo))
+    return copied
+
+
 def _memoryview(view: memoryview, memo: dict) -> memoryview:
     """A memoryview in the child: the same view of memory the processes share (an ``mmap``:
     multiprocessing's heap, where a ``Barrier`` keeps its state), a view of a copy of the
@@ -339,6 +359,17 @@ def _cells(closure: Any, memo: dict) -> Any:
         else:
             cells.append(types.CellType(copy.deepcopy(contents, memo)))
     return tuple(cells)
+
+
+def _unlogged_future(future: Any, memo: dict) -> Any:
+    """A copy of an asyncio future or task (a running loop's, forked): one that never says,
+    as the child's memory goes, that it was destroyed pending or that nobody retrieved its
+    exception. A real child's copy is never destroyed: the child ends with ``os._exit``."""
+    copied = _attributes(future, memo)
+    copied._log_traceback = False
+    if hasattr(copied, "_log_destroy_pending"):
+        copied._log_destroy_pending = False
+    return copied
 
 
 def _attributes(obj: Any, memo: dict) -> Any:
