@@ -199,7 +199,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             else:
                 body()
         except SystemExit as exc:
-            exit_code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+            # (as the OS keeps it: its low byte, sys.exit(-1) is 255, sys.exit(True) 1)
+            exit_code = exc.code & 0xFF if isinstance(exc.code, int) \
+                else (0 if exc.code is None else 1)
             if exc.code is not None and not isinstance(exc.code, int):
                 sys.stderr.write(f"{exc.code}\n")
         except BaseException as exc:
@@ -232,7 +234,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
     saved_process = ProcessState()
-    saved_main = sys.modules["__main__"]
+    saved_main, saved_mp_main = sys.modules["__main__"], sys.modules.get("__mp_main__")
     # (threading.settrace_all_threads sets the real interpreter's hooks: the run's own)
     saved_trace, saved_profile = sys.gettrace(), sys.getprofile()
     # No automatic collection during the run: when the collector runs depends on everything
@@ -247,7 +249,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
             sys.argv = [path]
             sys.path.insert(0, folder_of(path))
-            sys.modules["__main__"] = main_module
+            # (and as multiprocessing names it when imported: its spawned children's
+            # objects of the main module's classes are the same classes)
+            sys.modules["__main__"] = sys.modules["__mp_main__"] = main_module
         # A callable's module bound threading's names before the run (a script's
         # `import threading` at its top, then simconc.run(main)): they are the face's in it.
         own = users_module(program) if code is None else None
@@ -302,6 +306,10 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         sys.stdout, sys.stderr = saved_out, saved_err
         sys.argv, sys.path[:] = saved_argv, saved_path
         sys.modules["__main__"] = saved_main
+        if saved_mp_main is None:
+            sys.modules.pop("__mp_main__", None)
+        else:
+            sys.modules["__mp_main__"] = saved_mp_main
         saved_process.restore()
         if sys.gettrace() is not saved_trace:
             sys.settrace(saved_trace)

@@ -223,6 +223,7 @@ def _exit(status: int) -> None:
     if not -2 ** 31 <= status < 2 ** 31:
         raise OverflowError("Python int too large to convert to C int")
     world.record(world.current, "os._exit", str(status), skip=0)
+    status &= 0xFF   # (what the OS keeps of it, and a parent's wait sees)
     if world.current_interpreter() is not world.interpreters[0]:   # (a child process's)
         from ..stdlib.children import exit_process
         exit_process(world, status)

@@ -77,6 +77,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
     state.gc_enabled = parent_state.gc_enabled
     state.real = real_state.current(copy=fork.copy)
+    mp_pipes.own_connections(fork.memo.values(), state)   # (its copies of its parent's)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
     # reset its parent's state, which the child shares)
@@ -100,7 +101,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
             if _EXIT_FUNCTIONS_RUN and not me.killed:
                 _run_exit_functions(state)
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
-            state.process.exitcode = code
+            state.process.exitcode = _status(code)
 
     return child, state, lambda: context.run(main)
 
@@ -164,7 +165,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
             if not me.killed:   # (spawn_main's sys.exit: the interpreter's exit)
                 _run_exit_functions(state)
         if not me.killed:
-            state.process.exitcode = code
+            state.process.exitcode = _status(code)
 
     _launch(world, child, state, main)
     return child, state.process
@@ -217,6 +218,12 @@ def _new_child(world: World, parent: Interpreter, name: str,
     return child, state
 
 
+def _status(code: int) -> int:
+    """What a parent's wait sees of the status its child's ``_bootstrap`` returned, which
+    ``os._exit`` gives the OS: its low byte (``sys.exit(300)`` is 44, ``sys.exit(True)`` 1)."""
+    return int(code) & 0xFF
+
+
 def _attach_main(world: World, state: FaceState) -> Any:
     """The child's main thread gets its ``threading`` face (CPython's child keeps the thread
     that forked, as its main thread)."""
@@ -261,7 +268,8 @@ def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
 def interpreter_globals() -> list[tuple[dict, str]]:
     """The module globals each simulated process has its own value of."""
     # (a manager's server process sets its sys.stdout back to sys.__stdout__: its own)
-    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (vars(sys), "stdout"),
+    pairs: list[tuple[dict, str]] = [(sys.modules, "__main__"), (sys.modules, "__mp_main__"),
+                                     (vars(sys), "stdout"),
                                      (vars(sys), "stderr"), (vars(sys), "path"),
                                      (vars(sys), "argv"), (vars(sys), "excepthook")]
     process = sys.modules.get("multiprocessing.process")
@@ -404,6 +412,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
     world.end_interpreter(interpreter)
     process.sentinel.ended = True
     mp_pipes.close_listeners(world, interpreter)
+    mp_pipes.close_connections(interpreter.face)
     sockets.close_sockets(world, interpreter)
     mp_pipes.waiting(world).unpark_all()
 

@@ -19,6 +19,8 @@ for.
 """
 from __future__ import annotations
 
+import errno
+import weakref
 from collections import deque
 from multiprocessing.reduction import ForkingPickler
 from typing import Any, Iterable, Optional
@@ -26,6 +28,7 @@ from typing import Any, Iterable, Optional
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 
 from ..kernel import WaitQueue, current_world, maybe_current_world
+from .state import face_state
 
 #: The location every operation on a simulated pipe touches (see the module's docstring).
 PIPES = ("multiprocessing", "pipes")
@@ -62,15 +65,16 @@ def waiting(world: Any = None) -> WaitQueue:
 
 class Channel:
     """One direction of a pipe: the messages sent and not yet received, and how many open
-    connections (in all processes) can write to it: none left, a reader that finds it empty
-    gets EOFError."""
+    connections (in all processes) can write to it and read from it: no writer left, a reader
+    that finds it empty gets EOFError; no reader left, a writer gets BrokenPipeError."""
 
-    __slots__ = ("items", "writers", "token")
+    __slots__ = ("items", "writers", "readers", "token")
     _simconc_fork_shared = True
 
     def __init__(self) -> None:
         self.items: deque[bytes] = deque()
         self.writers = 1
+        self.readers = 1
         #: What a connection pickled for a spawned child names it by (see _rebuild_connection).
         self.token = -1
 
@@ -84,6 +88,10 @@ class Connection:
     its own copy of each connection (closing it closes the child's handle only), on the same
     channels."""
 
+    #: Its process has ended, which closed it (close_connections): only a finalizer run
+    #: later can use it still, which a real process, ended by os._exit, never runs.
+    _dead = False
+
     def __init__(self, incoming: Optional[Channel], outgoing: Optional[Channel]) -> None:
         self._in = incoming
         self._out = outgoing
@@ -92,8 +100,8 @@ class Connection:
     def __deepcopy__(self, memo: dict) -> "Connection":
         copied = Connection(self._in, self._out)
         copied._closed = self._closed
-        if not self._closed and self._out is not None:
-            self._out.writers += 1
+        if not self._closed:
+            _duplicated(self)
         memo[id(self)] = copied
         return copied
 
@@ -129,11 +137,18 @@ class Connection:
     def close(self) -> None:
         if not self._closed:
             self._closed = True
-            if self._out is not None:
-                self._out.writers -= 1
-                world = maybe_current_world()
-                if world is not None:
-                    waiting(world).unpark_all()
+            if not self._dead:
+                self._release()
+
+    def _release(self) -> None:
+        """Its pipe has one open end fewer each way it goes."""
+        if self._in is not None:
+            self._in.readers -= 1
+        if self._out is not None:
+            self._out.writers -= 1
+            world = maybe_current_world()
+            if world is not None:
+                waiting(world).unpark_all()
 
     def __enter__(self) -> "Connection":
         return self
@@ -172,6 +187,12 @@ class Connection:
             world.point(PIPES, "w")
             world.spend(world.profile.pipe_op)
         assert self._out is not None
+        if self._dead:
+            return
+        if self._out.readers <= 0 and world is not None:
+            # (as the OS's write() fails, its SIGPIPE ignored by CPython at start; after the
+            # execution, a finalizer's message goes where nobody reads, as before)
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
         self._out.items.append(data)
         if world is not None:
             waiting(world).unpark_all()
@@ -245,11 +266,47 @@ class Connection:
 def Pipe(duplex: bool = True) -> tuple[Connection, Connection]:
     """``multiprocessing.Pipe``: two connected ends (the first only receives, the second only
     sends, unless ``duplex``)."""
+    ends = _pipe(duplex)
+    own_connections(ends)
+    return ends
+
+
+def _pipe(duplex: bool) -> tuple[Connection, Connection]:
     there = Channel()
     if duplex:
         back = Channel()
         return Connection(back, there), Connection(there, back)
     return Connection(there, None), Connection(None, there)
+
+
+def _duplicated(connection: Connection) -> None:
+    """``connection``'s descriptors are duplicated (a fork's copy, a pickled one): its pipe
+    has one more open end each way it goes."""
+    if connection._in is not None:
+        connection._in.readers += 1
+    if connection._out is not None:
+        connection._out.writers += 1
+
+
+def own_connections(connections: Iterable[Any], state: Any = None) -> None:
+    """``connections`` (and whatever else is among them) are the running process's (or the one
+    whose face state is ``state``): they close as it ends."""
+    if state is None:
+        world = maybe_current_world()
+        if world is None:
+            return
+        state = face_state(world)
+    if state.connections is None:
+        state.connections = weakref.WeakSet()
+    state.connections.update(each for each in connections if type(each) is Connection)
+
+
+def close_connections(state: Any) -> None:
+    """A process whose face state is ``state`` has ended: its connections still open close."""
+    for connection in list(state.connections or ()):
+        if not connection._closed and not connection._dead:
+            connection._release()
+            connection._dead = True
 
 
 def _reduce_connection(connection: Connection) -> tuple:
@@ -259,8 +316,7 @@ def _reduce_connection(connection: Connection) -> tuple:
     ``DupFd`` does: closing the original before the copy is unpickled leaves the pipe open."""
     world = current_world()
     connection._check_closed()
-    if connection._out is not None:
-        connection._out.writers += 1
+    _duplicated(connection)
     tokens: list[Optional[int]] = []
     for channel in (connection._in, connection._out):
         if channel is None:
@@ -280,6 +336,7 @@ def _rebuild_connection(incoming: Optional[int], outgoing: Optional[int],
     out = channels[outgoing] if outgoing is not None else None
     connection = Connection(channels[incoming] if incoming is not None else None, out)
     connection._closed = closed
+    own_connections((connection,))
     return connection
 
 
@@ -331,6 +388,7 @@ class SocketListener:
         if self._closed:
             raise OSError(22, "Invalid argument")
         connection = self._pending.popleft()
+        own_connections((connection,))
         self._last_accepted = "" if self._family == "AF_UNIX" else self._address
         return connection
 
@@ -353,7 +411,8 @@ def SocketClient(address: Any) -> Connection:
         if isinstance(address, tuple):
             raise ConnectionRefusedError(111, "Connection refused")
         raise FileNotFoundError(2, "No such file or directory")
-    ours, theirs = Pipe(duplex=True)
+    ours, theirs = _pipe(duplex=True)
+    own_connections((ours,))   # (theirs is the listener's process's, once it accepts it)
     listener._pending.append(theirs)
     waiting(world).unpark_all()
     return ours

@@ -16,7 +16,7 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback", "uuid_time")
+                 "loopback", "uuid_time", "connections")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -56,6 +56,9 @@ class FaceState:
         #: child finds them by (main interpreter's state; made on first use).
         self.semlocks: Optional[dict] = None
         self.channels: Optional[list] = None
+        #: The process's pipe connections (``mp_pipes.Connection``; weakly): those still open
+        #: close as it ends, as the OS closes a dead process's descriptors. Made on first use.
+        self.connections: Any = None
         #: Runs the program's main module afresh under a name (a spawned child's
         #: ``__mp_main__``), instrumented as the run's; None for a callable program.
         self.run_main: Any = None
