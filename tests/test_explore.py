@@ -663,7 +663,8 @@ def test_ctrl_c_stops_the_command_with_the_summary_so_far():
     proc = subprocess.Popen(
         [sys.executable, "-m", "simconc", "explore", LOST_UPDATE, "--strategy", "random",
          "--max-executions", "10000000"], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(3)
+    _exploring(proc)
+    time.sleep(2)   # (the lost update is found in the first few executions)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 1, err.decode()        # the lost update was found before
@@ -713,11 +714,8 @@ def test_sigterm_stops_the_command_with_the_summary_so_far_and_no_process_left(a
     proc = subprocess.Popen(
         [sys.executable, "-m", "simconc", "explore", NOLOCK, "--max-executions", "10000000",
          *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    time.sleep(4)
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
-                              text=True).stdout.split()
-    if "--jobs" in args:
-        assert children, "the workers had started"
+    _exploring(proc)
+    children = _workers(proc, 1 if "--jobs" in args else 0)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
     assert b"Traceback" not in err, err.decode()
@@ -733,15 +731,45 @@ def test_a_killed_search_leaves_no_worker_behind():
     proc = subprocess.Popen(
         [sys.executable, "-m", "simconc", "explore", NOLOCK, "--jobs", "2"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(4)
-    children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
-                              text=True).stdout.split()
-    assert children
+    _exploring(proc)
+    children = _workers(proc, 1)
     proc.kill()
     proc.wait(timeout=60)
     deadline = time.monotonic() + 30
     while [child for child in children if _running(child)]:
         assert time.monotonic() < deadline, f"workers {children} outlived their search"
+        time.sleep(0.1)
+
+
+def _exploring(proc, timeout: float = 120) -> None:
+    """Wait until the command ``proc`` handles SIGTERM, as an exploration does from its first
+    step (explore.api.stop_requests): a signal sent before would find it still starting, with
+    Python's own handler, however long a loaded machine takes to import it."""
+    import signal
+    import time
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(f"/proc/{proc.pid}/status") as status:
+            caught = next(int(line.split()[1], 16) for line in status
+                          if line.startswith("SigCgt:"))
+        if caught & 1 << (signal.SIGTERM - 1):
+            return
+        assert proc.poll() is None and time.monotonic() < deadline, "it never began exploring"
+        time.sleep(0.05)
+
+
+def _workers(proc, fewest: int, timeout: float = 120) -> list:
+    """The child processes of ``proc`` once there are at least ``fewest`` (a second, when none
+    are wanted: none were started then)."""
+    import subprocess
+    import time
+    deadline = time.monotonic() + (timeout if fewest else 1.0)
+    while True:
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        if len(children) >= fewest and (fewest or time.monotonic() >= deadline):
+            return children
+        assert time.monotonic() < deadline, "the workers never started"
         time.sleep(0.1)
 
 
