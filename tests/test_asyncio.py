@@ -4,6 +4,7 @@ the timeline. Programs whose real output does not depend on timing are run both 
 compared."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -443,3 +444,208 @@ def test_a_failed_tasks_traceback_is_cpythons(name, tmp_path, monkeypatch, run_f
     result = simconc.run("program.py")
     assert result.stderr == real.stderr.replace(str(tmp_path) + "/", "")
     assert "__step" not in result.stderr and "futures.py" not in result.stderr
+
+
+# --- what CPython's C futures and tasks say (_asyncio), which a run's pure-Python ones must ----
+
+C_MESSAGES = """\
+    import asyncio
+
+    def attempt(label, call):
+        try:
+            call()
+        except (TypeError, RuntimeError, asyncio.InvalidStateError) as error:
+            print(label, type(error).__name__, error)
+        else:
+            print(label, "ok")
+
+    async def noop():
+        pass
+
+    async def main():
+        loop = asyncio.get_running_loop()
+        f, task = loop.create_future(), asyncio.create_task(noop())
+        attempt("result pending", f.result)
+        attempt("exception pending", f.exception)
+        attempt("task result pending", task.result)
+        attempt("task set_result", lambda: task.set_result(1))
+        await task
+        f.set_result(5)
+        attempt("set_result done", lambda: f.set_result(6))
+        attempt("set_exception done", lambda: f.set_exception(ValueError()))
+        g = loop.create_future()
+        attempt("set_exception 42", lambda: g.set_exception(42))
+        attempt("set_exception int", lambda: g.set_exception(int))
+        for obj in (f, task):
+            for name in ("result", "exception", "done", "cancelled", "get_loop", "set_result",
+                         "set_exception", "add_done_callback", "remove_done_callback",
+                         "cancel", "get_coro", "get_name", "set_name", "get_stack",
+                         "print_stack"):
+                if hasattr(obj, name):
+                    for args, kwargs in (((), {}), ((1, 2), {}), ((), {"x": 1}),
+                                         ((print,), {"context": None, "x": 1}),
+                                         ((), {"msg": 1, "x": 2}), ((1,), {"msg": 2})):
+                        if args or kwargs:
+                            attempt(f"{type(obj).__name__}.{name}{args}{kwargs}",
+                                    lambda: getattr(obj, name)(*args, **kwargs))
+        for kwargs in ({"x": 1}, {"loop": None, "x": 1}):
+            attempt(f"Future({kwargs})", lambda: asyncio.Future(**kwargs))
+        attempt("Future(1)", lambda: asyncio.Future(1))
+        for args, kwargs in (((1,), {}), ((), {"bogus": 1}),
+                             ((), {"name": "n", "eager_start": False, "x": 1})):
+            coro = noop()
+            attempt(f"Task{args}{kwargs}", lambda: asyncio.Task(coro, *args, **kwargs))
+            coro.close()
+        attempt("Task()", lambda: asyncio.Task())
+        print(asyncio.Task.__init__.__doc__ is None)
+
+    asyncio.run(main())
+    """
+
+
+def test_a_misused_future_or_task_says_what_cpythons_c_one_says(tmp_path, run_for_real):
+    # Each version's own messages (3.12 and 3.13 parse some arguments anew, 3.13 words an
+    # unexpected keyword otherwise), and no "Exception ignored in Task.__del__" after a Task()
+    # given wrong arguments.
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(C_MESSAGES))
+    real = run_for_real(path)
+    assert real.returncode == 0, real.stderr
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    assert result.stdout == real.stdout
+    assert result.stderr == real.stderr == ""
+
+
+def test_a_future_a_task_awaits_names_the_c_tasks_callback(tmp_path, monkeypatch, run_for_real):
+    # cb=[Task.task_wakeup()], its class's name for a subclass, also where the loop reports a
+    # task destroyed pending
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent("""\
+        import asyncio, gc
+
+        class MyTask(asyncio.Task):
+            pass
+
+        async def pend(future):
+            await future
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            futures = [loop.create_future(), loop.create_future()]
+            asyncio.create_task(pend(futures[0]))
+            MyTask(pend(futures[1]))
+            await asyncio.sleep(0)
+            print(futures)
+
+        loop = asyncio.new_event_loop()
+        loop.run_until_complete(main())
+        loop.close()
+        gc.collect()
+        """))
+    real = run_for_real(path)
+    monkeypatch.chdir(tmp_path)
+    result = simconc.run("program.py")
+    assert "task_wakeup" in result.stdout
+    assert (result.stdout, result.stderr) == \
+        (real.stdout, real.stderr.replace(str(tmp_path) + "/", ""))
+
+
+LOGGED_BY_ASYNCIO = {
+    # at asyncio.run's shutdown, a task whose cancellation raised another exception
+    "shutdown": """\
+        import asyncio
+
+        async def cleanup():
+            try:
+                await asyncio.sleep(100)
+            except asyncio.CancelledError:
+                raise RuntimeError("failed while cancelled")
+
+        async def main():
+            asyncio.create_task(cleanup())
+            await asyncio.sleep(0)
+
+        asyncio.run(main())
+        """,
+    # the same, the task dropped: its exception never retrieved
+    "never retrieved": """\
+        import asyncio, gc
+
+        async def cleanup():
+            try:
+                await asyncio.sleep(100)
+            except asyncio.CancelledError:
+                raise RuntimeError("failed while cancelled")
+
+        async def main():
+            task = asyncio.create_task(cleanup())
+            await asyncio.sleep(0)
+            task.cancel()
+            await asyncio.sleep(0)
+            del task
+            gc.collect()
+
+        asyncio.run(main())
+        """,
+    # debug mode: where a coroutine never awaited was made, from the program's <module>
+    "coroutine never awaited": """\
+        import asyncio
+
+        async def never():
+            pass
+
+        async def main():
+            await asyncio.sleep(0)
+            never()
+
+        asyncio.run(main(), debug=True)
+        """,
+}
+
+
+def run_both(path: Path) -> tuple[subprocess.CompletedProcess, subprocess.CompletedProcess]:
+    """The program at ``path`` run for real and by ``simconc run`` (which prints what it warns
+    of as the program's stderr: under pytest, a run's warnings are pytest's to catch)."""
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=60, cwd=path.parent)
+    simulated = subprocess.run([sys.executable, "-m", "simconc", "run", "-q", str(path)],
+                               capture_output=True, text=True, timeout=120, cwd=path.parent,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return real, simulated
+
+
+@pytest.mark.parametrize("name", sorted(LOGGED_BY_ASYNCIO))
+def test_what_asyncio_logs_has_cpythons_frames(name, tmp_path):
+    # The exceptions a failed task chains (the CancelledError the task threw into it) had the
+    # frames of the pure-Python future and task that took it there; debug mode's record of
+    # where a coroutine was made had simconc's, and lost the program's outer frames to them.
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent(LOGGED_BY_ASYNCIO[name]))
+    real, simulated = run_both(path)
+    assert "Traceback" in real.stderr or "Coroutine created at" in real.stderr
+    assert (simulated.stdout, simulated.stderr) == (real.stdout, real.stderr)
+
+
+def test_a_coroutine_collected_after_the_program_is_warned_of_as_at_exit(tmp_path):
+    # Never awaited, it is collected as the run ends: in simconc's code, which the warning
+    # must not name (CPython collects it at exit, with no frame: "sys:1", 3.13's "<sys>:0").
+    path = tmp_path / "program.py"
+    path.write_text(textwrap.dedent("""\
+        import asyncio, warnings
+        warnings.simplefilter("always")
+
+        async def hello():
+            pass
+
+        async def nested():
+            return asyncio.run(hello())
+
+        try:
+            asyncio.run(nested())
+        except RuntimeError as error:
+            print("nested:", error)
+        """))
+    real, simulated = run_both(path)
+    assert "was never awaited" in real.stderr
+    assert (simulated.stdout, simulated.stderr) == (real.stdout, real.stderr)

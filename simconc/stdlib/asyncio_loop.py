@@ -32,7 +32,9 @@ from ..kernel.errors import UnsimulatedError
 from ..kernel.trace import Where
 from ..kernel.waitqueue import WaitQueue
 from . import selecting, signals, sockets
-from ._traceback import ACCELERATED, drop_accelerated, visible_stack
+from ._traceback import ACCELERATED, SIMCONC_FILES, visible_stack
+from .asyncio_c import (ACCELERATED_LINES, ORIGIN_EXTRA, c_signatures, drop_accelerated_chain,
+                        install_unawaited_warning, name_wakeup_as_c, ASKED_DEPTH)
 from .refusal import refuse as _refuse
 
 
@@ -206,6 +208,28 @@ def install(asyncio: types.ModuleType) -> None:
         def _simulated_signal(self, signum: int, frame: Any) -> None:
             self._handle_signal(signum)
 
+        def call_exception_handler(self, context: dict) -> None:
+            # What the handler logs (a task's exception never retrieved, one raised during
+            # asyncio.run's shutdown) is formatted from the exception's traceback and those it
+            # chains: without the frames of the pure-Python futures' own, as CPython's C ones
+            # leave none ("return await future" is the last line).
+            exception = context.get("exception")
+            if isinstance(exception, BaseException):
+                drop_accelerated_chain(exception)
+            super().call_exception_handler(context)
+
+        def _set_coroutine_origin_tracking(self, enabled: bool) -> None:
+            # Where debug mode says a coroutine never awaited was made: the frames of a run
+            # (simconc's, the pure-Python task's step) would take up the room of the program's
+            # outer ones, so more are recorded, and those CPython never has are left out as the
+            # warning is made (_warn_unawaited_coroutine).
+            was = self._coroutine_origin_tracking_enabled
+            super()._set_coroutine_origin_tracking(enabled)
+            if enabled and not was and self._coroutine_origin_tracking_enabled:
+                depth = sys.get_coroutine_origin_tracking_depth()
+                ASKED_DEPTH[0] = depth
+                sys.set_coroutine_origin_tracking_depth(depth + ORIGIN_EXTRA)
+
     SimulatedEventLoop.__module__ = "asyncio.unix_events"
     SimulatedEventLoop.__qualname__ = SimulatedEventLoop.__name__ = base.__name__
 
@@ -220,7 +244,10 @@ def install(asyncio: types.ModuleType) -> None:
     policy._loop_factory = SimulatedEventLoop
     asyncio.events._event_loop_policy = policy()
     _hide_accelerated(asyncio)
+    c_signatures(asyncio)
     _trace_tasks(asyncio)
+    name_wakeup_as_c(asyncio)
+    install_unawaited_warning()
 
 
 #: The functions of asyncio's modules that CPython's C accelerator replaces (``from _asyncio
@@ -249,6 +276,8 @@ def _hide_accelerated(asyncio: types.ModuleType) -> None:
         codes += [namespace[name].__code__ for name in names
                   if isinstance(namespace.get(name), types.FunctionType)]
     ACCELERATED.update((code.co_filename, code.co_firstlineno, code.co_name) for code in codes)
+    ACCELERATED_LINES.update((code.co_filename, line, code.co_name) for code in codes
+                              for _, _, line in code.co_lines() if line is not None)
     helpers = asyncio.format_helpers
     future_init = asyncio.futures.Future.__init__.__code__
 
@@ -259,7 +288,10 @@ def _hide_accelerated(asyncio: types.ModuleType) -> None:
             limit = None   # (the C future takes the whole stack: traceback.extract_stack())
         elif limit is None:
             limit = asyncio.constants.DEBUG_STACK_DEPTH
-        # (f itself is kept: Task.__init__ takes its own frame off the record it gets)
+        # (f itself is kept: Task.__init__ takes its own frame off the record it gets; but not
+        # the wrapper with C's argument errors that Future.__init__ is called through)
+        while f.f_back is not None and f.f_code.co_filename.startswith(SIMCONC_FILES):
+            f = f.f_back
         frames = itertools.chain([(f, f.f_lineno)], visible_stack(f.f_back))
         stack = traceback.StackSummary.extract(frames, limit=limit, lookup_lines=False)
         stack.reverse()
@@ -315,6 +347,7 @@ def _trace_tasks(asyncio: types.ModuleType) -> None:
                 world.record(thread, "task-wait", name, where, None, id(self), detail=what)
             self = exc = None
 
+    __init__.__doc__ = init.__doc__
     task_class.__init__ = __init__
     task_class._Task__step = _Task__step
 
@@ -324,7 +357,9 @@ def _kept_as_c_keeps_it(task: Any) -> None:
     no frame of the pure-Python task's own (``__step``), nor of the futures it awaited."""
     failure = task._exception
     if failure is not None and failure.__traceback__ is not None:
-        drop_accelerated(failure)
+        # (and the exceptions it chains: a CancelledError thrown into the coroutine by the
+        # pure-Python task has the frames that took it from the future it awaited)
+        drop_accelerated_chain(failure)
         if hasattr(task, "_exception_tb"):   # (3.11+)
             task._exception_tb = failure.__traceback__
 
