@@ -22,6 +22,7 @@ world's *interpreter globals*, which the kernel swaps as it switches between pro
 """
 from __future__ import annotations
 
+import errno
 import operator
 import os as _os
 import signal
@@ -113,6 +114,7 @@ def kill(pid: int, signum: int) -> None:
         raise UnsimulatedError(
             f"the simulated program sent a signal (os.kill({pid}, {signum})) to a process that "
             f"is not one of the simulation's: a real one would receive it")
+    _check_not_reaped(target)
     if not 0 <= signum < signal.NSIG:
         raise OSError(22, "Invalid argument")
     if signum == 0:
@@ -126,6 +128,14 @@ _REAL_KILL = _os.kill
 def _process_of(world: World, pid: int) -> Optional[Interpreter]:
     """The simulated process whose pid is ``pid``, if one is."""
     return next((each for each in world.interpreters if (each.pid or MAIN_PID) == pid), None)
+
+
+def _check_not_reaped(process: Interpreter) -> None:
+    """A child its parent has waited for (``join()``) is gone, its pid with it: ESRCH. (Ended
+    and not waited for, it is a zombie, which a signal reaches to no effect.)"""
+    state = process.face.process if process.face is not None else None
+    if state is not None and state.reaped:
+        raise ProcessLookupError(errno.ESRCH, "No such process")
 
 
 def cpu_count() -> int:
@@ -147,14 +157,25 @@ def sched_getaffinity(pid: int) -> set[int]:
     if world is None:
         return _REAL_SCHED_GETAFFINITY(pid)
     pid = operator.index(pid)
-    if pid and _process_of(world, pid) is None:
+    process = _process_of(world, pid) if pid else None
+    if pid and process is None:
         raise UnsimulatedError(
             f"the simulated program asked for the cores of a process that is not one of the "
             f"simulation's (os.sched_getaffinity({pid})): the answer would be a real one's")
+    if process is not None:
+        _check_not_reaped(process)
     return set(range(world.profile.cores))
 
 
 _REAL_SCHED_GETAFFINITY = _os.sched_getaffinity
+
+
+def _c_int(value: Any) -> int:
+    """``value`` as Argument Clinic converts it to a C int, with its errors."""
+    value = operator.index(value)
+    if not -2 ** 31 <= value < 2 ** 31:
+        raise OverflowError("Python int too large to convert to C int")
+    return value
 
 
 class SemLock:
@@ -166,8 +187,11 @@ class SemLock:
     _simconc_fork_shared = True
 
     def __init__(self, kind: int, value: int, maxvalue: int, name: str, unlink: bool) -> None:
+        kind, value, maxvalue = (_c_int(each) for each in (kind, value, maxvalue))
         if kind not in (RECURSIVE_MUTEX, SEMAPHORE):
             raise ValueError("unrecognized kind")
+        if value < 0:   # (sem_open's: it takes an unsigned value, above SEM_VALUE_MAX)
+            raise OSError(errno.EINVAL, "Invalid argument")
         world = current_world()
         self._world = world
         self.kind = kind
@@ -325,11 +349,13 @@ class ProcessState:
     """What the face keeps of a simulated process (its ``FaceState.process``): the sentinel its
     parent waits on, and its exit code once it has ended."""
 
-    __slots__ = ("sentinel", "exitcode")
+    __slots__ = ("sentinel", "exitcode", "reaped")
 
     def __init__(self, sentinel: Sentinel) -> None:
         self.sentinel = sentinel
         self.exitcode: Optional[int] = None
+        #: Its parent has seen it end (waitpid): its pid is no process's any more.
+        self.reaped = False
 
 
 class Popen:
@@ -356,6 +382,7 @@ class Popen:
             world.point(mp_pipes.PIPES, "r")
             if self.sentinel.ended:
                 self.returncode = self._state.exitcode
+                self._state.reaped = True
             world.record(world.current, "poll", self._child.prefix.rstrip("/"), None, 0,
                          mp_pipes.PIPES, detail="ended" if self.sentinel.ended else "running")
         return self.returncode

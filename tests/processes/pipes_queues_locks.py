@@ -68,3 +68,9 @@ if __name__ == "__main__":
     print(ev.is_set(), ev.wait(0.01))
     ev.set()
     print(ev.wait())
+    # (a semaphore's value as the C module converts it, and sem_open refuses it)
+    for value in (-1, 2 ** 31 - 1, 2 ** 31, 1.5):
+        try:
+            print(value, mp.Semaphore(value).get_value())
+        except (OSError, OverflowError, TypeError) as e:
+            print(value, type(e).__name__, e)

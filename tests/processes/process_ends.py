@@ -45,6 +45,16 @@ if __name__ == "__main__":
         except EOFError:
             print(method, "EOFError: the child's end closed as it ended")
 
+    # (a child ended is a zombie until its parent waits for it; then its pid is gone)
+    process = mp.Process(target=os.getpid)
+    process.start()
+    process.join()
+    for call in (lambda: os.kill(process.pid, 0), lambda: os.sched_getaffinity(process.pid)):
+        try:
+            call()
+        except ProcessLookupError as exc:
+            print("ProcessLookupError", exc)
+
     one, other = mp.Pipe()
     one.close()
     try:
