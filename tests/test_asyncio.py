@@ -649,3 +649,31 @@ def test_a_coroutine_collected_after_the_program_is_warned_of_as_at_exit(tmp_pat
     real, simulated = run_both(path)
     assert "was never awaited" in real.stderr
     assert (simulated.stdout, simulated.stderr) == (real.stdout, real.stderr)
+
+
+def test_a_coroutine_never_awaited_after_a_run_is_warned_of_where_the_program_left_it(tmp_path):
+    # The warning's hook a run installs stays: outside a run it must say what Python's does,
+    # the program's line, never the hook's own.
+    path = tmp_path / "after.py"
+    path.write_text(textwrap.dedent("""\
+        import gc, warnings
+        warnings.simplefilter("always")
+        import simconc
+
+        async def hello():
+            pass
+
+        def program():
+            import asyncio
+            asyncio.run(asyncio.sleep(0))
+
+        assert simconc.run(program).status == "ok"
+        hello()
+        gc.collect()
+        """))
+    proc = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.startswith(
+        f"{path}:13: RuntimeWarning: coroutine 'hello' was never awaited\n  hello()\n"), \
+        proc.stderr

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import traceback
 import types
-from typing import Any, Optional, cast
+from typing import Any, Optional
 
 from greenlet import getcurrent  # type: ignore[import-untyped]
 
@@ -309,13 +309,16 @@ def install_unawaited_warning() -> None:
     original = warnings._warn_unawaited_coroutine   # type: ignore[attr-defined]
 
     def _warn_unawaited_coroutine(coro: Any) -> None:
+        # (for a coroutine no run made, collected outside one, what follows is the original's
+        # own code: calling it from here would make this function the warning's location)
         origin = getattr(coro, "cr_origin", None)
-        caller = sys._getframe(1)
+        try:
+            caller: Optional[types.FrameType] = sys._getframe(1)
+        except ValueError:   # (no Python frame runs: collected as the interpreter ends)
+            caller = None
         ours = caller is not None and caller.f_code.co_filename.startswith(SIMCONC_FILES)
         ran_here = origin is not None and any(
             entry[0].startswith(SIMCONC_FILES) for entry in origin)
-        if not ours and not ran_here and maybe_current_world() is None:
-            return original(coro)
         import linecache
         msg_lines = [f"coroutine '{coro.__qualname__}' was never awaited\n"]
         if origin is not None:
@@ -330,7 +333,7 @@ def install_unawaited_warning() -> None:
         # (the warning is the program's line's, which simconc's own frames run under; where
         # none does, as at the end of a run, its code is over, as when CPython collects the
         # coroutine at exit: "sys:1")
-        level, frame = 2, cast(Optional[types.FrameType], caller)
+        level, frame = 2, caller
         if ours:
             world = maybe_current_world()
             in_program = world is not None and world.hub is not None \
