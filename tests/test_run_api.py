@@ -236,15 +236,19 @@ def test_sys_exit_in_a_thread_is_not_a_failure():
     assert result.status == "ok" and result.stderr == "" and result.exceptions == []
 
 
-def test_an_error_in_a_threading_atexit_hook_is_reported_and_shutdown_goes_on():
+def test_an_error_in_a_threading_atexit_hook_stops_them_and_is_reported_as_cpython_does():
     def program():
         import threading
+        threading._register_atexit(print, "the first registered never runs")
         threading._register_atexit(lambda: 1 / 0)
-        threading._register_atexit(print, "second hook runs first")
+        threading._register_atexit(print, "the last registered runs first")
 
     result = simconc.run(program)
-    assert result.stdout == "second hook runs first\n"
-    assert "Exception ignored in: <function" in result.stderr
+    # (as `python -c` of that program prints; its loop in threading._shutdown has no handler)
+    assert result.stdout == "the last registered runs first\n"
+    header = "Exception ignored on threading shutdown:" if sys.version_info >= (3, 13) \
+        else "Exception ignored in: <module 'threading' from '"
+    assert result.stderr.startswith(header)
     assert result.stderr.endswith("ZeroDivisionError: division by zero\n")
 
 

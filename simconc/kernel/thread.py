@@ -27,16 +27,21 @@ ALIVE = ("threads", "[]")
 class SimThread:
     """The kernel's side of a thread. The face (``threading.Thread``) is kept in ``face``."""
 
-    __slots__ = ("world", "interpreter", "ident", "name", "daemon", "face", "_run", "greenlet",
-                 "state", "done", "waiting_on", "waiting_where", "started_at", "ended_at",
-                 "held", "path", "spawned", "made", "alive_key", "on_finish", "killed",
-                 "interrupts")
+    __slots__ = ("world", "interpreter", "ident", "program_ident", "name", "daemon", "face",
+                 "_run", "greenlet", "state", "done", "waiting_on", "waiting_where", "started_at",
+                 "ended_at", "held", "path", "spawned", "made", "alive_key", "on_finish",
+                 "killed", "interrupts")
 
     def __init__(self, world: "World", interpreter: "Interpreter", run: Callable[[], Any],
                  name: str, daemon: bool, ident: int, face: Any = None) -> None:
         self.world = world
         self.interpreter = interpreter
+        #: Unique in the world: the trace's thread id, and its part of ``alive_key``.
         self.ident = ident
+        #: The ident the program sees (``threading.get_ident()``): its own, but for a forked
+        #: child's main thread, which keeps its forking thread's, as ``fork()`` keeps the
+        #: thread that called it.
+        self.program_ident = ident
         self.name = name
         self.daemon = daemon
         self.face = face

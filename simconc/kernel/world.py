@@ -228,6 +228,14 @@ class World:
         self.semantics.add_interpreter(interpreter)
         return interpreter
 
+    def add_interpreter_global(self, namespace: dict, name: str, others: Any) -> None:
+        """Make ``namespace[name]`` an interpreter global: the running interpreter's value is
+        the one there; every other interpreter's is ``others``."""
+        self.interpreter_globals.append((namespace, name))
+        for interpreter in self.interpreters:
+            if interpreter is not self.running:
+                interpreter.globals.append(others)
+
     def enter(self, interpreter: Interpreter) -> None:
         """A thread of ``interpreter`` is about to run: the interpreter globals take its values
         (those of the interpreter that ran until now are kept in its ``globals``)."""
@@ -358,24 +366,31 @@ class World:
         try:
             main()
         finally:
-            # CPython's threading._shutdown: wait for every non-daemon thread before exiting,
-            # including any that those threads start meanwhile.
-            interpreter.main_returned = True
-            for hook in interpreter.shutdown_hooks[::-1]:   # (mypyc 2.4 fails on reversed())
-                hook()
+            # CPython's threading._shutdown (unless the program called it already: the
+            # face's): the hooks, then wait for every non-daemon thread before exiting
+            if not interpreter.main_returned:
+                interpreter.main_returned = True
+                for hook in interpreter.shutdown_hooks[::-1]:   # (mypyc 2.4: no reversed())
+                    hook()
+            self.wait_for_threads(interpreter)
             me = interpreter.main
             assert me is not None   # (this is its code)
-            while True:
-                pending = [t for t in self.threads if t is not me and not t.daemon and
-                           t.state != "done" and t.interpreter is interpreter]
-                if not pending:
-                    break
-                pending[0].done.park()
             for hook in interpreter.exit_hooks:
                 hook()
             self.semantics.settle(me)   # its last operations' CPU time passes before the end
             if interpreter is self.interpreters[0]:
                 self.finished = True
+
+    def wait_for_threads(self, interpreter: Interpreter) -> None:
+        """Wait until every non-daemon thread of ``interpreter`` but the running one has ended,
+        including any that those threads start meanwhile."""
+        me = self.current
+        while True:
+            pending = [t for t in self.threads if t is not me and not t.daemon and
+                       t.state != "done" and t.interpreter is interpreter]
+            if not pending:
+                break
+            pending[0].done.park()
 
     def start_interpreter(self, interpreter: Interpreter, main: Callable[[], Any],
                           name: str = "MainThread", face: Any = None) -> SimThread:

@@ -191,7 +191,6 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         threading_face = modules["threading"]
         main_face = threading_face._MainThread()
         main_face._attach(world.current_thread())
-        world.current_thread().face = main_face
         uncaught: Optional[BaseException] = None
         try:
             if code is not None:

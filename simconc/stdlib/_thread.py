@@ -23,10 +23,13 @@ lock = Lock
 
 
 def get_ident() -> int:
+    return current_world().current_thread().program_ident
+
+
+def get_native_id() -> int:
+    # (the OS's id of the thread: the kernel's, unique in the machine, where a forked child's
+    # main thread has its forking thread's ident)
     return current_world().current_thread().ident
-
-
-get_native_id = get_ident
 
 
 def start_new_thread(function: Callable[..., Any], args: tuple,
@@ -62,7 +65,7 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
     state.dummy_names += 1
     sim = world.new_thread(bootstrap, f"_thread-{state.dummy_names}", daemon=True)
     world.start(sim, caller_where(1) if world.tracing else None)
-    return sim.ident
+    return sim.program_ident
 
 
 start_new = start_new_thread

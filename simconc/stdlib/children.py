@@ -21,7 +21,7 @@ import os
 import sys
 import types
 import weakref
-from typing import Any, Callable
+from typing import Any, Callable, Optional
 
 from greenlet import GreenletExit  # type: ignore[import-untyped]
 
@@ -47,19 +47,19 @@ def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
     parent_state: FaceState = parent.face
     _call_hooks(parent_state.at_fork.get("before", ())[::-1])   # (last registered first)
     try:
-        child, state, main = _fork(world, parent, parent_state, process_obj)
+        child, state, main, name = _fork(world, parent, parent_state, process_obj)
     except Exception:
         # (CPython's os.fork runs them when fork() fails too: a before hook took a lock that
         # an after hook releases)
         _call_hooks(parent_state.at_fork.get("parent", ()))
         raise
-    _launch(world, child, state, main)
+    _launch(world, child, state, main, name)
     _call_hooks(parent_state.at_fork.get("parent", ()))
     return child, state.process
 
 
 def _fork(world: World, parent: Interpreter, parent_state: FaceState,
-          process_obj: Any) -> tuple[Interpreter, FaceState, Callable[[], None]]:
+          process_obj: Any) -> tuple[Interpreter, FaceState, Callable[[], None], str]:
     """The child of ``start_forked``, with a copy of its parent's memory, and its main
     thread's code; not started yet."""
     world.cpu(world.profile.process_start)
@@ -68,6 +68,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
                               FaceState(_child_modules(parent_state)))
     fork = Fork(parent_state, state, child.prefix, owned_modules(world))
     logger_globals(world)   # (their values copied below: the child's copies of its loggers)
+    executor_globals(world)
     obj = fork.copy(process_obj)
     child.globals = [fork.copy(namespace.get(name, ABSENT))
                      for namespace, name in world.interpreter_globals]
@@ -76,6 +77,9 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     state.at_fork = fork.copy(parent_state.at_fork)
     state.signals = fork.copy(parent_state.signals)   # (a fork keeps its parent's handlers)
     state.gc_enabled = parent_state.gc_enabled
+    # (threading's atexit calls: a fork copies threading._threading_atexits)
+    state.thread_atexits = [fork.copy_or_share(call) for call in parent_state.thread_atexits]
+    child.shutdown_hooks = list(parent.shutdown_hooks)
     state.real = real_state.current(copy=fork.copy)
     mp_pipes.own_connections(fork.memo.values(), state)   # (its copies of its parent's)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
@@ -89,21 +93,29 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     # (the forking thread's context variables: its thread goes on in the child, the task's
     # context in force where a coroutine forked)
     context = fork.copy(contextvars.copy_context())
+    forking = _forking_thread(world, fork)
+    state.forked_from = world.current_thread()
 
     def main() -> None:
-        me = _attach_main(world, state)
+        me = forking.go_on(world, state)
         _call_hooks(child_hooks)
         if _EXIT_FUNCTIONS_RUN:   # (3.13's popen_fork: atexit cleared, util's registered)
             state.atexit = [(sys.modules["multiprocessing.util"]._exit_function, (), {})]
+        code = 1
         try:
             code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        except BaseException as exc:
+            if isinstance(exc, (GreenletExit, SimconcError)) or exc is world.fatal:
+                raise
+            # (out of its threading._shutdown: popen_fork's os._exit(code), in a finally,
+            # loses it, and the child ends with the status it started with)
         finally:
             if _EXIT_FUNCTIONS_RUN and not me.killed:
                 _run_exit_functions(state)
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
             state.process.exitcode = _status(code)
 
-    return child, state, lambda: context.run(main)
+    return child, state, lambda: context.run(main), forking.name
 
 
 def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessState]:
@@ -129,6 +141,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     state.run_main = parent_state.run_main
     state.real = real_state.fresh()
     loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
+    executor_globals(world)
     # (the program's modules none: a fresh interpreter imports them afresh)
     child.globals = [ABSENT if namespace is sys.modules and name not in ("__main__", "__mp_main__")
                      else fresh_value(name, namespace.get(name, ABSENT))
@@ -138,7 +151,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent_sentinel = parent_state.process.sentinel
 
     def main() -> None:
-        me = _attach_main(world, state)
+        me = _ForkingThread(None, [], None).go_on(world, state)
         # (a fresh interpreter's multiprocessing.util registers its exit function as it is
         # imported; up to 3.12 _bootstrap calls it too, and it runs once)
         state.atexit = [(sys.modules["multiprocessing.util"]._exit_function, (), {})]
@@ -161,6 +174,12 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
             vars(process.current_process()).pop("_inheriting", None)
         try:
             code = obj._bootstrap(parent_sentinel=parent_sentinel)
+        except BaseException as exc:
+            if isinstance(exc, (GreenletExit, SimconcError)) or exc is world.fatal:
+                raise
+            # (out of its threading._shutdown and spawn_main: the interpreter reports it)
+            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            code = 1
         finally:
             if not me.killed:   # (spawn_main's sys.exit: the interpreter's exit)
                 _run_exit_functions(state)
@@ -224,18 +243,51 @@ def _status(code: int) -> int:
     return int(code) & 0xFF
 
 
-def _attach_main(world: World, state: FaceState) -> Any:
-    """The child's main thread gets its ``threading`` face (CPython's child keeps the thread
-    that forked, as its main thread)."""
-    me = world.current_thread()
-    face = state.modules["threading"]._MainThread()
-    face._attach(me)
-    me.face = face
-    return me
+class _ForkingThread:
+    """What a child's main thread is of the thread that started it: CPython's forked child
+    goes on in the thread that called ``fork()``, with its ident, its ``threading.Thread``
+    object (the child's copy: its name, ``current_thread()`` and ``main_thread()``) and the
+    locks it held; a spawned child's is a new ``MainThread``."""
+
+    def __init__(self, ident: Optional[int], held: list, face: Any,
+                 name: str = "MainThread") -> None:
+        self.ident = ident
+        self.held = held
+        self.face = face
+        self.name = name
+
+    def go_on(self, world: World, state: FaceState) -> Any:
+        """The running thread, the child's main one, becomes it."""
+        me = world.current_thread()
+        if self.ident is not None:
+            me.program_ident = self.ident
+        face = self.face
+        if face is None:
+            face = state.modules["threading"]._MainThread()
+            face._name = self.name
+        face._attach(me)
+        for lock in self.held:
+            lock._owner = me
+            me.held.append(lock)
+        return me
+
+
+def _forking_thread(world: World, fork: Fork) -> _ForkingThread:
+    """The running thread, as the child about to be forked has it (see _ForkingThread)."""
+    thread = world.current_thread()
+    name = thread.face._name if thread.face is not None else "MainThread"
+    try:
+        face = fork.copy(thread.face)
+    except (TypeError, copy.Error):
+        # (what it runs holds what cannot be copied, where a real fork copies everything:
+        # the child gets a new object by the thread's name)
+        face = None
+    return _ForkingThread(thread.program_ident, [
+        fork.memo[id(lock)] for lock in thread.held if id(lock) in fork.memo], face, name)
 
 
 def _launch(world: World, child: Interpreter, state: FaceState,
-            main: Callable[[], None]) -> None:
+            main: Callable[[], None], main_name: str = "MainThread") -> None:
     name = child.prefix.rstrip("/")
 
     def ended() -> None:
@@ -247,7 +299,7 @@ def _launch(world: World, child: Interpreter, state: FaceState,
         _ended(world, child, state.process)
 
     child.exit_hooks.append(ended)
-    world.start_interpreter(child, main)
+    world.start_interpreter(child, main, main_name)
 
 
 def _child_modules(parent: FaceState) -> dict[str, types.ModuleType]:
@@ -287,6 +339,29 @@ def interpreter_globals() -> list[tuple[dict, str]]:
     pairs += [(vars(os), name) for name in _ENVIRONMENT]
     pairs += [(sys.modules, name) for name in OWN_IMPORTS]
     return pairs
+
+
+#: What concurrent.futures keeps of a process's executors: each process's own. (A forked
+#: child's threading._shutdown runs their _python_exit, on its copies, as for real: it must not
+#: shut its parent's executors down.)
+_EXECUTOR_GLOBALS = (
+    ("concurrent.futures.thread", ("_shutdown", "_threads_queues", "_global_shutdown_lock")),
+    ("concurrent.futures.process", ("_global_shutdown", "_threads_wakeups",
+                                    "_global_shutdown_lock")))
+
+
+def executor_globals(world: World) -> None:
+    """Make the globals of ``_EXECUTOR_GLOBALS`` interpreter globals, as their modules are
+    imported (in every process but the running one, they keep the value there is now)."""
+    known = {(id(namespace), name) for namespace, name in world.interpreter_globals}
+    for module_name, names in _EXECUTOR_GLOBALS:
+        module = sys.modules.get(module_name)
+        if module is None:
+            continue
+        namespace = vars(module)
+        for name in names:
+            if name in namespace and (id(namespace), name) not in known:
+                world.add_interpreter_global(namespace, name, namespace[name])
 
 
 #: What a process has of its own environment in the os module (see _own_environment).
@@ -354,8 +429,12 @@ def fresh_value(name: str, value: Any) -> Any:
         return itertools.count(1 if name == "_process_counter" else 0)
     if name == "_afterfork_registry":
         return weakref.WeakValueDictionary()
-    if name in ("_exiting", "_log_to_stderr"):
+    if name in ("_exiting", "_log_to_stderr", "_shutdown", "_global_shutdown"):
         return False
+    if name in ("_threads_queues", "_threads_wakeups"):
+        return weakref.WeakKeyDictionary()
+    if name == "_global_shutdown_lock":
+        return type(value)()
     if name == "_logger":
         return None
     if name in ("path", "argv"):   # (sys's: spawn's preparation data has its parent's)

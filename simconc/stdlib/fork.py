@@ -91,14 +91,15 @@ class Fork:
             child.main = copies[0]
         for module, copied in zip(owned, copies):
             for key, value in list(vars(module).items()):
-                vars(copied)[key] = value if key in _MODULES_OWN else self._global(value)
+                vars(copied)[key] = value if key in _MODULES_OWN else self.copy_or_share(value)
             if module.__name__ == "logging" and self.threading is not None \
                     and vars(copied).get("_lock") is vars(module).get("_lock"):
                 # (a lock the run stands in for logging's real one, made before it: the
                 # machine's, shared; the child's logging locks its own, as after a real fork)
                 vars(copied)["_lock"] = self.threading.RLock()
 
-    def _global(self, value: Any) -> Any:
+    def copy_or_share(self, value: Any) -> Any:
+        """The child's copy of ``value``, or ``value`` itself where it cannot be copied."""
         try:
             return self.copy(value)
         except (TypeError, copy.Error):
@@ -224,9 +225,11 @@ class Fork:
         globals_ = function.__globals__
         if id(globals_) not in self.owned:
             return function
+        cells, fill = _cells(function.__closure__, memo)
         copied = types.FunctionType(function.__code__, memo[id(globals_)], function.__name__,
-                                    None, _cells(function.__closure__, memo))
+                                    None, cells)
         memo[id(function)] = copied
+        fill()   # (once it is remembered: a nested function that calls itself holds itself)
         copied.__defaults__ = copy.deepcopy(function.__defaults__, memo)
         copied.__kwdefaults__ = copy.deepcopy(function.__kwdefaults__, memo)
         copied.__qualname__ = function.__qualname__
@@ -347,18 +350,30 @@ def _copy_count(counter: "itertools.count", memo: dict) -> "itertools.count":
     return itertools.count(number(start), number(step) if step else 1)
 
 
-def _cells(closure: Any, memo: dict) -> Any:
+def _cells(closure: Any, memo: dict) -> tuple[Any, Callable[[], None]]:
+    """The copy of a function's closure, its cells empty, and what fills them with copies of
+    their contents. A cell is copied once, as closures share one (the functions of one
+    scope share the variable)."""
     if closure is None:
-        return None
+        return None, lambda: None
     cells = []
+    new = []
     for cell in closure:
-        try:
-            contents = cell.cell_contents
-        except ValueError:   # (an empty cell)
-            cells.append(types.CellType())
-        else:
-            cells.append(types.CellType(copy.deepcopy(contents, memo)))
-    return tuple(cells)
+        copied = memo.get(id(cell))
+        if copied is None:
+            copied = memo[id(cell)] = types.CellType()
+            new.append((cell, copied))
+        cells.append(copied)
+
+    def fill() -> None:
+        for cell, copied in new:
+            try:
+                contents = cell.cell_contents
+            except ValueError:   # (an empty cell)
+                continue
+            copied.cell_contents = copy.deepcopy(contents, memo)
+
+    return tuple(cells), fill
 
 
 def _unlogged_future(future: Any, memo: dict) -> Any:

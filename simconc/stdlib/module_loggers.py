@@ -61,10 +61,7 @@ def logger_globals(world: World) -> list[int]:
             if at is None:
                 # (every other process keeps the one it has: the one there is now)
                 at = len(pairs)
-                pairs.append((namespace, name))
-                for interpreter in world.interpreters:
-                    if interpreter is not world.running:
-                        interpreter.globals.append(namespace[name])
+                world.add_interpreter_global(namespace, name, namespace[name])
             positions.append(at)
     return positions
 

@@ -52,10 +52,7 @@ class ProgramModules:
                 continue
             # (``running`` imported it: the others never did. Its value is read from
             # sys.modules as it leaves; the others keep theirs by position)
-            world.interpreter_globals.append((modules, name))
-            for interpreter in world.interpreters:
-                if interpreter is not running:
-                    interpreter.globals.append(ABSENT)
+            world.add_interpreter_global(modules, name, ABSENT)
 
 
 def program_modules(world: World) -> ProgramModules:

@@ -16,7 +16,8 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback", "uuid_time", "connections")
+                 "loopback", "uuid_time", "connections", "thread_atexits",
+                 "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
@@ -67,6 +68,12 @@ class FaceState:
         #: A child process's ``atexit`` handlers: (function, args, kwargs), in the order
         #: registered (the main process's are the runner's).
         self.atexit: list[tuple[Any, tuple, dict]] = []
+        #: ``threading._register_atexit``'s calls: (function, args, kwargs), in the order
+        #: registered (CPython's ``threading._threading_atexits``).
+        self.thread_atexits: list[tuple[Any, tuple, dict]] = []
+        #: A forked child's: the thread of its parent that forked it, which goes on in the
+        #: child as its main thread.
+        self.forked_from: Any = None
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None

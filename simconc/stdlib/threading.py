@@ -6,6 +6,7 @@ the sync layer's. Names, signatures, messages and reprs follow CPython's ``Lib/t
 from __future__ import annotations
 
 import itertools as _itertools
+import os.path as _os_path
 import sys as _sys
 from operator import itemgetter as _itemgetter
 from weakref import WeakSet as _WeakSet
@@ -241,6 +242,7 @@ class Thread:
         self._kwargs = kwargs
         self._daemonic = daemon if daemon is not None else _current_face(world).daemon
         self._ident: Optional[int] = None
+        self._native_id: Optional[int] = None
         self._sim: Optional[SimThread] = None
         self._started_flag = False
         # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
@@ -264,14 +266,15 @@ class Thread:
         self._sim = sim = world.new_thread(self._bootstrap, self._name, self._daemonic, self)
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
-        _face_state(world).active[sim.ident] = self   # after start's step (see enumerate)
+        _face_state(world).active[sim.program_ident] = self   # after start's step (see enumerate)
         sim.on_finish = self._forget
         # As CPython does: wait until the new thread has really started running.
         while not self._started_flag:
             self._started_queue.park(where=where)
 
     def _bootstrap(self) -> None:
-        self._ident = self._sim.ident   # type: ignore[union-attr]   # (started: it has one)
+        self._ident = self._sim.program_ident   # type: ignore[union-attr]   # (started)
+        self._native_id = self._sim.ident   # type: ignore[union-attr]
         self._started_flag = True
         self._started_queue.unpark_all()
         try:
@@ -283,11 +286,20 @@ class Thread:
                 raise   # simconc's own refusal, which stops the run: not the program's error
             self._invoke_excepthook(self)
 
+    def _attach(self, sim: SimThread) -> None:
+        """This object is the face of ``sim``, a running process's main thread."""
+        self._sim = sim
+        self._ident = sim.program_ident
+        self._native_id = sim.ident
+        self._started_flag = True
+        sim.face = self
+        _face_state().active[sim.program_ident] = self
+
     def _forget(self) -> None:
         """The thread has ended (kernel's ``on_finish``): it leaves ``threading._active``, as
         CPython's does, and its thread-local data goes with it."""
         state = _face_state()
-        ident = self._sim.ident   # type: ignore[union-attr]
+        ident: int = self._ident   # type: ignore[assignment]   # (it ran: it has one)
         state.active.pop(ident, None)
         for dicts in state.locals.pop(ident, ()):
             dicts.pop(ident, None)
@@ -308,9 +320,11 @@ class Thread:
             raise RuntimeError("cannot join thread before it is started")
         world = current_world()
         me = world.current_thread()
-        if self._sim is me:
+        sim = self._here()
+        if sim is me:
             raise RuntimeError("cannot join current thread")
-        sim = self._sim
+        if sim is None:
+            return   # (stopped by a fork)
         where = caller_where(1) if world.tracing else None
         if timeout is None:
             world.point(sim.alive_key, "join", sim.ended, sim.done)
@@ -339,16 +353,35 @@ class Thread:
         assert self._initialized, "Thread.__init__() not called"
         return self._ident
 
-    native_id = ident
+    @property
+    def native_id(self) -> Optional[int]:
+        assert self._initialized, "Thread.__init__() not called"
+        return self._native_id
 
     def _set_native_id(self) -> None:
-        """(CPython's forked child sets its main thread's native id: here it is its ident)"""
+        self._native_id = get_native_id()
 
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"
-        if self._sim is not None:
-            current_world().point(self._sim.alive_key, "r")
-        return self._started_flag and self._sim is not None and self._sim.state != "done"
+        sim = self._here() if self._sim is not None else None
+        if sim is None:
+            return False
+        current_world().point(sim.alive_key, "r")
+        return self._started_flag and sim.state != "done"
+
+    def _here(self) -> Optional[SimThread]:
+        """The thread of the running process this (started) thread is. Seen from a forked
+        child, a thread of its parent (the child's copy of its object, or the parent's own,
+        which the child reaches through a module the processes share) is the child's main
+        thread if it is the one that forked, as ``fork()`` keeps the thread that called it;
+        any other is stopped, as ``threading._after_fork`` stops it: None."""
+        sim: SimThread = self._sim   # type: ignore[assignment]
+        interpreter = sim.world.current_interpreter()
+        if sim.interpreter is interpreter:
+            return sim
+        if sim is _face_state(sim.world).forked_from:
+            return interpreter.main
+        return None
 
     @property
     def daemon(self) -> bool:
@@ -389,7 +422,7 @@ class Thread:
         status = "initial"
         if self._started_flag:
             status = "started"
-        if self._sim is not None and self._sim.state == "done":
+        if self._sim is not None and (self._sim.state == "done" or self._here() is None):
             status = "stopped"
         if self._daemonic:
             status += " daemon"
@@ -434,12 +467,6 @@ class _MainThread(Thread):
     def __init__(self) -> None:
         Thread.__init__(self, name="MainThread", daemon=False)
 
-    def _attach(self, sim: SimThread) -> None:
-        self._sim = sim
-        self._ident = sim.ident
-        self._started_flag = True
-        _face_state().active[sim.ident] = self
-
 
 class _DummyThread(Thread):
     """A thread started with ``_thread.start_new_thread``, seen through ``current_thread()``."""
@@ -448,10 +475,11 @@ class _DummyThread(Thread):
         active = _face_state().active
         Thread.__init__(self, name=_newname("Dummy-%d"), daemon=True)  # CPython's one counter
         self._sim = sim
-        self._ident = sim.ident
+        self._ident = sim.program_ident
+        self._native_id = sim.ident
         self._started_flag = True
         sim.face = self
-        active[sim.ident] = self
+        active[sim.program_ident] = self
 
     def is_alive(self) -> bool:
         # CPython takes a foreign thread for alive for good (3.10 to 3.12); 3.13 asks its handle.
@@ -560,20 +588,53 @@ def _register_atexit(func: Callable[..., Any], *arg: Any, **kwargs: Any) -> None
     interpreter = current_world().current_interpreter()
     if interpreter.main_returned:
         raise RuntimeError("can't register atexit after shutdown")
-    def call() -> None:
-        try:
-            func(*arg, **kwargs)
-        except GreenletExit:
-            raise
-        except Exception as exc:  # CPython reports it as unraisable and goes on shutting down
-            _sys.stderr.write(f"Exception ignored in: {func!r}\n")
-            _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
-
-    interpreter.shutdown_hooks.append(call)
+    calls = _face_state().thread_atexits
+    if not calls:
+        interpreter.shutdown_hooks.append(_at_shutdown)
+    calls.append((func, arg, kwargs))
 
 
 def _shutdown() -> None:
-    """Kept for code that calls it; the kernel itself waits for non-daemon threads at exit."""
+    """CPython's, which a forked child's ``_bootstrap`` calls as it ends: once, the calls
+    ``_register_atexit`` registered (an exception comes out of it), then wait for the
+    non-daemon threads. The kernel does the same as a process's main thread returns."""
+    world = current_world()
+    interpreter = world.current_interpreter()
+    if interpreter.main_returned:
+        return
+    interpreter.main_returned = True
+    _run_atexits()
+    world.wait_for_threads(interpreter)
+
+
+def _run_atexits() -> None:
+    # (last registered first; an exception stops them, as CPython's loop has no handler)
+    calls = _face_state().thread_atexits
+    while calls:
+        func, arg, kwargs = calls.pop()
+        func(*arg, **kwargs)
+
+
+def _at_shutdown() -> None:
+    """The kernel's shutdown hook: ``_run_atexits``, an exception reported as CPython's
+    interpreter reports one out of ``threading._shutdown``."""
+    try:
+        _run_atexits()
+    except GreenletExit:
+        raise
+    except Exception as exc:
+        if exc is current_world().fatal:
+            raise
+        header = "Exception ignored on threading shutdown:\n" if _sys.version_info >= (3, 13) \
+            else f"Exception ignored in: {_REAL_MODULE}\n"
+        _sys.stderr.write(header)
+        _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+
+
+#: How CPython's interpreter names the threading module, whose _shutdown failed (it is in
+#: the standard library's directory, as warnings is).
+_REAL_MODULE = "<module 'threading' from %r>" % _os_path.join(
+    _os_path.dirname(_warnings.__file__), "threading.py")
 
 
 # Named as CPython names them (reprs, tracebacks, pickles): threading's own are threading's, what

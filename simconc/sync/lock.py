@@ -165,6 +165,13 @@ class _Base:
     def holders(self) -> list[SimThread]:
         return [self._owner] if self._owner is not None else []
 
+    def _forget_owner(self) -> None:
+        """Unlocked at once, waking nobody (``_at_fork_reinit``: a forked child's lock)."""
+        owner = self._owner
+        if owner is not None and self in owner.held:
+            owner.held.remove(self)
+        self._owner = None
+
     def _take(self, thread: SimThread, timeout: Optional[float]) -> bool:
         """Wait (timeout None: forever) until the lock is free, then hold it (or until a
         fair release hands it over)."""
@@ -201,7 +208,12 @@ class _Base:
         # (the callers checked the lock is held: _owner is the thread that holds it; an
         # annotation, not a cast(): no call on the release path)
         owner: SimThread = self._owner   # type: ignore[assignment]
-        owner.held.remove(self)
+        try:
+            owner.held.remove(self)
+        except ValueError:
+            # (a forked child's copy of a lock another thread of its parent held: a thread
+            # the child does not have, which a Lock lets the child release)
+            pass
         self._owner = None
         if self._since:
             # (the heir holds it from now on; its acquire adds it to what it holds)
@@ -254,7 +266,7 @@ class Lock(_Base):
     locked_lock = locked
 
     def _at_fork_reinit(self) -> None:
-        self._owner = None
+        self._forget_owner()
 
     def __enter__(self) -> bool:
         return self.acquire()
@@ -324,7 +336,7 @@ class RLock(_Base):
             raise RuntimeError("cannot release un-acquired lock")
         self._world.point(self._sim_key, "rel")
         owner: SimThread = self._owner   # type: ignore[assignment]   # (a count above 0: owned)
-        state = (self._count, owner.ident)
+        state = (self._count, owner.program_ident)
         self._count = 0
         self._record(self._world.current_thread(), "release")
         self._give_up()
@@ -339,7 +351,7 @@ class RLock(_Base):
         self._record(thread, "acquire")
 
     def _at_fork_reinit(self) -> None:
-        self._owner = None
+        self._forget_owner()
         self._count = 0
 
     def __enter__(self) -> bool:
@@ -350,7 +362,7 @@ class RLock(_Base):
 
     def __repr__(self) -> str:
         state = "locked" if self._owner is not None else "unlocked"
-        owner = self._owner.ident if self._owner is not None else 0
+        owner = self._owner.program_ident if self._owner is not None else 0
         return (f"<{state} _thread.RLock object owner={owner} count={self._count} "
                 f"at {fake_address(self._serial)}>")
 
