@@ -153,6 +153,33 @@ def test_a_terminated_process_ends_at_once_with_minus_sigterm_and_prints_nothing
     assert result.elapsed == pytest.approx(2.5, abs=0.01)
 
 
+def test_joining_a_child_before_taking_its_big_queue_item_deadlocks_as_the_guidelines_say(
+        tmp_path):
+    # (multiprocessing's programming guidelines, "Joining processes that use queues": the
+    # child's queue feeder cannot end before the 1 MB item leaves the 64 KiB pipe. Real
+    # CPython hangs; taken before the join, the item comes out whole)
+    path = tmp_path / "big_item.py"
+    source = ("import multiprocessing as mp\n"
+              "def f(q):\n"
+              "    q.put('X' * 1000000)\n"
+              "if __name__ == '__main__':\n"
+              "    q = mp.Queue()\n"
+              "    p = mp.Process(target=f, args=(q,))\n"
+              "    p.start()\n"
+              "    p.join()\n"
+              "    print(len(q.get()))\n")
+    path.write_text(source)
+    result = simconc.run(str(path))
+    assert result.status == "deadlock"
+    report = result.deadlock.format()
+    assert "Process-1/QueueFeederThread waits for a pipe" in report
+    assert "MainThread waits for a pipe at big_item.py:8" in report
+    path.write_text(source.replace("    p.join()\n    print(len(q.get()))\n",
+                                   "    print(len(q.get()))\n    p.join()\n"))
+    result = simconc.run(str(path))
+    assert (result.status, result.stdout) == ("ok", "1000000\n")
+
+
 def test_two_processes_computing_use_both_cores():
     # Row 17: fib(35) twice in a row, then in two processes; the tutorial printed 7.334 s and
     # 3.808 s, a ratio of 0.519. With two threads (row 2) the ratio is above 1.

@@ -141,11 +141,12 @@ class Timed(Semantics):
         try:
             if not thread.killed:
                 thread.run_code()
+                # (its last operations' CPU time passes before it ends; a killed one's process
+                # is gone: it owes nothing more, and one killed meanwhile unwinds)
+                self.settle(thread)
         except GreenletExit:
             if not thread.killed:
                 raise
-        if not thread.killed:   # (a killed one's process is gone: it owes nothing more)
-            self.settle(thread)   # its last operations' CPU time passes before it ends
         thread.finish()
         gil.release(thread)
         return EXITED

@@ -63,24 +63,45 @@ def waiting(world: Any = None) -> WaitQueue:
     return state.pipes
 
 
+#: How many bytes a pipe holds that nobody has read yet: Linux's 64 KiB. A writer with more to
+#: write waits until its reader reads: a child that puts a big item on a Queue does not end
+#: before the item is taken (the deadlock of the multiprocessing programming guidelines).
+PIPE_CAPACITY = 65536
+#: What Connection.send_bytes writes before the message: its length.
+_HEADER = 4
+
+
 class Channel:
     """One direction of a pipe: the messages sent and not yet received, and how many open
     connections (in all processes) can write to it and read from it: no writer left, a reader
-    that finds it empty gets EOFError; no reader left, a writer gets BrokenPipeError."""
+    that finds it empty gets EOFError; no reader left, a writer gets BrokenPipeError.
 
-    __slots__ = ("items", "writers", "readers", "token")
+    It holds ``PIPE_CAPACITY`` bytes: a message is written into it as room comes, one message
+    at a time, and its reader reads what is there of one being written (``partial``) as it
+    waits for the rest, as a reader of a real pipe reads a message's bytes as they come."""
+
+    __slots__ = ("items", "writers", "readers", "token", "buffered", "partial", "writing")
     _simconc_fork_shared = True
 
     def __init__(self) -> None:
-        self.items: deque[bytes] = deque()
+        #: The messages written whole and not read yet, each with how many of its bytes are in
+        #: the pipe still (its reader may have read some of them as it was being written).
+        self.items: deque[tuple[bytes, int]] = deque()
         self.writers = 1
         self.readers = 1
         #: What a connection pickled for a spawned child names it by (see _rebuild_connection).
         self.token = -1
+        self.buffered = 0   # bytes in the pipe
+        self.partial = 0    # of them, those of the message being written, not read yet
+        self.writing = False   # a message is being written
 
     @property
     def eof(self) -> bool:
         return self.writers <= 0
+
+    def readable(self) -> bool:
+        """Bytes to read, or none ever again (a read would raise EOFError)."""
+        return bool(self.items) or self.partial > 0 or self.writers <= 0
 
 
 class Connection:
@@ -186,16 +207,38 @@ class Connection:
             check_alive(world)
             world.point(PIPES, "w")
             world.spend(world.profile.pipe_op)
-        assert self._out is not None
+        channel = self._out
+        assert channel is not None
         if self._dead:
             return
-        if self._out.readers <= 0 and world is not None:
-            # (as the OS's write() fails, its SIGPIPE ignored by CPython at start; after the
-            # execution, a finalizer's message goes where nobody reads, as before)
-            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
-        self._out.items.append(data)
-        if world is not None:
-            waiting(world).unpark_all()
+        if world is None:   # (after the execution: nobody is left to wait for, or to read)
+            channel.items.append((data, 0))
+            return
+        queue = waiting(world)
+        queue.wait(lambda: not channel.writing or channel.readers <= 0)
+        left = len(data) + _HEADER
+        channel.writing = True
+        try:
+            while True:
+                if channel.readers <= 0:
+                    # (as the OS's write() fails, its SIGPIPE ignored by CPython at start)
+                    raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+                room = min(left, PIPE_CAPACITY - channel.buffered)
+                if room > 0:
+                    channel.buffered += room
+                    channel.partial += room
+                    left -= room
+                    queue.unpark_all()
+                if not left:
+                    break
+                queue.wait(lambda: channel.buffered < PIPE_CAPACITY or channel.readers <= 0)
+            channel.items.append((data, channel.partial))
+            channel.partial = 0
+        finally:
+            # (a writer that fails, or whose process ends, leaves what it wrote for the reader
+            # to read: garbage, for real)
+            channel.writing = False
+            queue.unpark_all()
 
     def recv_bytes(self, maxlength: Optional[int] = None) -> bytes:
         self._check_closed()
@@ -233,21 +276,34 @@ class Connection:
         channel = self._in
         assert channel is not None
         world = thread_world()
-        if world is not None:
-            check_alive(world)
-            world.point(PIPES, "w")
-            world.spend(world.profile.pipe_op)
-            waiting(world).wait(lambda: bool(channel.items) or channel.eof)
-        if not channel.items:
-            raise EOFError
-        return channel.items.popleft()
+        if world is None:
+            if not channel.items:
+                raise EOFError
+            return channel.items.popleft()[0]
+        check_alive(world)
+        world.point(PIPES, "w")
+        world.spend(world.profile.pipe_op)
+        queue = waiting(world)
+        while True:
+            queue.wait(channel.readable)
+            if channel.items:
+                data, in_pipe = channel.items.popleft()
+                channel.buffered -= in_pipe
+                queue.unpark_all()
+                return data
+            if not channel.partial:
+                raise EOFError
+            # (the first bytes of a message being written: read, which makes room for the rest)
+            channel.buffered -= channel.partial
+            channel.partial = 0
+            queue.unpark_all()
 
     def poll(self, timeout: Optional[float] = 0.0) -> bool:
         self._check_closed()
         self._check_readable()
         world = maybe_current_world()
         if world is None:
-            return bool(self._in.items) or self._in.eof   # type: ignore[union-attr]
+            return self._in.readable()   # type: ignore[union-attr]
         if timeout is None or timeout > 0:
             return bool(wait([self], timeout))
         world.point(PIPES, "r")
@@ -255,9 +311,9 @@ class Connection:
         return self._sim_ready()
 
     def _sim_ready(self) -> bool:
-        """Readable: a message waits, or the other end is closed (recv would raise EOFError)."""
+        """Readable: bytes wait, or the other end is closed (recv would raise EOFError)."""
         channel = self._in
-        return channel is not None and (bool(channel.items) or channel.eof)
+        return channel is not None and channel.readable()
 
     def __repr__(self) -> str:
         return f"<multiprocessing.connection.Connection (simulated) {'closed' if self._closed else 'open'}>"
