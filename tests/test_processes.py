@@ -131,6 +131,38 @@ def test_a_fork_that_fails_runs_the_after_in_parent_hooks_as_cpythons_does(tmp_p
                              "held after it: False\n")
 
 
+def test_tracebacks_the_program_prints_in_any_process_show_cpythons_frames_not_simconcs(
+        tmp_path):
+    # (a child's _bootstrap, a pool's RemoteTraceback and the program's own print_exc() format
+    # them: time.sleep and a lock's release are C, with no frame of their own)
+    path = tmp_path / "tracebacks.py"
+    path.write_text(
+        "import multiprocessing as mp, threading, time, traceback\n"
+        "def child():\n"
+        "    time.sleep(-1)\n"
+        "def bad(x):\n"
+        "    return threading.Lock().release()\n"
+        "if __name__ == '__main__':\n"
+        "    p = mp.get_context('fork').Process(target=child)\n"
+        "    p.start(); p.join()\n"
+        "    try:\n"
+        "        threading.Lock().release()\n"
+        "    except RuntimeError:\n"
+        "        traceback.print_exc()\n"
+        "    with mp.get_context('fork').Pool(1) as pool:\n"
+        "        try:\n"
+        "            pool.apply(bad, (1,))\n"
+        "        except RuntimeError:\n"
+        "            traceback.print_exc()\n")
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    assert "simconc" not in result.stderr
+    assert result.stderr == real.stderr
+    assert result.stderr.count("Traceback (most recent call last):") == 4
+
+
 def test_a_terminated_process_ends_at_once_with_minus_sigterm_and_prints_nothing(tmp_path):
     path = tmp_path / "terminate.py"
     path.write_text("import multiprocessing as mp, time\n"

@@ -45,6 +45,7 @@ import sys
 import sysconfig
 import tempfile
 import threading as _real_threading
+import traceback
 import types
 import uuid
 from typing import Any, Callable, Optional, Sequence
@@ -63,6 +64,7 @@ from ..kernel.world import maybe_current_world
 from ..stdlib import host, mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
+from ..stdlib._traceback import hidden, program_traceback
 from ..stdlib.refusal import NOT_THE_PROGRAMS, guarded, real_descriptors
 from ..stdlib.refusal import refuse as _stop
 from .own_modules import forget_programs
@@ -178,6 +180,28 @@ def _refuse_tls(*args: object, **kwargs: object) -> None:
     _stop(UnsimulatedError(
         "the simulated program asked for TLS (ssl's wrap_socket): simconc simulates TCP "
         "sockets on the machine's loopback, not ssl."))
+
+
+_TRACEBACK_INIT = traceback.TracebackException.__init__
+
+
+def _program_traceback_init(self: traceback.TracebackException, exc_type: Any, exc_value: Any,
+                            exc_traceback: Any, *args: Any, **kwargs: Any) -> None:
+    """A traceback the program formats in a run (``traceback.print_exc()`` in its code, or in
+    the standard library's on its behalf: a process's ``_bootstrap``, a pool's
+    ``RemoteTraceback``, ``logging``) has none of simconc's frames, as CPython's C primitives
+    leave none of their own. (simconc's own reports leave them out their way.)"""
+    frame: Optional[types.FrameType] = sys._getframe(1)
+    while frame is not None and (frame.f_code in _FORMATTING
+                                 or frame.f_code.co_filename == traceback.__file__):
+        frame = frame.f_back
+    if frame is not None and not hidden(frame.f_code):
+        exc_traceback = program_traceback(exc_traceback)
+    _TRACEBACK_INIT(self, exc_type, exc_value, exc_traceback, *args, **kwargs)
+
+
+#: The frames between traceback's code and _program_traceback_init's: the guard's, its own.
+_FORMATTING = (guarded(len, len).__code__, _program_traceback_init.__code__)
 
 
 def _selector_select(self: selectors.BaseSelector, timeout: Optional[float] = None) -> Any:
@@ -420,6 +444,7 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     *((selectors._PollLikeSelector, method, _poll_like(method))   # type: ignore[attr-defined]
       for method in ("register", "unregister")),
     (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
+    (traceback.TracebackException, "__init__", _program_traceback_init),
     *(((ssl.SSLContext, "wrap_socket", _refuse_tls),) if ssl is not None else ()),
 )]
 

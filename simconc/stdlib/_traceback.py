@@ -46,6 +46,20 @@ def drop_accelerated(exc: BaseException) -> None:
         exc.__traceback__ = kept[0] if kept else None
 
 
+def program_traceback(tb: Optional[TracebackType]) -> Optional[TracebackType]:
+    """``tb`` without the frames CPython would not have (:func:`hidden`): a new chain, the
+    exception's own left as it is."""
+    entries = []
+    while tb is not None:
+        if not hidden(tb.tb_frame.f_code):
+            entries.append(tb)
+        tb = tb.tb_next
+    chain: Optional[TracebackType] = None
+    for entry in reversed(entries):
+        chain = TracebackType(chain, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return chain
+
+
 def visible_stack(frame: Optional[FrameType]) -> Iterator[tuple[FrameType, int]]:
     """``traceback.walk_stack(frame)`` without the frames CPython would not have
     (:func:`hidden`)."""
