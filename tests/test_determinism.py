@@ -136,3 +136,26 @@ def _record():
 
 if __name__ == "__main__":
     _record()
+
+
+def test_the_addresses_the_standard_librarys_reprs_print_are_the_same_every_run(tmp_path):
+    # (concurrent.futures' Future, asyncio's queues and locks print id(): a real address,
+    # another on every run of CPython, and of simconc until it gave them stand-ins)
+    path = tmp_path / "reprs.py"
+    path.write_text(
+        "import asyncio\n"
+        "from concurrent.futures import ThreadPoolExecutor, Future\n"
+        "async def main():\n"
+        "    print(repr(asyncio.Queue()), asyncio.Lock(), asyncio.Event(),\n"
+        "          asyncio.Semaphore(2), asyncio.Condition())\n"
+        "with ThreadPoolExecutor(1) as ex:\n"
+        "    f = ex.submit(pow, 2, 10)\n"
+        "    f.result()\n"
+        "    print(f, Future())\n"
+        "asyncio.run(main())\n")
+    first = simconc.run(str(path))
+    assert first.status == "ok", first.error
+    assert first.stdout.count(" at 0x7f5a") == 7
+    assert "<Future at 0x7f5a" in first.stdout and "<Queue at 0x7f5a" in first.stdout
+    assert "<asyncio.locks.Lock object at 0x7f5a" in first.stdout
+    assert simconc.run(str(path)).stdout == first.stdout

@@ -61,7 +61,7 @@ try:
 except ImportError:   # (a Python built without OpenSSL: nothing to guard)
     ssl = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
-from ..stdlib import host, mp_pipes, processes, selecting, shm, signals, sockets
+from ..stdlib import addresses, host, mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
 from ..stdlib._traceback import hidden, program_traceback
@@ -475,14 +475,27 @@ def _process_hash(self: multiprocessing.process.BaseProcess) -> int:
     return hash(self._identity)
 
 
-class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Finds ``asyncio`` for a program that imports it in a run (afresh: the runner hides the
-    one imported before), and makes its event loops simulated ones once it is loaded."""
+def _install_asyncio(module: types.ModuleType) -> None:
+    from ..stdlib.asyncio_loop import install
+    install(module)
+    addresses.install_asyncio(module)
+
+
+#: What a module imported afresh in a run gets once it is loaded (_AfterImport).
+_AFTER_IMPORT: dict[str, Callable[[types.ModuleType], None]] = {
+    "asyncio": _install_asyncio, "concurrent.futures._base": addresses.install_futures}
+
+
+class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Finds ``asyncio`` and ``concurrent.futures._base`` for a program that imports them in a
+    run (afresh: the runner hides those imported before), and fits them to the run once they
+    are loaded: asyncio's event loops become simulated ones; their reprs print deterministic
+    addresses (``stdlib/addresses.py``)."""
 
     def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
                   target: Optional[types.ModuleType] = None,
                   ) -> Optional[importlib.machinery.ModuleSpec]:
-        if name != "asyncio" or maybe_current_world() is None:
+        if name not in _AFTER_IMPORT or maybe_current_world() is None:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None:
@@ -495,8 +508,7 @@ class _SimulatedAsyncio(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def exec_module(self, module: types.ModuleType) -> None:
         module.__spec__.loader_state.exec_module(module)   # type: ignore[union-attr]
-        from ..stdlib.asyncio_loop import install
-        install(module)
+        _AFTER_IMPORT[module.__name__](module)
 
 
 def _install_guards() -> None:
@@ -504,7 +516,7 @@ def _install_guards() -> None:
     _guards_installed = True
     for mod, attr, stand_in in _FUNCTION_GUARDS:
         setattr(mod, attr, stand_in)
-    sys.meta_path.insert(0, _SimulatedAsyncio())
+    sys.meta_path.insert(0, _AfterImport())
     multiprocessing.process.BaseProcess.__hash__ = _process_hash   # type: ignore[assignment]
     host.install()
     for cls, attr, refusal in _CLASS_GUARDS:
