@@ -201,7 +201,9 @@ class SemLock:
         self.name = None
         self._value = value
         self._owner: Any = None   # the thread that acquired it last (CPython's last_tid)
-        self._acquired = 0        # CPython's count
+        #: CPython's count, which each process's copy of the object keeps of its own: by
+        #: interpreter (the number of each that has one)
+        self._counts: dict[int, int] = {}
         self._key = world.name_new(self)
         self._queue = WaitQueue(world, self, self._key)
         numbers = world.current_interpreter().numbers
@@ -221,7 +223,12 @@ class SemLock:
         return [self._owner] if self._owner is not None and self._value == 0 else []
 
     def _mine(self) -> bool:
-        return self._acquired > 0 and self._owner is self._world.current_thread()
+        thread = self._world.current_thread()
+        return self._counts.get(thread.interpreter.number, 0) > 0 and self._owner is thread
+
+    def _add(self, thread: Any, n: int) -> None:
+        number = thread.interpreter.number
+        self._counts[number] = self._counts.get(number, 0) + n
 
     def _available(self) -> bool:
         return self._value > 0
@@ -237,7 +244,7 @@ class SemLock:
         mp_pipes.check_alive(world)
         thread = world.current_thread()
         if self.kind == RECURSIVE_MUTEX and self._mine():
-            self._acquired += 1
+            self._add(thread, 1)
             return True
         if not block:
             wait: Optional[float] = 0.0
@@ -253,7 +260,7 @@ class SemLock:
             world.record(thread, "acquire-failed", self.label, None, 1, self._key)
             return False
         self._value -= 1
-        self._acquired += 1
+        self._add(thread, 1)
         self._owner = thread
         world.record(thread, "acquire", self.label, None, 1, self._key)
         return True
@@ -264,18 +271,19 @@ class SemLock:
             self._value += 1
             return
         mp_pipes.check_alive(world)
+        thread = world.current_thread()
         if self.kind == RECURSIVE_MUTEX:
             if not self._mine():
                 raise AssertionError("attempt to release recursive lock not owned by thread")
-            if self._acquired > 1:
-                self._acquired -= 1
+            if self._counts[thread.interpreter.number] > 1:
+                self._add(thread, -1)
                 return
         world.point(self._key, "rel")
         if self.kind != RECURSIVE_MUTEX and self._value >= self.maxvalue:
             raise ValueError("semaphore or lock released too many times")
-        self._acquired -= 1
+        self._add(thread, -1)   # (in the releasing process: below 0 if another acquired it)
         self._value += 1
-        world.record(world.current_thread(), "release", self.label, None, 1, self._key)
+        world.record(thread, "release", self.label, None, 1, self._key)
         self._queue.unpark()
 
     __enter__ = acquire
@@ -284,7 +292,7 @@ class SemLock:
         self.release()
 
     def _count(self) -> int:
-        return self._acquired
+        return self._counts.get(self._world.current_interpreter().number, 0)
 
     def _is_mine(self) -> bool:
         return self._mine()
@@ -298,9 +306,8 @@ class SemLock:
         return self._value == 0
 
     def _after_fork(self) -> None:
-        # (CPython zeroes the child's count; here the count goes with the thread that holds it,
-        # which is not in the child)
-        pass
+        # (CPython zeroes the child's count: the child's is 0 already, kept apart by process)
+        self._counts.pop(self._world.current_interpreter().number, None)
 
     @classmethod
     def _rebuild(cls, handle: int, kind: int, maxvalue: int, name: Optional[str]) -> "SemLock":
