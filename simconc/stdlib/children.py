@@ -433,8 +433,6 @@ def fresh_value(name: str, value: Any) -> Any:
         return False
     if name in ("_threads_queues", "_threads_wakeups"):
         return weakref.WeakKeyDictionary()
-    if name == "_global_shutdown_lock":
-        return type(value)()
     if name == "_logger":
         return None
     if name in ("path", "argv"):   # (sys's: spawn's preparation data has its parent's)
