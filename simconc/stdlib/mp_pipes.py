@@ -171,6 +171,14 @@ class Connection:
             if world is not None:
                 waiting(world).unpark_all()
 
+    def __del__(self) -> None:
+        # (CPython's: a connection dropped unclosed closes, its descriptor with it; a reader
+        # of the pipe then sees its end)
+        if not self._closed:
+            self._closed = True
+            if not self._dead:
+                self._release()
+
     def __enter__(self) -> "Connection":
         return self
 
