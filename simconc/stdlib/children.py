@@ -105,7 +105,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
         try:
             code = obj._bootstrap(parent_sentinel=parent_sentinel)
         except BaseException as exc:
-            if isinstance(exc, (GreenletExit, SimconcError)) or exc is world.fatal:
+            if _simconcs(exc, world):
                 raise
             # (out of its threading._shutdown: popen_fork's os._exit(code), in a finally,
             # loses it, and the child ends with the status it started with)
@@ -175,7 +175,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
         try:
             code = obj._bootstrap(parent_sentinel=parent_sentinel)
         except BaseException as exc:
-            if isinstance(exc, (GreenletExit, SimconcError)) or exc is world.fatal:
+            if _simconcs(exc, world):
                 raise
             # (out of its threading._shutdown and spawn_main: the interpreter reports it)
             sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
@@ -235,6 +235,11 @@ def _new_child(world: World, parent: Interpreter, name: str,
     state.process = ProcessState(Sentinel(child))
     child.face = state
     return child, state
+
+
+def _simconcs(exc: BaseException, world: World) -> bool:
+    """Whether ``exc`` is simconc's, not the program's: a thread's unwinding, a refusal."""
+    return isinstance(exc, (GreenletExit, SimconcError)) or exc is world.fatal
 
 
 def _status(code: int) -> int:
