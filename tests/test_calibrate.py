@@ -22,7 +22,8 @@ def test_calibrate_writes_a_profile_that_runs_take(tmp_path):
     assert "simconc: calibrate: python_step ..." in proc.stderr   # progress, as it measures
     data = json.loads(path.read_text())
     for cost in ("python_step", "lock_op", "queue_op", "thread_start", "process_start",
-                 "spawn_start", "pipe_op", "sleep_overshoot", "forced_switch"):
+                 "spawn_start", "process_kill", "process_exit", "pipe_op", "sleep_overshoot",
+                 "forced_switch"):
         assert isinstance(data[cost], float) and data[cost] >= 0, cost
     assert 0 < data["python_step"] < 1e-5 and data["cores"] >= 1
     profile = get_profile(str(path))

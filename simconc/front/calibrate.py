@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
+import signal
 import statistics
 import sys
 import threading
@@ -112,6 +114,35 @@ def process_start(method: str, quick: bool) -> float:
     return _median(once, 3 if quick else (10 if method == "fork" else 5))
 
 
+def _sleeps() -> None:
+    time.sleep(60)
+
+
+def process_end(quick: bool) -> tuple[float, float]:
+    """How a child's end looks to its parent (fork): from ``terminate()`` until its sentinel is
+    ready, and from then on until ``waitpid`` finds it ended (each a median)."""
+    kills: list[float] = []
+    exits: list[float] = []
+    for _ in range(5 if quick else 40):
+        process = multiprocessing.get_context("fork").Process(  # type: ignore[attr-defined]
+            target=_sleeps, daemon=True)
+        process.start()
+        pid = process.pid
+        assert pid is not None   # (started)
+        time.sleep(0.005)   # (in its sleep)
+        start = time.perf_counter()
+        os.kill(pid, signal.SIGTERM)
+        multiprocessing.connection.wait([process.sentinel])
+        ready = time.perf_counter()
+        # (WNOWAIT: it stays to be reaped by join(), as multiprocessing needs)
+        while os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is None:
+            pass
+        exits.append(time.perf_counter() - ready)
+        kills.append(ready - start)
+        process.join()
+    return statistics.median(kills), statistics.median(exits)
+
+
 def pipe_op(quick: bool) -> float:
     """A small message's send_bytes or recv_bytes on a multiprocessing pipe."""
     reader, writer = multiprocessing.Pipe(duplex=False)
@@ -174,6 +205,7 @@ def calibrate(quick: bool = False, progress: Optional[TextIO] = None) -> CostPro
 
     switch_interval = sys.getswitchinterval()
     lock = step("lock_op", lambda: lock_op(quick))
+    ends: dict[str, tuple[float, float]] = {}   # (both measured at once)
     costs = dict(
         cores=os.cpu_count() or 1,
         switch_interval=switch_interval,
@@ -183,6 +215,8 @@ def calibrate(quick: bool = False, progress: Optional[TextIO] = None) -> CostPro
         thread_start=step("thread_start", lambda: thread_start(quick)),
         process_start=step("process_start (fork)", lambda: process_start("fork", quick)),
         spawn_start=step("spawn_start", lambda: process_start("spawn", quick)),
+        process_kill=step("process_kill", lambda: ends.setdefault("end", process_end(quick))[0]),
+        process_exit=step("process_exit", lambda: ends["end"][1]),
         pipe_op=step("pipe_op", lambda: pipe_op(quick)),
         sleep_overshoot=step("sleep_overshoot", lambda: sleep_overshoot(quick)),
         forced_switch=step("forced_switch", lambda: forced_switch(quick, switch_interval)),

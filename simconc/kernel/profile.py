@@ -46,6 +46,14 @@ class CostProfile:
     #: A spawned (or forkserver) child's start: a new interpreter starting and importing, CPU
     #: time of the child before it runs the program's main module.
     spawn_start: float = 25e-3
+    #: A process's end as its parent sees it. ``process_kill``: from ``terminate()`` or
+    #: ``kill()`` until the process has died and closed its descriptors (its sentinel is
+    #: ready): meanwhile ``is_alive()`` is True. ``process_exit``: from then on until its
+    #: parent can reap it (``waitpid``), which ``is_alive()`` and ``exitcode`` wait for; spread
+    #: by ``process_exit_jitter``.
+    process_kill: float = 1e-3
+    process_exit: float = 30e-6
+    process_exit_jitter: float = 1.0
     #: ``sys.getswitchinterval()``: how long a CPU-bound GIL holder keeps the GIL once another
     #: thread asks for it.
     switch_interval: float = 0.005
@@ -132,10 +140,11 @@ IDEAL = register(CostProfile(
     name="ideal",
     description="No overheads: threads and processes start instantly, sleeps are exact, "
                 "switches, lock, queue, pipe and socket operations, pure Python and the network's "
-                "waits are free, no jitter.",
+                "waits are free, processes end at once, no jitter.",
     thread_start=0.0, thread_start_jitter=0.0, sleep_overshoot=0.0, sleep_jitter=0.0,
     forced_switch=0.0, lock_op=0.0, queue_op=0.0, python_step=0.0, process_start=0.0,
-    spawn_start=0.0, pipe_op=0.0, loopback_op=0.0, line_bandwidth=float("inf"),
+    spawn_start=0.0, process_kill=0.0, process_exit=0.0, process_exit_jitter=0.0, pipe_op=0.0,
+    loopback_op=0.0, line_bandwidth=float("inf"),
     sites=tuple(replace(site, latency=0.0, bandwidth=float("inf"))
                 for site in TUTORIAL_2017.sites),
 ))

@@ -82,6 +82,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     child.shutdown_hooks = list(parent.shutdown_hooks)
     state.real = real_state.current(copy=fork.copy)
     mp_pipes.own_connections(fork.memo.values(), state)   # (its copies of its parent's)
+    state.finalizable = _finalizable(fork.memo)
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
     # reset its parent's state, which the child shares)
@@ -489,18 +490,78 @@ def _keep_stdin() -> None:
 
 
 def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> None:
-    """``interpreter``'s process has ended: its other threads end with it (``os._exit``), and
-    whoever waits for its sentinel is woken."""
+    """``interpreter``'s process has ended: its other threads end with it (``os._exit``), its
+    descriptors are closed, which wakes whoever waits for its sentinel, and then it is gone.
+
+    Gone (its parent's ``waitpid`` finds it ended, ``is_alive()`` is False) only the
+    profile's ``process_exit`` later, on the simulated clock: Linux closes a dying process's
+    descriptors before it has torn the rest down, and CPython's parent woken by the sentinel
+    finds it still alive more often than not. Untimed, it is gone at once (an exploration does
+    not explore that window)."""
     world.end_interpreter(interpreter)
+    _never_finalized(interpreter.face.finalizable)
     process.sentinel.ended = True
     mp_pipes.close_listeners(world, interpreter)
     mp_pipes.close_connections(interpreter.face)
     sockets.close_sockets(world, interpreter)
-    mp_pipes.waiting(world).unpark_all()
+    waiting = mp_pipes.waiting(world)
+    waiting.unpark_all()
+
+    def gone() -> None:
+        process.gone = True
+        waiting.unpark_all()
+    profile = world.profile
+    if world.semantics.name == "timed" and profile.process_exit > 0:
+        world.timer(world.jittered(profile.process_exit, profile.process_exit_jitter), gone)
+    else:
+        process.gone = True
+
+
+def _finalizable(memo: dict[int, Any]) -> weakref.WeakSet:
+    """The copies in a fork's ``memo`` whose class has a finalizer in Python (a ``__del__``,
+    simconc's own classes' aside, which know a dead process), weakly: ones the child drops
+    while it runs are finalized then, as CPython's are."""
+    found: weakref.WeakSet = weakref.WeakSet()
+    finalized: dict[type, bool] = {}
+    for key, obj in memo.items():
+        cls = type(obj)
+        has = finalized.get(cls)
+        if has is None:
+            has = finalized[cls] = not cls.__module__.startswith("simconc.") and any(
+                isinstance(vars(each).get("__del__"), types.FunctionType) for each in cls.__mro__)
+        if has and key != id(obj):   # (a copy, not an object the child shares)
+            try:
+                found.add(obj)
+            except TypeError:   # (no weak reference to it)
+                pass
+    return found
+
+
+def _never_finalized(objects: Any) -> None:
+    """A process has ended as ``os._exit`` ends it, which runs no finalizer: the ``__del__`` of
+    what it had left (``objects``, its copies of its parent's) must not run when the run drops
+    them. (A Pool copied while it ran would warn it was never closed, and write to a pipe that
+    is gone.) Each takes a subclass of its class that has no finalizer."""
+    quiet: dict[type, type] = {}
+    for obj in list(objects or ()):
+        cls = type(obj)
+        try:
+            if cls not in quiet:
+                quiet[cls] = type(cls.__name__, (cls,), {
+                    "__del__": _no_finalizer, "__slots__": (), "__module__": cls.__module__,
+                    "__qualname__": cls.__qualname__})
+            obj.__class__ = quiet[cls]
+        except Exception:   # (a class that cannot be derived from or swapped: left as it is)
+            pass
+
+
+def _no_finalizer(self: Any) -> None:
+    """The finalizer of an object a dead process had left: none."""
 
 
 def kill(world: World, interpreter: Interpreter, exitcode: int) -> None:
-    """``Process.terminate()``/``kill()``: the process ends at once with ``exitcode``."""
+    """The process dies of a signal (``Process.terminate()``/``kill()``, once it has come:
+    ``signals``) or ``os._exit``: it ends at once with ``exitcode``."""
     process: ProcessState = interpreter.face.process
     if process.sentinel.ended:
         return

@@ -356,11 +356,14 @@ class ProcessState:
     """What the face keeps of a simulated process (its ``FaceState.process``): the sentinel its
     parent waits on, and its exit code once it has ended."""
 
-    __slots__ = ("sentinel", "exitcode", "reaped")
+    __slots__ = ("sentinel", "exitcode", "gone", "reaped")
 
     def __init__(self, sentinel: Sentinel) -> None:
         self.sentinel = sentinel
         self.exitcode: Optional[int] = None
+        #: Its end is over: its parent's ``waitpid`` finds it ended (a while after its
+        #: sentinel is ready: ``children._ended``).
+        self.gone = False
         #: Its parent has seen it end (waitpid): its pid is no process's any more.
         self.reaped = False
 
@@ -387,17 +390,28 @@ class Popen:
         if self.returncode is None:
             world = current_world()
             world.point(mp_pipes.PIPES, "r")
-            if self.sentinel.ended:
-                self.returncode = self._state.exitcode
-                self._state.reaped = True
+            state = self._state
+            if state.gone:
+                self.returncode = state.exitcode
+                state.reaped = True
+            elif self.sentinel.ended:
+                # (it is ending: a parent that polls until it is gone, as the worker handler of
+                # CPython's Pool does, lets its polls' time pass as it goes, not in a lump)
+                world.semantics.settle(world.current_thread())
             world.record(world.current, "poll", self._child.prefix.rstrip("/"), None, 0,
-                         mp_pipes.PIPES, detail="ended" if self.sentinel.ended else "running")
+                         mp_pipes.PIPES, detail="ended" if state.gone else
+                         "exiting" if self.sentinel.ended else "running")
         return self.returncode
 
     def wait(self, timeout: Optional[float] = None) -> Optional[int]:
         if self.returncode is None:
             if not mp_pipes.wait([self.sentinel], timeout):
                 return None
+            if timeout != 0.0:
+                # (CPython's waitpid without WNOHANG: the sentinel is ready a little before the
+                # process is gone, children._ended)
+                state = self._state
+                mp_pipes.waiting().wait(lambda: state.gone)
             return self.poll()
         return self.returncode
 

@@ -295,6 +295,15 @@ def _terminate(world: World, target: Interpreter, signum: int) -> None:
         world.record(thread, "signal", name_of(signum), skip=None, detail="killed")
         world.abort(ProgramExit(-signum))
     from .children import kill
+    delay = world.profile.process_kill
+    if thread is not None and thread.interpreter is not target and delay > 0 \
+            and world.semantics.name == "timed":
+        # (os.kill returns at once; the other process dies once the signal has reached it:
+        # is_alive() is still True right after terminate(), as CPython's nearly always is)
+        world.record(thread, "signal", name_of(signum), skip=None,
+                     detail=f"to {target.prefix.rstrip('/')}")
+        world.timer(delay, lambda: kill(world, target, -signum))
+        return
     kill(world, target, -signum)
     if thread is not None and thread.interpreter is target:   # (it killed its own process)
         thread.killed = True

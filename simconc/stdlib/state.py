@@ -16,7 +16,7 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback", "uuid_time", "connections", "thread_atexits",
+                 "loopback", "uuid_time", "connections", "finalizable", "thread_atexits",
                  "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
@@ -60,6 +60,9 @@ class FaceState:
         #: The process's pipe connections (``mp_pipes.Connection``; weakly): those still open
         #: close as it ends, as the OS closes a dead process's descriptors. Made on first use.
         self.connections: Any = None
+        #: A forked child's copies of its parent's objects that have a finalizer
+        #: (``children._never_finalized``), weakly.
+        self.finalizable: Any = None
         #: Runs the program's main module afresh under a name (a spawned child's
         #: ``__mp_main__``), instrumented as the run's; None for a callable program.
         self.run_main: Any = None
