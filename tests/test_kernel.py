@@ -193,11 +193,11 @@ def test_each_interpreter_numbers_its_own_locks():
 
     def main():
         other = world.add_interpreter()
-        labels.append(Lock().label)
-        thread = world.new_thread(lambda: labels.append(Lock().label), "B", interpreter=other)
+        labels.append(Lock()._sim_label)
+        thread = world.new_thread(lambda: labels.append(Lock()._sim_label), "B", interpreter=other)
         world.start(thread)
         join_all([thread])
-        labels.append(Lock().label)
+        labels.append(Lock()._sim_label)
 
     world.run(main)
     assert labels == ["Lock#1", "Lock#1", "Lock#2"]

@@ -85,7 +85,7 @@ def namer(names: Mapping[int, str]):
     """How a report names an object: its variable and its label, ``lock_a (Lock#1)``, where
     ``names`` (:func:`variable_names`) knows its variable; else its label."""
     def name(obj: Any) -> str:
-        label = getattr(obj, "label", None) or type(obj).__name__
+        label = getattr(obj, "_sim_label", None) or type(obj).__name__
         var = names.get(id(obj))
         return f"{var} ({label})" if var and var != label else label
     return name
@@ -105,7 +105,7 @@ def _describe_wait(obj: Any, name) -> str:
     owner = getattr(obj, "_sim_owner", None)
     if owner is None:
         return name(obj)
-    part = getattr(obj, "label", "")
+    part = getattr(obj, "_sim_label", "")
     for key, phrase in _WAITS:
         if key in part:
             return f"{name(owner)} {phrase}"
@@ -118,7 +118,7 @@ def variable_names(namespace: Mapping[str, Any]) -> dict[int, str]:
     """``id(value) -> name`` for the program's module-level variables, so a report can call a
     lock ``lock_a`` rather than ``Lock#1``."""
     return {id(v): k for k, v in namespace.items()
-            if not k.startswith("__") and hasattr(v, "label")}
+            if not k.startswith("__") and hasattr(v, "_sim_label")}
 
 
 @dataclass
@@ -141,7 +141,7 @@ def stuck_state(world: World, names: Mapping[int, str] = {}) -> Optional[StuckSt
     taken = _taken_at(world, stuck)
     for thread in stuck:  # creation order, so the cycle found is the same every run
         owner = _owner(world, thread)
-        holders = getattr(owner, "holders", None)
+        holders = getattr(owner, "_sim_holders", None)
         holding = holders() if holders is not None else []
         # A thread blocked on a lock it holds itself (Lock.acquire twice) waits for itself.
         state.edges.extend((thread.name, h.name) for h in holding
@@ -170,12 +170,12 @@ def wait_of(world: World, thread: SimThread, name: Any = None,
     :func:`namer`); ``taken``: where each lock held was taken (:func:`_taken_at`)."""
     name = name or namer({})
     owner = _owner(world, thread)
-    holders = getattr(owner, "holders", None)
+    holders = getattr(owner, "_sim_holders", None)
     holding = holders() if holders is not None else []
     if isinstance(owner, SimThread):
-        waits = f"{owner.label} to finish (join)"
+        waits = f"{owner._sim_label} to finish (join)"
         if thread is thread.interpreter.main and thread.interpreter.main_returned:
-            waits = (f"{owner.label} to finish (at exit the interpreter waits for every "
+            waits = (f"{owner._sim_label} to finish (at exit the interpreter waits for every "
                      f"non-daemon thread)")
         held_by = []
     else:
@@ -188,7 +188,7 @@ def wait_of(world: World, thread: SimThread, name: Any = None,
         thread=thread.name, waits_for=waits, held_by=held_by,
         holds=[name(lock) for lock in thread.held], where=at, daemon=thread.daemon,
         waits_on=_resource(owner, name, at),
-        held=[Resource(name(lock), lock.label, "lock",
+        held=[Resource(name(lock), lock._sim_label, "lock",
                        taken.get((thread.ident, getattr(lock, "_sim_key", None))))
               for lock in thread.held])
 
@@ -197,9 +197,9 @@ class _Unowned:
     """What a thread waits for on a queue no object owns: named by the queue's label."""
 
     def __init__(self, label: str) -> None:
-        self.label = label
+        self._sim_label = label
 
-    def holders(self) -> list:
+    def _sim_holders(self) -> list:
         return []
 
 
@@ -211,9 +211,9 @@ def _resource(obj: Any, name, where: Optional[str]) -> Resource:
         return Resource(obj.name, obj.name, "thread", where)
     known = getattr(obj, "_sim_owner", None)
     if known is not None:
-        return Resource(name(known), getattr(known, "label", type(known).__name__),
+        return Resource(name(known), getattr(known, "_sim_label", type(known).__name__),
                         type(known).__name__, where)
-    return Resource(name(obj), getattr(obj, "label", type(obj).__name__), "lock", where)
+    return Resource(name(obj), getattr(obj, "_sim_label", type(obj).__name__), "lock", where)
 
 
 def _taken_at(world: World, threads: list[SimThread]) -> dict[tuple[int, Any], str]:

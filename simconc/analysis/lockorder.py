@@ -421,7 +421,7 @@ def lock_names(namespace: Mapping[str, Any]) -> dict[str, str]:
     so that a report says ``lock_a (Lock#1)`` as the deadlock report does."""
     out: dict[str, str] = {}
     for key, value in namespace.items():
-        label = getattr(value, "label", None) if not key.startswith("__") else None
+        label = getattr(value, "_sim_label", None) if not key.startswith("__") else None
         if isinstance(label, str) and label not in out:
             out[label] = f"{key} ({label})" if key != label else label
     return out

@@ -634,7 +634,7 @@ def _next_step(thread: SimThread, frames: list[FrameType], names: dict[int, str]
     verb = _CALLS.get(function, function)
     if obj is None:
         return f"{verb}()"
-    ref = names.get(id(obj)) or (name(obj) if hasattr(obj, "label") else type(obj).__name__)
+    ref = names.get(id(obj)) or (name(obj) if hasattr(obj, "_sim_label") else type(obj).__name__)
     return f"{ref}.{verb}()"
 
 

@@ -86,12 +86,12 @@ class SimThread:
         self.waiting_on = self.on_finish = None
         self.interrupts = []
 
-    # -- label and holders: what the deadlock analysis asks of anything a thread can wait on --
+    # -- _sim_label and _sim_holders: what the deadlock analysis asks of anything a thread can wait on --
     @property
-    def label(self) -> str:
+    def _sim_label(self) -> str:
         return f"thread {self.name!r}"
 
-    def holders(self) -> list["SimThread"]:
+    def _sim_holders(self) -> list["SimThread"]:
         """A join waits for this thread itself to finish."""
         return [] if self.state == "done" else [self]
 

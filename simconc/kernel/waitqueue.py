@@ -25,7 +25,7 @@ class WaitQueue:
     """Threads waiting for one object (a lock, a thread's end, the GIL, ...).
 
     ``owner`` is the object the threads wait for; the deadlock analysis asks it who holds it
-    (``owner.holders()``, if it has that method) and how to name it (``owner.label``). A
+    (``owner._sim_holders()``, if it has that method) and how to name it (``owner._sim_label``). A
     thread's end names none (see ``SimThread.done``); the kernel's own queues (the GIL, the
     cores, sleeping, IO) name their ``label`` instead.
     """
@@ -58,7 +58,7 @@ class WaitQueue:
         if self.label:
             return self.label
         owner = self.owner
-        return getattr(owner, "label", "") if owner is not None else ""
+        return getattr(owner, "_sim_label", "") if owner is not None else ""
 
     def park(self, timeout: Optional[float] = None, where: Optional[Where] = None) -> bool:
         """Block the current thread until :meth:`unpark` picks it (True) or ``timeout`` passes

@@ -45,7 +45,7 @@ class SimulatedSelector(selectors._BaseSelectorImpl):   # type: ignore[name-defi
 
     #: What a thread parked here waits for, as a deadlock report names it (a task awaits what
     #: nothing will ever complete: the loop waits with no timer due).
-    label = "asyncio's event loop (no task ready, no timer due)"
+    _sim_label = "asyncio's event loop (no task ready, no timer due)"
     _fd_to_key: dict[int, selectors.SelectorKey]   # (the base class's: private, untyped)
 
     def __init__(self) -> None:

@@ -216,10 +216,10 @@ class SemLock:
         handles[self.handle] = self
 
     @property
-    def label(self) -> str:
+    def _sim_label(self) -> str:
         return f"multiprocessing {self._label}"
 
-    def holders(self) -> list:
+    def _sim_holders(self) -> list:
         return [self._owner] if self._owner is not None and self._value == 0 else []
 
     def _mine(self) -> bool:
@@ -257,12 +257,12 @@ class SemLock:
         else:
             world.point(self._key, "try")
         if self._value <= 0 and not self._queue.wait(self._available, wait):
-            world.record(thread, "acquire-failed", self.label, None, 1, self._key)
+            world.record(thread, "acquire-failed", self._sim_label, None, 1, self._key)
             return False
         self._value -= 1
         self._add(thread, 1)
         self._owner = thread
-        world.record(thread, "acquire", self.label, None, 1, self._key)
+        world.record(thread, "acquire", self._sim_label, None, 1, self._key)
         return True
 
     def release(self) -> None:
@@ -283,7 +283,7 @@ class SemLock:
             raise ValueError("semaphore or lock released too many times")
         self._add(thread, -1)   # (in the releasing process: below 0 if another acquired it)
         self._value += 1
-        world.record(thread, "release", self.label, None, 1, self._key)
+        world.record(thread, "release", self._sim_label, None, 1, self._key)
         self._queue.unpark()
 
     __enter__ = acquire

@@ -50,7 +50,7 @@ class Labelled:
         _sim_serial: int
 
     @property
-    def label(self) -> str:
+    def _sim_label(self) -> str:
         return label_of(self)
 
 
@@ -58,7 +58,7 @@ def record(op: str, obj: Labelled, detail: str = "") -> None:
     """Put one visible operation on ``obj`` (a port: an Event, a Queue...) on the trace, at the
     user's line (simconc frames are skipped)."""
     world = current_world()
-    world.record(world.current_thread(), op, obj.label, None, 1, getattr(obj, "_sim_key", None),
+    world.record(world.current_thread(), op, obj._sim_label, None, 1, getattr(obj, "_sim_key", None),
                  NOTHING, detail)
 
 
@@ -92,7 +92,7 @@ class SignalLock(Lock, internal=True):
         numbers.signal_serial += 1
         self._serial = numbers.signal_serial
 
-    def holders(self) -> list[SimThread]:
+    def _sim_holders(self) -> list[SimThread]:
         return []
 
     # Nor does it count among the thread's held locks: a Condition's waiter lock stays acquired

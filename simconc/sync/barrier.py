@@ -34,7 +34,7 @@ class Barrier(Labelled):
         if PY313 and parties < 1:
             raise ValueError("parties must be > 0")
         self._sim_serial = new_serial(self)
-        self._cond = _inner_condition(self.label, self)
+        self._cond = _inner_condition(self._sim_label, self)
         self._action = action
         self._timeout = timeout
         self._parties = parties
@@ -42,7 +42,7 @@ class Barrier(Labelled):
         self._count = 0
 
     @property
-    def label(self) -> str:
+    def _sim_label(self) -> str:
         self._numbered()
         return label_of(self)
 

@@ -48,7 +48,7 @@ class Condition(Labelled):
         self._sim_visible = True
         self._sim_owner_ref = None
         if lock is None:   # its own lock, named after it
-            lock = RLock._part(None, self.label, internal=False)
+            lock = RLock._part(None, self._sim_label, internal=False)
         self._lock = lock
         # Export the lock's acquire() and release() methods
         self.acquire = lock.acquire
@@ -103,7 +103,7 @@ class Condition(Labelled):
             raise RuntimeError("cannot wait on un-acquired lock")
         if self._sim_visible:
             record("wait", self)
-        waiter = SignalLock._part(self._sim_owner or self, f"{self.label} waiter")
+        waiter = SignalLock._part(self._sim_owner or self, f"{self._sim_label} waiter")
         waiter.acquire()
         self._waiters.append(waiter)
         saved_state = self._release_save()

@@ -19,7 +19,7 @@ class Event(Labelled):
     def __init__(self) -> None:
         self._sim_serial = new_serial(self)
         self._sim_key = current_world().name_new(self)   # the location its steps touch
-        self._cond = _inner_condition(self.label, self)
+        self._cond = _inner_condition(self._sim_label, self)
         self._flag = False
 
     def __repr__(self) -> str:

@@ -155,14 +155,14 @@ class _Base:
 
     def _record(self, thread: SimThread, op: str, detail: str = "") -> None:
         if not self._internal:
-            self._world.record(thread, op, self.label, None, 1, self._sim_key, NOTHING, detail)
+            self._world.record(thread, op, self._sim_label, None, 1, self._sim_key, NOTHING, detail)
 
     # What reports call this object; the face renames internal locks after their owner.
     @property
-    def label(self) -> str:
+    def _sim_label(self) -> str:
         return self._name or f"{self._kind}#{self._number}"
 
-    def holders(self) -> list[SimThread]:
+    def _sim_holders(self) -> list[SimThread]:
         return [self._owner] if self._owner is not None else []
 
     def _forget_owner(self) -> None:
@@ -321,15 +321,17 @@ class RLock(_Base):
         if not self._count:
             self._give_up()
 
-    def locked(self) -> bool:
-        self._world.point(self._sim_key, "r")
-        return self._owner is not None
+    if sys.version_info >= (3, 14):   # (CPython's RLock has no locked() before)
+        def locked(self) -> bool:
+            self._world.point(self._sim_key, "r")
+            return self._owner is not None
 
     def _is_owned(self) -> bool:
         return self._owner is self._world.current_thread()
 
-    def _recursion_count(self) -> int:
-        return self._count if self._owner is self._world.current_thread() else 0
+    if _PY311:   # (nor _recursion_count() before 3.11)
+        def _recursion_count(self) -> int:
+            return self._count if self._owner is self._world.current_thread() else 0
 
     def _release_save(self) -> tuple[int, int]:
         if self._count == 0:

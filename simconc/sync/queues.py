@@ -63,7 +63,7 @@ class Queue(Labelled):
         # that acquire mutex must release it before returning.  mutex
         # is shared between the three conditions, so acquiring and
         # releasing the conditions also acquires and releases mutex.
-        label = self.label
+        label = self._sim_label
         self.mutex = Lock._part(self, f"{label} mutex")
 
         # Notify not_empty whenever an item is added to the queue; a

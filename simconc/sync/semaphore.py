@@ -23,7 +23,7 @@ class Semaphore(Labelled):
         if value < 0:
             raise ValueError("semaphore initial value must be >= 0")
         self._sim_serial = new_serial(self)
-        self._cond = _inner_condition(self.label, self)
+        self._cond = _inner_condition(self._sim_label, self)
         self._value = value
 
     def __repr__(self) -> str:
