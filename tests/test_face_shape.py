@@ -184,3 +184,29 @@ def test_a_subclass_of_a_primitive_may_have_a_label_of_its_own():
     result = simconc.run(program)
     assert result.status == "ok", result.error
     assert result.stdout == "ready [] True\n"
+
+
+def test_a_thread_subclass_may_use_names_cpythons_thread_does_not_have():
+    # simconc's own attributes of a Thread were `_hash` (its hash: a subclass's `self._hash =
+    # "86f7e437"` broke `{thread}` with "__hash__ method should return an integer") and
+    # `_forget` (called as the thread ended: a subclass's own method ran instead)
+    def program():
+        import threading
+
+        class Hasher(threading.Thread):
+            def run(self):
+                self._hash = "86f7e437"
+
+            def _forget(self):
+                return "its own"
+
+        threads = [Hasher(), Hasher()]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        print(len({*threads}), threads[0]._hash, threads[0]._forget(), threading.active_count())
+
+    result = simconc.run(program)
+    assert result.status == "ok", (result.error, result.stderr)
+    assert result.stdout == "2 86f7e437 its own 1\n"

@@ -86,7 +86,7 @@ class SimThread:
         self.waiting_on = self.on_finish = None
         self.interrupts = []
 
-    # -- _sim_label and _sim_holders: what the deadlock analysis asks of anything a thread can wait on --
+    # -- _sim_label, _sim_holders: what the deadlock analysis asks of what a thread waits on --
     @property
     def _sim_label(self) -> str:
         return f"thread {self.name!r}"

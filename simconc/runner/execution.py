@@ -190,7 +190,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         nonlocal exit_code
         threading_face = modules["threading"]
         main_face = threading_face._MainThread()
-        main_face._attach(world.current_thread())
+        main_face._sim_attach(world.current_thread())
         uncaught: Optional[BaseException] = None
         try:
             if code is not None:

@@ -271,7 +271,7 @@ class _ForkingThread:
         if face is None:
             face = state.modules["threading"]._MainThread()
             face._name = self.name
-        face._attach(me)
+        face._sim_attach(me)
         for lock in self.held:
             lock._owner = me
             me.held.append(lock)

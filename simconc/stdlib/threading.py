@@ -212,13 +212,13 @@ class Thread:
     """A simulated thread with CPython's ``threading.Thread`` interface."""
 
     _initialized = False
-    _hash = 0
+    _sim_hash = 0
 
     def __hash__(self) -> int:
         # By when it was made, not by its address: a set of threads (ThreadPoolExecutor's
         # _threads, which shutdown() joins in the set's order) iterates in the same order in
         # every run. (Equality stays identity, as CPython's.)
-        return self._hash
+        return self._sim_hash
 
     def __init__(self, group: None = None, target: Optional[Callable[..., Any]] = None,
                  name: Optional[str] = None, args: Any = (), kwargs: Optional[dict] = None, *,
@@ -244,13 +244,13 @@ class Thread:
         self._ident: Optional[int] = None
         self._native_id: Optional[int] = None
         self._sim: Optional[SimThread] = None
-        self._started_flag = False
+        self._sim_started = False
         # key None: nothing but this thread's start observes this wait (see WaitQueue.key).
-        self._started_queue = WaitQueue(world, self, None, name)   # (waits for it to start)
+        self._sim_started_queue = WaitQueue(world, self, None, name)   # (waits for it to start)
         self._initialized = True
         state = _face_state(world)
         state.hashed += 1
-        self._hash = state.hashed
+        self._sim_hash = state.hashed
         self._invoke_excepthook = _make_invoke_excepthook()
         module = _module(world)
         if module is not None:
@@ -267,16 +267,16 @@ class Thread:
         where = caller_where(1) if world.tracing else None
         world.start(sim, where)
         _face_state(world).active[sim.program_ident] = self   # after start's step (see enumerate)
-        sim.on_finish = self._forget
+        sim.on_finish = self._sim_forget
         # As CPython does: wait until the new thread has really started running.
-        while not self._started_flag:
-            self._started_queue.park(where=where)
+        while not self._sim_started:
+            self._sim_started_queue.park(where=where)
 
     def _bootstrap(self) -> None:
         self._ident = self._sim.program_ident   # type: ignore[union-attr]   # (started)
         self._native_id = self._sim.ident   # type: ignore[union-attr]
-        self._started_flag = True
-        self._started_queue.unpark_all()
+        self._sim_started = True
+        self._sim_started_queue.unpark_all()
         try:
             self.run()
         except GreenletExit:
@@ -286,16 +286,16 @@ class Thread:
                 raise   # simconc's own refusal, which stops the run: not the program's error
             self._invoke_excepthook(self)
 
-    def _attach(self, sim: SimThread) -> None:
+    def _sim_attach(self, sim: SimThread) -> None:
         """This object is the face of ``sim``, a running process's main thread."""
         self._sim = sim
         self._ident = sim.program_ident
         self._native_id = sim.ident
-        self._started_flag = True
+        self._sim_started = True
         sim.face = self
         _face_state().active[sim.program_ident] = self
 
-    def _forget(self) -> None:
+    def _sim_forget(self) -> None:
         """The thread has ended (kernel's ``on_finish``): it leaves ``threading._active``, as
         CPython's does, and its thread-local data goes with it."""
         state = _face_state()
@@ -320,7 +320,7 @@ class Thread:
             raise RuntimeError("cannot join thread before it is started")
         world = current_world()
         me = world.current_thread()
-        sim = self._here()
+        sim = self._sim_here()
         if sim is me:
             raise RuntimeError("cannot join current thread")
         if sim is None:
@@ -363,13 +363,13 @@ class Thread:
 
     def is_alive(self) -> bool:
         assert self._initialized, "Thread.__init__() not called"
-        sim = self._here() if self._sim is not None else None
+        sim = self._sim_here() if self._sim is not None else None
         if sim is None:
             return False
         current_world().point(sim.alive_key, "r")
-        return self._started_flag and sim.state != "done"
+        return self._sim_started and sim.state != "done"
 
-    def _here(self) -> Optional[SimThread]:
+    def _sim_here(self) -> Optional[SimThread]:
         """The thread of the running process this (started) thread is. Seen from a forked
         child, a thread of its parent (the child's copy of its object, or the parent's own,
         which the child reaches through a module the processes share) is the child's main
@@ -420,9 +420,9 @@ class Thread:
     def __repr__(self) -> str:
         assert self._initialized, "Thread.__init__() was not called"
         status = "initial"
-        if self._started_flag:
+        if self._sim_started:
             status = "started"
-        if self._sim is not None and (self._sim.state == "done" or self._here() is None):
+        if self._sim is not None and (self._sim.state == "done" or self._sim_here() is None):
             status = "stopped"
         if self._daemonic:
             status += " daemon"
@@ -477,7 +477,7 @@ class _DummyThread(Thread):
         self._sim = sim
         self._ident = sim.program_ident
         self._native_id = sim.ident
-        self._started_flag = True
+        self._sim_started = True
         sim.face = self
         active[sim.program_ident] = self
 

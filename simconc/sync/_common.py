@@ -58,8 +58,8 @@ def record(op: str, obj: Labelled, detail: str = "") -> None:
     """Put one visible operation on ``obj`` (a port: an Event, a Queue...) on the trace, at the
     user's line (simconc frames are skipped)."""
     world = current_world()
-    world.record(world.current_thread(), op, obj._sim_label, None, 1, getattr(obj, "_sim_key", None),
-                 NOTHING, detail)
+    world.record(world.current_thread(), op, obj._sim_label, None, 1,
+                 getattr(obj, "_sim_key", None), NOTHING, detail)
 
 
 def object_repr(obj: Labelled) -> str:
