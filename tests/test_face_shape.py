@@ -143,15 +143,15 @@ def _public(obj):
 def test_the_primitives_have_the_real_ones_public_attributes_and_no_more(kind):
     # (duck typing sees what hasattr finds: an RLock with locked() before 3.14, or a label,
     # would be taken for what CPython's is not)
-    import queue  # noqa: F401   (for eval)
-    import threading  # noqa: F401
-    real = _public(eval(_PRIMITIVES[kind]))
+    import queue
+    import threading
+    real = _public(eval(_PRIMITIVES[kind], {"threading": threading, "queue": queue}))
     seen = {}
 
     def program():
-        import queue  # noqa: F401
-        import threading  # noqa: F401
-        made = eval(_PRIMITIVES[kind])
+        import queue
+        import threading
+        made = eval(_PRIMITIVES[kind], {"threading": threading, "queue": queue})
         seen["names"] = _public(made)
         seen["recursion_count"] = hasattr(made, "_recursion_count")
 
