@@ -219,7 +219,7 @@ def test_a_process_is_alive_until_its_end_is_over_not_when_signalled_nor_at_its_
         tmp_path, semantics, alive):
     # Measured with CPython 3.10 to 3.13 on Linux: right after terminate(), is_alive() was
     # True 50 times out of 50; right after wait() on the sentinel of a child that returned, True
-    # about 120 times out of 200 (the kernel closes a dying process's descriptors before it can
+    # 86 to 125 times out of 200 (the kernel closes a dying process's descriptors before it can
     # be reaped), and then close() raises. A timed run shows that; an exploration ends a process
     # in one step (docs/processes.md).
     path = tmp_path / "ending.py"

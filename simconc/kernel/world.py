@@ -383,11 +383,12 @@ class World:
 
     def wait_for_threads(self, interpreter: Interpreter) -> None:
         """Wait until every non-daemon thread of ``interpreter`` but the running one has ended,
-        including any that those threads start meanwhile."""
+        including any that those threads start meanwhile. (A thread its process's end killed
+        has ended, for the program: it only unwinds, when it next runs.)"""
         me = self.current
         while True:
             pending = [t for t in self.threads if t is not me and not t.daemon and
-                       t.state != "done" and t.interpreter is interpreter]
+                       t.state != "done" and not t.killed and t.interpreter is interpreter]
             if not pending:
                 break
             pending[0].done.park()

@@ -115,6 +115,9 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
                 _run_exit_functions(state)
         if not me.killed:   # (a killed process's code is its signal's, set by kill())
             state.process.exitcode = _status(code)
+            # (popen_fork's os._exit: a thread _bootstrap did not wait for, because its
+            # threading._shutdown raised first, ends with the process, at once)
+            world.end_interpreter(child)
 
     return child, state, lambda: context.run(main), forking.name
 
