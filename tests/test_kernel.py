@@ -201,3 +201,23 @@ def test_each_interpreter_numbers_its_own_locks():
 
     world.run(main)
     assert labels == ["Lock#1", "Lock#1", "Lock#2"]
+
+
+def test_later_waits_on_a_clock_and_acts_at_once_without_one():
+    # What a process's end and a signal to another process use: a delay where time passes,
+    # none where an exploration abstracts durations away.
+    from simconc.kernel.stepped import Stepped
+
+    def when(world):
+        seen = []
+
+        def main():
+            world.later(0.25, lambda: seen.append(world.now))
+            seen.append("asked")
+            world.sleep(1.0)
+
+        world.run(main)
+        return seen
+
+    assert when(World(seed=0, profile="ideal")) == ["asked", 0.25]
+    assert when(World(semantics=Stepped())) == [0.0, "asked"]

@@ -19,7 +19,7 @@ import statistics
 import sys
 import threading
 import time
-from typing import Callable, Optional, TextIO
+from typing import Any, Callable, Optional, TextIO
 
 from ..kernel.profile import TUTORIAL_2017, CostProfile
 
@@ -194,19 +194,19 @@ def forced_switch(quick: bool, switch_interval: float) -> float:
 
 def calibrate(quick: bool = False, progress: Optional[TextIO] = None) -> CostProfile:
     """This machine's cost profile (see the module's docstring)."""
-    def step(name: str, measure: Callable[[], float]) -> float:
+    def step(name: str, measure: Callable[[], Any]) -> Any:
         if progress is not None:
             progress.write(f"simconc: calibrate: {name} ...")
             progress.flush()
         value = measure()
         if progress is not None:
-            progress.write(f" {_shown(value)}\n")
+            shown = value if isinstance(value, tuple) else (value,)
+            progress.write(f" {', '.join(_shown(each) for each in shown)}\n")
         return value
 
     switch_interval = sys.getswitchinterval()
     lock = step("lock_op", lambda: lock_op(quick))
-    ends: dict[str, tuple[float, float]] = {}   # (both measured at once)
-    costs = dict(
+    costs: dict[str, Any] = dict(
         cores=os.cpu_count() or 1,
         switch_interval=switch_interval,
         python_step=step("python_step", lambda: python_step(quick)),
@@ -215,8 +215,11 @@ def calibrate(quick: bool = False, progress: Optional[TextIO] = None) -> CostPro
         thread_start=step("thread_start", lambda: thread_start(quick)),
         process_start=step("process_start (fork)", lambda: process_start("fork", quick)),
         spawn_start=step("spawn_start", lambda: process_start("spawn", quick)),
-        process_kill=step("process_kill", lambda: ends.setdefault("end", process_end(quick))[0]),
-        process_exit=step("process_exit", lambda: ends["end"][1]),
+    )
+    # (both from the same processes' ends)
+    costs["process_kill"], costs["process_exit"] = step(
+        "process_kill, process_exit", lambda: process_end(quick))
+    costs.update(
         pipe_op=step("pipe_op", lambda: pipe_op(quick)),
         sleep_overshoot=step("sleep_overshoot", lambda: sleep_overshoot(quick)),
         forced_switch=step("forced_switch", lambda: forced_switch(quick, switch_interval)),

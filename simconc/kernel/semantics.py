@@ -32,6 +32,10 @@ class Semantics:
                  gil_build: bool) -> None:
         #: ``timed`` or ``untimed``: the first character of a token says which (scheduler.py).
         self.name = name
+        #: Whether it has a clock that moves (timed): durations pass and timers come due.
+        #: Untimed, every duration is abstracted away, and what would come after one comes at
+        #: once (:meth:`World.later`) or never (a timer).
+        self.clocked = name == "timed"
         #: Where a thread may be switched out (untimed): ``any`` visible operation, or ``gil``.
         self.switch_points = switch_points
         #: Whether its interpreters are the GIL build's (not the free-threaded one's): what

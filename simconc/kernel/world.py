@@ -165,6 +165,9 @@ class World:
         self.cpu_clock: Callable[[bool], float] = semantics.cpu_clock
         self.name_new: Callable[[Any], Hashable] = semantics.name_new
         self.joined: Callable[[SimThread], None] = semantics.joined
+        self.settle: Callable[[SimThread], bool] = semantics.settle
+        #: Whether simulated time passes (timed semantics): see Semantics.clocked.
+        self.clocked: bool = semantics.clocked
         #: The semantics' kind of thread (a subclass of SimThread).
         self._thread_class: Callable[..., SimThread] = semantics.thread_class
         semantics.attach(self)
@@ -315,6 +318,14 @@ class World:
         other event: a program whose threads all wait is no deadlock while one is due."""
         return self.semantics.timer(seconds, action)
 
+    def later(self, seconds: float, action: Callable[[], Any]) -> None:
+        """Call ``action`` once ``seconds`` have passed, as :meth:`timer`; with no clock
+        (untimed semantics, where durations are abstracted away) or no delay, now."""
+        if self.clocked and seconds > 0:
+            self.semantics.timer(seconds, action)
+        else:
+            action()
+
     # -- trace ---------------------------------------------------------------------------------
     def record(self, thread: Optional[SimThread], op: str, label: str = "",
                where: Optional[Where] = None, skip: Optional[int] = 0, key: Hashable = None,
@@ -377,7 +388,7 @@ class World:
             assert me is not None   # (this is its code)
             for hook in interpreter.exit_hooks:
                 hook()
-            self.semantics.settle(me)   # its last operations' CPU time passes before the end
+            self.settle(me)   # its last operations' CPU time passes before the end
             if interpreter is self.interpreters[0]:
                 self.finished = True
 

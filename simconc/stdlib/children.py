@@ -514,10 +514,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
         process.gone = True
         waiting.unpark_all()
     profile = world.profile
-    if world.semantics.name == "timed" and profile.process_exit > 0:
-        world.timer(world.jittered(profile.process_exit, profile.process_exit_jitter), gone)
-    else:
-        process.gone = True
+    world.later(world.jittered(profile.process_exit, profile.process_exit_jitter), gone)
 
 
 def _finalizable(memo: dict[int, Any]) -> weakref.WeakSet:

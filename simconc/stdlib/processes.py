@@ -397,7 +397,7 @@ class Popen:
             elif self.sentinel.ended:
                 # (it is ending: a parent that polls until it is gone, as the worker handler of
                 # CPython's Pool does, lets its polls' time pass as it goes, not in a lump)
-                world.semantics.settle(world.current_thread())
+                world.settle(world.current_thread())
             world.record(world.current, "poll", self._child.prefix.rstrip("/"), None, 0,
                          mp_pipes.PIPES, detail="ended" if state.gone else
                          "exiting" if self.sentinel.ended else "running")

@@ -151,7 +151,7 @@ def _arm(seconds: float) -> float:
     _disarm(state)
     if seconds:
         state.alarm = world.now + seconds
-        if world.semantics.name == "timed":   # (untimed, the clock never moves: never due)
+        if world.clocked:   # (untimed, the clock never moves: never due)
             state.alarm_cancel = world.timer(seconds, lambda: _ring(world, interpreter))
         if _disarm_at_exit not in interpreter.exit_hooks:
             interpreter.exit_hooks.append(_disarm_at_exit)
@@ -239,7 +239,7 @@ def trip(world: World, target: Interpreter, signum: int, what: str, wake: bool =
     if main is None:
         return
     if signum not in state.pending:
-        if sender is not main and world.semantics.name != "timed":
+        if sender is not main and not world.clocked:
             handler = handler_of(target, signum)
             _refuse(f"it sent {name_of(signum)} ({what}) to a process whose handler for it "
                     f"is a function of its own "
@@ -296,13 +296,12 @@ def _terminate(world: World, target: Interpreter, signum: int) -> None:
         world.abort(ProgramExit(-signum))
     from .children import kill
     delay = world.profile.process_kill
-    if thread is not None and thread.interpreter is not target and delay > 0 \
-            and world.semantics.name == "timed":
+    if thread is not None and thread.interpreter is not target and delay > 0 and world.clocked:
         # (os.kill returns at once; the other process dies once the signal has reached it:
         # is_alive() is still True right after terminate(), as CPython's nearly always is)
         world.record(thread, "signal", name_of(signum), skip=None,
                      detail=f"to {target.prefix.rstrip('/')}")
-        world.timer(delay, lambda: kill(world, target, -signum))
+        world.later(delay, lambda: kill(world, target, -signum))
         return
     kill(world, target, -signum)
     if thread is not None and thread.interpreter is target:   # (it killed its own process)
