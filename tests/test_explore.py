@@ -724,6 +724,47 @@ def test_sigterm_stops_the_command_with_the_summary_so_far_and_no_process_left(a
     assert not [child for child in children if _running(child)]
 
 
+def test_a_request_that_reaches_a_worker_before_it_explores_still_stops_it(tmp_path):
+    # A worker of --jobs gets SIGTERM (passed on by the search) as it starts, here while it
+    # unpickles a check that takes a second to unpickle. It was once handled there by the
+    # handler the worker was forked with, the search's, and let go: the worker explored on and
+    # the exploration never ended.
+    import signal
+    import subprocess
+    import sys
+    path = write(tmp_path, f"""
+        import time
+        import simconc
+
+        class Check:
+            def __init__(self):
+                self.state = "some"
+
+            def __call__(self):
+                return True
+
+            def __setstate__(self, state):
+                time.sleep(1.0)
+
+        report = simconc.explore({NOLOCK!r}, strategy="random", jobs=2, check=Check(),
+                                 max_executions=10_000_000)
+        print(report.interrupted, report.executions < 10_000_000)
+        """, name="explores.py")
+    proc = subprocess.Popen([sys.executable, path], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    _exploring(proc)
+    children = _workers(proc, 1)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            for child in children:
+                subprocess.run(["kill", "-9", child])
+            proc.kill()
+    assert (out, err) == (b"True True\n", b"")
+
+
 def test_a_killed_search_leaves_no_worker_behind():
     import subprocess
     import sys

@@ -31,7 +31,7 @@ from ..runner.watchdog import spin_watchdog
 from ..stdlib.host import Zone
 from .dpor import Dpor
 from .enumerate import Enumeration
-from .parallel import Ahead, die_with_parent
+from .parallel import Ahead, die_with_parent, signals_held, signals_let_go
 from .report import ExploreReport, Failure, failure_kind, failure_of, outcome_of
 from .sampling import Interleaved, Sampler
 
@@ -360,6 +360,10 @@ STOPPING = (_signal.SIGINT, _signal.SIGTERM)
 #: The process and the requests of the :func:`stop_requests` that handles them now, if any.
 _HANDLER: Optional[tuple[int, _Interrupted]] = None
 
+#: In a worker of a sampled ``--jobs`` exploration: the requests it got since it began, which
+#: every share of the exploration it runs sees (:func:`_worker_begins`).
+_WORKER: Optional[_Interrupted] = None
+
 
 def _handling() -> Optional[_Interrupted]:
     """The requests :func:`stop_requests` handles in this process now (a forked worker's
@@ -383,7 +387,7 @@ def stop_requests(late: str = "") -> Iterator[_Interrupted]:
     if interrupted is not None or threading.current_thread() is not threading.main_thread():
         yield interrupted if interrupted is not None else _Interrupted()
         return
-    interrupted = _Interrupted()
+    interrupted = _Interrupted() if _WORKER is None else _WORKER
     told: list[bool] = []
 
     def on_signal(signum: int, frame: Any) -> None:
@@ -477,10 +481,15 @@ def _in_processes(program: Program, jobs: int,
     started = time.perf_counter()
     with _executions(), concurrent.futures.ProcessPoolExecutor(
             jobs, mp_context=multiprocessing.get_context(method),
-            initializer=die_with_parent, initargs=(os.getpid(),)) as pool, \
+            initializer=_worker_begins, initargs=(os.getpid(),)) as pool, \
             _passed_on(pool) as stopped:
-        shares = [pool.submit(explore, program, _share=(k, jobs), **options)
-                  for k in range(jobs)]
+        # (the workers are forked as the shares are handed out, with the requests held:
+        # see _worker_begins; one that came meanwhile is passed on to all of them after)
+        with signals_held(STOPPING):
+            shares = [pool.submit(explore, program, _share=(k, jobs), **options)
+                      for k in range(jobs)]
+        if stopped:
+            stopped.pass_on()   # (to any worker forked after it came)
         pending = list(shares)
         while pending:
             try:
@@ -499,22 +508,58 @@ def _in_processes(program: Program, jobs: int,
     return report
 
 
+def _worker_begins(parent: int) -> None:
+    """A worker of a sampled ``--jobs`` exploration, as it begins (the pool's initializer). It
+    was forked with Ctrl-C and SIGTERM held (:func:`_in_processes`): until here it had the
+    search's handler, which would have let a request go. From here, one is kept until its
+    exploration begins, and for each share of it the worker runs after (a worker that
+    stopped one share and takes another stops it at once)."""
+    global _WORKER
+    die_with_parent(parent)
+    _WORKER = requests = _Interrupted()
+
+    def on_signal(signum: int, frame: Any) -> None:
+        if signum not in requests:
+            requests.append(signum)
+
+    for signum in STOPPING:
+        _signal.signal(signum, on_signal)
+    signals_let_go(STOPPING)
+
+
+class _PassedOn(list):
+    """The requests to stop that came to the search (true once one did), passed on to the
+    workers of ``pool``."""
+
+    def __init__(self, pool: Any) -> None:
+        super().__init__()
+        self.pool = pool
+        self.sent: set[int] = set()
+
+    def pass_on(self) -> None:
+        """SIGTERM to each worker that has not had it."""
+        # (the pool's processes: ProcessPoolExecutor names them nowhere public)
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            if process.pid in self.sent:
+                continue
+            self.sent.add(process.pid)
+            try:
+                os.kill(process.pid, _signal.SIGTERM)
+            except OSError:   # (it ended meanwhile)
+                pass
+
+
 @contextlib.contextmanager
-def _passed_on(pool: Any) -> Iterator[list]:
+def _passed_on(pool: Any) -> Iterator[_PassedOn]:
     """Ctrl-C or SIGTERM sent to this process (a terminal's Ctrl-C reaches the workers too, a
     ``kill`` does not) is passed on to the pool's workers as SIGTERM: each stops and returns
     what it found, which the report then holds. Ctrl-C again interrupts the wait at once."""
-    stopped: list = []
+    stopped = _PassedOn(pool)
 
     def on_signal(signum: int, frame: Any) -> None:
         if not stopped:
-            stopped.append(True)
-            # (the pool's processes: ProcessPoolExecutor names them nowhere public)
-            for process in list(getattr(pool, "_processes", {}).values()):
-                try:
-                    os.kill(process.pid, _signal.SIGTERM)
-                except OSError:   # (it ended meanwhile)
-                    pass
+            stopped.append(signum)
+            stopped.pass_on()
         elif signum == _signal.SIGINT:
             raise KeyboardInterrupt
 

@@ -17,6 +17,7 @@ report is byte for byte the one a single process gives.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -29,6 +30,10 @@ from ..kernel import Option, SimconcError, Step
 from ..runner import Program, RunResult, run
 from ..runner.module_state import from_its_start
 from .dpor import Dpor, Plan, SleepBlocked, _DporStrategy
+
+
+#: The signals that stop the search (api.STOPPING): a worker handles them its own way.
+_STOPPING = (signal.SIGINT, signal.SIGTERM)
 
 
 class Ran(NamedTuple):
@@ -128,6 +133,30 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
+@contextlib.contextmanager
+def signals_held(signals: Sequence[int]) -> Iterator[None]:
+    """Hold ``signals`` in this thread meanwhile: they wait, pending, until it ends. A worker
+    forked meanwhile starts with them held too, and lets them go (:func:`signals_let_go`) once
+    it handles them its own way: until then it has the handlers of the process it was forked
+    from, and one of those run in a worker would be the search's own, wrong there. (Another
+    thread of this process may still take one meanwhile: see api._PassedOn.)"""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, signals)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def signals_let_go(signals: Sequence[int]) -> None:
+    """In a worker forked with ``signals`` held: handle them from now on (any that came
+    meanwhile, now)."""
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signals)
+
+
 def _serve(conn: Connection, program: Program, bound: Optional[int],
            options: dict[str, Any], parent: int) -> None:
     """A worker: explore each subtree it is sent (``(plan, limit)``), until it is sent None."""
@@ -135,6 +164,7 @@ def _serve(conn: Connection, program: Program, bound: Optional[int],
     # Ctrl-C and SIGTERM are the search's to handle: it stops its workers itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signals_let_go(_STOPPING)
     # The program's own module as the exploration began: forked, as the search put it back just
     # before; spawned, as importing it made it.
     with from_its_start(program) as begin:
@@ -199,7 +229,8 @@ class Ahead:
                                       args=(theirs, program, bound, options, os.getpid()),
                                       daemon=True)
             try:
-                process.start()
+                with signals_held(_STOPPING):
+                    process.start()
             except (AttributeError, TypeError, pickle.PicklingError):
                 # Where processes are spawned, not forked, the program and the check must be
                 # picklable (a module-level function, a path); a lambda is not. The search then
