@@ -94,6 +94,11 @@ def switch_points_named(name: str) -> str:
                          f"{', '.join(SWITCH_POINT_NAMES)}") from None
 
 
+def _has_finalizer(kind: type) -> bool:
+    """Whether ``kind`` (or a base class of it but ``object``) defines ``__del__``."""
+    return any("__del__" in vars(each) for each in kind.__mro__)
+
+
 class StepThread(SimThread):
     """A thread under untimed semantics: the step it waits to take, and its fairness."""
 
@@ -153,6 +158,12 @@ class Stepped(Semantics):
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
+        #: Whether objects of a class have a ``__del__`` in Python: those are not kept alive.
+        #: CPython finalizes one when the program drops it, and the program sees that (what
+        #: its ``__del__`` prints, a lock it lets go); kept, it would be finalized after the
+        #: run, outside it. The price: an object made later may take over its id, and its
+        #: locations conflict with the dead one's, a dependency more (never one fewer).
+        self._finalizes: dict[type, bool] = {}
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
         #: For a timeline only: the threads whose next step could not be taken at the last
@@ -285,8 +296,9 @@ class Stepped(Semantics):
     def access(self, key: Any, access: str, obj: Any = None) -> None:
         """:meth:`point` for a read or write the instrument's hooks saw (one Python call per
         access, where a hook calling ``keep`` and ``point`` would make two). ``obj``, whose id
-        is in ``key``, is kept alive while the execution compares keys. After the run (the
-        check reads the program's state in the hub) an access is no step."""
+        is in ``key``, is kept alive while the execution compares keys (unless it has a
+        finalizer: see ``_finalizes``). After the run (the check reads the program's state in
+        the hub) an access is no step."""
         world = self.world
         thread: Optional[StepThread] = world.current   # type: ignore[assignment]
         if thread is None or world.tearing_down or getcurrent() is world.hub:
@@ -294,7 +306,12 @@ class Stepped(Semantics):
         if len(thread.behind) == len(self.threads) - 1:
             return   # (nothing to race with: see point)
         if obj is not None:
-            self._keep.append(obj)
+            kind = type(obj)
+            finalizes = self._finalizes.get(kind)
+            if finalizes is None:
+                finalizes = self._finalizes[kind] = _has_finalizer(kind)
+            if not finalizes:
+                self._keep.append(obj)
         if self.gil_build and thread.interpreter.gil.holder is not thread:
             self._take_gil(thread)
         self._step(thread, key, access, None, None)

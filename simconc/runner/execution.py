@@ -27,6 +27,8 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
+from ..stdlib.addresses import shown
+from ..stdlib.finalizers import defines_finalizer, end_objects
 from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
@@ -226,10 +228,15 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             except BaseException as exc:
                 if isinstance(exc, (SimconcError, GreenletExit)):
                     raise
-                sys.stderr.write(f"Exception ignored in atexit callback: {func!r}\n")
+                sys.stderr.write(f"Exception ignored in atexit callback: {shown(func)}\n")
                 sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
+    if code is not None:   # (and then, the interpreter's exit finalizes its globals)
+        # (explored, only if the program defines a finalizer: a library's object left in a
+        # global is finalized when the run drops it, after it)
+        state.finalizers = not untimed or defines_finalizer(code)
+        world.interpreters[0].exit_hooks.append(lambda: end_objects(state, finalizing=True))
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
     saved_process = ProcessState()
@@ -287,6 +294,11 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                     else stuck_state(world, variable_names(namespace))
                 if at_end is not None:
                     at_end(world)
+                # (a process whose end did not come, or did not finalize, never will: the
+                # objects the run keeps are not finalized when it drops them)
+                for interpreter in world.interpreters:
+                    if interpreter.face is not None:
+                        end_objects(interpreter.face, finalizing=False)
                 # What their finally blocks print is not the program's: CPython never runs them.
                 out.muted = err.muted = True
                 try:

@@ -10,6 +10,7 @@ from ..kernel import current_world
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from . import as_builtins
+from .addresses import shown as _shown
 from .state import face_state as _face_state
 
 
@@ -55,7 +56,7 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
             # started by: <function>".
             import sys as _sys
             from ._traceback import format_user_exception, record_uncaught
-            _sys.stderr.write(f"Exception ignored in thread started by: {function!r}\n")
+            _sys.stderr.write(f"Exception ignored in thread started by: {_shown(function)}\n")
             _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
             _face_state(world).thread_exceptions.append(
                 (sim.name, world.now, type(exc).__name__, str(exc)))

@@ -62,3 +62,11 @@ def install_asyncio(asyncio: types.ModuleType) -> None:
     (``super().__repr__()``: their common base's, which is ``object``'s)."""
     asyncio.queues.id = fake_id
     asyncio.mixins._LoopBoundMixin.__repr__ = _object_repr
+
+
+def shown(obj: Any) -> str:
+    """``repr(obj)`` as CPython's reports print it ("Exception ignored in: ..."), a function's
+    address a stand-in (see :func:`fake_id`)."""
+    if isinstance(obj, types.FunctionType):
+        return f"<function {obj.__qualname__} at {fake_id(obj):#x}>"
+    return repr(obj)

@@ -30,6 +30,8 @@ from ..kernel.interpreter import Interpreter
 from ..kernel.world import ABSENT
 from . import fresh_modules, mp_pipes, real_state, sockets
 from ._traceback import format_user_exception
+from .addresses import shown
+from .finalizers import copies_finalizable, end_objects
 from .fork import Fork
 from .module_loggers import logger_globals, own_loggers
 from .processes import MAIN_PID, ProcessState, Sentinel
@@ -82,7 +84,9 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     child.shutdown_hooks = list(parent.shutdown_hooks)
     state.real = real_state.current(copy=fork.copy)
     mp_pipes.own_connections(fork.memo.values(), state)   # (its copies of its parent's)
-    state.finalizable = _finalizable(fork.memo)
+    state.finalizable = copies_finalizable(fork.memo)
+    state.finalizers = parent_state.finalizers
+    state.shared = fork.shared
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
     # reset its parent's state, which the child shares)
@@ -143,6 +147,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     parent_state: FaceState = parent.face
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
+    state.finalizers = parent_state.finalizers
     state.real = real_state.fresh()
     loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
     executor_globals(world)
@@ -187,6 +192,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
         finally:
             if not me.killed:   # (spawn_main's sys.exit: the interpreter's exit)
                 _run_exit_functions(state)
+                end_objects(state, finalizing=True)
         if not me.killed:
             state.process.exitcode = _status(code)
 
@@ -209,7 +215,7 @@ def _run_exit_functions(state: FaceState) -> None:
         except GreenletExit:
             raise
         except Exception as exc:
-            sys.stderr.write(f"Exception ignored in atexit callback: {func!r}\n")
+            sys.stderr.write(f"Exception ignored in atexit callback: {shown(func)}\n")
             sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
 
@@ -472,7 +478,7 @@ def _prepare(data: dict, state: FaceState) -> None:
         util.get_logger().setLevel(data["log_level"])
     if state.run_main is not None:
         module = state.run_main("__mp_main__", process.current_process().name + "/")
-        sys.modules["__main__"] = sys.modules["__mp_main__"] = module
+        sys.modules["__main__"] = sys.modules["__mp_main__"] = state.main = module
 
 
 def _call_hooks(hooks: Any) -> None:
@@ -484,7 +490,7 @@ def _call_hooks(hooks: Any) -> None:
         except GreenletExit:
             raise
         except Exception as exc:
-            sys.stderr.write(f"Exception ignored in: {hook!r}\n")
+            sys.stderr.write(f"Exception ignored in: {shown(hook)}\n")
             sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
 
 
@@ -502,7 +508,7 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
     finds it still alive more often than not. Untimed, it is gone at once (an exploration does
     not explore that window)."""
     world.end_interpreter(interpreter)
-    _never_finalized(interpreter.face.finalizable)
+    end_objects(interpreter.face, finalizing=False)   # (unless its exit finalized them)
     process.sentinel.ended = True
     mp_pipes.close_listeners(world, interpreter)
     mp_pipes.close_connections(interpreter.face)
@@ -515,48 +521,6 @@ def _ended(world: World, interpreter: Interpreter, process: ProcessState) -> Non
         waiting.unpark_all()
     profile = world.profile
     world.later(world.jittered(profile.process_exit, profile.process_exit_jitter), gone)
-
-
-def _finalizable(memo: dict[int, Any]) -> weakref.WeakSet:
-    """The copies in a fork's ``memo`` whose class has a finalizer in Python (a ``__del__``,
-    simconc's own classes' aside, which know a dead process), weakly: ones the child drops
-    while it runs are finalized then, as CPython's are."""
-    found: weakref.WeakSet = weakref.WeakSet()
-    finalized: dict[type, bool] = {}
-    for key, obj in memo.items():
-        cls = type(obj)
-        has = finalized.get(cls)
-        if has is None:
-            has = finalized[cls] = not cls.__module__.startswith("simconc.") and any(
-                isinstance(vars(each).get("__del__"), types.FunctionType) for each in cls.__mro__)
-        if has and key != id(obj):   # (a copy, not an object the child shares)
-            try:
-                found.add(obj)
-            except TypeError:   # (no weak reference to it)
-                pass
-    return found
-
-
-def _never_finalized(objects: Any) -> None:
-    """A process has ended as ``os._exit`` ends it, which runs no finalizer: the ``__del__`` of
-    what it had left (``objects``, its copies of its parent's) must not run when the run drops
-    them. (A Pool copied while it ran would warn it was never closed, and write to a pipe that
-    is gone.) Each takes a subclass of its class that has no finalizer."""
-    quiet: dict[type, type] = {}
-    for obj in list(objects or ()):
-        cls = type(obj)
-        try:
-            if cls not in quiet:
-                quiet[cls] = type(cls.__name__, (cls,), {
-                    "__del__": _no_finalizer, "__slots__": (), "__module__": cls.__module__,
-                    "__qualname__": cls.__qualname__})
-            obj.__class__ = quiet[cls]
-        except Exception:   # (a class that cannot be derived from or swapped: left as it is)
-            pass
-
-
-def _no_finalizer(self: Any) -> None:
-    """The finalizer of an object a dead process had left: none."""
 
 
 def kill(world: World, interpreter: Interpreter, exitcode: int) -> None:

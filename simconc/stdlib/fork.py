@@ -72,6 +72,8 @@ class Fork:
         #: What tells the child's globals apart from its parent's for exploration.
         self.scope = scope
         self.memo: dict[int, Any] = {id(ABSENT): ABSENT, id(vars(builtins)): vars(builtins)}
+        #: What :meth:`copy_or_share` could not copy, and shares: its parent's as well.
+        self.shared: list[Any] = []
         self.owned: set[int] = set()   # the namespaces whose functions are rebound
         self.owned_names: set[str] = set()   # and their modules' names (their classes too)
         for name, module in parent.modules.items():
@@ -105,6 +107,7 @@ class Fork:
         except (TypeError, copy.Error):
             # (what cannot be copied, an open file or a socket, is shared: a fork shares the
             # descriptor under it)
+            self.shared.append(value)
             return value
 
     def _own(self, module: types.ModuleType) -> types.ModuleType:

@@ -16,7 +16,7 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback", "uuid_time", "connections", "finalizable", "thread_atexits",
+                 "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers", "objects_ended", "thread_atexits",
                  "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
@@ -61,8 +61,16 @@ class FaceState:
         #: close as it ends, as the OS closes a dead process's descriptors. Made on first use.
         self.connections: Any = None
         #: A forked child's copies of its parent's objects that have a finalizer
-        #: (``children._never_finalized``), weakly.
+        #: (``finalizers.copies_finalizable``), weakly.
         self.finalizable: Any = None
+        #: What a fork could not copy, and shares with its parent (``Fork.shared``).
+        self.shared: Any = None
+        #: Whether its end looks for the objects its main module's globals reach that have a
+        #: finalizer (``finalizers.end_objects``); not in an exploration of a program that
+        #: defines none, where the walk would cost every execution for nothing.
+        self.finalizers = True
+        #: Whether its end has dealt with its objects' finalizers (``finalizers.end_objects``).
+        self.objects_ended = False
         #: Runs the program's main module afresh under a name (a spawned child's
         #: ``__mp_main__``), instrumented as the run's; None for a callable program.
         self.run_main: Any = None
