@@ -32,6 +32,29 @@ def test_a_star_import_binds_what_the_real_module_binds(name):
     assert not missing and seen["names"] <= expected
 
 
+@pytest.mark.parametrize("name", FACES)
+def test_the_face_shows_as_the_real_module_with_its_names(name):
+    # print(threading) named simconc's file ('simconc.stdlib.threading'), and dir(threading)
+    # had the face's own imports (Any, SimThread, current_world...)
+    real = importlib.import_module(name)
+    seen = {}
+
+    def program():
+        module = importlib.import_module(name)
+        seen["repr"] = repr(module)
+        seen["names"] = {n for n in dir(module) if not n.startswith("_")}
+
+    result = simconc.run(program)
+    assert result.status == "ok", result.error
+    assert seen["repr"] == repr(real)
+    expected = {n for n in dir(real) if not n.startswith("_")}
+    if name == "queue":   # (the real one's import of threading: the face's queue uses the face's)
+        expected.discard("threading")
+    if name == "_thread":   # (3.13's name of the lock class, threading.Lock's, which pickle
+        expected.add("lock")   # looks up: the face's Lock is a class on every version)
+    assert seen["names"] == expected
+
+
 def test_every_public_function_of_random_is_the_runs_own():
     seen = {}
 

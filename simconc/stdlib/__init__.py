@@ -72,14 +72,49 @@ def face_contents() -> set[int]:
                                                           "random"))}
 
 
+#: The real modules of the faces whose identity and names the face's modules take (imported
+#: here, as simconc is, before any run stands the faces in for them).
+_REAL = {name: importlib.import_module(name)
+         for name in ("threading", "_thread", "queue", "time", "random")}
+
+#: What says which module a module is: its repr, ``help()``, ``inspect.getfile()``.
+_IDENTITY = ("__spec__", "__file__", "__cached__", "__loader__", "__doc__", "__package__")
+
+
+def _as_the_real(contents: dict[str, Any], real: types.ModuleType) -> dict[str, Any]:
+    """A face module's ``contents``, shown as the ``real`` module: its identity (``print(
+    threading)`` names CPython's file, not simconc's), its public names (``dir()``), and none
+    it lacks (the face's own imports: ``typing.Any``, the kernel's functions; a later
+    version's function; but its own classes, which pickle looks up by name). The face's
+    functions look their globals up in simconc's module, not here. (Not the real one's imports of modules that have a face: ``queue.threading``.)"""
+    name = real.__name__
+    shown = {key: value for key, value in contents.items()
+             if key.startswith("_") and key not in _IDENTITY or hasattr(real, key)
+             # (a class of the face's named after it: pickle finds it there, _thread.lock)
+             or getattr(value, "__module__", None) == name
+             and getattr(value, "__qualname__", None) == key}
+    shown.update({key: vars(real)[key] for key in _IDENTITY if key in vars(real)})
+    if "__getattr__" in shown:   # (it gives what it lacks from the real one: time's clocks)
+        names = sorted(set(dir(real)) | set(shown))
+        shown["__dir__"] = lambda: list(names)
+    else:   # (what the real one imported, or a constant: deque, WeakSet, random's TWOPI)
+        shown.update({key: value for key, value in vars(real).items()
+                      if key not in shown and not key.startswith("_")
+                      and not (isinstance(value, types.ModuleType) and value.__name__ in _REAL)})
+    return shown
+
+
 def fresh_modules() -> dict[str, types.ModuleType]:
     """A fresh module object per face, for one execution."""
     if not _templates:
         for name in FACES:
             # (copied: a compact dict, whose keys an empty dict's update clones at once, where
             # it inserts a sparse one's one by one: 6 us a run instead of 13)
-            contents = dict(face_module(name).__dict__, __name__=name).copy()
-            _templates.append((name, contents, contents.get("_fresh_state")))
+            contents = dict(face_module(name).__dict__, __name__=name)
+            real = _REAL.get(name)
+            if real is not None:
+                contents = _as_the_real(contents, real)
+            _templates.append((name, contents.copy(), contents.get("_fresh_state")))
     fresh = {}
     for name, contents, fresh_state in _templates:
         module = types.ModuleType(name)
