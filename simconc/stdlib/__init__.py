@@ -97,11 +97,19 @@ def _as_the_real(contents: dict[str, Any], real: types.ModuleType) -> dict[str, 
     if "__getattr__" in shown:   # (it gives what it lacks from the real one: time's clocks)
         names = sorted(set(dir(real)) | set(shown))
         shown["__dir__"] = lambda: list(names)
-    else:   # (what the real one imported, or a constant: deque, WeakSet, random's TWOPI)
+    else:   # (a class or a module the real one imported, a constant: deque, WeakSet, TWOPI)
         shown.update({key: value for key, value in vars(real).items()
-                      if key not in shown and not key.startswith("_")
-                      and not (isinstance(value, types.ModuleType) and value.__name__ in _REAL)})
+                      if key not in shown and not key.startswith("_") and _inert(value)})
     return shown
+
+
+def _inert(value: Any) -> bool:
+    """Whether the face may take ``value`` from the real module as it is: not a function,
+    which could reach the real machine (queue's ``time`` is ``time.monotonic``, 3.13's
+    ``_thread.start_joinable_thread`` starts a real thread), nor a module that has a face."""
+    if isinstance(value, types.ModuleType):
+        return value.__name__ not in _REAL
+    return isinstance(value, type) or not callable(value)
 
 
 def fresh_modules() -> dict[str, types.ModuleType]:
