@@ -86,7 +86,8 @@ def _as_the_real(contents: dict[str, Any], real: types.ModuleType) -> dict[str, 
     threading)`` names CPython's file, not simconc's), its public names (``dir()``), and none
     it lacks (the face's own imports: ``typing.Any``, the kernel's functions; a later
     version's function; but its own classes, which pickle looks up by name). The face's
-    functions look their globals up in simconc's module, not here. (Not the real one's imports of modules that have a face: ``queue.threading``.)"""
+    functions look their globals up in simconc's module, not here. Of the real one's names
+    the face has not, it takes only what cannot reach the real machine (:func:`_inert`)."""
     name = real.__name__
     shown = {key: value for key, value in contents.items()
              if key.startswith("_") and key not in _IDENTITY or hasattr(real, key)

@@ -16,8 +16,8 @@ class FaceState:
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
-                 "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers", "objects_ended", "thread_atexits",
-                 "forked_from")
+                 "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers",
+                 "objects_ended", "thread_atexits", "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
         #: This execution's copies of the face's modules, by the name a program imports (none
