@@ -423,3 +423,28 @@ def test_a_programs_objects_are_finalized_where_cpython_finalizes_them(tmp_path,
     ended = simconc.run(str(path), semantics=semantics)
     assert ended.stdout == exited.stdout == "del dropped in worker\nend\n"
     assert ended.stderr == exited.stderr == ""
+
+
+def test_an_object_that_takes_over_a_finalized_ones_id_has_locations_of_its_own(tmp_path):
+    # Under untimed semantics an object with a finalizer is not kept alive to the end of the
+    # execution (it is finalized where the program drops it), so the next one may get its id:
+    # its locations must still be its own, whatever id the allocator gives it, or what
+    # conflicts with what (and so an exploration's count) would depend on the allocator.
+    path = tmp_path / "reuse.py"
+    path.write_text(
+        "import threading\n"
+        "class Res:\n"
+        "    def __del__(self):\n"
+        "        pass\n"
+        "def worker():\n"
+        "    for n in range(3):\n"
+        "        r = Res()\n"
+        "        r.x = n\n"
+        "        del r\n"
+        "t = threading.Thread(target=worker)\n"
+        "t.start()\n"
+        "t.join()\n")
+    result = simconc.run(str(path), semantics="untimed")
+    assert result.status == "ok", result.error
+    writes = [step.key for step in result.steps if "'x'" in repr(step.key)]
+    assert len(writes) == 3 and len(set(writes)) == 3

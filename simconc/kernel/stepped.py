@@ -37,6 +37,7 @@ then simply goes on. No SimPy event is involved.
 """
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
 from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
@@ -95,7 +96,8 @@ def switch_points_named(name: str) -> str:
 
 
 def _has_finalizer(kind: type) -> bool:
-    """Whether ``kind`` (or a base class of it but ``object``) defines ``__del__``."""
+    """Whether ``kind`` (or a base class of it but ``object``) has a ``__del__``: in Python,
+    or a C type's finalizer."""
     return any("__del__" in vars(each) for each in kind.__mro__)
 
 
@@ -158,12 +160,16 @@ class Stepped(Semantics):
         #: Objects whose id() keys a location in this execution: kept alive, so that no other
         #: object can take over an id while the execution still compares keys.
         self._keep: list[Any] = []
-        #: Whether objects of a class have a ``__del__`` in Python: those are not kept alive.
+        #: Whether objects of a class have a finalizer (``__del__``): those are not kept alive.
         #: CPython finalizes one when the program drops it, and the program sees that (what
         #: its ``__del__`` prints, a lock it lets go); kept, it would be finalized after the
-        #: run, outside it. The price: an object made later may take over its id, and its
-        #: locations conflict with the dead one's, a dependency more (never one fewer).
+        #: run, outside it. Each is followed by its id instead (``_finalizable_ids``).
         self._finalizes: dict[type, bool] = {}
+        #: For each id of an object with a finalizer: a weak reference to the object that has
+        #: it, and how many had it before in this execution. An object that takes over the id
+        #: of one that died gets locations of its own (``("again", n, key)``): which id the
+        #: allocator gives it must not decide what conflicts with what.
+        self._finalizable_ids: dict[int, tuple[Any, int]] = {}
         #: Whether the strategy is shown each option (exploration) or only their number.
         self.wants_options = False
         #: For a timeline only: the threads whose next step could not be taken at the last
@@ -312,9 +318,24 @@ class Stepped(Semantics):
                 finalizes = self._finalizes[kind] = _has_finalizer(kind)
             if not finalizes:
                 self._keep.append(obj)
+            else:
+                key = self._finalizable_location(obj, key)
         if self.gil_build and thread.interpreter.gil.holder is not thread:
             self._take_gil(thread)
         self._step(thread, key, access, None, None)
+
+    def _finalizable_location(self, obj: Any, key: Any) -> Any:
+        """``key``, a location of ``obj`` (which has a finalizer), as this execution names it:
+        see ``_finalizable_ids``."""
+        known = self._finalizable_ids.get(id(obj))
+        if known is None or known[0]() is not obj:
+            try:
+                ref = weakref.ref(obj)
+            except TypeError:   # (no weak reference to it: kept alive, as the others)
+                self._keep.append(obj)
+                return key
+            known = self._finalizable_ids[id(obj)] = (ref, 0 if known is None else known[1] + 1)
+        return key if not known[1] else ("again", known[1], key)
 
     def switch_point(self) -> None:
         """Where the GIL build's eval loop checks whether to drop the GIL (a function's entry,
@@ -613,3 +634,4 @@ class Stepped(Semantics):
         self._blocked = {}
         self.threads = []
         self._keep.clear()   # (``access`` appends to this list)
+        self._finalizable_ids.clear()
