@@ -483,7 +483,7 @@ class World:
         self.semantics = None
         self.park = self.unpark = self.unpark_all = self.point = self.access = _over
         self.switch_point = self.sleep = self.io = self.cpu = self.spend = _over
-        self.read_clock = self.cpu_clock = self.name_new = self.joined = _over
+        self.read_clock = self.cpu_clock = self.name_new = self.joined = self.settle = _over
         self._thread_class = _over
         self._type_names = {}   # (the program's classes)
         for thread in self.threads:
