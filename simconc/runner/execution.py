@@ -27,7 +27,7 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
-from ..stdlib.addresses import shown
+from ..stdlib.unraisable import ignored_in, report_unraisable, write_unraisable
 from ..stdlib.finalizers import defines_finalizer, end_objects
 from ..stdlib.state import FaceState
 from .capture import captures
@@ -228,8 +228,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             except BaseException as exc:
                 if isinstance(exc, (SimconcError, GreenletExit)):
                     raise
-                sys.stderr.write(f"Exception ignored in atexit callback: {shown(func)}\n")
-                sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+                write_unraisable(exc, *ignored_in("atexit callback", func))
 
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     if code is not None:   # (and then, the interpreter's exit finalizes its globals)
@@ -272,6 +271,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         with patched, \
                 spin_watchdog(world, spin_timeout), ctrl_c_stops(world):
             sys.stdout, sys.stderr = out, err
+            # (what a finalizer raises, reported with a stand-in address: and on the run's
+            # stderr even where the host has a hook of its own, as pytest has)
+            sys.unraisablehook = report_unraisable
             try:
                 world.run(main)
             except ProgramExit as exc:   # os._exit(): the program ended there, no clean-up

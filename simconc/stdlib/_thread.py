@@ -10,8 +10,8 @@ from ..kernel import current_world
 from ..kernel.trace import caller_where
 from ..sync import TIMEOUT_MAX, Lock, RLock
 from . import as_builtins
-from .addresses import shown as _shown
 from .state import face_state as _face_state
+from .unraisable import ignored_in, write_unraisable
 
 
 error = RuntimeError
@@ -54,10 +54,8 @@ def start_new_thread(function: Callable[..., Any], args: tuple,
                 raise   # simconc's own refusal, which stops the run: not the program's error
             # CPython reports it through sys.unraisablehook: "Exception ignored in thread
             # started by: <function>".
-            import sys as _sys
-            from ._traceback import format_user_exception, record_uncaught
-            _sys.stderr.write(f"Exception ignored in thread started by: {_shown(function)}\n")
-            _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            from ._traceback import record_uncaught
+            write_unraisable(exc, *ignored_in("thread started by", function))
             _face_state(world).thread_exceptions.append(
                 (sim.name, world.now, type(exc).__name__, str(exc)))
             record_uncaught(world, sim, exc)

@@ -15,20 +15,23 @@ from typing import Any
 from ..kernel import maybe_current_world
 from ..sync.lock import fake_address
 
-#: id(obj) -> (a weak reference to obj, its stand-in), for the objects given one.
-_GIVEN: dict[int, tuple[weakref.ref, int]] = {}
+#: id(obj) -> (a weak reference to obj, its stand-in, the run's main interpreter's counters:
+#: one per run), for the objects given one.
+_GIVEN: dict[int, tuple[weakref.ref, int, Any]] = {}
 
 
 def fake_id(obj: Any) -> int:
     """``id(obj)`` in a repr: in a run, a number from the running interpreter's serial counter,
-    given on first use (in the order the program asks: the same on every run); outside a run, or
-    for an object that cannot be weakly referenced, its real id."""
+    given on first use in the run (in the order the program asks: the same on every run, even
+    for an object that outlives runs, a library's function); outside a run, or for an object
+    that cannot be weakly referenced, its real id."""
     world = maybe_current_world()
     if world is None:
         return id(obj)
+    run = world.interpreters[0].numbers
     key = id(obj)
     entry = _GIVEN.get(key)
-    if entry is not None and entry[0]() is obj:
+    if entry is not None and entry[0]() is obj and entry[2] is run:
         return entry[1]
 
     def forget(ref: weakref.ref) -> None:
@@ -36,13 +39,13 @@ def fake_id(obj: Any) -> int:
             del _GIVEN[key]
 
     try:
-        ref = weakref.ref(obj, forget)
+        ref = weakref.ref(obj, forget) if entry is None or entry[0]() is not obj else entry[0]
     except TypeError:
         return id(obj)
     numbers = world.current_interpreter().numbers
     numbers.serial += 1
     value = int(fake_address(numbers.serial), 16)
-    _GIVEN[key] = (ref, value)
+    _GIVEN[key] = (ref, value, run)
     return value
 
 
@@ -70,3 +73,4 @@ def shown(obj: Any) -> str:
     if isinstance(obj, types.FunctionType):
         return f"<function {obj.__qualname__} at {fake_id(obj):#x}>"
     return repr(obj)
+

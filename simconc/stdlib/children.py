@@ -30,13 +30,13 @@ from ..kernel.interpreter import Interpreter
 from ..kernel.world import ABSENT
 from . import fresh_modules, mp_pipes, real_state, sockets
 from ._traceback import format_user_exception
-from .addresses import shown
 from .finalizers import copies_finalizable, end_objects
 from .fork import Fork
 from .module_loggers import logger_globals, own_loggers
 from .processes import MAIN_PID, ProcessState, Sentinel
 from .program_modules import OWN_IMPORTS, owned_modules, program_modules
 from .state import FaceState
+from .unraisable import ignored_in, write_unraisable
 
 
 def start_forked(process_obj: Any) -> tuple[Interpreter, ProcessState]:
@@ -215,8 +215,7 @@ def _run_exit_functions(state: FaceState) -> None:
         except GreenletExit:
             raise
         except Exception as exc:
-            sys.stderr.write(f"Exception ignored in atexit callback: {shown(func)}\n")
-            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            write_unraisable(exc, *ignored_in("atexit callback", func))
 
 
 def _prepare_parent(world: World) -> None:
@@ -490,8 +489,7 @@ def _call_hooks(hooks: Any) -> None:
         except GreenletExit:
             raise
         except Exception as exc:
-            sys.stderr.write(f"Exception ignored in: {shown(hook)}\n")
-            sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+            write_unraisable(exc, None, hook)
 
 
 def _keep_stdin() -> None:

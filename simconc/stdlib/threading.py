@@ -24,6 +24,7 @@ from . import _thread as _thread_face
 from ._thread import get_ident, get_native_id, stack_size  # as CPython takes them from _thread
 from ._traceback import format_user_exception, record_uncaught as _record_uncaught
 from .state import face_state as _face_state
+from .unraisable import Shown as _Shown, write_unraisable as _write_unraisable
 
 __all__ = ['get_ident', 'active_count', 'Condition', 'current_thread', 'enumerate', 'main_thread',
            'TIMEOUT_MAX', 'Event', 'Lock', 'RLock', 'Semaphore', 'BoundedSemaphore', 'Thread',
@@ -625,10 +626,10 @@ def _at_shutdown() -> None:
     except Exception as exc:
         if exc is current_world().fatal:
             raise
-        header = "Exception ignored on threading shutdown:\n" if _sys.version_info >= (3, 13) \
-            else f"Exception ignored in: {_REAL_MODULE}\n"
-        _sys.stderr.write(header)
-        _sys.stderr.write(format_user_exception(type(exc), exc, exc.__traceback__))
+        if _sys.version_info >= (3, 13):
+            _write_unraisable(exc, "Exception ignored on threading shutdown")
+        else:
+            _write_unraisable(exc, None, _Shown(_REAL_MODULE))
 
 
 #: How CPython's interpreter names the threading module, whose _shutdown failed (it is in

@@ -1,0 +1,109 @@
+"""The exceptions CPython cannot raise, reported as it reports them.
+
+An exception in an atexit callback, a ``_thread`` thread, a fork hook, a finalizer or
+``threading._shutdown`` has nobody to raise to: CPython hands it to ``sys.unraisablehook``,
+whose default prints it. Its wording and format change between versions (3.13 words the atexit
+and thread reports otherwise and prints no carets; 3.10 names a ``__main__`` class with its
+module), and it never prints chained exceptions nor notes. So simconc's reports go through the
+same hook: the program's own if it set one, else CPython's default, given a stand-in for a
+function's address (the same in every run) and a traceback without simconc's frames.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from typing import Any, Optional
+
+from ._traceback import program_traceback
+from .addresses import shown
+
+
+def write_unraisable(exc: BaseException, err_msg: Optional[str], obj: Any = None,
+                     finalizing: bool = False) -> None:
+    """Report ``exc`` as ``PyErr_WriteUnraisable`` does: ``err_msg`` (or "Exception ignored
+    in") and ``obj``, then the traceback; while the interpreter is ``finalizing`` (at its
+    exit), without source lines, which CPython cannot read then."""
+    args = _ARGS((type(exc), exc, program_traceback(exc.__traceback__), err_msg, obj))
+    hook = sys.unraisablehook
+    if hook is not report_unraisable and hook is not sys.__unraisablehook__:
+        try:   # (the program's own: it sees what CPython would give it)
+            hook(args)
+            return
+        except Exception as failure:   # noqa: BLE001 - CPython reports it with the default
+            _default(_ARGS((type(failure), failure, program_traceback(failure.__traceback__),
+                            "Exception ignored in sys.unraisablehook", hook)), False)
+    _default(args, finalizing)
+
+
+def ignored_in(where: str, func: Any) -> tuple[str, Any]:
+    """The message and object of CPython's report of an exception it ignores ``where``
+    (``"atexit callback"``, ``"thread started by"``) in ``func``: 3.13 puts the object in
+    the message (``Exception ignored in atexit callback <function f at 0x...>:``)."""
+    if sys.version_info >= (3, 13):
+        return f"Exception ignored in {where} {shown(func)}", None
+    return f"Exception ignored in {where}", func
+
+
+def report_unraisable(unraisable: Any) -> None:
+    """``sys.unraisablehook`` in a run, for what CPython itself reports (a ``__del__`` that
+    raises as a thread drops its object): the default hook, on the run's stderr (not the
+    host's hook: pytest's would take it), a function's address a stand-in."""
+    _default(unraisable, False)
+
+
+def _default(args: Any, finalizing: bool) -> None:
+    """CPython's default hook, its object's repr with a stand-in address."""
+    obj = args.object
+    if isinstance(obj, types.MethodType) and getattr(obj.__func__, "__name__", "") == "__del__" \
+            and not isinstance(inspect.getattr_static(type(obj.__self__), "__del__", None),
+                               types.FunctionType):
+        # (CPython looked __del__ up through a descriptor, finalizers' guard: it shows the
+        # function it would have found)
+        obj = obj.__func__
+    if isinstance(obj, types.FunctionType):
+        args = _ARGS((args.exc_type, args.exc_value, args.exc_traceback, args.err_msg,
+                      Shown(shown(obj))))
+    if not finalizing:
+        sys.__unraisablehook__(args)
+        return
+    # (at its exit CPython's traceback printer cannot import io to read the source: nor here)
+    saved = sys.modules.get("io")
+    sys.modules["io"] = None   # type: ignore[assignment]
+    try:
+        sys.__unraisablehook__(args)
+    finally:
+        sys.modules["io"] = saved   # type: ignore[assignment]
+
+
+class Shown:
+    """An object whose repr is the given text."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _args_type() -> type:
+    """``UnraisableHookArgs``, which ``sys`` does not name (the default hook takes nothing
+    else): the type of what the hook is given for an object freed as its ``__del__`` raises."""
+    given: list = []
+
+    class Raising:
+        def __del__(self) -> None:
+            raise RuntimeError
+
+    saved = sys.unraisablehook
+    sys.unraisablehook = given.append
+    try:
+        Raising()
+    finally:
+        sys.unraisablehook = saved
+    return type(given[0])
+
+
+_ARGS = _args_type()
