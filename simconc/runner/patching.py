@@ -16,6 +16,7 @@ import _multiprocessing  # type: ignore[import-not-found]
 import _posixshmem  # type: ignore[import-not-found]
 import _thread
 import atexit
+import copy
 import ctypes
 import faulthandler
 import gc
@@ -61,6 +62,7 @@ try:
 except ImportError:   # (a Python built without OpenSSL: nothing to guard)
     ssl = None   # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
+from ..stdlib import FACES
 from ..stdlib import addresses, host, mp_pipes, processes, selecting, shm, signals, sockets
 from ..stdlib import random as random_face
 from ..stdlib.children import fresh_value
@@ -490,12 +492,20 @@ class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``asyncio`` and ``concurrent.futures._base`` for a program that imports them in a
     run (afresh: the runner hides those imported before), and fits them to the run once they
     are loaded: asyncio's event loops become simulated ones; their reprs print deterministic
-    addresses (``stdlib/addresses.py``)."""
+    addresses (``stdlib/addresses.py``). And a face's module for ``importlib.reload``."""
 
     def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
                   target: Optional[types.ModuleType] = None,
                   ) -> Optional[importlib.machinery.ModuleSpec]:
-        if name not in _AFTER_IMPORT or maybe_current_world() is None:
+        if maybe_current_world() is None:
+            return None
+        if target is not None and name in FACES and target is sys.modules.get(name):
+            # (importlib.reload of a face module, which shows as the real one: not the real
+            # module's code run into it, but nothing; its identity as it was)
+            shown: Any = copy.copy(target.__spec__)
+            shown.loader_state, shown.loader = target.__spec__, self
+            return shown
+        if name not in _AFTER_IMPORT:
             return None
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None:
@@ -507,7 +517,11 @@ class _AfterImport(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         return None
 
     def exec_module(self, module: types.ModuleType) -> None:
-        module.__spec__.loader_state.exec_module(module)   # type: ignore[union-attr]
+        state = module.__spec__.loader_state   # type: ignore[union-attr]
+        if isinstance(state, importlib.machinery.ModuleSpec):   # (a face's reload)
+            module.__spec__, module.__loader__ = state, state.loader
+            return
+        state.exec_module(module)
         _AFTER_IMPORT[module.__name__](module)
 
 
