@@ -221,3 +221,22 @@ def test_later_waits_on_a_clock_and_acts_at_once_without_one():
 
     assert when(World(seed=0, profile="ideal")) == ["asked", 0.25]
     assert when(World(semantics=Stepped())) == [0.0, "asked"]
+
+
+@pytest.mark.parametrize("semantics", ["timed", "untimed"])
+def test_a_disposed_world_keeps_no_method_of_its_semantics(semantics):
+    # Each method of the semantics the world binds as its own keeps the world alive (the
+    # semantics holds it): one that dispose() forgot (settle, once) left every execution of an
+    # exploration to the cycle collector (test_memory.py measures that; this names the one).
+    from simconc.kernel.stepped import Stepped
+    from simconc.kernel.world import SEMANTICS_BOUND
+    world = World(seed=0, profile="ideal") if semantics == "timed" else World(semantics=Stepped())
+    the_semantics = world.semantics
+    # (a method, or under the compiled kernel a built-in method: either has __self__)
+    bound = {name for name in dir(world)
+             if getattr(getattr(world, name, None), "__self__", None) is the_semantics}
+    assert bound == set(SEMANTICS_BOUND) - {"_thread_class"}
+    world.run(lambda: None)
+    world.dispose()
+    assert not [name for name in dir(world)
+                if getattr(getattr(world, name, None), "__self__", None) is the_semantics]
