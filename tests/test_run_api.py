@@ -619,6 +619,31 @@ def test_an_object_finalized_at_its_process_end_is_still_of_its_class(tmp_path, 
     assert capfd.readouterr().out == "del sub 3\ndel 3\n"
 
 
+def test_an_exploration_finalizes_an_object_whose_class_a_module_of_the_programs_defines(
+        tmp_path):
+    # An exploration looks for objects to finalize only in a program that defines a __del__
+    # (the walk costs every execution): one defined in the program's helper module was missed,
+    # and ran after the run, outside it (a NotInSimulation traceback in the real process).
+    import subprocess
+    (tmp_path / "helper.py").write_text(
+        "import threading\n"
+        "class Res:\n"
+        "    def __del__(self):\n"
+        "        print('del in', threading.current_thread().name)\n")
+    path = tmp_path / "main.py"
+    path.write_text("import helper, threading\n"
+                    "res = helper.Res()\n"
+                    "worker = threading.Thread(target=print, args=('hi',))\n"
+                    "worker.start()\n"
+                    "worker.join()\n")
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert real.stdout == "hi\ndel in MainThread\n"
+    result = simconc.run(str(path), semantics="untimed")
+    assert result.stdout == real.stdout
+    del result
+    gc.collect()
+
+
 def test_an_object_that_takes_over_a_finalized_ones_id_has_locations_of_its_own(tmp_path):
     # Under untimed semantics an object with a finalizer is not kept alive to the end of the
     # execution (it is finalized where the program drops it), so the next one may get its id:

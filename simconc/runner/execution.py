@@ -28,7 +28,7 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
 from ..stdlib.unraisable import ignored_in, report_unraisable, write_unraisable
-from ..stdlib.finalizers import defines_finalizer, end_objects
+from ..stdlib.finalizers import defines_finalizer, end_objects, module_defines_finalizer
 from ..stdlib.state import FaceState
 from .capture import captures
 from .loading import folder_of, load_scenario
@@ -232,10 +232,20 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
 
     world.interpreters[0].exit_hooks.append(run_atexit_handlers)
     if code is not None:   # (and then, the interpreter's exit finalizes its globals)
-        # (explored, only if the program defines a finalizer: a library's object left in a
-        # global is finalized when the run drops it, after it)
+        # (explored, only if the program or a module of its own defines a finalizer: a
+        # library's object left in a global is finalized when the run drops it, after it)
         state.finalizers = not untimed or defines_finalizer(code)
-        world.interpreters[0].exit_hooks.append(lambda: end_objects(state, finalizing=True))
+
+        def end_main() -> None:
+            if not state.finalizers:   # (a module of the program's own may define one)
+                modules = sys.modules
+                state.finalizers = any(
+                    state.is_programs(name, modules[name])
+                    and module_defines_finalizer(modules[name])
+                    for name in patched.new_modules() if name in modules)
+            end_objects(state, finalizing=True)
+
+        world.interpreters[0].exit_hooks.append(end_main)
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
     saved_process = ProcessState()

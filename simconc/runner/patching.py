@@ -692,6 +692,13 @@ class simulated_modules:
         #: imported before the run (a callable: a pytest test's, which caplog watches).
         self.fresh_logging = fresh_logging
 
+    def new_modules(self) -> list[str]:
+        """The names of the modules first imported in the run so far."""
+        before = self.before
+        if len(sys.modules) == len(before) - len(self.hidden):
+            return []
+        return [name for name in sys.modules if name not in before]
+
     def __enter__(self) -> None:
         global _atexit_sink
         modules = self.modules

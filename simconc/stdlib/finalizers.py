@@ -136,6 +136,14 @@ def defines_finalizer(code: types.CodeType) -> bool:
     return known[1]
 
 
+def module_defines_finalizer(module: types.ModuleType) -> bool:
+    """Whether a class of ``module``'s own (a helper module of the program's) defines a
+    ``__del__``."""
+    name = module.__name__
+    return any(isinstance(value, type) and value.__module__ == name and "__del__" in vars(value)
+               for value in list(vars(module).values()))
+
+
 #: What :func:`defines_finalizer` found, by the id of the code it looked at (with the code).
 _DEFINES: dict[int, tuple[types.CodeType, bool]] = {}
 
