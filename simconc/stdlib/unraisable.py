@@ -67,13 +67,32 @@ def _default(args: Any, finalizing: bool) -> None:
     if not finalizing:
         sys.__unraisablehook__(args)
         return
-    # (at its exit CPython's traceback printer cannot import io to read the source: nor here)
-    saved = sys.modules.get("io")
-    sys.modules["io"] = None   # type: ignore[assignment]
+    # (at its exit CPython's traceback printer cannot import io to read the source: nor here.
+    # Written at once after: a write may let another process's thread run, which must find io)
+    saved_io, stderr = sys.modules.get("io"), sys.stderr
+    collected = _Collected()
+    sys.modules["io"], sys.stderr = None, collected   # type: ignore[assignment]
     try:
         sys.__unraisablehook__(args)
     finally:
-        sys.modules["io"] = saved   # type: ignore[assignment]
+        sys.modules["io"], sys.stderr = saved_io, stderr   # type: ignore[assignment]
+    stderr.write("".join(collected.parts))
+
+
+class _Collected:
+    """What the hook writes, kept."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
 
 
 class Shown:
