@@ -538,6 +538,44 @@ def test_what_a_daemon_thread_holds_at_the_exit_is_never_finalized(tmp_path, sem
         assert result.stdout.partition("main ends")[2] == real.stdout.partition("main ends")[2]
 
 
+def test_what_a_finalizer_raises_goes_to_the_hosts_hook_for_a_callable_not_for_a_file(
+        tmp_path, monkeypatch):
+    # A program file is a process of its own: what its __del__ raises is on its stderr, as
+    # CPython prints it, whatever hook the host has. A callable (a test's body) runs in the
+    # host's process, whose hook (pytest's) gets it, as it would outside a run.
+    collected = []
+    monkeypatch.setattr(sys, "unraisablehook", collected.append)
+
+    class Bad:
+        def __del__(self):
+            raise ValueError("in __del__")
+
+    def body():
+        import threading
+        worker = threading.Thread(target=Bad)
+        worker.start()
+        worker.join()
+
+    result = simconc.run(body)
+    assert result.status == "ok", result.error
+    assert [str(each.exc_value) for each in collected] == ["in __del__"]
+    assert result.stderr == ""
+    collected.clear()
+    path = tmp_path / "bad.py"
+    path.write_text("import threading\n"
+                    "class Bad:\n"
+                    "    def __del__(self):\n"
+                    "        raise ValueError('in __del__')\n"
+                    "worker = threading.Thread(target=Bad)\n"
+                    "worker.start()\n"
+                    "worker.join()\n")
+    result = simconc.run(str(path))
+    assert collected == []
+    assert result.stderr.startswith("Exception ignored in: <function Bad.__del__ at 0x7f5a")
+    assert result.stderr.endswith("ValueError: in __del__\n")
+    assert sys.unraisablehook == collected.append   # (put back after the run)
+
+
 def test_the_members_of_a_set_are_finalized_in_the_order_they_were_made(tmp_path):
     # A set iterates in its members' hash order, which for objects follows their addresses:
     # walked in that order, which of a set's objects was finalized first changed from one run

@@ -27,7 +27,7 @@ from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
 from ..stdlib import fresh_modules
 from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
-from ..stdlib.unraisable import ignored_in, report_unraisable, write_unraisable
+from ..stdlib.unraisable import ignored_in, run_hook, write_unraisable
 from ..stdlib.finalizers import defines_finalizer, end_objects, module_defines_finalizer
 from ..stdlib.state import FaceState
 from .capture import captures
@@ -281,9 +281,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         with patched, \
                 spin_watchdog(world, spin_timeout), ctrl_c_stops(world):
             sys.stdout, sys.stderr = out, err
-            # (what a finalizer raises, reported with a stand-in address: and on the run's
-            # stderr even where the host has a hook of its own, as pytest has)
-            sys.unraisablehook = report_unraisable
+            sys.unraisablehook = run_hook(sys.unraisablehook, code is not None)
             try:
                 world.run(main)
             except ProgramExit as exc:   # os._exit(): the program ended there, no clean-up

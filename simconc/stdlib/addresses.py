@@ -130,4 +130,3 @@ def shown(obj: Any) -> str:
     if isinstance(obj, types.FunctionType):
         return f"<function {obj.__qualname__} at {fake_id(obj):#x}>"
     return repr(obj)
-

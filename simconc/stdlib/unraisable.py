@@ -26,7 +26,8 @@ def write_unraisable(exc: BaseException, err_msg: Optional[str], obj: Any = None
     exit), without source lines, which CPython cannot read then."""
     args = _ARGS((type(exc), exc, program_traceback(exc.__traceback__), err_msg, obj))
     hook = sys.unraisablehook
-    if hook is not report_unraisable and hook is not sys.__unraisablehook__:
+    if hook is not report_unraisable and hook is not sys.__unraisablehook__ \
+            and not isinstance(hook, _ToHost):
         try:   # (the program's own: it sees what CPython would give it)
             hook(args)
             return
@@ -45,11 +46,33 @@ def ignored_in(where: str, func: Any) -> tuple[str, Any]:
     return f"Exception ignored in {where}", func
 
 
+def run_hook(host: Any, program_file: bool) -> Any:
+    """``sys.unraisablehook`` for a run, for what CPython itself reports (a ``__del__`` that
+    raises as a thread drops its object), the real process's being ``host``. A program file's
+    process is its own: :func:`report_unraisable`, on its stderr even where the host has a hook
+    of its own (pytest's would take it). A callable (a test's body) runs in the host's process:
+    the host's own hook, if it has one, gets it, as it would outside a run. (simconc's own
+    reports, an atexit function's, are the simulated process's: its stderr, either way.)"""
+    if program_file or host is sys.__unraisablehook__:
+        return report_unraisable
+    return _ToHost(host)
+
+
 def report_unraisable(unraisable: Any) -> None:
-    """``sys.unraisablehook`` in a run, for what CPython itself reports (a ``__del__`` that
-    raises as a thread drops its object): the default hook, on the run's stderr (not the
-    host's hook: pytest's would take it), a function's address a stand-in."""
+    """CPython's default hook, on the run's stderr, a function's address a stand-in."""
     _default(unraisable, False)
+
+
+class _ToHost:
+    """The host's hook, as a run's (:func:`run_hook`)."""
+
+    __slots__ = ("host",)
+
+    def __init__(self, host: Any) -> None:
+        self.host = host
+
+    def __call__(self, unraisable: Any) -> None:
+        self.host(unraisable)
 
 
 def _default(args: Any, finalizing: bool) -> None:
