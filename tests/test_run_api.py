@@ -576,6 +576,52 @@ def test_what_a_finalizer_raises_goes_to_the_hosts_hook_for_a_callable_not_for_a
     assert sys.unraisablehook == collected.append   # (put back after the run)
 
 
+_KEPT = """
+import atexit, logging, os, sys, threading
+class R:
+    def __del__(self):
+        print("del", flush=True)
+def hook(*args, **kwargs):
+    return None
+if KIND == "sys.excepthook":
+    sys.excepthook = hook
+elif KIND == "threading.excepthook":
+    threading.excepthook = hook
+elif KIND == "fork hook":
+    os.register_at_fork(after_in_child=hook)
+elif KIND == "logging filter":
+    logging.getLogger().addFilter(hook)
+elif KIND == "threading.settrace":
+    threading.settrace(hook)
+elif KIND == "atexit":
+    atexit.register(hook)
+elif KIND == "daemon timer":
+    timer = threading.Timer(100, hook)
+    timer.daemon = True
+    timer.start()
+r = R()
+"""
+
+
+@pytest.mark.parametrize("kind", ["sys.excepthook", "threading.excepthook", "fork hook",
+                                  "logging filter", "threading.settrace", "atexit",
+                                  "daemon timer", "none"])
+def test_a_hook_of_the_programs_the_interpreter_keeps_keeps_its_globals_unfinalized(
+        tmp_path, kind):
+    # The interpreter lets go of its hooks only after its last collection at exit: one of the
+    # program's functions there keeps the main module's globals, which CPython 3.10 to 3.13 then
+    # never finalize (an atexit function does not: the atexit functions are gone by then).
+    # A daemon Timer keeps its function in an attribute of its own, not in _target.
+    import subprocess
+    path = tmp_path / "kept.py"
+    path.write_text(f"KIND = {kind!r}\n" + _KEPT)
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert real.stdout == ("del\n" if kind in ("atexit", "none") else "")
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    assert result.stdout == real.stdout
+
+
 def test_the_members_of_a_set_are_finalized_in_the_order_they_were_made(tmp_path):
     # A set iterates in its members' hash order, which for objects follows their addresses:
     # walked in that order, which of a set's objects was finalized first changed from one run
@@ -617,6 +663,32 @@ def test_a_functions_stand_in_address_does_not_depend_on_earlier_runs(tmp_path):
     assert after == fresh.partition("\n-- simconc:")[0]
     assert "<function boom at 0x7f5a00010040>" in after
     assert "<function loads at 0x7f5a00010080>" in after
+
+
+def test_a_program_hook_that_fails_is_reported_alone(tmp_path):
+    # CPython reports the hook's own exception, not the one it was given: simconc reported
+    # both.
+    import re
+    import subprocess
+    path = tmp_path / "hook.py"
+    path.write_text("import _thread, sys, threading, time\n"
+                    "def bad_hook(unraisable):\n"
+                    "    raise RuntimeError('hook fails')\n"
+                    "sys.unraisablehook = bad_hook\n"
+                    "done = threading.Event()\n"
+                    "def thread():\n"
+                    "    try:\n"
+                    "        1 / 0\n"
+                    "    finally:\n"
+                    "        done.set()\n"
+                    "_thread.start_new_thread(thread, ())\n"
+                    "done.wait()\n"
+                    "time.sleep(0.5)\n")
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
+    assert "ZeroDivisionError" not in real.stderr and "hook fails" in real.stderr
+    result = simconc.run(str(path))
+    assert re.sub("0x[0-9a-f]+", "ADDRESS", result.stderr) \
+        == re.sub("0x[0-9a-f]+", "ADDRESS", real.stderr)
 
 
 def test_an_object_finalized_at_its_process_end_is_still_of_its_class(tmp_path, capfd):
@@ -677,6 +749,23 @@ def test_an_exploration_finalizes_an_object_whose_class_a_module_of_the_programs
     real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True)
     assert real.stdout == "hi\ndel in MainThread\n"
     result = simconc.run(str(path), semantics="untimed")
+    assert result.stdout == real.stdout
+    # (and a spawned child's, which imports the module itself: it copied its parent's answer
+    # as it started, before the module was imported)
+    spawning = tmp_path / "spawning.py"
+    spawning.write_text("import multiprocessing\n"
+                        "def child():\n"
+                        "    import helper\n"
+                        "    global res\n"
+                        "    res = helper.Res()\n"
+                        "if __name__ == '__main__':\n"
+                        "    process = multiprocessing.get_context('spawn').Process(target=child)\n"
+                        "    process.start()\n"
+                        "    process.join()\n"
+                        "    print('joined')\n")
+    real = subprocess.run([sys.executable, str(spawning)], capture_output=True, text=True)
+    assert real.stdout == "del in MainThread\njoined\n"
+    result = simconc.run(str(spawning), semantics="untimed")
     assert result.stdout == real.stdout
     del result
     gc.collect()

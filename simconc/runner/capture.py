@@ -5,7 +5,6 @@ import io
 from typing import Optional, TextIO
 
 from ..kernel import World
-from ..stdlib.addresses import stand_in_addresses
 
 
 class Capture(io.TextIOBase):
@@ -40,8 +39,6 @@ class Capture(io.TextIOBase):
             if world.current.killed:   # (its process was killed: CPython runs none of its code)
                 return len(text)
             world.point(_STDOUT, "w")
-        if " at 0x" in text:   # (a default repr's real address: a stand-in, every run the same)
-            text = stand_in_addresses(text)
         self.parts.append(text)
         if self.echo is not None:
             if self.other_echo is not None:

@@ -8,6 +8,7 @@ simulated main thread, checks its invariant, and turns what the world recorded i
 from __future__ import annotations
 
 import builtins
+import functools
 import gc
 import os
 import sys
@@ -42,6 +43,15 @@ from .watchdog import spin_watchdog
 Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
 
 Check = Union[str, Callable[[], Any], None]
+
+
+def _programs_finalize(patched: simulated_modules, is_programs: Callable[[str, Any], bool],
+                       ) -> bool:
+    """Whether a module of the program's own, first imported in the run, defines a
+    finalizer (``FaceState.programs_finalize``)."""
+    modules = sys.modules
+    return any(is_programs(name, modules[name]) and module_defines_finalizer(modules[name])
+               for name in patched.new_modules() if name in modules)
 
 
 def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
@@ -235,17 +245,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         # (explored, only if the program or a module of its own defines a finalizer: a
         # library's object left in a global is finalized when the run drops it, after it)
         state.finalizers = not untimed or defines_finalizer(code)
-
-        def end_main() -> None:
-            if not state.finalizers:   # (a module of the program's own may define one)
-                modules = sys.modules
-                state.finalizers = any(
-                    state.is_programs(name, modules[name])
-                    and module_defines_finalizer(modules[name])
-                    for name in patched.new_modules() if name in modules)
-            end_objects(state, finalizing=True)
-
-        world.interpreters[0].exit_hooks.append(end_main)
+        world.interpreters[0].exit_hooks.append(lambda: end_objects(state, finalizing=True))
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
     saved_process = ProcessState()
@@ -278,6 +278,9 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
             if code is None else None
         state.is_programs = programs_test(lambda: patched.before,
                                          programs.__name__ if programs is not None else None)
+        # (not a closure over the state, which would keep it in a cycle)
+        state.programs_finalize = functools.partial(_programs_finalize, patched,
+                                                    state.is_programs)
         with patched, \
                 spin_watchdog(world, spin_timeout), ctrl_c_stops(world):
             sys.stdout, sys.stderr = out, err

@@ -75,7 +75,7 @@ def face_contents() -> set[int]:
 #: The real modules of the faces whose identity and names the face's modules take (imported
 #: here, as simconc is, before any run stands the faces in for them).
 _REAL = {name: importlib.import_module(name)
-         for name in ("threading", "_thread", "queue", "time", "random")}
+         for name in ("threading", "_thread", "queue", "time", "random", "urllib.request")}
 
 #: What says which module a module is: its repr, ``help()``, ``inspect.getfile()``.
 _IDENTITY = ("__spec__", "__file__", "__cached__", "__loader__", "__doc__", "__package__")

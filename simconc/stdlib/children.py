@@ -86,6 +86,7 @@ def _fork(world: World, parent: Interpreter, parent_state: FaceState,
     mp_pipes.own_connections(fork.memo.values(), state)   # (its copies of its parent's)
     state.finalizable = copies_finalizable(fork.memo)
     state.finalizers = parent_state.finalizers
+    state.programs_finalize = parent_state.programs_finalize
     state.shared = fork.shared
     # A child's at-fork hooks reinitialise the child's copy of its parent's state: only those
     # of what the fork copied run (logging's, its copy's; a module the fork did not copy would
@@ -148,6 +149,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     child, state = _new_child(world, parent, process_obj.name, FaceState(fresh_modules()))
     state.run_main = parent_state.run_main
     state.finalizers = parent_state.finalizers
+    state.programs_finalize = parent_state.programs_finalize
     state.real = real_state.fresh()
     loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
     executor_globals(world)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import builtins
 import functools
 import gc
+import sys
 import types
 import weakref
 from typing import Any, Iterable, Optional
@@ -71,6 +72,8 @@ def end_objects(state: FaceState, finalizing: bool) -> None:
     if state.objects_ended:
         return
     state.objects_ended = True
+    if not state.finalizers and state.programs_finalize is not None:
+        state.finalizers = state.programs_finalize()
     objects = reachable_finalizable(vars(state.main)) \
         if state.main is not None and state.finalizers else []
     if state.shared:   # (what a fork could not copy is its parent's too: not the child's)
@@ -78,7 +81,7 @@ def end_objects(state: FaceState, finalizing: bool) -> None:
         objects = [obj for obj in objects if id(obj) not in theirs]
     if finalizing and objects:
         assert state.main is not None   # (objects come from its globals)
-        objects = _not_leaked(objects, state.main)
+        objects = _not_leaked(objects, state)
     if finalizing:
         finalize(objects)
     else:
@@ -86,39 +89,56 @@ def end_objects(state: FaceState, finalizing: bool) -> None:
     never_finalized(state.finalizable or ())
 
 
-def _not_leaked(objects: list, main: types.ModuleType) -> list:
-    """``objects`` but what a daemon thread still running holds. As CPython finalizes, its
-    daemon threads stop for good (they would hang taking the GIL) and their stacks are freed
-    without a reference dropped, so what they hold is never finalized. And if that reaches the
-    main module's globals (the daemon thread runs the program's own function, or holds an
-    object of a class of the program's, whose methods hold them), nothing they hold is: the
-    module's dictionary outlives the module, and is never cleared. (Measured, 3.10 to 3.13.)"""
+def _not_leaked(objects: list, state: FaceState) -> list:
+    """``objects`` but what outlives the main module's globals at the interpreter's exit, which
+    CPython never finalizes. Its daemon threads stop for good (they would hang taking the GIL),
+    their stacks freed without a reference dropped; the hooks the interpreter keeps (sys's and
+    threading's hooks, fork hooks, logging's filters and handlers) are let go of only after its
+    last collection. And if what they hold reaches the globals (the daemon thread runs one of
+    the program's functions, a hook is one, an object of one of the program's classes, whose
+    methods hold them), none is finalized: the module's dictionary outlives the module, and is
+    never cleared. (Measured, 3.10 to 3.13: an atexit function or a signal handler of the
+    program's does not keep them.)"""
     world = current_world()
     interpreter = world.current_interpreter()
     stopped = [thread for thread in world.threads
                if thread.interpreter is interpreter and thread is not world.current
                and thread.state != "done" and not thread.killed]
-    if not stopped:
-        return objects
-    world.end_interpreter(interpreter)   # (they stop: a killed thread only unwinds, unseen)
-    held: list = []
+    held = _hooks_kept(state)
+    if stopped:
+        world.end_interpreter(interpreter)   # (they stop: a killed thread only unwinds, unseen)
     for thread in stopped:
-        face = thread.face   # (its threading.Thread: the target and arguments it runs)
-        held.extend((getattr(face, "_target", None), getattr(face, "_args", None),
-                     getattr(face, "_kwargs", None)))
+        face = thread.face   # (its threading.Thread: what it runs, a Timer's function too)
+        held.extend(vars(face).values() if hasattr(face, "__dict__") else ())
         frame = thread.greenlet.gr_frame if thread.greenlet is not None else None
         while frame is not None:
             if not hidden(frame.f_code):
                 held.extend((frame.f_globals, dict(frame.f_locals)))
             frame = frame.f_back
-    namespace = vars(main)
-    leaked, reached = _walk(held, main.__name__, namespace, reaching=True)
+    main = state.main
+    assert main is not None
+    leaked, reached = _walk(held, main.__name__, vars(main), reaching=True)
     if reached:
         never_finalized(objects)
         return []
     never_finalized(leaked)
     kept = {id(obj) for obj in leaked}
     return [obj for obj in objects if id(obj) not in kept]
+
+
+def _hooks_kept(state: FaceState) -> list:
+    """The hooks a process's interpreter keeps past its last collection at exit."""
+    held = [sys.excepthook, sys.unraisablehook, sys.displayhook, state.at_fork,
+            state.hooks.get("trace"), state.hooks.get("profile")]
+    threading = state.modules.get("threading")
+    if threading is not None:
+        held.append(vars(threading).get("excepthook"))
+    logging = sys.modules.get("logging")
+    if logging is not None and hasattr(logging, "root"):
+        loggers = [logging.root, *vars(logging.Logger.manager).get("loggerDict", {}).values()]
+        held.extend((getattr(each, "filters", None), getattr(each, "handlers", None))
+                    for each in loggers)
+    return held
 
 
 def defines_finalizer(code: types.CodeType) -> bool:

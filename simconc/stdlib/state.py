@@ -17,6 +17,7 @@ class FaceState:
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
                  "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers",
+                 "programs_finalize",
                  "objects_ended", "thread_atexits", "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
@@ -69,6 +70,9 @@ class FaceState:
         #: finalizer (``finalizers.end_objects``); not in an exploration of a program that
         #: defines none, where the walk would cost every execution for nothing.
         self.finalizers = True
+        #: If not: whether a module of the program's own, imported in the run, defines a
+        #: finalizer after all (a callable, the runner's: asked at the process's end).
+        self.programs_finalize: Any = None
         #: Whether its end has dealt with its objects' finalizers (``finalizers.end_objects``).
         self.objects_ended = False
         #: Runs the program's main module afresh under a name (a spawned child's

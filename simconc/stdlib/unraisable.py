@@ -30,10 +30,10 @@ def write_unraisable(exc: BaseException, err_msg: Optional[str], obj: Any = None
             and not isinstance(hook, _ToHost):
         try:   # (the program's own: it sees what CPython would give it)
             hook(args)
-            return
         except Exception as failure:   # noqa: BLE001 - CPython reports it with the default
             _default(_ARGS((type(failure), failure, program_traceback(failure.__traceback__),
                             "Exception ignored in sys.unraisablehook", hook)), False)
+        return
     _default(args, finalizing)
 
 
@@ -90,8 +90,13 @@ def _default(args: Any, finalizing: bool) -> None:
     if not finalizing:
         sys.__unraisablehook__(args)
         return
-    # (at its exit CPython's traceback printer cannot import io to read the source: nor here.
-    # Written at once after: a write may let another process's thread run, which must find io)
+    # At its exit CPython's traceback printer cannot import io to read the source: nor here.
+    # No code of the program's may run while io is hidden (it could let another process's
+    # thread run, which must find it): the value's str() and the object's repr() are taken
+    # first, and what the hook writes is written at once after.
+    args = _ARGS((args.exc_type, _Text(_str(args.exc_value)), args.exc_traceback, args.err_msg,
+                  args.object if isinstance(args.object, Shown) or args.object is None
+                  else _Text(_str(args.object, repr))))
     saved_io, stderr = sys.modules.get("io"), sys.stderr
     collected = _Collected()
     sys.modules["io"], sys.stderr = None, collected   # type: ignore[assignment]
@@ -100,6 +105,30 @@ def _default(args: Any, finalizing: bool) -> None:
     finally:
         sys.modules["io"], sys.stderr = saved_io, stderr   # type: ignore[assignment]
     stderr.write("".join(collected.parts))
+
+
+def _str(value: Any, how: Any = str) -> Optional[str]:
+    """``how(value)``, or None if it raises (CPython then prints that it failed)."""
+    try:
+        return how(value)
+    except Exception:   # noqa: BLE001 - as CPython's hook, which clears it
+        return None
+
+
+class _Text:
+    """A value whose str() and repr() are a text taken before (or fail, if none was)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: Optional[str]) -> None:
+        self.text = text
+
+    def __str__(self) -> str:
+        if self.text is None:
+            raise ValueError("failed before")
+        return self.text
+
+    __repr__ = __str__
 
 
 class _Collected:
