@@ -11,6 +11,7 @@ function's address (the same in every run) and a traceback without simconc's fra
 from __future__ import annotations
 
 import inspect
+import io
 import sys
 import types
 from typing import Any, Optional
@@ -94,17 +95,17 @@ def _default(args: Any, finalizing: bool) -> None:
     # No code of the program's may run while io is hidden (it could let another process's
     # thread run, which must find it): the value's str() and the object's repr() are taken
     # first, and what the hook writes is written at once after.
-    args = _ARGS((args.exc_type, _Text(_str(args.exc_value)), args.exc_traceback, args.err_msg,
+    args = _ARGS((args.exc_type, Shown(_str(args.exc_value)), args.exc_traceback, args.err_msg,
                   args.object if isinstance(args.object, Shown) or args.object is None
-                  else _Text(_str(args.object, repr))))
+                  else Shown(_str(args.object, repr))))
     saved_io, stderr = sys.modules.get("io"), sys.stderr
-    collected = _Collected()
+    collected = io.StringIO()   # (C: it imports nothing)
     sys.modules["io"], sys.stderr = None, collected   # type: ignore[assignment]
     try:
         sys.__unraisablehook__(args)
     finally:
         sys.modules["io"], sys.stderr = saved_io, stderr   # type: ignore[assignment]
-    stderr.write("".join(collected.parts))
+    stderr.write(collected.getvalue())
 
 
 def _str(value: Any, how: Any = str) -> Optional[str]:
@@ -115,8 +116,8 @@ def _str(value: Any, how: Any = str) -> Optional[str]:
         return None
 
 
-class _Text:
-    """A value whose str() and repr() are a text taken before (or fail, if none was)."""
+class Shown:
+    """An object whose str() and repr() are a text taken before (or fail, if none was)."""
 
     __slots__ = ("text",)
 
@@ -129,34 +130,6 @@ class _Text:
         return self.text
 
     __repr__ = __str__
-
-
-class _Collected:
-    """What the hook writes, kept."""
-
-    __slots__ = ("parts",)
-
-    def __init__(self) -> None:
-        self.parts: list[str] = []
-
-    def write(self, text: str) -> int:
-        self.parts.append(text)
-        return len(text)
-
-    def flush(self) -> None:
-        pass
-
-
-class Shown:
-    """An object whose repr is the given text."""
-
-    __slots__ = ("text",)
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-    def __repr__(self) -> str:
-        return self.text
 
 
 def _args_type() -> type:
