@@ -37,6 +37,7 @@ MODULES = (
     "simconc.kernel.scheduler",
     "simconc.kernel.trace",
     "simconc.kernel.gil",
+    "simconc.kernel.load",
     "simconc.explore.dependence",
     "simconc.explore.naming",
     "simconc.explore.clocks",

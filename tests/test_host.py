@@ -4,6 +4,7 @@ CPU-time clocks (the time a thread or process computed, which sleeping does not 
 time zone, the machine's name, its network card (``uuid1``) and the names ``tempfile`` draws;
 and after a run, the real ones are back."""
 import datetime
+import math
 import os
 import platform
 import re
@@ -40,6 +41,7 @@ print("platform", platform.platform() == platform.platform(), platform.system())
 print("uuid1", uuid.uuid1(), uuid.getnode() == 0x020000000001)
 print("tempfile", tempfile.mktemp(dir="/nowhere"))
 print("times", os.times())
+print("load", os.getloadavg())
 """
 
 
@@ -296,6 +298,91 @@ def test_the_cores_a_process_may_run_on_are_the_simulated_machines():
     assert seen["cores"] == (cores, set(range(cores)), set(range(cores)))
     assert result.status == "error" and "os.sched_setaffinity" in result.error
     assert os.sched_getaffinity(0) == set(os.sched_getaffinity(os.getpid()))   # (real, after)
+
+
+def _linux_load(runnable, start, end, minutes):
+    """The load average Linux shows once ``runnable`` tasks ran from ``start`` to ``end`` (of
+    its uptime), none before: the damped average's closed form, over the samples taken every
+    5 s and a tick meanwhile (within a rounding)."""
+    samples = int(end // 5.004) - int(start // 5.004)
+    return runnable * (1 - math.exp(-5.004 * samples / (60 * minutes)))
+
+
+LOAD_PROGRAM = """\
+import os, threading, time
+import simconc
+
+start = os.getloadavg()
+time.sleep(30)
+idle = os.getloadavg()
+workers = [threading.Thread(target=simconc.cpu, args=(60,)) for _ in range(3)]
+for each in workers:
+    each.start()
+time.sleep(60)
+busy = os.getloadavg()
+for each in workers:
+    each.join()
+"""
+
+
+@pytest.mark.parametrize("gil, runnable", [(True, 1), (False, 3)])
+def test_the_load_average_is_the_simulated_machines(tmp_path, gil, runnable):
+    # Three threads compute for 60 s on the 2-core machine, from 30 s on. With a GIL one
+    # computes at a time (the others sleep on it, as they do in CPython, and Linux counts no
+    # sleeper); without, they share the two cores, all three runnable.
+    path = tmp_path / "load.py"
+    path.write_text(LOAD_PROGRAM)
+    result = simconc.run(str(path), gil=gil)
+    assert result.status == "ok", result.error
+    namespace = result.namespace
+    assert namespace["start"] == namespace["idle"] == (0.0, 0.0, 0.0)
+    busy = namespace["busy"]
+    expected = [_linux_load(runnable, 30, 90, minutes) for minutes in (1, 5, 15)]
+    assert all(round(each, 2) == each for each in busy)   # (as /proc/loadavg prints it)
+    assert busy == pytest.approx(expected, abs=0.02), (busy, expected)
+    assert busy[0] > busy[1] > busy[2] > 0.0
+
+
+def test_threads_that_compute_share_the_cores_as_the_os_shares_them():
+    # Three threads of the free-threaded build compute 10 s each on 2 cores: the OS's
+    # scheduler slices the cores among them, so all three end at 15 s (not two at 10 s and
+    # the third at 20 s); and the main thread, woken from its sleep, runs at once.
+    seen = {}
+
+    def program():
+        import threading
+        import time
+        import simconc
+
+        def work(n):
+            simconc.cpu(10)
+            seen[n] = time.monotonic()
+
+        workers = [threading.Thread(target=work, args=(n,)) for n in range(3)]
+        for each in workers:
+            each.start()
+        time.sleep(1)
+        seen["main"] = time.monotonic()
+        for each in workers:
+            each.join()
+
+    assert simconc.run(program, gil=False).status == "ok"
+    assert seen["main"] == pytest.approx(1.0, abs=0.01)
+    assert [seen[n] for n in range(3)] == pytest.approx([15.0] * 3, abs=0.01)
+
+
+def test_the_load_average_of_an_exploration_is_of_no_time_passed():
+    seen = []
+
+    def program():
+        import os
+        import simconc
+        simconc.cpu(30)
+        seen.append(os.getloadavg())
+
+    assert simconc.run(program, semantics="untimed").status == "ok"
+    assert seen == [(0.0, 0.0, 0.0)]
+    assert len(os.getloadavg()) == 3   # (the real one, after)
 
 
 def test_resource_usage_which_would_be_the_real_processes_is_refused():

@@ -60,6 +60,10 @@ class CostProfile:
     #: A forced switch (the switch interval ran out while another thread waited): the GIL passes
     #: between two OS threads, and for this long no thread runs Python.
     forced_switch: float = 185e-6
+    #: How long a thread computes on a core, once another thread waits for one, before the
+    #: OS's scheduler gives that thread the core: a slice of Linux's (EEVDF's base slice,
+    #: 0.75 ms, scaled for 2 cores; CFS's was of the same order).
+    timeslice: float = 3e-3
     #: CPU time of one acquire or release of a lock (those inside a Condition, Semaphore, Event
     #: or Queue too), and of one put or get of a queue besides its locks' share. Spent by the
     #: thread that does it, holding the GIL: a thread that only polls still lets time pass.
@@ -189,6 +193,8 @@ def load_profile(path: str) -> CostProfile:
                 raise ValueError(f"the cost profile {path!r}: cores must be a positive integer")
         elif isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
             raise ValueError(f"the cost profile {path!r}: {key} must be a non-negative number")
+        elif key == "timeslice" and not value > 0:   # (nothing would ever be computed)
+            raise ValueError(f"the cost profile {path!r}: timeslice must be a positive number")
         changes[key] = value
     changes.setdefault("name", os.path.basename(path))
     return TUTORIAL_2017.with_(**changes)

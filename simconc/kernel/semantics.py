@@ -122,6 +122,10 @@ class Semantics:
         (``time.thread_time()``, ``time.process_time()``)."""
         raise NotImplementedError
 
+    def load_average(self) -> tuple[float, float, float]:
+        """The machine's load average (``os.getloadavg()``): see :mod:`.load`."""
+        raise NotImplementedError
+
     def settle(self, thread: "SimThread") -> bool:
         """Let the CPU time ``thread`` owes pass (before it ends, say); whether it waited for it
         (other threads may then have run)."""

@@ -567,6 +567,9 @@ class Stepped(Semantics):
     def cpu_clock(self, whole_process: bool) -> float:
         return 0.0
 
+    def load_average(self) -> tuple[float, float, float]:
+        return (0.0, 0.0, 0.0)   # (no time passes: no sample of the load is ever due)
+
     def settle(self, thread: SimThread) -> bool:
         return False   # no thread owes time
 

@@ -23,6 +23,7 @@ from greenlet import GreenletExit, getcurrent  # type: ignore[import-untyped]
 from .counting import Counter
 from .gil import GIL, NoGIL
 from .greenlets import EXITED, drive
+from .load import Load
 from .profile import CostProfile, get_profile
 from .semantics import Semantics
 from .thread import SimThread
@@ -87,6 +88,11 @@ class Timed(Semantics):
         #: For a timeline only: the thread computing on each core, numbered from 0 (SimPy's
         #: resource counts its users but names no core; the lowest free number is taken).
         self._on_core: list[Optional[SimThread]] = []
+        #: The machine's load average (``os.getloadavg()``).
+        self.load = Load()
+        self._timeslice = self.profile.timeslice
+        #: Fired when a thread must wait for a core (see _slice); made on first use.
+        self._wanted: Optional[Any] = None
 
     def attach(self, world: "World") -> None:
         self.world = world
@@ -288,6 +294,10 @@ class Timed(Semantics):
         self.settle(thread)
         return thread.interpreter.cpu_time if whole_process else thread.cpu_time
 
+    def load_average(self) -> tuple[float, float, float]:
+        """``os.getloadavg()``: the machine's, as the running thread reads the clock."""
+        return self.load.read(self.read_clock())
+
     def settle(self, thread: SimThread) -> bool:
         """Let the CPU time ``thread`` owes pass now, if it owes any: before it waits (every
         wait starts here: a sleep, IO, a park, whose deadline comes after it), reads the clock
@@ -411,30 +421,70 @@ class Timed(Semantics):
         timed: TimedThread = thread   # type: ignore[assignment]   # (declared: see settle)
         # Compared with a tolerance: subtracting the slices' float durations leaves crumbs
         # (1e-18 s) too small to move the clock, which would otherwise loop for ever.
+        load = self.load
         while True:
-            with self.cores.request() as core:
-                if not core.triggered:
-                    self._wait_out(thread, self._queue("a core"), core)
-                number = self._core_taken(thread) if self.world.timeline else -1
-                drop = gil.start_cpu()
-                if remaining > _TIME_EPSILON and not drop.triggered:
-                    started = env.now
-                    self._wait(env.any_of([env.timeout(remaining), drop]))
-                    computed = env.now - started
-                    remaining -= computed
-                    timed.cpu_time += computed
-                    thread.interpreter.cpu_time += computed
-                gil.end_cpu()
-                if number >= 0:
-                    self._core_freed(thread, number)
-            if not drop.triggered:
-                return
-            # (Even with nothing left: CPython drops the GIL at the next check of the eval
-            # breaker, and a thread that computes again at once would otherwise never let go.)
-            self._forced_switch(thread, f"{remaining:g}s of work left"
-                                if remaining > _TIME_EPSILON else "")
+            # (runnable, for the load average, from its asking for a core to its leaving it)
+            load.change(env.now, 1)
+            try:
+                with self.cores.request() as core:
+                    if not core.triggered:
+                        wanted, self._wanted = self._wanted, None
+                        if wanted is not None:
+                            wanted.succeed()
+                        # (parked on a condition of its own, not on SimPy's request: a
+                        # process's end wakes its waiting threads by firing what they wait
+                        # on, and a request fired by hand stays in SimPy's queue)
+                        self._wait_out(thread, self._queue("a core"), env.any_of([core]))
+                    number = self._core_taken(thread) if self.world.timeline else -1
+                    drop = gil.start_cpu()
+                    remaining = self._slice(timed, remaining, drop)
+                    gil.end_cpu()
+                    if number >= 0:
+                        self._core_freed(thread, number)
+            finally:
+                load.change(env.now, -1)
+            if drop.triggered:
+                # (Even with nothing left: CPython drops the GIL at the next check of the eval
+                # breaker, and a thread that computes again at once would otherwise never let
+                # go.)
+                self._forced_switch(thread, f"{remaining:g}s of work left"
+                                    if remaining > _TIME_EPSILON else "")
             if remaining <= _TIME_EPSILON:
                 return
+            # (else its time slice ran out while another thread waited for a core: it queues
+            # for one again, behind that thread)
+
+    def _slice(self, thread: TimedThread, remaining: float, drop: Any) -> float:
+        """``thread`` computes on a core until it has computed ``remaining``, it is told to drop
+        its GIL (``drop``), or, while another thread waits for a core, its time slice ran out:
+        the OS shares the cores among the threads that compute (``profile.timeslice``). What
+        it has left to compute."""
+        env = self.env
+        cores = self.cores
+        while remaining > _TIME_EPSILON and not drop.triggered:
+            contended = bool(cores.queue)
+            if contended:
+                until = env.timeout(min(remaining, self._timeslice))
+                waited = env.any_of([until, drop])
+            else:
+                waited = env.any_of([env.timeout(remaining), drop, self._core_wanted()])
+            started = env.now
+            self._wait(waited)
+            computed = env.now - started
+            remaining -= computed
+            thread.cpu_time += computed
+            thread.interpreter.cpu_time += computed
+            if contended and cores.queue:
+                break
+        return remaining
+
+    def _core_wanted(self) -> Any:
+        """The event a thread that must wait for a core fires: the threads computing then
+        each finish their time slice, and let their core go."""
+        event = self._wanted
+        if event is None:
+            event = self._wanted = self.env.event()
+        return event
 
     def _core_taken(self, thread: SimThread) -> int:
         """For a timeline: ``thread`` computes on the lowest-numbered free core; its number."""
@@ -587,6 +637,7 @@ class Timed(Semantics):
                 interpreter.gil.dispose()
         self._queues = {}
         self._on_core = []
+        self._wanted = None
         # SimPy binds its event constructors to the environment as bound methods of it.
         vars(self.env).clear()
 

@@ -452,10 +452,10 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
 
 #: Functions replaced the same way, for good, by stand-ins that are the originals outside an
 #: execution: those that only read the machine (or would change it), with no state of a run's to
-#: put back after it. Swapped in each run as _SWAPS are, these seven cost a run of no threads 3%
+#: put back after it. Swapped in each run as _SWAPS are, seven of these cost a run of no threads 3%
 #: more instructions (bench_instructions).
 _FUNCTION_GUARDS = [(mod, attr, stand_in) for mod, attr, stand_in in (
-    (os, "times", host.times), (os, "uname", host.uname),
+    (os, "times", host.times), (os, "uname", host.uname), (os, "getloadavg", host.getloadavg),
     (os, "sched_getaffinity", processes.sched_getaffinity),
     (os, "sched_setaffinity", guarded(os.sched_setaffinity, _refuse_affinity)),
     (resource, "getrusage", guarded(resource.getrusage, _refuse_rusage)),

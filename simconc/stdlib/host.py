@@ -8,6 +8,8 @@ machine's, so that a program prints the same on every machine.
   type refuses new attributes, so in a run they are read from the face's clock by methods put in
   the type's own dictionary, once, as the runner's class guards are (patching.py); outside a run
   they are the real ones.
+- ``os.getloadavg()``: the simulated machine's, as Linux computes it from the threads that
+  compute (``kernel/load.py``).
 - ``os.times()``: the process's CPU time (``user``), none spent in the kernel (``system``),
   that of its child processes that have ended (``children_user``), and the monotonic clock
   (``elapsed``), in the clock ticks the real one counts in.
@@ -185,6 +187,21 @@ def _descends(interpreter: Any, ancestor: Any) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+# -- os.getloadavg() -----------------------------------------------------------------------------
+
+_REAL_GETLOADAVG = os.getloadavg
+
+
+def getloadavg() -> tuple[float, float, float]:
+    world = maybe_current_world()
+    if world is None:
+        return _REAL_GETLOADAVG()
+    return world.semantics.load_average()
+
+
+getloadavg.__doc__ = _REAL_GETLOADAVG.__doc__
 
 
 # -- the machine's name ---------------------------------------------------------------------------
