@@ -245,6 +245,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
         # (explored, only if the program or a module of its own defines a finalizer: a
         # library's object left in a global is finalized when the run drops it, after it)
         state.finalizers = not untimed or defines_finalizer(code)
+        state.streams = (out, err)
         world.interpreters[0].exit_hooks.append(lambda: end_objects(state, finalizing=True))
     saved_out, saved_err = sys.stdout, sys.stderr
     saved_argv, saved_path = sys.argv, sys.path[:]
@@ -257,6 +258,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     # finalizers and weakref callbacks (an executor's, which wakes its workers) at that moment:
     # another run of the same schedule would do something else. (gc.collect() still works.)
     collecting = gc.isenabled()
+    if code is not None:   # (the garbage made before the run: not for its exit to collect)
+        gc.collect(0)
     gc.disable()
     fatal: Optional[BaseException] = None
     interrupted = False

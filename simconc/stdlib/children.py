@@ -150,6 +150,7 @@ def start_spawned(process_obj: Any, popen: Any) -> tuple[Interpreter, ProcessSta
     state.run_main = parent_state.run_main
     state.finalizers = parent_state.finalizers
     state.programs_finalize = parent_state.programs_finalize
+    state.streams = parent_state.streams
     state.real = real_state.fresh()
     loggers = logger_globals(world)   # (the parent's, until the child's logging is imported)
     executor_globals(world)

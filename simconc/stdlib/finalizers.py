@@ -14,16 +14,16 @@ main module's globals reach whose class has a ``__del__`` in Python is finalized
 ended: its class's ``__del__`` (guarded, :class:`_Guard`) does nothing for it when the run drops
 it. Its class stays its class.
 
-The order is the globals' (as bound), each object before what it holds, a list's or tuple's
-items last first, functions' and classes' contents after the rest (the collector frees them,
-last). CPython's own order differs between versions where cycles are involved (measured, 3.10
-to 3.13: see docs/processes.md).
+The order is the one CPython's last collection gives (:func:`collector_order`): the main
+module's dictionary is garbage then, with all it alone holds, and the collector finalizes that
+garbage in the order of its list, which its scan for what is reachable has rearranged.
 """
 from __future__ import annotations
 
 import builtins
 import functools
 import gc
+import itertools
 import sys
 import types
 import weakref
@@ -83,10 +83,47 @@ def end_objects(state: FaceState, finalizing: bool) -> None:
         assert state.main is not None   # (objects come from its globals)
         objects = _not_leaked(objects, state)
     if finalizing:
-        finalize(objects)
+        _interpreter_exit(state, objects)
     else:
         never_finalized(objects)
     never_finalized(state.finalizable or ())
+
+
+def _interpreter_exit(state: FaceState, objects: list) -> None:
+    """The interpreter's exit, as CPython's ``Py_FinalizeEx`` goes (measured, 3.10 to 3.13).
+    If the program left its collector on, a collection finalizes what it left in cycles
+    (before the modules' clearing: with the program's own ``sys.stdout``), and rearranges the
+    collector's list (:func:`collector_order`). Then the process's own stdout and stderr are
+    put back (a program that set a StringIO there prints its finalizers' output all the same),
+    and the last collection finalizes the rest in its list's order: the globals', and, if the
+    collector was off, the cycles' (taken first here: the collector cannot say where they
+    were in its list)."""
+    collecting = state.gc_enabled
+    cycles = state.main is not None and state.finalizers
+    if state.main is not None:
+        # (the order of the collector's lists as the run left them: a collection rearranges
+        # them)
+        objects = collector_order(vars(state.main), objects, scanned=collecting)
+    if cycles and collecting:
+        _collect_cycles()
+    if state.streams is not None:
+        sys.stdout, sys.stderr = state.streams
+    if cycles and not collecting:
+        _collect_cycles()
+    finalize(objects)
+
+
+def _collect_cycles() -> None:
+    """CPython's exit collects the garbage its process left in reference cycles, and finalizes
+    it, before what the globals hold (measured, 3.10 to 3.13). A run's collector is off
+    (execution.py), so what the program dropped in a cycle is still there: collected now, in
+    the main thread, as at CPython's exit. The run made it after a collection of its own
+    (execution.py), so it is in the youngest generation, with nothing of before the run. Only
+    when the process is the world's one: the collector cannot tell one process's garbage from
+    another's, nor from a child's that ended without finalizing (a forked child's)."""
+    world = current_world()
+    if len(world.interpreters) == 1:
+        gc.collect(0)
 
 
 def _not_leaked(objects: list, state: FaceState) -> list:
@@ -258,6 +295,139 @@ def _held(obj: Any) -> list:
     return gc.get_referents(obj)
 
 
+#: Where the main module's dictionary is in the collector's list at the exit, for a program that
+#: makes its objects once its imports are done: at the end from 3.12 on (a collection during
+#: the imports moved it to the middle generation, which a full collection lists after the
+#: youngest, where the program's objects are), at the start before (it is in the oldest).
+#: Measured, 3.10 to 3.13, with the imports of threading, queue and time; a program that
+#: imports other modules, or makes enough objects to set off a collection, can see the other.
+_NAMESPACE_LAST = sys.version_info >= (3, 12)
+
+
+def collector_order(namespace: dict, objects: list, scanned: bool = True) -> list:
+    """``objects`` (found from ``namespace``, a main module's globals) in the order CPython's
+    exit finalizes them. Its last collection finds the dictionary garbage, with what it alone
+    holds, and finalizes the garbage in its list's order. That order is what an earlier scan
+    made of it, one that still found the dictionary reachable (``move_unreachable`` in
+    ``Modules/gcmodule.c``): the scan takes the list in order, moves what nothing reachable
+    has reached yet out of it, and puts what a reachable object then reaches back at its
+    end, in the order that object's ``tp_traverse`` visits it. So an object the dictionary
+    itself holds comes before what it holds (measured, 3.10 to 3.13: ``a = R("a",
+    R("child")); z = R("z")`` finalizes ``a z child``). If no scan came (``scanned``: the
+    program turned its collector off, and the exit's first collection did not come), the
+    list is in the order the objects were made (``child a z``)."""
+    if len(objects) < 2:
+        return objects
+    if not scanned:
+        made = _list_ranks({id(each): each for each in objects}, (2, 0, 1))
+        return sorted(objects, key=lambda each: made.get(id(each), _UNLISTED))
+    members = _collected_with(namespace)
+    if _NAMESPACE_LAST:
+        listed = [each for each in members.values() if each is not namespace] + [namespace]
+    else:
+        others = {key: each for key, each in members.items() if each is not namespace}
+        ranks = _list_ranks(others, (2, 0, 1))   # (a full collection's list: gen 0, 1 last)
+        listed = [namespace] + sorted(others.values(),
+                                      key=lambda each: ranks.get(id(each), _UNLISTED))
+    kept = _scan(listed, namespace, members)
+    wanted = {id(each) for each in objects}
+    ordered = [each for each in kept if id(each) in wanted]
+    seen = {id(each) for each in ordered}
+    return ordered + [each for each in objects if id(each) not in seen]
+
+
+_UNLISTED = (3, 0)
+
+
+def _collected_with(namespace: dict) -> dict[int, Any]:
+    """What the collector finds garbage with ``namespace`` (by id): the objects it tracks that
+    the namespace reaches, but for the objects the walk never looks into (another module's
+    classes and functions, simconc's objects, those :data:`_OPAQUE`)."""
+    own = namespace.get("__name__")
+    actions = dict(_BUILT_IN)
+    members: dict[int, Any] = {id(namespace): namespace}
+    stack = [namespace]
+    while stack:
+        for each in _referents(stack.pop()):
+            key = id(each)
+            if key in members or not gc.is_tracked(each):
+                continue
+            kind = type(each)
+            action = actions.get(kind)
+            if action is None:
+                action = actions[kind] = _action(kind)
+            if not action or (action == _CLASS and each.__module__ != own) or \
+                    (action == _LATER and str(each.__module__).startswith("simconc.")):
+                continue
+            members[key] = each
+            stack.append(each)
+    return members
+
+
+def _referents(obj: Any) -> list:
+    """What the collector's traversal of ``obj`` visits, in its order: but a function's
+    globals and builtins (the module's, reachable anyway), and a set's members in the order
+    they were made (its own order follows their addresses: any is one CPython may take)."""
+    kind = type(obj)
+    if kind is set or kind is frozenset:
+        return _in_creation_order(obj)
+    found = gc.get_referents(obj)
+    if kind is types.FunctionType:
+        module = (obj.__globals__, getattr(obj, "__builtins__", None))
+        return [each for each in found if not any(each is part for part in module)]
+    return found
+
+
+def _scan(listed: list, root: Any, members: dict[int, Any]) -> list:
+    """The collector's list after ``move_unreachable`` scanned ``listed``, ``root`` the one
+    object found reachable from outside it."""
+    marked = {id(root)}
+    scanned: set[int] = set()
+    moved_out: set[int] = set()
+    kept = []
+    for obj in listed:   # (it grows as objects are put back at its end)
+        key = id(obj)
+        if key not in marked:
+            moved_out.add(key)
+            continue
+        if key in scanned:
+            continue
+        scanned.add(key)
+        kept.append(obj)
+        for each in _referents(obj):
+            other = id(each)
+            if other not in members:
+                continue
+            if other in moved_out:
+                moved_out.discard(other)
+                marked.add(other)
+                listed.append(each)
+            elif other not in scanned:
+                marked.add(other)
+    return kept
+
+
+def _list_ranks(objects: dict[int, Any],
+                generations: tuple[int, ...]) -> dict[int, tuple[int, int]]:
+    """Where each of ``objects`` (by id) is in the collector's lists, taken in the order of
+    ``generations``. A run collects nothing (execution.py), so what it made is in the youngest
+    generation, in the order it was made."""
+    ranks: dict[int, tuple[int, int]] = {}
+    # (the youngest generation looked into first: the run's objects are there)
+    for place, generation in sorted(enumerate(generations), key=lambda each: each[1]):
+        # (the index of every object the collector tracks there, found in C)
+        listed = gc.get_objects(generation)
+        indices = dict(zip(map(id, listed), itertools.count()))
+        del listed
+        for key in objects:
+            index = indices.get(key)
+            if index is not None:
+                ranks[key] = (place, index)
+        if len(ranks) == len(objects):
+            break
+    return ranks
+
+
 def _in_creation_order(members: Any) -> list:
     """A set's members in the order they were made, as far as the collector's lists tell (a
     set's own order follows the members' addresses and the string hash seed: it would decide
@@ -265,18 +435,11 @@ def _in_creation_order(members: Any) -> list:
     it made is in the youngest generation, in order; a member the collector does not track
     holds nothing that has a finalizer of the program's, and comes last."""
     members = list(members)
-    tracked = {id(each) for each in members if gc.is_tracked(each)}
+    tracked = {id(each): each for each in members if gc.is_tracked(each)}
     if len(tracked) < 2:
         return members
-    rank: dict[int, tuple[int, int]] = {}
-    for generation in range(3):   # (the youngest first: the run's own objects are there)
-        for index, each in enumerate(gc.get_objects(generation)):
-            if id(each) in tracked:
-                rank[id(each)] = (2 - generation, index)
-        if len(rank) == len(tracked):
-            break
-    last = (3, 0)
-    return sorted(members, key=lambda each: rank.get(id(each), last))
+    rank = _list_ranks(tracked, (2, 1, 0))
+    return sorted(members, key=lambda each: rank.get(id(each), _UNLISTED))
 
 
 def _finalizer(cls: type) -> Optional[types.FunctionType]:

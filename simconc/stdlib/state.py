@@ -17,7 +17,7 @@ class FaceState:
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
                  "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers",
-                 "programs_finalize",
+                 "programs_finalize", "streams",
                  "objects_ended", "thread_atexits", "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
@@ -73,6 +73,9 @@ class FaceState:
         #: If not: whether a module of the program's own, imported in the run, defines a
         #: finalizer after all (a callable, the runner's: asked at the process's end).
         self.programs_finalize: Any = None
+        #: Its own stdout and stderr, which its exit puts back before it finalizes (a program
+        #: file's: the run's).
+        self.streams: Optional[tuple[Any, Any]] = None
         #: Whether its end has dealt with its objects' finalizers (``finalizers.end_objects``).
         self.objects_ended = False
         #: Runs the program's main module afresh under a name (a spawned child's
