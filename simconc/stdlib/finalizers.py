@@ -21,17 +21,18 @@ garbage in the order of its list, which its scan for what is reachable has rearr
 from __future__ import annotations
 
 import builtins
+import contextlib
 import functools
 import gc
 import itertools
 import sys
 import types
 import weakref
-from typing import Any, Iterable, Optional
+from typing import Any, Iterable, Iterator, Mapping, Optional, Sequence
 
 from greenlet import GreenletExit, greenlet  # type: ignore[import-untyped]
 
-from ..kernel import SimconcError, current_world
+from ..kernel import SimconcError, current_world, maybe_current_world
 from ._traceback import hidden
 from .state import FaceState
 from .unraisable import write_unraisable
@@ -61,7 +62,7 @@ def _action(kind: type) -> int:
         return _PASS
     if issubclass(kind, type):
         return _CLASS
-    return _FINALIZES if _finalizer(kind) is not None else _LOOK
+    return _FINALIZES if _finalizer(kind) is not _NONE else _LOOK
 
 
 def end_objects(state: FaceState, finalizing: bool) -> None:
@@ -110,7 +111,43 @@ def _interpreter_exit(state: FaceState, objects: list) -> None:
         sys.stdout, sys.stderr = state.streams
     if cycles and not collecting:
         _collect_cycles()
-    finalize(objects)
+    with _modules_cleared(state):
+        finalize(objects)
+
+
+#: How many processes are in their exit's last collection (:func:`_modules_cleared`).
+_clearing = 0
+_REAL_IMPORT = builtins.__import__
+
+
+@contextlib.contextmanager
+def _modules_cleared(state: FaceState) -> Iterator[None]:
+    """For the globals' finalizers, the process's modules are gone, as CPython's exit has
+    cleared ``sys.modules`` and set ``sys.meta_path`` to None by then: an ``import`` of any
+    module (``sys`` too) raises CPython's ImportError (measured, 3.10 to 3.13). The import
+    statement of every process goes through :func:`_import` meanwhile (another process's
+    thread may run while a finalizer waits): it refuses only this one's."""
+    global _clearing
+    state.modules_cleared = True
+    _clearing += 1
+    builtins.__import__ = _import
+    try:
+        yield
+    finally:
+        _clearing -= 1
+        if not _clearing:
+            builtins.__import__ = _REAL_IMPORT
+
+
+def _import(name: str, globals: Optional[Mapping[str, object]] = None,
+            locals: Optional[Mapping[str, object]] = None,
+            fromlist: Optional[Sequence[str]] = (), level: int = 0) -> types.ModuleType:
+    world = maybe_current_world()
+    if world is not None:
+        face = world.current_interpreter().face
+        if face is not None and face.modules_cleared:
+            raise ImportError("sys.meta_path is None, Python is likely shutting down")
+    return _REAL_IMPORT(name, globals, locals, fromlist, level)
 
 
 def _collect_cycles() -> None:
@@ -214,7 +251,7 @@ def copies_finalizable(memo: dict[int, Any]) -> weakref.WeakSet:
         cls = type(obj)
         has = finalized.get(cls)
         if has is None:
-            has = finalized[cls] = _finalizer(cls) is not None
+            has = finalized[cls] = _finalizer(cls) is not _NONE
         if has and key != id(obj):   # (a copy, not an object the child shares)
             try:
                 found.add(obj)
@@ -442,18 +479,36 @@ def _in_creation_order(members: Any) -> list:
     return sorted(members, key=lambda each: rank.get(id(each), _UNLISTED))
 
 
-def _finalizer(cls: type) -> Optional[types.FunctionType]:
-    """``cls``'s ``__del__``, if it is a Python function of the program's (or a library's,
-    simconc's own classes aside: they know a dead process)."""
+#: What :func:`_finalizer` gives for a class with no ``__del__`` of Python's.
+_NONE = object()
+#: ``__del__`` attributes of C: what a C base class has of its own finalizer.
+_OF_C = (types.WrapperDescriptorType, types.MethodDescriptorType, types.BuiltinFunctionType,
+         types.MethodWrapperType)
+
+
+def _finalizer(cls: type) -> Any:
+    """``cls``'s ``__del__``, as its class dictionary has it, if it is Python's, of the
+    program's (or a library's, simconc's own classes aside: they know a dead process): a
+    function, or what CPython binds or calls all the same (a ``partialmethod``, a callable
+    object, None, which fails); :data:`_NONE` if not."""
     if str(cls.__module__).startswith("simconc."):
-        return None
+        return _NONE
     for each in cls.__mro__:
-        found = vars(each).get("__del__")
-        if found is not None:
+        namespace = vars(each)
+        if "__del__" in namespace:
+            found = namespace["__del__"]
             if isinstance(found, _Guard):
                 found = found.original
-            return found if isinstance(found, types.FunctionType) else None
-    return None
+            return _NONE if isinstance(found, _OF_C) else found
+    return _NONE
+
+
+def _bound(finalizer: Any, obj: Any) -> Any:
+    """What CPython calls as ``obj``'s finalizer (``slot_tp_finalize``): a function with the
+    object; a descriptor bound to it (a ``partialmethod``); anything else as it is (None:
+    ``TypeError: 'NoneType' object is not callable``)."""
+    get = getattr(type(finalizer), "__get__", None)
+    return get(finalizer, obj, type(obj)) if get is not None else finalizer
 
 
 def finalize(objects: Iterable[Any]) -> None:
@@ -464,10 +519,17 @@ def finalize(objects: Iterable[Any]) -> None:
     objects = list(objects)
     for index, obj in enumerate(objects):
         finalizer = _finalizer(type(obj))
-        if finalizer is None or id(obj) in _ENDED or gc.is_finalized(obj):
+        if finalizer is _NONE or id(obj) in _ENDED or gc.is_finalized(obj):
             continue
+        # (a function is called with the object, and named in a report: CPython's unbound
+        # call; anything else is bound first, and the report names what was called)
+        if type(finalizer) is not types.FunctionType:
+            finalizer = _bound(finalizer, obj)
         try:
-            finalizer(obj)
+            if type(finalizer) is types.FunctionType:
+                finalizer(obj)
+            else:
+                finalizer()
         except (GreenletExit, SimconcError):   # (the run stops: the rest never will be)
             never_finalized(objects[index:])
             raise
@@ -483,7 +545,7 @@ def never_finalized(objects: Iterable[Any]) -> None:
     ``objects`` must not run when the run drops them. (A Pool a forked child copied while it
     ran would warn it was never closed, and write to a pipe that is gone.)"""
     for obj in list(objects):
-        if _finalizer(type(obj)) is not None:
+        if _finalizer(type(obj)) is not _NONE:
             _end(obj)
 
 
@@ -505,7 +567,7 @@ class _Guard:
 
     __slots__ = ("original",)
 
-    def __init__(self, original: types.FunctionType) -> None:
+    def __init__(self, original: Any) -> None:
         self.original = original
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
@@ -513,7 +575,9 @@ class _Guard:
             # (a call forgets it, not the lookup: the program may look at obj.__del__ and
             # not call it; and a C callable adds no frame)
             return functools.partial(_ENDED.discard, id(obj))
-        return self.original.__get__(obj, owner)
+        original = self.original
+        get = getattr(type(original), "__get__", None)   # (None: the class says no __del__)
+        return get(original, obj, owner) if get is not None else original
 
     def __reduce__(self) -> tuple:   # (a class pickled by value: cloudpickle's)
         return _Guard, (self.original,)

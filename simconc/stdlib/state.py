@@ -17,7 +17,7 @@ class FaceState:
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
                  "loopback", "uuid_time", "connections", "finalizable", "shared", "finalizers",
-                 "programs_finalize", "streams",
+                 "programs_finalize", "streams", "modules_cleared",
                  "objects_ended", "thread_atexits", "forked_from")
 
     def __init__(self, modules: Optional[dict[str, types.ModuleType]] = None) -> None:
@@ -76,6 +76,9 @@ class FaceState:
         #: Its own stdout and stderr, which its exit puts back before it finalizes (a program
         #: file's: the run's).
         self.streams: Optional[tuple[Any, Any]] = None
+        #: Whether its exit has cleared its modules (its ``import`` fails from then on:
+        #: ``finalizers._modules_cleared``).
+        self.modules_cleared = False
         #: Whether its end has dealt with its objects' finalizers (``finalizers.end_objects``).
         self.objects_ended = False
         #: Runs the program's main module afresh under a name (a spawned child's
