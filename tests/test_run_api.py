@@ -796,6 +796,8 @@ print("hidden")
     # The globals' finalizers run once the exit has cleared sys.modules and sys.meta_path:
     # an import fails (of sys too), where a cycle's, collected before, imports.
     "modules cleared": """\
+import importlib
+
 def report(name):
     if name == "uncaught":
         import os
@@ -804,6 +806,10 @@ def report(name):
         print(name, "imported json", json.dumps([1]))
     except ImportError as exc:
         print(name, "ImportError:", exc)
+    try:
+        print(name, "imported", importlib.import_module("csv").__name__)
+    except ImportError as exc:
+        print(name, "import_module: ImportError:", exc)
 
 kept = R("global")
 R("cycle", True)

@@ -24,6 +24,7 @@ import builtins
 import contextlib
 import functools
 import gc
+import importlib
 import itertools
 import sys
 import types
@@ -124,30 +125,47 @@ _REAL_IMPORT = builtins.__import__
 def _modules_cleared(state: FaceState) -> Iterator[None]:
     """For the globals' finalizers, the process's modules are gone, as CPython's exit has
     cleared ``sys.modules`` and set ``sys.meta_path`` to None by then: an ``import`` of any
-    module (``sys`` too) raises CPython's ImportError (measured, 3.10 to 3.13). The import
-    statement of every process goes through :func:`_import` meanwhile (another process's
-    thread may run while a finalizer waits): it refuses only this one's."""
+    module (``sys`` too), or an ``importlib.import_module``, raises CPython's ImportError
+    (measured, 3.10 to 3.13). Every process's imports go through :func:`_import` and
+    :func:`_gcd_import` meanwhile (another process's thread may run while a finalizer
+    waits): they refuse only this one's."""
     global _clearing
     state.modules_cleared = True
     _clearing += 1
     builtins.__import__ = _import
+    _BOOTSTRAP._gcd_import = _gcd_import   # (importlib.import_module's)
     try:
         yield
     finally:
         _clearing -= 1
         if not _clearing:
             builtins.__import__ = _REAL_IMPORT
+            _BOOTSTRAP._gcd_import = _REAL_GCD_IMPORT
 
 
-def _import(name: str, globals: Optional[Mapping[str, object]] = None,
-            locals: Optional[Mapping[str, object]] = None,
-            fromlist: Optional[Sequence[str]] = (), level: int = 0) -> types.ModuleType:
+def _refuse_if_cleared() -> None:
     world = maybe_current_world()
     if world is not None:
         face = world.current_interpreter().face
         if face is not None and face.modules_cleared:
             raise ImportError("sys.meta_path is None, Python is likely shutting down")
+
+
+def _import(name: str, globals: Optional[Mapping[str, object]] = None,
+            locals: Optional[Mapping[str, object]] = None,
+            fromlist: Optional[Sequence[str]] = (), level: int = 0) -> types.ModuleType:
+    _refuse_if_cleared()
     return _REAL_IMPORT(name, globals, locals, fromlist, level)
+
+
+def _gcd_import(name: str, package: Optional[str] = None, level: int = 0) -> types.ModuleType:
+    _refuse_if_cleared()
+    return _REAL_GCD_IMPORT(name, package, level)
+
+
+#: importlib's own machinery: ``import_module`` calls its ``_gcd_import``.
+_BOOTSTRAP: Any = getattr(importlib, "_bootstrap")
+_REAL_GCD_IMPORT = _BOOTSTRAP._gcd_import
 
 
 def _collect_cycles() -> None:
