@@ -173,12 +173,40 @@ def _collect_cycles() -> None:
     it, before what the globals hold (measured, 3.10 to 3.13). A run's collector is off
     (execution.py), so what the program dropped in a cycle is still there: collected now, in
     the main thread, as at CPython's exit. The run made it after a collection of its own
-    (execution.py), so it is in the youngest generation, with nothing of before the run. Only
-    when the process is the world's one: the collector cannot tell one process's garbage from
-    another's, nor from a child's that ended without finalizing (a forked child's)."""
+    (execution.py), so it is in the youngest generation, with nothing of before the run.
+    Finalized only when the process is the world's one: the collector cannot tell one
+    process's garbage from another's, nor from a child's that ended without finalizing (a
+    forked child's). With several, the cycles are collected with every finalizer doing
+    nothing."""
     world = current_world()
     if len(world.interpreters) == 1:
         gc.collect(0)
+        return
+    # (several processes: their cycles are collected, none finalized, rather than left to the
+    # host's collector, which would run their finalizers after the run, outside it)
+    global _inert
+    _guard_classes_in(gc.get_objects(0))
+    _inert = True
+    try:
+        gc.collect(0)
+    finally:
+        _inert = False
+
+
+#: While set, every guarded ``__del__`` does nothing (:func:`_collect_cycles`).
+_inert = False
+
+
+def _guard_classes_in(objects: list) -> None:
+    """Guard the ``__del__`` of the classes of ``objects`` that have one of Python's."""
+    seen: set[type] = set()
+    for obj in objects:
+        kind = type(obj)
+        if kind in seen:
+            continue
+        seen.add(kind)
+        if _finalizer(kind) is not _NONE:
+            _guard(kind)
 
 
 def _not_leaked(objects: list, state: FaceState) -> list:
@@ -589,7 +617,7 @@ class _Guard:
         self.original = original
 
     def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
-        if obj is not None and id(obj) in _ENDED:
+        if obj is not None and (id(obj) in _ENDED or _inert):
             # (a call forgets it, not the lookup: the program may look at obj.__del__ and
             # not call it; and a C callable adds no frame)
             return functools.partial(_ENDED.discard, id(obj))
@@ -605,10 +633,16 @@ def _end(obj: Any) -> None:
     """``obj``'s ``__del__`` never runs again: its class's is guarded, its id marked ended."""
     if gc.is_finalized(obj):   # (CPython never calls it again: nothing would unmark it)
         return
-    owner = next(each for each in type(obj).__mro__ if "__del__" in vars(each))
+    if _guard(type(obj)):
+        _ENDED.add(id(obj))
+
+
+def _guard(cls: type) -> bool:
+    """Guard the ``__del__`` ``cls`` has (:class:`_Guard`); whether it is."""
+    owner = next(each for each in cls.__mro__ if "__del__" in vars(each))
     if not isinstance(vars(owner)["__del__"], _Guard):
         try:
             type.__setattr__(owner, "__del__", _Guard(vars(owner)["__del__"]))
         except (TypeError, AttributeError):   # (a class that cannot be changed)
-            return
-    _ENDED.add(id(obj))
+            return False
+    return True
