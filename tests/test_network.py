@@ -178,9 +178,9 @@ def test_the_same_pages_under_the_ideal_profile_take_no_time(scenario):
 
 
 @pytest.mark.parametrize("call", [
-    'socket.create_connection(("example.com", 80), timeout=1)',
+    'socket.create_connection(("www.python.org", 80), timeout=1)',
     'socket.getaddrinfo("example.org", 80)',
-    'socket.gethostbyname("example.com")',
+    'socket.gethostbyname("example.net")',
     's = socket.socket(); s.connect(("192.0.2.7", 9))',
 ])
 def test_the_real_network_is_never_reached(scenario, call):

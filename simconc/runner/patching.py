@@ -61,6 +61,9 @@ try:
     import ssl
 except ImportError:   # (a Python built without OpenSSL: nothing to guard)
     ssl = None   # type: ignore[assignment]
+    tls = None
+else:
+    from ..stdlib import tls  # type: ignore[assignment]
 from ..kernel.world import maybe_current_world
 from ..stdlib import FACES
 from ..stdlib import addresses, host, mp_pipes, processes, selecting, shm, signals, sockets
@@ -176,12 +179,6 @@ def _refuse_network(sock: object, *args: object) -> None:
 
 def _refuse_lookup(host: object = None, *args: object, **kwargs: object) -> None:
     _stop(sockets.real_network(host))
-
-
-def _refuse_tls(*args: object, **kwargs: object) -> None:
-    _stop(UnsimulatedError(
-        "the simulated program asked for TLS (ssl's wrap_socket): simconc simulates TCP "
-        "sockets on the machine's loopback, not ssl."))
 
 
 _TRACEBACK_INIT = traceback.TracebackException.__init__
@@ -447,7 +444,8 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
       for method in ("register", "unregister")),
     (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
     (traceback.TracebackException, "__init__", _program_traceback_init),
-    *(((ssl.SSLContext, "wrap_socket", _refuse_tls),) if ssl is not None else ()),
+    # (TLS to the simulated network's sites; any other refused)
+    *(((ssl.SSLContext, "wrap_socket", tls.wrap_socket),) if tls is not None else ()),
 )]
 
 #: Functions replaced the same way, for good, by stand-ins that are the originals outside an

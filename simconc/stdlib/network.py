@@ -59,6 +59,20 @@ def body_of(url: str, size: int) -> bytes:
     return text[:size]
 
 
+def response(site: Site, url: str, path: str, method: str = "GET",
+             keep_alive: bool = False) -> tuple[bytes, bytes]:
+    """What ``site`` answers a request for ``path`` (``url`` in full): the status line and
+    headers, and the body (none for ``HEAD``, whose headers still give its length)."""
+    size = site.page_size(path)
+    status, reason = (200, "OK") if size is not None else (404, "Not Found")
+    body = body_of(url, size) if size is not None else \
+        b"<!doctype html>\n<title>404 Not Found</title>\n"
+    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\n"
+            f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n").encode("ascii")
+    return head, (b"" if method == "HEAD" else body)
+
+
 class Line:
     """The machine's line to the network, shared by the responses whose bodies arrive at once
     (see the module's docstring). Each transfer is ``[body start, body bytes, its site's

@@ -41,9 +41,10 @@ import ipaddress
 import operator
 import socket as _real_socket
 from collections import deque
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Optional, Type
 
 from ..kernel import UnsimulatedError, WaitQueue, current_world, maybe_current_world
+from . import remote
 from .mp_pipes import check_alive, thread_world
 from .refusal import refuse
 
@@ -68,8 +69,9 @@ def real_network(host: object) -> UnsimulatedError:
     return UnsimulatedError(
         f"the simulated program reached for the real network ({host!r}): simconc never "
         f"reaches the real network. Sockets connect on the simulated machine's loopback "
-        f"(localhost, 127.0.0.1, ::1); urllib.request.urlopen fetches from the simulated "
-        f"network: declare a site with simconc.serve(url, size), or use the profile's.")
+        f"(localhost, 127.0.0.1, ::1) and to the simulated network's sites, which "
+        f"urllib.request.urlopen fetches from too: declare a site with "
+        f"simconc.serve(url, size), or use the profile's.")
 
 
 # -- Linux's errors ---------------------------------------------------------------------------
@@ -182,7 +184,7 @@ class Endpoint:
     __slots__ = ("family", "proto", "fd", "handles", "state", "host", "port", "peer_address",
                  "wildcard", "options", "backlog", "incoming", "peer", "eof", "shut_rd",
                  "shut_wr", "reset", "peer_closed", "broken", "error", "busy",
-                 "doomed")
+                 "doomed", "server")
     _simconc_fork_shared = True
 
     def __init__(self, family: int, proto: int) -> None:
@@ -219,6 +221,8 @@ class Endpoint:
         #: so a listener closed under a blocked accept still takes the next connection.
         self.busy = 0
         self.doomed = False
+        #: A site's server, if this is its end of a connection (remote.py).
+        self.server: Optional[remote.Server] = None
 
     def address(self) -> Any:
         if self.family == _AF_UNIX:   # (socketpair's: unnamed)
@@ -340,7 +344,12 @@ def _resolve(family: int, host: str) -> str:
     try:
         ip = ipaddress.ip_address(host.split("%")[0])
     except ValueError:
-        refuse(real_network(host))
+        site = remote.address_of(host)
+        if site is None:
+            refuse(real_network(host))
+        if family != AF_INET:   # (a site has an IPv4 address only)
+            raise _real_socket.gaierror(-5, "No address associated with hostname")
+        return site
     if (ip.version == 4) != (family == AF_INET):
         raise _real_socket.gaierror(-9, "Address family for hostname not supported")
     return str(ip)
@@ -563,6 +572,24 @@ class socket:
     def detach(self) -> int:
         refuse(_unsupported("a simulated socket's descriptor (detach())"))
 
+    def _hand_over(self, cls: Type["socket"]) -> Any:
+        """This handle as an object of ``cls`` (a subclass), which takes its descriptor over:
+        this one is detached (``fileno()`` -1, closing it does nothing), as ssl's
+        ``wrap_socket`` detaches the socket it wraps."""
+        endpoint = self._check()
+        made = cls.__new__(cls)
+        made._ep, made._fd, made._timeout, made._owner = \
+            endpoint, self._fd, self._timeout, self._owner
+        made._closed = made._released = False
+        made._io_refs = 0
+        self._closed = self._released = True
+        world = maybe_current_world()
+        if world is not None:
+            handles = loopback(world).handles
+            if self in handles:
+                handles[handles.index(self)] = made
+        return made
+
     def dup(self) -> "socket":
         endpoint = self._check()
         endpoint.handles += 1
@@ -738,7 +765,10 @@ class socket:
         if endpoint.state == "listening":
             return _invalid()
         if not _is_loopback(host) and not _is_wildcard(host):
-            refuse(real_network(host))
+            site = remote.site_at(host)
+            if site is None:
+                refuse(real_network(host))
+            return self._connect_site(world, endpoint, site, host, port)
         if _is_wildcard(host):   # (Linux: connecting to "any" reaches loopback)
             host = _V4_LOOPBACK if endpoint.family == AF_INET else _V6_LOOPBACK
         machine = loopback()
@@ -769,6 +799,32 @@ class socket:
         listener.backlog.append(accepted)
         machine.queue.unpark_all()
         _record(world, "connect", endpoint, f"to {_name(endpoint.peer_address)}")
+        if self._timeout == 0.0:
+            return _in_progress()
+        return None
+
+    def _connect_site(self, world: Any, endpoint: Endpoint, site: Any, host: str,
+                      port: int) -> Optional[OSError]:
+        """A connection to a site of the simulated network (remote.py): to its server."""
+        if port not in (remote.HTTP_PORT, remote.HTTPS_PORT):
+            _record(world, "connect", endpoint, f"to {site.host} ({_name((host, port))}): "
+                                                f"refused")
+            if self._timeout == 0.0:
+                endpoint.error = 111
+                return _in_progress()
+            return _refused()
+        machine = loopback()
+        if endpoint.state == "new":
+            self._autobind(machine, endpoint)
+        endpoint.host, endpoint.wildcard = remote.LOCAL, False
+        end = Endpoint(AF_INET, endpoint.proto)
+        end.host, end.port, end.wildcard = host, port, False
+        end.state = endpoint.state = "connected"
+        end.peer, endpoint.peer = endpoint, end
+        endpoint.peer_address, end.peer_address = (host, port), (remote.LOCAL, endpoint.port)
+        end.server = remote.Server(current_world(), site, port, end, endpoint,
+                                   lambda: end.close(machine), machine.queue.unpark_all)
+        _record(world, "connect", endpoint, f"to {site.host} ({_name((host, port))})")
         if self._timeout == 0.0:
             return _in_progress()
         return None
@@ -828,6 +884,8 @@ class socket:
                 chunk = view[sent:sent + room]
                 peer.incoming += chunk
                 sent += len(chunk)
+                if peer.server is not None:   # (a site's: it reads what arrives)
+                    peer.server.receive()
                 if world is not None:
                     loopback(world).queue.unpark_all()
             if sent == len(view) or sent and timeout is not None:
@@ -992,6 +1050,12 @@ def close_sockets(world: Any, interpreter: Any) -> None:
 
 # -- names ------------------------------------------------------------------------------------
 
+#: The services a port may be named by (their IANA numbers): the machine's own table, not the
+#: real one's /etc/services, which a minimal system lacks.
+_SERVICES = {"echo": 7, "ftp": 21, "ssh": 22, "telnet": 23, "smtp": 25, "domain": 53,
+             "http": 80, "pop3": 110, "imap": 143, "https": 443}
+
+
 def _port_number(port: Any) -> int:
     if port is None:
         return 0
@@ -1000,6 +1064,8 @@ def _port_number(port: Any) -> int:
     if isinstance(port, str):
         if port.isdigit():
             return int(port)
+        if port in _SERVICES:
+            return _SERVICES[port]
         raise _real_socket.gaierror(-8, "Servname not supported for ai_socktype")
     if isinstance(port, int):
         return port
@@ -1026,11 +1092,16 @@ def getaddrinfo(host: Any, port: Any, family: int = 0, type: int = 0, proto: int
         try:
             ip = ipaddress.ip_address(host.split("%")[0])
         except ValueError:
+            site = None
             if host.lower() not in ("localhost", "localhost.localdomain"):
-                refuse(real_network(host))
-            addresses = [(AF_INET, _V4_LOOPBACK)]
+                site = remote.address_of(host)
+                if site is None:
+                    refuse(real_network(host))
+                if family not in (0, AF_INET):
+                    raise _real_socket.gaierror(-5, "No address associated with hostname")
+            addresses = [(AF_INET, site or _V4_LOOPBACK)]
         else:
-            if not (ip.is_loopback or ip.is_unspecified):
+            if not (ip.is_loopback or ip.is_unspecified or remote.site_at(str(ip))):
                 refuse(real_network(host))
             addresses = [(AF_INET if ip.version == 4 else AF_INET6, str(ip))]
     kinds = [(SOCK_STREAM, 6), (_real_socket.SOCK_DGRAM, 17), (_real_socket.SOCK_RAW, 0)]
@@ -1062,20 +1133,22 @@ def gethostbyname(hostname: Any) -> str:
 def gethostbyname_ex(hostname: Any) -> tuple[str, list, list]:
     """``socket.gethostbyname_ex`` for the machine's names (any other is refused)."""
     address = gethostbyname(hostname)
-    return ("localhost" if _is_loopback(address) else address, [], [address])
+    name = "localhost" if _is_loopback(address) else remote.host_at(address) or address
+    return (name, [], [address])
 
 
 def gethostbyaddr(ip_address: Any) -> tuple[str, list, list]:
-    """``socket.gethostbyaddr`` for the machine's addresses: loopback's name is ``localhost``
-    (any other address is refused: its name would come from the real network)."""
+    """``socket.gethostbyaddr`` for the machine's addresses, whose name is ``localhost``, and
+    the sites' (any other address is refused: its name would come from the real network)."""
     if not isinstance(ip_address, str):
         raise TypeError(f"gethostbyaddr() argument 1 must be str, bytes or bytearray, not "
                         f"{type(ip_address).__name__}")
     family, _, _, _, sockaddr = getaddrinfo(ip_address, None, 0, SOCK_STREAM)[0]
     address = sockaddr[0]
-    if not _is_loopback(address):
+    name = "localhost" if _is_loopback(address) else remote.host_at(address)
+    if name is None:
         refuse(real_network(ip_address))
-    return ("localhost", [], [address])
+    return (name, [], [address])
 
 
 #: The simulated machine's name: its loopback's, so that what looks the machine up by its name
@@ -1104,10 +1177,13 @@ def getnameinfo(sockaddr: Any, flags: int) -> tuple[str, str]:
         ip = ipaddress.ip_address(sockaddr[0].split("%")[0])
     except ValueError:
         ip = None
+    site = remote.host_at(str(ip)) if ip is not None else None
     if ip is None and sockaddr[0].lower() not in ("localhost", "localhost.localdomain") \
-            or ip is not None and not ip.is_loopback:
+            or ip is not None and not ip.is_loopback and site is None:
         refuse(real_network(sockaddr[0]))
     address = str(ip) if ip is not None else _V4_LOOPBACK
-    host, service = _REAL_GETNAMEINFO((address, *sockaddr[1:]),
+    host, service = _REAL_GETNAMEINFO(("127.0.0.1" if site else address, *sockaddr[1:]),
                                       flags | _real_socket.NI_NUMERICHOST)
-    return (host if flags & _real_socket.NI_NUMERICHOST else "localhost"), service
+    if flags & _real_socket.NI_NUMERICHOST:
+        return (address if site else host), service
+    return (site or "localhost"), service

@@ -12,7 +12,8 @@ class FaceState:
     """The face's per-execution state (see the module's docstring)."""
 
     __slots__ = ("modules", "active", "names", "dummy_names", "hooks", "locals",
-                 "thread_exceptions", "reseeds", "sites", "hashed", "pipes", "process",
+                 "thread_exceptions", "reseeds", "sites", "site_addresses", "hashed", "pipes",
+                 "process",
                  "main", "at_fork", "listeners", "semlocks", "channels", "run_main", "line", "atexit",
                  "is_programs", "segments", "entropy",
                  "signals", "alarm", "alarm_cancel", "pending", "random", "gc_enabled", "real", "ppid",
@@ -98,6 +99,8 @@ class FaceState:
         #: The simulated network's sites by host (``network.Site``): the profile's, and those
         #: the program declared (``simconc.serve``); made on first use.
         self.sites: Optional[dict[str, Any]] = None
+        #: Their addresses by host, and hosts by address (``remote.address_of``).
+        self.site_addresses: Optional[dict[str, str]] = None
         #: Whether a module (name, module) is the program's, each process's own
         #: (``program_modules.py``): the runner's say, in the main interpreter's state.
         self.is_programs: Any = None

@@ -17,7 +17,7 @@ import sys
 from typing import Any, Optional
 
 from ..kernel import current_world
-from .network import Arriving, Connection, body_of, line, path_of, sites
+from .network import Arriving, Connection, line, path_of, response, sites
 from .sockets import on_loopback
 
 _real_module: Any = None
@@ -88,24 +88,19 @@ def urlopen(url: Any, data: Any = None,
             raise socket.gaierror(-2, "Name or service not known")
         except OSError as error:
             raise urllib.error.URLError(error)
-    size = site.page_size(path)
-    status, reason = (200, "OK") if size is not None else (404, "Not Found")
-    body = body_of(full_url, size) if size is not None else \
-        b"<!doctype html>\n<title>404 Not Found</title>\n"
-    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode("ascii")
+    head, body = response(site, full_url, path, request.get_method())
     world = current_world()
     wait: Optional[float] = getattr(request, "timeout", None)
     if wait is socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
         wait = None
     stream = Arriving(head + body, len(head), world.read_clock(), site, wait, line())
     # (a Connection is socket enough: HTTPResponse only calls its makefile)
-    response = http.client.HTTPResponse(Connection(stream),  # type: ignore[arg-type]
-                                        method=request.get_method(), url=full_url)
-    response.begin()   # (waits for the status line and the headers)
-    response.url = full_url
-    response.msg = response.reason  # type: ignore[assignment]   # (as urllib's do_open does)
-    if not 200 <= response.status < 300:
-        raise urllib.error.HTTPError(full_url, response.status, response.reason,
-                                     response.headers, response)
-    return response
+    answer = http.client.HTTPResponse(Connection(stream),  # type: ignore[arg-type]
+                                      method=request.get_method(), url=full_url)
+    answer.begin()   # (waits for the status line and the headers)
+    answer.url = full_url
+    answer.msg = answer.reason  # type: ignore[assignment]   # (as urllib's do_open does)
+    if not 200 <= answer.status < 300:
+        raise urllib.error.HTTPError(full_url, answer.status, answer.reason,
+                                     answer.headers, answer)
+    return answer
