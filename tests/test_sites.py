@@ -352,3 +352,36 @@ def test_tls_over_asyncios_streams_stops_the_run_and_says_why(scenario):
     assert result.status == "error"
     assert "sent a real TLS handshake to a simulated site" in result.error
     assert "program.py:7" in result.error   # (asyncio.run: the loop runs there)
+
+
+_AGAIN = """
+import logging, sys
+import simconc
+program = sys.argv[1]
+for _ in range(3):   # (each run imports requests afresh; charset_normalizer is compiled: kept)
+    result = simconc.run(program)
+    print(result.status, result.error, result.stdout.strip())
+# real code after the runs: requests and charset_normalizer on the real logging, locks
+import charset_normalizer, requests
+print(requests.logging is logging,
+      charset_normalizer.from_bytes("h\\u00e9".encode(), explain=True).best().encoding)
+"""
+
+
+def test_requests_runs_again_and_works_in_real_code_after_a_run(tmp_path):
+    # charset_normalizer (under requests) has compiled modules, so the first run's import is
+    # kept after it, and holds that run's logging: its locks were the run's simulated ones,
+    # which raised NotInSimulation in the next run and in real code (at the latest at exit).
+    program = tmp_path / "program.py"
+    program.write_text(
+        "import charset_normalizer, requests\n"
+        "answer = requests.get('http://example.com/')\n"
+        "print(answer.status_code,\n"
+        "      charset_normalizer.from_bytes('h\\u00e9'.encode(), explain=True).best().encoding)\n")
+    script = tmp_path / "again.py"
+    script.write_text(_AGAIN)
+    done = subprocess.run([sys.executable, str(script), str(program)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ok None 200 utf_8"] * 3 + ["True utf_8"]
+    assert "Exception ignored" not in done.stderr and "NotInSimulation" not in done.stderr

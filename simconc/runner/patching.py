@@ -675,7 +675,7 @@ class simulated_modules:
 
     __slots__ = ("modules", "atexit_handlers", "saved", "originals", "before", "sink",
                  "saved_bindings", "rebind", "hidden", "process_globals", "accelerator",
-                 "reducers", "epoch", "fresh_logging", "zone")
+                 "reducers", "epoch", "fresh_logging", "zone", "logging_before")
 
     def __init__(self, modules: dict[str, types.ModuleType],
                  atexit_handlers: Optional[list] = None, rebind: Optional[str] = None,
@@ -718,6 +718,7 @@ class simulated_modules:
             # with none of pytest's handlers, and goes with the run)
             self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
                                if name == "logging" or name.startswith("logging."))
+        self.logging_before = {name: sys.modules.get(name) for name in _LOGGING}
         # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
         self.accelerator = sys.modules.get("_asyncio", _ABSENT)
         sys.modules["_asyncio"] = None   # type: ignore[assignment]
@@ -776,6 +777,10 @@ class simulated_modules:
         global _atexit_sink
         _atexit_sink = self.sink
         self.zone.__exit__()
+        for name, earlier in self.logging_before.items():
+            made = sys.modules.get(name)
+            if made is not None and made is not earlier:
+                _release_logging(made)
         for holder, attr, original in self.saved_bindings:
             if original is _ABSENT:
                 delattr(holder, attr)
@@ -807,6 +812,26 @@ class simulated_modules:
 
 
 _ABSENT = object()   # (an attribute that was not there before the run)
+
+_LOGGING = ("logging", "logging.handlers", "logging.config")
+
+
+def _release_logging(module: types.ModuleType) -> None:
+    """``module``, a logging module the run imported, is left to real code: a package with an
+    extension module first imported in the run is kept whole, and holds it (charset_normalizer,
+    under requests, holds its loggers in its compiled modules for good). From now on it locks
+    real locks, not the ended run's simulated ones, which would raise NotInSimulation in real
+    code and in the next run."""
+    from ..sync import RLock
+    namespace = vars(module)
+    if namespace.get("threading") is not None:
+        namespace["threading"] = _real_threading
+    if isinstance(namespace.get("_lock"), RLock):
+        namespace["_lock"] = _real_threading.RLock()
+    for ref in list(namespace.get("_handlerList", ())):
+        handler = ref()
+        if handler is not None and isinstance(getattr(handler, "lock", None), RLock):
+            handler.lock = _real_threading.RLock()
 
 #: Modules of the standard library that start threads or wait with what they imported from
 #: the real threading: imported before a run (by pytest, by the code under test), they would
@@ -853,7 +878,9 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
     from ..sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
     simulated = (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, SimpleQueue)
     faces = face_contents() | {id(m) for m in modules.values()}
-    native = {name.partition(".")[0] for name in new
+    # (by the module's own name: requests.packages.charset_normalizer.md is charset_normalizer's,
+    # under another name, and requests itself is pure Python)
+    native = {str(getattr(sys.modules[name], "__name__", name)).partition(".")[0] for name in new
               if (getattr(sys.modules[name], "__file__", None) or "").endswith((".so", ".pyd"))}
     candidates = [name for name in new if name.partition(".")[0] not in native]
     forgotten: set[str] = set()
