@@ -420,6 +420,30 @@ def test_each_run_shows_the_warnings_a_fresh_interpreter_would(tmp_path):
     assert (warnings.showwarning, warnings.filters) == shown
 
 
+def test_a_program_files_warnings_are_printed_as_python_file_prints_them(tmp_path,
+                                                                         run_for_real):
+    # The host records warnings (pytest does, around each test) and makes them errors: the
+    # program's are still printed on its stderr, as a fresh interpreter prints them, and the
+    # host records none of them. (Before, pytest's summary had them, and result.stderr none.)
+    path = tmp_path / "warns.py"
+    path.write_text(textwrap.dedent("""
+        import warnings
+        warnings.warn("plain")
+        for _ in range(2):
+            warnings.warn("once here", DeprecationWarning, stacklevel=1)
+        print("went on")
+    """))
+    real = run_for_real(path)
+    with warnings.catch_warnings(record=True) as recorded:
+        warnings.simplefilter("error")
+        result = simconc.run(str(path))
+        assert warnings.filters[0][0] == "error"
+    assert result.status == "ok", result.error
+    assert (result.stdout, result.stderr) == (real.stdout, real.stderr)
+    assert result.stderr.count("UserWarning: plain") == 1
+    assert recorded == []
+
+
 def test_logging_imported_before_the_run_names_the_simulated_threads_and_time():
     # (this module imported logging before any run, as pytest does: the run's records come
     # from it, and name the simulated thread and the simulated clock's time)

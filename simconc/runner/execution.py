@@ -26,7 +26,7 @@ from ..kernel import (BadToken, CostProfile, ProgramExit, RandomStrategy, Replay
                      decode_token, maybe_current_world, switch_points_named)
 from ..kernel.scheduler import (MAX_STEPS, token_semantics, token_step_limit,
                                 token_switch_points)
-from ..stdlib import fresh_modules
+from ..stdlib import fresh_modules, real_state
 from ..stdlib._traceback import SIMCONC_FILES, format_user_exception, record_uncaught
 from ..stdlib.unraisable import ignored_in, run_hook, write_unraisable
 from ..stdlib.finalizers import defines_finalizer, end_objects, module_defines_finalizer
@@ -288,6 +288,8 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
                 spin_watchdog(world, spin_timeout), ctrl_c_stops(world):
             sys.stdout, sys.stderr = out, err
             sys.unraisablehook = run_hook(sys.unraisablehook, code is not None)
+            if code is not None:   # (ProcessState puts the host's back)
+                real_state.fresh_warnings()
             try:
                 world.run(main)
             except ProgramExit as exc:   # os._exit(): the program ended there, no clean-up

@@ -96,6 +96,14 @@ def put(state: RealState, now: RealState) -> None:
         warnings._filters_mutated()   # type: ignore[attr-defined]
 
 
+def fresh_warnings() -> None:
+    """Give the running process a fresh interpreter's warnings configuration (a program file's
+    main process, as ``python FILE`` starts: not pytest's ``catch_warnings``, which would
+    record the program's warnings for pytest's summary instead of printing them)."""
+    vars(warnings).update(zip(WARNINGS, _fresh_warnings()))
+    warnings._filters_mutated()   # type: ignore[attr-defined]
+
+
 def own_real_state(world: World) -> None:
     """Give the running process (the first to start a child) its own state, as it is now, and
     install the hook (once a world)."""
