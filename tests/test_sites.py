@@ -385,3 +385,63 @@ def test_requests_runs_again_and_works_in_real_code_after_a_run(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["ok None 200 utf_8"] * 3 + ["True utf_8"]
     assert "Exception ignored" not in done.stderr and "NotInSimulation" not in done.stderr
+
+
+_AIOHTTP = """
+import asyncio, time
+import aiohttp
+
+async def fetch(session, url):
+    async with session.get(url) as response:
+        return url, response.status, len(await response.read())
+
+async def main():
+    start = time.monotonic()
+    async with aiohttp.ClientSession() as session:
+        urls = ["http://example.com/", "http://httpbin.org/", "http://api.github.com/"]
+        for result in await asyncio.gather(*(fetch(session, url) for url in urls)):
+            print(*result)
+    print(f"{time.monotonic() - start:.3f}")
+
+asyncio.run(main())
+"""
+
+_AIOHTTP_AROUND = """
+import asyncio, sys
+import aiohttp   # (before any run: it holds the real asyncio)
+import simconc
+for _ in range(3):   # (aiohttp has compiled modules: kept after the first run that imports it)
+    result = simconc.run(sys.argv[1])
+    print(result.status, result.error, result.stdout.splitlines()[-1:])
+
+async def real():
+    import aiohttp   # (the one kept by the runs, when the first imported it)
+    async with aiohttp.ClientSession() as session:
+        return type(session).__name__, session.closed
+
+print(asyncio.run(real()))
+"""
+
+
+def test_aiohttp_fetches_from_the_sites_in_every_run_and_works_for_real_after(tmp_path,
+                                                                             scenario):
+    program = scenario(_AIOHTTP)
+    assert run_ok(program).splitlines() == [
+        "http://example.com/ 200 1270", "http://httpbin.org/ 200 12373",
+        "http://api.github.com/ 200 2039",
+        "0.602"]   # (api.github.com answers last, after 0.6 s: the three fetches overlap)
+    # Imported before a run, aiohttp held the real asyncio, whose running loop is never the
+    # run's; first imported in a run, it held that run's asyncio for good: either way, the
+    # program failed in asyncio.get_running_loop() ("no running event loop").
+    script = tmp_path / "around.py"
+    script.write_text(_AIOHTTP_AROUND)
+    done = subprocess.run([sys.executable, str(script), program], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ok None ['0.602']"] * 3 + ["('ClientSession', False)"]
+    fresh = tmp_path / "fresh.py"   # (and first imported in the first run)
+    fresh.write_text(_AIOHTTP_AROUND.replace("import aiohttp   # (before", "# (not before"))
+    done = subprocess.run([sys.executable, str(fresh), program], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["ok None ['0.602']"] * 3 + ["('ClientSession', False)"]

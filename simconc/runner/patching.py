@@ -73,6 +73,7 @@ from ..stdlib._traceback import hidden, program_traceback
 from ..stdlib.refusal import NOT_THE_PROGRAMS, guarded, real_descriptors
 from ..stdlib.refusal import refuse as _stop
 from .own_modules import forget_programs
+from .stale import forward_hidden, forward_stale
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -718,6 +719,8 @@ class simulated_modules:
             # with none of pytest's handlers, and goes with the run)
             self.hidden.update((name, sys.modules.pop(name)) for name in list(sys.modules)
                                if name == "logging" or name.startswith("logging."))
+        if self.hidden:   # (a library imported before the run: the run's, in it)
+            forward_hidden({id(module) for module in self.hidden.values()})
         self.logging_before = {name: sys.modules.get(name) for name in _LOGGING}
         # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
         self.accelerator = sys.modules.get("_asyncio", _ABSENT)
@@ -803,10 +806,20 @@ class simulated_modules:
         else:
             sys.modules["_asyncio"] = self.accelerator   # type: ignore[assignment]   # (a module)
         before = self.before
+        kept: list[types.ModuleType] = []
+        stale: set[int] = set()
         if len(sys.modules) != len(before) - len(self.hidden):
-            _forget_face_bound([n for n in sys.modules if n not in before], self.modules)
+            # (the run's own imports of the modules it hid: gone with it, as the forgotten are)
+            copies = [module for name in self.hidden
+                      if (module := sys.modules.get(name)) is not None]
+            gone = _forget_face_bound([n for n in sys.modules if n not in before],
+                                      self.modules, copies)
             forget_programs([n for n in sys.modules if n not in before])
+            kept = [sys.modules[n] for n in sys.modules if n not in before]
+            stale = {id(module) for module in gone + copies}
         sys.modules.update(self.hidden)
+        if kept and stale:
+            forward_stale(kept, stale)
         if len(sys.modules) != len(before) or self.hidden:
             _known_modules()
 
@@ -869,11 +882,13 @@ def _known_modules() -> set[str]:
     return _known
 
 
-def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> None:
+def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType],
+                       copies: list[types.ModuleType]) -> list[types.ModuleType]:
     """Forget the modules first imported during the run that bound the face (logging made its
-    lock from this execution's threading), and those that hold what they made, so that the next
-    execution, or real code, imports them afresh. A package with an extension module cannot be
-    re-imported in part (numpy): it is kept whole."""
+    lock from this execution's threading), and those that hold what they made or what the
+    run's own imports of hidden modules (``copies``: its asyncio, its logging) made, so that the
+    next execution, or real code, imports them afresh; the modules forgotten. A package with an
+    extension module cannot be re-imported in part (numpy): it is kept whole (stale.py)."""
     from ..stdlib import face_contents
     from ..sync import Condition, Event, Lock, RLock, Semaphore, Barrier, Queue, SimpleQueue
     simulated = (Lock, RLock, Condition, Event, Semaphore, Barrier, Queue, SimpleQueue)
@@ -884,6 +899,20 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
               if (getattr(sys.modules[name], "__file__", None) or "").endswith((".so", ".pyd"))}
     candidates = [name for name in new if name.partition(".")[0] not in native]
     forgotten: set[str] = set()
+    copied = {id(module) for module in copies}
+    copied_dicts = {id(vars(module)) for module in copies}
+
+    def of_a_copy(value: Any) -> bool:
+        """``value`` is one of ``copies``, or a class or function of one, or an object of such
+        a class (a logger of the run's logging)."""
+        if id(value) in copied:
+            return True
+        if isinstance(value, types.FunctionType):
+            return id(value.__globals__) in copied_dicts
+        cls = value if isinstance(value, type) else type(value)
+        home = sys.modules.get(cls.__module__)
+        return home is not None and id(home) in copied and vars(home).get(cls.__name__) is cls
+
     # And, until none is left, those that hold one of them, or a class or function of one
     # (concurrent.futures holds _base's Future, made with this execution's Condition; asyncio
     # holds concurrent.futures): left behind, real code would use this execution's face.
@@ -892,6 +921,7 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
             id(v) in faces or isinstance(v, simulated)
             or (type(v) is types.ModuleType and v.__name__ in forgotten)
             or (isinstance(v, (type, types.FunctionType)) and v.__module__ in forgotten)
+            or (copies and of_a_copy(v))
             for v in list(vars(sys.modules[name]).values()))]
         if not found:
             break
@@ -900,10 +930,13 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType]) -> 
     # would find the old one in sys.modules and bind no name in the new package.
     forgotten.update(name for name in candidates
                      if any(name.startswith(package + ".") for package in forgotten))
+    gone = []
     for name in sorted(forgotten):
         module = sys.modules.pop(name)
+        gone.append(module)
         # (and its package's attribute: `from . import heap` finds it there, without importing)
         parent, _, attr = name.rpartition(".")
         package = sys.modules.get(parent)
         if package is not None and vars(package).get(attr) is module:
             delattr(package, attr)
+    return gone
