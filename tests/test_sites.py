@@ -340,12 +340,40 @@ def test_an_exploration_of_threads_that_fetch_ends_with_every_page(tmp_path):
     assert report.executions > 1
 
 
-def test_tls_over_asyncios_streams_stops_the_run_and_says_why(scenario):
-    result = simconc.run(scenario("""
+def test_tls_over_asyncios_streams_reaches_the_site_and_checks_its_name(scenario):
+    out = run_ok(scenario("""
         import asyncio
 
         async def main():
             reader, writer = await asyncio.open_connection("example.com", 443, ssl=True)
+            writer.write(b"GET / HTTP/1.0\\r\\nHost: example.com\\r\\n\\r\\n")
+            data = await reader.read()
+            print(data.split(b"\\r\\n")[0], len(data.partition(b"\\r\\n\\r\\n")[2]))
+            print(writer.get_extra_info("peercert")["subject"], writer.get_extra_info("cipher"))
+            writer.close()
+            for port, name in ((80, "example.com"), (443, "example.org")):
+                try:
+                    await asyncio.open_connection("example.com", port, ssl=True,
+                                                  server_hostname=name)
+                except OSError as error:
+                    print(type(error).__name__, error)
+
+        asyncio.run(main())
+    """))
+    assert out.splitlines() == [
+        "b'HTTP/1.1 200 OK' 1270",
+        "((('commonName', 'example.com'),),) ('TLS_AES_256_GCM_SHA384', 'TLSv1.3', 256)",
+        "SSLError [SSL: WRONG_VERSION_NUMBER] wrong version number",
+        "SSLCertVerificationError [SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed: "
+        "Hostname mismatch, certificate is not valid for 'example.org'."]
+
+
+def test_a_real_tls_handshake_to_a_site_stops_the_run_and_says_why(scenario):
+    result = simconc.run(scenario("""
+        import asyncio
+
+        async def main():
+            await asyncio.open_connection("example.com", 443, ssl=True, server_hostname="")
 
         asyncio.run(main())
     """))
@@ -398,7 +426,7 @@ async def fetch(session, url):
 async def main():
     start = time.monotonic()
     async with aiohttp.ClientSession() as session:
-        urls = ["http://example.com/", "http://httpbin.org/", "http://api.github.com/"]
+        urls = ["https://example.com/", "http://httpbin.org/", "https://api.github.com/"]
         for result in await asyncio.gather(*(fetch(session, url) for url in urls)):
             print(*result)
     print(f"{time.monotonic() - start:.3f}")
@@ -427,8 +455,8 @@ def test_aiohttp_fetches_from_the_sites_in_every_run_and_works_for_real_after(tm
                                                                              scenario):
     program = scenario(_AIOHTTP)
     assert run_ok(program).splitlines() == [
-        "http://example.com/ 200 1270", "http://httpbin.org/ 200 12373",
-        "http://api.github.com/ 200 2039",
+        "https://example.com/ 200 1270", "http://httpbin.org/ 200 12373",
+        "https://api.github.com/ 200 2039",
         "0.602"]   # (api.github.com answers last, after 0.6 s: the three fetches overlap)
     # Imported before a run, aiohttp held the real asyncio, whose running loop is never the
     # run's; first imported in a run, it held that run's asyncio for good: either way, the

@@ -446,7 +446,8 @@ _CLASS_GUARDS = [(cls, attr, refusal) for cls, attr, refusal in (
     (selectors._PollLikeSelector, "modify", _poll_like_modify),   # type: ignore[attr-defined]
     (traceback.TracebackException, "__init__", _program_traceback_init),
     # (TLS to the simulated network's sites; any other refused)
-    *(((ssl.SSLContext, "wrap_socket", tls.wrap_socket),) if tls is not None else ()),
+    *(((ssl.SSLContext, "wrap_socket", tls.wrap_socket),
+        (ssl.SSLContext, "wrap_bio", tls.wrap_bio)) if tls is not None else ()),
 )]
 
 #: Functions replaced the same way, for good, by stand-ins that are the originals outside an

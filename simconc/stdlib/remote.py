@@ -41,6 +41,9 @@ LOCAL = str(NETWORK[1])
 SEGMENT = 1448
 #: The ports a site answers on.
 HTTP_PORT, HTTPS_PORT = 80, 443
+#: How a simulated TLS client over a memory BIO (tls.py) opens, and how a site answers it
+#: (each followed by a host name and CRLF): never HTTP, never TLS.
+HELLO, HELLO_OK = b"\x16simconc-tls ", b"\x16simconc-tls ok "
 #: The longest request head a site reads before it answers 400 (nginx's default buffers).
 MAX_HEAD = 8192 * 4
 
@@ -193,13 +196,23 @@ class Server:
         self.end.incoming.clear()
         world = self.world
         while self.received and not self.done:
+            if self.tls_expected and not self.tls and self.received.startswith(HELLO):
+                # (tls.py's client over a memory BIO, asyncio's: answered at once, as the
+                # handshake costs no time of its own)
+                end = self.received.find(b"\r\n")
+                if end < 0:
+                    return
+                del self.received[:end + 2]
+                self.tls = True
+                self._deliver(HELLO_OK + self.site.host.encode("ascii") + b"\r\n")
+                continue
             if self.tls_expected and not self.tls and self.received[:2] == b"\x16\x03":
-                # (a real TLS handshake: the program's own TLS over a memory BIO, asyncio's)
+                # (a real TLS handshake: a memory BIO of OpenSSL's, which tls.py did not make)
                 refuse(UnsimulatedError(
-                    "the simulated program sent a real TLS handshake to a simulated site (TLS "
-                    "over a memory BIO, as asyncio's streams do): simconc simulates TLS to the "
-                    "sites by ssl.SSLContext.wrap_socket (http.client, urllib.request, "
-                    "requests), not by wrap_bio. Use port 80 and http:// in asyncio."))
+                    "the simulated program sent a real TLS handshake to a simulated site (a "
+                    "memory BIO of OpenSSL's: wrap_bio with no server_hostname, or the "
+                    "machine's own): simconc simulates TLS to a site named as server_hostname "
+                    "(https:// of a site; wrap_socket or wrap_bio with a host name)."))
             if self.tls_expected and not self.tls:
                 head, body = _bad_request("The plain HTTP request was sent to HTTPS port")
                 close = True
