@@ -473,3 +473,49 @@ def test_aiohttp_fetches_from_the_sites_in_every_run_and_works_for_real_after(tm
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ["ok None ['0.602']"] * 3 + ["('ClientSession', False)"]
+
+
+_REAL_THREAD = """
+import asyncio, sys, threading
+import aiohttp.helpers   # (holds the real asyncio: the runs below give it the run's, in a run)
+import simconc
+checks, errors, stop = [], [], threading.Event()
+
+def real_loop():   # (a Jupyter kernel's IO thread, say: real asyncio, beside the run)
+    async def watch():
+        while not stop.is_set():
+            try:
+                checks.append(aiohttp.helpers.asyncio.get_running_loop() is not None)
+            except RuntimeError as error:
+                errors.append(str(error))
+            await asyncio.sleep(0.001)
+    asyncio.run(watch())
+
+thread = threading.Thread(target=real_loop)
+thread.start()
+result = simconc.run(sys.argv[1])
+stop.set()
+thread.join()
+print(result.status, result.stdout.strip(), len(checks) > 5, errors[:1])
+"""
+
+
+def test_a_real_thread_beside_a_run_is_outside_it(tmp_path):
+    # A real thread of the process running its own asyncio loop while a run runs (a Jupyter
+    # kernel's IO thread): its selector's select was refused as the run's ("asyncio's event
+    # loop was given a real selector"), the world being the process's, not the thread's; and
+    # a library's asyncio is the real one for it, the run's only in the run.
+    program = tmp_path / "program.py"
+    program.write_text("import asyncio\n"
+                       "async def main():\n"
+                       "    total = 0\n"
+                       "    for i in range(3_000_000):   # (real time passes meanwhile)\n"
+                       "        total += i\n"
+                       "    print(total)\n"
+                       "asyncio.run(main())\n")
+    script = tmp_path / "beside.py"
+    script.write_text(_REAL_THREAD)
+    done = subprocess.run([sys.executable, str(script), str(program)], capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "ok 4499998500000 True []\n"

@@ -14,6 +14,7 @@ it.
 """
 from __future__ import annotations
 
+import _thread
 import random
 from typing import TYPE_CHECKING, Any, Callable, Hashable, Optional
 
@@ -32,6 +33,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .waitqueue import WaitQueue
 
 _current: Optional["World"] = None
+#: The real thread that runs it: the world is current on that thread only. Another real thread
+#: of the process (a Jupyter kernel's IO thread, beside a run) is outside any simulation, and
+#: uses the real modules and functions the run guards.
+_current_thread = -1
 
 #: Greenlets of threads that refused to unwind at teardown (see World.abandon).
 _ABANDONED: list = []
@@ -39,7 +44,7 @@ _ABANDONED: list = []
 
 def current_world() -> "World":
     """The world whose simulated execution is running now."""
-    if _current is None:
+    if _current is None or _thread.get_ident() != _current_thread:
         raise NotInSimulation(
             "this simconc primitive was used outside a simulated execution; run the program "
             "with simconc.run(...) or `simconc run FILE`")
@@ -47,7 +52,9 @@ def current_world() -> "World":
 
 
 def maybe_current_world() -> Optional["World"]:
-    return _current
+    if _current is not None and _thread.get_ident() == _current_thread:
+        return _current
+    return None
 
 
 class _current_set:
@@ -60,15 +67,15 @@ class _current_set:
         self.world = world
 
     def __enter__(self) -> None:
-        global _current
+        global _current, _current_thread
         if _current is not None:
             raise SimconcError("a simulated execution is already running in this process; "
                                "simulations cannot be nested")
-        _current = self.world
+        _current, _current_thread = self.world, _thread.get_ident()
 
     def __exit__(self, *exc: object) -> None:
-        global _current
-        _current = None
+        global _current, _current_thread
+        _current, _current_thread = None, -1
 
 
 #: An interpreter global that an interpreter does not have (see World.enter).
@@ -452,9 +459,10 @@ class World:
     def teardown(self) -> None:
         """Unwind the greenlets of threads that never finished (daemons, deadlocked threads), so
         their frames are released now and their ``finally`` blocks cannot block again."""
-        global _current
+        global _current, _current_thread
         self.tearing_down = True
         previous, _current = _current, self
+        previous_thread, _current_thread = _current_thread, _thread.get_ident()
         try:
             for thread in self.threads:
                 g = thread.greenlet
@@ -471,7 +479,7 @@ class World:
         finally:
             # (the modules keep the main interpreter's values, which the runner puts back)
             self.enter(self.interpreters[0])
-            _current = previous
+            _current, _current_thread = previous, previous_thread
 
     def dispose(self) -> None:
         """Break the world's reference cycles once nothing will run in it again (the result is

@@ -73,7 +73,7 @@ from ..stdlib._traceback import hidden, program_traceback
 from ..stdlib.refusal import NOT_THE_PROGRAMS, guarded, real_descriptors
 from ..stdlib.refusal import refuse as _stop
 from .own_modules import forget_programs
-from .stale import forward_hidden, forward_stale
+from .stale import forward_hidden, forward_stale, run_begins, run_ends
 
 
 def _refuse(*args: object, **kwargs: object) -> None:
@@ -722,6 +722,7 @@ class simulated_modules:
                                if name == "logging" or name.startswith("logging."))
         if self.hidden:   # (a library imported before the run: the run's, in it)
             forward_hidden({id(module) for module in self.hidden.values()})
+        run_begins(self.hidden)
         self.logging_before = {name: sys.modules.get(name) for name in _LOGGING}
         # The run's asyncio is pure Python: the accelerator's state is the first asyncio's.
         self.accelerator = sys.modules.get("_asyncio", _ABSENT)
@@ -780,6 +781,7 @@ class simulated_modules:
     def __exit__(self, *exc: object) -> None:
         global _atexit_sink
         _atexit_sink = self.sink
+        run_ends()
         self.zone.__exit__()
         for name, earlier in self.logging_before.items():
             made = sys.modules.get(name)

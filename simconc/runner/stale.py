@@ -7,7 +7,8 @@ charset_normalizer): it is kept whole, and its Python modules still hold the run
 (aiohttp's ``asyncio``: the run's own import of asyncio, whose running loop is the ended run's;
 the next run's program failed in ``asyncio.get_running_loop()``). :func:`forward_stale` gives
 each such module, in their place, a :class:`ModuleOfName`: whichever module has that name when
-it is used, the next run's own import in a run, the real one outside.
+it is used, the next run's own import in a run, the real one outside. (Outside means any other
+real thread too: a Jupyter kernel's IO thread goes on with the real asyncio while a run runs.)
 
 A library imported before a run holds the real modules a run hides and its program imports
 afresh (aiohttp imported by a test module holds the real asyncio, whose running loop is never
@@ -20,20 +21,45 @@ sleep``, a module's ``logger``), stay what they were.
 """
 from __future__ import annotations
 
+import _thread
 import importlib
 import os
 import site
 import sys
 import sysconfig
 import types
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
+
+#: The run going on: the real thread that runs it, and the modules it hid, by name.
+_run: Optional[tuple[int, dict[str, types.ModuleType]]] = None
+
+
+def run_begins(hidden: dict[str, types.ModuleType]) -> None:
+    """A run begins on this thread, having hidden ``hidden``."""
+    global _run
+    _run = (_thread.get_ident(), hidden)
+
+
+def run_ends() -> None:
+    global _run
+    _run = None
 
 
 class ModuleOfName(types.ModuleType):
-    """The module named ``name`` at the moment it is used (imported then if need be)."""
+    """The module named ``name`` at the moment it is used (imported then if need be): in a run,
+    the run's; outside it, ``real`` if given (the module it stands for), else the real one."""
+
+    def __init__(self, name: str, real: Optional[types.ModuleType] = None) -> None:
+        super().__init__(name)
+        vars(self)["_simconc_real"] = real
 
     def _module(self) -> types.ModuleType:
-        name = vars(self)["__name__"]
+        namespace = vars(self)
+        name, run = namespace["__name__"], _run
+        if run is None or run[0] != _thread.get_ident():   # (not the run's code)
+            real = namespace["_simconc_real"] or (run[1].get(name) if run is not None else None)
+            if real is not None:
+                return real
         module = sys.modules.get(name)
         return module if module is not None else importlib.import_module(name)
 
@@ -53,14 +79,16 @@ class ModuleOfName(types.ModuleType):
         return repr(self._module())
 
 
-def forward_stale(kept: Iterable[types.ModuleType], stale: set[int]) -> None:
+def forward_stale(kept: Iterable[types.ModuleType], stale: set[int],
+                  real: bool = False) -> None:
     """In each module of ``kept``, put a :class:`ModuleOfName` in place of every module in
-    ``stale`` (by ``id``: the run's modules that are gone) it binds."""
+    ``stale`` (by ``id``: the run's modules that are gone, or with ``real`` the real modules it
+    hides) it binds."""
     for module in kept:
         namespace = vars(module)
         for name, value in list(namespace.items()):
             if type(value) is types.ModuleType and id(value) in stale:
-                namespace[name] = ModuleOfName(value.__name__)
+                namespace[name] = ModuleOfName(value.__name__, value if real else None)
 
 
 #: Where libraries are installed (a library's module is one whose file is under one of them).
@@ -83,4 +111,4 @@ def forward_hidden(hidden: set[int]) -> None:
         if not isinstance(path, str) or not path.startswith(_LIBRARIES) \
                 or path.startswith(_SIMCONC):
             continue
-        forward_stale((module,), hidden)
+        forward_stale((module,), hidden, real=True)
