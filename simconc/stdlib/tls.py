@@ -60,9 +60,22 @@ class _Session:
 
     __slots__ = ()
     _context: Any
+    _hostname: Optional[str]
 
     def _site_host(self) -> Optional[str]:
         raise NotImplementedError
+
+    @property
+    def context(self) -> Any:
+        return self._context
+
+    @property
+    def server_hostname(self) -> Optional[str]:
+        return self._hostname
+
+    server_side = False
+    session = None
+    session_reused = False
 
     def version(self) -> Optional[str]:
         return "TLSv1.3" if self._site_host() else None
@@ -111,18 +124,6 @@ class SSLSocket(socket, _Session):
     __slots__ = ("_context", "_hostname")
     _context: Any
     _hostname: Optional[str]
-
-    @property
-    def context(self) -> Any:
-        return self._context
-
-    @property
-    def server_hostname(self) -> Optional[str]:
-        return self._hostname
-
-    server_side = False
-    session = None
-    session_reused = False
 
     def _simconc_fork(self, memo: dict, scope: str) -> "SSLSocket":
         copied: SSLSocket = super()._simconc_fork(memo, scope)  # type: ignore[assignment]
@@ -215,18 +216,6 @@ class SSLObject(_Session):
         self._buffer = bytearray()   # (read from the incoming BIO and not yet returned)
         self._host: Optional[str] = None
 
-    @property
-    def context(self) -> Any:
-        return self._context
-
-    @property
-    def server_hostname(self) -> Optional[str]:
-        return self._hostname
-
-    server_side = False
-    session = None
-    session_reused = False
-
     def _site_host(self) -> Optional[str]:
         return self._host
 
@@ -234,7 +223,7 @@ class SSLObject(_Session):
         if self._state == "done":
             return
         if self._state == "new":
-            self._outgoing.write(HELLO + self._hostname.encode("idna") + b"\r\n")
+            self._outgoing.write(HELLO + (self._hostname or "").encode("idna") + b"\r\n")
             self._state = "sent"
         self._buffer += self._incoming.read()
         end = self._buffer.find(b"\r\n")
