@@ -98,11 +98,19 @@ _LIBRARIES = tuple({os.path.join(how(folder), "")
                     for how in (os.path.abspath, os.path.realpath)})
 _SIMCONC = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "")
 _looked_at: set[int] = set()   # (the modules forward_hidden has seen: each once)
+_modules_seen: tuple[int, Any] = (0, None)   # (how many modules there were then, the newest)
 
 
 def forward_hidden(hidden: set[int]) -> None:
     """In each installed library's module not seen yet, put a :class:`ModuleOfName` in place of
     every module in ``hidden`` (by ``id``: the modules the run hides) it binds."""
+    global _modules_seen
+    # (an import appends to sys.modules: none since the last look, nothing to look at; looking
+    # through a thousand modules would cost a small run a sixth more)
+    seen = (len(sys.modules), next(reversed(sys.modules), None))
+    if seen == _modules_seen:
+        return
+    _modules_seen = seen
     for module in list(sys.modules.values()):
         if id(module) in _looked_at or module is None:
             continue
