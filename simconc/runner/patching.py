@@ -849,6 +849,7 @@ def _release_logging(module: types.ModuleType) -> None:
         if handler is not None and isinstance(getattr(handler, "lock", None), RLock):
             handler.lock = _real_threading.RLock()
 
+
 #: Modules of the standard library that start threads or wait with what they imported from
 #: the real threading: imported before a run (by pytest, by the code under test), they would
 #: start real threads for the program (a ThreadPoolExecutor). A run hides them, so that the
@@ -913,7 +914,8 @@ def _forget_face_bound(new: list[str], modules: dict[str, types.ModuleType],
         if isinstance(value, types.FunctionType):
             return id(value.__globals__) in copied_dicts
         cls = value if isinstance(value, type) else type(value)
-        home = sys.modules.get(cls.__module__)
+        where = getattr(cls, "__module__", None)
+        home = sys.modules.get(where) if isinstance(where, str) else None
         return home is not None and id(home) in copied and vars(home).get(cls.__name__) is cls
 
     # And, until none is left, those that hold one of them, or a class or function of one

@@ -252,26 +252,27 @@ class Server:
         world = self.world
         start = max(world.now, asked + self.site.latency)
         transfer = line().add(start, len(body), self.site.bandwidth)
-        state = {"head": False, "sent": 0}
+        headed, sent = False, 0
 
         def step() -> None:
-            client = self.client
-            if client.state == "closed":
+            nonlocal headed, sent
+            if self.client.state == "closed":
                 self.sending = False
                 return
-            if not state["head"]:
+            if not headed:
                 if not self._due(start):
                     self._later(start, step)
                     return
                 self._deliver(head)
-                state["head"] = True
-            while state["sent"] < len(body):
-                target = min(state["sent"] + SEGMENT, len(body))
-                if not self._due(line().arrived(transfer, target)):
-                    self._later(line().arrived(transfer, target), step)
+                headed = True
+            while sent < len(body):
+                target = min(sent + SEGMENT, len(body))
+                arrives = line().arrived(transfer, target)
+                if not self._due(arrives):
+                    self._later(arrives, step)
                     return
-                self._deliver(body[state["sent"]:target])
-                state["sent"] = target
+                self._deliver(body[sent:target])
+                sent = target
             if close:
                 self.sending = False
                 self._close()
