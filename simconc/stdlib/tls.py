@@ -249,9 +249,10 @@ class SSLObject(_Session):
             raise _want_read()
         data = bytes(self._buffer[:len])
         del self._buffer[:len]
-        if buffer is not None:
-            memoryview(buffer).cast("B")[:data.__len__()] = data
-            return data.__len__()
+        if buffer is not None:   # (``len``, CPython's name for the argument, hides the builtin)
+            size = memoryview(data).nbytes
+            memoryview(buffer).cast("B")[:size] = data
+            return size
         return data
 
     def write(self, data: Any) -> int:
@@ -261,13 +262,13 @@ class SSLObject(_Session):
         return size
 
     def pending(self) -> int:
-        return self._buffer.__len__()
+        return len(self._buffer)
 
     def unwrap(self) -> None:
         self._state = "closed"
 
     def verify_client_post_handshake(self) -> None:
-        raise ssl.SSLError(1, "[SSL: WRONG_SSL_VERSION] wrong ssl version")
+        refuse(_refused("TLS post-handshake authentication"))
 
 
 SSLObject.__module__ = "ssl"
