@@ -6,6 +6,8 @@ import json
 import os
 import re
 import signal
+import subprocess
+import sys
 import textwrap
 
 import pytest
@@ -1427,7 +1429,33 @@ def test_a_simplequeue_between_threads_is_explored_with_every_plan_followed(tmp_
 
 
 def test_an_executors_as_completed_explored_has_no_failure_and_no_unfollowed_plan():
-    report = simconc.explore(os.path.join(SCENARIOS, "as_completed.py"), max_executions=200)
+    report = simconc.explore(os.path.join(SCENARIOS, "as_completed.py"), max_executions=1000)
     assert not report.failures and report.unfollowed == 0
     # Every order of completion (the three fetches have no order without time).
     assert len(report.outcomes) == 6
+
+
+_AS_COMPLETED_EXPLORED = """
+import sys
+import simconc
+report = simconc.explore(sys.argv[1], max_executions=200)
+print(report.executions, [(outcome, count) for outcome, count in report.outcomes])
+"""
+
+
+def test_an_exploration_of_as_completed_is_the_same_in_every_process(tmp_path):
+    # as_completed and wait yield the futures done at once in the order of a set: the futures'
+    # addresses' order, which differed from one process to the next (so did the outcomes an
+    # exploration met within its budget, and how often). A run's futures hash by when they were
+    # made, as its threads do.
+    script = tmp_path / "explore.py"
+    script.write_text(_AS_COMPLETED_EXPLORED)
+    outputs = set()
+    for hash_seed in ("0", "1", "2"):
+        done = subprocess.run([sys.executable, str(script),
+                               os.path.join(SCENARIOS, "as_completed.py")],
+                              capture_output=True, text=True, timeout=300,
+                              env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        assert done.returncode == 0, done.stderr
+        outputs.add(done.stdout)
+    assert len(outputs) == 1, outputs

@@ -8,6 +8,7 @@ same on every run of the program and seed, as the face's own primitives do (``fa
 """
 from __future__ import annotations
 
+import itertools
 import types
 import weakref
 from typing import Any
@@ -56,8 +57,24 @@ def _object_repr(self: Any) -> str:
 
 def install_futures(base: types.ModuleType) -> None:
     """``concurrent.futures._base``, freshly imported in a run: its Future's repr (it reads the
-    module's ``id``)."""
+    module's ``id``), and its hash, by when it was made, not by its address, as the face's
+    ``Thread``'s: ``as_completed`` and ``wait`` keep futures in sets, and yield those done at
+    once in the sets' order, which was the addresses' (an exploration of the tutorial's row 24
+    met its outcomes in another order from one process to the next). Equality stays identity."""
     base.id = fake_id   # type: ignore[attr-defined]
+    future = base.Future   # type: ignore[attr-defined]
+    made = itertools.count(1)   # (the fresh module's own: each run's, a forked child's copy)
+    init = future.__init__
+
+    def __init__(self: Any) -> None:
+        self._simconc_hash = next(made)
+        init(self)
+
+    def __hash__(self: Any) -> int:
+        return self._simconc_hash   # type: ignore[no-any-return]
+
+    __init__.__doc__, __init__.__qualname__ = init.__doc__, init.__qualname__
+    future.__init__, future.__hash__ = __init__, __hash__
 
 
 def install_asyncio(asyncio: types.ModuleType) -> None:
