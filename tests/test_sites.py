@@ -66,7 +66,7 @@ def test_every_http_client_reaches_a_site_at_the_time_urlopen_does(scenario):
         assert 0.25 <= float(seconds) < 0.26, line
 
 
-def test_requests_in_threads_overlap_their_waits_and_a_session_keeps_its_connection(scenario):
+def test_requests_in_threads_overlap_their_waits(scenario):
     out = run_ok(scenario("""
         import time
         from concurrent.futures import ThreadPoolExecutor
@@ -88,12 +88,12 @@ def test_requests_in_threads_overlap_their_waits_and_a_session_keeps_its_connect
             start = time.monotonic()
             sizes = [len(session.get("https://a.test/x").content) for _ in range(3)]
             print("session", sizes, f"{time.monotonic() - start:.2f}")
-    """), trace=True)
+    """))
     assert out.splitlines() == [
         "one by one [100000, 100000, 100000] 1.20",   # 3 x (0.3 + 0.1)
         # together, the three bodies share the 10 Mbit/s line: 300 kB take 0.24 s
         "threads [100000, 100000, 100000] 0.54",
-        "session [100000, 100000, 100000] 1.20"]
+        "session [100000, 100000, 100000] 1.20"]   # (one connection: test_a_session_connects_once)
 
 
 def test_a_session_connects_once(scenario):
