@@ -17,18 +17,18 @@ PROGRAMS = {
     "terminate_a_worker_with_a_handler": """
         import multiprocessing as mp, signal, sys
 
-        def worker(q):
+        def worker(ready, never):
             signal.signal(signal.SIGTERM, lambda *args: sys.exit(0))
-            q.put("ready")
-            q.get()
+            ready.put("ready")
+            never.get()   # (another queue: on one, the worker could take its own "ready")
             print("never reached")
 
         if __name__ == "__main__":
             mp.set_start_method("fork")
-            q = mp.Queue()
-            p = mp.Process(target=worker, args=(q,))
+            ready, never = mp.Queue(), mp.Queue()
+            p = mp.Process(target=worker, args=(ready, never))
             p.start()
-            print(q.get())
+            print(ready.get())
             p.terminate()
             p.join()
             print("exitcode", p.exitcode)
