@@ -18,6 +18,16 @@ def run_ok(path: str, **options) -> str:
     return result.stdout
 
 
+def host_script(path, source: str, *args: str) -> subprocess.CompletedProcess:
+    """``source`` written to ``path`` and run by a fresh interpreter (the host of the runs it
+    makes) with ``args``; it must exit 0."""
+    path.write_text(source)
+    done = subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
 def test_every_http_client_reaches_a_site_at_the_time_urlopen_does(scenario):
     # 0.2 s of latency, then 50,000 bytes at 1 MB/s: 0.25 s, whichever way the page is fetched.
     out = run_ok(scenario("""
@@ -406,11 +416,7 @@ def test_requests_runs_again_and_works_in_real_code_after_a_run(tmp_path):
         "answer = requests.get('http://example.com/')\n"
         "print(answer.status_code,\n"
         "      charset_normalizer.from_bytes('h\\u00e9'.encode(), explain=True).best().encoding)\n")
-    script = tmp_path / "again.py"
-    script.write_text(_AGAIN)
-    done = subprocess.run([sys.executable, str(script), str(program)], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = host_script(tmp_path / "again.py", _AGAIN, str(program))
     assert done.stdout.splitlines() == ["ok None 200 utf_8"] * 3 + ["True utf_8"]
     assert "Exception ignored" not in done.stderr and "NotInSimulation" not in done.stderr
 
@@ -461,17 +467,11 @@ def test_aiohttp_fetches_from_the_sites_in_every_run_and_works_for_real_after(tm
     # Imported before a run, aiohttp held the real asyncio, whose running loop is never the
     # run's; first imported in a run, it held that run's asyncio for good: either way, the
     # program failed in asyncio.get_running_loop() ("no running event loop").
-    script = tmp_path / "around.py"
-    script.write_text(_AIOHTTP_AROUND)
-    done = subprocess.run([sys.executable, str(script), program], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = host_script(tmp_path / "around.py", _AIOHTTP_AROUND, program)
     assert done.stdout.splitlines() == ["ok None ['0.602']"] * 3 + ["('ClientSession', False)"]
-    fresh = tmp_path / "fresh.py"   # (and first imported in the first run)
-    fresh.write_text(_AIOHTTP_AROUND.replace("import aiohttp   # (before", "# (not before"))
-    done = subprocess.run([sys.executable, str(fresh), program], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = host_script(tmp_path / "fresh.py",   # (and first imported in the first run)
+                       _AIOHTTP_AROUND.replace("import aiohttp   # (before", "# (not before"),
+                       program)
     assert done.stdout.splitlines() == ["ok None ['0.602']"] * 3 + ["('ClientSession', False)"]
 
 
@@ -513,9 +513,5 @@ def test_a_real_thread_beside_a_run_is_outside_it(tmp_path):
                        "        total += i\n"
                        "    print(total)\n"
                        "asyncio.run(main())\n")
-    script = tmp_path / "beside.py"
-    script.write_text(_REAL_THREAD)
-    done = subprocess.run([sys.executable, str(script), str(program)], capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
+    done = host_script(tmp_path / "beside.py", _REAL_THREAD, str(program))
     assert done.stdout == "ok 4499998500000 True []\n"

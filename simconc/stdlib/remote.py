@@ -27,7 +27,7 @@ import zlib
 from collections import deque
 from typing import Any, Callable, Optional
 
-from ..kernel import UnsimulatedError
+from ..kernel import UnsimulatedError, current_world
 from ..kernel.profile import Site
 from .network import line, path_of, response, sites
 from .refusal import refuse
@@ -53,7 +53,6 @@ MAX_HEAD = 8192 * 4
 def _addresses() -> dict[str, str]:
     """The machine's site addresses by host, and hosts by address (the main interpreter's
     state: a child looks a host up at its parent's address)."""
-    from ..kernel import current_world
     state = current_world().interpreters[0].face
     if state.site_addresses is None:
         state.site_addresses = {}
