@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import simconc
 
@@ -239,3 +241,88 @@ def test_downloads_at_once_share_the_machines_line(tmp_path):
     # Under `ideal` the line is no limit: each has its server's 10 MB/s to itself.
     ideal = simconc.run(str(path), profile="ideal")
     assert eval(ideal.stdout)[:2] == ([0.125], [0.125, 0.125])
+
+
+# --- the shared line: the fluid model, against a reference worked out from the start -----------
+
+def _reference_arrival(transfers, me, amount, bandwidth):
+    """When ``amount`` bytes of transfer ``me`` arrive: the fluid model stepped from the first
+    start over every transfer, with max-min fair shares (the model network.py describes)."""
+    done = [0.0] * len(transfers)
+    now = min(start for start, _size, _cap in transfers)
+    while True:
+        active = [i for i, (start, size, _cap) in enumerate(transfers)
+                  if start <= now and done[i] < size - 1e-9]
+        caps = sorted((transfers[i][2], i) for i in active)
+        shares, left = {}, bandwidth
+        for n, (cap, i) in enumerate(caps):
+            shares[i] = min(cap, left / (len(caps) - n))
+            left -= shares[i]
+        later = [start for start, _size, _cap in transfers if start > now]
+        step = min(later) - now if later else float("inf")
+        for i in active:
+            goal = amount if i == me else transfers[i][1]
+            step = min(step, (goal - done[i]) / shares[i])
+        for i in active:
+            done[i] += shares[i] * step
+        now += step
+        if done[me] >= amount - 1e-6:
+            return now
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_line_gives_each_byte_the_time_the_fluid_model_does(data):
+    from simconc.stdlib.network import Line
+    bandwidth = data.draw(st.sampled_from([1e6, 1.25e6, 5e6]), "line")
+    caps = data.draw(st.lists(st.sampled_from([2e5, 1e6, 1.25e6, 3e6]), min_size=1,
+                              max_size=3), "caps")
+    clock = [0.0]
+    line = Line(bandwidth, lambda: clock[0])
+    added = []   # (start, size, cap), the line's transfer
+    for _ in range(data.draw(st.integers(1, 40), "steps")):
+        clock[0] += data.draw(st.sampled_from([0.0, 0.001, 0.02, 0.1]))
+        if not added or data.draw(st.booleans()):
+            start = clock[0] + data.draw(st.sampled_from([0.0, 0.01, 0.05]))
+            size = data.draw(st.sampled_from([0, 1448, 20_000, 150_000]))
+            cap = data.draw(st.sampled_from(caps))
+            added.append(((start, size, cap), line.add(start, size, cap)))
+            continue
+        me = data.draw(st.integers(0, len(added) - 1))
+        (start, size, _cap), transfer = added[me]
+        amount = data.draw(st.integers(0, size))
+        got = line.arrived(transfer, amount)
+        if amount == 0:
+            assert got == start
+            continue
+        expected = _reference_arrival([a for a, _t in added], me, amount, bandwidth)
+        if expected > clock[0] + 1e-9:   # still to come: the same time
+            assert got == pytest.approx(expected, rel=1e-9, abs=1e-12)
+        else:   # there already: a time no later than the present, and not before the start
+            assert start <= got <= clock[0] + 1e-9
+
+
+def test_a_thousand_fetches_at_once_share_the_line_fairly(tmp_path):
+    # 200 threads each fetch five 100 KB pages of one site at once: the line (1.25 MB/s) is
+    # the limit, so the whole takes the 100 MB over it, plus one latency and the last pages.
+    path = tmp_path / "many.py"
+    path.write_text(
+        "import threading, time, urllib.request, simconc\n"
+        "simconc.serve('http://h.example/*', 100_000, latency=0.05)\n"
+        "ends = []\n"
+        "def get(i):\n"
+        "    for page in range(5):\n"
+        "        urllib.request.urlopen(f'http://h.example/{i}/{page}').read()\n"
+        "    ends.append(time.monotonic())\n"
+        "ts = [threading.Thread(target=get, args=(i,)) for i in range(200)]\n"
+        "for t in ts: t.start()\n"
+        "for t in ts: t.join()\n"
+        "print(round(min(ends), 3), round(max(ends), 3))\n")
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error
+    first, last = map(float, result.stdout.split())
+    # The line is never idle once the first answer comes (the threads' requests, started one
+    # after the other, never all wait at once): the 100 MB take 80 s at 1.25 MB/s, after the
+    # first latency. Shared fairly, no thread ends much before the others.
+    assert last == pytest.approx(80.0 + 0.05, abs=0.002)
+    assert last - 1.0 < first < last

@@ -194,3 +194,33 @@ def test_the_machine_is_named_for_its_loopback_whatever_the_real_one():
                              "('localhost', '8080') ('::1', '8080')\n")
     assert result.status == "error"
     assert "reached for the real network ('93.184.216.34')" in result.error
+
+
+def test_a_thread_waiting_on_one_connection_sleeps_through_the_others_traffic():
+    # A recv waits for its own socket: the bytes of other connections do not wake it, as they
+    # do not wake a real thread blocked in recv (on the timelines it stays blocked, once).
+    def program():
+        import socket
+        import threading
+        import time
+        server = socket.create_server(("127.0.0.1", 0))
+        idle = socket.create_connection(server.getsockname())
+        idle_end = server.accept()[0]
+        busy = socket.create_connection(server.getsockname())
+        busy_end = server.accept()[0]
+
+        def waiter():
+            assert idle.recv(10) == b"last"
+
+        thread = threading.Thread(target=waiter, name="waiter")
+        thread.start()
+        for _ in range(50):
+            busy.sendall(b"x" * 100)
+            assert busy_end.recv(100) == b"x" * 100
+            time.sleep(0.001)
+        idle_end.sendall(b"last")
+        thread.join()
+    result = simconc.run(program, timeline=True)
+    assert result.status == "ok", result.error
+    blocks = [e for e in result.trace.events if e.thread == "waiter" and e.op == "block"]
+    assert len(blocks) == 1, [e.format() for e in blocks]

@@ -30,13 +30,14 @@ class WaitQueue:
     cores, sleeping, IO) name their ``label`` instead.
     """
 
-    __slots__ = ("world", "_owner", "waiters", "key", "label")
+    __slots__ = ("world", "_owner", "waiters", "key", "label", "conditions")
 
     # Weakly: the owner keeps its queue, and a cycle between them would leave every lock
     # (and thread) of an execution to the cycle collector instead of reference counting.
     owner = WeakAttribute("_owner")
 
-    def __init__(self, world: "World", owner: Any, key: Any, label: str = "") -> None:
+    def __init__(self, world: "World", owner: Any, key: Any, label: str = "",
+                 selective: bool = False) -> None:
         self.world = world
         if owner is None:
             self._owner = None   # (what the owner's weak attribute keeps for None, at once)
@@ -51,6 +52,10 @@ class WaitQueue:
         self.key = key
         #: What it is called when it has no owner to name it ("the GIL", "sleep").
         self.label = label
+        #: For a queue many threads wait on for different things (the machine's sockets): what
+        #: each thread parked by :meth:`wait` waits for, so that :meth:`unpark_ready` wakes
+        #: only those it has come for. None for the others.
+        self.conditions: Optional[dict[Any, Callable[[], bool]]] = {} if selective else None
 
     def named(self) -> str:
         """What a thread parked here waits for, as the trace's ``block`` event names it: its
@@ -72,12 +77,24 @@ class WaitQueue:
         again for what is left of its time, as CPython's waits do."""
         if until():
             return True
+        if timeout is not None and timeout <= 0:
+            return False
+        conditions = self.conditions
+        if conditions is None:
+            return self._wait(until, timeout, where)
+        thread = self.world.current_thread()
+        conditions[thread] = until
+        try:
+            return self._wait(until, timeout, where)
+        finally:
+            del conditions[thread]
+
+    def _wait(self, until: Callable[[], bool], timeout: Optional[float],
+              where: Optional[Where]) -> bool:
         if timeout is None:
             while not until():
                 self.park(None, where)
             return True
-        if timeout <= 0:
-            return False
         world = self.world
         deadline = world.read_clock() + timeout
         while not until():
@@ -105,6 +122,30 @@ class WaitQueue:
         if not self.waiters:
             return 0
         return self.world.unpark_all(self)
+
+    def unpark_ready(self) -> int:
+        """Wake the waiters whose condition (given to :meth:`wait`) now holds, and those parked
+        without one. A waiter woken for a change it does not wait for would look, find nothing
+        and park again, which nothing can observe: on a queue of many threads waiting for
+        different things (a server's hundred connections) it would cost each change a wake-up
+        of every one of them."""
+        waiters = self.waiters
+        conditions = self.conditions
+        if not waiters:
+            return 0
+        if conditions is None:
+            return self.world.unpark_all(self)
+        wake: list[list] = []
+        keep: list[list] = []
+        for entry in waiters:
+            until = conditions.get(entry[0])
+            (keep if until is not None and not until() else wake).append(entry)
+        if not wake:
+            return 0
+        self.waiters = wake
+        woken = self.world.unpark_all(self)
+        self.waiters = keep
+        return woken
 
     def __len__(self) -> int:
         return len(self.waiters)

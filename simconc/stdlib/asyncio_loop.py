@@ -102,7 +102,7 @@ class SimulatedSelector(selectors._BaseSelectorImpl):   # type: ignore[name-defi
             if self._queue.waiters:
                 self._queue.unpark_all()
             if self._fd_to_key:
-                sockets.loopback(world).queue.unpark_all()
+                sockets.loopback(world).queue.unpark_ready()
 
     def close(self) -> None:
         self._closed = True

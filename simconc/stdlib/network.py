@@ -18,9 +18,12 @@ once, as in a socket's buffer).
 """
 from __future__ import annotations
 
+import bisect
+import heapq
 import io
+import math
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 from urllib.parse import urlsplit
 
 from ..kernel import current_world, maybe_current_world
@@ -73,58 +76,212 @@ def response(site: Site, url: str, path: str, method: str = "GET",
     return head, (b"" if method == "HEAD" else body)
 
 
+#: Bytes short of a body's end that count as its end (what float rounding leaves over).
+_ROUNDING = 1e-6
+
+
+class Transfer:
+    """One body on the line: from ``start``, ``size`` bytes, at most ``cap`` bytes a second.
+    Once started, it has received ``group.delivered - offset`` bytes (see :class:`_Group`)."""
+
+    __slots__ = ("start", "size", "cap", "offset", "started")
+
+    def __init__(self, start: float, size: float, cap: float) -> None:
+        self.start = start
+        self.size = size
+        self.cap = cap
+        self.offset = 0.0
+        self.started = False
+
+
+class _Group:
+    """The started transfers of one cap (a site's bandwidth). Max-min fair shares give them all
+    the same rate at every moment, so one number tells what each has received: ``delivered``
+    counts the bytes each got from the group's beginning to ``at`` (the last event settled while
+    it had transfers), and a transfer that started when it was ``offset`` ends when it reaches
+    ``offset + size``. ``ends`` holds those sums, in order; ``ends[first:]`` are the transfers
+    not ended. ``before`` and ``was`` are the event settled before ``at`` and ``delivered``
+    then; ``rate`` and ``end`` the group's share since ``at`` and when its next transfer ends
+    at it."""
+
+    __slots__ = ("cap", "at", "delivered", "ends", "first", "rate", "end", "before", "was")
+
+    def __init__(self, cap: float, at: float) -> None:
+        self.cap = cap
+        self.at = at
+        self.delivered = 0.0
+        self.ends: list[float] = []
+        self.first = 0
+        self.rate = 0.0
+        self.end = math.inf
+        self.before = at
+        self.was = 0.0
+
+    def count(self) -> int:
+        return len(self.ends) - self.first
+
+    def begin(self, transfer: Transfer) -> None:
+        transfer.offset = self.delivered
+        transfer.started = True
+        bisect.insort(self.ends, self.delivered + transfer.size, lo=self.first)
+
+    def reach(self, delivered: float) -> None:
+        """Move on to ``delivered``, ending the transfers it completes."""
+        self.delivered = delivered
+        ends, first = self.ends, self.first
+        while first < len(ends) and ends[first] <= delivered + _ROUNDING:
+            first += 1
+        if first > 1024 and first * 2 > len(ends):   # (forget the ended, now and then)
+            del ends[:first]
+            first = 0
+        self.first = first
+
+
 class Line:
     """The machine's line to the network, shared by the responses whose bodies arrive at once
-    (see the module's docstring). Each transfer is ``[body start, body bytes, its site's
-    bandwidth]``; when a body's ``n``-th byte arrives follows from every transfer known: one
-    opened later can only slow it down, so a reader that finds its bytes not there yet waits
-    again."""
+    (see the module's docstring).
 
-    def __init__(self, bandwidth: float) -> None:
+    When a body's ``n``-th byte arrives follows from every transfer known: one added later can
+    only slow it down, so a reader that finds its bytes not there yet waits again. A transfer is
+    added when its request is answered, so it never starts before the simulated present
+    (``clock``): the line settles each event (a body starting or ending) once the present has
+    reached it, and looks ahead from the last one. The transfers of one cap share one rate
+    (:class:`_Group`), so an event costs the number of caps (sites), not of transfers, and a
+    run's many fetches cost in proportion to their number."""
+
+    def __init__(self, bandwidth: float, clock: Callable[[], float]) -> None:
         self.bandwidth = bandwidth
-        self.transfers: list[list[float]] = []
+        self.clock = clock
+        self.at = -math.inf           # the last event settled
+        self.groups: dict[float, _Group] = {}
+        self.active: list[_Group] = []                          # those with transfers, by cap
+        self.waiting: list[tuple[float, int, Transfer]] = []    # a heap of those not started
+        self.added = 0                # (ties in the heap go by the order added)
+        self.next_event = math.inf    # the first start or end after ``at``
 
-    def add(self, start: float, size: int, cap: float) -> list[float]:
-        transfer = [start, float(size), cap]
-        self.transfers.append(transfer)
+    def add(self, start: float, size: int, cap: float) -> Transfer:
+        transfer = Transfer(start, float(size), cap)
+        if self.bandwidth == math.inf:
+            return transfer
+        self._advance(self.clock())
+        self.added += 1
+        heapq.heappush(self.waiting, (start, self.added, transfer))
+        self.next_event = min(self.next_event, start)
         return transfer
 
-    def arrived(self, transfer: list[float], amount: float) -> float:
-        """When the first ``amount`` bytes of ``transfer``'s body have arrived."""
-        start, _size, cap = transfer
+    def arrived(self, transfer: Transfer, amount: float) -> float:
+        """When the first ``amount`` bytes of ``transfer``'s body have arrived, as far as the
+        transfers added until now tell (for bytes there by the last event settled, a time no
+        later than it)."""
         if amount <= 0:
-            return start
-        if self.bandwidth == float("inf") or len(self.transfers) == 1:
-            return start + amount / min(cap, self.bandwidth)
-        transfers = self.transfers
-        done = [0.0] * len(transfers)
-        me = transfers.index(transfer)
-        starts = sorted({t[0] for t in transfers})
-        now = min(starts)
-        while True:
-            active = [i for i, t in enumerate(transfers) if t[0] <= now and done[i] < t[1]]
-            rates = self._shares([transfers[i][2] for i in active])
-            later = [s for s in starts if s > now]
-            step = (later[0] - now) if later else float("inf")
-            for i, rate in zip(active, rates):
-                left = (amount if i == me else transfers[i][1]) - done[i]
-                if rate > 0:
-                    step = min(step, left / rate)
-            for i, rate in zip(active, rates):
-                done[i] += rate * step
-            now += step
-            if done[me] >= amount - 1e-9:
-                return now
+            return transfer.start
+        if self.bandwidth == math.inf:
+            return transfer.start + amount / transfer.cap
+        self._advance(self.clock())
+        if transfer.started:
+            group = self.groups[transfer.cap]
+            goal = transfer.offset + amount
+            if goal <= group.delivered + _ROUNDING:
+                if goal <= group.was or group.delivered <= group.was:
+                    return max(transfer.start, group.before)
+                return group.before + (group.at - group.before) * \
+                    (goal - group.was) / (group.delivered - group.was)
+            when = self.at + (goal - group.delivered) / group.rate
+            if when <= self.next_event:
+                return when
+        return self._look_ahead(transfer, amount)
 
-    def _shares(self, caps: list[float]) -> list[float]:
-        """Max-min fair shares of the line among transfers capped at ``caps``."""
-        order = sorted(range(len(caps)), key=lambda i: caps[i])
-        shares = [0.0] * len(caps)
-        left = self.bandwidth
-        for n, i in enumerate(order):
-            shares[i] = min(caps[i], left / (len(caps) - n))
-            left -= shares[i]
-        return shares
+    def _rates(self, counts: list[tuple[float, int]]) -> list[float]:
+        """Max-min fair shares of the line for groups of ``(cap, transfers)``, caps ascending."""
+        left, transfers = self.bandwidth, sum(count for _cap, count in counts)
+        rates = []
+        for cap, count in counts:
+            rate = min(cap, left / transfers)
+            rates.append(rate)
+            left -= rate * count
+            transfers -= count
+        return rates
+
+    def _advance(self, until: float) -> None:
+        """Settle every event up to ``until``."""
+        waiting, groups = self.waiting, self.groups
+        while self.next_event <= until:
+            event, at = self.next_event, self.at
+            for group in self.active:
+                group.before, group.was, group.at = at, group.delivered, event
+                group.reach(group.ends[group.first] if group.end <= event
+                            else group.delivered + group.rate * (event - at))
+            while waiting and waiting[0][0] <= event:
+                started = heapq.heappop(waiting)[2]
+                joined = groups.get(started.cap)
+                if joined is None:
+                    joined = groups[started.cap] = _Group(started.cap, event)
+                joined.at = event
+                joined.begin(started)
+            self.at = event
+            active = self.active = sorted((g for g in groups.values() if g.count()),
+                                          key=lambda g: g.cap)
+            next_event = waiting[0][0] if waiting else math.inf
+            for group, rate in zip(active, self._rates([(g.cap, g.count()) for g in active])):
+                group.rate = rate
+                group.end = event + (group.ends[group.first] - group.delivered) / rate
+                next_event = min(next_event, group.end)
+            self.next_event = next_event
+
+    def _look_ahead(self, transfer: Transfer, amount: float) -> float:
+        """When ``amount`` bytes of ``transfer`` arrive, from the last event settled with the
+        transfers known: the events on the way are worked out as :meth:`_advance` does, on a
+        copy (transfers may yet be added before them)."""
+        now = self.at
+        # each group's [delivered, ends[first:] not passed yet, ends of transfers started on
+        # the way (a heap)], as far as the look ahead has come
+        ahead: dict[float, list[Any]] = {cap: [g.delivered, g.first, []]
+                                         for cap, g in self.groups.items()}
+        goal = transfer.offset + amount if transfer.started else None
+        waiting = list(self.waiting)
+        while True:
+            while waiting and waiting[0][0] <= now:
+                started = heapq.heappop(waiting)[2]
+                state = ahead.setdefault(started.cap, [0.0, 0, []])
+                heapq.heappush(state[2], state[0] + started.size)
+                if started is transfer:
+                    goal = state[0] + amount
+            counts = []
+            for cap in sorted(ahead):
+                delivered, first, extra = ahead[cap]
+                group = self.groups.get(cap)
+                count = (len(group.ends) - first if group is not None else 0) + len(extra)
+                if count:
+                    counts.append((cap, count))
+            if not counts:
+                now = waiting[0][0]
+                continue
+            event = waiting[0][0] if waiting else math.inf
+            ends, reached = [], math.inf
+            for (cap, _count), rate in zip(counts, self._rates(counts)):
+                delivered, first, extra = state = ahead[cap]
+                group = self.groups.get(cap)
+                next_end = min(group.ends[first] if group is not None and first < len(group.ends)
+                               else math.inf, extra[0] if extra else math.inf)
+                end = now + (next_end - delivered) / rate
+                ends.append((state, group, rate, next_end, end))
+                event = min(event, end)
+                if goal is not None and cap == transfer.cap:
+                    reached = now + (goal - delivered) / rate
+            if reached <= event:
+                return reached
+            for state, group, rate, next_end, end in ends:
+                delivered = state[0] = next_end if end <= event else \
+                    state[0] + rate * (event - now)
+                if group is not None:
+                    first, group_ends = state[1], group.ends
+                    while first < len(group_ends) and group_ends[first] <= delivered + _ROUNDING:
+                        first += 1
+                    state[1] = first
+                extra = state[2]
+                while extra and extra[0] <= delivered + _ROUNDING:
+                    heapq.heappop(extra)
+            now = event
 
 
 class Arriving(io.RawIOBase):
@@ -203,7 +360,7 @@ def line() -> Line:
     world = current_world()
     state = world.interpreters[0].face
     if state.line is None:
-        state.line = Line(world.profile.line_bandwidth)
+        state.line = Line(world.profile.line_bandwidth, lambda: world.now)
     return state.line
 
 

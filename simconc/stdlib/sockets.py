@@ -134,7 +134,7 @@ class Loopback:
     __slots__ = ("queue", "bound", "fds", "next_fd", "next_port", "handles")
 
     def __init__(self, world: Any) -> None:
-        self.queue = WaitQueue(world, None, LOCATION, "a socket")
+        self.queue = WaitQueue(world, None, LOCATION, "a socket", selective=True)
         #: Open endpoints that have a local address, in the order they got it.
         self.bound: list[Endpoint] = []
         #: Descriptor -> endpoint, for select and the selectors.
@@ -272,7 +272,7 @@ class Endpoint:
             if self in machine.bound:
                 machine.bound.remove(self)
             machine.fds = {fd: e for fd, e in machine.fds.items() if e is not self}
-            machine.queue.unpark_all()
+            machine.queue.unpark_ready()
 
 
 def _enter(world: Any) -> None:
@@ -797,7 +797,7 @@ class socket:
             if listener.family == endpoint.family else (host, port)
         machine.bound.append(accepted)
         listener.backlog.append(accepted)
-        machine.queue.unpark_all()
+        machine.queue.unpark_ready()
         _record(world, "connect", endpoint, f"to {_name(endpoint.peer_address)}")
         if self._timeout == 0.0:
             return _in_progress()
@@ -823,7 +823,7 @@ class socket:
         end.peer, endpoint.peer = endpoint, end
         endpoint.peer_address, end.peer_address = (host, port), (remote.LOCAL, endpoint.port)
         end.server = remote.Server(current_world(), site, port, end, endpoint,
-                                   lambda: end.close(machine), machine.queue.unpark_all)
+                                   lambda: end.close(machine), machine.queue.unpark_ready)
         _record(world, "connect", endpoint, f"to {site.host} ({_name((host, port))})")
         if self._timeout == 0.0:
             return _in_progress()
@@ -838,7 +838,7 @@ class socket:
             _enter(world)
         if endpoint.state == "listening" and how != _real_socket.SHUT_WR:
             endpoint.state = "bound"   # (Linux: it listens no more; a blocked accept: EINVAL)
-            loopback().queue.unpark_all()
+            loopback().queue.unpark_ready()
             return
         if endpoint.state != "connected":
             raise _not_connected()
@@ -848,7 +848,7 @@ class socket:
             endpoint.shut_wr = True
             if endpoint.peer is not None:
                 endpoint.peer.eof = True
-        loopback().queue.unpark_all()
+        loopback().queue.unpark_ready()
 
     # -- bytes --
     def send(self, data: Any, flags: int = 0) -> int:
@@ -887,7 +887,7 @@ class socket:
                 if peer.server is not None:   # (a site's: it reads what arrives)
                     peer.server.receive()
                 if world is not None:
-                    loopback(world).queue.unpark_all()
+                    loopback(world).queue.unpark_ready()
             if sent == len(view) or sent and timeout is not None:
                 return sent
             self._wait(world, lambda: endpoint.writable(), flags, timeout)
@@ -945,7 +945,7 @@ class socket:
         if not flags & _real_socket.MSG_PEEK:
             del endpoint.incoming[:bufsize]
             if data and world is not None:
-                loopback(world).queue.unpark_all()
+                loopback(world).queue.unpark_ready()
         _record(world, "recv", endpoint, f"{len(data)} bytes" if data else "end of stream")
         return data
 
