@@ -12,7 +12,7 @@ _compiled.choose()   # the compiled kernel, or its sources: decided before anyth
 from .kernel import (BadToken, CostProfile, NotInSimulation, PROFILES, RealThreadError,
                      ScheduleMismatch, SimconcError, SpinError, UnsimulatedError, get_profile)
 from .kernel.profile import Site
-from .runner import ExceptionInfo, RunResult, ScenarioError, run
+from .runner import ExceptionInfo, RunResult, ScenarioError, Script, run
 from .explore.api import explore, shrink
 from .explore.report import ExploreReport, Failure
 from .explore.drawing import render_html, render_svg
@@ -29,7 +29,7 @@ __version__ = "0.1.0"
 __all__ = [
     "BadToken", "CostProfile", "ExceptionInfo", "ExploreReport", "Failure", "LockOrder",
     "NotInSimulation",
-    "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch",
+    "PROFILES", "RealThreadError", "RunResult", "ScenarioError", "ScheduleMismatch", "Script",
     "Session", "SimconcError", "Site", "SpinError", "UnsimulatedError", "cpu", "explore",
     "fewest_steps", "get_profile", "io", "lock_order_svg", "render_html", "render_svg", "run",
     "serve", "shrink", "timeline_of", "wait_for_svg", "write_timeline",

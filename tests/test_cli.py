@@ -281,3 +281,65 @@ def test_output_keeps_its_order_in_one_pipe(write):
             marks.remove("start Thread-1")
         positions = [out.find(mark) for mark in marks]
         assert -1 not in positions and positions == sorted(positions), out
+
+
+ARGS = """
+    import sys, threading
+    rounds = int(sys.argv[1])
+    counter = 0
+    def work():
+        global counter
+        for _ in range(rounds):
+            counter = counter + 1
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    print(sys.argv[1:], counter)
+    def check():
+        return counter == 2 * max(rounds, 0)
+"""
+
+
+def test_the_program_gets_its_arguments_as_python_gives_them(write):
+    path = write("args.py", ARGS)
+    for words, program_args in ((["3"], ["3"]), (["--quiet", "3", "x y"], ["3", "x y"]),
+                                (["--quiet", "--", "3", "-v", "--"], ["3", "-v", "--"])):
+        proc = simconc("run", path, *words)
+        assert proc.returncode == 0, proc.stderr
+        real = subprocess.run([sys.executable, path, *program_args], capture_output=True,
+                              text=True, timeout=60)
+        assert proc.stdout == real.stdout == f"{program_args!r} 6\n"
+    # An option among them is simconc's, as the usage says: after -- it is the program's.
+    proc = simconc("run", path, "3", "-v")
+    assert proc.returncode == 2
+    assert "unrecognized arguments: -v (the program's own go after --)" in proc.stderr
+
+
+def test_a_replay_command_carries_the_arguments(write):
+    path = write("args.py", ARGS)
+    proc = simconc("run", path, "--seed", "1", "--", "-2")
+    # (int("-2") is -2: no rounds, and the replay must give the program "-2" again)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "['-2'] 0\n"
+    replay = re.search(r"replay:  (.*)", proc.stderr).group(1)
+    assert replay.endswith(" -- -2")
+    again = simconc(*replay.split()[1:])
+    assert again.returncode == 0, again.stderr
+    assert again.stdout == proc.stdout
+    bare = simconc("replay", path, replay.split()[3])
+    assert bare.returncode == 1 and "IndexError: list index out of range" in bare.stderr
+
+
+def test_explore_and_shrink_give_the_program_its_arguments(write):
+    path = write("args.py", ARGS)
+    proc = simconc("explore", path, "--", "1")
+    assert proc.returncode == 1, proc.stderr
+    assert "['1'] 1" in proc.stdout   # the lost update, found with rounds = 1
+    replay = re.search(r"replay: (simconc replay .*)", proc.stdout).group(1)
+    assert replay.endswith(" -- 1")
+    token = replay.split()[3]
+    shrunk = simconc("shrink", path, token, "--", "1")
+    assert shrunk.returncode == 1, shrunk.stderr
+    assert re.search(r"replay: simconc replay \S+ \S+ -- 1\n", shrunk.stdout)
+    refused = simconc("list", "--", "1")
+    assert refused.returncode == 2 and "list takes no program arguments" in refused.stderr

@@ -1043,3 +1043,36 @@ def test_an_object_that_takes_over_a_finalized_ones_id_has_locations_of_its_own(
     assert result.status == "ok", result.error
     writes = [step.key for step in result.steps if "'x'" in repr(step.key)]
     assert len(writes) == 3 and len(set(writes)) == 3
+
+
+def test_a_script_runs_with_its_arguments_in_each_of_its_processes(tmp_path):
+    # As `python FILE ARGS...`: sys.argv in the main process, and in a spawned child, which
+    # gets its parent's; sys.argv is the host's again after the run.
+    path = tmp_path / "argv.py"
+    path.write_text(
+        "import multiprocessing as mp, sys\n"
+        "def child(q):\n"
+        "    q.put(sys.argv[1:])\n"
+        "if __name__ == '__main__':\n"
+        "    mp.set_start_method('spawn')\n"
+        "    q = mp.Queue()\n"
+        "    p = mp.Process(target=child, args=(q,))\n"
+        "    p.start()\n"
+        "    print(sys.argv[1:], q.get())\n"
+        "    p.join()\n")
+    before = sys.argv[:]
+    result = simconc.run(simconc.Script(path, ["-n", "5"]))
+    assert result.status == "ok", result.error or result.stderr
+    assert result.stdout == "['-n', '5'] ['-n', '5']\n"
+    assert sys.argv == before
+    assert simconc.run(str(path)).stdout == "[] []\n"
+    report = simconc.explore(simconc.Script(path, ["x"]), max_executions=2)
+    assert [outcome for outcome, _count in report.outcomes] == ["['x'] ['x']"]
+
+
+def test_a_scripts_arguments_are_strings():
+    with pytest.raises(TypeError, match="a list of strings, not one string"):
+        simconc.Script("program.py", "-n 5")
+    with pytest.raises(TypeError, match=r"are strings \(as in sys.argv\), not int: 5"):
+        simconc.Script("program.py", ["-n", 5])
+    assert simconc.Script("program.py", ("a",)) == simconc.Script("program.py", ["a"])

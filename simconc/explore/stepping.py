@@ -39,7 +39,7 @@ from ..kernel import (Option, SimconcError, SimThread, Strategy, Trace, Where, W
                       decode_token, encode_token, maybe_current_world, switch_points_named)
 from ..kernel.scheduler import MAX_STEPS, token_semantics, token_switch_points
 from ..render import Timeline, timeline_of
-from ..runner import Check, RunResult, run
+from ..runner import Check, RunResult, Script, run
 from .goals import Goal, parse_goal, uncaught_text
 from .report import interleaving
 
@@ -141,11 +141,13 @@ class Session:
     blocked on what, step by step).
     """
 
-    def __init__(self, program: str, *, goal: "Goal | str | None" = None, seed: int = 0,
-                 schedule: Optional[str] = None, check: Check = None,
+    def __init__(self, program: "str | os.PathLike[str]", *, goal: "Goal | str | None" = None,
+                 seed: int = 0, schedule: Optional[str] = None, check: Check = None,
                  switch_points: str = "any", max_steps: int = MAX_STEPS,
                  spin_timeout: float = 10.0, timeline: bool = False) -> None:
-        self.program = os.fspath(program)
+        #: (a Script keeps its arguments: the program's every run is given them)
+        self.program: Union[str, Script] = program if isinstance(program, Script) \
+            else os.fspath(program)
         self.goal = parse_goal(goal) if isinstance(goal, str) else goal
         self.seed = seed
         self.check = check
@@ -245,7 +247,7 @@ class Session:
     def to_dict(self, around: int = 1) -> dict[str, Any]:
         """Where the session stands, as plain data (JSON): what a page shows of it."""
         reached = self.reached
-        return {"program": self.program,
+        return {"program": os.fspath(self.program),
                 "goal": None if self.goal is None else
                 {"name": str(self.goal), "describe": self.goal.describe()},
                 "steps": self.steps, "over": self.over, "outcome": self.outcome,

@@ -25,12 +25,13 @@ from ..explore.drawing import render_html
 from ..instrument.importer import instrument_packages
 from ..analysis.lockorder import LockOrder
 from ..render.graphs import lock_order_svg, wait_for_svg
-from ..runner import RunResult, ScenarioError, run
+from ..runner import RunResult, ScenarioError, Script, run
 from ..stdlib.host import use_zone
 from ..render.trace_lines import trace_line
 from .scenarios import list_scenarios
 from .puzzles import describe_puzzle, find_puzzle, list_puzzles
 from .stepper import Stepper, drive, file_name, undefined
+from .commands import replay_command
 from .timelines import TimelineOutput, add_compare, compare
 
 if TYPE_CHECKING:
@@ -81,6 +82,18 @@ def _common(parser: argparse.ArgumentParser) -> None:
     _check_option(parser)
 
 
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("args", nargs="*", metavar="ARG",
+                        help="the program's own arguments (its sys.argv[1:], as python FILE "
+                             "ARG... gives them): after simconc's options, or after -- (then "
+                             "one may start with -)")
+
+
+def _program(args: argparse.Namespace) -> "str | Script":
+    """The program the command names: its file, with its arguments if it was given any."""
+    return Script(args.file, args.args) if getattr(args, "args", None) else args.file
+
+
 def _check_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--check", metavar="EXPR",
                         help="the invariant: an expression evaluated in the scenario's namespace "
@@ -105,13 +118,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p_run)
     p_run.add_argument("--seed", type=int, default=0,
                        help="the seed that picks the schedule and the program's random numbers")
+    _arguments(p_run)
     p_replay = sub.add_parser("replay", help="re-run exactly the execution a schedule token names")
     _common(p_replay)
     p_replay.add_argument("token", help="the schedule token a run printed")
+    _arguments(p_replay)
     p_explore = sub.add_parser(
         "explore", help="run a scenario under every schedule that matters (or a sample) and "
                         "check it after each")
     p_explore.add_argument("file", help="the scenario: an ordinary threaded Python file")
+    _arguments(p_explore)
     p_explore.add_argument("--strategy", default="dpor", choices=STRATEGIES,
                            help="dpor: every trace once (exhaustive, the default; with PCT "
                                 "samples in a long search, see --samples); enumerate: every "
@@ -178,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "preemptions, and its token")
     p_shrink.add_argument("file", help="the scenario the token belongs to")
     p_shrink.add_argument("token", help="a failing schedule token from simconc explore")
+    _arguments(p_shrink)
     p_shrink.add_argument("--json", action="store_true", help="print the failure as JSON")
     p_shrink.add_argument("--full", action="store_true",
                           help="show every row of a long interleaving")
@@ -187,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
                      "thread takes each step")
     p_step.add_argument("file", help="the scenario, or puzzles/NAME for a puzzle "
                                      "(simconc puzzles lists them)")
+    _arguments(p_step)
     p_step.add_argument("--goal", metavar="GOAL",
                         help="what to make happen: check (the check fails), exception (one "
                              "escapes a thread), deadlock, or critical:FUNCTION (two threads "
@@ -249,8 +267,31 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return EXIT_OK
 
 
+def parse(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
+    """The command line, parsed. What follows the first ``--`` is the program's arguments
+    (argparse's subcommands would take it for their own, or refuse it)."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    cut = words.index("--") if "--" in words else len(words)
+    parser = build_parser()
+    # (known only: argparse gives a subcommand's positionals after one of its options, as in
+    # `run FILE --quiet ARG`, back as unknown)
+    args, extra = parser.parse_known_args(words[:cut])
+    if hasattr(args, "args"):
+        for word in extra:
+            if word.startswith("-") and word != "-" and not word[1:2].isdigit():
+                parser.error(f"unrecognized arguments: {' '.join(extra)} (the program's own "
+                             f"go after --)")
+        args.args = [*args.args, *extra, *words[cut + 1:]]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    elif cut < len(words):
+        parser.error(f"{args.command} takes no program arguments: "
+                     f"{shlex.join(words[cut:])}")
+    return args
+
+
 def _main(argv: Optional[Sequence[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse(argv)
     use_zone()   # (once: each run would otherwise set it, and put the real one back)
     if args.command == "list":
         return _list(args)
@@ -280,7 +321,7 @@ def _main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _shrink(args: argparse.Namespace) -> int:
     try:
-        failure = shrink(args.file, args.token, check=args.check)
+        failure = shrink(_program(args), args.token, check=args.check)
     except (ScenarioError, BadToken, ScheduleMismatch, ValueError) as exc:
         print(f"simconc: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -290,7 +331,8 @@ def _shrink(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(failure.to_dict(), indent=2))
     else:
-        print(failure.format("shrunk failure", file=shlex.quote(args.file), full=args.full))
+        print(failure.format("shrunk failure", full=args.full,
+                             replay=lambda token: replay_command(args.file, token, args.args)))
     return EXIT_FAILED
 
 
@@ -337,7 +379,7 @@ def _explore(args: argparse.Namespace) -> int:
     with stop_requests(late="simconc: writing the report of what the exploration found; it "
                             "ends once written"):
         try:
-            report = explore(args.file, strategy=args.strategy, check=args.check,
+            report = explore(_program(args), strategy=args.strategy, check=args.check,
                              max_executions=args.max_executions, seed=args.seed, depth=args.depth,
                              preemption_bound=args.preemption_bound, samples=args.samples,
                              jobs=args.jobs,
@@ -368,12 +410,13 @@ def _explore(args: argparse.Namespace) -> int:
         if args.json:
             print(json.dumps(report.to_dict(), indent=2))
         else:
-            print(report.format(file=shlex.quote(args.file), full=args.full))
+            print(report.format(full=args.full, replay=lambda token: replay_command(
+                args.file, token, args.args)))
         if page is not None:
             with page:
-                page.write(render_html(report, f"simconc explore {args.file}",
-                                       replay=f"simconc replay {shlex.quote(args.file)} "
-                                              f"{{token}}"))
+                page.write(render_html(report, shlex.join(["simconc", "explore", args.file,
+                                                           *args.args]),
+                                       replay=replay_command(args.file, "{token}", args.args)))
             print(f"simconc: the report, drawn: {args.html}", file=sys.stderr)
         if args.lock_order and report.lock_order is not None \
                 and not _write(args.lock_order, lock_order_svg(report.lock_order),
@@ -447,7 +490,8 @@ def _step(args: argparse.Namespace) -> int:
                              f"{args.port}")
 
         def make() -> Session:
-            return Session(path, goal=args.goal or puzzle.goal, seed=args.seed,
+            return Session(Script(path, args.args), goal=args.goal or puzzle.goal,
+                           seed=args.seed,
                            schedule=args.schedule, check=args.check,
                            switch_points=args.switch_points, spin_timeout=args.spin_timeout,
                            timeline=args.web)
@@ -544,7 +588,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         # (Checked before the run: a timeline that cannot be drawn is bad input, not a lost run.)
         timeline = TimelineOutput.of(args.timeline, json_output=args.json)
-        result = run(args.file,
+        result = run(_program(args),
                      seed=getattr(args, "seed", 0),
                      schedule=getattr(args, "token", None),
                      profile=args.profile, until=args.until, spin_timeout=args.spin_timeout,
@@ -621,7 +665,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 def run_title(args: argparse.Namespace) -> str:
     """A run, as its timeline is titled: the file and what made this run differ from the
     default one."""
-    words = [args.file]
+    words = [args.file, *getattr(args, "args", ())]
     if getattr(args, "token", None):
         words += ["replay", args.token]
     elif getattr(args, "seed", 0):
@@ -679,11 +723,12 @@ def _report(result: RunResult, args: argparse.Namespace,
     if result.semantics == "timed" and not result.gil:
         profile += " | no GIL"
     err.write(f"\n-- simconc: {status} | {when} | {threads} | {seed}{profile}\n")
-    replay = ["simconc", "replay", args.file, result.schedule]
+    options = []
     if args.profile != "tutorial-2017":
-        replay += ["--profile", args.profile]
+        options += ["--profile", args.profile]
     if args.until is not None:
-        replay += ["--until", f"{args.until:g}"]
+        options += ["--until", f"{args.until:g}"]
     if not args.gil:
-        replay.append("--no-gil")
-    err.write(f"   schedule {result.schedule}\n   replay:  {shlex.join(replay)}\n")
+        options.append("--no-gil")
+    replay = replay_command(args.file, result.schedule, getattr(args, "args", ()), options)
+    err.write(f"   schedule {result.schedule}\n   replay:  {replay}\n")

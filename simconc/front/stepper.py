@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import ast
 import os
-import shlex
 import sys
 from typing import Optional, Sequence, TextIO
 
 from ..explore.stepping import Session, ThreadView
 from ..runner import RunResult
+from ..runner.script import arguments_of
+from .commands import replay_command
 
 HELP = """\
   NUMBER     run that thread one step (then, while only one thread can go on, it goes on)
@@ -117,7 +118,7 @@ class Stepper:
     def _show_token(self) -> None:
         token = self.session.token
         self.say(f"    token: {token}")
-        self.say(f"    replay: simconc replay {shlex.quote(self.file)} {token}")
+        self.say(f"    replay: {replay_command(self.file, token, arguments_of(self.session.program))}")
 
     def _ending(self) -> str:
         result = self.session.result

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import selectors
-import shlex
 import socket
 import sys
 import webbrowser
@@ -28,6 +27,8 @@ from typing import Any, Callable, Optional, cast
 from ..kernel import SimconcError
 from ..render import colors, draw
 from ..explore.stepping import Session
+from ..runner.script import arguments_of
+from .commands import replay_command
 from .stepper import ending, verdict
 from .stepweb_page import PAGE
 
@@ -85,7 +86,7 @@ class StepWeb:
             program=self.file, title=self.title, hint=self.hint, fewest=self.fewest,
             ending=ending(result) if result is not None else "",
             runnable=[t.number for t in session.runnable], undoable=session.undoable,
-            replay=f"simconc replay {shlex.quote(self.file)} {session.token}",
+            replay=replay_command(self.file, session.token, arguments_of(session.program)),
             history=[{"step": row["step"], "thread": row["thread"], "op": row["op"],
                       "obj": row["obj"], "where": _short(row["where"])}
                      for row in session.history()],

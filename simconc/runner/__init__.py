@@ -10,7 +10,8 @@ knows nothing of the command line or of exploration.
 from .execution import Check, Program, check_arguments, run
 from .loading import ScenarioError, load_scenario, scenarios_pinned
 from .result import ExceptionInfo, RunResult
+from .script import Script
 from .watchdog import spin_watchdog
 
-__all__ = ["Check", "ExceptionInfo", "Program", "RunResult", "ScenarioError",
+__all__ = ["Check", "ExceptionInfo", "Program", "RunResult", "ScenarioError", "Script",
            "check_arguments", "load_scenario", "run", "scenarios_pinned", "spin_watchdog"]

@@ -37,10 +37,11 @@ from .own_modules import programs_test
 from .patching import simulated_modules, users_module
 from .process_state import ProcessState
 from .result import ExceptionInfo, RunResult
+from .script import Script, arguments_of
 from .interrupt import ctrl_c_stops
 from .watchdog import spin_watchdog
 
-Program = Union[str, "os.PathLike[str]", Callable[[], Any]]
+Program = Union[str, "os.PathLike[str]", Script, Callable[[], Any]]
 
 Check = Union[str, Callable[[], Any], None]
 
@@ -265,7 +266,7 @@ def run(program: Program, *, seed: int = 0, schedule: Optional[str] = None,
     interrupted = False
     try:
         if path is not None:  # as `python FILE` does: argv[0] is the script, its folder on path
-            sys.argv = [path]
+            sys.argv = [path, *arguments_of(program)]
             sys.path.insert(0, folder_of(path))
             # (and as multiprocessing names it when imported: its spawned children's
             # objects of the main module's classes are the same classes)
