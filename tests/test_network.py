@@ -326,3 +326,129 @@ def test_a_thousand_fetches_at_once_share_the_line_fairly(tmp_path):
     # first latency. Shared fairly, no thread ends much before the others.
     assert last == pytest.approx(80.0 + 0.05, abs=0.002)
     assert last - 1.0 < first < last
+
+
+# --- what a site answers: a status, headers, a body, redirects -----------------------------------
+
+CLIENT = """
+import json, sys, time, urllib.error, urllib.request
+base = sys.argv[1]
+start = time.monotonic()
+with urllib.request.urlopen(base + "/old") as r:
+    print(r.status, r.geturl().replace(base, ""), r.headers["Content-Type"], json.loads(r.read()))
+for path in ("/busy", "/loop"):
+    try:
+        urllib.request.urlopen(base + path)
+    except urllib.error.HTTPError as e:
+        print(repr(e), e.code, repr(e.reason), e.headers.get("Retry-After"), e.read())
+try:
+    urllib.request.urlopen(urllib.request.Request(base + "/moved", data=b"x"))
+except urllib.error.HTTPError as e:
+    print(repr(e))
+"""
+
+SITE = """
+import simconc
+simconc.serve("http://api.example/items", body='[1, 2, 3]',
+              headers={"Content-Type": "application/json"}, latency=0.1)
+simconc.serve("http://api.example/old", status=301, headers={"Location": "/items"})
+simconc.serve("http://api.example/busy", status=503, body="try later",
+              headers={"Retry-After": "5"})
+simconc.serve("http://api.example/loop", status=302, headers={"Location": "/loop"})
+simconc.serve("http://api.example/moved", status=307, headers={"Location": "/items"})
+"""
+
+
+def test_a_sites_statuses_headers_and_redirects_are_urllibs(tmp_path):
+    # The same client against a real server on the real interpreter, and against the same
+    # answers declared with serve() in a run: urllib follows the redirect, raises the 503 and
+    # the loop, and refuses to send a POST on through a 307, in the same words.
+    import http.server
+    import subprocess
+    import threading
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            found = {"/old": (301, [("Location", "/items")], b""),
+                     "/busy": (503, [("Retry-After", "5")], b"try later"),
+                     "/loop": (302, [("Location", "/loop")],
+                               b"<!doctype html>\n<title>302 Found</title>\n"),
+                     "/moved": (307, [("Location", "/items")], b"")}.get(self.path)
+            status, headers, body = found or (200, [("Content-Type", "application/json")],
+                                              b"[1, 2, 3]")
+            self.send_response(status)
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        do_POST = do_GET
+
+        def log_message(self, *args):
+            pass
+
+    client = tmp_path / "client.py"
+    client.write_text(CLIENT)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        real = subprocess.run([sys.executable, str(client),
+                               f"http://127.0.0.1:{server.server_address[1]}"],
+                              capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+    assert real.returncode == 0, real.stderr
+    simulated = tmp_path / "simulated.py"
+    simulated.write_text(SITE + CLIENT)
+    result = simconc.run(simconc.Script(simulated, ["http://api.example"]))
+    assert result.status == "ok", result.error or result.stderr
+    assert result.stdout == real.stdout
+    assert "<HTTPError 307: 'Temporary Redirect'>" in result.stdout
+
+
+def test_a_redirect_costs_a_round_of_its_own_and_requests_follows_it(tmp_path):
+    path = tmp_path / "follow.py"
+    path.write_text(SITE + (
+        "import requests, time, http.client\n"
+        "start = time.monotonic()\n"
+        "r = requests.get('http://api.example/old')\n"
+        "print(r.status_code, r.url, [h.status_code for h in r.history], r.json(),\n"
+        "      round(time.monotonic() - start, 2))\n"
+        "r = requests.get('http://api.example/busy')\n"
+        "print(r.status_code, r.reason, r.headers['Retry-After'], r.text)\n"
+        "c = http.client.HTTPConnection('api.example')\n"
+        "c.request('GET', '/old')\n"
+        "answer = c.getresponse()\n"
+        "print(answer.status, answer.reason, answer.getheader('Location'), answer.read())\n"))
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error or result.stderr
+    assert result.stdout.splitlines() == [
+        # two answers, each the site's 0.1 s latency after its request
+        "200 http://api.example/items [301] [1, 2, 3] 0.2",
+        "503 Service Unavailable 5 try later",
+        # (a redirect declared without a body has a short page naming it, as nginx's has)
+        "301 Moved Permanently /items b'<!doctype html>\\n<title>301 Moved Permanently</title>"
+        "\\n'"]
+
+
+@pytest.mark.parametrize("call, error", [
+    ("serve('http://a.example/', status=99)", "a final HTTP status, 200 to 599, not 99"),
+    ("serve('http://a.example/', status=600, size=3)", "200 to 599, not 600"),
+    ("serve('http://a.example/', 10, body='x')", "a page's size or its body, not both"),
+    ("serve('http://a.example/')", "needs the page's size or its body"),
+    ("serve('http://a.example/', body=[1])", "body is bytes or str, not list"),
+    ("serve('http://a.example/', status=204, body='x')", "a 204 answer has no body"),
+    ("serve('http://a.example/', body='x', headers={'Content-Length': '1'})",
+     "the Content-Length header is the server's own"),
+    ("serve('http://a.example/', body='x', headers={'X-A': 'b\\r\\nX-B: c'})",
+     "not a header"),
+    ("serve('http://a.example/', body='x', headers=[('X-A', 'b')])",
+     "headers are a mapping of names to values, not list"),
+])
+def test_serve_refuses_an_answer_http_cannot_give(tmp_path, call, error):
+    path = tmp_path / "bad.py"
+    path.write_text(f"import simconc\nsimconc.{call}\n")
+    result = simconc.run(str(path))
+    assert result.status == "error"
+    assert error in result.stderr

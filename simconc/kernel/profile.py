@@ -12,6 +12,17 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Optional
 
 @dataclass(frozen=True)
+class Answer:
+    """What a site answers for one page, when it is more than a page of HTML of a size: its
+    ``status``, the ``headers`` it adds (name, value), and its ``body`` (None: ``size`` bytes
+    of HTML, or a short page naming the status)."""
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
+    body: Optional[bytes] = None
+    size: Optional[int] = None
+
+
+@dataclass(frozen=True)
 class Site:
     """A host of the simulated network (simconc.stdlib.network): how long it takes to answer
     (``latency``, until the first byte), how fast its bytes come (``bandwidth``, bytes a second),
@@ -22,6 +33,8 @@ class Site:
     bandwidth: float = 1.25e6      # bytes a second (10 Mbit/s)
     size: Optional[int] = None     # any page not in ``pages``; None: 404
     pages: tuple[tuple[str, int], ...] = field(default=())
+    #: Pages answered otherwise than with HTML of a size (by path; ``/*``: any other page).
+    answers: tuple[tuple[str, Answer], ...] = field(default=())
 
     def page_size(self, path: str) -> Optional[int]:
         """The size of the page at ``path`` (with its query), or None: there is none."""
@@ -29,6 +42,18 @@ class Site:
             if known == path:
                 return size
         return self.size
+
+    def answer(self, path: str) -> Answer:
+        """What the site answers for ``path`` (with its query)."""
+        for known, answer in self.answers:
+            if known == path:
+                return answer
+        if not any(known == path for known, _size in self.pages):
+            for known, answer in self.answers:
+                if known == "/*":
+                    return answer
+        size = self.page_size(path)
+        return Answer(size=size) if size is not None else Answer(status=404)
 
 
 @dataclass(frozen=True)

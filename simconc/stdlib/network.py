@@ -4,7 +4,8 @@ arrive.
 A *site* is a host that answers (``Site``): how long it takes to answer (``latency``: the
 round trips, the server's work, until the first byte), how fast its bytes come
 (``bandwidth``), and how big each of its pages is (``pages``, by path and query; ``size`` for
-any other path, or ``None``: any other path is ``404 Not Found``). The cost profile declares
+any other path, or ``None``: any other path is ``404 Not Found``; ``answers``: pages with a
+status, headers or a body of their own). The cost profile declares
 some (``tutorial-2017``: the tutorial's URLs, so its code runs unchanged); a program declares
 more with :func:`simconc.serve`. A host that nobody declared does not resolve, as a DNS lookup
 would fail: nothing ever reaches the real network.
@@ -23,11 +24,12 @@ import heapq
 import io
 import math
 from dataclasses import replace
-from typing import Any, Callable, Optional
+from http import HTTPStatus
+from typing import Any, Callable, Mapping, Optional
 from urllib.parse import urlsplit
 
 from ..kernel import current_world, maybe_current_world
-from ..kernel.profile import Site
+from ..kernel.profile import Answer, Site
 
 
 def check_site(site: Site) -> Site:
@@ -42,7 +44,35 @@ def check_site(site: Site) -> Site:
     for _path, size in site.pages + ((("", site.size),) if site.size is not None else ()):
         if not isinstance(size, int) or size < 0:
             raise ValueError(f"a page's size is a number of bytes (0 or more), not {size!r}")
+    for _path, answer in site.answers:
+        check_answer(answer)
     return site
+
+
+#: Headers a site's server writes itself, from the body and the connection.
+_OWN_HEADERS = ("content-length", "transfer-encoding", "connection")
+
+
+def check_answer(answer: Answer) -> Answer:
+    """``answer``, or ValueError (TypeError for a wrong type) saying what is wrong with it."""
+    if not isinstance(answer.status, int) or isinstance(answer.status, bool) \
+            or not 200 <= answer.status <= 599:
+        raise ValueError(f"a page's status is a final HTTP status, 200 to 599, not "
+                         f"{answer.status!r}")
+    if answer.size is not None and (not isinstance(answer.size, int) or answer.size < 0):
+        raise ValueError(f"a page's size is a number of bytes (0 or more), not "
+                         f"{answer.size!r}")
+    if answer.status in (204, 304) and (answer.body or answer.size):
+        raise ValueError(f"a {answer.status} answer has no body")
+    for name, value in answer.headers:
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise TypeError(f"a header's name and value are strings, not {name!r}: {value!r}")
+        if not name or any(c in name for c in ":\r\n ") or any(c in value for c in "\r\n"):
+            raise ValueError(f"not a header: {name!r}: {value!r}")
+        if name.lower() in _OWN_HEADERS:
+            raise ValueError(f"the {name} header is the server's own: it follows from the "
+                             f"body and the connection")
+    return answer
 
 
 def path_of(url: str) -> tuple[str, str]:
@@ -62,17 +92,35 @@ def body_of(url: str, size: int) -> bytes:
     return text[:size]
 
 
+def reason_of(status: int) -> str:
+    """The reason phrase of ``status`` (``Not Found``), or none for a code HTTP names not."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
 def response(site: Site, url: str, path: str, method: str = "GET",
              keep_alive: bool = False) -> tuple[bytes, bytes]:
     """What ``site`` answers a request for ``path`` (``url`` in full): the status line and
     headers, and the body (none for ``HEAD``, whose headers still give its length)."""
-    size = site.page_size(path)
-    status, reason = (200, "OK") if size is not None else (404, "Not Found")
-    body = body_of(url, size) if size is not None else \
-        b"<!doctype html>\n<title>404 Not Found</title>\n"
-    head = (f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/html; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\n"
-            f"Connection: {'keep-alive' if keep_alive else 'close'}\r\n\r\n").encode("ascii")
+    answer = site.answer(path)
+    status, reason = answer.status, reason_of(answer.status)
+    if answer.body is not None:
+        body = answer.body
+    elif answer.size is not None:
+        body = body_of(url, answer.size)
+    elif status in (204, 304):
+        body = b""
+    else:
+        body = f"<!doctype html>\n<title>{status} {reason}</title>\n".encode()
+    lines = [f"HTTP/1.1 {status} {reason}"]
+    if not any(name.lower() == "content-type" for name, _value in answer.headers):
+        lines.append("Content-Type: text/html; charset=utf-8")
+    lines += [f"{name}: {value}" for name, value in answer.headers]
+    lines += [f"Content-Length: {len(body)}",
+              f"Connection: {'keep-alive' if keep_alive else 'close'}", "", ""]
+    head = "\r\n".join(lines).encode("latin-1")
     return head, (b"" if method == "HEAD" else body)
 
 
@@ -374,26 +422,48 @@ def sites() -> dict[str, Site]:
     return state.sites
 
 
-def serve(url: str, size: int, *, latency: Optional[float] = None,
-          bandwidth: Optional[float] = None) -> None:
-    """Declare that the simulated network has a page at ``url`` of ``size`` bytes (``/*`` as
-    its path: any page of that host). ``latency`` and ``bandwidth`` set the host's (by default
-    its earlier ones, or ``Site``'s). Outside a simulation it does nothing: the program then
-    fetches from the real network."""
+def serve(url: str, size: Optional[int] = None, *, body: "bytes | str | None" = None,
+          status: int = 200, headers: Optional[Mapping[str, str]] = None,
+          latency: Optional[float] = None, bandwidth: Optional[float] = None) -> None:
+    """Declare that the simulated network has a page at ``url`` (``/*`` as its path: any page
+    of that host): ``size`` bytes of HTML, or ``body`` (bytes, or text sent as UTF-8), with
+    ``status`` (a redirect names its target in ``headers``' ``Location``) and ``headers``
+    (``Content-Type`` replaces the default, HTML). ``latency`` and ``bandwidth`` set the host's
+    (by default its earlier ones, or ``Site``'s). Outside a simulation it does nothing: the
+    program then fetches from the real network."""
     if maybe_current_world() is None:
         return
     host, path = path_of(url)
     if not host or not urlsplit(url).scheme:
         raise ValueError(f"serve() needs a URL with its scheme and host "
                          f"(http://example.com/page), not {url!r}")
+    if size is not None and body is not None:
+        raise ValueError("serve() takes a page's size or its body, not both")
+    if isinstance(body, str):
+        body = body.encode()
+    elif body is not None and not isinstance(body, bytes):
+        raise TypeError(f"a page's body is bytes or str, not {type(body).__name__}")
+    if size is None and body is None and status == 200:
+        raise ValueError("serve() needs the page's size or its body")
     known = sites().get(host) or Site(host)
     changes: dict[str, Any] = {}
     if latency is not None:
         changes["latency"] = latency
     if bandwidth is not None:
         changes["bandwidth"] = bandwidth
-    if path == "/*":
-        changes["size"] = size
+    answers = tuple((p, a) for p, a in known.answers if p != path)
+    others = tuple((p, s) for p, s in known.pages if p != path)
+    if body is None and status == 200 and not headers:   # a page of HTML of a size
+        if path == "/*":
+            changes["size"] = size
+        else:
+            changes["pages"] = others + ((path, size),)
     else:
-        changes["pages"] = tuple((p, s) for p, s in known.pages if p != path) + ((path, size),)
+        if headers is not None and not isinstance(headers, Mapping):
+            raise TypeError(f"a page's headers are a mapping of names to values, not "
+                            f"{type(headers).__name__}")
+        answer = Answer(status, tuple((headers or {}).items()), body, size)
+        answers += ((path, check_answer(answer)),)
+        changes["pages"] = others
+    changes["answers"] = answers
     sites()[host] = check_site(replace(known, **changes))

@@ -3,7 +3,8 @@
 
 The response is CPython's own ``http.client.HTTPResponse``, reading the simulated site's bytes
 (status line, headers, body) as they arrive: ``read()``, ``status``, ``headers``, ``geturl()``,
-``with`` behave as for real. A site's status other than 2xx raises ``urllib.error.HTTPError``;
+``with`` behave as for real. A redirect is followed by urllib's own ``HTTPRedirectHandler``;
+another status other than 2xx raises ``urllib.error.HTTPError``;
 a host nobody declared raises ``URLError`` with the reason a failed DNS lookup gives on Linux,
 but the machine's own (``localhost``, a loopback address), where the program's servers answer
 over simulated sockets (:mod:`.sockets`);
@@ -70,8 +71,7 @@ def urlopen(url: Any, data: Any = None,
     if request.data is not None and isinstance(request.data, str):
         raise TypeError("POST data should be bytes, an iterable of bytes, or a file object. "
                         "It cannot be of type str.")
-    if timeout is not socket._GLOBAL_DEFAULT_TIMEOUT:  # type: ignore[attr-defined]
-        request.timeout = timeout
+    request.timeout = timeout   # (as the real opener sets it: a redirect's request reads it)
     full_url = request.full_url
     if request.type not in ("http", "https"):
         raise urllib.error.URLError(f"unknown url type: {request.type}")
@@ -101,6 +101,23 @@ def urlopen(url: Any, data: Any = None,
     answer.url = full_url
     answer.msg = answer.reason  # type: ignore[assignment]   # (as urllib's do_open does)
     if not 200 <= answer.status < 300:
+        # A redirect is followed by urllib's own handler (its checks, its loop detection, its
+        # messages, the methods it keeps), which opens the next request here again.
+        redirect = real.HTTPRedirectHandler()
+        follow = getattr(redirect, f"http_error_{answer.status}", None)
+        if follow is not None:
+            redirect.parent = _Opener()
+            followed = follow(request, answer, answer.status, answer.reason, answer.headers)
+            if followed is not None:
+                return followed
         raise urllib.error.HTTPError(full_url, answer.status, answer.reason,
                                      answer.headers, answer)
     return answer
+
+
+class _Opener:
+    """What ``HTTPRedirectHandler`` opens the redirect's request with: ``urlopen`` again."""
+
+    def open(self, request: Any, data: Any = None,
+             timeout: Any = socket._GLOBAL_DEFAULT_TIMEOUT) -> Any:  # type: ignore[attr-defined]
+        return urlopen(request, data, timeout)
