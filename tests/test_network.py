@@ -443,6 +443,8 @@ def test_a_redirect_costs_a_round_of_its_own_and_requests_follows_it(tmp_path):
      "the Content-Length header is the server's own"),
     ("serve('http://a.example/', body='x', headers={'X-A': 'b\\r\\nX-B: c'})",
      "not a header"),
+    ("serve('http://a.example/', body='x', headers={'X-A': 'caf\u00e9 \u2615'})",
+     "not a header"),
     ("serve('http://a.example/', body='x', headers=[('X-A', 'b')])",
      "headers are a mapping of names to values, not list"),
 ])

@@ -224,3 +224,29 @@ def test_a_thread_waiting_on_one_connection_sleeps_through_the_others_traffic():
     assert result.status == "ok", result.error
     blocks = [e for e in result.trace.events if e.thread == "waiter" and e.op == "block"]
     assert len(blocks) == 1, [e.format() for e in blocks]
+
+
+def test_a_signal_handler_can_wait_on_a_socket_while_its_thread_waits_on_another(tmp_path):
+    # The handler runs inside the main thread's recv, and waits in a recv of its own; each
+    # gets its bytes, as on the real interpreter.
+    path = tmp_path / "nested.py"
+    path.write_text(
+        "import signal, socket, threading, time\n"
+        "a, b = socket.socketpair()\n"
+        "c, d = socket.socketpair()\n"
+        "def handler(signum, frame):\n"
+        "    print('handler got', d.recv(10))\n"
+        "signal.signal(signal.SIGALRM, handler)\n"
+        "def feeder():\n"
+        "    time.sleep(0.2)\n"
+        "    c.sendall(b'inner')\n"
+        "    time.sleep(0.2)\n"
+        "    b.sendall(b'outer')\n"
+        "threading.Thread(target=feeder).start()\n"
+        "signal.setitimer(signal.ITIMER_REAL, 0.1)\n"
+        "print('main got', a.recv(10))\n")
+    real = subprocess.run([sys.executable, str(path)], capture_output=True, text=True,
+                          timeout=60)
+    result = simconc.run(str(path))
+    assert result.status == "ok", result.error or result.stderr
+    assert result.stdout == real.stdout == "handler got b'inner'\nmain got b'outer'\n"

@@ -83,11 +83,16 @@ class WaitQueue:
         if conditions is None:
             return self._wait(until, timeout, where)
         thread = self.world.current_thread()
+        # (a signal's handler can run, and wait here, while its thread waits here)
+        outer = conditions.get(thread)
         conditions[thread] = until
         try:
             return self._wait(until, timeout, where)
         finally:
-            del conditions[thread]
+            if outer is None:
+                del conditions[thread]
+            else:
+                conditions[thread] = outer
 
     def _wait(self, until: Callable[[], bool], timeout: Optional[float],
               where: Optional[Where]) -> bool:

@@ -67,12 +67,22 @@ def check_answer(answer: Answer) -> Answer:
     for name, value in answer.headers:
         if not isinstance(name, str) or not isinstance(value, str):
             raise TypeError(f"a header's name and value are strings, not {name!r}: {value!r}")
-        if not name or any(c in name for c in ":\r\n ") or any(c in value for c in "\r\n"):
+        if not name or any(c in name for c in ":\r\n ") or any(c in value for c in "\r\n") \
+                or not _latin1(name + value):
             raise ValueError(f"not a header: {name!r}: {value!r}")
         if name.lower() in _OWN_HEADERS:
             raise ValueError(f"the {name} header is the server's own: it follows from the "
                              f"body and the connection")
     return answer
+
+
+def _latin1(text: str) -> bool:
+    """Whether ``text`` can go in a header (HTTP/1.1 headers are ISO-8859-1)."""
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def path_of(url: str) -> tuple[str, str]:
