@@ -187,6 +187,47 @@ def test_interpreters_of_one_world_each_have_a_gil_and_share_the_cores():
     assert elapsed(True) == (pytest.approx(1.0), {0, 1})
 
 
+def test_a_thread_waiting_for_a_core_keeps_its_gil():
+    # One core; a process of two threads computing 1 s each, and a process of one. CPython's
+    # thread preempted by the OS keeps its GIL, so the first process has one thread at a time
+    # to give the OS, which shares the core between it and the other process: the lone thread
+    # has at least half of it, and ends first (at about 2 s; when it let its GIL go, the two
+    # threads both queued for the core and took two thirds of it, and it ended last, at 3 s).
+    from dataclasses import replace
+
+    from simconc.kernel.profile import get_profile
+    world = World(seed=0, profile=replace(get_profile("ideal"), cores=1))
+    world.timeline = True
+    ends = {}
+
+    def crunch(name):
+        world.cpu(1.0)
+        ends[name] = world.now
+
+    def main():
+        other = world.add_interpreter()
+        threads = [world.new_thread(lambda: crunch("A1"), "A1"),
+                   world.new_thread(lambda: crunch("A2"), "A2"),
+                   world.new_thread(lambda: crunch("B"), "B", interpreter=other)]
+        for t in threads:
+            world.start(t)
+        join_all(threads)
+
+    world.run(main)
+    assert ends["B"] <= 2.0 + 1e-6
+    assert max(ends["A1"], ends["A2"]) == pytest.approx(3.0)
+    # and no thread of the first process runs while its other thread waits for the core
+    # holding the GIL: the GIL is never taken while a core is waited for by its holder
+    waiting = set()
+    for event in world.trace.events:
+        if event.op == "ready" and event.obj == "a core":
+            waiting.add(event.thread)
+        elif event.op == "run":
+            waiting.discard(event.thread)
+        elif event.op == "gil-take" and event.thread in ("A1", "A2"):
+            assert not waiting & {"A1", "A2"} - {event.thread}, event.format()
+
+
 def test_each_interpreter_numbers_its_own_locks():
     world = World(seed=0, profile="ideal")
     labels = []

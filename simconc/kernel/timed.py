@@ -217,6 +217,36 @@ class Timed(Semantics):
             if entry in queue.waiters:   # (its process's end took it out: World.end_interpreter)
                 queue.waiters.remove(entry)
 
+    def _wait_for_core(self, thread: SimThread, event: Any) -> None:
+        """``thread``, which computes, waits until SimPy fires ``event`` (a core is free),
+        keeping its GIL: CPython's thread, preempted by the OS, still holds it, so its
+        process's other threads wait for the GIL meanwhile (one that has waited a switch
+        interval asks for it, and gets it once the holder runs again and drops it)."""
+        world = self.world
+        if world.tearing_down:
+            if thread.state == "unwinding":   # (as in _block: it caught the GreenletExit)
+                world.abandon(thread)
+            thread.state = "unwinding"
+            raise GreenletExit
+        queue = self._queue("a core")
+        entry = [thread, event]
+        queue.waiters.append(entry)
+        thread.state = "ready"
+        thread.waiting_on = queue   # (what the timelines read; World.end_interpreter too)
+        if world.timeline:
+            world.record(thread, "ready", queue.named(), skip=None)
+        try:
+            self._wait(event)
+        finally:
+            thread.waiting_on = None
+            if entry in queue.waiters:   # (its process's end took it out: World.end_interpreter)
+                queue.waiters.remove(entry)
+        thread.state = "running"
+        if world.timeline:
+            world.record(thread, "run", skip=None)
+        if thread.killed:
+            raise GreenletExit   # (its process ended while it waited: it unwinds)
+
     def _block(self, thread: SimThread, queue: WaitQueue, event: Any,
                where: Optional[Where]) -> Any:
         """Let the GIL go, wait for the SimPy ``event``, take the GIL back; the event's value.
@@ -434,7 +464,7 @@ class Timed(Semantics):
                         # (parked on a condition of its own, not on SimPy's request: a
                         # process's end wakes its waiting threads by firing what they wait
                         # on, and a request fired by hand stays in SimPy's queue)
-                        self._wait_out(thread, self._queue("a core"), env.any_of([core]))
+                        self._wait_for_core(thread, env.any_of([core]))
                     number = self._core_taken(thread) if self.world.timeline else -1
                     drop = gil.start_cpu()
                     remaining = self._slice(timed, remaining, drop)
