@@ -118,7 +118,8 @@ class Stepper:
     def _show_token(self) -> None:
         token = self.session.token
         self.say(f"    token: {token}")
-        self.say(f"    replay: {replay_command(self.file, token, arguments_of(self.session.program))}")
+        replay = replay_command(self.file, token, arguments_of(self.session.program))
+        self.say(f"    replay: {replay}")
 
     def _ending(self) -> str:
         result = self.session.result
