@@ -332,11 +332,14 @@ def test_a_replay_command_carries_the_arguments(write):
 
 def test_explore_and_shrink_give_the_program_its_arguments(write):
     path = write("args.py", ARGS)
-    proc = simconc("explore", path, "--", "1")
+    page = os.path.join(os.path.dirname(path), "report.html")
+    proc = simconc("explore", path, "--html", page, "--", "1")
     assert proc.returncode == 1, proc.stderr
     assert "['1'] 1" in proc.stdout   # the lost update, found with rounds = 1
     replay = re.search(r"replay: (simconc replay .*)", proc.stdout).group(1)
     assert replay.endswith(" -- 1")
+    with open(page, encoding="utf-8") as f:
+        assert replay in f.read()   # (the page's replay command too, its token in place)
     token = replay.split()[3]
     shrunk = simconc("shrink", path, token, "--", "1")
     assert shrunk.returncode == 1, shrunk.stderr
