@@ -190,9 +190,10 @@ def test_interpreters_of_one_world_each_have_a_gil_and_share_the_cores():
 def test_a_thread_waiting_for_a_core_keeps_its_gil():
     # One core; a process of two threads computing 1 s each, and a process of one. CPython's
     # thread preempted by the OS keeps its GIL, so the first process has one thread at a time
-    # to give the OS, which shares the core between it and the other process: the lone thread
-    # has at least half of it, and ends first (at about 2 s; when it let its GIL go, the two
-    # threads both queued for the core and took two thirds of it, and it ended last, at 3 s).
+    # to give the OS: the lone thread ends well before the two (CPython 3.11 pinned to one
+    # core, measured: at 2.4 to 2.5 s, the two at 3.0 to 3.1; this OS model gives it 1.63 s).
+    # When a waiting thread let its GIL go, the two queued for the core together, took two
+    # thirds of it, and the lone thread ended with them, at 3 s.
     from dataclasses import replace
 
     from simconc.kernel.profile import get_profile
@@ -214,8 +215,8 @@ def test_a_thread_waiting_for_a_core_keeps_its_gil():
         join_all(threads)
 
     world.run(main)
-    assert ends["B"] <= 2.0 + 1e-6
-    assert max(ends["A1"], ends["A2"]) == pytest.approx(3.0)
+    assert ends["B"] < min(ends["A1"], ends["A2"]) - 0.5
+    assert max(ends["A1"], ends["A2"]) == pytest.approx(3.0, abs=0.1)
     # and no thread of the first process runs while its other thread waits for the core
     # holding the GIL: the GIL is never taken while a core is waited for by its holder
     waiting = set()
