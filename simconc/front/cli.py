@@ -85,8 +85,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("args", nargs="*", metavar="ARG",
                         help="the program's own arguments (its sys.argv[1:], as python FILE "
-                             "ARG... gives them): after simconc's options, or after -- (then "
-                             "one may start with -)")
+                             "ARG... gives them), after the file; simconc's options may come "
+                             "among them; after --, all are the program's, even one that "
+                             "starts with -")
 
 
 def _program(args: argparse.Namespace) -> "str | Script":

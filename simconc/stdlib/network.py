@@ -178,10 +178,17 @@ class _Group:
     def count(self) -> int:
         return len(self.ends) - self.first
 
-    def begin(self, transfer: Transfer) -> None:
-        transfer.offset = self.delivered
-        transfer.started = True
+    def copy(self) -> "_Group":
+        """The group as it stands, with ends of its own (those not passed yet)."""
+        twin = _Group(self.cap, self.at)
+        twin.delivered, twin.ends = self.delivered, self.ends[self.first:]
+        twin.rate, twin.end, twin.before, twin.was = self.rate, self.end, self.before, self.was
+        return twin
+
+    def begin(self, transfer: Transfer) -> float:
+        """``transfer`` starts: its offset."""
         bisect.insort(self.ends, self.delivered + transfer.size, lo=self.first)
+        return self.delivered
 
     def reach(self, delivered: float) -> None:
         """Move on to ``delivered``, ending the transfers it completes."""
@@ -216,6 +223,9 @@ class Line:
         self.waiting: list[tuple[float, int, Transfer]] = []    # a heap of those not started
         self.added = 0                # (ties in the heap go by the order added)
         self.next_event = math.inf    # the first start or end after ``at``
+        #: A look ahead's copy keeps the offsets of the transfers that start in it here, not
+        #: on the transfers (see :meth:`_look_ahead`); the line itself, None.
+        self.offsets: Optional[dict[Transfer, float]] = None
 
     def add(self, start: float, size: int, cap: float) -> Transfer:
         transfer = Transfer(start, float(size), cap)
@@ -244,10 +254,35 @@ class Line:
                     return max(transfer.start, group.before)
                 return group.before + (group.at - group.before) * \
                     (goal - group.was) / (group.delivered - group.was)
-            when = self.at + (goal - group.delivered) / group.rate
-            if when <= self.next_event:
+        when = self._before_next_event(transfer, amount)
+        return when if when is not None else self._look_ahead(transfer, amount)
+
+    def _before_next_event(self, transfer: Transfer, amount: float) -> Optional[float]:
+        """When ``amount`` bytes of ``transfer`` arrive, if that is before the next event (the
+        shares hold until then); None if it is not, or it has not started."""
+        offset = transfer.offset if transfer.started else \
+            self.offsets.get(transfer) if self.offsets is not None else None
+        if offset is None:
+            return None
+        group = self.groups[transfer.cap]
+        when = self.at + (offset + amount - group.delivered) / group.rate
+        return when if when <= self.next_event else None
+
+    def _look_ahead(self, transfer: Transfer, amount: float) -> float:
+        """When ``amount`` bytes of ``transfer`` arrive, with the transfers known: the events on
+        the way are settled as :meth:`_advance` settles them, on a copy of the line (transfers
+        may yet be added before them)."""
+        ahead = Line(self.bandwidth, self.clock)
+        ahead.at, ahead.next_event, ahead.added = self.at, self.next_event, self.added
+        ahead.groups = {cap: group.copy() for cap, group in self.groups.items()}
+        ahead.active = [ahead.groups[group.cap] for group in self.active]
+        ahead.waiting = list(self.waiting)   # (a copy of a heap is one)
+        ahead.offsets = {}
+        while True:
+            ahead._advance(ahead.next_event)
+            when = ahead._before_next_event(transfer, amount)
+            if when is not None:
                 return when
-        return self._look_ahead(transfer, amount)
 
     def _rates(self, counts: list[tuple[float, int]]) -> list[float]:
         """Max-min fair shares of the line for groups of ``(cap, transfers)``, caps ascending."""
@@ -262,7 +297,7 @@ class Line:
 
     def _advance(self, until: float) -> None:
         """Settle every event up to ``until``."""
-        waiting, groups = self.waiting, self.groups
+        waiting, groups, offsets = self.waiting, self.groups, self.offsets
         while self.next_event <= until:
             event, at = self.next_event, self.at
             for group in self.active:
@@ -275,7 +310,11 @@ class Line:
                 if joined is None:
                     joined = groups[started.cap] = _Group(started.cap, event)
                 joined.at = event
-                joined.begin(started)
+                offset = joined.begin(started)
+                if offsets is None:
+                    started.offset, started.started = offset, True
+                else:
+                    offsets[started] = offset
             self.at = event
             active = self.active = sorted((g for g in groups.values() if g.count()),
                                           key=lambda g: g.cap)
@@ -285,61 +324,6 @@ class Line:
                 group.end = event + (group.ends[group.first] - group.delivered) / rate
                 next_event = min(next_event, group.end)
             self.next_event = next_event
-
-    def _look_ahead(self, transfer: Transfer, amount: float) -> float:
-        """When ``amount`` bytes of ``transfer`` arrive, from the last event settled with the
-        transfers known: the events on the way are worked out as :meth:`_advance` does, on a
-        copy (transfers may yet be added before them)."""
-        now = self.at
-        # each group's [delivered, ends[first:] not passed yet, ends of transfers started on
-        # the way (a heap)], as far as the look ahead has come
-        ahead: dict[float, list[Any]] = {cap: [g.delivered, g.first, []]
-                                         for cap, g in self.groups.items()}
-        goal = transfer.offset + amount if transfer.started else None
-        waiting = list(self.waiting)
-        while True:
-            while waiting and waiting[0][0] <= now:
-                started = heapq.heappop(waiting)[2]
-                state = ahead.setdefault(started.cap, [0.0, 0, []])
-                heapq.heappush(state[2], state[0] + started.size)
-                if started is transfer:
-                    goal = state[0] + amount
-            counts = []
-            for cap in sorted(ahead):
-                delivered, first, extra = ahead[cap]
-                group = self.groups.get(cap)
-                count = (len(group.ends) - first if group is not None else 0) + len(extra)
-                if count:
-                    counts.append((cap, count))
-            if not counts:
-                now = waiting[0][0]
-                continue
-            event = waiting[0][0] if waiting else math.inf
-            ends, reached = [], math.inf
-            for (cap, _count), rate in zip(counts, self._rates(counts)):
-                delivered, first, extra = state = ahead[cap]
-                group = self.groups.get(cap)
-                next_end = min(group.ends[first] if group is not None and first < len(group.ends)
-                               else math.inf, extra[0] if extra else math.inf)
-                end = now + (next_end - delivered) / rate
-                ends.append((state, group, rate, next_end, end))
-                event = min(event, end)
-                if goal is not None and cap == transfer.cap:
-                    reached = now + (goal - delivered) / rate
-            if reached <= event:
-                return reached
-            for state, group, rate, next_end, end in ends:
-                delivered = state[0] = next_end if end <= event else \
-                    state[0] + rate * (event - now)
-                if group is not None:
-                    first, group_ends = state[1], group.ends
-                    while first < len(group_ends) and group_ends[first] <= delivered + _ROUNDING:
-                        first += 1
-                    state[1] = first
-                extra = state[2]
-                while extra and extra[0] <= delivered + _ROUNDING:
-                    heapq.heappop(extra)
-            now = event
 
 
 class Arriving(io.RawIOBase):
