@@ -173,12 +173,14 @@ def test_a_long_computation_is_not_stopped_as_spinning_and_is_said_to_compute(sc
         while True:
             pass
     """)
-    proc = subprocess.run([sys.executable, "-m", "simconc", "run", path, "--until", "12",
-                           "--spin-timeout", "0.5"], capture_output=True, text=True,
+    # (its simulated time runs a few times faster than real time: the limit is far enough
+    # that the watchdog's 0.2 s of real time pass first, on a fast quiet machine too)
+    proc = subprocess.run([sys.executable, "-m", "simconc", "run", path, "--until", "30",
+                           "--spin-timeout", "0.2"], capture_output=True, text=True,
                           timeout=120, cwd=REPO)
     assert proc.returncode == 0, proc.stderr
     assert "stopped at the --until limit" in proc.stderr
-    assert "has computed for 0.5 s of real time without blocking at program.py:3" in \
+    assert "has computed for 0.2 s of real time without blocking at program.py:3" in \
         proc.stderr
     assert "busy-waiting" not in proc.stderr
 
